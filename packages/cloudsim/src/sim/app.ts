@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { createServiceApp } from '../http/service.js';
+import { keystoneFormat } from '../http/formats.js';
+import type { Site } from '../site.js';
+import type { Fault } from './faults.js';
+
+/**
+ * The simulator's own control API (not OpenStack): site info and fault switches. It has no
+ * token check and listens on loopback only; it is how tests and the lab steer a site.
+ */
+export function createSimApp(site: Site): FastifyInstance {
+  const app = createServiceApp({ name: 'sim', errorFormat: keystoneFormat });
+
+  app.get('/sim/info', async () => ({
+    name: site.ctx.name,
+    region: site.ctx.region,
+    auth_url: site.authUrl,
+    endpoints: Object.fromEntries(['keystone', 'nova', 'cinder', 'neutron', 'glance', 'sim'].map((s) => [s, site.url(s as 'sim')])),
+  }));
+
+  app.get('/sim/faults', async () => ({ faults: site.faults.snapshot() }));
+
+  app.put<{ Body: { service: string } & Partial<Fault> }>(
+    '/sim/faults',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['service'],
+          additionalProperties: false,
+          properties: {
+            service: { type: 'string', maxLength: 32 },
+            down: { type: 'boolean' },
+            error_rate: { type: 'number', minimum: 0, maximum: 1 },
+            latency_ms: { type: 'integer', minimum: 0, maximum: 600000 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { service, ...change } = req.body;
+      await site.faults.set(service, change);
+      return { faults: site.faults.snapshot() };
+    },
+  );
+
+  app.delete('/sim/faults', async (_req, reply) => {
+    await site.faults.clear();
+    reply.code(204).send();
+  });
+
+  return app;
+}

@@ -1,0 +1,156 @@
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import type { TokenValidator } from './auth.js';
+import { systemClock, type Clock } from './clock.js';
+import type { SiteContext } from './context.js';
+import { createCinderApp } from './cinder/app.js';
+import { CinderModel } from './cinder/model.js';
+import { createGlanceApp } from './glance/app.js';
+import { GlanceModel } from './glance/model.js';
+import { Listener } from './http/listener.js';
+import { createKeystoneApp } from './keystone/app.js';
+import { KeystoneModel } from './keystone/model.js';
+import { LocalTokenValidator, RemoteTokenValidator, type ServiceCredentials } from './keystone/validators.js';
+import { createNeutronApp } from './neutron/app.js';
+import { NeutronModel } from './neutron/model.js';
+import { createNovaApp } from './nova/app.js';
+import { NovaModel } from './nova/model.js';
+import { createSimApp } from './sim/app.js';
+import { FaultSwitch, parseFaultArg, SERVICE_NAMES, type ServiceName } from './sim/faults.js';
+import { openDatabase, type Db } from './store/database.js';
+
+/** Port of each service relative to the site's base port; arrays (issue [2]) take 6 to 8. */
+export const PORT_OFFSETS: Record<ServiceName | 'sim', number> = {
+  keystone: 0,
+  nova: 1,
+  cinder: 2,
+  neutron: 3,
+  glance: 4,
+  sim: 5,
+};
+
+export interface SiteOptions {
+  name: string;
+  /** First port; the services take base+0 … base+5. 0 gives every service a free port (tests). */
+  basePort: number;
+  host?: string;
+  /** Folder for state.db; absent keeps everything in memory. */
+  dataDir?: string;
+  region?: string;
+  /** BUILD → ACTIVE time for servers (and creating → available for volumes). */
+  bootTimeMs?: number;
+  clock?: Clock;
+  /** Password of the bootstrap admin user. */
+  adminPassword?: string;
+  tokenTtlSeconds?: number;
+  /** Validate tokens against this Keystone instead of the site's own (a real Keystone). */
+  externalKeystone?: ServiceCredentials & { cacheSeconds?: number };
+  /** Initial faults, as `cloudsim up --fault` takes them. */
+  faults?: string[];
+}
+
+/**
+ * One simulated OpenStack site: one SQLite store, one model per service, one port per service
+ * plus the /sim control port. Models are built in dependency order (Nova uses the others).
+ */
+export class Site {
+  readonly ctx: SiteContext;
+  readonly db: Db;
+  readonly faults: FaultSwitch;
+  readonly keystone: KeystoneModel;
+  readonly glance: GlanceModel;
+  readonly neutron: NeutronModel;
+  readonly cinder: CinderModel;
+  readonly nova: NovaModel;
+  readonly validator: TokenValidator;
+  readonly host: string;
+  private readonly listeners = new Map<ServiceName | 'sim', Listener>();
+
+  private constructor(readonly options: SiteOptions) {
+    this.host = options.host ?? '127.0.0.1';
+    this.db = openDatabase(options.dataDir ? join(options.dataDir, 'state.db') : ':memory:');
+    this.ctx = {
+      name: options.name,
+      region: options.region ?? 'RegionOne',
+      db: this.db,
+      clock: options.clock ?? systemClock,
+      bootTimeMs: options.bootTimeMs ?? 2000,
+      rootUrl: (service) => this.url(service),
+    };
+    this.faults = new FaultSwitch((service, down) => this.setDown(service, down));
+    this.keystone = new KeystoneModel(this.ctx, {
+      adminPassword: options.adminPassword ?? 'secret',
+      tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    });
+    this.glance = new GlanceModel(this.ctx);
+    this.neutron = new NeutronModel(this.ctx);
+    this.cinder = new CinderModel(this.ctx, { glance: this.glance });
+    this.nova = new NovaModel(this.ctx, { cinder: this.cinder, neutron: this.neutron, glance: this.glance });
+    this.validator = options.externalKeystone
+      ? new RemoteTokenValidator(options.externalKeystone, options.externalKeystone.cacheSeconds)
+      : new LocalTokenValidator(this.keystone);
+  }
+
+  static async start(options: SiteOptions): Promise<Site> {
+    const site = new Site(options);
+    try {
+      await site.open();
+    } catch (err) {
+      await site.stop();
+      throw err;
+    }
+    return site;
+  }
+
+  private async open(): Promise<void> {
+    const apps: Record<ServiceName | 'sim', FastifyInstance> = {
+      keystone: createKeystoneApp(this),
+      nova: createNovaApp(this),
+      cinder: createCinderApp(this),
+      neutron: createNeutronApp(this),
+      glance: createGlanceApp(this),
+      sim: createSimApp(this),
+    };
+    for (const [service, app] of Object.entries(apps) as [ServiceName | 'sim', FastifyInstance][]) {
+      const port = this.options.basePort === 0 ? 0 : this.options.basePort + PORT_OFFSETS[service];
+      const listener = new Listener(app, this.host, port);
+      this.listeners.set(service, listener);
+      await listener.open();
+    }
+    // The catalog needs the bound ports, so Keystone bootstraps once everything listens.
+    this.keystone.bootstrap();
+    for (const arg of this.options.faults ?? []) {
+      const { target, change } = parseFaultArg(arg);
+      await this.faults.set(target, change);
+    }
+  }
+
+  /** Root URL of a service (http://127.0.0.1:PORT), whether or not it is up. */
+  url(service: ServiceName | 'sim'): string {
+    const l = this.listeners.get(service);
+    const port = l ? l.port : this.options.basePort + PORT_OFFSETS[service];
+    return `http://${this.host}:${port}`;
+  }
+
+  /** The Keystone clients authenticate against: the site's own, or the external one. */
+  get authUrl(): string {
+    return this.options.externalKeystone?.authUrl ?? `${this.url('keystone')}/v3`;
+  }
+
+  private async setDown(service: ServiceName, down: boolean): Promise<void> {
+    const l = this.listeners.get(service);
+    if (!l) return;
+    if (down) await l.close();
+    else await l.open();
+  }
+
+  async stop(): Promise<void> {
+    for (const l of this.listeners.values()) await l.close();
+    this.listeners.clear();
+    if (this.db.open) this.db.close();
+  }
+
+  get services(): readonly ServiceName[] {
+    return SERVICE_NAMES;
+  }
+}
