@@ -3,6 +3,7 @@ import { createServiceApp } from '../http/service.js';
 import { keystoneFormat } from '../http/formats.js';
 import type { Site } from '../site.js';
 import type { Fault } from './faults.js';
+import { registerGuestRoutes } from './guest.js';
 
 /**
  * The simulator's own control API (not OpenStack): site info and fault switches. It has no
@@ -49,5 +50,6 @@ export function createSimApp(site: Site): FastifyInstance {
     reply.code(204).send();
   });
 
+  registerGuestRoutes(app, site);
   return app;
 }
