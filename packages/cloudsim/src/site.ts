@@ -18,6 +18,8 @@ import { NovaModel } from './nova/model.js';
 import { createSimApp } from './sim/app.js';
 import { FaultSwitch, parseFaultArg, SERVICE_NAMES, type ServiceName } from './sim/faults.js';
 import { openDatabase, type Db } from './store/database.js';
+import { Collection } from './store/collection.js';
+import { applySeed, type SiteSeed } from './seed/load.js';
 
 /** Port of each service relative to the site's base port; arrays (issue [2]) take 6 to 8. */
 export const PORT_OFFSETS: Record<ServiceName | 'sim', number> = {
@@ -47,6 +49,8 @@ export interface SiteOptions {
   externalKeystone?: ServiceCredentials & { cacheSeconds?: number };
   /** Initial faults, as `cloudsim up --fault` takes them. */
   faults?: string[];
+  /** Objects to create on the first start of this site's store (ignored on later starts). */
+  seed?: SiteSeed;
 }
 
 /**
@@ -119,10 +123,20 @@ export class Site {
     }
     // The catalog needs the bound ports, so Keystone bootstraps once everything listens.
     this.keystone.bootstrap();
+    this.applySeedOnce();
     for (const arg of this.options.faults ?? []) {
       const { target, change } = parseFaultArg(arg);
       await this.faults.set(target, change);
     }
+  }
+
+  /** A seed describes a site's first day; re-applying it after a restart would undo what users did since. */
+  private applySeedOnce(): void {
+    if (!this.options.seed) return;
+    const meta = new Collection<{ id: string; at: number }>(this.db, 'sim_meta');
+    if (meta.get('seeded')) return;
+    applySeed(this, this.options.seed);
+    meta.insert({ id: 'seeded', at: this.ctx.clock.now() });
   }
 
   /** Root URL of a service (http://127.0.0.1:PORT), whether or not it is up. */

@@ -1,3 +1,5 @@
+import AjvModule from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AuthContext, TokenValidator } from '../auth.js';
@@ -44,12 +46,12 @@ export function createServiceApp(opts: ServiceOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: opts.bodyLimit ?? 1024 * 1024,
-    caseSensitive: true,
+    // Long ids must reach the routes so they can answer 404, not Fastify's 414.
+    routerOptions: { caseSensitive: true, ignoreTrailingSlash: true, maxParamLength: 2048 },
     // OpenStack services answer HEAD only where the API defines it (e.g. token validation).
     exposeHeadRoutes: false,
-    ignoreTrailingSlash: true,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
+  app.setValidatorCompiler(validatorCompiler());
 
   // OpenStack clients send Content-Type: application/json on bodiless requests; accept that.
   app.removeAllContentTypeParsers();
@@ -96,6 +98,24 @@ export function createServiceApp(opts: ServiceOptions): FastifyInstance {
   });
 
   return app;
+}
+
+// ajv's CommonJS default export, as seen from an ES module.
+const Ajv = AjvModule as unknown as typeof AjvModule.default;
+const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
+
+/**
+ * JSON bodies are checked strictly, as the services' jsonschema validators do ("42" is not an
+ * integer); query strings and path parameters are text, so they are coerced to the schema types.
+ */
+function validatorCompiler() {
+  const options = { removeAdditional: false, useDefaults: true, allErrors: false, allowUnionTypes: true, strict: false } as const;
+  const body = new Ajv({ ...options, coerceTypes: false });
+  const text = new Ajv({ ...options, coerceTypes: 'array' });
+  addFormats(body);
+  addFormats(text);
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    (httpPart === 'body' ? body : text).compile(schema) as (data: unknown) => boolean;
 }
 
 function toApiError(error: FastifyError | ApiError | Error, _request: FastifyRequest): ApiError {

@@ -13,6 +13,7 @@ import type {
   DomainRecord,
   EndpointRecord,
   ProjectRecord,
+  RegionRecord,
   RoleRecord,
   ServiceRecord,
   TokenRecord,
@@ -49,6 +50,7 @@ export class KeystoneModel {
   readonly assignments: Collection<AssignmentRecord>;
   readonly services: Collection<ServiceRecord>;
   readonly endpoints: Collection<EndpointRecord>;
+  readonly regions: Collection<RegionRecord>;
   readonly trusts: Collection<TrustRecord>;
   readonly appCredentials: Collection<ApplicationCredentialRecord>;
   readonly tokens: Collection<TokenRecord>;
@@ -65,6 +67,7 @@ export class KeystoneModel {
     this.assignments = new Collection(db, 'ks_assignments', 'user_id');
     this.services = new Collection(db, 'ks_services');
     this.endpoints = new Collection(db, 'ks_endpoints', 'service_id');
+    this.regions = new Collection(db, 'ks_regions');
     this.trusts = new Collection(db, 'ks_trusts', 'trustor_user_id');
     this.appCredentials = new Collection(db, 'ks_app_credentials', 'user_id');
     this.tokens = new Collection(db, 'ks_tokens', 'user_id');
@@ -102,6 +105,7 @@ export class KeystoneModel {
   }
 
   private registerCatalog(): void {
+    if (!this.regions.get(this.ctx.region)) this.regions.insert({ id: this.ctx.region, description: '', parent_region_id: null });
     for (const entry of CATALOG) {
       let service = this.services.find((s) => s.type === entry.type);
       if (!service) {
@@ -137,6 +141,48 @@ export class KeystoneModel {
     return found ?? this.assignments.insert({ id: hexId(), user_id: userId, role_id: roleId, ...target });
   }
 
+  createDomain(spec: { name: string; description?: string; enabled?: boolean; tags?: string[] }): DomainRecord {
+    return this.domains.insert({ id: hexId(), name: spec.name, description: spec.description ?? '', enabled: spec.enabled ?? true, tags: spec.tags ?? [] });
+  }
+
+  setPassword(userId: string, password: string): void {
+    this.users.update(userId, (u) => (u.password_hash = hashSecret(password)));
+  }
+
+  /** Revokes the user's tokens that match `which` (all of them by default), as Keystone's revocation events do. */
+  revokeUserTokens(userId: string, which: (t: TokenRecord) => boolean = () => true): void {
+    for (const t of this.tokens.list((t) => !t.revoked && which(t), userId)) this.tokens.update(t.id, (x) => (x.revoked = true));
+  }
+
+  /** Deletes a project with its assignments, application credentials and trusts; its tokens die with it. */
+  deleteProject(id: string): void {
+    for (const a of this.assignments.list((x) => x.project_id === id)) this.assignments.delete(a.id);
+    for (const c of this.appCredentials.list((x) => x.project_id === id)) this.appCredentials.delete(c.id);
+    for (const t of this.trusts.list((x) => x.project_id === id)) this.trusts.update(t.id, (x) => (x.deleted = true));
+    this.projects.delete(id);
+  }
+
+  /** Deletes a user with everything that acts for them. */
+  deleteUser(id: string): void {
+    for (const a of this.assignments.list(undefined, id)) this.assignments.delete(a.id);
+    for (const c of this.appCredentials.list(undefined, id)) this.appCredentials.delete(c.id);
+    for (const t of this.trusts.list((x) => x.trustor_user_id === id || x.trustee_user_id === id)) this.trusts.update(t.id, (x) => (x.deleted = true));
+    this.revokeUserTokens(id);
+    this.users.delete(id);
+  }
+
+  /** Projects on which the user holds any role directly. */
+  userProjects(userId: string): ProjectRecord[] {
+    const ids = new Set(this.assignments.list((a) => a.project_id !== undefined, userId).map((a) => a.project_id));
+    return this.projects.list((p) => ids.has(p.id));
+  }
+
+  /** Domains on which the user holds any role directly. */
+  userDomains(userId: string): DomainRecord[] {
+    const ids = new Set(this.assignments.list((a) => a.domain_id !== undefined, userId).map((a) => a.domain_id));
+    return this.domains.list((d) => ids.has(d.id));
+  }
+
   findUser(name: string, domainId: string): UserRecord | undefined {
     return this.users.find((u) => u.name === name && u.domain_id === domainId);
   }
@@ -148,13 +194,14 @@ export class KeystoneModel {
     return this.domains.find((d) => d.name === ref.name);
   }
 
-  createUser(spec: { name: string; password: string; domain_id?: string; default_project_id?: string; email?: string; description?: string; enabled?: boolean }): UserRecord {
+  createUser(spec: { name: string; password?: string; domain_id?: string; default_project_id?: string; email?: string; description?: string; enabled?: boolean }): UserRecord {
     return this.users.insert({
       id: hexId(),
       name: spec.name,
       domain_id: spec.domain_id ?? DEFAULT_DOMAIN_ID,
       enabled: spec.enabled ?? true,
-      password_hash: hashSecret(spec.password),
+      // A user created without a password cannot authenticate with one.
+      password_hash: spec.password !== undefined ? hashSecret(spec.password) : '',
       default_project_id: spec.default_project_id,
       email: spec.email,
       description: spec.description,
@@ -163,7 +210,7 @@ export class KeystoneModel {
   }
 
   checkPassword(user: UserRecord, password: string): boolean {
-    return verifySecret(password, user.password_hash);
+    return user.password_hash !== '' && verifySecret(password, user.password_hash);
   }
 
   /** Role ids the user holds on a project or a domain (direct assignments). */
@@ -230,6 +277,8 @@ export class KeystoneModel {
       const trust = this.trusts.get(rec.trust_id);
       if (!trust || trust.deleted) return undefined;
     }
+    // Deleting an application credential ends the tokens issued through it.
+    if (rec.application_credential_id && !this.appCredentials.get(rec.application_credential_id)) return undefined;
     return rec;
   }
 
@@ -284,7 +333,7 @@ export class KeystoneModel {
     if (rec.domain_id) body.domain = domainRef(rec.domain_id);
     if (rec.project_id || rec.domain_id) {
       body.roles = rec.role_ids.map((id) => ({ id, name: this.roles.get(id)?.name ?? id }));
-      if (catalog) body.catalog = this.catalog();
+      if (catalog) body.catalog = this.catalog(rec.project_id);
     }
     if (rec.trust_id) {
       const t = this.trusts.get(rec.trust_id);
@@ -304,16 +353,29 @@ export class KeystoneModel {
     return { token: body };
   }
 
-  catalog(): unknown[] {
+  /**
+   * The catalog as a token shows it. Like Keystone, `$(project_id)s` and `$(tenant_id)s` in an
+   * endpoint URL become the token's project, and endpoints that need a project are left out of
+   * catalogs without one.
+   */
+  catalog(projectId?: string): unknown[] {
+    const fill = (url: string): string | undefined => {
+      if (!/\$\((project_id|tenant_id)\)s/.test(url)) return url;
+      return projectId ? url.replace(/\$\((project_id|tenant_id)\)s/g, projectId) : undefined;
+    };
     return this.services
       .list((s) => s.enabled)
       .map((s) => ({
         endpoints: this.endpoints
           .list((e) => e.enabled, s.id)
-          .map((e) => ({ id: e.id, interface: e.interface, region_id: e.region_id, url: e.url, region: e.region_id })),
+          .flatMap((e) => {
+            const url = fill(e.url);
+            return url === undefined ? [] : [{ id: e.id, interface: e.interface, region_id: e.region_id, url, region: e.region_id }];
+          }),
         id: s.id,
         type: s.type,
         name: s.name,
       }));
   }
+
 }

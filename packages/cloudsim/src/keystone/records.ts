@@ -68,7 +68,8 @@ export interface TrustRecord {
   id: string;
   trustor_user_id: string;
   trustee_user_id: string;
-  project_id: string;
+  /** null for a trust that delegates no project roles. */
+  project_id: string | null;
   impersonation: boolean;
   role_ids: string[];
   expires_at: string | null;
@@ -105,4 +106,10 @@ export interface TokenRecord {
   trust_id?: string;
   application_credential_id?: string;
   revoked: boolean;
+}
+
+export interface RegionRecord {
+  id: string;
+  description: string;
+  parent_region_id: string | null;
 }

@@ -38,7 +38,7 @@ export class TestSite {
     }
     const res = await fetch(this.site.url(service) + path, { method, headers, body });
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

@@ -61,6 +61,7 @@ test('fault switches: down refuses connections, latency delays, up restores', as
   assert.equal(res.status, 200);
   await assert.rejects(fetch(`${ts.site.url('keystone')}/v3`), /fetch failed/);
   res = await ts.call('sim', 'PUT', '/sim/faults', { token: null, body: { service: 'keystone', down: false, latency_ms: 50 } });
+  assert.equal(res.status, 200);
   const t0 = Date.now();
   res = await ts.call('keystone', 'GET', '/v3', { token: null });
   assert.equal(res.status, 200);
@@ -70,4 +71,13 @@ test('fault switches: down refuses connections, latency delays, up restores', as
   assert.match(JSON.stringify(res.body), /service/);
   res = await ts.call('sim', 'DELETE', '/sim/faults', { token: null });
   assert.equal(res.status, 204);
+});
+
+test('the Cinder endpoint carries the token project, as Keystone fills in $(project_id)s', async () => {
+  const demo = await ts.tenant('catalog-demo');
+  const res = await ts.call<{ token: { catalog: { type: string; endpoints: { url: string }[] }[] } }>('keystone', 'GET', '/v3/auth/tokens', {
+    headers: { 'X-Subject-Token': demo.token },
+  });
+  const volume = res.body.token.catalog.find((c) => c.type === 'volumev3')!;
+  assert.equal(volume.endpoints[0]!.url, `${ts.site.url('cinder')}/v3/${demo.projectId}`);
 });

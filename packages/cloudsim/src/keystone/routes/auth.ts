@@ -86,9 +86,11 @@ export interface Identity {
   applicationCredentialId?: string;
   appCredProjectId?: string;
   appCredRoleIds?: string[];
+  /** Latest expiry the method allows (an application credential's own). */
+  expiresAt?: number;
 }
 
-/** Pluggable identity methods; ../routes/auth-methods.ts may add more (application_credential). */
+/** Pluggable identity methods; app-credentials.ts adds application_credential when registered. */
 export type IdentityMethod = (ks: KeystoneModel, body: AuthBody['auth']['identity']) => Identity;
 
 export const identityMethods: Record<string, IdentityMethod> = {
@@ -131,7 +133,7 @@ function issue(ks: KeystoneModel, body: AuthBody): TokenRecord {
   const common = {
     userId: who.user.id,
     methods: who.methods,
-    expiresAt: who.fromToken?.expires_at,
+    expiresAt: who.fromToken?.expires_at ?? who.expiresAt,
     auditIds: who.fromToken?.audit_ids.slice(0, 1),
     applicationCredentialId: who.applicationCredentialId,
   };
@@ -235,5 +237,5 @@ export function registerAuthRoutes(app: FastifyInstance, site: Site): void {
     reply.code(204).send();
   });
 
-  app.get('/v3/auth/catalog', async () => ({ catalog: ks.catalog(), links: { self: `${site.authUrl}/auth/catalog`, previous: null, next: null } }));
+  app.get('/v3/auth/catalog', async (req) => ({ catalog: ks.catalog(req.auth?.projectId), links: { self: `${site.authUrl}/auth/catalog`, previous: null, next: null } }));
 }

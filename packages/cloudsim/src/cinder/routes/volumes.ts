@@ -1,0 +1,189 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { badRequest } from '../../http/errors.js';
+import type { Site } from '../../site.js';
+import type { VolumeRecord } from '../records.js';
+import {
+  P, allTenants, caller, callerProject, cleanMetadata, listBody, listQuerySchema, parseDictFilter, schemas, truthy,
+  type IdParams, type ListQuery, type ProjectParams,
+} from './common.js';
+import { volumeDetail, volumeSummary } from './views.js';
+
+interface CreateBody {
+  volume: {
+    size?: number | null;
+    name?: string | null;
+    description?: string | null;
+    imageRef?: string | null;
+    image_id?: string | null;
+    snapshot_id?: string | null;
+    source_volid?: string | null;
+    volume_type?: string | null;
+    availability_zone?: string | null;
+    metadata?: Record<string, string | null> | null;
+    group_id?: string | null;
+  };
+}
+
+const volumeCreate = {
+  type: 'object',
+  required: ['volume'],
+  additionalProperties: false,
+  properties: {
+    volume: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        size: { type: ['integer', 'null'], minimum: 1, maximum: 1_000_000 },
+        name: schemas.name,
+        display_name: schemas.name,
+        description: schemas.description,
+        display_description: schemas.description,
+        imageRef: { type: ['string', 'null'], maxLength: 255 },
+        image_id: { type: ['string', 'null'], maxLength: 255 },
+        snapshot_id: schemas.optionalUuid,
+        source_volid: schemas.optionalUuid,
+        backup_id: { type: 'null' },
+        consistencygroup_id: { type: 'null' },
+        group_id: schemas.optionalUuid,
+        volume_type: { type: ['string', 'null'], maxLength: 255 },
+        availability_zone: { type: ['string', 'null'], maxLength: 255 },
+        metadata: schemas.metadata,
+        multiattach: { type: 'boolean' },
+      },
+    },
+    'OS-SCH-HNT:scheduler_hints': { type: ['object', 'null'] },
+  },
+} as const;
+
+const volumeUpdate = {
+  type: 'object',
+  required: ['volume'],
+  additionalProperties: false,
+  properties: {
+    volume: {
+      type: 'object',
+      additionalProperties: false,
+      minProperties: 1,
+      properties: {
+        name: schemas.name,
+        display_name: schemas.name,
+        description: schemas.description,
+        display_description: schemas.description,
+        metadata: schemas.metadata,
+      },
+    },
+  },
+} as const;
+
+const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 255 } } } as const;
+
+/** /volumes: create, list (summary and detail), show, update, delete. */
+export function registerVolumeRoutes(app: FastifyInstance, site: Site): void {
+  const cinder = site.cinder;
+  const root = () => site.url('cinder');
+
+  const visible = (req: FastifyRequest<{ Querystring: ListQuery }>): VolumeRecord[] => {
+    if (allTenants(req)) {
+      const p = req.query.project_id;
+      return cinder.listVolumes(typeof p === 'string' ? p : undefined);
+    }
+    return cinder.listVolumes(callerProject(req));
+  };
+  const filters: Record<string, (v: VolumeRecord, value: string) => boolean> = {
+    name: (v, x) => v.name === x,
+    status: (v, x) => v.status === x,
+    bootable: (v, x) => v.bootable === String(truthy(x)),
+    availability_zone: (v, x) => v.availability_zone === x,
+    volume_type: (v, x) => v.volume_type === x || v.volume_type_id === x,
+    group_id: (v, x) => v.group_id === x,
+    metadata: (v, x) => Object.entries(parseDictFilter(x, 'metadata')).every(([k, val]) => v.metadata[k] === val),
+  };
+  const sortKeys = ['created_at', 'updated_at', 'id', 'name', 'size', 'status', 'bootable', 'availability_zone', 'volume_type', 'project_id'];
+  const list = (detail: boolean) => async (req: FastifyRequest<{ Params: ProjectParams; Querystring: ListQuery }>) =>
+    listBody(req, visible(req), {
+      base: `${root()}/v3/${req.params.project_id}/volumes${detail ? '/detail' : ''}`,
+      key: 'volumes',
+      render: detail ? (v) => volumeDetail(req, root(), v) : (v) => volumeSummary(root(), v),
+      filters,
+      sortKeys,
+    });
+  const listSchema = { querystring: { ...listQuerySchema, properties: { ...listQuerySchema.properties, project_id: { type: 'string', maxLength: 255 } } } };
+  app.get(`${P}/volumes`, { schema: listSchema }, list(false));
+  app.get(`${P}/volumes/detail`, { schema: listSchema }, list(true));
+
+  app.get<{ Params: IdParams }>(`${P}/volumes/:id`, { schema: { params: idParams } }, async (req) => {
+    const auth = caller(req);
+    return { volume: volumeDetail(req, root(), cinder.visibleVolume(req.params.id, auth.projectId, auth.isAdmin)) };
+  });
+
+  app.post<{ Params: ProjectParams; Body: CreateBody & { volume: { display_name?: string | null; display_description?: string | null } } }>(
+    `${P}/volumes`,
+    { schema: { body: volumeCreate } },
+    async (req, reply) => {
+      const auth = caller(req);
+      const projectId = callerProject(req);
+      const b = req.body.volume;
+      const imageId = b.imageRef ?? b.image_id ?? undefined;
+      if (imageId && !site.glance.visibleImage(imageId, projectId, auth.isAdmin)) {
+        throw badRequest('Invalid image identifier or unable to access requested image.');
+      }
+      if (b.snapshot_id) {
+        const snap = cinder.getSnapshot(b.snapshot_id);
+        if (!snap || (!auth.isAdmin && snap.project_id !== projectId)) throw badRequest(`Invalid input received: Snapshot ${b.snapshot_id} could not be found.`);
+      }
+      if (b.source_volid) cinder.visibleVolume(b.source_volid, projectId, auth.isAdmin);
+      if (!b.size && !b.snapshot_id && !b.source_volid) throw badRequest('Invalid input for field/attribute size. Value: None. None is not of type integer');
+      if (b.group_id) {
+        const g = cinder.getGroup(b.group_id);
+        if (!g || g.project_id !== projectId) throw badRequest(`Invalid input received: Group ${b.group_id} could not be found.`);
+      }
+      const vol = cinder.createVolume(
+        projectId,
+        {
+          size: b.size ?? 0,
+          name: b.name ?? b.display_name ?? null,
+          description: b.description ?? b.display_description ?? null,
+          image_id: imageId,
+          snapshot_id: b.snapshot_id ?? undefined,
+          source_volid: b.source_volid ?? undefined,
+          volume_type: b.volume_type ?? undefined,
+          availability_zone: b.availability_zone ?? undefined,
+          metadata: cleanMetadata(b.metadata),
+          group_id: b.group_id ?? undefined,
+        },
+        { userId: auth.userId, isAdmin: auth.isAdmin },
+      );
+      return reply.code(202).send({ volume: volumeDetail(req, root(), vol) });
+    },
+  );
+
+  app.put<{ Params: IdParams; Body: { volume: { name?: string | null; display_name?: string | null; description?: string | null; display_description?: string | null; metadata?: Record<string, string | null> | null } } }>(
+    `${P}/volumes/:id`,
+    { schema: { params: idParams, body: volumeUpdate } },
+    async (req) => {
+      const auth = caller(req);
+      const v = cinder.visibleVolume(req.params.id, auth.projectId, auth.isAdmin);
+      const b = req.body.volume;
+      const updated = cinder.updateVolume(v.id, (x) => {
+        const name = b.name !== undefined ? b.name : b.display_name;
+        const description = b.description !== undefined ? b.description : b.display_description;
+        if (name !== undefined) x.name = name;
+        if (description !== undefined) x.description = description;
+        if (b.metadata !== undefined) x.metadata = cleanMetadata(b.metadata);
+      });
+      return { volume: volumeDetail(req, root(), updated) };
+    },
+  );
+
+  app.delete<{ Params: IdParams; Querystring: { cascade?: boolean; force?: boolean } }>(
+    `${P}/volumes/:id`,
+    { schema: { params: idParams, querystring: { type: 'object', properties: { cascade: { type: 'boolean' }, force: { type: 'boolean' } } } } },
+    async (req, reply) => {
+      const auth = caller(req);
+      const v = cinder.visibleVolume(req.params.id, auth.projectId, auth.isAdmin);
+      if (!(req.query.force && auth.isAdmin)) cinder.checkDeletable(v, req.query.cascade);
+      cinder.deleteVolume(v.id, { cascade: req.query.cascade ?? false });
+      return reply.code(202).send();
+    },
+  );
+}

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+import { Command, InvalidArgumentError } from 'commander';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { mergeClouds } from '../clouds.js';
+import { join, resolve } from 'node:path';
+import { startSite, stopPid, waitReady, type Started } from '../processes.js';
+import { labSites, simUrl } from '../sites.js';
+import { isAlive, readState, writeState } from '../state.js';
+
+const program = new Command('protector-lab').description('Two simulated OpenStack sites on one machine.');
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1024 || n > 65000) throw new InvalidArgumentError('--base-port must be a port from 1024 to 65000');
+  return n;
+};
+
+program
+  .command('up')
+  .description('start site-a and site-b (in the foreground unless --detach)')
+  .option('--dir <dir>', 'lab folder for state, logs and clouds.yaml', '.lab')
+  .option('--base-port <port>', 'first port of site-a; site-b is 100 above', port, 15000)
+  .option('--detach', 'leave the sites running in the background; stop them with `down`')
+  .action(async (opts: { dir: string; basePort: number; detach?: boolean }) => {
+    const dir = resolve(opts.dir);
+    const running = readState(dir)?.sites.filter((s) => isAlive(s.pid)) ?? [];
+    if (running.length > 0) throw new Error(`the lab in ${dir} is already running (${running.map((s) => s.name).join(', ')}); run 'protector-lab down' first`);
+    mkdirSync(dir, { recursive: true });
+    const sites = labSites(opts.basePort);
+    const started: Started[] = [];
+    const stopAll = () => Promise.all(started.map((s) => (s.child.pid ? stopPid(s.child.pid) : undefined)));
+    try {
+      for (const site of sites) {
+        console.log(`starting ${site.name} on ports ${site.basePort}-${site.basePort + 5} …`);
+        const s = startSite(site, dir, opts.detach === true);
+        started.push(s);
+        await waitReady(s);
+      }
+    } catch (err) {
+      await stopAll();
+      throw err;
+    }
+    writeState(dir, { sites: started.map((s) => ({ name: s.site.name, pid: s.child.pid!, basePort: s.site.basePort, dataDir: s.dataDir, log: s.log })) });
+    const clouds = join(dir, 'clouds.yaml');
+    writeFileSync(clouds, mergeClouds(started.map((s) => join(s.dataDir, 'clouds.yaml'))), { mode: 0o600 });
+    console.log('\nThe lab is up:');
+    for (const s of started) {
+      console.log(`  ${s.site.name}: Keystone http://127.0.0.1:${s.site.basePort}/v3   control ${simUrl(s.site)}/sim/info   log ${s.log}`);
+    }
+    console.log(`\nclouds.yaml: ${clouds}  (clouds: ${sites.map((s) => s.name).join(', ')}; admin / secret, or demo / demo in project demo)`);
+    console.log(`\nNext:\n  export OS_CLIENT_CONFIG_FILE=${clouds}\n  openstack --os-cloud site-a server list\n  openstack --os-cloud site-b network list`);
+    if (opts.detach) {
+      console.log(`\nRunning in the background; stop with: protector-lab down --dir ${opts.dir}`);
+      return;
+    }
+    console.log('\nPress Ctrl-C to stop the lab.');
+    await new Promise<void>((resolveStop) => {
+      const stop = () => resolveStop();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      for (const s of started) s.child.once('exit', (code) => {
+        console.error(`${s.site.name} exited (${code}); see ${s.log}`);
+        stop();
+      });
+    });
+    console.log('stopping the lab …');
+    await stopAll();
+  });
+
+program
+  .command('down')
+  .description('stop a lab started with --detach')
+  .option('--dir <dir>', 'lab folder', '.lab')
+  .action(async (opts: { dir: string }) => {
+    const state = readState(resolve(opts.dir));
+    if (!state) throw new Error(`no lab found in ${resolve(opts.dir)}`);
+    for (const s of state.sites) {
+      await stopPid(s.pid);
+      console.log(`${s.name} stopped`);
+    }
+    writeState(resolve(opts.dir), { sites: [] });
+  });
+
+program
+  .command('status')
+  .description('show whether each site runs and answers')
+  .option('--dir <dir>', 'lab folder', '.lab')
+  .action(async (opts: { dir: string }) => {
+    const state = readState(resolve(opts.dir));
+    if (!state || state.sites.length === 0) {
+      console.log('the lab is not running');
+      process.exitCode = 3;
+      return;
+    }
+    let healthy = true;
+    for (const s of state.sites) {
+      const alive = isAlive(s.pid);
+      const answers = alive && (await fetch(`${simUrl(s)}/sim/info`).then((r) => r.ok, () => false));
+      healthy &&= answers;
+      console.log(`${s.name.padEnd(8)} pid ${String(s.pid).padEnd(8)} ${alive ? 'running' : 'stopped'}  ${answers ? 'answering' : 'not answering'}  keystone http://127.0.0.1:${s.basePort}/v3`);
+    }
+    if (!healthy) process.exitCode = 1;
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  console.error(`protector-lab: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+// `protector-lab up --detach` from the compiled binary (what `npm start` runs), then status and down.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parse } from 'yaml';
+
+const run = promisify(execFile);
+const bin = fileURLToPath(new URL('../../dist/bin/protector-lab.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'lab-'));
+const lab = (...args: string[]) => run(process.execPath, [bin, ...args, '--dir', dir], { timeout: 120_000 });
+
+after(async () => {
+  await lab('down').catch(() => undefined);
+});
+
+test('the lab brings up two seeded sites and stops them', async () => {
+  const up = await lab('up', '--detach', '--base-port', '18000');
+  assert.match(up.stdout, /site-a: Keystone http:\/\/127\.0\.0\.1:18000\/v3/);
+  assert.match(up.stdout, /site-b: Keystone http:\/\/127\.0\.0\.1:18100\/v3/);
+
+  const clouds = parse(readFileSync(join(dir, 'clouds.yaml'), 'utf8')) as {
+    clouds: Record<string, { auth: { auth_url: string } }>;
+  };
+  assert.deepEqual(Object.keys(clouds.clouds).sort(), ['site-a', 'site-b']);
+
+  // The demo tenant sees its two VMs on site-a and none on site-b.
+  for (const [site, base, expected] of [['site-a', 18000, ['db-1', 'web-1']], ['site-b', 18100, []]] as const) {
+    const auth = await fetch(`http://127.0.0.1:${base}/v3/auth/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: 'demo', password: 'demo', domain: { id: 'default' } } } },
+          scope: { project: { name: 'demo', domain: { id: 'default' } } },
+        },
+      }),
+    });
+    assert.equal(auth.status, 201, site);
+    const token = auth.headers.get('x-subject-token')!;
+    const servers = (await (await fetch(`http://127.0.0.1:${base + 1}/v2.1/servers`, { headers: { 'X-Auth-Token': token } })).json()) as {
+      servers: { name: string }[];
+    };
+    assert.deepEqual(servers.servers.map((s) => s.name).sort(), [...expected], site);
+  }
+
+  const status = await lab('status');
+  assert.equal(status.stdout.match(/answering/g)?.length, 2);
+  await assert.rejects(lab('up', '--detach', '--base-port', '18000'), /already running/);
+
+  await lab('down');
+  await assert.rejects(fetch('http://127.0.0.1:18005/sim/info'));
+});

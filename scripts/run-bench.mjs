@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+// Runs every benchmark (packages/*/test/bench/*.bench.ts) one after another. Benchmarks print
+// figures and ratios; they never pass or fail on a threshold.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const only = process.argv[2];
+let failed = false;
+for (const pkg of readdirSync('packages')) {
+  const dir = join('packages', pkg, 'test', 'bench');
+  if (!existsSync(dir)) continue;
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort()) {
+    if (only && !file.includes(only)) continue;
+    console.log(`\n== ${join(dir, file)}`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, file)], { stdio: 'inherit' });
+    if (r.status !== 0) failed = true;
+  }
+}
+process.exit(failed ? 1 : 0);
