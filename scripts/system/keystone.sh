@@ -30,8 +30,9 @@ CONF
   keystone-manage --config-file "$dir/keystone.conf" credential_setup --keystone-user root --keystone-group root >>"$dir/manage.log" 2>&1
   keystone-manage --config-file "$dir/keystone.conf" bootstrap --bootstrap-password "$password" \
     --bootstrap-region-id RegionOne --bootstrap-public-url "http://127.0.0.1:$port/v3/" >>"$dir/manage.log" 2>&1
+  # uwsgi's http-socket does not keep connections alive; saying so stops clients reusing dead sockets.
   uwsgi --plugin python3 --http-socket "127.0.0.1:$port" --wsgi-file /usr/bin/keystone-wsgi-public \
-    --master --processes 1 --threads 1 --die-on-term --pidfile "$dir/uwsgi.pid" >"$dir/uwsgi.log" 2>&1 &
+    --add-header "Connection: close" --master --processes 1 --threads 1 --die-on-term --pidfile "$dir/uwsgi.pid" >"$dir/uwsgi.log" 2>&1 &
   for _ in $(seq 1 120); do
     if curl -sf "http://127.0.0.1:$port/v3" >/dev/null; then echo "$dir/uwsgi.pid"; exit 0; fi
     sleep 0.5

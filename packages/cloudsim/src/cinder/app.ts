@@ -3,6 +3,7 @@ import { badRequest } from '../http/errors.js';
 import { createServiceApp } from '../http/service.js';
 import { computeFormat } from '../http/formats.js';
 import type { Site } from '../site.js';
+import { registerAttachmentRoutes } from './routes/attachments.js';
 import { registerGroupTypeRoutes } from './routes/group-types.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { registerManageRoutes } from './routes/manage.js';
@@ -12,6 +13,7 @@ import { registerSnapshotRoutes } from './routes/snapshots.js';
 import { registerTypeRoutes } from './routes/types.js';
 import { MAX_MICROVERSION, MIN_MICROVERSION, registerVersionRoutes } from './routes/versions.js';
 import { registerVolumeActionRoutes } from './routes/volume-actions.js';
+import { registerVolumeMetadataRoutes } from './routes/volume-metadata.js';
 import { registerVolumeRoutes } from './routes/volumes.js';
 
 /** Cinder v3 on the site's port for it. */
@@ -32,6 +34,8 @@ export function createCinderApp(site: Site): FastifyInstance {
   registerVersionRoutes(app, site);
   registerVolumeRoutes(app, site);
   registerVolumeActionRoutes(app, site);
+  registerVolumeMetadataRoutes(app, site);
+  registerAttachmentRoutes(app, site);
   registerTypeRoutes(app, site);
   registerGroupTypeRoutes(app, site);
   registerGroupRoutes(app, site);

@@ -160,6 +160,7 @@ export class CinderModel {
     } else if (spec.image_id) {
       const image = this.deps.glance.getImage(spec.image_id);
       if (!image) throw badRequest('Invalid image identifier or unable to access requested image.');
+      if (image.status !== 'active') throw badRequest(`Invalid input received: Image ${image.id} is not active.`);
       const imageGib = Math.ceil((image.size ?? 0) / GIB);
       if (imageGib > size) throw badRequest(`Invalid input received: Size of specified image ${imageGib}GB is larger than volume size ${size}GB.`);
       if (image.min_disk > size) throw badRequest(`Invalid input received: Volume size ${size}GB cannot be smaller than the image minDisk size ${image.min_disk}GB.`);

@@ -43,7 +43,7 @@ export function seedCinder(site: Site, doc: CinderSeed): void {
     try {
       vol = cinder.createVolume(projectId, { name: v.name, size: v.size, volume_type: v.type, image_id: imageId }, { immediate: true });
     } catch (err) {
-      throw new Error(`seed ${where}: ${(err as Error).message}`);
+      throw new Error(`seed ${where}: ${(err as Error).message}`, { cause: err });
     }
     if (v.bootable !== undefined) cinder.updateVolume(vol.id, (x) => (x.bootable = v.bootable ? 'true' : 'false'));
   }

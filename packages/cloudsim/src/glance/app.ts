@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { createServiceApp } from '../http/service.js';
 import { glanceFormat } from '../http/formats.js';
 import type { Site } from '../site.js';
-import { rejectNonStrings } from '../neutron/strict-strings.js';
 import { registerImageDataRoutes } from './routes/image-data.js';
 import { registerImageRoutes } from './routes/images.js';
 import { registerMemberRoutes } from './routes/members.js';
@@ -18,7 +17,6 @@ export function createGlanceApp(site: Site): FastifyInstance {
     authUri: site.authUrl,
     faults: site.faults,
   });
-  app.addHook('preValidation', rejectNonStrings);
   registerVersionRoutes(app, site);
   registerImageRoutes(app, site);
   registerImageDataRoutes(app, site);

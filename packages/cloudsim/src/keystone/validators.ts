@@ -104,8 +104,13 @@ export class RemoteTokenValidator implements TokenValidator {
   }
 
   private async ask(token: string): Promise<Response> {
-    return fetch(`${this.creds.authUrl}/auth/tokens?nocatalog`, {
-      headers: { 'X-Auth-Token': await this.getServiceToken(), 'X-Subject-Token': token },
-    });
+    const headers = { 'X-Auth-Token': await this.getServiceToken(), 'X-Subject-Token': token };
+    const url = `${this.creds.authUrl}/auth/tokens?nocatalog`;
+    try {
+      return await fetch(url, { headers });
+    } catch {
+      // A pooled connection the server already closed fails once; a GET is safe to repeat.
+      return fetch(url, { headers });
+    }
   }
 }

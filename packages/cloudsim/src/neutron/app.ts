@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { createServiceApp } from '../http/service.js';
 import { neutronFormat } from '../http/formats.js';
 import type { Site } from '../site.js';
-import { rejectNonStrings } from './strict-strings.js';
 import { registerNetworkRoutes } from './routes/networks.js';
 import { registerPortRoutes } from './routes/ports.js';
 import { registerQuotaRoutes } from './routes/quotas.js';
@@ -20,7 +19,6 @@ export function createNeutronApp(site: Site): FastifyInstance {
     authUri: site.authUrl,
     faults: site.faults,
   });
-  app.addHook('preValidation', rejectNonStrings);
   registerVersionRoutes(app, site);
   registerNetworkRoutes(app, site);
   registerSubnetRoutes(app, site);

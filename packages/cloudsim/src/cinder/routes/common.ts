@@ -40,7 +40,7 @@ export interface ListQuery {
   sort?: string;
   sort_key?: string;
   sort_dir?: string;
-  with_count?: boolean;
+  with_count?: string;
   all_tenants?: string;
   [filter: string]: unknown;
 }
@@ -54,7 +54,7 @@ export const listQuerySchema = {
     sort: { type: 'string', maxLength: 255 },
     sort_key: { type: 'string', maxLength: 255 },
     sort_dir: { type: 'string', enum: ['asc', 'desc'] },
-    with_count: { type: 'boolean' },
+    with_count: { type: 'string', maxLength: 10 },
     all_tenants: { type: 'string', maxLength: 10 },
   },
 } as const;
@@ -114,7 +114,7 @@ export function listBody<T extends { id: string }>(req: FastifyRequest<{ Queryst
     params.set('marker', last.id);
     body[`${o.key}_links`] = [{ href: `${o.base}?${params.toString()}`, rel: 'next' }];
   }
-  if (q.with_count && atLeast(req.microversion, '3.45')) body.count = count;
+  if (truthy(q.with_count) && atLeast(req.microversion, '3.45')) body.count = count;
   return body;
 }
 

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Site } from '../../site.js';
 import { DEFAULT_QUOTAS, QUOTA_KEYS, type QuotaLimits } from '../quotas.js';
 import { policyForbidden } from '../../http/errors.js';
-import { P, caller, callerProject, requireAdmin, type ProjectParams } from './common.js';
+import { P, caller, callerProject, requireAdmin, truthy, type ProjectParams } from './common.js';
 
 const policyCheck = (ok: boolean, rule: string) => {
   if (!ok) throw policyForbidden(rule);
@@ -36,12 +36,12 @@ export function registerQuotaRoutes(app: FastifyInstance, site: Site): void {
     return req.params.target;
   };
 
-  app.get<{ Params: TargetParams; Querystring: { usage?: boolean } }>(
+  app.get<{ Params: TargetParams; Querystring: { usage?: string } }>(
     `${P}/os-quota-sets/:target`,
-    { schema: { querystring: { type: 'object', properties: { usage: { type: 'boolean' } } } } },
+    { schema: { querystring: { type: 'object', properties: { usage: { type: 'string', maxLength: 10 } } } } },
     async (req) => {
       const id = target(req);
-      return render(id, cinder.quotaLimits(id), req.query.usage ? { ...cinder.usage(id) } : undefined);
+      return render(id, cinder.quotaLimits(id), truthy(req.query.usage) ? { ...cinder.usage(id) } : undefined);
     },
   );
   app.get<{ Params: TargetParams }>(`${P}/os-quota-sets/:target/defaults`, async (req) => render(target(req), { ...DEFAULT_QUOTAS }));

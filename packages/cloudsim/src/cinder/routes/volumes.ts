@@ -175,14 +175,15 @@ export function registerVolumeRoutes(app: FastifyInstance, site: Site): void {
     },
   );
 
-  app.delete<{ Params: IdParams; Querystring: { cascade?: boolean; force?: boolean } }>(
+  app.delete<{ Params: IdParams; Querystring: { cascade?: string; force?: string } }>(
     `${P}/volumes/:id`,
-    { schema: { params: idParams, querystring: { type: 'object', properties: { cascade: { type: 'boolean' }, force: { type: 'boolean' } } } } },
+    { schema: { params: idParams, querystring: { type: 'object', properties: { cascade: { type: 'string', maxLength: 10 }, force: { type: 'string', maxLength: 10 } } } } },
     async (req, reply) => {
       const auth = caller(req);
       const v = cinder.visibleVolume(req.params.id, auth.projectId, auth.isAdmin);
-      if (!(req.query.force && auth.isAdmin)) cinder.checkDeletable(v, req.query.cascade);
-      cinder.deleteVolume(v.id, { cascade: req.query.cascade ?? false });
+      const cascade = truthy(req.query.cascade);
+      if (!(truthy(req.query.force) && auth.isAdmin)) cinder.checkDeletable(v, cascade);
+      cinder.deleteVolume(v.id, { cascade });
       return reply.code(202).send();
     },
   );
