@@ -1,12 +1,18 @@
-import { readFileSync } from 'node:fs';
-import { parse, stringify } from 'yaml';
+import { cloudsYaml } from '@protector/cloudsim';
+import type { LabSite } from './sites.js';
 
-/** One clouds.yaml naming every site, built from the ones each cloudsim site wrote. */
-export function mergeClouds(files: string[]): string {
-  const clouds: Record<string, unknown> = {};
-  for (const f of files) {
-    const doc = parse(readFileSync(f, 'utf8')) as { clouds?: Record<string, unknown> };
-    Object.assign(clouds, doc.clouds ?? {});
-  }
-  return stringify({ clouds });
+/**
+ * The lab's clouds.yaml: per site an admin cloud (`site-a`) and one for the seeded demo tenant
+ * (`site-a-demo`), who owns the workloads.
+ */
+export function labCloudsYaml(sites: LabSite[]): string {
+  return cloudsYaml(
+    sites.flatMap((s) => {
+      const authUrl = `http://127.0.0.1:${s.basePort}/v3`;
+      return [
+        { name: s.name, authUrl, region: 'RegionOne', password: 'secret' },
+        { name: `${s.name}-demo`, authUrl, region: 'RegionOne', username: 'demo', password: 'demo', projectName: 'demo' },
+      ];
+    }),
+  );
 }

@@ -92,7 +92,7 @@ export class NeutronModel {
   constructor(readonly ctx: SiteContext) {
     this.networks = new Collection(ctx.db, 'neutron_networks', 'project_id');
     this.subnets = new Collection(ctx.db, 'neutron_subnets', 'network_id');
-    this.ports = new Collection(ctx.db, 'neutron_ports', 'network_id');
+    this.ports = new Collection(ctx.db, 'neutron_ports', 'network_id', 'device_id');
     this.securityGroups = new SecurityGroups(ctx);
     this.quotas = new Collection(ctx.db, 'neutron_quotas');
   }
@@ -311,7 +311,8 @@ export class NeutronModel {
   }
 
   portsOfDevice(deviceId: string): PortRecord[] {
-    return this.ports.list((p) => p.device_id === deviceId);
+    // Indexed: Nova renders every server's addresses from this, so a scan would make lists O(n²).
+    return deviceId === '' ? this.ports.list((p) => p.device_id === '') : this.ports.listByRef(deviceId);
   }
 
   findSecurityGroup(projectId: string, nameOrId: string): SecurityGroupRecord | undefined {

@@ -22,27 +22,41 @@ export class Collection<T extends Stored> {
     readonly name: string,
     /** Which document field, if any, is copied into the indexed `scope` column. */
     private readonly scopeField?: keyof T & string,
+    /** A second indexed field for lookups that must not scan the table (`listByRef`). */
+    private readonly refField?: keyof T & string,
   ) {
     if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad collection name ${name}`);
     db.exec(
-      `CREATE TABLE IF NOT EXISTS ${name} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, scope TEXT, data TEXT NOT NULL);
-       CREATE INDEX IF NOT EXISTS ${name}_scope ON ${name}(scope);`,
+      `CREATE TABLE IF NOT EXISTS ${name} (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, scope TEXT, ref TEXT, data TEXT NOT NULL);
+       CREATE INDEX IF NOT EXISTS ${name}_scope ON ${name}(scope);
+       CREATE INDEX IF NOT EXISTS ${name}_ref ON ${name}(ref);`,
     );
     this.stmts = {
       get: db.prepare<[string], Row>(`SELECT data FROM ${name} WHERE id = ?`),
       all: db.prepare<[], Row>(`SELECT data FROM ${name} ORDER BY seq`),
       scoped: db.prepare<[string], Row>(`SELECT data FROM ${name} WHERE scope = ? ORDER BY seq`),
-      insert: db.prepare(`INSERT INTO ${name} (id, scope, data) VALUES (?, ?, ?)`),
-      update: db.prepare(`UPDATE ${name} SET scope = ?, data = ? WHERE id = ?`),
+      byRef: db.prepare<[string], Row>(`SELECT data FROM ${name} WHERE ref = ? ORDER BY seq`),
+      insert: db.prepare(`INSERT INTO ${name} (id, scope, ref, data) VALUES (?, ?, ?, ?)`),
+      update: db.prepare(`UPDATE ${name} SET scope = ?, ref = ?, data = ? WHERE id = ?`),
       delete: db.prepare(`DELETE FROM ${name} WHERE id = ?`),
       count: db.prepare<[], { n: number }>(`SELECT COUNT(*) AS n FROM ${name}`),
     };
   }
 
   private scopeOf(doc: T): string | null {
-    if (!this.scopeField) return null;
-    const v = doc[this.scopeField];
+    return this.fieldOf(doc, this.scopeField);
+  }
+
+  private fieldOf(doc: T, field?: keyof T & string): string | null {
+    if (!field) return null;
+    const v = doc[field];
     return v === undefined || v === null ? null : String(v);
+  }
+
+  /** Documents whose `refField` equals `value`, by index. */
+  listByRef(value: string): T[] {
+    if (!this.refField) throw new Error(`collection ${this.name} has no ref field`);
+    return this.stmts.byRef.all(value).map((r) => JSON.parse(r.data) as T);
   }
 
   get(id: string): T | undefined {
@@ -66,13 +80,13 @@ export class Collection<T extends Stored> {
   }
 
   insert(doc: T): T {
-    this.stmts.insert.run(doc.id, this.scopeOf(doc), JSON.stringify(doc));
+    this.stmts.insert.run(doc.id, this.scopeOf(doc), this.fieldOf(doc, this.refField), JSON.stringify(doc));
     return doc;
   }
 
   /** Replaces the stored document; returns it. */
   put(doc: T): T {
-    const info = this.stmts.update.run(this.scopeOf(doc), JSON.stringify(doc), doc.id);
+    const info = this.stmts.update.run(this.scopeOf(doc), this.fieldOf(doc, this.refField), JSON.stringify(doc), doc.id);
     if (info.changes === 0) this.insert(doc);
     return doc;
   }

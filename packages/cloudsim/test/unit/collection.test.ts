@@ -33,3 +33,12 @@ test('state survives reopening the file', () => {
   db.close();
   assert.equal(new Collection<Thing>(openDatabase(path), 'things').get('x')?.n, 7);
 });
+
+test('a ref field is looked up by index and follows updates', () => {
+  const c = new Collection<Thing & { device: string }>(openDatabase(':memory:'), 'ports', 'project_id', 'device');
+  c.insert({ id: 'p1', project_id: 'a', n: 1, device: 'vm-1' });
+  c.insert({ id: 'p2', project_id: 'a', n: 2, device: 'vm-2' });
+  c.update('p2', (p) => (p.device = 'vm-1'));
+  assert.deepEqual(c.listByRef('vm-1').map((p) => p.id), ['p1', 'p2']);
+  assert.deepEqual(c.listByRef('vm-2'), []);
+});

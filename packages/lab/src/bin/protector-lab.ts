@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { mergeClouds } from '../clouds.js';
+import { labCloudsYaml } from '../clouds.js';
 import { join, resolve } from 'node:path';
 import { startSite, stopPid, waitReady, type Started } from '../processes.js';
 import { labSites, simUrl } from '../sites.js';
@@ -41,13 +41,14 @@ program
     }
     writeState(dir, { sites: started.map((s) => ({ name: s.site.name, pid: s.child.pid!, basePort: s.site.basePort, dataDir: s.dataDir, log: s.log })) });
     const clouds = join(dir, 'clouds.yaml');
-    writeFileSync(clouds, mergeClouds(started.map((s) => join(s.dataDir, 'clouds.yaml'))), { mode: 0o600 });
+    writeFileSync(clouds, labCloudsYaml(sites), { mode: 0o600 });
     console.log('\nThe lab is up:');
     for (const s of started) {
       console.log(`  ${s.site.name}: Keystone http://127.0.0.1:${s.site.basePort}/v3   control ${simUrl(s.site)}/sim/info   log ${s.log}`);
     }
-    console.log(`\nclouds.yaml: ${clouds}  (clouds: ${sites.map((s) => s.name).join(', ')}; admin / secret, or demo / demo in project demo)`);
-    console.log(`\nNext:\n  export OS_CLIENT_CONFIG_FILE=${clouds}\n  openstack --os-cloud site-a server list\n  openstack --os-cloud site-b network list`);
+    console.log(`\nclouds.yaml: ${clouds}`);
+    console.log(`  clouds ${sites.map((s) => `${s.name} (admin)`).join(', ')}, ${sites.map((s) => `${s.name}-demo`).join(', ')} (the demo tenant)`);
+    console.log(`\nNext:\n  export OS_CLIENT_CONFIG_FILE=${clouds}\n  openstack --os-cloud site-a-demo server list\n  openstack --os-cloud site-a volume type list --long\n  openstack --os-cloud site-b-demo network list`);
     if (opts.detach) {
       console.log(`\nRunning in the background; stop with: protector-lab down --dir ${opts.dir}`);
       return;

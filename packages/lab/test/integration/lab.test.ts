@@ -26,7 +26,7 @@ test('the lab brings up two seeded sites and stops them', async () => {
   const clouds = parse(readFileSync(join(dir, 'clouds.yaml'), 'utf8')) as {
     clouds: Record<string, { auth: { auth_url: string } }>;
   };
-  assert.deepEqual(Object.keys(clouds.clouds).sort(), ['site-a', 'site-b']);
+  assert.deepEqual(Object.keys(clouds.clouds).sort(), ['site-a', 'site-a-demo', 'site-b', 'site-b-demo']);
 
   // The demo tenant sees its two VMs on site-a and none on site-b.
   for (const [site, base, expected] of [['site-a', 18000, ['db-1', 'web-1']], ['site-b', 18100, []]] as const) {
