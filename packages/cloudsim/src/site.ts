@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { serviceRoutes, type RouteEntry } from './http/service.js';
 import { join } from 'node:path';
 import type { TokenValidator } from './auth.js';
 import { systemClock, type Clock } from './clock.js';
@@ -69,6 +70,7 @@ export class Site {
   readonly validator: TokenValidator;
   readonly host: string;
   private readonly listeners = new Map<ServiceName | 'sim', Listener>();
+  private readonly apps = new Map<ServiceName | 'sim', FastifyInstance>();
 
   private constructor(readonly options: SiteOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -117,6 +119,7 @@ export class Site {
     };
     for (const [service, app] of Object.entries(apps) as [ServiceName | 'sim', FastifyInstance][]) {
       const port = this.options.basePort === 0 ? 0 : this.options.basePort + PORT_OFFSETS[service];
+      this.apps.set(service, app);
       const listener = new Listener(app, this.host, port);
       this.listeners.set(service, listener);
       await listener.open();
@@ -137,6 +140,12 @@ export class Site {
     if (meta.get('seeded')) return;
     applySeed(this, this.options.seed);
     meta.insert({ id: 'seeded', at: this.ctx.clock.now() });
+  }
+
+  /** Every route a service serves (for tests that walk the whole API). */
+  routes(service: ServiceName | 'sim'): RouteEntry[] {
+    const app = this.apps.get(service);
+    return app ? serviceRoutes(app) : [];
   }
 
   /** Root URL of a service (http://127.0.0.1:PORT), whether or not it is up. */

@@ -20,6 +20,19 @@ declare module 'fastify' {
   }
 }
 
+/** A route as registered, for tests and tools that walk a service's whole API. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+}
+
+const registeredRoutes = new WeakMap<FastifyInstance, RouteEntry[]>();
+
+/** Every route of a service app, in registration order. */
+export function serviceRoutes(app: FastifyInstance): RouteEntry[] {
+  return registeredRoutes.get(app) ?? [];
+}
+
 export interface ServiceOptions {
   /** Service name as faults and logs know it: keystone, nova, cinder, neutron, glance, sim. */
   name: string;
@@ -52,6 +65,11 @@ export function createServiceApp(opts: ServiceOptions): FastifyInstance {
     exposeHeadRoutes: false,
   });
   app.setValidatorCompiler(validatorCompiler());
+  const routes: RouteEntry[] = [];
+  registeredRoutes.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
 
   // OpenStack clients send Content-Type: application/json on bodiless requests; accept that.
   app.removeAllContentTypeParsers();
