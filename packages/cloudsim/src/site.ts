@@ -17,7 +17,7 @@ import { NeutronModel } from './neutron/model.js';
 import { createNovaApp } from './nova/app.js';
 import { NovaModel } from './nova/model.js';
 import { createSimApp } from './sim/app.js';
-import { FaultSwitch, parseFaultArg, SERVICE_NAMES, type ServiceName } from './sim/faults.js';
+import { FaultSwitch, parseFaultArg, type ServiceName } from './sim/faults.js';
 import { openDatabase, type Db } from './store/database.js';
 import { Collection } from './store/collection.js';
 import { applySeed, type SiteSeed } from './seed/load.js';
@@ -171,9 +171,5 @@ export class Site {
     for (const l of this.listeners.values()) await l.close();
     this.listeners.clear();
     if (this.db.open) this.db.close();
-  }
-
-  get services(): readonly ServiceName[] {
-    return SERVICE_NAMES;
   }
 }

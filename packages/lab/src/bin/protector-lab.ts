@@ -54,14 +54,21 @@ program
       return;
     }
     console.log('\nPress Ctrl-C to stop the lab.');
+    let stopping = false;
     await new Promise<void>((resolveStop) => {
-      const stop = () => resolveStop();
+      const stop = () => {
+        stopping = true;
+        resolveStop();
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      for (const s of started) s.child.once('exit', (code) => {
-        console.error(`${s.site.name} exited (${code}); see ${s.log}`);
-        stop();
-      });
+      for (const s of started) {
+        s.child.once('exit', (code) => {
+          // A site ending on its own (not through Ctrl-C) takes the lab down with it.
+          if (!stopping) console.error(`${s.site.name} exited (${code}); see ${s.log}`);
+          stop();
+        });
+      }
     });
     console.log('stopping the lab …');
     await stopAll();
