@@ -1,27 +1,43 @@
 // Request rates of a cloudsim site: Nova's server detail list with 1,000 servers, and Keystone
-// token validation. Figures only; loopback traffic, bounded in time.
+// token validation. Figures only; loopback traffic, bounded in time. The site runs as its own
+// process (the built `cloudsim up`) so the load generator does not share its thread.
 import autocannon from 'autocannon';
-import { Site } from '../../src/site.js';
-import { parseSeed } from '../../src/seed/load.js';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const SERVERS = 1000;
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 
 const servers = Array.from({ length: SERVERS }, (_, i) => `  - { name: bench-${i}, project: admin, flavor: m1.tiny, image: cirros }`).join('\n');
-const seed = parseSeed(`
+const seed = `
 flavors: [{ name: m1.tiny, vcpus: 1, ram: 64, disk: 1 }]
 images: [{ name: cirros, visibility: public }]
 quotas: [{ project: admin, instances: ${SERVERS}, cores: ${SERVERS}, ram: ${SERVERS * 64} }]
 servers:
 ${servers}
-`);
+`;
 
+const BASE = Number(process.env.BENCH_BASE_PORT ?? 19500);
+const url = (offset: number) => `http://127.0.0.1:${BASE + offset}`;
+const dir = mkdtempSync(join(tmpdir(), 'cloudsim-bench-'));
+writeFileSync(join(dir, 'seed.yaml'), seed);
+const bin = fileURLToPath(new URL('../../dist/bin/cloudsim.js', import.meta.url));
 const t0 = performance.now();
-const site = await Site.start({ name: 'bench', basePort: 0, bootTimeMs: 0, seed });
-console.log(`seeded ${SERVERS} servers in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const child = spawn(process.execPath, [bin, 'up', '--name', 'bench', '--base-port', String(BASE), '--data', dir, '--seed', join(dir, 'seed.yaml'), '--boot-time', '0'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+for (let ready = false; !ready; ) {
+  if (child.exitCode !== null) throw new Error(`cloudsim exited with ${child.exitCode}`);
+  ready = await fetch(`${url(5)}/sim/info`).then((r) => r.ok, () => false);
+  if (!ready) await new Promise((r) => setTimeout(r, 200));
+}
+console.log(`site with ${SERVERS} seeded servers up in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
 async function token(): Promise<string> {
-  const res = await fetch(`${site.url('keystone')}/v3/auth/tokens`, {
+  const res = await fetch(`${url(0)}/v3/auth/tokens`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({
@@ -51,7 +67,7 @@ try {
   const subject = await token();
   const detail = await measure(
     `GET /v2.1/servers/detail with ${SERVERS} servers`,
-    `${site.url('nova')}/v2.1/servers/detail?limit=${SERVERS}`,
+    `${url(1)}/v2.1/servers/detail?limit=${SERVERS}`,
     { 'X-Auth-Token': admin },
     (body) => {
       const n = (JSON.parse(body) as { servers: unknown[] }).servers.length;
@@ -60,7 +76,7 @@ try {
   );
   const validate = await measure(
     'GET /v3/auth/tokens (token validation)',
-    `${site.url('keystone')}/v3/auth/tokens?nocatalog`,
+    `${url(0)}/v3/auth/tokens?nocatalog`,
     { 'X-Auth-Token': admin, 'X-Subject-Token': subject },
     (body) => {
       if (!(JSON.parse(body) as { token?: unknown }).token) throw new Error('token validation did not return a token');
@@ -68,5 +84,5 @@ try {
   );
   console.log(`ratio token validations per server-detail list: ${(validate / detail).toFixed(1)}`);
 } finally {
-  await site.stop();
+  child.kill('SIGTERM');
 }
