@@ -1,0 +1,151 @@
+import { BLOCK_SIZE, dropContent, newContent, readContent, truncateContent, writeContent } from './content.js';
+import { conflict, invalid, notFound } from './errors.js';
+import { checkInt, checkName, checkSize } from './names.js';
+import type { VolumeRecord } from './records.js';
+import { newId, serial, type Store } from './store.js';
+
+/** How long a destroyed volume or snapshot waits before the array eradicates it. */
+export const ERADICATION_DELAY_MS = 24 * 3600 * 1000;
+
+export interface VolumeRow {
+  array: string;
+  name: string;
+  id: string;
+  serial: string;
+  provisioned: number;
+  created: number;
+  destroyed_at: number | null;
+  source: string | null;
+  content_id: number;
+  next_suffix: number;
+}
+
+export const timeRemaining = (s: Store, destroyedAt: number | null): number | null =>
+  destroyedAt === null ? null : Math.max(0, destroyedAt + ERADICATION_DELAY_MS - s.now());
+
+function toVolume(s: Store, r: VolumeRow): VolumeRecord {
+  const blocks = s.get<{ n: number }>('SELECT COUNT(*) AS n FROM fa_block_maps WHERE content_id = ?', r.content_id)?.n ?? 0;
+  return {
+    name: r.name,
+    id: r.id,
+    serial: r.serial,
+    provisioned: r.provisioned,
+    created: r.created,
+    destroyed: r.destroyed_at !== null,
+    time_remaining: timeRemaining(s, r.destroyed_at),
+    source: r.source === null ? null : { name: r.source },
+    pod: null,
+    space: { total_physical: blocks * BLOCK_SIZE, unique: blocks * BLOCK_SIZE },
+  };
+}
+
+export function volumeRow(s: Store, array: string, name: string): VolumeRow {
+  const r = s.get<VolumeRow>('SELECT * FROM fa_volumes WHERE array = ? AND name = ?', array, name);
+  if (!r) throw notFound(`volume '${name}' on array '${array}'`);
+  return r;
+}
+
+/** A volume that is not destroyed; destroyed volumes keep their content but cannot be used. */
+export function liveVolume(s: Store, array: string, name: string): VolumeRow {
+  const r = volumeRow(s, array, name);
+  if (r.destroyed_at !== null) throw conflict(`volume '${name}' on array '${array}' is destroyed`);
+  return r;
+}
+
+/** Inserts a volume row over an existing content; used by create and by copy. */
+export function insertVolume(s: Store, array: string, name: string, size: number, content: number, source: string | null): void {
+  if (s.get('SELECT 1 FROM fa_volumes WHERE array = ? AND name = ?', array, name)) {
+    throw conflict(`volume '${name}' already exists on array '${array}'`);
+  }
+  s.run(
+    'INSERT INTO fa_volumes (array, name, id, serial, provisioned, created, source, content_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    array, name, newId(), serial(), size, s.now(), source, content,
+  );
+}
+
+export function createVolume(s: Store, array: string, name: string, provisioned: number): VolumeRecord {
+  checkName('name', name);
+  checkSize('provisioned', provisioned);
+  return s.tx(() => {
+    insertVolume(s, array, name, provisioned, newContent(s), null);
+    return getVolume(s, array, name);
+  });
+}
+
+export const getVolume = (s: Store, array: string, name: string): VolumeRecord => toVolume(s, volumeRow(s, array, name));
+
+export function listVolumes(s: Store, array: string, opts: { destroyed?: boolean } = {}): VolumeRecord[] {
+  return s
+    .all<VolumeRow>('SELECT * FROM fa_volumes WHERE array = ? ORDER BY name', array)
+    .map((r) => toVolume(s, r))
+    .filter((v) => opts.destroyed === undefined || v.destroyed === opts.destroyed);
+}
+
+function checkRange(r: VolumeRow, offset: number, length: number): void {
+  checkInt('offset', offset, 0);
+  if (offset + length > r.provisioned) {
+    throw invalid('offset', `${offset}+${length} bytes runs past the end of volume '${r.name}' (${r.provisioned} bytes)`);
+  }
+}
+
+export function writeVolume(s: Store, array: string, name: string, offset: number, data: Buffer): void {
+  s.tx(() => {
+    const r = liveVolume(s, array, name);
+    checkRange(r, offset, data.length);
+    writeContent(s, r.content_id, offset, data);
+  });
+}
+
+export function readVolume(s: Store, array: string, name: string, offset: number, length: number): Buffer {
+  checkInt('length', length, 0);
+  const r = liveVolume(s, array, name);
+  checkRange(r, offset, length);
+  return readContent(s, r.content_id, offset, length);
+}
+
+export function resizeVolume(s: Store, array: string, name: string, provisioned: number): VolumeRecord {
+  checkSize('provisioned', provisioned);
+  return s.tx(() => {
+    const r = liveVolume(s, array, name);
+    if (provisioned < r.provisioned) truncateContent(s, r.content_id, provisioned);
+    s.run('UPDATE fa_volumes SET provisioned = ? WHERE array = ? AND name = ?', provisioned, array, name);
+    return getVolume(s, array, name);
+  });
+}
+
+export function destroyVolume(s: Store, array: string, name: string): VolumeRecord {
+  return s.tx(() => {
+    liveVolume(s, array, name);
+    s.run('UPDATE fa_volumes SET destroyed_at = ? WHERE array = ? AND name = ?', s.now(), array, name);
+    return getVolume(s, array, name);
+  });
+}
+
+export function recoverVolume(s: Store, array: string, name: string): VolumeRecord {
+  return s.tx(() => {
+    const r = volumeRow(s, array, name);
+    if (r.destroyed_at === null) throw conflict(`volume '${name}' on array '${array}' is not destroyed`);
+    s.run('UPDATE fa_volumes SET destroyed_at = NULL WHERE array = ? AND name = ?', array, name);
+    return getVolume(s, array, name);
+  });
+}
+
+export function eradicateVolume(s: Store, array: string, name: string): void {
+  s.tx(() => {
+    const r = volumeRow(s, array, name);
+    if (r.destroyed_at === null) throw conflict(`volume '${name}' on array '${array}' must be destroyed before it is eradicated`);
+    s.run('DELETE FROM fa_pgroup_volumes WHERE array = ? AND volume = ?', array, name);
+    s.run('DELETE FROM fa_volumes WHERE array = ? AND name = ?', array, name);
+    dropContent(s, r.content_id);
+  });
+}
+
+/** Eradicates volumes whose 24 h pending-eradication period has run out. */
+export function eradicateExpiredVolumes(s: Store, array: string): string[] {
+  const due = s.all<{ name: string }>(
+    'SELECT name FROM fa_volumes WHERE array = ? AND destroyed_at IS NOT NULL AND destroyed_at + ? <= ?',
+    array, ERADICATION_DELAY_MS, s.now(),
+  );
+  for (const d of due) eradicateVolume(s, array, d.name);
+  return due.map((d) => d.name);
+}
