@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cloudsYaml } from '../clouds-yaml.js';
 import { loadSeedFile } from '../seed/load.js';
@@ -59,7 +59,6 @@ program
           }
         : undefined,
     });
-    mkdirSync(dataDir, { recursive: true });
     const cloudsFile = join(dataDir, 'clouds.yaml');
     writeFileSync(cloudsFile, cloudsYaml([{ name: site.ctx.name, authUrl: site.authUrl, region: site.ctx.region, password: opts.adminPassword as string }]), { mode: 0o600 });
     console.log(`cloudsim site ${site.ctx.name} is up`);

@@ -1,6 +1,6 @@
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { AuthContext, TokenValidator } from '../auth.js';
 import type { FaultSwitch } from '../sim/faults.js';
@@ -106,13 +106,12 @@ export function createServiceApp(opts: ServiceOptions): FastifyInstance {
     }
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    sendError(reply, opts, new ApiError(404, `The resource could not be found.`));
-    void request;
+  app.setNotFoundHandler((_request, reply) => {
+    sendError(reply, opts, new ApiError(404, 'The resource could not be found.'));
   });
 
-  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
-    sendError(reply, opts, toApiError(error, request));
+  app.setErrorHandler((error: FastifyError | ApiError, _request, reply) => {
+    sendError(reply, opts, toApiError(error));
   });
 
   return app;
@@ -136,7 +135,7 @@ function validatorCompiler() {
     (httpPart === 'body' ? body : text).compile(schema) as (data: unknown) => boolean;
 }
 
-function toApiError(error: FastifyError | ApiError | Error, _request: FastifyRequest): ApiError {
+function toApiError(error: FastifyError | ApiError | Error): ApiError {
   if (error instanceof ApiError) return error;
   const fe = error as FastifyError;
   if (fe.validation) {

@@ -82,9 +82,8 @@ export class KeystoneModel {
     if (!this.domains.get(DEFAULT_DOMAIN_ID)) {
       this.domains.insert({ id: DEFAULT_DOMAIN_ID, name: 'Default', description: 'The default domain', enabled: true, tags: [] });
     }
-    const roleIds = ['reader', 'member', 'admin'].map((name) => this.ensureRole(name).id);
-    // Implied roles as keystone bootstrap sets them: admin implies member implies reader.
-    void roleIds;
+    // Implication (admin → member → reader) is applied when roles are read, in withImplied().
+    for (const name of ['reader', 'member', 'admin']) this.ensureRole(name);
     const admin = this.ensureProject('admin', DEFAULT_DOMAIN_ID, 'Bootstrap project for initializing the cloud.');
     this.ensureProject('service', DEFAULT_DOMAIN_ID, 'Service project');
     let user = this.findUser('admin', DEFAULT_DOMAIN_ID);

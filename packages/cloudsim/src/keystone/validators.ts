@@ -98,9 +98,16 @@ export class RemoteTokenValidator implements TokenValidator {
     }
     if (this.cacheSeconds > 0) {
       const until = Math.min(Date.now() + this.cacheSeconds * 1000, ctx?.expiresAt ?? Infinity);
+      if (this.cache.size >= 10_000) this.dropExpired();
       this.cache.set(token, { ctx, until });
     }
     return ctx;
+  }
+
+  /** Keeps the cache bounded by the tokens seen within one cache period. */
+  private dropExpired(): void {
+    const now = Date.now();
+    for (const [token, entry] of this.cache) if (entry.until <= now) this.cache.delete(token);
   }
 
   private async ask(token: string): Promise<Response> {

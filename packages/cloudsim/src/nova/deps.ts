@@ -3,15 +3,10 @@
  * methods it calls. Structural, so Nova compiles against the contract rather than a class.
  */
 
-export interface VolumeAttachmentView {
-  id: string;
-  attachment_id: string;
-  volume_id: string;
-  server_id: string;
-  host_name: string | null;
-  device: string;
-  attached_at: string;
-}
+import type { VolumeAttachment } from '../cinder/records.js';
+
+/** Attachments are Cinder's own records; Nova reads them as they are. */
+export type VolumeAttachmentView = VolumeAttachment;
 
 export interface VolumeView {
   id: string;

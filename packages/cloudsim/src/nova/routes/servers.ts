@@ -47,7 +47,7 @@ const createSchema = {
           flavorRef: { type: ['string', 'integer'], minLength: 1, maxLength: 255 },
           imageRef: { type: 'string', maxLength: 255 },
           block_device_mapping_v2: { type: 'array', maxItems: 26, items: bdmSchema },
-          // One schema for both forms: ajv's type coercion inside anyOf would rewrite the body.
+          // 'auto', 'none' or a list of networks: one schema, so errors name `server.networks` itself.
           networks: {
             type: ['string', 'array'],
             pattern: '^(auto|none)$',
