@@ -1,6 +1,7 @@
 import { ArrayError, conflict, invalid, notFound } from './errors.js';
 import { checkInt, checkName } from './names.js';
 import type { ArrayConnectionRecord, ArrayRecord, ConnectionStatus, ConnectionType } from './records.js';
+import { randomBytes } from 'node:crypto';
 import { newId, type Store } from './store.js';
 
 export const PURITY_VERSION = '6.5.0';
@@ -136,4 +137,35 @@ export function updateConnection(s: Store, x: string, y: string, change: { statu
   const bandwidth = change.bandwidth === undefined ? c.bandwidth : checkInt('bandwidth', change.bandwidth, 1);
   const latency = change.latency_ms === undefined ? c.latency_ms : checkInt('latency_ms', change.latency_ms, 0);
   s.run('UPDATE fa_connections SET status = ?, bandwidth = ?, latency_ms = ? WHERE a = ? AND b = ?', status, bandwidth, latency, c.a, c.b);
+}
+
+/**
+ * An API token for `user` on `array`, as `pureadmin create --api-token` issues: the REST face's
+ * login exchanges it for a session. Tokens are UUID-shaped, like Purity's.
+ */
+export function createApiToken(s: Store, array: string, user: string, token?: string): string {
+  checkName('user', user);
+  const t = token ?? formatToken(randomBytes(16));
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(t)) throw invalid('token', 'an API token is 36 characters, UUID-shaped');
+  return s.tx(() => {
+    arrayRow(s, array);
+    const other = s.get<{ array: string }>('SELECT array FROM fa_api_tokens WHERE token = ?', t);
+    if (other && other.array !== array) throw conflict('that API token is already issued on another array');
+    s.run('INSERT OR REPLACE INTO fa_api_tokens (token, array, user, created) VALUES (?, ?, ?, ?)', t, array, user, s.now());
+    return t;
+  });
+}
+
+const formatToken = (b: Buffer): string => {
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+};
+
+/** The user an API token belongs to on `array`, or null. */
+export function apiTokenUser(s: Store, array: string, token: string): string | null {
+  return s.get<{ user: string }>('SELECT user FROM fa_api_tokens WHERE array = ? AND token = ?', array, token)?.user ?? null;
+}
+
+export function revokeApiToken(s: Store, array: string, token: string): void {
+  if (!s.run('DELETE FROM fa_api_tokens WHERE array = ? AND token = ?', array, token)) throw notFound('API token');
 }

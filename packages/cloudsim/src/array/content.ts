@@ -38,6 +38,17 @@ export function replaceContent(s: Store, target: number, from: number): void {
   collect(s, old);
 }
 
+/** Makes blocks `first`..`last` of `target` what they are in `from` (mirroring a write). */
+export function copyBlockRange(s: Store, target: number, from: number, first: number, last: number): void {
+  const old = s.all<{ block_id: number }>('SELECT block_id FROM fa_block_maps WHERE content_id = ? AND idx BETWEEN ? AND ?', target, first, last);
+  s.run('DELETE FROM fa_block_maps WHERE content_id = ? AND idx BETWEEN ? AND ?', target, first, last);
+  s.run(
+    'INSERT INTO fa_block_maps (content_id, idx, block_id) SELECT ?, idx, block_id FROM fa_block_maps WHERE content_id = ? AND idx BETWEEN ? AND ?',
+    target, from, first, last,
+  );
+  collect(s, old.map((r) => r.block_id));
+}
+
 export function dropContent(s: Store, content: number): void {
   const old = blockIds(s, content);
   s.run('DELETE FROM fa_block_maps WHERE content_id = ?', content);

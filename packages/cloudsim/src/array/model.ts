@@ -1,11 +1,14 @@
 import { systemClock, type Clock } from '../clock.js';
 import { openDatabase, type Db } from '../store/database.js';
 import * as arrays from './arrays.js';
-import { checkName } from './names.js';
+import { checkName, podOf } from './names.js';
 import * as pgs from './protection-groups.js';
+import * as pods from './pods.js';
 import type {
   ArrayConnectionRecord,
   ArrayRecord,
+  PodRecord,
+  PodReplicaLinkRecord,
   ProtectionGroupRecord,
   ProtectionGroupSnapshotRecord,
   TransferRecord,
@@ -61,6 +64,36 @@ export class ArrayModel {
     return fn();
   }
 
+  /**
+   * A call on volumes `reads` and `writes` (names, possibly in pods): pods must let this array
+   * serve them, and what it changes reaches every other synced copy of a stretched pod.
+   */
+  private volumeCall<T>(array: string, call: string, io: { reads?: string[]; writes?: string[] }, fn: () => T): T {
+    const names = [...(io.reads ?? []), ...(io.writes ?? [])];
+    // Volumes outside pods need none of this (and reads then take no write lock).
+    if (!names.some((n) => podOf(n) !== null)) return this.call(array, call, fn);
+    return this.call(array, call, () =>
+      this.store.tx(() => {
+        for (const n of io.reads ?? []) pods.checkAccess(this.store, array, n, 'read');
+        for (const n of io.writes ?? []) pods.checkAccess(this.store, array, n, 'write');
+        const out = fn();
+        pods.mirrorVolumes(this.store, array, io.writes ?? []);
+        return out;
+      }),
+    );
+  }
+
+  /** Link or array state changes: everything due is applied under the old state, then pods react. */
+  private changeLinkState(fn: () => void): void {
+    const s = this.store;
+    s.tx(() => {
+      progressTransfers(s);
+      pods.settle(s);
+      fn();
+      pods.settle(s);
+    });
+  }
+
   // ---- arrays, connections and faults (administration: not subject to array faults) ----
 
   createArray(name: string): ArrayRecord {
@@ -76,7 +109,13 @@ export class ArrayModel {
   }
 
   connectArrays(local: string, remote: string, opts?: arrays.ConnectOptions): ArrayConnectionRecord {
-    return this.call(local, 'connectArrays', () => arrays.connect(this.store, local, remote, opts));
+    return this.call(local, 'connectArrays', () =>
+      this.store.tx(() => {
+        const c = arrays.connect(this.store, local, remote, opts);
+        pods.settle(this.store);
+        return c;
+      }),
+    );
   }
 
   listArrayConnections(array: string): ArrayConnectionRecord[] {
@@ -89,9 +128,8 @@ export class ArrayModel {
    */
   setLink(a: string, b: string, change: { up?: boolean; bandwidth?: number; latency_ms?: number }): void {
     const s = this.store;
-    s.tx(() => {
+    this.changeLinkState(() => {
       const c = arrays.requireConnection(s, a, b);
-      progressTransfers(s);
       const status = change.up === undefined ? undefined : change.up ? 'connected' : 'connecting';
       arrays.updateConnection(s, a, b, { status, bandwidth: change.bandwidth, latency_ms: change.latency_ms });
       if (change.bandwidth !== undefined && change.bandwidth !== c.bandwidth) rescaleTransfers(s, c, change.bandwidth);
@@ -109,9 +147,8 @@ export class ArrayModel {
   /** Takes an array off the network: every call on it fails as unreachable until it is back. */
   setArrayDown(name: string, down: boolean): void {
     const s = this.store;
-    s.tx(() => {
+    this.changeLinkState(() => {
       arrays.getArray(s, name);
-      progressTransfers(s);
       arrays.setArrayDown(s, name, down);
     });
   }
@@ -121,10 +158,24 @@ export class ArrayModel {
     arrays.failNext(this.store, array, call, times);
   }
 
+  /** Issues an API token for `user` (a given `token` is stored as is: seeds use fixed ones). */
+  createApiToken(array: string, user: string, token?: string): string {
+    return arrays.createApiToken(this.store, array, user, token);
+  }
+
+  /** The user an API token belongs to, or null; checked by the REST face's login. */
+  apiTokenUser(array: string, token: string): string | null {
+    return this.call(array, 'login', () => arrays.apiTokenUser(this.store, array, token));
+  }
+
+  revokeApiToken(array: string, token: string): void {
+    arrays.revokeApiToken(this.store, array, token);
+  }
+
   // ---- volumes ----
 
   createVolume(array: string, name: string, provisioned: number): VolumeRecord {
-    return this.call(array, 'createVolume', () => vols.createVolume(this.store, array, name, provisioned));
+    return this.volumeCall(array, 'createVolume', { writes: [name] }, () => vols.createVolume(this.store, array, name, provisioned));
   }
 
   getVolume(array: string, name: string): VolumeRecord {
@@ -136,38 +187,50 @@ export class ArrayModel {
   }
 
   writeVolume(array: string, name: string, offset: number, data: Buffer): void {
-    this.call(array, 'writeVolume', () => vols.writeVolume(this.store, array, name, offset, data));
+    if (podOf(name) === null) return this.call(array, 'writeVolume', () => vols.writeVolume(this.store, array, name, offset, data));
+    this.call(array, 'writeVolume', () =>
+      this.store.tx(() => {
+        pods.checkAccess(this.store, array, name, 'write');
+        vols.writeVolume(this.store, array, name, offset, data);
+        pods.mirrorWrite(this.store, array, name, offset, data.length);
+      }),
+    );
   }
 
   readVolume(array: string, name: string, offset: number, length: number): Buffer {
-    return this.call(array, 'readVolume', () => vols.readVolume(this.store, array, name, offset, length));
+    return this.volumeCall(array, 'readVolume', { reads: [name] }, () => vols.readVolume(this.store, array, name, offset, length));
   }
 
   resizeVolume(array: string, name: string, provisioned: number): VolumeRecord {
-    return this.call(array, 'resizeVolume', () => vols.resizeVolume(this.store, array, name, provisioned));
+    return this.volumeCall(array, 'resizeVolume', { writes: [name] }, () => vols.resizeVolume(this.store, array, name, provisioned));
+  }
+
+  /** Renames within the same pod (or outside pods); snapshots and PG memberships follow. */
+  renameVolume(array: string, name: string, newName: string): VolumeRecord {
+    return this.volumeCall(array, 'renameVolume', { writes: [name, newName] }, () => vols.renameVolume(this.store, array, name, newName));
   }
 
   destroyVolume(array: string, name: string): VolumeRecord {
-    return this.call(array, 'destroyVolume', () => vols.destroyVolume(this.store, array, name));
+    return this.volumeCall(array, 'destroyVolume', { writes: [name] }, () => vols.destroyVolume(this.store, array, name));
   }
 
   recoverVolume(array: string, name: string): VolumeRecord {
-    return this.call(array, 'recoverVolume', () => vols.recoverVolume(this.store, array, name));
+    return this.volumeCall(array, 'recoverVolume', { writes: [name] }, () => vols.recoverVolume(this.store, array, name));
   }
 
   eradicateVolume(array: string, name: string): void {
-    this.call(array, 'eradicateVolume', () => vols.eradicateVolume(this.store, array, name));
+    this.volumeCall(array, 'eradicateVolume', { writes: [name] }, () => vols.eradicateVolume(this.store, array, name));
   }
 
   /** Copies a volume, a volume snapshot or a PG snapshot volume to `dest` (or over it with overwrite). */
   copyVolume(array: string, source: string, dest: string, opts?: { overwrite?: boolean }): VolumeRecord {
-    return this.call(array, 'copyVolume', () => snaps.copyVolume(this.store, array, source, dest, opts));
+    return this.volumeCall(array, 'copyVolume', { reads: [source], writes: [dest] }, () => snaps.copyVolume(this.store, array, source, dest, opts));
   }
 
   // ---- volume snapshots ----
 
   createVolumeSnapshot(array: string, volume: string, suffix?: string): VolumeSnapshotRecord {
-    return this.call(array, 'createVolumeSnapshot', () => snaps.createVolumeSnapshot(this.store, array, volume, suffix));
+    return this.volumeCall(array, 'createVolumeSnapshot', { reads: [volume] }, () => snaps.createVolumeSnapshot(this.store, array, volume, suffix));
   }
 
   getVolumeSnapshot(array: string, name: string): VolumeSnapshotRecord {
@@ -189,6 +252,63 @@ export class ArrayModel {
   /** Reads a volume snapshot or PG snapshot volume (`<pg>.<sfx>.<vol>`, `<src>:<pg>.<sfx>.<vol>`). */
   readSnapshot(array: string, name: string, offset: number, length: number): Buffer {
     return this.call(array, 'readSnapshot', () => snaps.readSnapshot(this.store, array, name, offset, length));
+  }
+
+  /** Moves a volume into `pod` (renamed `<pod>::<name>`) or out of its pod (null); returns the new name. */
+  moveVolume(array: string, name: string, pod: string | null): VolumeRecord {
+    return this.call(array, 'moveVolume', () => vols.getVolume(this.store, array, pods.moveVolume(this.store, array, name, pod)));
+  }
+
+  // ---- pods (ActiveCluster stretched pods, ActiveDR linked pods; see pods.ts) ----
+
+  createPod(array: string, name: string, opts?: { failover_preferences?: string[] }): PodRecord {
+    return this.call(array, 'createPod', () => pods.createPod(this.store, array, name, opts));
+  }
+
+  getPod(array: string, name: string): PodRecord {
+    return this.call(array, 'getPod', () => pods.getPod(this.store, array, name));
+  }
+
+  listPods(array: string): PodRecord[] {
+    return this.call(array, 'listPods', () => pods.listPods(this.store, array));
+  }
+
+  /** Failover preferences, destroy/recover, and promotion (demote with quiesce or skip_quiesce). */
+  updatePod(array: string, name: string, change: pods.PodChange): PodRecord {
+    return this.call(array, 'updatePod', () => pods.updatePod(this.store, array, name, change));
+  }
+
+  destroyPod(array: string, name: string): PodRecord {
+    return this.updatePod(array, name, { destroyed: true });
+  }
+
+  eradicatePod(array: string, name: string): void {
+    this.call(array, 'eradicatePod', () => pods.eradicatePod(this.store, array, name));
+  }
+
+  /** Stretches the pod to `remote`; its copy there resyncs, then serves. */
+  addPodArray(array: string, pod: string, remote: string): PodRecord {
+    return this.call(array, 'addPodArray', () => pods.addPodArray(this.store, array, pod, remote));
+  }
+
+  removePodArray(array: string, pod: string, remote: string): PodRecord {
+    return this.call(array, 'removePodArray', () => pods.removePodArray(this.store, array, pod, remote));
+  }
+
+  createPodReplicaLink(array: string, localPod: string, remoteArray: string, remotePod: string): PodReplicaLinkRecord {
+    return this.call(array, 'createPodReplicaLink', () => pods.createPodReplicaLink(this.store, array, localPod, remoteArray, remotePod));
+  }
+
+  listPodReplicaLinks(array: string): PodReplicaLinkRecord[] {
+    return this.call(array, 'listPodReplicaLinks', () => pods.listPodReplicaLinks(this.store, array));
+  }
+
+  updatePodReplicaLink(array: string, localPod: string, remotePod: string, change: { paused?: boolean }): PodReplicaLinkRecord {
+    return this.call(array, 'updatePodReplicaLink', () => pods.updatePodReplicaLink(this.store, array, localPod, remotePod, change));
+  }
+
+  deletePodReplicaLink(array: string, localPod: string, remotePod: string): void {
+    this.call(array, 'deletePodReplicaLink', () => pods.deletePodReplicaLink(this.store, array, localPod, remotePod));
   }
 
   // ---- protection groups ----
@@ -283,6 +403,7 @@ export class ArrayModel {
     const s = this.store;
     return s.tx(() => {
       const out: TickResult = { snapshots: [], completed: progressTransfers(s), eradicated: [] };
+      pods.settle(s);
       const up = arrays.listArrays(s).filter((a) => !arrays.isDown(s, a.name));
       for (const a of up) out.snapshots.push(...fireSchedules(s, a.name));
       out.completed.push(...progressTransfers(s));
@@ -290,6 +411,7 @@ export class ArrayModel {
         out.eradicated.push(...applyRetention(s, a.name));
         out.eradicated.push(...vols.eradicateExpiredVolumes(s, a.name).map((n) => `${a.name}/${n}`));
       }
+      out.eradicated.push(...pods.eradicateExpiredPods(s).map((n) => `pod/${n}`));
       return out;
     });
   }

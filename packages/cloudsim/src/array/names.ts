@@ -11,6 +11,25 @@ export function checkName(field: string, value: unknown): string {
   return value;
 }
 
+/** The separator between a pod and the volume or protection group inside it: `<pod>::<name>`. */
+export const POD_SEP = '::';
+
+/** A volume name, optionally inside a pod (`<pod>::<volume>`). */
+export function checkVolumeName(field: string, value: unknown): string {
+  if (typeof value === 'string' && value.includes(POD_SEP)) {
+    const [pod, vol, ...rest] = value.split(POD_SEP);
+    if (rest.length === 0 && NAME.test(pod ?? '') && NAME.test(vol ?? '')) return value;
+    throw invalid(field, `'${value}' is not a valid name (<pod>::<volume>, each letters, digits and '-', 1-63 characters)`);
+  }
+  return checkName(field, value);
+}
+
+/** The pod a volume name is in, or null. */
+export const podOf = (name: string): string | null => {
+  const i = name.indexOf(POD_SEP);
+  return i < 0 ? null : name.slice(0, i);
+};
+
 export function checkInt(field: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw invalid(field, `expected an integer from ${min} to ${max}, got ${String(value)}`);

@@ -114,3 +114,61 @@ export interface TransferRecord {
   completed: number | null;
   data_transferred: number;
 }
+
+/** A pod's state on one of its arrays (REST 2.x PodArrayStatus). */
+export type PodArrayState = 'online' | 'offline' | 'resyncing' | 'unknown';
+
+export interface PodArrayStatus {
+  name: string;
+  id: string;
+  status: PodArrayState;
+  /** When this array's copy stopped taking writes (went offline), or null. */
+  frozen_at: number | null;
+  /** Resync progress 0..1 while resyncing, else null. */
+  progress: number | null;
+  mediator_status: 'online' | 'unreachable';
+  pre_elected: boolean;
+}
+
+export type PromotionStatus = 'promoted' | 'demoted' | 'promoting';
+
+/**
+ * A pod: stretched over the arrays in `arrays` (ActiveCluster: every write reaches each online
+ * array before it is acknowledged) and/or linked to a pod on another array (ActiveDR, see
+ * PodReplicaLinkRecord). Volumes in a pod are named `<pod>::<volume>`.
+ */
+export interface PodRecord {
+  name: string;
+  id: string;
+  arrays: PodArrayStatus[];
+  array_count: number;
+  destroyed: boolean;
+  time_remaining: number | null;
+  failover_preferences: Reference[];
+  mediator: string;
+  source: Reference | null;
+  promotion_status: PromotionStatus;
+  requested_promotion_state: 'promoted' | 'demoted';
+  link_source_count: number;
+  link_target_count: number;
+  /** Member volume names (`<pod>::<volume>`). */
+  volumes: string[];
+}
+
+export type ReplicaLinkStatus = 'replicating' | 'baselining' | 'paused' | 'quiescing' | 'quiesced' | 'idle' | 'unhealthy';
+
+/** Continuous replication from a promoted pod to a demoted pod on another array (ActiveDR). */
+export interface PodReplicaLinkRecord {
+  id: string;
+  /** As seen from the array asked: outbound when its pod is the source. */
+  direction: 'outbound' | 'inbound';
+  local_pod: { name: string; id: string };
+  remote_pod: { name: string; id: string };
+  remotes: { name: string; id: string }[];
+  status: ReplicaLinkStatus;
+  paused: boolean;
+  /** Time of the newest data the target holds (ms), null while baselining. */
+  recovery_point: number | null;
+  /** now - recovery_point, ms; null while baselining. */
+  lag: number | null;
+}

@@ -22,10 +22,11 @@ CREATE TABLE IF NOT EXISTS fa_block_maps (
   block_id INTEGER NOT NULL REFERENCES fa_blocks(id), PRIMARY KEY (content_id, idx)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS fa_block_maps_block ON fa_block_maps(block_id);
 CREATE TABLE IF NOT EXISTS fa_volumes (
-  array TEXT NOT NULL REFERENCES fa_arrays(name), name TEXT NOT NULL, id TEXT NOT NULL UNIQUE,
+  array TEXT NOT NULL REFERENCES fa_arrays(name), name TEXT NOT NULL, id TEXT NOT NULL,
   serial TEXT NOT NULL, provisioned INTEGER NOT NULL, created INTEGER NOT NULL,
   destroyed_at INTEGER, source TEXT, content_id INTEGER NOT NULL REFERENCES fa_contents(id),
   next_suffix INTEGER NOT NULL DEFAULT 1, PRIMARY KEY (array, name));
+CREATE INDEX IF NOT EXISTS fa_volumes_id ON fa_volumes(id);
 CREATE TABLE IF NOT EXISTS fa_volume_snapshots (
   array TEXT NOT NULL REFERENCES fa_arrays(name), name TEXT NOT NULL, id TEXT NOT NULL UNIQUE,
   serial TEXT NOT NULL, source TEXT NOT NULL, suffix TEXT NOT NULL, provisioned INTEGER NOT NULL,
@@ -59,6 +60,22 @@ CREATE TABLE IF NOT EXISTS fa_pg_snapshot_volumes (
   array TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, serial TEXT NOT NULL,
   provisioned INTEGER NOT NULL, content_id INTEGER NOT NULL REFERENCES fa_contents(id),
   PRIMARY KEY (seq, volume), UNIQUE (array, name));
+CREATE TABLE IF NOT EXISTS fa_api_tokens (
+  token TEXT PRIMARY KEY, array TEXT NOT NULL REFERENCES fa_arrays(name), user TEXT NOT NULL, created INTEGER NOT NULL);
+-- A pod is one object even when stretched: fa_pod_arrays holds its state on each array.
+CREATE TABLE IF NOT EXISTS fa_pods (
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, source_array TEXT NOT NULL, created INTEGER NOT NULL,
+  destroyed_at INTEGER, failover_preferences TEXT NOT NULL DEFAULT '[]',
+  promotion TEXT NOT NULL DEFAULT 'promoted');
+CREATE TABLE IF NOT EXISTS fa_pod_arrays (
+  pod_id TEXT NOT NULL REFERENCES fa_pods(id) ON DELETE CASCADE, array TEXT NOT NULL REFERENCES fa_arrays(name),
+  array_id TEXT NOT NULL, synced INTEGER NOT NULL, frozen_at INTEGER, resync_started INTEGER, resync_until INTEGER,
+  PRIMARY KEY (pod_id, array));
+CREATE TABLE IF NOT EXISTS fa_pod_links (
+  id TEXT PRIMARY KEY, a_pod TEXT NOT NULL REFERENCES fa_pods(id), b_pod TEXT NOT NULL REFERENCES fa_pods(id),
+  paused INTEGER NOT NULL DEFAULT 0, recovery_point INTEGER,
+  -- set when the source pod changed since the target last received it
+  dirty INTEGER NOT NULL DEFAULT 1, UNIQUE (a_pod, b_pod));
 `;
 
 export function migrate(db: Db): void {

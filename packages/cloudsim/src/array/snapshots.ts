@@ -1,6 +1,6 @@
 import { cloneContent, dropContent, readContent, replaceContent } from './content.js';
 import { conflict, invalid, notFound } from './errors.js';
-import { checkInt, checkName } from './names.js';
+import { checkInt, checkName, checkVolumeName } from './names.js';
 import type { VolumeRecord, VolumeSnapshotRecord } from './records.js';
 import { newId, serial, type Store } from './store.js';
 import { getVolume, insertVolume, liveVolume, timeRemaining } from './volumes.js';
@@ -153,7 +153,7 @@ export function readSnapshot(s: Store, array: string, name: string, offset: numb
  * it an existing volume takes the source's content and size (its serial and id stay).
  */
 export function copyVolume(s: Store, array: string, source: string, dest: string, opts: { overwrite?: boolean } = {}): VolumeRecord {
-  checkName('name', dest);
+  checkVolumeName('name', dest);
   return s.tx(() => {
     const src = resolveSource(s, array, source);
     const existing = s.get('SELECT 1 FROM fa_volumes WHERE array = ? AND name = ?', array, dest);

@@ -1,6 +1,6 @@
 import { BLOCK_SIZE, dropContent, newContent, readContent, truncateContent, writeContent } from './content.js';
 import { conflict, invalid, notFound } from './errors.js';
-import { checkInt, checkName, checkSize } from './names.js';
+import { checkInt, checkSize, checkVolumeName, podOf } from './names.js';
 import type { VolumeRecord } from './records.js';
 import { newId, serial, type Store } from './store.js';
 
@@ -25,6 +25,7 @@ export const timeRemaining = (s: Store, destroyedAt: number | null): number | nu
 
 function toVolume(s: Store, r: VolumeRow): VolumeRecord {
   const blocks = s.get<{ n: number }>('SELECT COUNT(*) AS n FROM fa_block_maps WHERE content_id = ?', r.content_id)?.n ?? 0;
+  const pod = podOf(r.name);
   return {
     name: r.name,
     id: r.id,
@@ -34,7 +35,7 @@ function toVolume(s: Store, r: VolumeRow): VolumeRecord {
     destroyed: r.destroyed_at !== null,
     time_remaining: timeRemaining(s, r.destroyed_at),
     source: r.source === null ? null : { name: r.source },
-    pod: null,
+    pod: pod === null ? null : { name: pod },
     space: { total_physical: blocks * BLOCK_SIZE, unique: blocks * BLOCK_SIZE },
   };
 }
@@ -64,7 +65,7 @@ export function insertVolume(s: Store, array: string, name: string, size: number
 }
 
 export function createVolume(s: Store, array: string, name: string, provisioned: number): VolumeRecord {
-  checkName('name', name);
+  checkVolumeName('name', name);
   checkSize('provisioned', provisioned);
   return s.tx(() => {
     insertVolume(s, array, name, provisioned, newContent(s), null);
@@ -148,4 +149,32 @@ export function eradicateExpiredVolumes(s: Store, array: string): string[] {
   );
   for (const d of due) eradicateVolume(s, array, d.name);
   return due.map((d) => d.name);
+}
+
+/**
+ * Renames a volume in place (it stays in its pod, if any); its snapshots and protection-group
+ * memberships follow it, as on the array.
+ */
+export function renameVolume(s: Store, array: string, name: string, newName: string): VolumeRecord {
+  checkVolumeName('name', newName);
+  if (podOf(newName) !== podOf(name)) throw invalid('name', `renaming cannot move '${name}' into or out of a pod; move it with the pod field`);
+  return s.tx(() => {
+    volumeRow(s, array, name);
+    moveVolumeRow(s, array, name, newName);
+    return getVolume(s, array, newName);
+  });
+}
+
+/** Renames the row and everything that refers to it by name; the caller has checked the new name. */
+export function moveVolumeRow(s: Store, array: string, name: string, newName: string): void {
+  if (name === newName) return;
+  if (s.get('SELECT 1 FROM fa_volumes WHERE array = ? AND name = ?', array, newName)) {
+    throw conflict(`volume '${newName}' already exists on array '${array}'`);
+  }
+  s.run('UPDATE fa_volumes SET name = ? WHERE array = ? AND name = ?', newName, array, name);
+  s.run('UPDATE fa_pgroup_volumes SET volume = ? WHERE array = ? AND volume = ?', newName, array, name);
+  s.run(
+    "UPDATE fa_volume_snapshots SET source = ?, name = ? || '.' || suffix WHERE array = ? AND source = ?",
+    newName, newName, array, name,
+  );
 }
