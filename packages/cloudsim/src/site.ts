@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { serviceRoutes, type RouteEntry } from './http/service.js';
 import { join } from 'node:path';
+import { ArrayModel } from './array/index.js';
 import type { TokenValidator } from './auth.js';
 import { systemClock, type Clock } from './clock.js';
 import type { SiteContext } from './context.js';
@@ -20,6 +21,7 @@ import { createSimApp } from './sim/app.js';
 import { FaultSwitch, parseFaultArg, type ServiceName } from './sim/faults.js';
 import { openDatabase, type Db } from './store/database.js';
 import { Collection } from './store/collection.js';
+import { ensureArray } from './seed/array.js';
 import { applySeed, type SiteSeed } from './seed/load.js';
 
 /** Port of each service relative to the site's base port; arrays (issue [2]) take 6 to 8. */
@@ -52,7 +54,20 @@ export interface SiteOptions {
   faults?: string[];
   /** Objects to create on the first start of this site's store (ignored on later starts). */
   seed?: SiteSeed;
+  /** The simulated FlashArray that is this site's Cinder backend. */
+  array?: {
+    /** Array name (letters, digits, '-'); default `<site name>-array`. */
+    name?: string;
+    /**
+     * SQLite file of the array model, shared with other sites so a replicated pair lives in one
+     * model; default: the site's own store (in memory when the site is).
+     */
+    dbPath?: string;
+  };
 }
+
+/** How often a running site applies what is due on its arrays (schedules, transfers, retention). */
+const ARRAY_TICK_MS = 1000;
 
 /**
  * One simulated OpenStack site: one SQLite store, one model per service, one port per service
@@ -69,6 +84,11 @@ export class Site {
   readonly nova: NovaModel;
   readonly validator: TokenValidator;
   readonly host: string;
+  /** The array model holding this site's array (and, with a shared dbPath, its peers). */
+  readonly arrays: ArrayModel;
+  /** The array Cinder's volumes live on. */
+  readonly arrayName: string;
+  private tickTimer?: NodeJS.Timeout;
   private readonly listeners = new Map<ServiceName | 'sim', Listener>();
   private readonly apps = new Map<ServiceName | 'sim', FastifyInstance>();
 
@@ -90,7 +110,11 @@ export class Site {
     });
     this.glance = new GlanceModel(this.ctx);
     this.neutron = new NeutronModel(this.ctx);
-    this.cinder = new CinderModel(this.ctx, { glance: this.glance });
+    this.arrayName = options.array?.name ?? `${options.name}-array`;
+    const dbPath = options.array?.dbPath;
+    this.arrays = dbPath ? ArrayModel.open(dbPath, this.ctx.clock) : new ArrayModel(this.db, this.ctx.clock);
+    ensureArray(this.arrays, this.arrayName);
+    this.cinder = new CinderModel(this.ctx, { glance: this.glance, arrays: this.arrays, arrayName: this.arrayName });
     this.nova = new NovaModel(this.ctx, { cinder: this.cinder, neutron: this.neutron, glance: this.glance });
     this.validator = options.externalKeystone
       ? new RemoteTokenValidator(options.externalKeystone, options.externalKeystone.cacheSeconds)
@@ -127,6 +151,9 @@ export class Site {
     // The catalog needs the bound ports, so Keystone bootstraps once everything listens.
     this.keystone.bootstrap();
     this.applySeedOnce();
+    // unref'd: the tick alone never keeps the process alive.
+    this.tickTimer = setInterval(() => this.tickArrays(), ARRAY_TICK_MS);
+    this.tickTimer.unref();
     for (const arg of this.options.faults ?? []) {
       const { target, change } = parseFaultArg(arg);
       await this.faults.set(target, change);
@@ -140,6 +167,15 @@ export class Site {
     if (meta.get('seeded')) return;
     applySeed(this, this.options.seed);
     meta.insert({ id: 'seeded', at: this.ctx.clock.now() });
+  }
+
+  /** Applies what is due on the arrays; a failing tick (e.g. the shared file busy) waits for the next one. */
+  private tickArrays(): void {
+    try {
+      this.arrays.tick();
+    } catch (err) {
+      console.error(`cloudsim ${this.ctx.name}: array tick failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   /** Every route a service serves (for tests that walk the whole API). */
@@ -168,8 +204,11 @@ export class Site {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.tickTimer);
+    this.tickTimer = undefined;
     for (const l of this.listeners.values()) await l.close();
     this.listeners.clear();
+    if (this.arrays.db !== this.db && this.arrays.db.open) this.arrays.close();
     if (this.db.open) this.db.close();
   }
 }

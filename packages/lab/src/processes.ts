@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { simUrl, type LabSite } from './sites.js';
+import { arraysDb, simUrl, type LabSite } from './sites.js';
 
 /** cloudsim's compiled entry point, found through the workspace dependency. */
 const cloudsimBin = fileURLToPath(new URL('./bin/cloudsim.js', import.meta.resolve('@protector/cloudsim')));
@@ -14,7 +14,10 @@ export interface Started {
   log: string;
 }
 
-/** Starts one cloudsim site as a child process writing to its own log file. */
+/**
+ * Starts one cloudsim site as a child process writing to its own log file. Both sites open the
+ * lab's one array file, so their arrays (each site's Cinder backend) form one replicated pair.
+ */
 export function startSite(site: LabSite, labDir: string, detach: boolean): Started {
   const dataDir = join(labDir, site.name);
   mkdirSync(dataDir, { recursive: true });
@@ -22,7 +25,10 @@ export function startSite(site: LabSite, labDir: string, detach: boolean): Start
   const out = openSync(log, 'a');
   const child = spawn(
     process.execPath,
-    [cloudsimBin, 'up', '--name', site.name, '--base-port', String(site.basePort), '--data', dataDir, '--seed', site.seed],
+    [
+      cloudsimBin, 'up', '--name', site.name, '--base-port', String(site.basePort), '--data', dataDir, '--seed', site.seed,
+      '--array-name', site.array, '--array-db', arraysDb(labDir),
+    ],
     { stdio: ['ignore', out, out], detached: detach },
   );
   if (detach) child.unref();

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 
 /** One site of the lab pair. */
 export interface LabSite {
@@ -6,6 +8,17 @@ export interface LabSite {
   basePort: number;
   /** Seed applied on first start; site-a holds the production VMs. */
   seed: string;
+  /** The site's simulated FlashArray, its Cinder backend. */
+  array: string;
+}
+
+/** What a storage driver needs to log in to a lab array. */
+export interface LabArray {
+  name: string;
+  site: string;
+  /** The SQLite file holding both arrays (the array model; there is no REST face yet). */
+  db: string;
+  api_tokens: { user: string; token: string }[];
 }
 
 const seeds = resolve(import.meta.dirname, '..', 'seeds');
@@ -13,9 +26,20 @@ const seeds = resolve(import.meta.dirname, '..', 'seeds');
 /** The two sites; 100 ports apart leaves room for each site's arrays and Protector services. */
 export function labSites(basePort: number): LabSite[] {
   return [
-    { name: 'site-a', basePort, seed: resolve(seeds, 'site-a.yaml') },
-    { name: 'site-b', basePort: basePort + 100, seed: resolve(seeds, 'site-b.yaml') },
+    { name: 'site-a', basePort, seed: resolve(seeds, 'site-a.yaml'), array: 'site-a-array' },
+    { name: 'site-b', basePort: basePort + 100, seed: resolve(seeds, 'site-b.yaml'), array: 'site-b-array' },
   ];
+}
+
+/** The array model file both sites share. */
+export const arraysDb = (labDir: string) => join(labDir, 'arrays.db');
+
+/** Each site's array with the API tokens its seed issues (the seed is where they are fixed). */
+export function labArrays(sites: LabSite[], labDir: string): LabArray[] {
+  return sites.map((s) => {
+    const seed = parse(readFileSync(s.seed, 'utf8')) as { array?: { api_tokens?: { user: string; token: string }[] } } | null;
+    return { name: s.array, site: s.name, db: arraysDb(labDir), api_tokens: seed?.array?.api_tokens ?? [] };
+  });
 }
 
 /** The sim control port of a site (cloudsim's base+5). */

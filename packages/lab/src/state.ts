@@ -1,9 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LabArray } from './sites.js';
 
-/** What `up --detach` leaves behind so `down` and `status` find the processes. */
+/**
+ * What `up` leaves behind so `down` and `status` find the processes, and so tools find the
+ * arrays and their API tokens.
+ */
 export interface LabState {
   sites: { name: string; pid: number; basePort: number; dataDir: string; log: string }[];
+  arrays?: LabArray[];
 }
 
 const file = (dir: string) => join(dir, 'lab.json');

@@ -311,7 +311,8 @@ function completeResyncs(s: Store): void {
 /** Linked pods: a healthy, unpaused link brings the demoted pod up to the promoted one now. */
 function replicateLinks(s: Store): void {
   for (const l of s.all<LinkRow>('SELECT * FROM fa_pod_links')) {
-    if (linkStatus(s, l) !== 'replicating' && linkStatus(s, l) !== 'baselining') continue;
+    const status = linkStatus(s, l);
+    if (status !== 'replicating' && status !== 'baselining') continue;
     const { source, target } = linkSource(s, l);
     if (l.dirty) copyPodState(s, homeArray(s, source.id), source.name, homeArray(s, target.id), target.name, false);
     s.run('UPDATE fa_pod_links SET dirty = 0, recovery_point = ? WHERE id = ?', s.now(), l.id);
@@ -423,16 +424,21 @@ function checkPreferences(prefs: unknown, members: string[]): string[] {
   return [...new Set(prefs as string[])];
 }
 
+// Reads settle first, which may write (a resync completes, a link replicates): hence the transactions.
 export function getPod(s: Store, array: string, name: string): PodRecord {
-  settle(s);
-  return toPod(s, podRow(s, array, name), array);
+  return s.tx(() => {
+    settle(s);
+    return toPod(s, podRow(s, array, name), array);
+  });
 }
 
 export function listPods(s: Store, array: string): PodRecord[] {
-  settle(s);
-  return s
-    .all<PodRow>('SELECT p.* FROM fa_pods p JOIN fa_pod_arrays a ON a.pod_id = p.id WHERE a.array = ? ORDER BY p.name', array)
-    .map((p) => toPod(s, p, array));
+  return s.tx(() => {
+    settle(s);
+    return s
+      .all<PodRow>('SELECT p.* FROM fa_pods p JOIN fa_pod_arrays a ON a.pod_id = p.id WHERE a.array = ? ORDER BY p.name', array)
+      .map((p) => toPod(s, p, array));
+  });
 }
 
 export function updatePod(s: Store, array: string, name: string, change: PodChange): PodRecord {
@@ -585,12 +591,14 @@ export function createPodReplicaLink(s: Store, array: string, localPod: string, 
 }
 
 export function listPodReplicaLinks(s: Store, array: string): PodReplicaLinkRecord[] {
-  settle(s);
-  const rows = s.all<LinkRow>(
-    `SELECT DISTINCT l.* FROM fa_pod_links l JOIN fa_pod_arrays a ON a.pod_id IN (l.a_pod, l.b_pod) WHERE a.array = ? ORDER BY l.id`,
-    array,
-  );
-  return rows.map((l) => toLink(s, l, array));
+  return s.tx(() => {
+    settle(s);
+    const rows = s.all<LinkRow>(
+      `SELECT DISTINCT l.* FROM fa_pod_links l JOIN fa_pod_arrays a ON a.pod_id IN (l.a_pod, l.b_pod) WHERE a.array = ? ORDER BY l.id`,
+      array,
+    );
+    return rows.map((l) => toLink(s, l, array));
+  });
 }
 
 export function updatePodReplicaLink(s: Store, array: string, localPod: string, remotePod: string, change: { paused?: boolean }): PodReplicaLinkRecord {

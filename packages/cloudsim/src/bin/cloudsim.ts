@@ -30,6 +30,8 @@ program
   .option('--admin-password <pw>', 'password of the bootstrap admin user', 'secret')
   .option('--boot-time <ms>', 'time a server spends in BUILD', int('--boot-time'), 2000)
   .option('--fault <service:state>', 'initial fault, e.g. nova:down, cinder:error_rate=0.1, all:latency_ms=20 (repeatable)', collect, [])
+  .option('--array-name <name>', "name of the site's simulated FlashArray, Cinder's backend (default: <name>-array)")
+  .option('--array-db <file>', 'SQLite file of the array model, shared by sites whose arrays replicate to each other (default: the site state.db)')
   .option('--keystone-url <url>', 'validate tokens against this (real) Keystone instead of the built-in one')
   .option('--service-user <name>', 'service user in that Keystone', 'cloudsim')
   .option('--service-password <pw>', 'its password (or CLOUDSIM_SERVICE_PASSWORD)')
@@ -48,6 +50,7 @@ program
       bootTimeMs: opts.bootTime as number,
       faults: opts.fault as string[],
       seed,
+      array: { name: opts.arrayName as string | undefined, dbPath: opts.arrayDb ? resolve(opts.arrayDb as string) : undefined },
       externalKeystone: opts.keystoneUrl
         ? {
             authUrl: (opts.keystoneUrl as string).replace(/\/$/, ''),
@@ -63,6 +66,7 @@ program
     writeFileSync(cloudsFile, cloudsYaml([{ name: site.ctx.name, authUrl: site.authUrl, region: site.ctx.region, password: opts.adminPassword as string }]), { mode: 0o600 });
     console.log(`cloudsim site ${site.ctx.name} is up`);
     for (const s of ['keystone', 'nova', 'cinder', 'neutron', 'glance', 'sim'] as const) console.log(`  ${s.padEnd(9)} ${site.url(s)}`);
+    console.log(`  array     ${site.arrayName} (Cinder backend; model in ${opts.arrayDb ? resolve(opts.arrayDb as string) : join(dataDir, 'state.db')})`);
     console.log(`  clouds.yaml: ${cloudsFile} (cloud '${site.ctx.name}')`);
     console.log(`  try: OS_CLIENT_CONFIG_FILE=${cloudsFile} openstack --os-cloud ${site.ctx.name} server list`);
     const stop = async (signal: string) => {

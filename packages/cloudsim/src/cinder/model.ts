@@ -1,13 +1,13 @@
+import { ArrayError, type ArrayModel, type VolumeRecord as ArrayVolume, type VolumeSnapshotRecord as ArraySnapshot } from '../array/index.js';
 import { isoMicros } from '../clock.js';
 import type { SiteContext } from '../context.js';
 import type { GlanceModel } from '../glance/model.js';
-import { badRequest, notFound } from '../http/errors.js';
+import { ApiError, badRequest, notFound } from '../http/errors.js';
 import { uuid } from '../ids.js';
 import { Collection } from '../store/collection.js';
-import { SqliteBlockContent, type VolumeContent } from './content.js';
 import { checkQuota, limitsOf, type QuotaLimits, type Usage } from './quotas.js';
 import type {
-  BackendVolumeRecord, GroupRecord, GroupTypeRecord, QuotaRecord, SnapshotRecord, VolumeAttachment, VolumeRecord, VolumeTypeRecord,
+  GroupRecord, GroupTypeRecord, QuotaRecord, SnapshotRecord, VolumeAttachment, VolumeRecord, VolumeTypeRecord,
 } from './records.js';
 import { settle, startTransition, type Settling } from './transitions.js';
 
@@ -30,29 +30,64 @@ export interface VolumeSpec {
   group_id?: string;
 }
 
-/** Cinder's state for one site; volume bytes sit behind a VolumeContent. */
+/** Where a new volume's array volume comes from. */
+type Provision =
+  | { kind: 'blank' }
+  /** An array volume or snapshot to copy (clone, create from snapshot). */
+  | { kind: 'copy'; from: string }
+  | { kind: 'image'; data: Buffer | undefined }
+  /** An existing array volume to rename (manage existing). */
+  | { kind: 'adopt'; name: string };
+
+/** What GET /manageable_volumes and /manageable_snapshots list, before the route renders it. */
+export interface Manageable {
+  /** The array object's name: its reference, and the paging marker. */
+  id: string;
+  size: number;
+  cinder_id: string | null;
+  reason_not_safe: string | null;
+  /** For snapshots: the array volume it is a snapshot of. */
+  source: string | null;
+}
+
+/** The array volume behind a Cinder volume, named as the Pure Storage Cinder driver names it. */
+export const arrayVolumeName = (volumeId: string): string => `volume-${volumeId}-cinder`;
+/** The driver's snapshot name: `<volume name>.<snapshot name>`, Cinder naming snapshots snapshot-<id>. */
+export const arraySnapshotName = (volumeId: string, snapshotId: string): string => `${arrayVolumeName(volumeId)}.${snapshotSuffix(snapshotId)}`;
+const snapshotSuffix = (snapshotId: string): string => `snapshot-${snapshotId}`;
+/** The driver's UNMANAGED_SUFFIX: unmanage renames the array volume and leaves it. */
+export const UNMANAGED_SUFFIX = '-unmanaged';
+
+/** An array failure as the Cinder API reports it: a down or failing array is a 503, not a 500. */
+function arrayFailure(err: unknown, what: string): unknown {
+  if (!(err instanceof ArrayError)) return err;
+  const status = { not_found: 404, conflict: 409, invalid: 400, unreachable: 503, failed: 503 }[err.code];
+  return new ApiError(status, `${what}: ${err.message}`);
+}
+
+/**
+ * Cinder's state for one site. The backend is the site's simulated FlashArray: every volume is
+ * an array volume (`volume-<id>-cinder`) holding its bytes, as the Pure Storage driver keeps them.
+ * Array calls are synchronous, so a driver failure shows at once as the status Cinder would end in.
+ */
 export class CinderModel {
   readonly volumes: Collection<VolumeRecord>;
   readonly types: Collection<VolumeTypeRecord>;
   readonly groupTypes: Collection<GroupTypeRecord>;
   readonly groups: Collection<GroupRecord>;
   readonly snapshots: Collection<SnapshotRecord>;
-  readonly backendVolumes: Collection<BackendVolumeRecord>;
   readonly quotas: Collection<QuotaRecord>;
-  readonly content: VolumeContent;
 
   constructor(
     readonly ctx: SiteContext,
-    readonly deps: { glance: GlanceModel },
+    readonly deps: { glance: GlanceModel; arrays: ArrayModel; arrayName: string },
   ) {
     this.volumes = new Collection(ctx.db, 'cinder_volumes', 'project_id');
     this.types = new Collection(ctx.db, 'cinder_volume_types');
     this.groupTypes = new Collection(ctx.db, 'cinder_group_types');
     this.groups = new Collection(ctx.db, 'cinder_groups', 'project_id');
     this.snapshots = new Collection(ctx.db, 'cinder_snapshots', 'project_id');
-    this.backendVolumes = new Collection(ctx.db, 'cinder_backend_volumes');
     this.quotas = new Collection(ctx.db, 'cinder_quotas');
-    this.content = new SqliteBlockContent(ctx.db);
     // Real Cinder always has this type; volumes created without one get it.
     if (!this.types.find((t) => t.name === DEFAULT_TYPE)) {
       this.types.insert({ id: uuid(), name: DEFAULT_TYPE, description: 'Default Volume Type', is_public: true, extra_specs: {}, projects: [] });
@@ -66,6 +101,14 @@ export class CinderModel {
 
   private now(): number {
     return this.ctx.clock.now();
+  }
+
+  private get arrays(): ArrayModel {
+    return this.deps.arrays;
+  }
+
+  private get arrayName(): string {
+    return this.deps.arrayName;
   }
 
   /** Reads a record and applies any due transition, storing or removing it as needed. */
@@ -88,11 +131,11 @@ export class CinderModel {
   // ---- volumes -------------------------------------------------------------------------------
 
   getVolume(id: string): VolumeRecord | undefined {
-    return this.fresh(this.volumes, this.volumes.get(id), (v) => this.content.drop(v.id));
+    return this.fresh(this.volumes, this.volumes.get(id));
   }
 
   listVolumes(projectId?: string): VolumeRecord[] {
-    return this.freshList(this.volumes, this.volumes.list(undefined, projectId), (v) => this.content.drop(v.id));
+    return this.freshList(this.volumes, this.volumes.list(undefined, projectId));
   }
 
   /** A volume the caller may see: its own project's, or any for admins; 404 otherwise. */
@@ -136,11 +179,21 @@ export class CinderModel {
     spec: VolumeSpec,
     opts: { immediate?: boolean; userId?: string; isAdmin?: boolean } = {},
   ): VolumeRecord {
+    return this.newVolume(projectId, spec, opts, undefined);
+  }
+
+  /** Creates the record, then its array volume; `adopt` names an array volume to take over instead. */
+  private newVolume(
+    projectId: string,
+    spec: VolumeSpec,
+    opts: { immediate?: boolean; userId?: string; isAdmin?: boolean },
+    adopt: string | undefined,
+  ): VolumeRecord {
     const type = this.findType(spec.volume_type ?? DEFAULT_TYPE, projectId, opts.isAdmin ?? true);
     let size = spec.size;
     let imageMeta: Record<string, string> | undefined;
     let bootable: 'true' | 'false' = 'false';
-    let copyFrom: string | undefined;
+    let provision: Provision = adopt === undefined ? { kind: 'blank' } : { kind: 'adopt', name: adopt };
     if (spec.snapshot_id) {
       const snap = this.getSnapshot(spec.snapshot_id);
       if (!snap) throw notFound(`Snapshot ${spec.snapshot_id} could not be found.`);
@@ -149,14 +202,14 @@ export class CinderModel {
       if (size < snap.size) throw badRequest(`Invalid input received: Volume size '${size}'GB cannot be smaller than the snapshot size ${snap.size}GB. They must be >= original snapshot size.`);
       const src = this.getVolume(snap.volume_id);
       if (src) ({ bootable, volume_image_metadata: imageMeta } = src);
-      copyFrom = snapshotKey(snap.id);
+      provision = { kind: 'copy', from: arraySnapshotName(snap.volume_id, snap.id) };
     } else if (spec.source_volid) {
       const src = this.getVolume(spec.source_volid);
       if (!src) throw notFound(`Volume ${spec.source_volid} could not be found.`);
       size = size || src.size;
       if (size < src.size) throw badRequest(`Invalid input received: Clones currently must be >= original volume size.`);
       ({ bootable, volume_image_metadata: imageMeta } = src);
-      copyFrom = src.id;
+      provision = { kind: 'copy', from: arrayVolumeName(src.id) };
     } else if (spec.image_id) {
       const image = this.deps.glance.getImage(spec.image_id);
       if (!image) throw badRequest('Invalid image identifier or unable to access requested image.');
@@ -175,6 +228,7 @@ export class CinderModel {
         min_ram: String(image.min_ram),
         size: String(image.size ?? 0),
       };
+      provision = { kind: 'image', data: this.deps.glance.readData(image.id) };
     }
     if (!Number.isInteger(size) || size < 1) throw badRequest(`Invalid input received: Volume size '${size}' must be an integer and greater than 0`);
     checkQuota(this.quotaLimits(projectId), this.usage(projectId), { volumes: 1, gigabytes: size });
@@ -208,12 +262,41 @@ export class CinderModel {
     if (imageMeta) vol.volume_image_metadata = imageMeta;
     if (!opts.immediate && this.ctx.bootTimeMs > 0) startTransition(vol, 'creating', now, this.ctx.bootTimeMs);
     this.volumes.insert(vol);
-    if (copyFrom) this.content.copy(copyFrom, vol.id);
-    else if (spec.image_id) {
-      const data = this.deps.glance.readData(spec.image_id);
-      if (data && data.length <= size * GIB) this.content.write(vol.id, 0, data);
+    try {
+      this.provision(vol, provision);
+    } catch (err) {
+      if (!(err instanceof ArrayError)) throw err;
+      // The driver failed: Cinder leaves the volume in 'error' ('error_managing' for manage existing).
+      return this.updateVolume(vol.id, (v) => {
+        v.status = provision.kind === 'adopt' ? 'error_managing' : 'error';
+        delete v._settle_at;
+      });
     }
     return vol;
+  }
+
+  /** The driver's create_volume / create_cloned_volume / create_volume_from_snapshot / manage_existing. */
+  private provision(vol: VolumeRecord, p: Provision): void {
+    const name = arrayVolumeName(vol.id);
+    const bytes = vol.size * GIB;
+    switch (p.kind) {
+      case 'blank':
+        this.arrays.createVolume(this.arrayName, name, bytes);
+        return;
+      case 'image':
+        this.arrays.createVolume(this.arrayName, name, bytes);
+        if (p.data && p.data.length > 0 && p.data.length <= bytes) this.arrays.writeVolume(this.arrayName, name, 0, p.data);
+        return;
+      case 'copy': {
+        // A copy takes the source's size; a larger volume is then extended, as the driver does.
+        const copy = this.arrays.copyVolume(this.arrayName, p.from, name);
+        if (copy.provisioned < bytes) this.arrays.resizeVolume(this.arrayName, name, bytes);
+        return;
+      }
+      case 'adopt':
+        this.arrays.renameVolume(this.arrayName, p.name, name);
+        return;
+    }
   }
 
   updateVolume(id: string, change: (v: VolumeRecord) => void): VolumeRecord {
@@ -271,20 +354,46 @@ export class CinderModel {
     }
   }
 
-  /** Starts deleting: 'deleting' for bootTimeMs, then the record and its bytes are gone. */
+  /**
+   * Destroys the array volume (and, with cascade, its snapshots) and starts deleting: 'deleting'
+   * for bootTimeMs, then the record is gone. Destroy, not eradicate, is the driver's default
+   * (pure_eradicate_on_delete = False): the array keeps it for 24 h. If the array refuses,
+   * the volume ends in 'error_deleting', as Cinder leaves it.
+   */
   deleteVolume(volumeId: string, opts: { cascade?: boolean } = {}): void {
     const v = this.getVolume(volumeId);
     if (!v || v.status === 'deleting') return;
-    for (const s of this.listSnapshots(v.project_id).filter((x) => x.volume_id === v.id)) {
-      if (opts.cascade) this.removeSnapshot(s.id);
+    const snaps = opts.cascade ? this.listSnapshots(v.project_id).filter((x) => x.volume_id === v.id) : [];
+    try {
+      for (const s of snaps) this.destroyOnArray('snapshot', arraySnapshotName(v.id, s.id));
+      // A volume whose create failed may have no array volume; destroying it is then a no-op.
+      this.destroyOnArray('volume', arrayVolumeName(v.id));
+    } catch (err) {
+      if (!(err instanceof ArrayError)) throw err;
+      this.updateVolume(v.id, (x) => {
+        x.status = 'error_deleting';
+        delete x._settle_at;
+      });
+      return;
     }
+    for (const s of snaps) this.snapshots.delete(s.id);
     if (this.ctx.bootTimeMs <= 0) {
       this.volumes.delete(v.id);
-      this.content.drop(v.id);
       return;
     }
     startTransition(v, 'deleting', this.now(), this.ctx.bootTimeMs);
     this.volumes.put(v);
+  }
+
+  /** The driver's delete: gone already (not found, or destroyed) counts as done, as in pure.py. */
+  private destroyOnArray(kind: 'volume' | 'snapshot', name: string): void {
+    try {
+      if (kind === 'volume') this.arrays.destroyVolume(this.arrayName, name);
+      else this.arrays.destroyVolumeSnapshot(this.arrayName, name);
+    } catch (err) {
+      if (err instanceof ArrayError && (err.code === 'not_found' || err.code === 'conflict')) return;
+      throw err;
+    }
   }
 
   private checkRange(v: VolumeRecord, offset: number, length: number): void {
@@ -293,18 +402,27 @@ export class CinderModel {
     }
   }
 
+  /** Reads the volume's bytes from its array volume; array failures are ApiErrors (503 when it is down). */
   readVolume(volumeId: string, offset: number, length: number): Buffer {
     const v = this.getVolume(volumeId);
     if (!v) throw notFound(`Volume ${volumeId} could not be found.`);
     this.checkRange(v, offset, length);
-    return this.content.read(v.id, offset, length);
+    try {
+      return this.arrays.readVolume(this.arrayName, arrayVolumeName(v.id), offset, length);
+    } catch (err) {
+      throw arrayFailure(err, `Volume ${v.id}`);
+    }
   }
 
   writeVolume(volumeId: string, offset: number, data: Buffer): void {
     const v = this.getVolume(volumeId);
     if (!v) throw notFound(`Volume ${volumeId} could not be found.`);
     this.checkRange(v, offset, data.length);
-    this.content.write(v.id, offset, data);
+    try {
+      this.arrays.writeVolume(this.arrayName, arrayVolumeName(v.id), offset, data);
+    } catch (err) {
+      throw arrayFailure(err, `Volume ${v.id}`);
+    }
   }
 
   extendVolume(volumeId: string, newSize: number): VolumeRecord {
@@ -317,6 +435,12 @@ export class CinderModel {
       throw badRequest(`Invalid input received: New size for extend must be greater than current size. (current: ${v.size}, extended: ${newSize}).`);
     }
     checkQuota(this.quotaLimits(v.project_id), this.usage(v.project_id), { gigabytes: newSize - v.size });
+    try {
+      this.arrays.resizeVolume(this.arrayName, arrayVolumeName(v.id), newSize * GIB);
+    } catch (err) {
+      if (!(err instanceof ArrayError)) throw err;
+      return this.updateVolume(volumeId, (x) => (x.status = 'error_extending'));
+    }
     return this.updateVolume(volumeId, (x) => {
       x.size = newSize;
     });
@@ -324,62 +448,97 @@ export class CinderModel {
 
   // ---- unmanage / manage ----------------------------------------------------------------------
 
-  /** Volumes the backend holds that Cinder does not manage (what GET /manageable_volumes lists). */
-  listBackendVolumes(): BackendVolumeRecord[] {
-    return this.backendVolumes.list();
+  /** Cinder ids by array volume name, for marking what is already managed. */
+  private managedNames(): Map<string, string> {
+    return new Map(this.listVolumes().map((v) => [arrayVolumeName(v.id), v.id]));
   }
 
-  /** Puts a volume on the backend outside Cinder's knowledge (an array model does this in issue [2]). */
-  addBackendVolume(spec: { name: string; size: number; extra_info?: string }): BackendVolumeRecord {
-    const rec: BackendVolumeRecord = {
-      id: spec.name,
-      host: this.host,
-      size: spec.size,
-      content_key: `backend:${spec.name}`,
-      former_cinder_id: null,
-      extra_info: spec.extra_info ?? null,
-    };
-    return this.backendVolumes.put(rec);
+  private onArray<T>(what: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw arrayFailure(err, what);
+    }
   }
 
-  /** Forgets a volume but keeps its bytes on the backend as volume-<id>, so manage can adopt it again. */
-  unmanageVolume(volumeId: string): BackendVolumeRecord {
+  /**
+   * The array's volumes, as the driver's get_manageable_volumes lists them: every live volume,
+   * size rounded up to GiB; those Cinder already manages are not safe to manage.
+   */
+  listManageableVolumes(): Manageable[] {
+    const managed = this.managedNames();
+    const vols: ArrayVolume[] = this.onArray('Manageable volumes', () => this.arrays.listVolumes(this.arrayName, { destroyed: false }));
+    return vols.map((av) => {
+      const cinderId = managed.get(av.name) ?? null;
+      return { id: av.name, size: Math.ceil(av.provisioned / GIB), cinder_id: cinderId, reason_not_safe: cinderId ? 'Volume already managed.' : null, source: null };
+    });
+  }
+
+  /** The array's volume snapshots (get_manageable_snapshots); Cinder's own are not safe to manage. */
+  listManageableSnapshots(): Manageable[] {
+    const managed = new Map(this.listSnapshots().map((s) => [arraySnapshotName(s.volume_id, s.id), s.id]));
+    const snaps: ArraySnapshot[] = this.onArray('Manageable snapshots', () => this.arrays.listVolumeSnapshots(this.arrayName));
+    return snaps
+      .filter((s) => !s.destroyed)
+      .map((s) => {
+        const cinderId = managed.get(s.name) ?? null;
+        return {
+          id: s.name,
+          size: Math.ceil(s.provisioned / GIB),
+          cinder_id: cinderId,
+          reason_not_safe: cinderId ? 'Snapshot already managed.' : null,
+          source: s.source.name,
+        };
+      });
+  }
+
+  /**
+   * Forgets a volume and, as the driver does, renames its array volume to `<name>-unmanaged` and
+   * leaves it there with its bytes. If the array refuses, the volume ends in 'error_unmanaging'.
+   */
+  unmanageVolume(volumeId: string): void {
     const v = this.getVolume(volumeId);
     if (!v) throw notFound(`Volume ${volumeId} could not be found.`);
     if (v.attachments.length > 0 || !['available', 'error', 'error_managing'].includes(v.status)) {
       throw badRequest(`Invalid volume: Volume status must be available or error, but current status is: ${v.status}.`);
     }
     if (this.listSnapshots(v.project_id).some((s) => s.volume_id === v.id)) throw badRequest('Invalid volume: Volume cannot have snapshots when unmanaged.');
-    const rec: BackendVolumeRecord = {
-      id: `volume-${v.id}`,
-      host: v['os-vol-host-attr:host'],
-      size: v.size,
-      content_key: `backend:volume-${v.id}`,
-      former_cinder_id: v.id,
-      extra_info: null,
-    };
-    this.content.move(v.id, rec.content_key);
-    this.backendVolumes.put(rec);
+    const name = arrayVolumeName(v.id);
+    try {
+      this.arrays.renameVolume(this.arrayName, name, name + UNMANAGED_SUFFIX);
+    } catch (err) {
+      // A volume in error may never have reached the array: nothing to rename.
+      const missing = err instanceof ArrayError && err.code === 'not_found';
+      if (!(err instanceof ArrayError)) throw err;
+      if (!missing) {
+        this.updateVolume(v.id, (x) => (x.status = 'error_unmanaging'));
+        return;
+      }
+    }
     this.volumes.delete(v.id);
-    return rec;
   }
 
-  /** Adopts a backend volume as a new Cinder volume over its existing bytes. */
+  /**
+   * Manage existing: adopts the array volume `ref` (its name, the driver's reference) as a new
+   * Cinder volume, renaming it `volume-<new id>-cinder`; its bytes stay. The size is the array
+   * volume's rounded up to GiB (manage_existing_get_size).
+   */
   manageVolume(
     projectId: string,
     ref: string,
     spec: { name?: string | null; description?: string | null; volume_type?: string; bootable?: boolean; metadata?: Record<string, string>; availability_zone?: string },
     opts: { userId?: string; isAdmin?: boolean } = {},
   ): VolumeRecord {
-    const backend = this.backendVolumes.get(ref);
-    if (!backend) throw notFound(`Volume ${ref} could not be found.`);
-    const vol = this.createVolume(
+    const av = this.onArray(`Manage existing volume ${ref}`, () => this.arrays.getVolume(this.arrayName, ref));
+    if (av.destroyed) throw notFound(`Volume ${ref} could not be found.`);
+    const cinderId = this.managedNames().get(ref);
+    if (cinderId) throw badRequest(`Manage existing volume failed due to invalid backend reference {'source-name': '${ref}'}: Volume already managed by Cinder as ${cinderId}.`);
+    const vol = this.newVolume(
       projectId,
-      { size: backend.size, name: spec.name, description: spec.description, volume_type: spec.volume_type, metadata: spec.metadata, availability_zone: spec.availability_zone },
+      { size: Math.ceil(av.provisioned / GIB), name: spec.name, description: spec.description, volume_type: spec.volume_type, metadata: spec.metadata, availability_zone: spec.availability_zone },
       opts,
+      ref,
     );
-    this.content.move(backend.content_key, vol.id);
-    this.backendVolumes.delete(backend.id);
     if (spec.bootable) return this.updateVolume(vol.id, (v) => (v.bootable = 'true'));
     return vol;
   }
@@ -387,14 +546,17 @@ export class CinderModel {
   // ---- snapshots -------------------------------------------------------------------------------
 
   getSnapshot(id: string): SnapshotRecord | undefined {
-    return this.fresh(this.snapshots, this.snapshots.get(id), (s) => this.content.drop(snapshotKey(s.id)));
+    return this.fresh(this.snapshots, this.snapshots.get(id));
   }
 
   listSnapshots(projectId?: string): SnapshotRecord[] {
-    return this.freshList(this.snapshots, this.snapshots.list(undefined, projectId), (s) => this.content.drop(snapshotKey(s.id)));
+    return this.freshList(this.snapshots, this.snapshots.list(undefined, projectId));
   }
 
-  /** Captures the volume's bytes now; a volume in use needs `force`, as in Cinder. */
+  /**
+   * Takes an array snapshot `volume-<vol>-cinder.snapshot-<id>` now; a volume in use needs
+   * `force`, as in Cinder. If the array refuses, the snapshot ends in 'error'.
+   */
   createSnapshot(projectId: string, spec: { volume_id: string; name?: string | null; description?: string | null; metadata?: Record<string, string>; force?: boolean }, userId = ''): SnapshotRecord {
     const v = this.getVolume(spec.volume_id);
     if (!v || v.project_id !== projectId) throw notFound(`Volume ${spec.volume_id} could not be found.`);
@@ -420,7 +582,15 @@ export class CinderModel {
     };
     if (this.ctx.bootTimeMs > 0) startTransition(snap, 'creating', now, this.ctx.bootTimeMs);
     this.snapshots.insert(snap);
-    this.content.copy(v.id, snapshotKey(snap.id));
+    try {
+      this.arrays.createVolumeSnapshot(this.arrayName, arrayVolumeName(v.id), snapshotSuffix(snap.id));
+    } catch (err) {
+      if (!(err instanceof ArrayError)) throw err;
+      return this.updateSnapshot(snap.id, (x) => {
+        x.status = 'error';
+        delete x._settle_at;
+      });
+    }
     return snap;
   }
 
@@ -438,14 +608,19 @@ export class CinderModel {
     if (!['available', 'error', 'error_deleting'].includes(s.status)) {
       throw badRequest(`Invalid snapshot: Snapshot status must be available or error and must not be part of a group.`);
     }
-    if (this.ctx.bootTimeMs <= 0) return this.removeSnapshot(id);
+    try {
+      this.destroyOnArray('snapshot', arraySnapshotName(s.volume_id, s.id));
+    } catch (err) {
+      if (!(err instanceof ArrayError)) throw err;
+      this.updateSnapshot(id, (x) => (x.status = 'error_deleting'));
+      return;
+    }
+    if (this.ctx.bootTimeMs <= 0) {
+      this.snapshots.delete(id);
+      return;
+    }
     startTransition(s, 'deleting', this.now(), this.ctx.bootTimeMs);
     this.snapshots.put(s);
-  }
-
-  private removeSnapshot(id: string): void {
-    this.snapshots.delete(id);
-    this.content.drop(snapshotKey(id));
   }
 
   // ---- groups ------------------------------------------------------------------------------------
@@ -546,6 +721,3 @@ export class CinderModel {
     this.groups.delete(id);
   }
 }
-
-/** Content key of a snapshot's captured bytes. */
-export const snapshotKey = (id: string) => `snapshot:${id}`;

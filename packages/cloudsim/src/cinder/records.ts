@@ -92,22 +92,6 @@ export interface SnapshotRecord {
   _settle_at?: number;
 }
 
-/**
- * A volume the storage backend holds that Cinder does not manage (yet): left behind by
- * os-unmanage, or put there by a simulated array (issue [2]). Its id is the backend's
- * reference name ("source-name").
- */
-export interface BackendVolumeRecord {
-  id: string;
-  host: string;
-  size: number;
-  /** Where its bytes live in the content store. */
-  content_key: string;
-  /** The Cinder id it had before unmanage, if any. */
-  former_cinder_id: string | null;
-  extra_info: string | null;
-}
-
 export interface QuotaRecord {
   id: string;
   volumes?: number;

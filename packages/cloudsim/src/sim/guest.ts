@@ -18,7 +18,8 @@ type Target = { device?: string; volume_id?: string; offset: number };
 
 /**
  * The simulated guest: what software inside a running server sees of its block devices.
- * Reads and writes go to the attached Cinder volumes; only an ACTIVE server can do I/O.
+ * Reads and writes go to the attached Cinder volumes, whose bytes are on the site's array;
+ * only an ACTIVE server can do I/O.
  */
 export function registerGuestRoutes(app: FastifyInstance, site: Site): void {
   const nova = site.nova;
@@ -48,12 +49,18 @@ export function registerGuestRoutes(app: FastifyInstance, site: Site): void {
     return bdm;
   };
 
-  /** Cinder's own checks (range, status) come back as 400s with its message. */
+  /**
+   * Cinder's own checks (range, status) come back as 400s with its message; an array that is
+   * down or failing is a 503 saying so (the I/O error the guest would see), a conflict a 409.
+   */
   const io = <T>(fn: () => T): T => {
     try {
       return fn();
     } catch (err) {
-      if (err instanceof ApiError) throw new ApiError(err.status === 404 ? 404 : 400, err.message);
+      if (err instanceof ApiError) {
+        if (err.status === 503) throw new ApiError(503, `I/O error: ${err.message}`);
+        throw new ApiError(err.status === 404 || err.status === 409 ? err.status : 400, err.message);
+      }
       throw err;
     }
   };

@@ -172,7 +172,7 @@ test('snapshots capture content; a volume from a snapshot copies it', async () =
   assert.equal((await ts.call('cinder', 'DELETE', `${v3(t.projectId)}/volumes/${vol.id}?cascade=True`, { token: t.token })).status, 202);
 });
 
-test('unmanage keeps the bytes; manage brings them back under a new id', async () => {
+test('unmanage keeps the bytes on the array as -unmanaged; manage brings them back under a new id', async () => {
   const t = await ts.tenant('manage');
   const vol = ts.site.cinder.createVolume(t.projectId, { size: 2, name: 'keep' }, { immediate: true });
   ts.site.cinder.writeVolume(vol.id, 4096, Buffer.from('precious'));
@@ -188,20 +188,21 @@ test('unmanage keeps the bytes; manage brings them back under a new id', async (
     { headers: { 'OpenStack-API-Version': 'volume 3.8' } },
   );
   assert.equal(list.status, 200, list.text);
-  const ref = list.body['manageable-volumes'].find((m) => m.reference['source-name'] === `volume-${vol.id}`);
+  const unmanaged = `volume-${vol.id}-cinder-unmanaged`;
+  const ref = list.body['manageable-volumes'].find((m) => m.reference['source-name'] === unmanaged);
   assert.equal(ref?.size, 2);
   const managed = await ts.call<{ volume: Vol }>('cinder', 'POST', `${v3(t.projectId)}/os-volume-manage`, {
     token: t.token,
-    body: { volume: { host: 'cloudsim@test-site#pool', ref: { 'source-name': `volume-${vol.id}` }, name: 'back', bootable: true } },
+    body: { volume: { host: 'cloudsim@test-site#pool', ref: { 'source-name': unmanaged }, name: 'back', bootable: true } },
   });
   assert.equal(managed.status, 202, managed.text);
   assert.equal(managed.body.volume.bootable, 'true');
   assert.equal(ts.site.cinder.readVolume(managed.body.volume.id, 4096, 8).toString(), 'precious');
   const again = await ts.call('cinder', 'POST', `${v3(t.projectId)}/os-volume-manage`, {
     token: t.token,
-    body: { volume: { host: 'cloudsim@test-site#pool', ref: { 'source-name': `volume-${vol.id}` } } },
+    body: { volume: { host: 'cloudsim@test-site#pool', ref: { 'source-name': unmanaged } } },
   });
-  assert.equal(again.status, 404);
+  assert.equal(again.status, 404, 'managing renamed it away');
   const missingRef = await ts.call('cinder', 'POST', `${v3(t.projectId)}/os-volume-manage`, { token: t.token, body: { volume: { host: 'x' } } });
   assert.equal(missingRef.status, 400);
   assert.match(missingRef.text, /volume\.ref/);

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { labCloudsYaml } from '../clouds.js';
 import { join, resolve } from 'node:path';
 import { startSite, stopPid, waitReady, type Started } from '../processes.js';
-import { labSites, simUrl } from '../sites.js';
+import { labArrays, labSites, simUrl } from '../sites.js';
 import { isAlive, readState, writeState } from '../state.js';
 
 const program = new Command('protector-lab').description('Two simulated OpenStack sites on one machine.');
@@ -39,13 +39,21 @@ program
       await stopAll();
       throw err;
     }
-    writeState(dir, { sites: started.map((s) => ({ name: s.site.name, pid: s.child.pid!, basePort: s.site.basePort, dataDir: s.dataDir, log: s.log })) });
+    const arrays = labArrays(sites, dir);
+    writeState(dir, {
+      sites: started.map((s) => ({ name: s.site.name, pid: s.child.pid!, basePort: s.site.basePort, dataDir: s.dataDir, log: s.log })),
+      arrays,
+    });
     const clouds = join(dir, 'clouds.yaml');
     writeFileSync(clouds, labCloudsYaml(sites), { mode: 0o600 });
     console.log('\nThe lab is up:');
     for (const s of started) {
       console.log(`  ${s.site.name}: Keystone http://127.0.0.1:${s.site.basePort}/v3   control ${simUrl(s.site)}/sim/info   log ${s.log}`);
     }
+    for (const a of arrays) {
+      console.log(`  ${a.name}: ${a.site}'s Cinder backend   api token ${a.api_tokens.map((t) => `${t.token} (${t.user})`).join(', ') || 'none'}`);
+    }
+    console.log(`  arrays model: ${arrays[0]?.db ?? ''} (site-a-array and site-b-array, connected for replication)`);
     console.log(`\nclouds.yaml: ${clouds}`);
     console.log(`  clouds ${sites.map((s) => `${s.name} (admin)`).join(', ')}, ${sites.map((s) => `${s.name}-demo`).join(', ')} (the demo tenant)`);
     console.log(`\nNext:\n  export OS_CLIENT_CONFIG_FILE=${clouds}\n  openstack --os-cloud site-a-demo server list\n  openstack --os-cloud site-a volume type list --long\n  openstack --os-cloud site-b-demo network list`);
@@ -85,7 +93,7 @@ program
       await stopPid(s.pid);
       console.log(`${s.name} stopped`);
     }
-    writeState(resolve(opts.dir), { sites: [] });
+    writeState(resolve(opts.dir), { sites: [], arrays: state.arrays });
   });
 
 program

@@ -8,6 +8,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import { ArrayModel } from '@protector/cloudsim/array';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../dist/bin/protector-lab.js', import.meta.url));
@@ -29,6 +30,7 @@ test('the lab brings up two seeded sites and stops them', async () => {
   assert.deepEqual(Object.keys(clouds.clouds).sort(), ['site-a', 'site-a-demo', 'site-b', 'site-b-demo']);
 
   // The demo tenant sees its two VMs on site-a and none on site-b.
+  const bootVolumes: Record<string, string[]> = {};
   for (const [site, base, expected] of [['site-a', 18000, ['db-1', 'web-1']], ['site-b', 18100, []]] as const) {
     const auth = await fetch(`http://127.0.0.1:${base}/v3/auth/tokens`, {
       method: 'POST',
@@ -46,6 +48,26 @@ test('the lab brings up two seeded sites and stops them', async () => {
       servers: { name: string }[];
     };
     assert.deepEqual(servers.servers.map((s) => s.name).sort(), [...expected], site);
+    const project = ((await auth.json()) as { token: { project: { id: string } } }).token.project.id;
+    const volumes = (await (await fetch(`http://127.0.0.1:${base + 2}/v3/${project}/volumes/detail`, { headers: { 'X-Auth-Token': token } })).json()) as {
+      volumes: { id: string; bootable: string; attachments: unknown[] }[];
+    };
+    bootVolumes[site] = volumes.volumes.filter((v) => v.bootable === 'true' && v.attachments.length > 0).map((v) => v.id);
+  }
+
+  // The boot volumes live on site-a's array, which is connected to site-b's; both arrays have a token.
+  assert.equal(bootVolumes['site-a']?.length, 2);
+  const state = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8')) as { arrays: { name: string; db: string; api_tokens: { user: string; token: string }[] }[] };
+  assert.deepEqual(state.arrays.map((a) => a.name), ['site-a-array', 'site-b-array']);
+  const arrays = ArrayModel.open(state.arrays[0]!.db);
+  try {
+    const onA = arrays.listVolumes('site-a-array').map((v) => v.name);
+    for (const id of bootVolumes['site-a']!) assert.ok(onA.includes(`volume-${id}-cinder`), `boot volume ${id} on site-a-array`);
+    assert.deepEqual(arrays.listVolumes('site-b-array'), []);
+    assert.deepEqual(arrays.listArrayConnections('site-a-array').map((c) => [c.name, c.type, c.status]), [['site-b-array', 'sync-replication', 'connected']]);
+    for (const a of state.arrays) assert.equal(arrays.apiTokenUser(a.name, a.api_tokens[0]!.token), 'pureuser', a.name);
+  } finally {
+    arrays.close();
   }
 
   const status = await lab('status');

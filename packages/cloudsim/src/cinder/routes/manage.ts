@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, notFound } from '../../http/errors.js';
 import type { Site } from '../../site.js';
-import type { BackendVolumeRecord } from '../records.js';
+import type { Manageable } from '../model.js';
 import { P, caller, callerProject, cleanMetadata, listBody, listQuerySchema, requireAdmin, requireVersion, schemas, truthy, type ListQuery, type ProjectParams } from './common.js';
 import { volumeDetail } from './views.js';
 
@@ -17,7 +17,15 @@ const manageBody = {
       properties: {
         host: { type: ['string', 'null'], maxLength: 255 },
         cluster: { type: ['string', 'null'], maxLength: 255 },
-        ref: { type: 'object', minProperties: 1, properties: { 'source-name': { type: 'string', minLength: 1, maxLength: 255 }, 'source-id': { type: 'string', maxLength: 255 } } },
+        ref: {
+          type: 'object',
+          minProperties: 1,
+          properties: {
+            'source-name': { type: 'string', minLength: 1, maxLength: 255 },
+            'source-id': { type: 'string', maxLength: 255 },
+            name: { type: 'string', minLength: 1, maxLength: 255 },
+          },
+        },
         name: schemas.name,
         description: schemas.description,
         volume_type: { type: ['string', 'null'], maxLength: 255 },
@@ -32,7 +40,7 @@ const manageBody = {
 type ManageBody = {
   volume: {
     host: string | null;
-    ref: { 'source-name'?: string; 'source-id'?: string };
+    ref: { 'source-name'?: string; 'source-id'?: string; name?: string };
     name?: string | null;
     description?: string | null;
     volume_type?: string | null;
@@ -45,36 +53,45 @@ type ManageBody = {
 /** Backend host names match with or without the #pool suffix, as Cinder's service lookup does. */
 const sameHost = (a: string, b: string) => a === b || a.split('#')[0] === b.split('#')[0];
 
-/** Manageable volumes (3.8, admin) and POST /os-volume-manage, which adopts one over its existing bytes. */
+/**
+ * Manageable volumes and snapshots (3.8, admin): what the site's array holds, as the Pure Storage
+ * driver lists it; and POST /os-volume-manage, which adopts an array volume by name.
+ */
 export function registerManageRoutes(app: FastifyInstance, site: Site): void {
   const cinder = site.cinder;
-  const list = (detail: boolean) => async (req: FastifyRequest<{ Params: ProjectParams; Querystring: ListQuery & { host?: string } }>) => {
+  const list = (kind: 'volumes' | 'snapshots', detail: boolean) => async (req: FastifyRequest<{ Params: ProjectParams; Querystring: ListQuery & { host?: string } }>) => {
     requireVersion(req, '3.8');
-    requireAdmin(req, 'volume_extension:list_manageable');
+    requireAdmin(req, kind === 'volumes' ? 'volume_extension:list_manageable' : 'snapshot_extension:list_manageable');
     const host = req.query.host;
     if (host === undefined) throw badRequest('Invalid input received: host or cluster must be specified.');
     if (!sameHost(host, cinder.host)) throw notFound(`Service ${host} could not be found.`);
-    const render = (b: BackendVolumeRecord) => {
-      const view: Record<string, unknown> = { reference: { 'source-name': b.id }, size: b.size, safe_to_manage: true };
-      if (detail) Object.assign(view, { reason_not_safe: null, cinder_id: null, extra_info: b.extra_info });
+    const render = (m: Manageable) => {
+      const view: Record<string, unknown> = { reference: { 'source-name': m.id }, size: m.size, safe_to_manage: m.cinder_id === null };
+      if (kind === 'snapshots') view.source_reference = { 'source-name': m.source };
+      if (detail) Object.assign(view, { reason_not_safe: m.reason_not_safe, cinder_id: m.cinder_id, extra_info: null });
       return view;
     };
-    return listBody(req, cinder.listBackendVolumes(), {
-      base: `${site.url('cinder')}/v3/${req.params.project_id}/manageable_volumes${detail ? '/detail' : ''}`,
-      key: 'manageable-volumes',
+    const items = kind === 'volumes' ? cinder.listManageableVolumes() : cinder.listManageableSnapshots();
+    // `reference` sorts by the array name, as Cinder's paginate_entries_list does.
+    return listBody(req, items.map((m) => ({ ...m, reference: m.id })), {
+      base: `${site.url('cinder')}/v3/${req.params.project_id}/manageable_${kind}${detail ? '/detail' : ''}`,
+      key: `manageable-${kind}`,
       render,
       sortKeys: ['size', 'reference', 'id'],
     });
   };
   const listSchema = { querystring: { ...listQuerySchema, properties: { ...listQuerySchema.properties, host: { type: 'string', maxLength: 255 }, cluster: { type: 'string', maxLength: 255 } } } };
-  app.get(`${P}/manageable_volumes`, { schema: listSchema }, list(false));
-  app.get(`${P}/manageable_volumes/detail`, { schema: listSchema }, list(true));
+  for (const kind of ['volumes', 'snapshots'] as const) {
+    app.get(`${P}/manageable_${kind}`, { schema: listSchema }, list(kind, false));
+    app.get(`${P}/manageable_${kind}/detail`, { schema: listSchema }, list(kind, true));
+  }
 
   app.post<{ Params: ProjectParams; Body: ManageBody }>(`${P}/os-volume-manage`, { schema: { body: manageBody } }, async (req, reply) => {
     const auth = caller(req);
     const b = req.body.volume;
     if (b.host && !sameHost(b.host, cinder.host)) throw notFound(`Service ${b.host} could not be found.`);
-    const ref = b.ref['source-name'] ?? b.ref['source-id'];
+    // Cinder's generic key is source-name; the Pure driver's own reference key is name.
+    const ref = b.ref['source-name'] ?? b.ref.name ?? b.ref['source-id'];
     if (!ref) throw badRequest("Invalid input for field/attribute volume.ref. 'source-name' is a required property");
     const vol = cinder.manageVolume(
       callerProject(req),
