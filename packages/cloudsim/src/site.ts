@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { serviceRoutes, type RouteEntry } from './http/service.js';
 import { join } from 'node:path';
 import { ArrayModel } from './array/index.js';
+import { createArrayRestApp } from './array-rest/index.js';
 import type { TokenValidator } from './auth.js';
 import { systemClock, type Clock } from './clock.js';
 import type { SiteContext } from './context.js';
@@ -24,19 +25,23 @@ import { Collection } from './store/collection.js';
 import { ensureArray } from './seed/array.js';
 import { applySeed, type SiteSeed } from './seed/load.js';
 
-/** Port of each service relative to the site's base port; arrays (issue [2]) take 6 to 8. */
-export const PORT_OFFSETS: Record<ServiceName | 'sim', number> = {
+/** What listens on a site's ports: the OpenStack services, the /sim control API, the array's REST 2.x face. */
+export type Endpoint = ServiceName | 'sim' | 'array';
+
+/** Port of each endpoint relative to the site's base port; 7 and 8 stay free for more arrays. */
+export const PORT_OFFSETS: Record<Endpoint, number> = {
   keystone: 0,
   nova: 1,
   cinder: 2,
   neutron: 3,
   glance: 4,
   sim: 5,
+  array: 6,
 };
 
 export interface SiteOptions {
   name: string;
-  /** First port; the services take base+0 … base+5. 0 gives every service a free port (tests). */
+  /** First port; the site takes base+0 … base+6 (PORT_OFFSETS). 0 gives every endpoint a free port (tests). */
   basePort: number;
   host?: string;
   /** Folder for state.db; absent keeps everything in memory. */
@@ -89,8 +94,8 @@ export class Site {
   /** The array Cinder's volumes live on. */
   readonly arrayName: string;
   private tickTimer?: NodeJS.Timeout;
-  private readonly listeners = new Map<ServiceName | 'sim', Listener>();
-  private readonly apps = new Map<ServiceName | 'sim', FastifyInstance>();
+  private readonly listeners = new Map<Endpoint, Listener>();
+  private readonly apps = new Map<Endpoint, FastifyInstance>();
 
   private constructor(readonly options: SiteOptions) {
     this.host = options.host ?? '127.0.0.1';
@@ -133,15 +138,16 @@ export class Site {
   }
 
   private async open(): Promise<void> {
-    const apps: Record<ServiceName | 'sim', FastifyInstance> = {
+    const apps: Record<Endpoint, FastifyInstance> = {
       keystone: createKeystoneApp(this),
       nova: createNovaApp(this),
       cinder: createCinderApp(this),
       neutron: createNeutronApp(this),
       glance: createGlanceApp(this),
       sim: createSimApp(this),
+      array: createArrayRestApp(this.arrays, this.arrayName, { clock: this.ctx.clock }),
     };
-    for (const [service, app] of Object.entries(apps) as [ServiceName | 'sim', FastifyInstance][]) {
+    for (const [service, app] of Object.entries(apps) as [Endpoint, FastifyInstance][]) {
       const port = this.options.basePort === 0 ? 0 : this.options.basePort + PORT_OFFSETS[service];
       this.apps.set(service, app);
       const listener = new Listener(app, this.host, port);
@@ -179,13 +185,13 @@ export class Site {
   }
 
   /** Every route a service serves (for tests that walk the whole API). */
-  routes(service: ServiceName | 'sim'): RouteEntry[] {
+  routes(service: Endpoint): RouteEntry[] {
     const app = this.apps.get(service);
     return app ? serviceRoutes(app) : [];
   }
 
   /** Root URL of a service (http://127.0.0.1:PORT), whether or not it is up. */
-  url(service: ServiceName | 'sim'): string {
+  url(service: Endpoint): string {
     const l = this.listeners.get(service);
     const port = l ? l.port : this.options.basePort + PORT_OFFSETS[service];
     return `http://${this.host}:${port}`;

@@ -16,7 +16,9 @@ export interface LabSite {
 export interface LabArray {
   name: string;
   site: string;
-  /** The SQLite file holding both arrays (the array model; there is no REST face yet). */
+  /** Its FlashArray REST 2.x face (cloudsim's base+6). */
+  url: string;
+  /** The SQLite file holding both arrays (the array model a mock storage driver opens). */
   db: string;
   api_tokens: { user: string; token: string }[];
 }
@@ -38,9 +40,12 @@ export const arraysDb = (labDir: string) => join(labDir, 'arrays.db');
 export function labArrays(sites: LabSite[], labDir: string): LabArray[] {
   return sites.map((s) => {
     const seed = parse(readFileSync(s.seed, 'utf8')) as { array?: { api_tokens?: { user: string; token: string }[] } } | null;
-    return { name: s.array, site: s.name, db: arraysDb(labDir), api_tokens: seed?.array?.api_tokens ?? [] };
+    return { name: s.array, site: s.name, url: arrayUrl(s), db: arraysDb(labDir), api_tokens: seed?.array?.api_tokens ?? [] };
   });
 }
+
+/** The REST 2.x face of a site's array (cloudsim's base+6). */
+export const arrayUrl = (s: { basePort: number }) => `http://127.0.0.1:${s.basePort + 6}`;
 
 /** The sim control port of a site (cloudsim's base+5). */
 export const simUrl = (s: { basePort: number }) => `http://127.0.0.1:${s.basePort + 5}`;

@@ -144,6 +144,11 @@ export class ArrayModel {
     this.setLink(a, b, { up: true });
   }
 
+  /** Whether an array is off the network (does not consume injected call failures). */
+  isArrayDown(name: string): boolean {
+    return arrays.isDown(this.store, name);
+  }
+
   /** Takes an array off the network: every call on it fails as unreachable until it is back. */
   setArrayDown(name: string, down: boolean): void {
     const s = this.store;

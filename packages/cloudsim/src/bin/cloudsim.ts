@@ -66,7 +66,7 @@ program
     writeFileSync(cloudsFile, cloudsYaml([{ name: site.ctx.name, authUrl: site.authUrl, region: site.ctx.region, password: opts.adminPassword as string }]), { mode: 0o600 });
     console.log(`cloudsim site ${site.ctx.name} is up`);
     for (const s of ['keystone', 'nova', 'cinder', 'neutron', 'glance', 'sim'] as const) console.log(`  ${s.padEnd(9)} ${site.url(s)}`);
-    console.log(`  array     ${site.arrayName} (Cinder backend; model in ${opts.arrayDb ? resolve(opts.arrayDb as string) : join(dataDir, 'state.db')})`);
+    console.log(`  array     ${site.url('array')}/api/api_version  ${site.arrayName} (FlashArray REST 2.x; Cinder backend; model in ${opts.arrayDb ? resolve(opts.arrayDb as string) : join(dataDir, 'state.db')})`);
     console.log(`  clouds.yaml: ${cloudsFile} (cloud '${site.ctx.name}')`);
     console.log(`  try: OS_CLIENT_CONFIG_FILE=${cloudsFile} openstack --os-cloud ${site.ctx.name} server list`);
     const stop = async (signal: string) => {

@@ -3,6 +3,7 @@ import { createServiceApp } from '../http/service.js';
 import { keystoneFormat } from '../http/formats.js';
 import type { Site } from '../site.js';
 import type { Fault } from './faults.js';
+import { registerArrayRoutes } from './array.js';
 import { registerGuestRoutes } from './guest.js';
 
 /**
@@ -16,7 +17,8 @@ export function createSimApp(site: Site): FastifyInstance {
     name: site.ctx.name,
     region: site.ctx.region,
     auth_url: site.authUrl,
-    endpoints: Object.fromEntries(['keystone', 'nova', 'cinder', 'neutron', 'glance', 'sim'].map((s) => [s, site.url(s as 'sim')])),
+    endpoints: Object.fromEntries(['keystone', 'nova', 'cinder', 'neutron', 'glance', 'sim', 'array'].map((s) => [s, site.url(s as 'sim')])),
+    array: site.arrayName,
   }));
 
   app.get('/sim/faults', async () => ({ faults: site.faults.snapshot() }));
@@ -51,5 +53,6 @@ export function createSimApp(site: Site): FastifyInstance {
   });
 
   registerGuestRoutes(app, site);
+  registerArrayRoutes(app, site);
   return app;
 }

@@ -51,7 +51,7 @@ program
       console.log(`  ${s.site.name}: Keystone http://127.0.0.1:${s.site.basePort}/v3   control ${simUrl(s.site)}/sim/info   log ${s.log}`);
     }
     for (const a of arrays) {
-      console.log(`  ${a.name}: ${a.site}'s Cinder backend   api token ${a.api_tokens.map((t) => `${t.token} (${t.user})`).join(', ') || 'none'}`);
+      console.log(`  ${a.name}: ${a.site}'s Cinder backend   REST ${a.url}/api/api_version   api token ${a.api_tokens.map((t) => `${t.token} (${t.user})`).join(', ') || 'none'}`);
     }
     console.log(`  arrays model: ${arrays[0]?.db ?? ''} (site-a-array and site-b-array, connected for replication)`);
     console.log(`\nclouds.yaml: ${clouds}`);

@@ -57,7 +57,16 @@ test('the lab brings up two seeded sites and stops them', async () => {
 
   // The boot volumes live on site-a's array, which is connected to site-b's; both arrays have a token.
   assert.equal(bootVolumes['site-a']?.length, 2);
-  const state = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8')) as { arrays: { name: string; db: string; api_tokens: { user: string; token: string }[] }[] };
+  const state = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8')) as {
+    arrays: { name: string; url: string; db: string; api_tokens: { user: string; token: string }[] }[];
+  };
+  // Each array's REST face answers on its site's base+6 and takes the token from lab.json.
+  for (const a of state.arrays) {
+    const login = await fetch(`${a.url}/api/2.20/login`, { method: 'POST', headers: { 'api-token': a.api_tokens[0]!.token } });
+    assert.equal(login.status, 200, a.name);
+    const list = await fetch(`${a.url}/api/2.20/arrays`, { headers: { 'x-auth-token': login.headers.get('x-auth-token')! } });
+    assert.deepEqual(((await list.json()) as { items: { name: string }[] }).items.map((x) => x.name), [a.name]);
+  }
   assert.deepEqual(state.arrays.map((a) => a.name), ['site-a-array', 'site-b-array']);
   const arrays = ArrayModel.open(state.arrays[0]!.db);
   try {

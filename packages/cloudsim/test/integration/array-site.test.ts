@@ -1,0 +1,58 @@
+// The site serves its array's REST 2.x face on base+6 and steers the array through /sim.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ArrayRestClient } from '../../src/array-rest/index.js';
+import { startTestSite } from '../helpers/site.js';
+
+const ts = await startTestSite();
+const { site } = ts;
+const ARRAY = 'test-site-array';
+const admin = site.keystone.projects.find((p) => p.name === 'admin')!.id;
+site.arrays.createArray('peer-array');
+site.arrays.connectArrays(ARRAY, 'peer-array', { type: 'sync-replication' });
+const apiToken = site.arrays.createApiToken(ARRAY, 'pureuser');
+const rest = new ArrayRestClient(site.url('array'));
+const sim = (method: string, path: string, body?: unknown) => ts.call<Record<string, unknown>>('sim', method, path, { token: null, body });
+
+test('a Cinder volume is listed by the REST face on the site array port', async () => {
+  const info = await sim('GET', '/sim/info');
+  assert.equal(info.body.array, ARRAY);
+  assert.equal((info.body.endpoints as Record<string, string>).array, site.url('array'));
+  assert.equal((await rest.login(apiToken)).status, 200);
+  const res = await ts.call<{ volume: { id: string } }>('cinder', 'POST', `/v3/${admin}/volumes`, { body: { volume: { size: 1 } } });
+  assert.equal(res.status, 202, res.text);
+  const name = `volume-${res.body.volume.id}-cinder`;
+  const list = await rest.call<{ items: { name: string; provisioned: number }[] }>('GET', 'volumes', { query: { names: name } });
+  assert.equal(list.status, 200, list.text);
+  assert.deepEqual(list.body.items.map((v) => [v.name, v.provisioned]), [[name, 1024 ** 3]]);
+});
+
+test('/sim/array cuts and slows the replication link and takes the array down', async () => {
+  let r = await sim('PUT', '/sim/array/connections/peer-array', { up: false, bandwidth: 1000 });
+  assert.equal(r.status, 200, r.text);
+  const [c] = r.body.connections as { name: string; status: string; bandwidth: number }[];
+  assert.deepEqual([c?.name, c?.status, c?.bandwidth], ['peer-array', 'connecting', 1000]);
+  r = await sim('PUT', '/sim/array/connections/peer-array', { up: true });
+  assert.equal((r.body.connections as { status: string }[])[0]?.status, 'connected');
+  assert.equal((await sim('PUT', '/sim/array/connections/nope', { up: true })).status, 404);
+  assert.equal((await sim('PUT', '/sim/array/connections/peer-array', {})).status, 400);
+
+  r = await sim('PUT', '/sim/array', { down: true });
+  assert.equal(r.body.down, true);
+  assert.equal((await rest.call('GET', 'arrays')).status, 503);
+  const vol = await ts.call<{ volume: { id: string } }>('cinder', 'POST', `/v3/${admin}/volumes`, { body: { volume: { size: 1 } } });
+  const shown = await ts.call<{ volume: { status: string } }>('cinder', 'GET', `/v3/${admin}/volumes/${vol.body.volume.id}`);
+  assert.equal(shown.body.volume.status, 'error');
+  r = await sim('PUT', '/sim/array', { down: false });
+  assert.equal(r.body.down, false);
+  assert.equal((await rest.call('GET', 'arrays')).status, 200);
+});
+
+test('/sim/array/fail-next makes the named array call fail that many times', async () => {
+  assert.equal((await sim('PUT', '/sim/array/fail-next', { call: 'createVolume', times: 1 })).status, 200);
+  const failed = await rest.call('POST', 'volumes', { query: { names: 'x1' }, body: { provisioned: 1048576 } });
+  assert.equal(failed.status, 500, failed.text);
+  const ok = await rest.call('POST', 'volumes', { query: { names: 'x1' }, body: { provisioned: 1048576 } });
+  assert.equal(ok.status, 200, ok.text);
+  assert.equal((await sim('PUT', '/sim/array/fail-next', { call: 'bad call!', times: 1 })).status, 400);
+});
