@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { configCheck, configSample, defaultSources, loadConfig, policyFilePath, type ConfigSources } from '../config/index.js';
+import { dbSync, dbVersion } from '../manage/db.js';
+import type { CommandResult } from '../manage/result.js';
+import { policyCheckCommand, policyListCommand, policySampleCommand } from '../policy/index.js';
+import { VERSION } from '../version.js';
+
+const collect = (v: string, all: string[]) => [...all, v];
+
+const program = new Command('protector-manage')
+  .description('Administration of a Protector site: database, configuration, policy.')
+  .version(VERSION)
+  .option('--config-file <path>', 'configuration file (repeatable; default /etc/protector/protector.conf)', collect, [])
+  .option('--config-dir <dir>', 'directory of *.conf files read after the files (repeatable)', collect, [])
+  .showHelpAfterError();
+
+function sources(): ConfigSources {
+  const o = program.opts<{ configFile: string[]; configDir: string[] }>();
+  return o.configFile.length || o.configDir.length ? { files: o.configFile, dirs: o.configDir } : defaultSources();
+}
+
+/** Prints a command's output and ends the process with its status; errors become one line, no stack. */
+async function run(fn: () => CommandResult | Promise<CommandResult>): Promise<void> {
+  try {
+    const r = await fn();
+    process.stdout.write(r.output);
+    process.exitCode = r.exitCode;
+  } catch (err) {
+    process.stderr.write(`protector-manage: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+const db = program.command('db').description('the database schema');
+db.command('sync').description('apply pending migrations (safe to run again)').action(() => run(() => dbSync(loadConfig(sources()).database.connection)));
+db.command('version').description('show the applied and the latest schema version').action(() => run(() => dbVersion(loadConfig(sources()).database.connection)));
+
+const config = program.command('config').description('the configuration file');
+config.command('sample').description('print a commented sample protector.conf').action(() => run(() => configSample()));
+config
+  .command('check [files...]')
+  .description('report every problem in the given files (default: the --config-file/--config-dir set)')
+  .action((files: string[]) => run(() => (files.length ? configCheck(files) : configCheck(sources().files ?? [], sources().dirs ?? []))));
+
+const policy = program.command('policy').description('the API access policy');
+policy.command('list').description('every rule in force, with overrides from the policy file').action(() => run(() => policyListCommand({ policyFile: policyFilePath(loadConfig(sources())) })));
+policy.command('sample').description('print the defaults as a commented policy.yaml').action(() => run(() => policySampleCommand()));
+policy
+  .command('check [file]')
+  .description('validate a policy override file (default: [oslo_policy] policy_file)')
+  .action((file?: string) => run(() => policyCheckCommand(file ?? policyFilePath(loadConfig(sources())))));
+
+await program.parseAsync();

@@ -1,0 +1,53 @@
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as initial from './migrations/0001-initial.js';
+import type { Database } from './schema.js';
+
+/** Every migration, in order. Names are their versions: never rename or reorder one that shipped. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial': initial,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+const migrator = (db: Kysely<Database>) =>
+  new Migrator({ db, provider, migrationTableName: 'protector_migrations', migrationLockTableName: 'protector_migrations_lock' });
+
+/** The newest migration this code knows. */
+export const LATEST_VERSION = Object.keys(MIGRATIONS).at(-1) as string;
+
+/** `protector-manage db sync`: applies every pending migration; returns those applied. */
+export async function syncDatabase(db: Kysely<Database>): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new Error(`database migration ${failed ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** `protector-manage db version`: the newest applied migration (null when none), and what is pending. */
+export async function databaseVersion(db: Kysely<Database>): Promise<{ current: string | null; latest: string; pending: string[]; unknown: string[] }> {
+  const all = await migrator(db).getMigrations();
+  const applied = await appliedNames(db);
+  return {
+    current: applied.at(-1) ?? null,
+    latest: LATEST_VERSION,
+    pending: all.filter((m) => m.executedAt === undefined).map((m) => m.name),
+    // Applied by newer code: this code does not know the schema it left.
+    unknown: applied.filter((n) => !(n in MIGRATIONS)),
+  };
+}
+
+async function appliedNames(db: Kysely<Database>): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  if (!tables.some((t) => t.name === 'protector_migrations')) return [];
+  const rows = await sql<{ name: string }>`SELECT name FROM protector_migrations ORDER BY name`.execute(db);
+  return rows.rows.map((r) => r.name);
+}
+
+/** Refuses to serve from a database that is behind or ahead of this code. */
+export async function checkDatabaseVersion(db: Kysely<Database>): Promise<void> {
+  const v = await databaseVersion(db);
+  if (v.unknown.length > 0) throw new Error(`the database has migrations this code does not know (${v.unknown.join(', ')}): it is newer than ${v.latest}`);
+  if (v.pending.length > 0) throw new Error(`the database is at ${v.current ?? 'no version'}, this code needs ${v.latest}: run protector-manage db sync`);
+}

@@ -1,0 +1,138 @@
+import type { Generated } from 'kysely';
+
+/*
+ * Row types of every table, as Kysely sees them. Times are milliseconds since the epoch (BIGINT):
+ * the same on SQLite and MariaDB, sortable, and formatted as ISO 8601 only at the API. JSON
+ * documents are TEXT, parsed by the repositories. Booleans are 0/1 integers.
+ */
+
+export interface SitesTable {
+  id: string;
+  name: string;
+  description: string;
+  /** Whether this row is the site this service runs on. */
+  is_local: number;
+  auth_url: string;
+  region_name: string;
+  /** Service credentials for this site's Keystone, encrypted (secrets.ts). */
+  credentials: string;
+  /** Array endpoint and API token, encrypted. */
+  array_config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface TenantMappingsTable {
+  id: string;
+  local_project_id: string;
+  remote_site_id: string;
+  remote_project_id: string;
+  description: string;
+  created_at: number;
+}
+
+export interface ProtectionGroupsTable {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  replication_type: 'async' | 'sync';
+  status: string;
+  primary_site_id: string;
+  secondary_site_id: string;
+  current_primary_site_id: string;
+  metadata_version: number;
+  sync_state: 'in_sync' | 'out_of_sync';
+  /** The operation running on this PG; set by a conditional update, so two can never start. */
+  active_operation_id: string | null;
+  /** Cinder group type and group on each site, array construct handle, trust ids: JSON. */
+  resources: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MembersTable {
+  id: string;
+  pg_id: string;
+  server_id: string;
+  name: string;
+  boot_order: number;
+  /** Flavor, image, ports (IPs, MACs, security groups), volumes with types and devices: JSON. */
+  details: string;
+  created_at: number;
+}
+
+export interface ReplicationPoliciesTable {
+  pg_id: string;
+  interval_minutes: number;
+  rpo_minutes: number;
+  /** Source and target retention: JSON. */
+  retention: string;
+  updated_at: number;
+}
+
+export interface ResourceMappingsTable {
+  id: Generated<number>;
+  /** Null: a default for the site pair. */
+  pg_id: string | null;
+  kind: string;
+  source_site_id: string;
+  source_id: string;
+  target_id: string;
+}
+
+export interface OperationsTable {
+  id: string;
+  project_id: string;
+  pg_id: string | null;
+  type: string;
+  status: string;
+  progress: number;
+  /** Request parameters, result and per-step report: JSON. */
+  params: string;
+  result: string;
+  error: string | null;
+  request_id: string;
+  user_id: string;
+  /** Engine holding the lease, and until when; another engine may take an expired lease. */
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  updated_at: number;
+}
+
+export interface OperationStepsTable {
+  operation_id: string;
+  seq: number;
+  name: string;
+  status: string;
+  detail: string;
+  error: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+  duration_ms: number | null;
+}
+
+/** The database bus: operation ids waiting for an engine. */
+export interface BusMessagesTable {
+  id: Generated<number>;
+  topic: string;
+  payload: string;
+  created_at: number;
+  claimed_by: string | null;
+  claimed_at: number | null;
+}
+
+export interface Database {
+  sites: SitesTable;
+  tenant_mappings: TenantMappingsTable;
+  protection_groups: ProtectionGroupsTable;
+  members: MembersTable;
+  replication_policies: ReplicationPoliciesTable;
+  resource_mappings: ResourceMappingsTable;
+  operations: OperationsTable;
+  operation_steps: OperationStepsTable;
+  bus_messages: BusMessagesTable;
+}

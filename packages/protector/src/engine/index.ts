@@ -1,0 +1,3 @@
+export { Engine, type EngineOptions } from './runner.js';
+export { Operations, OperationInProgress, FINISHED, type NewOperation, type OperationRecord, type OperationStatus, type StepRecord, type StepStatus } from './operations.js';
+export { StepError, type Step, type StepContext, type StepDetail, type Workflow } from './workflow.js';

@@ -1,0 +1,223 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, OperationsTable, OperationStepsTable } from '../db/schema.js';
+
+/** Operation states (DESIGN §3). */
+export type OperationStatus = 'pending' | 'running' | 'completed' | 'failed' | 'partial' | 'rolling_back' | 'rolled_back' | 'cancelled';
+export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+
+export const FINISHED: readonly OperationStatus[] = ['completed', 'failed', 'partial', 'rolled_back', 'cancelled'];
+
+export interface OperationRecord extends Omit<Selectable<OperationsTable>, 'params' | 'result' | 'status'> {
+  status: OperationStatus;
+  params: Record<string, unknown>;
+  result: Record<string, unknown>;
+}
+
+export interface StepRecord extends Omit<Selectable<OperationStepsTable>, 'detail' | 'status'> {
+  status: StepStatus;
+  detail: Record<string, unknown>;
+}
+
+const toOperation = (r: Selectable<OperationsTable>): OperationRecord => ({
+  ...r,
+  status: r.status as OperationStatus,
+  params: JSON.parse(r.params) as Record<string, unknown>,
+  result: JSON.parse(r.result) as Record<string, unknown>,
+});
+
+const toStep = (r: Selectable<OperationStepsTable>): StepRecord => ({
+  ...r,
+  status: r.status as StepStatus,
+  detail: JSON.parse(r.detail) as Record<string, unknown>,
+});
+
+/** Another operation holds the protection group (the API answers 409). */
+export class OperationInProgress extends Error {
+  constructor(
+    readonly pgId: string,
+    readonly operationId: string | null,
+  ) {
+    super(`protection group ${pgId} is busy with operation ${operationId ?? '(unknown)'}; wait for it to finish`);
+    this.name = 'OperationInProgress';
+  }
+}
+
+export interface NewOperation {
+  id: string;
+  project_id: string;
+  pg_id: string | null;
+  type: string;
+  params: Record<string, unknown>;
+  request_id: string;
+  user_id: string;
+}
+
+/** Reads and writes operations and their steps; every write is a single statement or a transaction. */
+export class Operations {
+  constructor(
+    readonly db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /**
+   * Records a new pending operation. One on a protection group also takes the group (a
+   * conditional update in the same transaction), so two operations on one group never coexist.
+   */
+  async create(n: NewOperation): Promise<OperationRecord> {
+    const now = this.now();
+    await this.db.transaction().execute(async (tx) => {
+      if (n.pg_id) {
+        const r = await tx
+          .updateTable('protection_groups')
+          .set({ active_operation_id: n.id })
+          .where('id', '=', n.pg_id)
+          .where('active_operation_id', 'is', null)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) {
+          const pg = await tx.selectFrom('protection_groups').select('active_operation_id').where('id', '=', n.pg_id).executeTakeFirst();
+          throw new OperationInProgress(n.pg_id, pg?.active_operation_id ?? null);
+        }
+      }
+      await tx
+        .insertInto('operations')
+        .values({
+          id: n.id, project_id: n.project_id, pg_id: n.pg_id, type: n.type, status: 'pending', progress: 0,
+          params: JSON.stringify(n.params), result: '{}', error: null, request_id: n.request_id, user_id: n.user_id,
+          lease_owner: null, lease_expires_at: null, created_at: now, started_at: null, finished_at: null, updated_at: now,
+        })
+        .execute();
+    });
+    return (await this.get(n.id)) as OperationRecord;
+  }
+
+  async get(id: string): Promise<OperationRecord | undefined> {
+    const r = await this.db.selectFrom('operations').selectAll().where('id', '=', id).executeTakeFirst();
+    return r && toOperation(r);
+  }
+
+  async steps(id: string): Promise<StepRecord[]> {
+    const rows = await this.db.selectFrom('operation_steps').selectAll().where('operation_id', '=', id).orderBy('seq').execute();
+    return rows.map(toStep);
+  }
+
+  /**
+   * Takes the operation for `owner` until now + leaseMs, if it is unfinished and nobody holds a
+   * live lease. A conditional update: of two engines racing, exactly one gets it.
+   */
+  async claim(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const now = this.now();
+    const r = await this.db
+      .updateTable('operations')
+      .set({ lease_owner: owner, lease_expires_at: now + leaseMs, status: 'running', updated_at: now })
+      .where('id', '=', id)
+      .where('status', 'in', ['pending', 'running'])
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now), eb('lease_owner', '=', owner)]))
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    await this.db.updateTable('operations').set({ started_at: now }).where('id', '=', id).where('started_at', 'is', null).execute();
+    return true;
+  }
+
+  /** Extends the lease; false when another engine has taken it (this one must stop). */
+  async heartbeat(id: string, owner: string, leaseMs: number): Promise<boolean> {
+    const now = this.now();
+    const r = await this.db
+      .updateTable('operations')
+      .set({ lease_expires_at: now + leaseMs, updated_at: now })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Gives the lease up at once (graceful shutdown), so another engine resumes without waiting. */
+  async release(id: string, owner: string): Promise<void> {
+    await this.db.updateTable('operations').set({ lease_owner: null, lease_expires_at: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
+  }
+
+  /** Operations an engine may take now: pending, or running under an expired lease. */
+  async claimable(limit: number): Promise<string[]> {
+    const now = this.now();
+    const rows = await this.db
+      .selectFrom('operations')
+      .select('id')
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'pending'), eb('lease_owner', 'is', null)]),
+          eb.and([eb('status', 'in', ['pending', 'running']), eb('lease_expires_at', '<', now)]),
+        ]),
+      )
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  /** Written before a step runs: it exists, running, with its start time. */
+  async stepStarted(id: string, seq: number, name: string): Promise<void> {
+    const now = this.now();
+    await this.db.transaction().execute(async (tx) => {
+      const existing = await tx.selectFrom('operation_steps').select('seq').where('operation_id', '=', id).where('seq', '=', seq).executeTakeFirst();
+      if (existing) {
+        await tx
+          .updateTable('operation_steps')
+          .set({ name, status: 'running', error: null, started_at: now, finished_at: null, duration_ms: null })
+          .where('operation_id', '=', id)
+          .where('seq', '=', seq)
+          .execute();
+      } else {
+        await tx
+          .insertInto('operation_steps')
+          .values({ operation_id: id, seq, name, status: 'running', detail: '{}', error: null, started_at: now, finished_at: null, duration_ms: null })
+          .execute();
+      }
+    });
+  }
+
+  async stepProgress(id: string, seq: number, detail: Record<string, unknown>): Promise<void> {
+    await this.db.updateTable('operation_steps').set({ detail: JSON.stringify(detail) }).where('operation_id', '=', id).where('seq', '=', seq).execute();
+  }
+
+  /** Written after a step: its outcome, end time and duration. */
+  async stepFinished(id: string, seq: number, outcome: { status: StepStatus; detail: Record<string, unknown>; error?: string }): Promise<void> {
+    const now = this.now();
+    const row = await this.db.selectFrom('operation_steps').select('started_at').where('operation_id', '=', id).where('seq', '=', seq).executeTakeFirst();
+    const started = row?.started_at ?? now;
+    await this.db
+      .updateTable('operation_steps')
+      .set({ status: outcome.status, detail: JSON.stringify(outcome.detail), error: outcome.error ?? null, finished_at: now, duration_ms: now - started })
+      .where('operation_id', '=', id)
+      .where('seq', '=', seq)
+      .execute();
+  }
+
+  async setProgress(id: string, progress: number): Promise<void> {
+    await this.db.updateTable('operations').set({ progress, updated_at: this.now() }).where('id', '=', id).execute();
+  }
+
+  /** Ends the operation and frees its protection group for the next one, in one transaction. */
+  async finish(id: string, owner: string, outcome: { status: OperationStatus; result?: Record<string, unknown>; error?: string }): Promise<void> {
+    const now = this.now();
+    await this.db.transaction().execute(async (tx) => {
+      const op = await tx.selectFrom('operations').select(['pg_id', 'result']).where('id', '=', id).where('lease_owner', '=', owner).executeTakeFirst();
+      if (!op) return;
+      const result = { ...(JSON.parse(op.result) as Record<string, unknown>), ...outcome.result };
+      await tx
+        .updateTable('operations')
+        .set({
+          status: outcome.status,
+          result: JSON.stringify(result),
+          error: outcome.error ?? null,
+          progress: outcome.status === 'completed' ? 100 : undefined,
+          finished_at: now,
+          updated_at: now,
+          lease_owner: null,
+          lease_expires_at: null,
+        })
+        .where('id', '=', id)
+        .execute();
+      if (op.pg_id) await tx.updateTable('protection_groups').set({ active_operation_id: null }).where('id', '=', op.pg_id).where('active_operation_id', '=', id).execute();
+    });
+  }
+}

@@ -1,0 +1,171 @@
+import type { MessageBus } from '../bus/index.js';
+import { OPERATIONS_TOPIC } from '../bus/index.js';
+import { Operations, type OperationRecord } from './operations.js';
+import { StepError, type StepDetail, type Workflow } from './workflow.js';
+
+export interface EngineOptions {
+  /** This engine's name in leases (`[DEFAULT] host` plus the pid). */
+  owner: string;
+  /** Operations run at once. */
+  concurrency: number;
+  leaseMs: number;
+  heartbeatMs: number;
+  /** How often to look for operations nobody woke this engine for (missed messages, expired leases). */
+  scanMs: number;
+  now?: () => number;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+}
+
+/**
+ * protector-engine's core: claims operations (woken by the bus, and by a periodic scan of the
+ * operations table, which is the truth), runs their workflow's steps in order, records each
+ * step before and after it runs, and holds a lease with a heartbeat so that, if it dies, another
+ * engine takes the operation over and resumes after the last completed step.
+ */
+export class Engine {
+  readonly ops: Operations;
+  private readonly workflows = new Map<string, Workflow>();
+  private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  private scanTimer?: NodeJS.Timeout;
+  private stopping = false;
+  /** Slots taken, counted before the claim's await so concurrent wake-ups cannot overshoot. */
+  private slots = 0;
+
+  constructor(
+    ops: Operations,
+    private readonly bus: MessageBus,
+    workflows: Workflow[],
+    private readonly opts: EngineOptions,
+  ) {
+    this.ops = ops;
+    for (const w of workflows) this.workflows.set(w.type, w);
+  }
+
+  private log(event: string, fields: Record<string, unknown>): void {
+    this.opts.log?.(event, fields);
+  }
+
+  async start(): Promise<void> {
+    await this.bus.subscribe(OPERATIONS_TOPIC, async (p) => {
+      if (typeof p.operation_id === 'string') await this.tryRun(p.operation_id);
+    }, { concurrency: this.opts.concurrency });
+    const scan = async () => {
+      if (this.stopping) return;
+      try {
+        const free = this.opts.concurrency - this.slots;
+        if (free > 0) for (const id of await this.ops.claimable(free)) void this.tryRun(id);
+      } catch (err) {
+        this.log('scan_failed', { error: err instanceof Error ? err.message : String(err) });
+      }
+      if (!this.stopping) this.scanTimer = setTimeout(() => void scan(), this.opts.scanMs);
+    };
+    await scan();
+  }
+
+  /** Runs the operation here if it can be claimed; returns when it has finished or was not taken. */
+  async tryRun(id: string): Promise<void> {
+    if (this.stopping || this.running.has(id) || this.slots >= this.opts.concurrency) return;
+    this.slots++;
+    try {
+      if (!(await this.ops.claim(id, this.opts.owner, this.opts.leaseMs))) return;
+      const abort = new AbortController();
+      const done = this.run(id, abort)
+        .catch((err: unknown) => this.log('operation_crashed', { operation_id: id, error: err instanceof Error ? err.message : String(err) }))
+        .finally(() => this.running.delete(id));
+      this.running.set(id, { abort, done });
+      await done;
+    } finally {
+      this.slots--;
+    }
+  }
+
+  private async run(id: string, abort: AbortController): Promise<void> {
+    const { owner, leaseMs, heartbeatMs } = this.opts;
+    const heartbeat = setInterval(() => {
+      void this.ops.heartbeat(id, owner, leaseMs).then(
+        (held) => {
+          if (!held) abort.abort(new Error('lease lost to another engine'));
+        },
+        () => {},
+      );
+    }, heartbeatMs);
+    try {
+      const op = await this.ops.get(id);
+      if (!op) return;
+      const workflow = this.workflows.get(op.type);
+      if (!workflow) {
+        await this.ops.finish(id, owner, { status: 'failed', error: `this engine has no workflow for operation type '${op.type}'` });
+        return;
+      }
+      await this.runSteps(op, workflow, abort.signal);
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  private async runSteps(op: OperationRecord, workflow: Workflow, signal: AbortSignal): Promise<void> {
+    const owner = this.opts.owner;
+    const steps = workflow.steps(op);
+    const recorded = await this.ops.steps(op.id);
+    const completed = new Map<string, StepDetail>();
+    this.log('operation_started', { operation_id: op.id, type: op.type, resumed: recorded.some((s) => s.status === 'completed') });
+    for (const [seq, step] of steps.entries()) {
+      const prior = recorded.find((s) => s.seq === seq);
+      if (prior && prior.name !== step.name) {
+        await this.ops.finish(op.id, owner, { status: 'failed', error: `step ${seq} was '${prior.name}' when recorded and is '${step.name}' now; the workflow changed under a running operation` });
+        return;
+      }
+      if (prior?.status === 'completed' || prior?.status === 'skipped') {
+        completed.set(step.name, prior.detail);
+        continue;
+      }
+      if (signal.aborted) return this.release(op.id);
+      await this.ops.stepStarted(op.id, seq, step.name);
+      this.log('step_started', { operation_id: op.id, step: step.name, seq });
+      let detail: StepDetail;
+      try {
+        detail =
+          (await step.run({
+            operation: op,
+            completed,
+            signal,
+            progress: (d) => this.ops.stepProgress(op.id, seq, d),
+          })) ?? {};
+      } catch (err) {
+        // Interrupted by a shutdown or a lost lease: the step is left running for whoever resumes it.
+        if (signal.aborted) return this.release(op.id);
+        const message = err instanceof Error ? err.message : String(err);
+        const errDetail = err instanceof StepError ? err.detail : {};
+        await this.ops.stepFinished(op.id, seq, { status: 'failed', detail: errDetail, error: message });
+        await this.ops.finish(op.id, owner, { status: 'failed', error: `${step.name}: ${message}` });
+        this.log('operation_failed', { operation_id: op.id, step: step.name, error: message });
+        return;
+      }
+      await this.ops.stepFinished(op.id, seq, { status: 'completed', detail });
+      completed.set(step.name, detail);
+      await this.ops.setProgress(op.id, Math.floor(((seq + 1) * 100) / steps.length));
+      this.log('step_completed', { operation_id: op.id, step: step.name, seq });
+    }
+    await this.ops.finish(op.id, owner, { status: 'completed', result: Object.fromEntries(completed) });
+    this.log('operation_completed', { operation_id: op.id, type: op.type });
+  }
+
+  private async release(id: string): Promise<void> {
+    await this.ops.release(id, this.opts.owner);
+    this.log('operation_released', { operation_id: id });
+  }
+
+  /**
+   * Graceful shutdown: take nothing new, ask running steps to stop at their next safe point, wait
+   * up to `graceMs`, and give the leases up so another engine resumes at once.
+   */
+  async stop(graceMs = 30_000): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.scanTimer);
+    for (const r of this.running.values()) r.abort.abort(new Error('engine shutting down'));
+    const all = Promise.allSettled([...this.running.values()].map((r) => r.done));
+    await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
+    for (const id of this.running.keys()) await this.ops.release(id, this.opts.owner);
+    await this.bus.close();
+  }
+}

@@ -1,0 +1,45 @@
+import type { OperationRecord } from './operations.js';
+
+/** What a step may record about itself (shown in the operation's step list). */
+export type StepDetail = Record<string, unknown>;
+
+/** What a running step gets from the engine. */
+export interface StepContext {
+  operation: OperationRecord;
+  /** Details recorded by the steps that completed before this one, by step name. */
+  completed: ReadonlyMap<string, StepDetail>;
+  /** Aborted when the engine loses the lease or shuts down: stop at the next safe point. */
+  signal: AbortSignal;
+  /** Records progress within the step (kept with the step, shown while it runs). */
+  progress(detail: StepDetail): Promise<void>;
+}
+
+/**
+ * One step of a workflow. A step must be idempotent: after a crash the engine that takes the
+ * operation over runs the interrupted step again from its start, so running it twice must leave
+ * the same result as once (look before creating, tolerate "already gone" when deleting).
+ */
+export interface Step {
+  name: string;
+  run(ctx: StepContext): Promise<StepDetail | void>;
+}
+
+/**
+ * A workflow turns an operation into its ordered steps. `steps` must return the same list for
+ * the same operation every time, because a resumed operation matches steps by position and name.
+ */
+export interface Workflow {
+  type: string;
+  steps(operation: OperationRecord): Step[];
+}
+
+/** A step failure that is the user's to fix (the message says what), rather than a fault. */
+export class StepError extends Error {
+  constructor(
+    message: string,
+    readonly detail: StepDetail = {},
+  ) {
+    super(message);
+    this.name = 'StepError';
+  }
+}

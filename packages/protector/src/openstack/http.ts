@@ -1,0 +1,188 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { OpenStackError, ServiceUnavailableError, parseErrorBody, type ServiceName } from './errors.js';
+import { redact } from './redact.js';
+
+/**
+ * The one HTTP helper every OpenStack client goes through: JSON bodies, token and microversion
+ * headers, request-id propagation, per-request timeouts, bounded retries for idempotent reads,
+ * and errors in one shape (OpenStackError) with tokens redacted.
+ */
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type QueryValue = string | number | boolean | undefined | null | readonly string[];
+export type Query = Record<string, QueryValue>;
+
+/** What the helper logs: never headers, bodies or tokens. Compatible with a pino logger. */
+export interface HttpLogger {
+  debug(obj: Record<string, unknown>, msg: string): void;
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface HttpOptions {
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number;
+  /** Extra attempts for GET/HEAD after a connection error or a 503; default 2. */
+  retries?: number;
+  /** First backoff delay, doubled per attempt; default 200 ms. */
+  backoffMs?: number;
+  /** Site name used in messages ("site-a Nova is unreachable"). */
+  site?: string;
+  logger?: HttpLogger;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface HttpRequest {
+  service: ServiceName;
+  method: HttpMethod;
+  /** Absolute URL without query string. */
+  url: string;
+  query?: Query;
+  body?: unknown;
+  /** Content type of `body`; default application/json. */
+  contentType?: string;
+  token?: string;
+  /** Token under validation (X-Subject-Token); redacted like the caller's own. */
+  subjectToken?: string;
+  /** e.g. { 'OpenStack-API-Version': 'compute 2.79', 'X-OpenStack-Nova-API-Version': '2.79' } */
+  headers?: Record<string, string>;
+  /** The caller's global request id, sent as X-OpenStack-Request-ID. */
+  requestId?: string;
+  timeoutMs?: number;
+  /** Statuses that are answers, not errors (e.g. 404 for token validation). */
+  accept?: readonly number[];
+  /** Strings to redact from error messages besides the tokens (e.g. a password). */
+  secrets?: readonly string[];
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+  /** The service's x-openstack-request-id. */
+  requestId?: string;
+}
+
+const DEFAULTS = { timeoutMs: 30_000, retries: 2, backoffMs: 200 };
+
+export function buildUrl(url: string, query?: Query): string {
+  if (!query) return url;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null) continue;
+    if (Array.isArray(value)) for (const v of value as readonly string[]) params.append(key, v);
+    else params.append(key, String(value));
+  }
+  const qs = params.toString();
+  return qs ? `${url}${url.includes('?') ? '&' : '?'}${qs}` : url;
+}
+
+/** Path part of a URL, for messages: no host, no query (queries can carry names users typed). */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.split('?')[0] ?? url;
+  }
+}
+
+/** Why fetch threw, in a few words (undici hides the errno in `cause`). */
+function describeNetworkError(err: unknown, timedOut: boolean, timeoutMs: number): string {
+  if (timedOut) return `no answer within ${timeoutMs} ms`;
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (cause?.code === 'ECONNREFUSED') return 'connection refused';
+  if (cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET') return 'connection reset';
+  if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') return 'host not found';
+  if (cause?.code) return `${cause.code}${cause.message ? ` ${cause.message}` : ''}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class HttpTransport {
+  readonly options: Required<Omit<HttpOptions, 'site' | 'logger'>> & Pick<HttpOptions, 'site' | 'logger'>;
+
+  constructor(options: HttpOptions = {}) {
+    this.options = {
+      timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
+      retries: options.retries ?? DEFAULTS.retries,
+      backoffMs: options.backoffMs ?? DEFAULTS.backoffMs,
+      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      sleep: options.sleep ?? ((ms) => sleep(ms)),
+      site: options.site,
+      logger: options.logger,
+    };
+  }
+
+  /** Sends one request; GET and HEAD are retried on connection errors and 503, nothing else is. */
+  async send<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const idempotent = req.method === 'GET' || req.method === 'HEAD';
+    const attempts = idempotent ? this.options.retries + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once<T>(req);
+      } catch (err) {
+        // A timeout already spent the caller's budget; repeating it would multiply the wait.
+        const retryable = err instanceof ServiceUnavailableError && err.code !== 'Timeout';
+        if (!retryable || attempt >= attempts) throw err;
+        const delay = this.options.backoffMs * 2 ** (attempt - 1);
+        this.options.logger?.warn({ service: req.service, method: req.method, path: pathOf(req.url), attempt, delayMs: delay }, 'retrying OpenStack request');
+        await this.options.sleep(delay);
+      }
+    }
+  }
+
+  private async once<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const url = buildUrl(req.url, req.query);
+    const path = pathOf(req.url);
+    const headers: Record<string, string> = { Accept: 'application/json', ...req.headers };
+    if (req.token) headers['X-Auth-Token'] = req.token;
+    if (req.subjectToken) headers['X-Subject-Token'] = req.subjectToken;
+    if (req.requestId) headers['X-OpenStack-Request-ID'] = req.requestId;
+    let body: string | undefined;
+    if (req.body !== undefined) {
+      headers['Content-Type'] = req.contentType ?? 'application/json';
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+    }
+    const timeoutMs = req.timeoutMs ?? this.options.timeoutMs;
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const secrets = [req.token, req.subjectToken, ...(req.secrets ?? [])];
+    const base = { service: req.service, method: req.method, path, site: this.options.site };
+    const started = Date.now();
+    try {
+      let res: Response;
+      let text: string;
+      try {
+        res = await this.options.fetch(url, { method: req.method, headers, body, signal: controller.signal });
+        // The body read is under the same timeout: a service that stalls mid-answer is as down.
+        text = req.method === 'HEAD' ? '' : await res.text();
+      } catch (err) {
+        const message = redact(describeNetworkError(err, timedOut, timeoutMs), secrets);
+        this.options.logger?.debug({ service: req.service, method: req.method, path, error: message, ms: Date.now() - started }, 'OpenStack request failed');
+        throw new ServiceUnavailableError({ ...base, status: 0, code: timedOut ? 'Timeout' : 'ConnectionError', message, requestId: req.requestId });
+      }
+      const requestId = res.headers.get('x-openstack-request-id') ?? res.headers.get('x-compute-request-id') ?? undefined;
+      this.options.logger?.debug({ service: req.service, method: req.method, path, status: res.status, requestId, ms: Date.now() - started }, 'OpenStack request');
+      if (res.status >= 400 && !req.accept?.includes(res.status)) {
+        const parsed = parseErrorBody(text, res.headers.get('content-type'), res.status, res.statusText);
+        const init = { ...base, status: res.status, code: parsed.code, message: redact(parsed.message, secrets), requestId: requestId ?? req.requestId };
+        throw res.status === 503 ? new ServiceUnavailableError(init) : new OpenStackError(init);
+      }
+      return { status: res.status, headers: res.headers, body: parseBody<T>(text), requestId };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function parseBody<T>(text: string): T {
+  if (text === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return text as T;
+  }
+}

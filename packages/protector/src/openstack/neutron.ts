@@ -1,0 +1,55 @@
+import type { CreatePortRequest, Network, NetworkQuota, NeutronFilter, Port, SecurityGroup, Subnet } from './neutron-types.js';
+import { ServiceApi, ServiceClient, seg } from './service-api.js';
+import type { KeystoneSession } from './session.js';
+
+/** Neutron v2.0; the catalog URL is the service root, so paths carry /v2.0. */
+export class NeutronClient extends ServiceClient {
+  constructor(session: KeystoneSession) {
+    super(new ServiceApi(session, { service: 'neutron', catalogTypes: ['network'] }));
+  }
+
+  async listNetworks(filter: NeutronFilter = {}): Promise<Network[]> {
+    return this.api.listAll<Network>('/v2.0/networks', 'networks', filter);
+  }
+
+  async getNetwork(id: string): Promise<Network> {
+    return (await this.api.get<{ network: Network }>(`/v2.0/networks/${seg(id)}`)).network;
+  }
+
+  async listSubnets(filter: NeutronFilter = {}): Promise<Subnet[]> {
+    return this.api.listAll<Subnet>('/v2.0/subnets', 'subnets', filter);
+  }
+
+  async getSubnet(id: string): Promise<Subnet> {
+    return (await this.api.get<{ subnet: Subnet }>(`/v2.0/subnets/${seg(id)}`)).subnet;
+  }
+
+  /** e.g. { device_id: serverId } for a server's ports. */
+  async listPorts(filter: NeutronFilter = {}): Promise<Port[]> {
+    return this.api.listAll<Port>('/v2.0/ports', 'ports', filter);
+  }
+
+  async getPort(id: string): Promise<Port> {
+    return (await this.api.get<{ port: Port }>(`/v2.0/ports/${seg(id)}`)).port;
+  }
+
+  async createPort(req: CreatePortRequest): Promise<Port> {
+    return (await this.api.post<{ port: Port }>('/v2.0/ports', { port: req })).port;
+  }
+
+  async deletePort(id: string): Promise<void> {
+    await this.api.delete(`/v2.0/ports/${seg(id)}`);
+  }
+
+  async listSecurityGroups(filter: NeutronFilter = {}): Promise<SecurityGroup[]> {
+    return this.api.listAll<SecurityGroup>('/v2.0/security-groups', 'security_groups', filter);
+  }
+
+  async getSecurityGroup(id: string): Promise<SecurityGroup> {
+    return (await this.api.get<{ security_group: SecurityGroup }>(`/v2.0/security-groups/${seg(id)}`)).security_group;
+  }
+
+  async getQuota(projectId: string): Promise<NetworkQuota> {
+    return (await this.api.get<{ quota: NetworkQuota }>(`/v2.0/quotas/${seg(projectId)}`)).quota;
+  }
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import type { AuthContext } from './keystone-types.js';
+
+/** The one call the validator needs; KeystoneClient provides it. */
+export interface TokenValidationSource {
+  validateToken(subjectToken: string): Promise<AuthContext | undefined>;
+}
+
+export interface TokenValidatorOptions {
+  /**
+   * How long a valid answer is reused; default 30 s. This bounds how late a revocation is
+   * noticed, as keystonemiddleware's token_cache_time does.
+   */
+  cacheSeconds?: number;
+  /** How long an invalid answer is reused (a burst of bad tokens); capped at 5 s, default 2 s. */
+  negativeCacheSeconds?: number;
+  /** Bound on cached entries; expired ones are dropped first, then the oldest. */
+  maxEntries?: number;
+  now?: () => number;
+}
+
+interface Entry {
+  ctx: AuthContext | undefined;
+  until: number;
+}
+
+const MAX_NEGATIVE_SECONDS = 5;
+
+/**
+ * Validates user tokens for protector-api against the site's Keystone with a short cache.
+ * A cached answer never outlives the token's own expiry, an invalid answer is kept only a few
+ * seconds (a token can be valid a moment later only through clock trouble, but a flood of bad
+ * tokens should not become a flood of Keystone calls), and Keystone errors are never cached.
+ * Keys are token hashes, so a heap dump does not hand out live tokens.
+ */
+export class TokenValidator {
+  private readonly cache = new Map<string, Entry>();
+  private readonly cacheMs: number;
+  private readonly negativeMs: number;
+  private readonly maxEntries: number;
+  private readonly now: () => number;
+  private readonly inflight = new Map<string, Promise<AuthContext | undefined>>();
+
+  constructor(
+    private readonly source: TokenValidationSource,
+    options: TokenValidatorOptions = {},
+  ) {
+    this.cacheMs = Math.max(0, options.cacheSeconds ?? 30) * 1000;
+    this.negativeMs = Math.min(Math.max(0, options.negativeCacheSeconds ?? 2), MAX_NEGATIVE_SECONDS) * 1000;
+    this.maxEntries = options.maxEntries ?? 10_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  async validate(token: string): Promise<AuthContext | undefined> {
+    if (!token) return undefined;
+    const key = createHash('sha256').update(token).digest('hex');
+    const now = this.now();
+    const hit = this.cache.get(key);
+    if (hit) {
+      if (hit.until > now && (!hit.ctx || hit.ctx.expiresAt > now)) return hit.ctx;
+      this.cache.delete(key);
+    }
+    // Concurrent requests with one token share one Keystone call.
+    let pending = this.inflight.get(key);
+    if (!pending) {
+      pending = this.source.validateToken(token).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, pending);
+    }
+    const ctx = await pending;
+    this.remember(key, ctx);
+    return ctx;
+  }
+
+  /** Drops a token's cached answer (e.g. after this service revoked it). */
+  forget(token: string): void {
+    this.cache.delete(createHash('sha256').update(token).digest('hex'));
+  }
+
+  get size(): number {
+    return this.cache.size;
+  }
+
+  private remember(key: string, ctx: AuthContext | undefined): void {
+    const now = this.now();
+    const until = ctx ? Math.min(now + this.cacheMs, ctx.expiresAt) : now + this.negativeMs;
+    if (until <= now) return;
+    if (this.cache.size >= this.maxEntries) this.evict(now);
+    this.cache.set(key, { ctx, until });
+  }
+
+  private evict(now: number): void {
+    for (const [k, e] of this.cache) if (e.until <= now) this.cache.delete(k);
+    // Map iteration is insertion order, so what remains first is the oldest.
+    while (this.cache.size >= this.maxEntries) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest === undefined) break;
+      this.cache.delete(oldest);
+    }
+  }
+}

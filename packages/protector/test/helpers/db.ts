@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { checkDatabaseVersion, databaseVersion, LATEST_VERSION, openDatabase, syncDatabase } from '../../src/db/index.js';
+
+/** db sync / db version on an empty database at `url`, and the portable column types; SQLite and MariaDB run the same. */
+export async function exerciseMigrations(url: string): Promise<void> {
+  const db = openDatabase(url);
+  try {
+    await assert.rejects(checkDatabaseVersion(db), /run protector-manage db sync/);
+    assert.deepEqual(await databaseVersion(db), { current: null, latest: LATEST_VERSION, pending: [LATEST_VERSION], unknown: [] });
+    assert.deepEqual(await syncDatabase(db), [LATEST_VERSION]);
+    assert.deepEqual(await syncDatabase(db), [], 'a second sync has nothing to do');
+    await checkDatabaseVersion(db);
+    const now = Date.now();
+    await db.insertInto('sites').values({ id: 's1', name: 'site-a', description: '', is_local: 1, auth_url: 'http://k/v3', region_name: 'RegionOne', credentials: '{}', array_config: '{}', created_at: now, updated_at: now }).execute();
+    await assert.rejects(
+      db.insertInto('sites').values({ id: 's2', name: 'site-a', description: '', is_local: 0, auth_url: 'x', region_name: 'r', credentials: '{}', array_config: '{}', created_at: now, updated_at: now }).execute(),
+      'site names are unique',
+    );
+    const row = await db.selectFrom('sites').selectAll().where('id', '=', 's1').executeTakeFirstOrThrow();
+    assert.equal(row.created_at, now, 'times round-trip as numbers');
+    await db.insertInto('bus_messages').values({ topic: 'operations', payload: '{}', created_at: now, claimed_by: null, claimed_at: null }).execute();
+    const msg = await db.selectFrom('bus_messages').select('id').executeTakeFirstOrThrow();
+    assert.equal(typeof msg.id, 'number');
+    // Code older than the database refuses it.
+    await sql`INSERT INTO protector_migrations (name, timestamp) VALUES ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(db);
+    await assert.rejects(checkDatabaseVersion(db), /newer than/);
+  } finally {
+    await db.destroy();
+  }
+}

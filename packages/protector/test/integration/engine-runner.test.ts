@@ -1,0 +1,173 @@
+// The engine: steps in order with timings, failure reporting, one operation per PG, leases and
+// takeover after a crash, graceful stop. SQLite file shared by two engines, as two processes would.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { DbBus, OPERATIONS_TOPIC } from '../../src/bus/index.js';
+import { openDatabase, syncDatabase } from '../../src/db/index.js';
+import { Engine, OperationInProgress, Operations, StepError, type Step, type Workflow } from '../../src/engine/index.js';
+import { eventually } from '../helpers/bus.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'protector-engine-'));
+const url = `sqlite:///${join(dir, 'p.db')}`;
+const db = openDatabase(url);
+await syncDatabase(db);
+after(async () => {
+  await db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let clock = Date.now();
+const now = () => clock;
+const ops = new Operations(db, now);
+
+async function pg(): Promise<string> {
+  const id = randomUUID();
+  await db
+    .insertInto('protection_groups')
+    .values({
+      id, project_id: 'p1', name: `pg-${id}`, description: '', replication_type: 'async', status: 'active', primary_site_id: 'a',
+      secondary_site_id: 'b', current_primary_site_id: 'a', metadata_version: 1, sync_state: 'in_sync', active_operation_id: null,
+      resources: '{}', created_at: clock, updated_at: clock,
+    })
+    .execute();
+  return id;
+}
+
+const newOp = (type: string, pgId: string | null, params: Record<string, unknown> = {}) =>
+  ops.create({ id: randomUUID(), project_id: 'p1', pg_id: pgId, type, params, request_id: 'req-1', user_id: 'u1' });
+
+/** A workflow of named steps, counting runs; `fail` makes that step throw, `hold` makes it wait for release(). */
+function counting(type: string, names: string[], opts: { fail?: string; hold?: string } = {}) {
+  const runs = new Map<string, number>();
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => (release = r));
+  let holding = false;
+  const steps: Step[] = names.map((name) => ({
+    name,
+    run: async (ctx) => {
+      runs.set(name, (runs.get(name) ?? 0) + 1);
+      if (name === opts.fail) throw new StepError(`${name} could not finish`, { why: 'on purpose' });
+      if (name === opts.hold) {
+        holding = true;
+        await Promise.race([held, new Promise((_, rej) => ctx.signal.addEventListener('abort', () => rej(ctx.signal.reason as Error)))]);
+      }
+      clock += 10;
+      return { seen: [...ctx.completed.keys()] };
+    },
+  }));
+  const workflow: Workflow = { type, steps: () => steps };
+  return { workflow, runs, release: () => release(), isHolding: () => holding };
+}
+
+function engine(owner: string, workflows: Workflow[], leaseMs = 60_000): Engine {
+  const bus = new DbBus(openDatabase(url), { owner, pollMs: 10, now });
+  return new Engine(new Operations(openDatabase(url), now), bus, workflows, { owner, concurrency: 2, leaseMs, heartbeatMs: 20, scanMs: 20, now });
+}
+
+test('steps run in order, each recorded with start, end and duration; the PG is freed at the end', async () => {
+  const w = counting('t-order', ['one', 'two', 'three']);
+  const e = engine('engine-a', [w.workflow]);
+  const pgId = await pg();
+  const op = await newOp('t-order', pgId);
+  await assert.rejects(newOp('t-order', pgId), OperationInProgress, 'one operation per PG');
+  await e.start();
+  await new DbBus(db, { owner: 'api', pollMs: 10 }).publish(OPERATIONS_TOPIC, { operation_id: op.id });
+  await eventually(() => w.runs.get('three') === 1, 'the last step');
+  let done = await ops.get(op.id);
+  for (let i = 0; i < 100 && done?.status !== 'completed'; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    done = await ops.get(op.id);
+  }
+  assert.equal(done?.status, 'completed');
+  assert.equal(done?.progress, 100);
+  assert.deepEqual((done?.result.three as { seen: string[] }).seen, ['one', 'two']);
+  const steps = await ops.steps(op.id);
+  assert.deepEqual(steps.map((s) => [s.seq, s.name, s.status]), [[0, 'one', 'completed'], [1, 'two', 'completed'], [2, 'three', 'completed']]);
+  for (const s of steps) assert.equal(s.duration_ms, 10, `${s.name} timed`);
+  assert.equal((await db.selectFrom('protection_groups').select('active_operation_id').where('id', '=', pgId).executeTakeFirst())?.active_operation_id, null);
+  await newOp('t-order', pgId); // free again
+  await e.stop();
+});
+
+test('a failing step ends the operation failed, naming the step; later steps do not run', async () => {
+  const w = counting('t-fail', ['prepare', 'break', 'never'], { fail: 'break' });
+  const e = engine('engine-a', [w.workflow]);
+  const op = await newOp('t-fail', await pg());
+  await e.tryRun(op.id);
+  const done = await ops.get(op.id);
+  assert.equal(done?.status, 'failed');
+  assert.equal(done?.error, 'break: break could not finish');
+  const steps = await ops.steps(op.id);
+  assert.deepEqual(steps.map((s) => [s.name, s.status]), [['prepare', 'completed'], ['break', 'failed']]);
+  assert.deepEqual(steps[1]?.detail, { why: 'on purpose' });
+  assert.equal(w.runs.get('never'), undefined);
+  await e.stop();
+});
+
+test('an engine that dies mid-step loses its lease; another takes over and resumes at that step', async () => {
+  const w = counting('t-crash', ['first', 'second', 'third'], { hold: 'second' });
+  const dying = engine('engine-dies', [w.workflow], 1000);
+  const op = await newOp('t-crash', await pg());
+  void dying.tryRun(op.id);
+  await eventually(() => w.isHolding(), 'the held step');
+  // The process "dies": its heartbeat stops (no release), and time passes beyond the lease.
+  (dying as unknown as { running: Map<string, { abort: AbortController }> }).running.get(op.id)?.abort.abort(new Error('killed'));
+  await db.updateTable('operations').set({ lease_owner: 'engine-dies' }).where('id', '=', op.id).execute();
+  clock += 5000;
+  const w2 = counting('t-crash', ['first', 'second', 'third']);
+  const taker = engine('engine-b', [w2.workflow]);
+  await taker.tryRun(op.id);
+  const done = await ops.get(op.id);
+  assert.equal(done?.status, 'completed', done?.error ?? '');
+  assert.equal(w2.runs.get('first'), undefined, 'a completed step is not run again');
+  assert.equal(w2.runs.get('second'), 1, 'the interrupted step runs again');
+  assert.equal(w2.runs.get('third'), 1);
+  await taker.stop();
+});
+
+test('two engines racing for the same operations run each exactly once', async () => {
+  const wa = counting('t-race', ['only']);
+  const wb = counting('t-race', ['only']);
+  const a = engine('engine-a', [wa.workflow]);
+  const b = engine('engine-b', [wb.workflow]);
+  const created = await Promise.all(Array.from({ length: 8 }, () => newOp('t-race', null)));
+  await Promise.all([a.start(), b.start()]);
+  for (const op of created) {
+    for (let i = 0; i < 200 && (await ops.get(op.id))?.status !== 'completed'; i++) await new Promise((r) => setTimeout(r, 10));
+  }
+  const statuses = await Promise.all(created.map(async (op) => (await ops.get(op.id))?.status));
+  assert.deepEqual(statuses, created.map(() => 'completed'));
+  assert.equal((wa.runs.get('only') ?? 0) + (wb.runs.get('only') ?? 0), 8);
+  await a.stop();
+  await b.stop();
+});
+
+test('a graceful stop gives the lease up at once, so another engine resumes without waiting for it to expire', async () => {
+  const w = counting('t-stop', ['a', 'b'], { hold: 'b' });
+  const e = engine('engine-a', [w.workflow], 3_600_000);
+  const op = await newOp('t-stop', await pg());
+  void e.tryRun(op.id);
+  await eventually(() => w.isHolding(), 'the held step');
+  await e.stop(1000);
+  const mid = await ops.get(op.id);
+  assert.equal(mid?.status, 'running');
+  assert.equal(mid?.lease_owner, null);
+  const w2 = counting('t-stop', ['a', 'b']);
+  const e2 = engine('engine-b', [w2.workflow]);
+  await e2.tryRun(op.id);
+  assert.equal((await ops.get(op.id))?.status, 'completed');
+  assert.equal(w2.runs.get('a'), undefined);
+  await e2.stop();
+});
+
+test('an operation type no workflow knows fails with a clear message', async () => {
+  const e = engine('engine-a', []);
+  const op = await newOp('t-unknown', null);
+  await e.tryRun(op.id);
+  assert.equal((await ops.get(op.id))?.error, "this engine has no workflow for operation type 't-unknown'");
+  await e.stop();
+});
