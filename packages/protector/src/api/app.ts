@@ -1,0 +1,105 @@
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { OperationInProgress } from '../engine/operations.js';
+import { PolicyNotAuthorized } from '../policy/index.js';
+import { VERSION } from '../version.js';
+import { useAuth } from './auth.js';
+import type { ApiDeps } from './deps.js';
+import { ApiError, errorBody } from './errors.js';
+import { useMicroversions } from './microversion.js';
+import { registerSites } from './resources/sites.js';
+import { registerTenantMappings } from './resources/tenant-mappings.js';
+import { useValidators, validationError } from './validation.js';
+import { registerVersions } from './versions.js';
+
+export interface ApiRoute {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route the API serves (tests walk them all with bad input). */
+    protectorRoutes: ApiRoute[];
+  }
+}
+
+/** Request ids as OpenStack services print them: `req-<uuid>`. */
+const requestId = () => `req-${randomUUID()}`;
+
+/**
+ * protector-api as a Fastify app: version discovery, microversions, Keystone tokens, policy,
+ * one module per resource, and one error shape for everything that goes wrong. Listening is the
+ * caller's business (the binary, or a test on an ephemeral port).
+ */
+export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    genReqId: requestId,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    // Schemas describe the wire; the OpenAPI document is generated from them.
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-openstack-request-id', request.id);
+  });
+  // Bodies are JSON or nothing; anything else is refused before it reaches a route.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(new ApiError(400, 'Malformed request body: it is not valid JSON.'), undefined);
+    }
+  });
+  useValidators(app);
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Protector API', version: VERSION, description: 'Disaster recovery for OpenStack: the per-site API (DESIGN §4).' },
+      components: { securitySchemes: { keystone: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' } } },
+      security: [{ keystone: [] }],
+    },
+  });
+  useMicroversions(app);
+  useAuth(app, deps.tokens, deps.wwwAuthenticateUri);
+  const routes: ApiRoute[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
+  });
+  app.decorate('protectorRoutes', routes);
+
+  registerVersions(app);
+  registerSites(app, deps);
+  registerTenantMappings(app, deps);
+  app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send(errorBody(404, `The resource ${request.method} ${request.url.split('?')[0] ?? ''} could not be found.`));
+  });
+
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const e = toApiError(error, request.url);
+    if (e.status >= 500 && !(error instanceof ApiError)) request.log.error({ err: error }, 'unexpected error');
+    reply.headers(e.headers).code(e.status).send(errorBody(e.status, e.message));
+  });
+  return app;
+}
+
+function toApiError(error: FastifyError | Error, url: string): ApiError {
+  if (error instanceof ApiError) return error;
+  if (error instanceof PolicyNotAuthorized) return new ApiError(403, error.message);
+  if (error instanceof OperationInProgress) return new ApiError(409, error.message);
+  const fe = error as FastifyError;
+  if (fe.validation) return validationError(fe.validation as Parameters<typeof validationError>[0], fe.validationContext ?? 'request');
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiError(415, 'The request body must be application/json.');
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError(413, 'The request body is larger than 1 MiB.');
+  if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new ApiError(400, 'The request body is empty.');
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return new ApiError(fe.statusCode, fe.message);
+  // Never a stack trace: the request id in the answer ties it to the log line.
+  return new ApiError(500, `An unexpected error occurred while handling ${url.split('?')[0] ?? ''}; it has been logged.`);
+}

@@ -1,0 +1,47 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthContext } from '../openstack/keystone-types.js';
+import { ApiError } from './errors.js';
+
+/** What protector-api needs to know who is calling: a token in, a context (or undefined) out. */
+export interface TokenCheck {
+  validate(token: string): Promise<AuthContext | undefined>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity: AuthContext | null;
+  }
+}
+
+/** Paths that answer without a token: version discovery, the OpenAPI document, health and metrics. */
+const OPEN = /^\/(?:v1\/?)?(?:\?.*)?$|^\/(?:healthz|metrics|v1\/openapi\.json)(?:\?.*)?$/;
+
+/**
+ * keystonemiddleware's job: every request but version discovery carries a valid token. A
+ * missing or invalid one is a 401 pointing at Keystone; Keystone itself failing is a 503, not a
+ * 401, so clients do not throw their tokens away during an identity outage.
+ */
+export function useAuth(app: FastifyInstance, check: TokenCheck, wwwAuthenticateUri: string): void {
+  app.decorateRequest('identity', null);
+  const challenge = { 'WWW-Authenticate': `Keystone uri="${wwwAuthenticateUri}"` };
+  app.addHook('onRequest', async (request) => {
+    if (OPEN.test(request.url)) return;
+    const token = request.headers['x-auth-token'];
+    if (typeof token !== 'string' || token === '') throw new ApiError(401, 'The request you have made requires authentication.', challenge);
+    let ctx: AuthContext | undefined;
+    try {
+      ctx = await check.validate(token);
+    } catch (err) {
+      request.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'token validation failed');
+      throw new ApiError(503, 'The identity service is unavailable; the token could not be validated.');
+    }
+    if (!ctx) throw new ApiError(401, 'The request you have made requires authentication.', challenge);
+    request.identity = ctx;
+  });
+}
+
+/** The caller, for routes behind useAuth. */
+export function caller(request: FastifyRequest): AuthContext {
+  if (!request.identity) throw new ApiError(401, 'The request you have made requires authentication.');
+  return request.identity;
+}

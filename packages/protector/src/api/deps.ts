@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { SecretBox } from '../db/secrets.js';
+import type { Enforcer } from '../policy/index.js';
+import type { TokenCheck } from './auth.js';
+import type { SiteProbe } from './site-probe.js';
+
+/** Everything protector-api's routes use; built once by the binary (or a test) and passed in. */
+export interface ApiDeps {
+  db: Kysely<Database>;
+  box: SecretBox;
+  enforcer: Enforcer;
+  tokens: TokenCheck;
+  probe: SiteProbe;
+  /** `[api] default_limit` and `max_limit`. */
+  limits: { defaultLimit: number; maxLimit: number };
+  /** Where a 401 tells clients to get a token (`[keystone_authtoken] www_authenticate_uri`). */
+  wwwAuthenticateUri: string;
+  now?: () => number;
+}

@@ -1,0 +1,2 @@
+/** API timestamps are ISO 8601 with microseconds and no zone, as Nova and Cinder print them. */
+export const isoTime = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000'));

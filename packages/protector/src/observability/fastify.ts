@@ -1,0 +1,113 @@
+/**
+ * Wires logging, request ids, metrics, `/metrics` and `/healthz` into a Fastify app with plain
+ * hooks (no fastify-plugin dependency). Call it on the root instance before registering routes.
+ *
+ * `/metrics` and `/healthz` answer without a token so Prometheus and load balancers can reach
+ * them; operators should restrict them at the proxy (they reveal project and PG ids). The auth
+ * layer should skip OBSERVABILITY_PATHS.
+ *
+ * Create the app with Fastify's own request logging off (`disableRequestLogging: true`): it logs
+ * raw URLs, and this module logs one line per request with the route pattern instead.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  FastifyTypeProvider,
+  RawServerDefault,
+} from 'fastify';
+import type { Logger } from 'pino';
+import { DEFAULT_HEALTH_TIMEOUT_MS, runHealthChecks, type HealthCheck } from './health.js';
+import { recordRequest, type ProtectorMetrics } from './metrics.js';
+import { attachRootLogger, REQUEST_ID_HEADER, requestContext } from './request-context.js';
+
+export const METRICS_PATH = '/metrics';
+export const HEALTH_PATH = '/healthz';
+export const OBSERVABILITY_PATHS: readonly string[] = [METRICS_PATH, HEALTH_PATH];
+
+/** Route label for requests that matched no route, so probing random paths adds one series. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+export interface ObservabilityOptions {
+  logger: Logger;
+  metrics: ProtectorMetrics;
+  /** Named checks for `/healthz`, e.g. `{ database: () => db.ping() }`. */
+  healthChecks?: Readonly<Record<string, HealthCheck>>;
+  /** Per check; default 2 s. */
+  healthTimeoutMs?: number;
+}
+
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** Generic over the server's logger and type provider so TypeBox-typed apps fit too. */
+export function registerObservability<L extends FastifyBaseLogger, P extends FastifyTypeProvider>(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, L, P>,
+  options: ObservabilityOptions,
+): void {
+  const { logger, metrics } = options;
+  const healthChecks = options.healthChecks ?? {};
+  const timeoutMs = options.healthTimeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS;
+
+  app.addHook('onRequest', async (request, reply) => {
+    attachRootLogger(request, logger);
+    reply.header(REQUEST_ID_HEADER, requestContext(request).requestId);
+  });
+
+  // Again at send time: a hook registered before ours (auth) may have answered already, and
+  // the id must be on every response, errors and 404s included.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!reply.hasHeader(REQUEST_ID_HEADER)) reply.header(REQUEST_ID_HEADER, requestContext(request).requestId);
+    return payload;
+  });
+
+  app.addHook('onError', async (request, _reply, error: FastifyError) => {
+    // 4xx are the caller's mistake and show in the request line; 5xx need the error itself.
+    if ((error.statusCode ?? 500) >= 500) logger.error({ ...requestFields(request), err: error }, 'request failed');
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = routeOf(request);
+    const method = METHODS.has(request.method) ? request.method : 'OTHER';
+    const status = reply.statusCode;
+    const seconds = reply.elapsedTime / 1000;
+    recordRequest(metrics, { method, route, status, durationSeconds: seconds });
+    const line = { ...requestFields(request), method, route, status, duration_ms: Math.round(reply.elapsedTime * 1000) / 1000 };
+    const msg = `${method} ${route} ${status}`;
+    if (status >= 500) logger.error(line, msg);
+    else if (OBSERVABILITY_PATHS.includes(route) && status < 400) logger.debug(line, msg); // scrapes every few seconds
+    else logger.info(line, msg);
+  });
+
+  app.get(METRICS_PATH, async (_request, reply) => {
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  app.get(HEALTH_PATH, async (request, reply: FastifyReply) => {
+    const report = await runHealthChecks(healthChecks, {
+      timeoutMs,
+      onFailure: (name, result, error) =>
+        logger.warn({ ...requestFields(request), check: name, result, err: error }, `health check ${name}: ${result}`),
+    });
+    reply.code(report.status === 'ok' ? 200 : 503);
+    return report;
+  });
+}
+
+function routeOf(request: FastifyRequest): string {
+  // routeOptions.url is the pattern (`/v1/:project_id/...`); absent when nothing matched.
+  const url = request.is404 ? undefined : request.routeOptions.url;
+  return url ?? UNMATCHED_ROUTE;
+}
+
+function requestFields(request: FastifyRequest): Record<string, string> {
+  const ctx = requestContext(request);
+  const fields: Record<string, string> = { request_id: ctx.requestId };
+  if (ctx.globalRequestId) fields.global_request_id = ctx.globalRequestId;
+  if (ctx.userId) fields.user_id = ctx.userId;
+  if (ctx.projectId) fields.project_id = ctx.projectId;
+  return fields;
+}

@@ -1,0 +1,21 @@
+// The OpenAPI document is generated from the route schemas, served by the API, and committed as
+// docs/openapi.json; this test keeps the committed copy true (UPDATE_DOCS=1 rewrites it).
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startApi } from '../helpers/api.js';
+
+const h = await startApi();
+const committed = fileURLToPath(new URL('../../../../docs/openapi.json', import.meta.url));
+
+test('GET /v1/openapi.json serves the document without a token, and docs/openapi.json matches it', async () => {
+  const res = await h.call<{ openapi: string; paths: Record<string, Record<string, unknown>> }>('GET', '/v1/openapi.json', { token: null });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.openapi, '3.1.0');
+  for (const p of ['/v1/admin/sites', '/v1/admin/sites/{id}', '/v1/admin/sites/{id}/validate', '/v1/admin/tenant-mappings']) assert.ok(res.body.paths[p], `${p} documented`);
+  assert.ok(res.body.paths['/v1/admin/sites']?.post, 'site create documented with its body');
+  const text = `${JSON.stringify(res.body, null, 2)}\n`;
+  if (process.env.UPDATE_DOCS) writeFileSync(committed, text);
+  assert.equal(readFileSync(committed, 'utf8'), text, 'docs/openapi.json is stale: run UPDATE_DOCS=1 node --import tsx --test packages/protector/test/integration/api-openapi.test.ts');
+});

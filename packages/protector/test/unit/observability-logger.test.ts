@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { test } from 'node:test';
+import { createLogger, withContext, type Logger } from '../../src/observability/logger.js';
+
+const FERNET = 'gAAAAABpZ3xQk2Vt7aB_c-9fJd0Lr1sT8uVwXyZ0123456789abcdefghijKLMNOP_qrstu-vwxyz==';
+
+function captured(level: 'info' | 'debug' = 'info'): { log: Logger; lines: () => Record<string, unknown>[]; text: () => string } {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  });
+  const log = createLogger({ service: 'protector-api', level, destination });
+  const text = () => chunks.join('');
+  const lines = () =>
+    text()
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+  return { log, lines, text };
+}
+
+test('lines are JSON with service, host, pid, level name and ISO time', () => {
+  const { log, lines } = captured();
+  log.info({ pg_id: 'pg-1' }, 'hello');
+  const [line] = lines();
+  assert.ok(line);
+  assert.equal(line.service, 'protector-api');
+  assert.equal(line.host, hostname());
+  assert.equal(line.pid, process.pid);
+  assert.equal(line.level, 'info');
+  assert.equal(line.msg, 'hello');
+  assert.equal(line.pg_id, 'pg-1');
+  assert.match(String(line.time), /^\d{4}-\d\d-\d\dT/);
+});
+
+test('token headers are redacted in requests and responses, whatever their case', () => {
+  const { log, text, lines } = captured();
+  log.info({
+    req: { headers: { 'x-auth-token': 'tok-a', 'X-Subject-Token': 'tok-b', authorization: 'Bearer tok-c', 'api-token': 'tok-d', accept: 'application/json' } },
+    res: { headers: { 'x-subject-token': 'tok-e', 'x-auth-token': 'tok-f' } },
+  });
+  log.info({ headers: { 'X-Auth-Token': 'tok-g' } }, 'outgoing call');
+  for (const s of ['tok-a', 'tok-b', 'tok-c', 'tok-d', 'tok-e', 'tok-f', 'tok-g']) assert.ok(!text().includes(s), `${s} leaked`);
+  const first = lines()[0] as { req: { headers: Record<string, string> } };
+  assert.equal(first.req.headers['x-auth-token'], '[REDACTED]');
+  assert.equal(first.req.headers.accept, 'application/json');
+});
+
+test('secret keys are redacted at any depth, in arrays, and in child bindings', () => {
+  const { log, text } = captured();
+  log.info({ body: { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: 'deep-pw' } } } } } }, 'keystone request');
+  log.info({ sites: [{ name: 'b', credentials: { username: 'u', password: 'cred-pw' } }] });
+  log.info({ secret: 'top-secret', token: 'top-token', api_token: 'array-api-token', cfg: { secret_key: 'k3y' } });
+  log.child({ token: 'child-token' }).info('from a child');
+  for (const s of ['deep-pw', 'cred-pw', 'top-secret', 'top-token', 'array-api-token', 'k3y', 'child-token']) assert.ok(!text().includes(s), `${s} leaked`);
+  assert.ok(text().includes('"methods":["password"]'), 'non-secret siblings are kept');
+});
+
+test('free text is scrubbed: messages, interpolation, string fields and errors', () => {
+  const { log, text, lines } = captured();
+  log.warn(`keystone said: Could not find token: ${FERNET}`);
+  log.info('connecting with password=%s', 'interp-pw');
+  log.info({ upstream_body: '{"password": "body-pw"}' }, 'array rejected');
+  log.error(new Error(`401 for token ${FERNET} password=err-pw`));
+  log.error({ err: new Error('db mysql+pymysql://protector:dbpw@db/protector unreachable') }, 'db down');
+  for (const s of [FERNET, 'interp-pw', 'body-pw', 'err-pw', 'dbpw']) assert.ok(!text().includes(s), `${s} leaked:\n${text()}`);
+  const errLine = lines()[3] as { err: { type: string; message: string }; msg: string };
+  assert.equal(errLine.err.type, 'Error');
+  assert.match(errLine.msg, /^401 for token \[REDACTED\]/);
+});
+
+test('withContext adds request_id, global_request_id and operation_id; level filters', () => {
+  const { log, lines } = captured('info');
+  withContext(log, { requestId: 'req-1', globalRequestId: 'req-0', operationId: 'op-9' }).info('step');
+  withContext(log, { operationId: 'op-8' }).debug('hidden at info');
+  const all = lines();
+  assert.equal(all.length, 1);
+  assert.equal(all[0]?.request_id, 'req-1');
+  assert.equal(all[0]?.global_request_id, 'req-0');
+  assert.equal(all[0]?.operation_id, 'op-9');
+});
+
+test('a log file is appended to, not truncated', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'protector-log-')), 'protector-engine.log');
+  for (const n of [1, 2]) {
+    const log = createLogger({ service: 'protector-engine', file });
+    log.info({ n }, 'run');
+    log.flush();
+  }
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { n: number; service: string });
+  assert.deepEqual(lines.map((l) => l.n), [1, 2]);
+  assert.equal(lines[0]?.service, 'protector-engine');
+});
