@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { OperationInProgress } from '../engine/operations.js';
 import { PolicyNotAuthorized } from '../policy/index.js';
+import { registerObservability, requestLogger } from '../observability/index.js';
 import { VERSION } from '../version.js';
 import { useAuth } from './auth.js';
 import type { ApiDeps } from './deps.js';
@@ -42,9 +43,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     // Schemas describe the wire; the OpenAPI document is generated from them.
     ajv: { customOptions: { removeAdditional: false } },
   });
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-openstack-request-id', request.id);
-  });
+  // Request ids, one log line and metrics per request, /metrics and /healthz: before anything can answer.
+  registerObservability(app, { logger: deps.logger, metrics: deps.metrics, healthChecks: deps.healthChecks });
   // Bodies are JSON or nothing; anything else is refused before it reaches a route.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
@@ -84,7 +84,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const e = toApiError(error, request.url);
-    if (e.status >= 500 && !(error instanceof ApiError)) request.log.error({ err: error }, 'unexpected error');
+    if (e.status >= 500 && !(error instanceof ApiError)) requestLogger(request).error({ err: error }, 'unexpected error');
     reply.headers(e.headers).code(e.status).send(errorBody(e.status, e.message));
   });
   return app;

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requestLogger, setRequestIdentity } from '../observability/index.js';
 import type { AuthContext } from '../openstack/keystone-types.js';
 import { ApiError } from './errors.js';
 
@@ -32,11 +33,12 @@ export function useAuth(app: FastifyInstance, check: TokenCheck, wwwAuthenticate
     try {
       ctx = await check.validate(token);
     } catch (err) {
-      request.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'token validation failed');
+      requestLogger(request).warn({ err: err instanceof Error ? err.message : String(err) }, 'token validation failed');
       throw new ApiError(503, 'The identity service is unavailable; the token could not be validated.');
     }
     if (!ctx) throw new ApiError(401, 'The request you have made requires authentication.', challenge);
     request.identity = ctx;
+    setRequestIdentity(request, { userId: ctx.userId, projectId: ctx.projectId });
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { SecretBox } from '../db/secrets.js';
+import type { HealthCheck, Logger, ProtectorMetrics } from '../observability/index.js';
 import type { Enforcer } from '../policy/index.js';
 import type { TokenCheck } from './auth.js';
 import type { SiteProbe } from './site-probe.js';
@@ -16,5 +17,9 @@ export interface ApiDeps {
   limits: { defaultLimit: number; maxLimit: number };
   /** Where a 401 tells clients to get a token (`[keystone_authtoken] www_authenticate_uri`). */
   wwwAuthenticateUri: string;
+  logger: Logger;
+  metrics: ProtectorMetrics;
+  /** Named checks `/healthz` runs (the database, at least). */
+  healthChecks?: Readonly<Record<string, HealthCheck>>;
   now?: () => number;
 }

@@ -44,6 +44,8 @@ interface ContextEntry extends RequestContext {
 /** Structural, so requests of any route generic or type provider fit. */
 export interface RequestLike {
   readonly headers: IncomingHttpHeaders;
+  /** Fastify's request id; reused when the app's genReqId already makes `req-<uuid>`. */
+  readonly id?: string;
 }
 
 // Keyed by the request object: no declaration merging into Fastify's types, nothing to clean up.
@@ -54,7 +56,10 @@ export function requestContext(request: RequestLike): RequestContext {
   let entry = contexts.get(request);
   if (!entry) {
     const globalRequestId = parseGlobalRequestId(request.headers[REQUEST_ID_HEADER]);
-    entry = globalRequestId ? { requestId: newRequestId(), globalRequestId } : { requestId: newRequestId() };
+    // One id per request everywhere: Fastify's own when it has the right form, so code that
+    // reads request.id and the logs agree.
+    const requestId = request.id !== undefined && isRequestId(request.id) ? request.id : newRequestId();
+    entry = globalRequestId ? { requestId, globalRequestId } : { requestId };
     contexts.set(request, entry);
   }
   return entry;

@@ -9,6 +9,7 @@ import { SecretBox } from '../../src/db/secrets.js';
 import { KeystoneClient } from '../../src/openstack/keystone.js';
 import { KeystoneSession } from '../../src/openstack/session.js';
 import { TokenValidator } from '../../src/openstack/token-validator.js';
+import { createLogger, createMetrics } from '../../src/observability/index.js';
 import { Enforcer } from '../../src/policy/index.js';
 import { MockStorageDriver } from '../../src/storage/index.js';
 
@@ -28,6 +29,8 @@ export interface ApiHarness {
   site: Site;
   app: FastifyInstance;
   deps: ApiDeps;
+  /** Every JSON log line the API wrote. */
+  logs: string[];
   url: string;
   projects: { demo: string; other: string; admin: string };
   token(user: 'admin' | 'alice' | 'bob' | 'carol'): Promise<string>;
@@ -60,7 +63,11 @@ export async function startApi(opts: { cacheSeconds?: number } = {}): Promise<Ap
   const db = openDatabase('sqlite://');
   await syncDatabase(db);
   const storage = new MockStorageDriver({ model: site.arrays, localArray: 'site-a-array', peerArray: 'peer-array' });
+  const logs: string[] = [];
   const deps: ApiDeps = {
+    logger: createLogger({ service: 'protector-api', level: 'debug', destination: { write: (line: string) => void logs.push(line) } }),
+    metrics: createMetrics({ defaultMetrics: false }),
+    healthChecks: { database: async () => db.selectFrom('sites').select('id').limit(1).execute() },
     db,
     box: new SecretBox('test-secret-key-0123456789'),
     enforcer: new Enforcer({}),
@@ -120,7 +127,7 @@ export async function startApi(opts: { cacheSeconds?: number } = {}): Promise<Ap
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   };
 
-  return { site, app, deps, url, projects: { demo: demo.id, other: other.id, admin: adminProject }, token, call };
+  return { site, app, deps, logs, url, projects: { demo: demo.id, other: other.id, admin: adminProject }, token, call };
 }
 
 /** A site registration body; `over` replaces fields of `site`. */

@@ -152,3 +152,22 @@ test('tenant mappings: to a registered peer site only, one per project and site'
   assert.equal((await h.call('GET', `/v1/admin/tenant-mappings/${m.body.tenant_mapping.id}`)).status, 404);
   assert.equal((await h.call('DELETE', `/v1/admin/sites/${peer.body.site.id}`)).status, 204);
 });
+
+test('logs carry request ids and the caller, and never a password, token or API token', async () => {
+  const before = h.logs.length;
+  const r = await h.call('POST', '/v1/admin/sites', { body: siteBody(h, { name: 'site-logged', credentials: { username: 'u', password: 'hunter2-in-logs', project_name: 'p' } }) });
+  assert.equal(r.status, 201);
+  await h.call('GET', '/v1/admin/sites?show_secrets=true');
+  const lines = h.logs.slice(before).map((l) => JSON.parse(l) as Record<string, unknown>);
+  const line = lines.find((l) => l.request_id === r.headers.get('x-openstack-request-id'));
+  assert.ok(line, 'a line for the request');
+  assert.equal(line.route, '/v1/admin/sites');
+  assert.equal(typeof line.user_id, 'string');
+  const all = h.logs.join('\n');
+  assert.ok(!all.includes('hunter2-in-logs'), 'no password');
+  assert.ok(!all.includes(await h.token('admin')), 'no token');
+  const metrics = await h.call('GET', '/metrics', { token: null });
+  assert.match(metrics.text, /protector_api_requests_total\{method="POST",route="\/v1\/admin\/sites",status="201"\} \d+/);
+  const health = await h.call<{ status: string }>('GET', '/healthz', { token: null });
+  assert.equal(health.body.status, 'ok');
+});

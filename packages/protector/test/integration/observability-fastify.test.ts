@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { Type, TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -191,5 +192,46 @@ test('fits a TypeBox-typed app that uses the same pino logger as its loggerInsta
   assert.equal(res.statusCode, 200);
   assert.ok(isRequestId(String(res.headers[REQUEST_ID_HEADER])));
   assert.match(await metrics.registry.metrics(), /route="\/v1\/:project_id\/operations\/:operation_id",status="200"\} 1/);
+  await app.close();
+});
+
+test("Fastify's own request logging through this logger does not leak query tokens", async () => {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  });
+  const logger = createLogger({ service: 'protector-api', level: 'info', destination });
+  const app = Fastify({ loggerInstance: logger }); // request logging left on, as a careless caller might
+  registerObservability(app, { logger, metrics: createMetrics({ defaultMetrics: false }) });
+  app.get('/v1/:project_id/boom', async () => {
+    throw new Error('kaboom');
+  });
+  await app.inject({ method: 'GET', url: `/v1/p-1/boom?token=${TOKEN}&password=query-pw`, headers: { 'x-auth-token': TOKEN } });
+  const text = chunks.join('');
+  assert.ok(text.includes('"url":"/v1/p-1/boom?token=[REDACTED]'), text);
+  for (const s of [TOKEN, 'query-pw']) assert.ok(!text.includes(s), `${s} leaked:\n${text}`);
+  for (const line of text.trim().split('\n')) JSON.parse(line);
+  await app.close();
+});
+
+test("an app whose genReqId already makes req-<uuid> keeps one id: request.id, header and logs agree", async () => {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  });
+  const logger = createLogger({ service: 'protector-api', level: 'info', destination });
+  const app = Fastify({ logger: false, genReqId: () => `req-${randomUUID()}` });
+  registerObservability(app, { logger, metrics: createMetrics({ defaultMetrics: false }) });
+  app.get('/v1/echo', async (request) => ({ id: request.id }));
+  const res = await app.inject({ method: 'GET', url: '/v1/echo' });
+  const id = (res.json() as { id: string }).id;
+  assert.equal(res.headers[REQUEST_ID_HEADER], id);
+  assert.equal((JSON.parse(chunks.join('').trim()) as { request_id: string }).request_id, id);
   await app.close();
 });

@@ -9,6 +9,7 @@ import { SecretBox } from '../../src/db/secrets.js';
 import { KeystoneClient } from '../../src/openstack/keystone.js';
 import { KeystoneSession } from '../../src/openstack/session.js';
 import { TokenValidator } from '../../src/openstack/token-validator.js';
+import { createLogger, createMetrics } from '../../src/observability/index.js';
 import { Enforcer } from '../../src/policy/index.js';
 
 const KEYSTONE = process.env.KEYSTONE_URL;
@@ -65,6 +66,8 @@ before(async () => {
     volumeTypes: async () => assert.fail('not called here'),
   };
   const app = await buildApi({
+    logger: createLogger({ service: 'protector-api', level: 'silent' }),
+    metrics: createMetrics({ defaultMetrics: false }),
     db,
     box: new SecretBox('system-test-secret-key'),
     enforcer: new Enforcer({}),

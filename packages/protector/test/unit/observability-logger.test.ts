@@ -98,3 +98,18 @@ test('a log file is appended to, not truncated', async () => {
   assert.deepEqual(lines.map((l) => l.n), [1, 2]);
   assert.equal(lines[0]?.service, 'protector-engine');
 });
+
+test('the line-level pass catches class instances and keeps every line valid JSON', () => {
+  const { log, text, lines } = captured();
+  class Session {
+    token = 'instance-token';
+    constructor(readonly user: string) {}
+  }
+  log.info({ session: new Session('admin') }, 'session ready');
+  log.info('tricky password=abc"} and {"x": "y"} rabbit://u:p@ss"w@h token=\\"q');
+  log.info({ note: 'a "quoted" token: value\\ with backslash' }, 'password: "spaced secret" done');
+  const all = lines(); // throws if any line is not JSON
+  assert.equal(all.length, 3);
+  assert.equal((all[0] as { session: { user: string } }).session.user, 'admin');
+  for (const s of ['instance-token', 'abc', 'spaced secret']) assert.ok(!text().includes(s), `${s} leaked:\n${text()}`);
+});
