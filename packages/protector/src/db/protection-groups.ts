@@ -1,0 +1,255 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ReplicationGroupHandle } from '../storage/types.js';
+import type { Database, MembersTable, ProtectionGroupsTable } from './schema.js';
+
+/** PG states (DESIGN §3). */
+export type PgStatus =
+  | 'creating' | 'active' | 'failing_over' | 'failed_over' | 'failed_over_partial' | 'failing_back'
+  | 'testing' | 'test_failed_over' | 'deleting' | 'error';
+
+export type ReplicationType = 'async' | 'sync';
+
+/** What a PG created on each site, by site id: the Cinder consistency group, its type, the trust. */
+export interface PgSiteResources {
+  group_type_id?: string;
+  group_id?: string;
+  /** Keystone trust from the tenant user to this site's Protector service user. */
+  trust_id?: string;
+}
+
+export interface PgResources {
+  sites: Record<string, PgSiteResources>;
+  /** The array construct (async protection group or sync pod). */
+  array?: ReplicationGroupHandle;
+}
+
+export interface ProtectionGroup {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  replication_type: ReplicationType;
+  status: PgStatus;
+  primary_site_id: string;
+  secondary_site_id: string;
+  current_primary_site_id: string;
+  metadata_version: number;
+  sync_state: 'in_sync' | 'out_of_sync';
+  active_operation_id: string | null;
+  resources: PgResources;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A port of a member as recorded when it was added, so failover can recreate it. */
+export interface MemberPort {
+  id: string;
+  network_id: string;
+  mac_address: string;
+  fixed_ips: { subnet_id: string; ip_address: string }[];
+  security_group_ids: string[];
+}
+
+/** A volume of a member: its Cinder id, where it is attached, and its name on the array. */
+export interface MemberVolume {
+  volume_id: string;
+  device: string;
+  boot_index: number | null;
+  volume_type: string;
+  size_gb: number;
+  array_volume: string;
+}
+
+export interface MemberDetails {
+  flavor_id: string;
+  flavor_name: string;
+  image_id: string | null;
+  availability_zone: string | null;
+  key_name: string | null;
+  ports: MemberPort[];
+  volumes: MemberVolume[];
+}
+
+export interface Member {
+  id: string;
+  pg_id: string;
+  server_id: string;
+  name: string;
+  boot_order: number;
+  details: MemberDetails;
+  created_at: number;
+}
+
+export interface RetentionSettings {
+  all_for_sec: number;
+  per_day: number;
+  days: number;
+}
+
+export interface ReplicationPolicy {
+  pg_id: string;
+  interval_minutes: number;
+  rpo_minutes: number;
+  retention: { source: RetentionSettings; target: RetentionSettings };
+  updated_at: number;
+}
+
+export type MappingKind = 'network' | 'subnet' | 'security_group' | 'flavor' | 'image' | 'availability_zone' | 'volume_type' | 'keypair';
+export const MAPPING_KINDS: readonly MappingKind[] = ['network', 'subnet', 'security_group', 'flavor', 'image', 'availability_zone', 'volume_type', 'keypair'];
+
+export interface ResourceMapping {
+  kind: MappingKind;
+  source_site_id: string;
+  source_id: string;
+  target_id: string;
+}
+
+/** The defaults a new PG gets: replicate every 15 minutes, RPO 30 minutes, FlashArray's retention. */
+export const DEFAULT_POLICY = {
+  interval_minutes: 15,
+  rpo_minutes: 30,
+  retention: { source: { all_for_sec: 86400, per_day: 4, days: 7 }, target: { all_for_sec: 86400, per_day: 4, days: 7 } },
+} as const;
+
+const toPg = (r: Selectable<ProtectionGroupsTable>): ProtectionGroup => ({
+  ...r,
+  replication_type: r.replication_type,
+  status: r.status as PgStatus,
+  resources: JSON.parse(r.resources) as PgResources,
+});
+
+const toMember = (r: Selectable<MembersTable>): Member => ({ ...r, details: JSON.parse(r.details) as MemberDetails });
+
+/**
+ * Protection groups and what hangs off them. Reads by a tenant are always scoped to its project:
+ * another project's PG is simply not found (the API answers 404, never 403).
+ */
+export class ProtectionGroups {
+  constructor(
+    readonly db: Kysely<Database>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async list(projectId?: string): Promise<ProtectionGroup[]> {
+    let q = this.db.selectFrom('protection_groups').selectAll();
+    if (projectId !== undefined) q = q.where('project_id', '=', projectId);
+    return (await q.orderBy('created_at').execute()).map(toPg);
+  }
+
+  /** The PG if it exists in `projectId` (any project when undefined). */
+  async get(id: string, projectId?: string): Promise<ProtectionGroup | undefined> {
+    let q = this.db.selectFrom('protection_groups').selectAll().where('id', '=', id);
+    if (projectId !== undefined) q = q.where('project_id', '=', projectId);
+    const r = await q.executeTakeFirst();
+    return r && toPg(r);
+  }
+
+  async findByName(projectId: string, name: string): Promise<ProtectionGroup | undefined> {
+    const r = await this.db.selectFrom('protection_groups').selectAll().where('project_id', '=', projectId).where('name', '=', name).executeTakeFirst();
+    return r && toPg(r);
+  }
+
+  /** Inserts a PG with its default policy in one transaction; null if the project has one of that name. */
+  async create(pg: Omit<ProtectionGroup, 'created_at' | 'updated_at' | 'metadata_version' | 'sync_state' | 'active_operation_id'>): Promise<ProtectionGroup | null> {
+    if (await this.findByName(pg.project_id, pg.name)) return null;
+    const now = this.now();
+    await this.db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('protection_groups')
+        .values({ ...pg, resources: JSON.stringify(pg.resources), metadata_version: 1, sync_state: 'in_sync', active_operation_id: null, created_at: now, updated_at: now })
+        .execute();
+      await tx
+        .insertInto('replication_policies')
+        .values({ pg_id: pg.id, interval_minutes: DEFAULT_POLICY.interval_minutes, rpo_minutes: DEFAULT_POLICY.rpo_minutes, retention: JSON.stringify(DEFAULT_POLICY.retention), updated_at: now })
+        .execute();
+    });
+    return (await this.get(pg.id)) ?? null;
+  }
+
+  /** Changes fields; a change to what the metadata document holds bumps `metadata_version`. */
+  async update(id: string, change: Partial<Pick<ProtectionGroup, 'name' | 'description' | 'status' | 'current_primary_site_id' | 'sync_state'>>, opts: { bumpVersion?: boolean } = {}): Promise<ProtectionGroup | undefined> {
+    await this.db
+      .updateTable('protection_groups')
+      .set((eb) => ({ ...change, updated_at: this.now(), ...(opts.bumpVersion ? { metadata_version: eb('metadata_version', '+', 1) } : {}) }))
+      .where('id', '=', id)
+      .execute();
+    return this.get(id);
+  }
+
+  /** Merges what a workflow step created into `resources` (read-modify-write in one transaction). */
+  async setResources(id: string, fn: (r: PgResources) => PgResources): Promise<PgResources> {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('protection_groups').select('resources').where('id', '=', id).executeTakeFirstOrThrow();
+      const next = fn(JSON.parse(row.resources) as PgResources);
+      await tx.updateTable('protection_groups').set({ resources: JSON.stringify(next), updated_at: this.now() }).where('id', '=', id).execute();
+      return next;
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('resource_mappings').where('pg_id', '=', id).execute();
+      await tx.deleteFrom('replication_policies').where('pg_id', '=', id).execute();
+      await tx.deleteFrom('members').where('pg_id', '=', id).execute();
+      await tx.deleteFrom('protection_groups').where('id', '=', id).execute();
+    });
+  }
+
+  // ---- members ----
+
+  async members(pgId: string): Promise<Member[]> {
+    return (await this.db.selectFrom('members').selectAll().where('pg_id', '=', pgId).orderBy('boot_order').orderBy('created_at').execute()).map(toMember);
+  }
+
+  async member(pgId: string, serverId: string): Promise<Member | undefined> {
+    const r = await this.db.selectFrom('members').selectAll().where('pg_id', '=', pgId).where('server_id', '=', serverId).executeTakeFirst();
+    return r && toMember(r);
+  }
+
+  /** Records (or re-records, idempotently) a member. */
+  async putMember(m: Omit<Member, 'created_at'>): Promise<Member> {
+    const existing = await this.member(m.pg_id, m.server_id);
+    if (existing) {
+      await this.db.updateTable('members').set({ name: m.name, boot_order: m.boot_order, details: JSON.stringify(m.details) }).where('id', '=', existing.id).execute();
+    } else {
+      await this.db.insertInto('members').values({ ...m, details: JSON.stringify(m.details), created_at: this.now() }).execute();
+    }
+    return (await this.member(m.pg_id, m.server_id)) as Member;
+  }
+
+  async removeMember(pgId: string, serverId: string): Promise<void> {
+    await this.db.deleteFrom('members').where('pg_id', '=', pgId).where('server_id', '=', serverId).execute();
+  }
+
+  // ---- replication policy ----
+
+  async policy(pgId: string): Promise<ReplicationPolicy | undefined> {
+    const r = await this.db.selectFrom('replication_policies').selectAll().where('pg_id', '=', pgId).executeTakeFirst();
+    return r && { ...r, retention: JSON.parse(r.retention) as ReplicationPolicy['retention'] };
+  }
+
+  async setPolicy(pgId: string, p: Omit<ReplicationPolicy, 'pg_id' | 'updated_at'>): Promise<ReplicationPolicy> {
+    await this.db
+      .updateTable('replication_policies')
+      .set({ interval_minutes: p.interval_minutes, rpo_minutes: p.rpo_minutes, retention: JSON.stringify(p.retention), updated_at: this.now() })
+      .where('pg_id', '=', pgId)
+      .execute();
+    return (await this.policy(pgId)) as ReplicationPolicy;
+  }
+
+  // ---- resource mappings ----
+
+  async mappings(pgId: string): Promise<ResourceMapping[]> {
+    const rows = await this.db.selectFrom('resource_mappings').select(['kind', 'source_site_id', 'source_id', 'target_id']).where('pg_id', '=', pgId).orderBy('kind').orderBy('source_id').execute();
+    return rows.map((r) => ({ ...r, kind: r.kind as MappingKind }));
+  }
+
+  /** Replaces all of a PG's mappings at once (PUT semantics). */
+  async replaceMappings(pgId: string, mappings: ResourceMapping[]): Promise<ResourceMapping[]> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('resource_mappings').where('pg_id', '=', pgId).execute();
+      if (mappings.length) await tx.insertInto('resource_mappings').values(mappings.map((m) => ({ pg_id: pgId, ...m }))).execute();
+    });
+    return this.mappings(pgId);
+  }
+}
