@@ -9,6 +9,12 @@ import { useAuth } from './auth.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, errorBody } from './errors.js';
 import { useMicroversions } from './microversion.js';
+import { registerMembers } from './resources/members.js';
+import { registerMetadata } from './resources/metadata.js';
+import { registerOperations } from './resources/operations.js';
+import { registerPolicy } from './resources/policy.js';
+import { registerProtectionGroups } from './resources/protection-groups.js';
+import { registerResourceMappings } from './resources/resource-mappings.js';
 import { registerSites } from './resources/sites.js';
 import { registerTenantMappings } from './resources/tenant-mappings.js';
 import { useValidators, validationError } from './validation.js';
@@ -76,6 +82,12 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerVersions(app);
   registerSites(app, deps);
   registerTenantMappings(app, deps);
+  registerProtectionGroups(app, deps);
+  registerMembers(app, deps);
+  registerPolicy(app, deps);
+  registerResourceMappings(app, deps);
+  registerMetadata(app, deps);
+  registerOperations(app, deps);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setNotFoundHandler((request, reply) => {

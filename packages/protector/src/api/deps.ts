@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { MessageBus } from '../bus/index.js';
 import type { Database } from '../db/schema.js';
 import type { SecretBox } from '../db/secrets.js';
 import type { HealthCheck, Logger, ProtectorMetrics } from '../observability/index.js';
@@ -21,5 +22,10 @@ export interface ApiDeps {
   metrics: ProtectorMetrics;
   /** Named checks `/healthz` runs (the database, at least). */
   healthChecks?: Readonly<Record<string, HealthCheck>>;
+  /**
+   * Wakes engines when an operation is recorded. Optional because the operations table is the
+   * truth: without a bus, engines still find new operations when they scan for work.
+   */
+  bus?: MessageBus;
   now?: () => number;
 }

@@ -38,7 +38,7 @@ export function replicationTypeOf(specs: Record<string, string>): 'async' | 'syn
  * answers a cheap read, and the array is checked through this service's storage driver. Every
  * check runs, and each reports its own outcome, so one broken service does not hide another.
  */
-export function openStackProbe(opts: { storage?: () => StorageDriver | undefined; timeoutMs?: number }): SiteProbe {
+export function openStackProbe(opts: { storage?: () => StorageDriver | undefined | Promise<StorageDriver | undefined>; timeoutMs?: number }): SiteProbe {
   const clients = (site: Site, requestId: string): SiteClients =>
     createSiteClients({
       authUrl: site.auth_url,
@@ -73,7 +73,7 @@ export function openStackProbe(opts: { storage?: () => StorageDriver | undefined
       await check('neutron', async () => `${(await c.neutron.listNetworks()).length} networks visible`);
       await check('glance', async () => `${(await c.glance.listImages({})).length} images visible`);
       await check('array', async () => {
-        const driver = opts.storage?.();
+        const driver = await opts.storage?.();
         if (!driver) throw new Error('no storage driver is configured on this site ([storage] driver)');
         const report = await driver.validateConnection();
         const a = report.arrays.find((x) => x.array === site.array.name);

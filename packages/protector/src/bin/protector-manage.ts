@@ -1,24 +1,12 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { configCheck, configSample, defaultSources, loadConfig, policyFilePath, type ConfigSources } from '../config/index.js';
+import { configCheck, configSample, loadConfig, policyFilePath } from '../config/index.js';
 import { dbSync, dbVersion } from '../manage/db.js';
 import type { CommandResult } from '../manage/result.js';
 import { policyCheckCommand, policyListCommand, policySampleCommand } from '../policy/index.js';
-import { VERSION } from '../version.js';
+import { serviceCommand, sourcesOf } from '../service/cli.js';
 
-const collect = (v: string, all: string[]) => [...all, v];
-
-const program = new Command('protector-manage')
-  .description('Administration of a Protector site: database, configuration, policy.')
-  .version(VERSION)
-  .option('--config-file <path>', 'configuration file (repeatable; default /etc/protector/protector.conf)', collect, [])
-  .option('--config-dir <dir>', 'directory of *.conf files read after the files (repeatable)', collect, [])
-  .showHelpAfterError();
-
-function sources(): ConfigSources {
-  const o = program.opts<{ configFile: string[]; configDir: string[] }>();
-  return o.configFile.length || o.configDir.length ? { files: o.configFile, dirs: o.configDir } : defaultSources();
-}
+const program = serviceCommand('protector-manage', 'Administration of a Protector site: database, configuration, policy.');
+const sources = () => sourcesOf(program);
 
 /** Prints a command's output and ends the process with its status; errors become one line, no stack. */
 async function run(fn: () => CommandResult | Promise<CommandResult>): Promise<void> {

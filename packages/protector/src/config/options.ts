@@ -165,11 +165,7 @@ export const OPTIONS = {
     }),
     mock_storage_path: opt(stringType(), {
       default: '/var/lib/protector/mock_storage/arrays.db',
-      help: 'SQLite file of the simulated arrays (mock driver). Both sites and cloudsim Cinder must use the same file to see the same volumes.',
-    }),
-    mock_array_name: opt(stringType(), {
-      default: '',
-      help: 'Name of the simulated array serving this site (mock driver). Empty means take it from the protection group array URLs.',
+      help: 'SQLite file of the simulated arrays (mock driver). Both sites and cloudsim Cinder must use the same file to see the same volumes. The arrays used are the ones named in the registration of the local site and of its peer.',
     }),
     pure_verify_ssl: opt(booleanType(), {
       default: true,

@@ -1,6 +1,6 @@
 import type { MessageBus } from '../bus/index.js';
 import { OPERATIONS_TOPIC } from '../bus/index.js';
-import { Operations, type OperationRecord } from './operations.js';
+import { Operations, type OperationRecord, type OperationStatus } from './operations.js';
 import { StepError, type StepDetail, type Workflow } from './workflow.js';
 
 export interface EngineOptions {
@@ -14,6 +14,10 @@ export interface EngineOptions {
   scanMs: number;
   now?: () => number;
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /** Told when a step ends (for step-duration metrics). */
+  onStep?: (sample: { type: string; step: string; status: 'completed' | 'failed'; durationMs: number }) => void;
+  /** Told when an operation ends (for operation-count metrics). */
+  onOperation?: (sample: { type: string; status: OperationStatus }) => void;
 }
 
 /**
@@ -39,6 +43,14 @@ export class Engine {
   ) {
     this.ops = ops;
     for (const w of workflows) this.workflows.set(w.type, w);
+  }
+
+  private clock(): number {
+    return this.opts.now?.() ?? Date.now();
+  }
+
+  private since(t: number): number {
+    return this.clock() - t;
   }
 
   private log(event: string, fields: Record<string, unknown>): void {
@@ -121,6 +133,7 @@ export class Engine {
       }
       if (signal.aborted) return this.release(op.id);
       await this.ops.stepStarted(op.id, seq, step.name);
+      const started = this.clock();
       this.log('step_started', { operation_id: op.id, step: step.name, seq });
       let detail: StepDetail;
       try {
@@ -137,16 +150,20 @@ export class Engine {
         const message = err instanceof Error ? err.message : String(err);
         const errDetail = err instanceof StepError ? err.detail : {};
         await this.ops.stepFinished(op.id, seq, { status: 'failed', detail: errDetail, error: message });
+        this.opts.onStep?.({ type: op.type, step: step.name, status: 'failed', durationMs: this.since(started) });
         await this.ops.finish(op.id, owner, { status: 'failed', error: `${step.name}: ${message}` });
+        this.opts.onOperation?.({ type: op.type, status: 'failed' });
         this.log('operation_failed', { operation_id: op.id, step: step.name, error: message });
         return;
       }
       await this.ops.stepFinished(op.id, seq, { status: 'completed', detail });
+      this.opts.onStep?.({ type: op.type, step: step.name, status: 'completed', durationMs: this.since(started) });
       completed.set(step.name, detail);
       await this.ops.setProgress(op.id, Math.floor(((seq + 1) * 100) / steps.length));
       this.log('step_completed', { operation_id: op.id, step: step.name, seq });
     }
     await this.ops.finish(op.id, owner, { status: 'completed', result: Object.fromEntries(completed) });
+    this.opts.onOperation?.({ type: op.type, status: 'completed' });
     this.log('operation_completed', { operation_id: op.id, type: op.type });
   }
 

@@ -22,7 +22,7 @@ export interface LoggerOptions {
 
 export type { Logger } from 'pino';
 
-const HEADER_SECRETS = ['x-auth-token', 'x-subject-token', 'x-service-token', 'authorization', 'api-token', 'cookie', 'set-cookie'];
+const HEADER_SECRETS = ['x-auth-token', 'x-subject-token', 'x-service-token', 'x-peer-auth-token', 'authorization', 'api-token', 'cookie', 'set-cookie'];
 const KEY_SECRETS = ['password', 'secret', 'token', 'api_token', 'credentials', 'secret_key', 'auth_token'];
 
 /**

@@ -18,6 +18,7 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([
   'x-auth-token',
   'x-subject-token',
   'x-service-token',
+  'x-peer-auth-token',
   'authorization',
   'api-token',
   'cookie',
@@ -34,7 +35,7 @@ const FERNET = /gAAAAA[A-Za-z0-9_=-]{20,}/g;
 // Unquoted values stop at quotes and backslashes so that, run over a JSON log line, a match
 // never runs past the end of the JSON string it sits in.
 const KEY_VALUE =
-  /\b(password|passwd|secret|secret_key|token|api_token|auth_token|credentials|x-auth-token|x-subject-token|x-service-token|api-token)(\s*[=:]\s*)(?:"[^"]*"|'[^']*'|[^\s&;,"'\\]+)/gi;
+  /\b(password|passwd|secret|secret_key|token|api_token|auth_token|credentials|x-auth-token|x-subject-token|x-service-token|x-peer-auth-token|api-token)(\s*[=:]\s*)(?:"[^"]*"|'[^']*'|[^\s&;,"'\\]+)/gi;
 // JSON or Python-repr fragments: "password": "…" / 'password': '…'.
 const QUOTED =
   /(["'])(password|passwd|secret|secret_key|token|api_token|auth_token|credentials|x-auth-token|x-subject-token|api-token)\1(\s*:\s*)(["'])(?:\\.|(?!\4).)*\4/gi;

@@ -121,6 +121,12 @@ export const PROTECTOR_POLICIES = [
     description: "Push a protection group's metadata from the peer site (with expected_version).",
     operations: [put(`${PG}/metadata`)],
   },
+  {
+    name: 'protector:metadata:ack',
+    check_str: MEMBER,
+    description: "Acknowledge that the peer site stored a protection group's metadata at a version (ends out_of_sync).",
+    operations: [post(`${PG}/metadata/ack`)],
+  },
   { name: 'protector:sync_status:show', check_str: READER, description: "Show a protection group's replication status and lag.", operations: [get(`${PG}/sync-status`)] },
   { name: 'protector:recovery_points:list', check_str: READER, description: "List a protection group's recovery points.", operations: [get(`${PG}/recovery-points`)] },
   { name: 'protector:actions:failover', check_str: MEMBER, description: 'Fail a protection group over to the other site (planned, unplanned or point-in-time).', operations: [post(`${PG}/action`)] },

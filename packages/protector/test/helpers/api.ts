@@ -1,11 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { after } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { Site } from '@protector/cloudsim';
 import { buildApi } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
 import { openStackProbe } from '../../src/api/site-probe.js';
+import { DbBus } from '../../src/bus/index.js';
 import { openDatabase, syncDatabase } from '../../src/db/index.js';
 import { SecretBox } from '../../src/db/secrets.js';
+import { Sites, type Site as RegisteredSite } from '../../src/db/sites.js';
+import { TenantMappings } from '../../src/db/tenant-mappings.js';
+import { createSiteClients } from '../../src/openstack/index.js';
 import { KeystoneClient } from '../../src/openstack/keystone.js';
 import { KeystoneSession } from '../../src/openstack/session.js';
 import { TokenValidator } from '../../src/openstack/token-validator.js';
@@ -35,12 +40,31 @@ export interface ApiHarness {
   projects: { demo: string; other: string; admin: string };
   token(user: 'admin' | 'alice' | 'bob' | 'carol'): Promise<string>;
   call<T = Record<string, unknown>>(method: string, path: string, opts?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Answer<T>>;
+  /** With `peer: true`: the second site, registered with site-a (local) and a tenant mapping demo → peer demo. */
+  peer?: PeerSite;
+}
+
+/**
+ * The peer of a `startApi({ peer: true })` harness: a second cloudsim site with the same users
+ * (alice member and bob reader of demo, carol member of other), both sites registered in the
+ * API's database, site-a local, and alice's project mapped to demo on the peer. Both sites offer
+ * the volume types replicated-async, replicated-sync and standard.
+ */
+export interface PeerSite {
+  site: Site;
+  projects: { demo: string; other: string };
+  local: RegisteredSite;
+  remote: RegisteredSite;
+  /** A token for the user on the peer site (what the CLI sends as X-Peer-Auth-Token). */
+  token(user: 'admin' | 'alice' | 'bob' | 'carol'): Promise<string>;
+  /** A server of alice's on site-a booted from a volume of the first type, with one more volume attached per further type. */
+  bootServer(name: string, volumeTypes: string[]): Promise<{ serverId: string; volumeIds: string[] }>;
 }
 
 const PASSWORDS = { admin: 'secret', alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw' } as const;
 
-export async function startApi(opts: { cacheSeconds?: number } = {}): Promise<ApiHarness> {
-  const site = await Site.start({ name: 'site-a', basePort: 0, bootTimeMs: 0 });
+/** The users and projects every harness site has. */
+function populate(site: Site): { demo: string; other: string } {
   const ks = site.keystone;
   const demo = ks.ensureProject('demo', 'default');
   const other = ks.ensureProject('other', 'default');
@@ -51,7 +75,43 @@ export async function startApi(opts: { cacheSeconds?: number } = {}): Promise<Ap
   grant('alice', 'member', demo.id);
   grant('bob', 'reader', demo.id);
   grant('carol', 'member', other.id);
-  const adminProject = ks.ensureProject('admin', 'default').id;
+  return { demo: demo.id, other: other.id };
+}
+
+const VOLUME_TYPES: Record<string, Record<string, string>> = {
+  'replicated-async': { replication_enabled: '<is> True', replication_type: '<in> async' },
+  'replicated-sync': { replication_enabled: '<is> True', replication_type: '<in> sync' },
+  standard: {},
+};
+
+/** Password tokens from a site's Keystone, one per user, cached. */
+function tokenSource(authUrl: string): (user: keyof typeof PASSWORDS) => Promise<string> {
+  const tokens = new Map<string, string>();
+  const project = { admin: 'admin', alice: 'demo', bob: 'demo', carol: 'other' } as const;
+  return async (user) => {
+    const cached = tokens.get(user);
+    if (cached) return cached;
+    const res = await fetch(`${authUrl}/auth/tokens`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        auth: {
+          identity: { methods: ['password'], password: { user: { name: user, password: PASSWORDS[user], domain: { id: 'default' } } } },
+          scope: { project: { name: project[user], domain: { id: 'default' } } },
+        },
+      }),
+    });
+    const t = res.headers.get('x-subject-token');
+    if (!t) throw new Error(`no token for ${user}: ${res.status}`);
+    tokens.set(user, t);
+    return t;
+  };
+}
+
+export async function startApi(opts: { cacheSeconds?: number; peer?: boolean } = {}): Promise<ApiHarness> {
+  const site = await Site.start({ name: 'site-a', basePort: 0, bootTimeMs: 0 });
+  const { demo, other } = populate(site);
+  const adminProject = site.keystone.ensureProject('admin', 'default').id;
   site.arrays.createArray('peer-array');
   site.arrays.connectArrays('site-a-array', 'peer-array', { type: 'sync-replication' });
 
@@ -73,6 +133,7 @@ export async function startApi(opts: { cacheSeconds?: number } = {}): Promise<Ap
     enforcer: new Enforcer({}),
     tokens: new TokenValidator(new KeystoneClient(service), { cacheSeconds: opts.cacheSeconds ?? 30 }),
     probe: openStackProbe({ storage: () => storage, timeoutMs: 5000 }),
+    bus: new DbBus(db, { owner: 'protector-api-test', pollMs: 50 }),
     limits: { defaultLimit: 100, maxLimit: 1000 },
     wwwAuthenticateUri: authUrl,
   };
@@ -86,26 +147,7 @@ export async function startApi(opts: { cacheSeconds?: number } = {}): Promise<Ap
     await site.stop();
   });
 
-  const tokens = new Map<string, string>();
-  const project = { admin: 'admin', alice: 'demo', bob: 'demo', carol: 'other' } as const;
-  const token = async (user: keyof typeof PASSWORDS): Promise<string> => {
-    const cached = tokens.get(user);
-    if (cached) return cached;
-    const res = await fetch(`${authUrl}/auth/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: user, password: PASSWORDS[user], domain: { id: 'default' } } } },
-          scope: { project: { name: project[user], domain: { id: 'default' } } },
-        },
-      }),
-    });
-    const t = res.headers.get('x-subject-token');
-    if (!t) throw new Error(`no token for ${user}: ${res.status}`);
-    tokens.set(user, t);
-    return t;
-  };
+  const token = tokenSource(authUrl);
 
   const call = async <T,>(method: string, path: string, o: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer<T>> => {
     const headers: Record<string, string> = { Accept: 'application/json', ...o.headers };
@@ -127,7 +169,66 @@ export async function startApi(opts: { cacheSeconds?: number } = {}): Promise<Ap
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   };
 
-  return { site, app, deps, logs, url, projects: { demo: demo.id, other: other.id, admin: adminProject }, token, call };
+  const peer = opts.peer ? await startPeer(site, deps) : undefined;
+  if (peer) after(() => peer.site.stop());
+  return { site, app, deps, logs, url, projects: { demo, other, admin: adminProject }, token, call, peer };
+}
+
+async function startPeer(a: Site, deps: ApiDeps): Promise<PeerSite> {
+  const b = await Site.start({ name: 'site-b', basePort: 0, bootTimeMs: 0 });
+  const projects = populate(b);
+  for (const s of [a, b]) {
+    for (const [name, extra_specs] of Object.entries(VOLUME_TYPES)) s.cinder.types.insert({ id: randomUUID(), name, description: null, is_public: true, extra_specs, projects: [] });
+    s.nova.createFlavor({ name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 });
+  }
+  const sites = new Sites(deps.db, deps.box);
+  const register = async (s: Site, isLocal: boolean) =>
+    (await sites.create({
+      name: s.ctx.name,
+      description: '',
+      is_local: isLocal,
+      auth_url: `${s.url('keystone')}/v3`,
+      region_name: 'RegionOne',
+      credentials: { username: 'admin', password: 'secret', user_domain_name: 'Default', project_name: 'admin', project_domain_name: 'Default' },
+      array: { name: `${s.ctx.name}-array`, url: null, api_token: null },
+    })) as RegisteredSite;
+  const local = await register(a, true);
+  const remote = await register(b, false);
+  const aDemo = a.keystone.projects.find((p) => p.name === 'demo')?.id ?? '';
+  await new TenantMappings(deps.db).create({ local_project_id: aDemo, remote_site_id: remote.id, remote_project_id: projects.demo, description: '' });
+
+  const bootServer = async (name: string, volumeTypes: string[]) => {
+    const c = createSiteClients({
+      authUrl: `${a.url('keystone')}/v3`,
+      credentials: { type: 'password', username: 'alice', password: PASSWORDS.alice, userDomainId: 'default', scope: { projectName: 'demo', projectDomainId: 'default' } },
+    });
+    const volumeIds: string[] = [];
+    for (const [i, type] of volumeTypes.entries()) {
+      const v = await c.cinder.createVolume({ size: 1, volume_type: type, name: `${name}-vol${i}` });
+      await c.cinder.waitForVolumeStatus(v.id, 'available', { intervalMs: 20, timeoutMs: 10_000 });
+      volumeIds.push(v.id);
+    }
+    const flavor = await c.nova.findFlavorByName('m1.tiny');
+    if (!flavor || !volumeIds[0]) throw new Error('flavor or root volume missing');
+    const { id } = await c.nova.createServer({
+      name,
+      flavorRef: flavor.id,
+      networks: 'none',
+      block_device_mapping_v2: [{ source_type: 'volume', destination_type: 'volume', uuid: volumeIds[0], boot_index: 0 }],
+    });
+    await c.nova.waitForServerStatus(id, 'ACTIVE', { intervalMs: 20, timeoutMs: 10_000 });
+    const novaUrl = a.url('nova');
+    for (const volumeId of volumeIds.slice(1)) {
+      const res = await fetch(`${novaUrl}/v2.1/servers/${id}/os-volume_attachments`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-Auth-Token': await c.session.token() },
+        body: JSON.stringify({ volumeAttachment: { volumeId } }),
+      });
+      if (!res.ok) throw new Error(`attach ${volumeId}: ${res.status} ${await res.text()}`);
+    }
+    return { serverId: id, volumeIds };
+  };
+  return { site: b, projects, local, remote, token: tokenSource(`${b.url('keystone')}/v3`), bootServer };
 }
 
 /** A site registration body; `over` replaces fields of `site`. */

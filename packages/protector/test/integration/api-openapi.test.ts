@@ -15,6 +15,11 @@ test('GET /v1/openapi.json serves the document without a token, and docs/openapi
   assert.equal(res.body.openapi, '3.1.0');
   for (const p of ['/v1/admin/sites', '/v1/admin/sites/{id}', '/v1/admin/sites/{id}/validate', '/v1/admin/tenant-mappings']) assert.ok(res.body.paths[p], `${p} documented`);
   assert.ok(res.body.paths['/v1/admin/sites']?.post, 'site create documented with its body');
+  const pg = '/v1/{project_id}/protection-groups/{pg_id}';
+  for (const p of ['/v1/{project_id}/protection-groups', pg, `${pg}/members`, `${pg}/members/{server_id}`, `${pg}/policy`, `${pg}/resource-mappings`, `${pg}/metadata`, `${pg}/metadata/ack`, `${pg}/sync-status`, '/v1/{project_id}/operations', '/v1/{project_id}/operations/{operation_id}', '/v1/{project_id}/operations/{operation_id}/cancel']) {
+    assert.ok(res.body.paths[p], `${p} documented`);
+  }
+  assert.match(JSON.stringify(res.body.paths['/v1/{project_id}/protection-groups']?.post), /x-peer-auth-token/, 'the peer token header is documented');
   const text = `${JSON.stringify(res.body, null, 2)}\n`;
   if (process.env.UPDATE_DOCS) writeFileSync(committed, text);
   assert.equal(readFileSync(committed, 'utf8'), text, 'docs/openapi.json is stale: run UPDATE_DOCS=1 node --import tsx --test packages/protector/test/integration/api-openapi.test.ts');

@@ -34,6 +34,7 @@ const EXPECTED: Record<ProtectorAction, Level> = {
   'protector:resource_mappings:update': 'member',
   'protector:metadata:show': 'reader',
   'protector:metadata:push': 'member',
+  'protector:metadata:ack': 'member',
   'protector:sync_status:show': 'reader',
   'protector:recovery_points:list': 'reader',
   'protector:actions:failover': 'member',

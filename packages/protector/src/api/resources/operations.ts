@@ -1,0 +1,100 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { FINISHED, Operations, type OperationRecord, type OperationStatus, type StepRecord } from '../../engine/operations.js';
+import type { ApiDeps } from '../deps.js';
+import { conflict, notFound } from '../errors.js';
+import { listBody, listQuery, paginate } from '../pagination.js';
+import { isoTime } from '../time.js';
+import { Id, NoQuery } from './schemas.js';
+import { operationView, ProjectParams, tenant } from './tenant.js';
+
+const STATUSES: readonly OperationStatus[] = ['pending', 'running', 'completed', 'failed', 'partial', 'rolling_back', 'rolled_back', 'cancelled'];
+const OpList = listQuery({
+  pg_id: Type.Optional(Id),
+  status: Type.Optional(Type.Unsafe<OperationStatus>(Type.String({ enum: [...STATUSES] }))),
+  type: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z_]+$' })),
+});
+const OpParams = Type.Object({ project_id: Id, operation_id: Id }, { additionalProperties: false });
+type OpParams = Static<typeof OpParams>;
+
+const stepView = (s: StepRecord) => ({
+  seq: s.seq,
+  name: s.name,
+  status: s.status,
+  started_at: isoTime(s.started_at),
+  finished_at: isoTime(s.finished_at),
+  duration_ms: s.duration_ms,
+  detail: s.detail,
+  error: s.error,
+});
+
+/** Seconds from the start of the operation to its end (or to now while it runs): the achieved RTO. */
+function rtoSeconds(o: OperationRecord, now: number): number | null {
+  if (o.started_at === null) return null;
+  return Math.round(((o.finished_at ?? now) - o.started_at) / 100) / 10;
+}
+
+/** `/v1/{project_id}/operations`: what the engines did and are doing, step by step. */
+export function registerOperations(app: FastifyInstance, deps: ApiDeps): void {
+  const ops = new Operations(deps.db, deps.now);
+  const now = deps.now ?? Date.now;
+
+  const load = async (projectId: string, id: string): Promise<OperationRecord> => {
+    const o = await ops.get(id);
+    // Another project's operation does not exist, as far as this caller can tell.
+    if (!o || o.project_id !== projectId) throw notFound(`Operation ${id}`);
+    return o;
+  };
+
+  app.get<{ Params: Static<typeof ProjectParams>; Querystring: Static<typeof OpList> }>(
+    '/v1/:project_id/operations',
+    { schema: { params: ProjectParams, querystring: OpList } },
+    async (request) => {
+      const { project_id } = request.params;
+      tenant(deps, request, project_id, 'protector:operations:list');
+      const { pg_id, status, type, ...q } = request.query;
+      let query = deps.db.selectFrom('operations').select('id').where('project_id', '=', project_id);
+      if (pg_id !== undefined) query = query.where('pg_id', '=', pg_id);
+      if (status !== undefined) query = query.where('status', '=', status);
+      if (type !== undefined) query = query.where('type', '=', type);
+      const ids = (await query.execute()).map((r) => r.id);
+      const rows = (await Promise.all(ids.map((id) => ops.get(id)))).filter((o): o is OperationRecord => o !== undefined).map(operationView);
+      return listBody('operations', paginate(rows, q, { sortKeys: ['created_at', 'updated_at', 'status', 'type'], defaultSort: 'created_at', ...deps.limits }), `/v1/${project_id}/operations`);
+    },
+  );
+
+  app.get<{ Params: OpParams }>('/v1/:project_id/operations/:operation_id', { schema: { params: OpParams, querystring: NoQuery } }, async (request) => {
+    const { project_id, operation_id } = request.params;
+    tenant(deps, request, project_id, 'protector:operations:show');
+    const o = await load(project_id, operation_id);
+    return { operation: { ...operationView(o), steps: (await ops.steps(o.id)).map(stepView), rto_seconds: rtoSeconds(o, now()) } };
+  });
+
+  app.post<{ Params: OpParams }>('/v1/:project_id/operations/:operation_id/cancel', { schema: { params: OpParams, querystring: NoQuery } }, async (request) => {
+    const { project_id, operation_id } = request.params;
+    tenant(deps, request, project_id, 'protector:operations:cancel');
+    const o = await load(project_id, operation_id);
+    if (FINISHED.includes(o.status)) throw conflict(`Operation ${o.id} is already ${o.status}.`);
+    // Only an operation no engine has started is safe to stop: nothing has been changed yet.
+    const t = now();
+    const done = await deps.db.transaction().execute(async (tx) => {
+      const r = await tx
+        .updateTable('operations')
+        .set({ status: 'cancelled', finished_at: t, updated_at: t, error: 'cancelled by the user before it started' })
+        .where('id', '=', o.id)
+        .where('status', '=', 'pending')
+        .where('lease_owner', 'is', null)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1) return false;
+      if (o.pg_id) {
+        await tx.updateTable('protection_groups').set({ active_operation_id: null, updated_at: t }).where('id', '=', o.pg_id).where('active_operation_id', '=', o.id).execute();
+        // A delete that never ran leaves the PG as it was.
+        if (o.type === 'pg_delete') await tx.updateTable('protection_groups').set({ status: 'active' }).where('id', '=', o.pg_id).where('status', '=', 'deleting').execute();
+      }
+      return true;
+    });
+    if (!done) throw conflict(`Operation ${o.id} is running and cannot be cancelled safely; wait for it to finish, then clean up if needed.`);
+    const after = (await ops.get(o.id)) as OperationRecord;
+    return { operation: { ...operationView(after), steps: (await ops.steps(o.id)).map(stepView), rto_seconds: rtoSeconds(after, now()) } };
+  });
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { ProtectionGroups } from '../../db/protection-groups.js';
+import { Sites, type Site } from '../../db/sites.js';
+import { TenantMappings } from '../../db/tenant-mappings.js';
+import { OpenStackError, type SiteClients } from '../../openstack/index.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError, badRequest, conflict } from '../errors.js';
+import { listBody, listQuery, paginate } from '../pagination.js';
+import { dependencyError, serviceClients, tokenClients } from './clients.js';
+import { Description, Name, NoQuery } from './schemas.js';
+import { loadPg, markChanged, operationView, PgParams, pgView, ProjectParams, recordOperation, requireInSync, tenant } from './tenant.js';
+
+const PEER_HEADER = 'X-Peer-Auth-Token';
+
+const PgCreate = Type.Object(
+  {
+    protection_group: Type.Object(
+      { name: Name, description: Type.Optional(Description), replication_type: Type.Union([Type.Literal('async'), Type.Literal('sync')]) },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const PgUpdate = Type.Object(
+  {
+    protection_group: Type.Object({ name: Type.Optional(Name), description: Type.Optional(Description) }, { additionalProperties: false, minProperties: 1 }),
+  },
+  { additionalProperties: false },
+);
+
+/** Documents the header; its absence is checked in the handler, which names it in the 400. */
+const PeerHeader = Type.Object({ 'x-peer-auth-token': Type.Optional(Type.String({ maxLength: 16384, description: "The caller's token for the peer site (DESIGN §5); used once for the trust there, never stored." })) });
+
+const PgList = listQuery({ name: Type.Optional(Name), status: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z_]+$' })) });
+
+/** One trust on one site: from the tenant (trustor) to that site's Protector service user. */
+async function createTrust(site: Site, tenantClients: SiteClients, tokenField: string, requestId: string): Promise<{ id: string; delete: () => Promise<void> }> {
+  try {
+    const me = await tenantClients.session.auth();
+    const trustee = await serviceClients(site, requestId).keystone.currentUserId();
+    if (!me.projectId) throw new ApiError(400, `The token for site ${site.name} is not scoped to a project.`);
+    const trust = await tenantClients.keystone.createTrust({ trustorUserId: me.userId, trusteeUserId: trustee, projectId: me.projectId, roles: me.roles, impersonation: true });
+    return { id: trust.id, delete: () => tenantClients.keystone.deleteTrust(trust.id) };
+  } catch (err) {
+    // A token Keystone refuses is the caller's input, not a dependency failure.
+    // Keystone answers 401, or 404 for a token it does not know, to the token method.
+    if (err instanceof OpenStackError && (err.status === 401 || (err.status === 404 && err.path.endsWith('/auth/tokens')))) throw badRequest(tokenField, `Keystone of site ${site.name} did not accept the token.`);
+    throw dependencyError(site, err);
+  }
+}
+
+/** `/v1/{project_id}/protection-groups`: the tenant's PGs; creation and deletion are operations. */
+export function registerProtectionGroups(app: FastifyInstance, deps: ApiDeps): void {
+  const pgs = new ProtectionGroups(deps.db, deps.now);
+  const sites = new Sites(deps.db, deps.box, deps.now);
+  const mappings = new TenantMappings(deps.db, deps.now);
+  const base = (p: string) => `/v1/${p}/protection-groups`;
+
+  app.get<{ Params: Static<typeof ProjectParams>; Querystring: Static<typeof PgList> }>(
+    '/v1/:project_id/protection-groups',
+    { schema: { params: ProjectParams, querystring: PgList } },
+    async (request) => {
+      const { project_id } = request.params;
+      tenant(deps, request, project_id, 'protector:protection_groups:list');
+      const { name, status, ...q } = request.query;
+      const rows = (await pgs.list(project_id)).filter((p) => (name === undefined || p.name === name) && (status === undefined || p.status === status)).map(pgView);
+      return listBody('protection_groups', paginate(rows, q, { sortKeys: ['created_at', 'name', 'status', 'updated_at'], defaultSort: 'created_at', ...deps.limits }), base(project_id));
+    },
+  );
+
+  app.get<{ Params: PgParams }>('/v1/:project_id/protection-groups/:pg_id', { schema: { params: PgParams, querystring: NoQuery } }, async (request) => {
+    const { project_id, pg_id } = request.params;
+    tenant(deps, request, project_id, 'protector:protection_groups:show');
+    return { protection_group: pgView(await loadPg(pgs, project_id, pg_id)) };
+  });
+
+  app.post<{ Params: Static<typeof ProjectParams>; Body: Static<typeof PgCreate> }>(
+    '/v1/:project_id/protection-groups',
+    { schema: { params: ProjectParams, querystring: NoQuery, body: PgCreate, headers: PeerHeader } },
+    async (request, reply) => {
+      const { project_id } = request.params;
+      tenant(deps, request, project_id, 'protector:protection_groups:create');
+      const b = request.body.protection_group;
+      const all = await sites.list();
+      const local = all.find((s) => s.is_local);
+      if (!local) throw conflict('No local site is registered on this Protector service; an administrator must register it (POST /v1/admin/sites with is_local).');
+      // The secondary is wherever the project is mapped to: the tenant does not pick sites.
+      const mapping = (await mappings.list()).find((m) => m.local_project_id === project_id && all.some((s) => s.id === m.remote_site_id && !s.is_local));
+      if (!mapping) throw badRequest('project_id', `Project ${project_id} has no tenant mapping to a peer site; an administrator must create one (/v1/admin/tenant-mappings).`);
+      const peer = all.find((s) => s.id === mapping.remote_site_id) as Site;
+      if (await pgs.findByName(project_id, b.name)) throw conflict(`A protection group named '${b.name}' already exists in project ${project_id}.`);
+      const peerToken = request.headers[PEER_HEADER.toLowerCase()];
+      if (typeof peerToken !== 'string' || peerToken === '') {
+        throw badRequest(PEER_HEADER, `Required and missing: a token for site ${peer.name} (project ${mapping.remote_project_id}) is needed to create the trust there.`);
+      }
+      const localToken = String(request.headers['x-auth-token']);
+
+      // Tokens are used for these calls only and never stored: the engine works through the trusts.
+      const localTrust = await createTrust(local, tokenClients(local, localToken, project_id, request.id), 'X-Auth-Token', request.id);
+      let peerTrust: { id: string; delete: () => Promise<void> };
+      try {
+        peerTrust = await createTrust(peer, tokenClients(peer, peerToken, mapping.remote_project_id, request.id), PEER_HEADER, request.id);
+      } catch (err) {
+        await localTrust.delete().catch(() => undefined);
+        throw err;
+      }
+
+      const id = randomUUID();
+      const pg = await pgs.create({
+        id,
+        project_id,
+        name: b.name,
+        description: b.description ?? '',
+        replication_type: b.replication_type,
+        status: 'creating',
+        primary_site_id: local.id,
+        secondary_site_id: peer.id,
+        current_primary_site_id: local.id,
+        resources: { sites: { [local.id]: { trust_id: localTrust.id }, [peer.id]: { trust_id: peerTrust.id } } },
+      });
+      if (!pg) {
+        await Promise.all([localTrust.delete(), peerTrust.delete()].map((p) => p.catch(() => undefined)));
+        throw conflict(`A protection group named '${b.name}' already exists in project ${project_id}.`);
+      }
+      // Version 1 exists only here until the client pushes it to the peer (DESIGN §5.2).
+      const created = (await pgs.update(id, { sync_state: 'out_of_sync' })) ?? pg;
+      const op = await recordOperation(deps, request, created, 'pg_create', {});
+      reply.code(202);
+      return { protection_group: pgView((await pgs.get(id)) ?? created), operation: operationView(op) };
+    },
+  );
+
+  app.put<{ Params: PgParams; Body: Static<typeof PgUpdate> }>(
+    '/v1/:project_id/protection-groups/:pg_id',
+    { schema: { params: PgParams, querystring: NoQuery, body: PgUpdate } },
+    async (request) => {
+      const { project_id, pg_id } = request.params;
+      tenant(deps, request, project_id, 'protector:protection_groups:update');
+      const pg = await loadPg(pgs, project_id, pg_id);
+      requireInSync(pg);
+      if (pg.status === 'deleting') throw conflict(`Protection group ${pg.id} is being deleted.`);
+      const b = request.body.protection_group;
+      if (b.name !== undefined && b.name !== pg.name && (await pgs.findByName(project_id, b.name))) {
+        throw conflict(`A protection group named '${b.name}' already exists in project ${project_id}.`);
+      }
+      const change = { ...(b.name !== undefined ? { name: b.name } : {}), ...(b.description !== undefined ? { description: b.description } : {}) };
+      return { protection_group: pgView((await markChanged(pgs, pg.id, change)) ?? pg) };
+    },
+  );
+
+  app.delete<{ Params: PgParams }>('/v1/:project_id/protection-groups/:pg_id', { schema: { params: PgParams, querystring: NoQuery } }, async (request, reply) => {
+    const { project_id, pg_id } = request.params;
+    tenant(deps, request, project_id, 'protector:protection_groups:delete');
+    const pg = await loadPg(pgs, project_id, pg_id);
+    requireInSync(pg);
+    if (pg.status === 'deleting') throw conflict(`Protection group ${pg.id} is already being deleted.`);
+    const op = await recordOperation(deps, request, pg, 'pg_delete', {});
+    const updated = await markChanged(pgs, pg.id, { status: 'deleting' });
+    reply.code(202);
+    return { protection_group: pgView(updated ?? pg), operation: operationView(op) };
+  });
+}

@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from 'typebox';
+import { MAPPING_KINDS, ProtectionGroups, type MappingKind, type ResourceMapping } from '../../db/protection-groups.js';
+import type { ApiDeps } from '../deps.js';
+import { badRequest, conflict } from '../errors.js';
+import { NoQuery } from './schemas.js';
+import { loadPg, markChanged, PgParams, requireInSync, tenant } from './tenant.js';
+
+/** Ids on either cloud, or names (availability zones, key pairs): any printable text. */
+const Ref = Type.String({ minLength: 1, maxLength: 255, pattern: '^\\S(.*\\S)?$' });
+
+export const MappingItem = Type.Object(
+  {
+    kind: Type.Unsafe<MappingKind>(Type.String({ enum: [...MAPPING_KINDS] })),
+    source_site_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    source_id: Ref,
+    target_id: Ref,
+  },
+  { additionalProperties: false },
+);
+const MappingsPut = Type.Object({ resource_mappings: Type.Array(MappingItem, { maxItems: 1000 }) }, { additionalProperties: false });
+
+/** Refuses mappings that name a site outside the PG, or map one source twice (400 naming the entry). */
+export function checkMappings(mappings: readonly ResourceMapping[], siteIds: readonly string[], field: string): void {
+  const seen = new Set<string>();
+  mappings.forEach((m, i) => {
+    if (!siteIds.includes(m.source_site_id)) throw badRequest(`${field}.${i}.source_site_id`, `Site ${m.source_site_id} is not one of the protection group's sites (${siteIds.join(', ')}).`);
+    const key = JSON.stringify([m.kind, m.source_site_id, m.source_id]);
+    if (seen.has(key)) throw badRequest(`${field}.${i}`, `Duplicate mapping: ${m.kind} ${m.source_id} on site ${m.source_site_id} is already mapped.`);
+    seen.add(key);
+  });
+}
+
+/** `…/{pg}/resource-mappings`: how networks, flavors, images… on one site translate to the other. */
+export function registerResourceMappings(app: FastifyInstance, deps: ApiDeps): void {
+  const pgs = new ProtectionGroups(deps.db, deps.now);
+
+  app.get<{ Params: PgParams }>('/v1/:project_id/protection-groups/:pg_id/resource-mappings', { schema: { params: PgParams, querystring: NoQuery } }, async (request) => {
+    const { project_id, pg_id } = request.params;
+    tenant(deps, request, project_id, 'protector:resource_mappings:show');
+    const pg = await loadPg(pgs, project_id, pg_id);
+    return { resource_mappings: await pgs.mappings(pg.id) };
+  });
+
+  app.put<{ Params: PgParams; Body: Static<typeof MappingsPut> }>(
+    '/v1/:project_id/protection-groups/:pg_id/resource-mappings',
+    { schema: { params: PgParams, querystring: NoQuery, body: MappingsPut } },
+    async (request) => {
+      const { project_id, pg_id } = request.params;
+      tenant(deps, request, project_id, 'protector:resource_mappings:update');
+      const pg = await loadPg(pgs, project_id, pg_id);
+      requireInSync(pg);
+      if (pg.status === 'deleting') throw conflict(`Protection group ${pg.id} is being deleted.`);
+      const list = request.body.resource_mappings;
+      checkMappings(list, [pg.primary_site_id, pg.secondary_site_id], 'resource_mappings');
+      const saved = await pgs.replaceMappings(pg.id, list);
+      await markChanged(pgs, pg.id);
+      return { resource_mappings: saved };
+    },
+  );
+}

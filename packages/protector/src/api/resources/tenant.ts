@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
+import { OPERATIONS_TOPIC } from '../../bus/index.js';
+import { ProtectionGroups, type ProtectionGroup } from '../../db/protection-groups.js';
+import { Operations, type OperationRecord } from '../../engine/operations.js';
+import type { OperationParams, OperationType } from '../../engine/operation-types.js';
+import type { ProtectorAction } from '../../policy/index.js';
+import { caller } from '../auth.js';
+import { authorize } from '../authorize.js';
+import type { ApiDeps } from '../deps.js';
+import { ApiError, conflict, notFound } from '../errors.js';
+import { requestLogger } from '../../observability/index.js';
+import { isoTime } from '../time.js';
+import { Id } from './schemas.js';
+
+/** Path parameters of tenant routes. */
+export const ProjectParams = Type.Object({ project_id: Id }, { additionalProperties: false });
+export const PgParams = Type.Object({ project_id: Id, pg_id: Id }, { additionalProperties: false });
+export type PgParams = { project_id: string; pg_id: string };
+
+/**
+ * Every tenant route starts here: the URL's project must be the token's (admins may name any
+ * project, as in Nova), then the policy rule is checked against that project.
+ */
+export function tenant(deps: ApiDeps, request: FastifyRequest, projectId: string, action: ProtectorAction): void {
+  const c = caller(request);
+  if (!c.isAdmin && c.projectId !== projectId) {
+    throw new ApiError(400, `Malformed request URL: URL's project_id '${projectId}' doesn't match Context's project_id '${c.projectId ?? ''}'`);
+  }
+  authorize(deps.enforcer, request, action, { project_id: projectId });
+}
+
+/** The PG in the URL's project; another project's PG is a 404, never a 403. */
+export async function loadPg(pgs: ProtectionGroups, projectId: string, pgId: string): Promise<ProtectionGroup> {
+  const pg = await pgs.get(pgId, projectId);
+  if (!pg) throw notFound(`Protection group ${pgId}`);
+  return pg;
+}
+
+/**
+ * DESIGN §5.4: a PG whose latest change has not been acknowledged as stored on the peer refuses
+ * further changes, so the two sites can never diverge by more than one version.
+ */
+export function requireInSync(pg: ProtectionGroup): void {
+  if (pg.sync_state === 'out_of_sync') {
+    throw conflict(
+      `Protection group ${pg.id} is out_of_sync at metadata version ${pg.metadata_version}: push its metadata to the peer site and acknowledge it (POST …/metadata/ack), or run 'protector protection-group sync', before changing it again.`,
+    );
+  }
+}
+
+/** A change to what the metadata document holds: version + 1 and out_of_sync until acknowledged. */
+export async function markChanged(pgs: ProtectionGroups, pgId: string, change: Parameters<ProtectionGroups['update']>[1] = {}): Promise<ProtectionGroup | undefined> {
+  return pgs.update(pgId, { ...change, sync_state: 'out_of_sync' }, { bumpVersion: true });
+}
+
+/** Records a lifecycle operation (taking the PG's single slot, 409 if busy) and wakes an engine. */
+export async function recordOperation<T extends OperationType>(
+  deps: ApiDeps,
+  request: FastifyRequest,
+  pg: ProtectionGroup,
+  type: T,
+  params: OperationParams[T],
+): Promise<OperationRecord> {
+  const c = caller(request);
+  const op = await new Operations(deps.db, deps.now).create({
+    id: randomUUID(),
+    project_id: pg.project_id,
+    pg_id: pg.id,
+    type,
+    params: params as Record<string, unknown>,
+    request_id: request.id,
+    user_id: c.userId,
+  });
+  try {
+    await deps.bus?.publish(OPERATIONS_TOPIC, { operation_id: op.id });
+  } catch (err) {
+    // The row is the truth; an engine scanning for work still finds it, so the request succeeds.
+    requestLogger(request).warn({ err: err instanceof Error ? err.message : String(err), operation_id: op.id }, 'bus publish failed');
+  }
+  return op;
+}
+
+/** An operation as the API shows it. */
+export const operationView = (o: OperationRecord) => ({
+  id: o.id,
+  project_id: o.project_id,
+  protection_group_id: o.pg_id,
+  type: o.type,
+  status: o.status,
+  progress: o.progress,
+  params: o.params,
+  result: o.result,
+  error: o.error,
+  request_id: o.request_id,
+  user_id: o.user_id,
+  created_at: isoTime(o.created_at),
+  started_at: isoTime(o.started_at),
+  finished_at: isoTime(o.finished_at),
+  updated_at: isoTime(o.updated_at),
+});
+
+/** A PG as the API shows it (resources hold trust and group ids: ids only, never secrets). */
+export const pgView = (pg: ProtectionGroup) => ({ ...pg, created_at: isoTime(pg.created_at), updated_at: isoTime(pg.updated_at) });

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import { Engine, lifecycleWorkflows, Operations } from '../engine/index.js';
+import { ProtectionGroups } from '../db/protection-groups.js';
+import { recordOperation, recordStep } from '../observability/index.js';
+import { fail, onShutdown, serviceCommand, sourcesOf } from '../service/cli.js';
+import { openRuntime } from '../service/runtime.js';
+import type { StorageDriver } from '../storage/index.js';
+
+const program = serviceCommand('protector-engine', 'Runs this site’s protection-group operations (DESIGN §3).');
+program.parse();
+
+try {
+  const rt = await openRuntime('protector-engine', sourcesOf(program));
+  const e = rt.cfg.engine;
+  let stopped = false;
+  let engine: Engine | undefined;
+  onShutdown(
+    async () => {
+      stopped = true;
+      await engine?.stop(e.lease_seconds * 1000);
+      await rt.close();
+    },
+    (msg) => rt.logger.info(msg),
+  );
+  // The workflows need both sites' arrays; until an admin registers the sites there is nothing to run.
+  let storage: StorageDriver | undefined;
+  for (let waited = false; !(storage = await rt.storage()) && !stopped; waited = true) {
+    if (!waited) rt.logger.info('waiting for the local site and its peer to be registered (POST /v1/admin/sites)');
+    await new Promise((r) => setTimeout(r, e.poll_interval * 1000));
+  }
+  if (storage && !stopped) {
+    const workflows = lifecycleWorkflows({
+      pgs: new ProtectionGroups(rt.db),
+      sites: rt.sites,
+      storage,
+      http: { timeoutMs: rt.cfg.storage.request_timeout * 1000 },
+    });
+    engine = new Engine(new Operations(rt.db), rt.bus, workflows, {
+      owner: rt.owner,
+      concurrency: e.concurrency,
+      leaseMs: e.lease_seconds * 1000,
+      heartbeatMs: e.heartbeat_seconds * 1000,
+      scanMs: e.poll_interval * 1000,
+      log: (event, fields) => rt.logger.info({ event, ...fields }, event),
+      onStep: (x) => recordStep(rt.metrics, { type: x.type, step: x.step, status: x.status, durationSeconds: x.durationMs / 1000 }),
+      onOperation: (x) => recordOperation(rt.metrics, x.type, x.status),
+    });
+    await engine.start();
+    rt.logger.info({ owner: rt.owner, concurrency: e.concurrency }, 'protector-engine running');
+  }
+} catch (err) {
+  fail('protector-engine', err);
+}

@@ -1,0 +1,83 @@
+import type { ProtectionGroup, ProtectionGroups } from '../db/protection-groups.js';
+import type { Site, Sites } from '../db/sites.js';
+import { createSiteClients, type HttpOptions, type SiteClients } from '../openstack/index.js';
+import type { StorageDriver } from '../storage/index.js';
+import { StepError } from './workflow.js';
+
+/** What the lifecycle workflows need from the process that runs them (protector-engine, tests). */
+export interface WorkflowDeps {
+  pgs: ProtectionGroups;
+  sites: Sites;
+  /** This site's driver: local array = this site's, peer = the other site's. */
+  storage: StorageDriver;
+  now?: () => number;
+  /** Timeouts, retries and logger for the OpenStack clients; the site name is filled in per site. */
+  http?: HttpOptions;
+}
+
+export interface ClientsForOptions {
+  /**
+   * Act in the PG's project on that site through the trust the API took at PG creation (the
+   * service user authenticates, scoped to the trust, impersonating the tenant user). Without
+   * it the clients are the service user's own, scoped to its project: admin-level calls only.
+   */
+  asTenantOf?: ProtectionGroup;
+}
+
+/** One operation's view of the world: repositories, the storage driver, and cached OpenStack sessions. */
+export interface WorkflowContext {
+  readonly pgs: ProtectionGroups;
+  readonly sites: Sites;
+  readonly storage: StorageDriver;
+  readonly now: () => number;
+  /** The registered site; a StepError when it is not (any more) registered. */
+  site(siteId: string): Promise<Site>;
+  clientsFor(siteId: string, opts?: ClientsForOptions): Promise<SiteClients>;
+}
+
+/**
+ * A fresh context per operation run (workflows build one in `steps()`), so sessions and their
+ * tokens are shared by the steps of one run and never outlive it: a changed site registration
+ * or a revoked trust is seen by the next operation.
+ */
+export function createWorkflowContext(deps: WorkflowDeps): WorkflowContext {
+  const sessions = new Map<string, SiteClients>();
+  const now = deps.now ?? Date.now;
+
+  const site = async (siteId: string): Promise<Site> => {
+    const s = await deps.sites.get(siteId);
+    if (!s) throw new StepError(`site ${siteId} is not registered on this site's Protector`, { site_id: siteId });
+    return s;
+  };
+
+  const clientsFor = async (siteId: string, opts: ClientsForOptions = {}): Promise<SiteClients> => {
+    const pg = opts.asTenantOf;
+    let trustId: string | undefined;
+    if (pg) {
+      trustId = pg.resources.sites[siteId]?.trust_id;
+      if (!trustId) throw new StepError(`protection group ${pg.id} has no Keystone trust on site ${siteId}; it cannot act in the project there`, { site_id: siteId });
+    }
+    const key = `${siteId}|${trustId ?? 'service'}`;
+    const cached = sessions.get(key);
+    if (cached) return cached;
+    const s = await site(siteId);
+    const c = s.credentials;
+    const clients = createSiteClients({
+      authUrl: s.auth_url,
+      region: s.region_name || undefined,
+      credentials: {
+        type: 'password',
+        username: c.username,
+        password: c.password,
+        userDomainName: c.user_domain_name,
+        scope: trustId ? { trustId } : { projectName: c.project_name, projectDomainName: c.project_domain_name },
+      },
+      http: { ...deps.http, site: s.name },
+      now,
+    });
+    sessions.set(key, clients);
+    return clients;
+  };
+
+  return { pgs: deps.pgs, sites: deps.sites, storage: deps.storage, now, site, clientsFor };
+}

@@ -1,0 +1,128 @@
+import type { ProtectionGroup, ReplicationPolicy } from '../../db/protection-groups.js';
+import type { ReplicationGroupSpec } from '../../storage/index.js';
+import { createWorkflowContext, type WorkflowContext, type WorkflowDeps } from '../context.js';
+import type { OperationRecord } from '../operations.js';
+import { StepError, type Step, type Workflow } from '../workflow.js';
+import { ensureGroup, ensureGroupType } from './cinder-groups.js';
+import { groupName, groupTypeName } from './names.js';
+import { errorText, failureSetsStatus, loadPg, setSiteResources } from './pg.js';
+import { replicatedTypes } from './volume-types.js';
+
+/** The array construct's settings from the PG's replication policy. */
+export function replicationSpec(pg: ProtectionGroup, policy: ReplicationPolicy): ReplicationGroupSpec {
+  const ret = (r: ReplicationPolicy['retention']['source']) => ({ keepAllForSeconds: r.all_for_sec, perDay: r.per_day, days: r.days });
+  return {
+    id: pg.id,
+    name: pg.name,
+    replicationType: pg.replication_type,
+    intervalSeconds: policy.interval_minutes * 60,
+    retention: ret(policy.retention.target),
+    sourceRetention: ret(policy.retention.source),
+  };
+}
+
+/** Both sites registered, this one the PG's primary, Keystone answering for the service and the tenant's trust, arrays linked. Every problem is reported, not the first. */
+async function checkSites(ctx: WorkflowContext, pg: ProtectionGroup): Promise<Record<string, unknown>> {
+  const problems: string[] = [];
+  const local = await ctx.sites.get(pg.primary_site_id);
+  if (!local) problems.push(`primary site ${pg.primary_site_id} is not registered`);
+  else if (!local.is_local) problems.push(`primary site ${local.name} is not this site: a PG is created on its primary site`);
+  if (!(await ctx.sites.get(pg.secondary_site_id))) problems.push(`secondary site ${pg.secondary_site_id} is not registered`);
+  if (problems.length === 0) {
+    for (const siteId of [pg.primary_site_id, pg.secondary_site_id]) {
+      for (const asTenantOf of [undefined, pg]) {
+        try {
+          await (await ctx.clientsFor(siteId, { asTenantOf })).session.auth();
+        } catch (err) {
+          problems.push(`${asTenantOf ? 'the tenant trust' : 'the service user'} cannot authenticate on site ${siteId}: ${errorText(err)}`);
+        }
+      }
+    }
+  }
+  const arrays = await ctx.storage.validateConnection();
+  for (const a of arrays.arrays) {
+    if (!a.reachable) problems.push(`array ${a.array} does not answer: ${a.error ?? 'unreachable'}`);
+    else if (a.link.state !== 'connected') problems.push(`array ${a.array} has no working replication link to ${a.link.remote} (${a.link.state})`);
+  }
+  if (problems.length) throw new StepError(problems.join('; '), { problems });
+  return { sites: [pg.primary_site_id, pg.secondary_site_id], arrays: arrays.arrays.map((a) => a.array) };
+}
+
+function groupTypeStep(ctx: WorkflowContext, op: OperationRecord, which: 'primary' | 'secondary'): Step {
+  return {
+    name: `create_${which === 'primary' ? 'local' : 'peer'}_group_type`,
+    run: async () => {
+      const pg = await loadPg(ctx, op);
+      const siteId = which === 'primary' ? pg.primary_site_id : pg.secondary_site_id;
+      const admin = await ctx.clientsFor(siteId);
+      const t = await ensureGroupType(admin, groupTypeName(pg.id), pg.resources.sites[siteId]?.group_type_id);
+      await setSiteResources(ctx, pg.id, siteId, { group_type_id: t.id });
+      return { site_id: siteId, group_type_id: t.id, created: t.created };
+    },
+  };
+}
+
+function groupStep(ctx: WorkflowContext, op: OperationRecord, which: 'primary' | 'secondary'): Step {
+  return {
+    name: `create_${which === 'primary' ? 'local' : 'peer'}_group`,
+    run: async () => {
+      const pg = await loadPg(ctx, op);
+      const siteId = which === 'primary' ? pg.primary_site_id : pg.secondary_site_id;
+      const groupTypeId = pg.resources.sites[siteId]?.group_type_id;
+      if (!groupTypeId) throw new StepError(`no group type recorded for site ${siteId}`);
+      // Admin view: tenants do not see replication_type in extra specs.
+      const types = replicatedTypes(await (await ctx.clientsFor(siteId)).cinder.listVolumeTypes(), pg.replication_type);
+      if (types.length === 0) {
+        throw new StepError(`site ${siteId} has no volume type with replication_enabled='<is> True' and replication_type='<in> ${pg.replication_type}'`, { site_id: siteId });
+      }
+      const tenant = await ctx.clientsFor(siteId, { asTenantOf: pg });
+      const g = await ensureGroup(
+        tenant,
+        { name: groupName(pg.id), groupTypeId, volumeTypes: types.map((t) => t.id) },
+        pg.resources.sites[siteId]?.group_id,
+        async (id) => void (await setSiteResources(ctx, pg.id, siteId, { group_id: id })),
+      );
+      return { site_id: siteId, group_id: g.id, created: g.created, volume_types: types.map((t) => t.name) };
+    },
+  };
+}
+
+/**
+ * pg_create: the PG's Cinder consistency group (and its group type) on both sites, then the array
+ * construct spanning both arrays; PG creating → active, or → error when a step fails.
+ */
+export function pgCreateWorkflow(deps: WorkflowDeps): Workflow {
+  return {
+    type: 'pg_create',
+    steps(op) {
+      const ctx = createWorkflowContext(deps);
+      return failureSetsStatus(ctx, op.pg_id, 'error', [
+        { name: 'check_sites', run: async () => checkSites(ctx, await loadPg(ctx, op)) },
+        groupTypeStep(ctx, op, 'primary'),
+        groupStep(ctx, op, 'primary'),
+        groupTypeStep(ctx, op, 'secondary'),
+        groupStep(ctx, op, 'secondary'),
+        {
+          name: 'create_array_group',
+          run: async () => {
+            const pg = await loadPg(ctx, op);
+            const policy = await ctx.pgs.policy(pg.id);
+            if (!policy) throw new StepError(`protection group ${pg.id} has no replication policy`);
+            // Idempotent by PG id in the driver: a re-run completes and returns the same construct.
+            const handle = await ctx.storage.createReplicationGroup(replicationSpec(pg, policy));
+            await ctx.pgs.setResources(pg.id, (r) => ({ ...r, array: handle }));
+            return { array_group: handle.name, type: handle.type, source_array: handle.sourceArray, target_array: handle.targetArray };
+          },
+        },
+        {
+          name: 'activate',
+          run: async () => {
+            const pg = await loadPg(ctx, op);
+            await ctx.pgs.update(pg.id, { status: 'active' });
+            return { status: 'active' };
+          },
+        },
+      ]);
+    },
+  };
+}

@@ -1,0 +1,85 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Kysely } from 'kysely';
+import { createBus, type MessageBus } from '../bus/index.js';
+import { loadConfig, policyFilePath, tryLoadConfig, type ConfigSources, type ProtectorConfig } from '../config/index.js';
+import { checkDatabaseVersion, openDatabase, redactUrl } from '../db/index.js';
+import type { Database } from '../db/schema.js';
+import { SecretBox } from '../db/secrets.js';
+import { Sites } from '../db/sites.js';
+import { createLogger, createMetrics, type Logger, type ProtectorMetrics, type ServiceName } from '../observability/index.js';
+import { Enforcer } from '../policy/index.js';
+import { createStorageDriver, type StorageDriver } from '../storage/index.js';
+
+/** What both long-running services share: configuration, logs, metrics, database, bus, storage. */
+export interface Runtime {
+  cfg: ProtectorConfig;
+  logger: Logger;
+  metrics: ProtectorMetrics;
+  db: Kysely<Database>;
+  box: SecretBox;
+  sites: Sites;
+  enforcer: Enforcer;
+  bus: MessageBus;
+  /** This node's name in leases and bus claims: `[DEFAULT] host` and the pid. */
+  owner: string;
+  /** The storage driver for the local site's array and its peer's, once both sites are registered. */
+  storage(): Promise<StorageDriver | undefined>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens everything a service needs, refusing to start (with one clear message) on a bad config,
+ * a missing secret key or a database that `protector-manage db sync` has not brought up to date.
+ */
+export async function openRuntime(service: ServiceName, sources: ConfigSources): Promise<Runtime> {
+  // Errors stop the start (loadConfig throws them all at once); warnings are logged below.
+  const loaded = tryLoadConfig(sources);
+  const cfg = loaded.config ?? loadConfig(sources);
+  const d = cfg.DEFAULT;
+  const file = d.log_file ? (d.log_dir ? join(d.log_dir, d.log_file) : d.log_file) : undefined;
+  const logger = createLogger({ service, level: d.debug ? 'debug' : 'info', ...(file ? { file } : {}) });
+  for (const w of loaded.problems) logger.warn({ problem: w }, 'configuration warning');
+  if (!d.secret_key) throw new Error('[DEFAULT] secret_key is not set: it encrypts stored site credentials, so the service cannot start without it');
+  const metrics = createMetrics({ defaultMetrics: true });
+  const db = openDatabase(cfg.database.connection, { poolSize: cfg.database.max_pool_size });
+  try {
+    await checkDatabaseVersion(db);
+  } catch (err) {
+    await db.destroy();
+    throw new Error(`database ${redactUrl(cfg.database.connection)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  const box = new SecretBox(d.secret_key);
+  const sites = new Sites(db, box);
+  const enforcer = new Enforcer({
+    policyFile: policyFilePath(cfg),
+    onReloadError: (err) => logger.error({ err: err.message }, 'policy file changed but is invalid; the previous rules stay in force'),
+  });
+  const host = d.host || hostname();
+  const owner = `${host}:${process.pid}`;
+  const bus = await createBus({ transportUrl: d.transport_url, db, owner, pollMs: cfg.engine.poll_interval * 1000 });
+  let driver: StorageDriver | undefined;
+  return {
+    cfg, logger, metrics, db, box, sites, enforcer, bus, owner,
+    async storage() {
+      if (driver) return driver;
+      const all = await sites.list();
+      const local = all.find((s) => s.is_local);
+      const peer = all.find((s) => !s.is_local);
+      if (!local || !peer) return undefined;
+      const arrays = { localArray: local.array.name, peerArray: peer.array.name };
+      const endpoint = (s: typeof local) => ({ url: s.array.url ?? '', apiToken: s.array.api_token ?? '' });
+      driver = createStorageDriver(
+        cfg.storage.driver === 'mock'
+          ? { driver: 'mock', path: cfg.storage.mock_storage_path, ...arrays }
+          : { driver: 'pure', ...arrays, local: endpoint(local), peer: endpoint(peer) },
+      );
+      return driver;
+    },
+    async close() {
+      await bus.close();
+      await driver?.close();
+      await db.destroy();
+    },
+  };
+}
