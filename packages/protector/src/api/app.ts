@@ -15,6 +15,7 @@ import { registerOperations } from './resources/operations.js';
 import { registerPolicy } from './resources/policy.js';
 import { registerProtectionGroups } from './resources/protection-groups.js';
 import { registerResourceMappings } from './resources/resource-mappings.js';
+import { registerReplication } from './resources/replication.js';
 import { registerSites } from './resources/sites.js';
 import { registerTenantMappings } from './resources/tenant-mappings.js';
 import { useValidators, validationError } from './validation.js';
@@ -88,6 +89,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerResourceMappings(app, deps);
   registerMetadata(app, deps);
   registerOperations(app, deps);
+  registerReplication(app, deps);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setNotFoundHandler((request, reply) => {

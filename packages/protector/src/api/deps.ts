@@ -4,6 +4,7 @@ import type { Database } from '../db/schema.js';
 import type { SecretBox } from '../db/secrets.js';
 import type { HealthCheck, Logger, ProtectorMetrics } from '../observability/index.js';
 import type { Enforcer } from '../policy/index.js';
+import type { StorageDriver } from '../storage/index.js';
 import type { TokenCheck } from './auth.js';
 import type { SiteProbe } from './site-probe.js';
 
@@ -27,5 +28,7 @@ export interface ApiDeps {
    * truth: without a bus, engines still find new operations when they scan for work.
    */
   bus?: MessageBus;
+  /** This site's storage driver, once both sites are registered (recovery points, health). */
+  storage?: () => Promise<StorageDriver | undefined>;
   now?: () => number;
 }

@@ -29,7 +29,7 @@ export interface Page<T> {
 export function paginate<T extends { id: string }>(
   rows: T[],
   q: ListQuery,
-  opts: { sortKeys: readonly (keyof T & string)[]; defaultSort: keyof T & string; defaultLimit: number; maxLimit: number },
+  opts: { sortKeys: readonly (keyof T & string)[]; defaultSort: (keyof T & string) | `${keyof T & string}:${'asc' | 'desc'}`; defaultLimit: number; maxLimit: number },
 ): Page<T> {
   const [key, dir = 'asc'] = (q.sort ?? opts.defaultSort).split(':') as [string, string?];
   if (!opts.sortKeys.includes(key as keyof T & string)) throw badRequest('sort', `Sort key '${key}' is not one of ${opts.sortKeys.join(', ')}.`);

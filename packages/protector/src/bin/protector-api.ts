@@ -37,6 +37,7 @@ try {
     logger: rt.logger,
     metrics: rt.metrics,
     bus: rt.bus,
+    storage: () => rt.storage(),
     healthChecks: { database: async () => rt.db.selectFrom('sites').select('id').limit(1).execute() },
   });
   await app.listen({ host: rt.cfg.api.bind_host, port: rt.cfg.api.bind_port });

@@ -133,6 +133,7 @@ export async function startApi(opts: { cacheSeconds?: number; peer?: boolean } =
     enforcer: new Enforcer({}),
     tokens: new TokenValidator(new KeystoneClient(service), { cacheSeconds: opts.cacheSeconds ?? 30 }),
     probe: openStackProbe({ storage: () => storage, timeoutMs: 5000 }),
+    storage: async () => storage,
     bus: new DbBus(db, { owner: 'protector-api-test', pollMs: 50 }),
     limits: { defaultLimit: 100, maxLimit: 1000 },
     wwwAuthenticateUri: authUrl,

@@ -59,7 +59,7 @@ export function registerOperations(app: FastifyInstance, deps: ApiDeps): void {
       if (type !== undefined) query = query.where('type', '=', type);
       const ids = (await query.execute()).map((r) => r.id);
       const rows = (await Promise.all(ids.map((id) => ops.get(id)))).filter((o): o is OperationRecord => o !== undefined).map(operationView);
-      return listBody('operations', paginate(rows, q, { sortKeys: ['created_at', 'updated_at', 'status', 'type'], defaultSort: 'created_at', ...deps.limits }), `/v1/${project_id}/operations`);
+      return listBody('operations', paginate(rows, q, { sortKeys: ['created_at', 'updated_at', 'status', 'type'], defaultSort: 'created_at:desc', ...deps.limits }), `/v1/${project_id}/operations`);
     },
   );
 
