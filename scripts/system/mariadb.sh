@@ -16,7 +16,7 @@ start)
       mariadb --socket="$dir/mysqld.sock" -uroot -e "
         CREATE DATABASE protector_test CHARACTER SET utf8mb4;
         CREATE USER 'protector'@'127.0.0.1' IDENTIFIED BY 'protector-secret';
-        GRANT ALL ON protector_test.* TO 'protector'@'127.0.0.1';"
+        GRANT ALL ON \`protector_test%\`.* TO 'protector'@'127.0.0.1';"
       echo "mysql+pymysql://protector:protector-secret@127.0.0.1:$port/protector_test"; exit 0
     fi
     sleep 0.5

@@ -40,7 +40,7 @@ async function protectorApi(): Promise<{ app: FastifyInstance; close: () => Prom
     probe: openStackProbe({ timeoutMs: 5000 }),
     limits: { defaultLimit: 100, maxLimit: 1000 },
     wwwAuthenticateUri: authUrl,
-    logger: createLogger({ service: 'protector-api', level: 'warn', file: env('BENCH_LOG') }),
+    logger: createLogger({ service: 'protector-api', level: 'info', file: env('BENCH_LOG') }),
     metrics: createMetrics(),
     healthChecks: { database: async () => db.selectFrom('sites').select('id').limit(1).execute() },
   });

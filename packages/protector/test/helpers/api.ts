@@ -7,6 +7,7 @@ import type { ApiDeps } from '../../src/api/deps.js';
 import { openStackProbe } from '../../src/api/site-probe.js';
 import { DbBus } from '../../src/bus/index.js';
 import { openDatabase, syncDatabase } from '../../src/db/index.js';
+import { testDatabaseUrl } from './test-db.js';
 import { SecretBox } from '../../src/db/secrets.js';
 import { Sites, type Site as RegisteredSite } from '../../src/db/sites.js';
 import { TenantMappings } from '../../src/db/tenant-mappings.js';
@@ -120,7 +121,7 @@ export async function startApi(opts: { cacheSeconds?: number; peer?: boolean } =
     authUrl,
     credentials: { type: 'password', username: 'admin', password: 'secret', userDomainId: 'default', scope: { projectName: 'admin', projectDomainId: 'default' } },
   });
-  const db = openDatabase('sqlite://');
+  const db = openDatabase(await testDatabaseUrl());
   await syncDatabase(db);
   const storage = new MockStorageDriver({ model: site.arrays, localArray: 'site-a-array', peerArray: 'peer-array' });
   const logs: string[] = [];

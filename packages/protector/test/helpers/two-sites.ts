@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { Site as CloudSite, type SiteOptions } from '@protector/cloudsim';
 import { DbBus } from '../../src/bus/index.js';
+import { testDatabaseUrl } from './test-db.js';
 import { openDatabase, syncDatabase, type Database } from '../../src/db/index.js';
 import { ProtectionGroups, type ProtectionGroup, type ReplicationType } from '../../src/db/protection-groups.js';
 import { SecretBox } from '../../src/db/secrets.js';
@@ -74,7 +75,9 @@ export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<Tw
   const b = await CloudSite.start({ name: 'site-b', basePort: 0, bootTimeMs: 0, array: { name: 'site-b-array', dbPath: arrayFile }, seed: seed('site-b') });
   a.arrays.connectArrays('site-a-array', 'site-b-array', { type: 'sync-replication' });
 
-  const dbUrl = opts.dbFile ? `sqlite:///${join(dir, 'protector.db')}` : 'sqlite://';
+  // A file or server database either way: the crash test's second process opens it too.
+  void opts;
+  const dbUrl = await testDatabaseUrl();
   const db = openDatabase(dbUrl);
   await syncDatabase(db);
   const sites = new Sites(db, new SecretBox(SECRET_KEY));

@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { createBus, DbBus } from '../../src/bus/index.js';
 import { openDatabase, syncDatabase } from '../../src/db/index.js';
 import { exerciseBus } from '../helpers/bus.js';
+import { testDatabaseUrl } from '../helpers/test-db.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'protector-bus-'));
-const url = `sqlite:///${join(dir, 'p.db')}`;
-after(() => rmSync(dir, { recursive: true, force: true }));
+const url = await testDatabaseUrl();
 
 test('the database bus delivers each message to exactly one engine, even across processes sharing the file', async () => {
   const d1 = openDatabase(url);

@@ -2,23 +2,17 @@
 // takeover after a crash, graceful stop. SQLite file shared by two engines, as two processes would.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { DbBus, OPERATIONS_TOPIC } from '../../src/bus/index.js';
 import { openDatabase, syncDatabase } from '../../src/db/index.js';
 import { Engine, OperationInProgress, Operations, StepError, type Step, type Workflow } from '../../src/engine/index.js';
 import { eventually } from '../helpers/bus.js';
+import { testDatabaseUrl } from '../helpers/test-db.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'protector-engine-'));
-const url = `sqlite:///${join(dir, 'p.db')}`;
+const url = await testDatabaseUrl();
 const db = openDatabase(url);
 await syncDatabase(db);
-after(async () => {
-  await db.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => db.destroy());
 
 let clock = Date.now();
 const now = () => clock;
@@ -63,9 +57,20 @@ function counting(type: string, names: string[], opts: { fail?: string; hold?: s
   return { workflow, runs, release: () => release(), isHolding: () => holding };
 }
 
+// Each engine gets its own connections, as a separate process would; all closed when the file ends.
+const connections: ReturnType<typeof openDatabase>[] = [];
+after(async () => {
+  for (const c of connections) await c.destroy();
+});
+const connect = () => {
+  const c = openDatabase(url);
+  connections.push(c);
+  return c;
+};
+
 function engine(owner: string, workflows: Workflow[], leaseMs = 60_000): Engine {
-  const bus = new DbBus(openDatabase(url), { owner, pollMs: 10, now });
-  return new Engine(new Operations(openDatabase(url), now), bus, workflows, { owner, concurrency: 2, leaseMs, heartbeatMs: 20, scanMs: 20, now });
+  const bus = new DbBus(connect(), { owner, pollMs: 10, now });
+  return new Engine(new Operations(connect(), now), bus, workflows, { owner, concurrency: 2, leaseMs, heartbeatMs: 20, scanMs: 20, now });
 }
 
 test('steps run in order, each recorded with start, end and duration; the PG is freed at the end', async () => {
@@ -112,11 +117,13 @@ test('an engine that dies mid-step loses its lease; another takes over and resum
   const w = counting('t-crash', ['first', 'second', 'third'], { hold: 'second' });
   const dying = engine('engine-dies', [w.workflow], 1000);
   const op = await newOp('t-crash', await pg());
-  void dying.tryRun(op.id);
+  const dyingRun = dying.tryRun(op.id);
   await eventually(() => w.isHolding(), 'the held step');
-  // The process "dies": its heartbeat stops (no release), and time passes beyond the lease.
+  // The process "dies": its heartbeat stops and it never gives the lease up (the abort makes it
+  // release, so the lease is put back as a killed process leaves it), and time passes beyond the lease.
   (dying as unknown as { running: Map<string, { abort: AbortController }> }).running.get(op.id)?.abort.abort(new Error('killed'));
-  await db.updateTable('operations').set({ lease_owner: 'engine-dies' }).where('id', '=', op.id).execute();
+  await dyingRun;
+  await db.updateTable('operations').set({ lease_owner: 'engine-dies', lease_expires_at: clock + 1000 }).where('id', '=', op.id).execute();
   clock += 5000;
   const w2 = counting('t-crash', ['first', 'second', 'third']);
   const taker = engine('engine-b', [w2.workflow]);
