@@ -15,6 +15,7 @@ import { registerOperations } from './resources/operations.js';
 import { registerPolicy } from './resources/policy.js';
 import { registerProtectionGroups } from './resources/protection-groups.js';
 import { registerResourceMappings } from './resources/resource-mappings.js';
+import { registerActions } from './resources/actions.js';
 import { registerReplication } from './resources/replication.js';
 import { registerSites } from './resources/sites.js';
 import { registerTenantMappings } from './resources/tenant-mappings.js';
@@ -90,6 +91,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerMetadata(app, deps);
   registerOperations(app, deps);
   registerReplication(app, deps);
+  registerActions(app, deps);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setNotFoundHandler((request, reply) => {

@@ -11,6 +11,8 @@ export interface OperationParams {
   member_remove: { server_id: string };
   /** Deletes the array construct, the Cinder groups (not the volumes) and trusts on both sites, then the PG. */
   pg_delete: Record<string, never>;
+  /** On-demand replication (the `sync` action): a snapshot replicated now, waited for until it is a recovery point. */
+  sync: Record<string, never>;
 }
 
 export type OperationType = keyof OperationParams;

@@ -54,3 +54,23 @@ test('recovery points are the fully transferred copies; health follows lag, link
   assert.equal((await h.call('GET', `/v1/${h.projects.other}/protection-groups/${pgId}/recovery-points`, { token: carol })).status, 404);
   assert.deepEqual((await h.call<Health>('GET', `/v1/${h.projects.other}/health`, { token: carol })).body.health, []);
 });
+
+test('the action endpoint takes exactly one known action; sync records an operation for the engine', async () => {
+  const alice = await h.token('alice');
+  const pgId = await activePg(h, 'action-target');
+  const path = `/v1/${h.projects.demo}/protection-groups/${pgId}/action`;
+  type Err = { error: { message: string } };
+  const noArray = await h.call<Err>('POST', path, { token: alice, body: { sync: {} } });
+  assert.equal(noArray.status, 409);
+  assert.match(noArray.body.error.message, /no array construct yet/);
+  const storage = new MockStorageDriver({ model: h.site.arrays, localArray: 'site-a-array', peerArray: 'peer-array' });
+  const handle = await storage.createReplicationGroup({ id: pgId, name: 'action-target', replicationType: 'async', intervalSeconds: 3600, retention: { keepAllForSeconds: 86400, perDay: 4, days: 7 } });
+  await new ProtectionGroups(h.deps.db).setResources(pgId, (r) => ({ ...r, array: handle }));
+  assert.match((await h.call<Err>('POST', path, { token: alice, body: {} })).body.error.message, /field\/attribute body\. Must NOT have fewer than 1 properties/);
+  assert.match((await h.call<Err>('POST', path, { token: alice, body: { failover: {} } })).body.error.message, /field\/attribute failover\. Additional properties are not allowed/);
+  assert.equal((await h.call('POST', path, { token: await h.token('bob'), body: { sync: {} } })).status, 403);
+  const ok = await h.call<{ operation: { id: string; type: string; status: string } }>('POST', path, { token: alice, body: { sync: {} } });
+  assert.equal(ok.status, 202, ok.text);
+  assert.deepEqual([ok.body.operation.type, ok.body.operation.status], ['sync', 'pending']);
+  assert.equal((await h.call('POST', path, { token: alice, body: { sync: {} } })).status, 409, 'one operation per PG');
+});

@@ -4,12 +4,13 @@ import { memberAddWorkflow } from './member-add.js';
 import { memberRemoveWorkflow } from './member-remove.js';
 import { pgCreateWorkflow } from './pg-create.js';
 import { pgDeleteWorkflow } from './pg-delete.js';
+import { syncWorkflow } from './sync.js';
 
-export { memberAddWorkflow, memberRemoveWorkflow, pgCreateWorkflow, pgDeleteWorkflow };
+export { memberAddWorkflow, memberRemoveWorkflow, pgCreateWorkflow, pgDeleteWorkflow, syncWorkflow };
 export { replicationSpec } from './pg-create.js';
 export { groupName, groupTypeName, arrayVolumeName } from './names.js';
 
-/** The four PG lifecycle workflows (operation types in operation-types.ts), for the Engine. */
-export function lifecycleWorkflows(deps: WorkflowDeps): Workflow[] {
-  return [pgCreateWorkflow(deps), memberAddWorkflow(deps), memberRemoveWorkflow(deps), pgDeleteWorkflow(deps)];
+/** Every workflow this engine runs (operation types in operation-types.ts). */
+export function lifecycleWorkflows(deps: WorkflowDeps, opts: { stepTimeoutMs?: number } = {}): Workflow[] {
+  return [pgCreateWorkflow(deps), memberAddWorkflow(deps), memberRemoveWorkflow(deps), pgDeleteWorkflow(deps), syncWorkflow(deps, { timeoutMs: opts.stepTimeoutMs })];
 }

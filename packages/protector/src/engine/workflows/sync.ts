@@ -1,0 +1,43 @@
+import { createWorkflowContext, type WorkflowDeps } from '../context.js';
+import { StepError, type Workflow } from '../workflow.js';
+import { loadPg } from './pg.js';
+
+/** How long a sync waits for its transfer by default (`[engine] step_timeout` in the service). */
+const DEFAULT_TIMEOUT_MS = 600_000;
+
+/**
+ * The `sync` action: replicate now. The snapshot's suffix is derived from the operation id, so a
+ * resumed run finds the snapshot it already took instead of taking a second one.
+ */
+export function syncWorkflow(deps: WorkflowDeps, opts: { timeoutMs?: number } = {}): Workflow {
+  return {
+    type: 'sync',
+    steps(op) {
+      const ctx = createWorkflowContext(deps);
+      const suffix = `sync-${op.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 24)}`;
+      return [
+        {
+          name: 'snapshot_and_replicate',
+          run: async () => {
+            const pg = await loadPg(ctx, op);
+            if (!pg.resources.array) throw new StepError(`protection group ${pg.id} has no array construct yet`);
+            const rp = await ctx.storage.snapshotNow(pg.resources.array, { replicate: true, suffix });
+            return { snapshot: rp.snapshot, recovery_point: rp.name, created_at: rp.createdAt };
+          },
+        },
+        {
+          name: 'wait_for_transfer',
+          run: async (step) => {
+            const pg = await loadPg(ctx, op);
+            const taken = step.completed.get('snapshot_and_replicate') as { recovery_point: string | null } | undefined;
+            if (!pg.resources.array || !taken?.recovery_point) return { waited: false };
+            await ctx.storage.waitForTransfer(pg.resources.array, taken.recovery_point, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, (p) =>
+              void step.progress({ recovery_point: taken.recovery_point, progress: p.progress }),
+            );
+            return { recovery_point: taken.recovery_point, transferred: true };
+          },
+        },
+      ];
+    },
+  };
+}
