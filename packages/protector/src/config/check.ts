@@ -5,7 +5,7 @@
 import { DEFAULT_SECTION } from './ini.js';
 import { allOptions, LIBRARY_DEFAULT_OPTIONS, LIBRARY_SECTIONS, OPTIONS } from './options.js';
 import type { Problem } from './problems.js';
-import { optionNames, resolveOptions } from './resolve.js';
+import { defaultFallback, optionNames, resolveOptions } from './resolve.js';
 import { readSources, type ConfigSources, type SourceFile } from './sources.js';
 import { closest } from './suggest.js';
 
@@ -22,6 +22,9 @@ function knownKeys(): Map<string, KnownKey> {
   const out = new Map<string, KnownKey>();
   for (const o of allOptions()) {
     for (const n of optionNames(o)) out.set(`${n.section}\0${n.key}`, { group: o.group, name: o.name, multi: o.spec.type.multi });
+    // A [DEFAULT] key named like a section's option is its fallback value, not an unknown option.
+    const f = defaultFallback(o);
+    if (f && !out.has(`${f.section}\0${f.key}`)) out.set(`${f.section}\0${f.key}`, { group: o.group, name: o.name, multi: o.spec.type.multi });
   }
   return out;
 }
@@ -43,7 +46,7 @@ function unknownOption(file: string, section: string, key: string, line: number)
   const here = closest(key, all.filter((o) => o.group === section).map((o) => o.name));
   let hint = here ? `; did you mean ${here}?` : '';
   if (!here) {
-    // Options are read only from their own section (no [DEFAULT] fallback), so say where it belongs.
+    // The option exists in another section: say where it belongs ([DEFAULT] reaches every section).
     const elsewhere = all.find((o) => o.name === key);
     if (elsewhere) hint = `; it belongs in [${elsewhere.group}]`;
   }

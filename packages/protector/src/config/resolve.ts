@@ -1,8 +1,8 @@
 /**
  * From the parsed files to typed values, with oslo.config's lookup rules:
- * - an option is read from its own section only, under its name or a deprecated name; there is
- *   no fallback from a named section to [DEFAULT] (oslo.config has none; `config check` points
- *   out an option written in the wrong section);
+ * - an option is read from its own section, under its name or a deprecated name; when no file
+ *   sets it there, a key of the same name in [DEFAULT] is used (the [DEFAULT] fallback of INI
+ *   files, which operators rely on for values shared by several sections);
  * - files are searched newest first and the first file holding the option decides; within a
  *   file the canonical name beats a deprecated one, and the last occurrence wins;
  * - a multi-valued option collects its values from every file, oldest first.
@@ -40,9 +40,22 @@ export function optionNames(o: RegisteredOption): { section: string; key: string
   ];
 }
 
-/** For each file, oldest first, the occurrences under the first of the option's names it holds. */
+/** The [DEFAULT] key a section's option falls back to, for options outside [DEFAULT]. */
+export function defaultFallback(o: RegisteredOption): { section: string; key: string; deprecated: boolean } | null {
+  return o.group === 'DEFAULT' ? null : { section: 'DEFAULT', key: o.name, deprecated: false };
+}
+
+/**
+ * For each file, oldest first, the occurrences under the first of the option's names it holds;
+ * the [DEFAULT] fallback counts only when no file sets the option in its own section.
+ */
 function occurrences(o: RegisteredOption, files: readonly SourceFile[]): Found[][] {
-  const names = optionNames(o);
+  const own = occurrencesOf(optionNames(o), files);
+  const fallback = defaultFallback(o);
+  return own.length > 0 || !fallback ? own : occurrencesOf([fallback], files);
+}
+
+function occurrencesOf(names: { section: string; key: string; deprecated: boolean }[], files: readonly SourceFile[]): Found[][] {
   const perFile: Found[][] = [];
   for (const f of files) {
     if (!f.doc) continue;

@@ -29,7 +29,7 @@ test('every problem is reported with its file, line, section and key', () => {
       '[DEFAULT]', //                          1
       'secret_key = k', //                     2
       'debug = perhaps', //                    3
-      'connection = sqlite://', //             4  belongs in [database]
+      'connection = sqlite://', //             4  [database] connection falls back to it: fine
       'use_stderr = true', //                  5  an oslo.log option: warning
       '[api]', //                              6
       'bnd_port = 1', //                       7  typo
@@ -53,7 +53,6 @@ test('every problem is reported with its file, line, section and key', () => {
   assert.ok(problems.every((p) => p.file === path));
   assert.deepEqual(summary(problems), [
     '3 [DEFAULT] debug error: invalid boolean "perhaps" (use true/false, yes/no, on/off or 1/0) (boolean value)',
-    '4 [DEFAULT] connection error: unknown option; it belongs in [database]',
     '5 [DEFAULT] use_stderr warning: option of an oslo library Protector does not use; ignored',
     '7 [api] bnd_port error: unknown option; did you mean bind_port?',
     '8 [api] bind_port error: 99999 is greater than the maximum 65535 (port value)',

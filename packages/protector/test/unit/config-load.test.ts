@@ -72,9 +72,13 @@ test('multi-valued options accumulate, and setting one replaces its default', ()
   assert.deepEqual(loadConfig().oslo_policy.policy_dirs, ['policy.d']);
 });
 
-test('options are read from their own section only: no fallback to [DEFAULT] (as oslo.config)', () => {
+test('an option not set in its own section falls back to [DEFAULT]; its own section wins', () => {
   const r = tryLoadConfig({ files: files({ 'p.conf': '[DEFAULT]\nbind_port = 1234\n[api]\n' }).paths });
-  assert.equal(r.config?.api.bind_port, 8788);
+  assert.equal(r.config?.api.bind_port, 1234);
+  assert.equal(load('[DEFAULT]\nbind_port = 1234\n[api]\nbind_port = 4321\n').api.bind_port, 4321);
+  // A section's value in an older file still beats a [DEFAULT] value in a newer one.
+  const two = files({ 'a.conf': '[api]\nbind_port = 1111\n', 'b.conf': '[DEFAULT]\nbind_port = 2222\n' }).paths;
+  assert.equal(tryLoadConfig({ files: two }).config?.api.bind_port, 1111);
   // and a [DEFAULT] option is not read from another section
   assert.equal(load('[api]\ndebug = true\n').DEFAULT.debug, false);
   assert.equal(load('[DEFAULT]\ndebug = true\n').DEFAULT.debug, true);
