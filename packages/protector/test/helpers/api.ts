@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { after } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { Site } from '@protector/cloudsim';
+import { Site, type Clock } from '@protector/cloudsim';
 import { buildApi } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
 import { openStackProbe } from '../../src/api/site-probe.js';
@@ -109,8 +109,8 @@ function tokenSource(authUrl: string): (user: keyof typeof PASSWORDS) => Promise
   };
 }
 
-export async function startApi(opts: { cacheSeconds?: number; peer?: boolean } = {}): Promise<ApiHarness> {
-  const site = await Site.start({ name: 'site-a', basePort: 0, bootTimeMs: 0 });
+export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; clock?: Clock } = {}): Promise<ApiHarness> {
+  const site = await Site.start({ name: 'site-a', basePort: 0, bootTimeMs: 0, ...(opts.clock ? { clock: opts.clock } : {}) });
   const { demo, other } = populate(site);
   const adminProject = site.keystone.ensureProject('admin', 'default').id;
   site.arrays.createArray('peer-array');
