@@ -45,3 +45,22 @@ test('every tenant route, with a real PG and operation, answers malformed input 
     }
   }
 });
+
+test('every route with a body names the field when the body is wrong', async () => {
+  const pgId = (await h.deps.db.selectFrom('protection_groups').select('id').executeTakeFirstOrThrow()).id;
+  const alice = await h.token('alice');
+  const admin = await h.token('admin');
+  const routes = h.app.protectorRoutes.filter((r) => ['POST', 'PUT'].includes(r.method) && r.url.startsWith('/v1/') && !r.url.endsWith('/cancel') && !r.url.endsWith('/validate'));
+  assert.ok(routes.length >= 10, `body routes (${routes.length})`);
+  for (const route of routes) {
+    const path = route.url.replace(':project_id', h.projects.demo).replace(':pg_id', pgId).replace(':id', randomUUID()).replace(':server_id', 'x');
+    const token = route.url.startsWith('/v1/admin/') ? admin : alice;
+    for (const body of [{ zz_unknown: 1 }, [], 'null']) {
+      const res = await h.call<Err>(route.method, path, { token, body });
+      const where = `${route.method} ${route.url} body ${JSON.stringify(body)}`;
+      // A wrong body is refused before anything else looks at the request.
+      assert.equal(res.status, 400, `${where}: ${res.text.slice(0, 200)}`);
+      assert.match(res.body?.error?.message ?? '', /^Invalid input for field\/attribute [A-Za-z_.]+\. \S/, `${where}: names the field`);
+    }
+  }
+});
