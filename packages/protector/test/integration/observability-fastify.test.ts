@@ -19,7 +19,8 @@ interface Harness {
   text: () => string;
 }
 
-async function harness(healthChecks: Record<string, HealthCheck> = {}, healthTimeoutMs = 200): Promise<Harness> {
+/** A log destination that keeps what is written, as the tests read it back. */
+function capture(): { chunks: string[]; destination: Writable } {
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer | string, _enc, cb) {
@@ -27,6 +28,11 @@ async function harness(healthChecks: Record<string, HealthCheck> = {}, healthTim
       cb();
     },
   });
+  return { chunks, destination };
+}
+
+async function harness(healthChecks: Record<string, HealthCheck> = {}, healthTimeoutMs = 200): Promise<Harness> {
+  const { chunks, destination } = capture();
   const logger = createLogger({ service: 'protector-api', level: 'debug', destination });
   const metrics = createMetrics();
   const app = Fastify({ logger: false, disableRequestLogging: true });
@@ -196,13 +202,7 @@ test('fits a TypeBox-typed app that uses the same pino logger as its loggerInsta
 });
 
 test("Fastify's own request logging through this logger does not leak query tokens", async () => {
-  const chunks: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer | string, _enc, cb) {
-      chunks.push(String(chunk));
-      cb();
-    },
-  });
+  const { chunks, destination } = capture();
   const logger = createLogger({ service: 'protector-api', level: 'info', destination });
   const app = Fastify({ loggerInstance: logger }); // request logging left on, as a careless caller might
   registerObservability(app, { logger, metrics: createMetrics({ defaultMetrics: false }) });
@@ -218,13 +218,7 @@ test("Fastify's own request logging through this logger does not leak query toke
 });
 
 test("an app whose genReqId already makes req-<uuid> keeps one id: request.id, header and logs agree", async () => {
-  const chunks: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer | string, _enc, cb) {
-      chunks.push(String(chunk));
-      cb();
-    },
-  });
+  const { chunks, destination } = capture();
   const logger = createLogger({ service: 'protector-api', level: 'info', destination });
   const app = Fastify({ logger: false, genReqId: () => `req-${randomUUID()}` });
   registerObservability(app, { logger, metrics: createMetrics({ defaultMetrics: false }) });
