@@ -30,7 +30,7 @@ program
     const stopAll = () => Promise.all(started.map((s) => (s.child.pid ? stopPid(s.child.pid) : undefined)));
     try {
       for (const site of sites) {
-        console.log(`starting ${site.name} on ports ${site.basePort}-${site.basePort + 5} …`);
+        console.log(`starting ${site.name} on ports ${site.basePort}-${site.basePort + 6} …`);
         const s = startSite(site, dir, opts.detach === true);
         started.push(s);
         await waitReady(s);
