@@ -1,0 +1,28 @@
+/** The pre-check framework every DR workflow runs before changing anything (DESIGN §6). */
+import type { Check } from './check.js';
+import { mappingsCheck } from './checks/mappings.js';
+import { metadataInSyncCheck } from './checks/metadata-in-sync.js';
+import { operationRunningCheck } from './checks/operation-running.js';
+import { pgStateCheck } from './checks/pg-state.js';
+import { recoveryPointCheck } from './checks/recovery-point.js';
+import { replicationLinkCheck } from './checks/replication-link.js';
+import { targetQuotaCheck } from './checks/target-quota.js';
+import { targetResourcesCheck } from './checks/target-resources.js';
+
+export { ACTION_KINDS, finder, type ActionKind, type Check, type CheckInput, type Finding, type PrecheckInput, type Severity } from './check.js';
+export { formatReport, PrecheckFailed, requirePrechecks, runPrechecks, type PrecheckResult } from './run.js';
+export { requirements, resolveAll, type Requirement, type Resolution } from './resolve.js';
+export { ALLOWED_STATES } from './checks/pg-state.js';
+export { mappingsCheck, metadataInSyncCheck, operationRunningCheck, pgStateCheck, recoveryPointCheck, replicationLinkCheck, targetQuotaCheck, targetResourcesCheck };
+
+/** Every check, in report order; runPrechecks picks those that apply to the action. */
+export const ALL_CHECKS: readonly Check[] = [
+  pgStateCheck,
+  operationRunningCheck,
+  metadataInSyncCheck,
+  mappingsCheck,
+  targetResourcesCheck,
+  targetQuotaCheck,
+  recoveryPointCheck,
+  replicationLinkCheck,
+];
