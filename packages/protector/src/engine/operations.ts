@@ -111,7 +111,7 @@ export class Operations {
       .set({ lease_owner: owner, lease_expires_at: now + leaseMs, status: 'running', updated_at: now })
       .where('id', '=', id)
       .where('status', 'in', ['pending', 'running'])
-      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now), eb('lease_owner', '=', owner)]))
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return false;
     await this.db.updateTable('operations').set({ started_at: now }).where('id', '=', id).where('started_at', 'is', null).execute();

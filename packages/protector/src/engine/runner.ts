@@ -34,6 +34,7 @@ export class Engine {
   private stopping = false;
   /** Slots taken, counted before the claim's await so concurrent wake-ups cannot overshoot. */
   private slots = 0;
+  private readonly claiming = new Set<string>();
 
   constructor(
     ops: Operations,
@@ -76,17 +77,23 @@ export class Engine {
 
   /** Runs the operation here if it can be claimed; returns when it has finished or was not taken. */
   async tryRun(id: string): Promise<void> {
-    if (this.stopping || this.running.has(id) || this.slots >= this.opts.concurrency) return;
+    // Reserved before the first await: a bus message and a scan waking this engine for the same
+    // operation at once must not both run it.
+    if (this.stopping || this.running.has(id) || this.claiming.has(id) || this.slots >= this.opts.concurrency) return;
     this.slots++;
+    this.claiming.add(id);
     try {
-      if (!(await this.ops.claim(id, this.opts.owner, this.opts.leaseMs))) return;
+      const claimed = await this.ops.claim(id, this.opts.owner, this.opts.leaseMs);
+      if (!claimed) return;
       const abort = new AbortController();
       const done = this.run(id, abort)
         .catch((err: unknown) => this.log('operation_crashed', { operation_id: id, error: err instanceof Error ? err.message : String(err) }))
         .finally(() => this.running.delete(id));
       this.running.set(id, { abort, done });
+      this.claiming.delete(id);
       await done;
     } finally {
+      this.claiming.delete(id);
       this.slots--;
     }
   }

@@ -134,6 +134,7 @@ test('an engine that dies mid-step loses its lease; another takes over and resum
   assert.equal(w2.runs.get('second'), 1, 'the interrupted step runs again');
   assert.equal(w2.runs.get('third'), 1);
   await taker.stop();
+  await dying.stop();
 });
 
 test('two engines racing for the same operations run each exactly once', async () => {
@@ -176,5 +177,15 @@ test('an operation type no workflow knows fails with a clear message', async () 
   const op = await newOp('t-unknown', null);
   await e.tryRun(op.id);
   assert.equal((await ops.get(op.id))?.error, "this engine has no workflow for operation type 't-unknown'");
+  await e.stop();
+});
+
+test('a bus message and a scan waking the same engine for one operation run it once', async () => {
+  const w = counting('t-twice', ['only']);
+  const e = engine('engine-a', [w.workflow]);
+  const op = await newOp('t-twice', null);
+  await Promise.all([e.tryRun(op.id), e.tryRun(op.id), e.tryRun(op.id)]);
+  assert.equal((await ops.get(op.id))?.status, 'completed');
+  assert.equal(w.runs.get('only'), 1);
   await e.stop();
 });
