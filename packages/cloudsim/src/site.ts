@@ -178,7 +178,8 @@ export class Site {
   /** Applies what is due on the arrays; a failing tick (e.g. the shared file busy) waits for the next one. */
   private tickArrays(): void {
     try {
-      this.arrays.tick();
+      // Each site applies its own array's schedules; the peer site does the same for its array.
+      this.arrays.tick([this.arrayName]);
     } catch (err) {
       console.error(`cloudsim ${this.ctx.name}: array tick failed: ${err instanceof Error ? err.message : String(err)}`);
     }

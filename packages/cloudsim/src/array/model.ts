@@ -402,14 +402,16 @@ export class ArrayModel {
   /**
    * Applies everything due at the clock's now: transfers progress, due schedules fire, transfers
    * progress again (so an instant transfer completes), retention prunes and expired destroyed
-   * volumes are eradicated. Arrays that are down do nothing.
+   * volumes are eradicated. Arrays that are down do nothing. `only` limits schedules, retention
+   * and eradication to those arrays (a process ticking the array it hosts, when several
+   * processes share one file); transfers and pods are shared state and always move on.
    */
-  tick(): TickResult {
+  tick(only?: readonly string[]): TickResult {
     const s = this.store;
     return s.tx(() => {
       const out: TickResult = { snapshots: [], completed: progressTransfers(s), eradicated: [] };
       pods.settle(s);
-      const up = arrays.listArrays(s).filter((a) => !arrays.isDown(s, a.name));
+      const up = arrays.listArrays(s).filter((a) => !arrays.isDown(s, a.name) && (!only || only.includes(a.name)));
       for (const a of up) out.snapshots.push(...fireSchedules(s, a.name));
       out.completed.push(...progressTransfers(s));
       for (const a of up) {

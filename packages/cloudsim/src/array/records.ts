@@ -28,29 +28,26 @@ export interface ArrayConnectionRecord {
   latency_ms: number;
 }
 
-export interface VolumeRecord {
+/** What volumes and volume snapshots have alike (REST 2.x gives both these fields). */
+interface BlockObject {
   name: string;
   id: string;
   serial: string;
   provisioned: number;
   created: number;
   destroyed: boolean;
-  /** Milliseconds until a destroyed volume is eradicated; null when not destroyed. */
+  /** Milliseconds until a destroyed object is eradicated; null when not destroyed. */
   time_remaining: number | null;
+}
+
+export interface VolumeRecord extends BlockObject {
   source: Reference | null;
   pod: Reference | null;
   space: { total_physical: number; unique: number };
 }
 
 /** A volume snapshot, or one volume of a protection-group snapshot (`<pg>.<suffix>.<vol>`). */
-export interface VolumeSnapshotRecord {
-  name: string;
-  id: string;
-  serial: string;
-  provisioned: number;
-  created: number;
-  destroyed: boolean;
-  time_remaining: number | null;
+export interface VolumeSnapshotRecord extends BlockObject {
   source: Reference;
   suffix: string;
 }

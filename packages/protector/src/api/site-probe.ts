@@ -1,5 +1,6 @@
 import type { Site } from '../db/sites.js';
-import { createSiteClients, type SiteClients } from '../openstack/index.js';
+import { replicationTypeOf, type SiteClients } from '../openstack/index.js';
+import { serviceClients } from './resources/clients.js';
 import type { StorageDriver } from '../storage/index.js';
 
 export type CheckedService = 'keystone' | 'nova' | 'cinder' | 'neutron' | 'glance' | 'array';
@@ -26,12 +27,6 @@ export interface SiteProbe {
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** `<is> True` and `<in> async` are how Cinder extra specs say it (DESIGN §1). */
-export function replicationTypeOf(specs: Record<string, string>): 'async' | 'sync' | null {
-  if (!/^<is>\s*true$/i.test(specs.replication_enabled ?? '')) return null;
-  const m = /^<in>\s*(async|sync)$/i.exec(specs.replication_type ?? '');
-  return m ? (m[1]!.toLowerCase() as 'async' | 'sync') : null;
-}
 
 /**
  * Probes a site with its stored service credentials: Keystone authenticates them, each service
@@ -39,19 +34,7 @@ export function replicationTypeOf(specs: Record<string, string>): 'async' | 'syn
  * check runs, and each reports its own outcome, so one broken service does not hide another.
  */
 export function openStackProbe(opts: { storage?: () => StorageDriver | undefined | Promise<StorageDriver | undefined>; timeoutMs?: number }): SiteProbe {
-  const clients = (site: Site, requestId: string): SiteClients =>
-    createSiteClients({
-      authUrl: site.auth_url,
-      region: site.region_name,
-      credentials: {
-        type: 'password',
-        username: site.credentials.username,
-        password: site.credentials.password,
-        userDomainName: site.credentials.user_domain_name,
-        scope: { projectName: site.credentials.project_name, projectDomainName: site.credentials.project_domain_name },
-      },
-      http: { site: site.name, timeoutMs: opts.timeoutMs ?? 10_000, retries: 0 },
-    }).withRequestId(requestId);
+  const clients = (site: Site, requestId: string): SiteClients => serviceClients(site, requestId, opts.timeoutMs);
 
   return {
     async validate(site, requestId) {

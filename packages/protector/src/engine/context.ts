@@ -1,6 +1,6 @@
 import type { ProtectionGroup, ProtectionGroups } from '../db/protection-groups.js';
 import type { Site, Sites } from '../db/sites.js';
-import { createSiteClients, type HttpOptions, type SiteClients } from '../openstack/index.js';
+import { createSiteClients, serviceCredentials, type HttpOptions, type SiteClients } from '../openstack/index.js';
 import type { StorageDriver } from '../storage/index.js';
 import { StepError } from './workflow.js';
 
@@ -61,17 +61,10 @@ export function createWorkflowContext(deps: WorkflowDeps): WorkflowContext {
     const cached = sessions.get(key);
     if (cached) return cached;
     const s = await site(siteId);
-    const c = s.credentials;
     const clients = createSiteClients({
       authUrl: s.auth_url,
       region: s.region_name || undefined,
-      credentials: {
-        type: 'password',
-        username: c.username,
-        password: c.password,
-        userDomainName: c.user_domain_name,
-        scope: trustId ? { trustId } : { projectName: c.project_name, projectDomainName: c.project_domain_name },
-      },
+      credentials: serviceCredentials(s.credentials, trustId ? { trustId } : undefined),
       http: { ...deps.http, site: s.name },
       now,
     });

@@ -11,6 +11,8 @@ export { HttpTransport, type HttpOptions, type HttpLogger } from './http.js';
 export { OpenStackError, ServiceUnavailableError, isNotFound, isUnavailable, isOpenStackError, type ServiceName } from './errors.js';
 export { EndpointNotFoundError, findEndpoint, type EndpointInterface } from './catalog.js';
 export { WaitError, type WaitOptions } from './wait.js';
+export { replicatedTypes, replicationTypeOf, type ReplicationType } from './replication-specs.js';
+export { serviceCredentials, type StoredCredentials } from './service-credentials.js';
 export type * from './keystone-types.js';
 export type * from './nova-types.js';
 export type * from './cinder-types.js';

@@ -1,23 +1,16 @@
 import type { Site } from '../../db/sites.js';
-import { createSiteClients, isUnavailable, OpenStackError, type SiteClients } from '../../openstack/index.js';
+import { createSiteClients, isUnavailable, OpenStackError, serviceCredentials, type SiteClients } from '../../openstack/index.js';
 import { ApiError, unavailable } from '../errors.js';
 
-const HTTP = (site: Site) => ({ site: site.name, timeoutMs: 10_000, retries: 0 });
+const HTTP = (site: Site, timeoutMs = 10_000) => ({ site: site.name, timeoutMs, retries: 0 });
 
 /** A site's clients as Protector's own service user (the registered credentials). */
-export function serviceClients(site: Site, requestId: string): SiteClients {
-  const c = site.credentials;
+export function serviceClients(site: Site, requestId: string, timeoutMs = 10_000): SiteClients {
   return createSiteClients({
     authUrl: site.auth_url,
     region: site.region_name,
-    credentials: {
-      type: 'password',
-      username: c.username,
-      password: c.password,
-      userDomainName: c.user_domain_name,
-      scope: { projectName: c.project_name, projectDomainName: c.project_domain_name },
-    },
-    http: HTTP(site),
+    credentials: serviceCredentials(site.credentials),
+    http: HTTP(site, timeoutMs),
   }).withRequestId(requestId);
 }
 

@@ -6,7 +6,7 @@ import { isNotFound } from '../../openstack/index.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, badRequest, conflict, notFound } from '../errors.js';
 import { listBody, ListQuery, paginate } from '../pagination.js';
-import { replicationTypeOf } from '../site-probe.js';
+import { replicationTypeOf } from '../../openstack/index.js';
 import { isoTime } from '../time.js';
 import { dependencyError, serviceClients, tokenClients } from './clients.js';
 import { Id, NoQuery } from './schemas.js';

@@ -7,7 +7,7 @@ import type { OperationRecord } from '../operations.js';
 import { StepError, type Step, type Workflow } from '../workflow.js';
 import { arrayVolumeName } from './names.js';
 import { loadPg } from './pg.js';
-import { replicationTypeOf } from './volume-types.js';
+import { replicationTypeOf } from '../../openstack/index.js';
 
 export type MemberAddParams = OperationParams['member_add'];
 
