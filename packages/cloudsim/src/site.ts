@@ -120,7 +120,7 @@ export class Site {
     this.arrays = dbPath ? ArrayModel.open(dbPath, this.ctx.clock) : new ArrayModel(this.db, this.ctx.clock);
     ensureArray(this.arrays, this.arrayName);
     this.cinder = new CinderModel(this.ctx, { glance: this.glance, arrays: this.arrays, arrayName: this.arrayName });
-    this.nova = new NovaModel(this.ctx, { cinder: this.cinder, neutron: this.neutron, glance: this.glance });
+    this.nova = new NovaModel(this.ctx, { cinder: this.cinder, neutron: this.neutron, glance: this.glance, bootFaults: this.faults });
     this.validator = options.externalKeystone
       ? new RemoteTokenValidator(options.externalKeystone, options.externalKeystone.cacheSeconds)
       : new LocalTokenValidator(this.keystone);

@@ -187,6 +187,14 @@ export class ArrayModel {
     return this.call(array, 'getVolume', () => vols.getVolume(this.store, array, name));
   }
 
+  /**
+   * The volume `name`, or else `<pod>::<name>` in a pod on this array (as FlashArray renames a
+   * volume moved into a pod); null when neither exists. How a driver finds a volume it named.
+   */
+  findVolumeByBaseName(array: string, name: string): VolumeRecord | null {
+    return this.call(array, 'findVolumeByBaseName', () => vols.findVolumeByBaseName(this.store, array, name));
+  }
+
   listVolumes(array: string, opts?: { destroyed?: boolean }): VolumeRecord[] {
     return this.call(array, 'listVolumes', () => vols.listVolumes(this.store, array, opts));
   }

@@ -1,6 +1,6 @@
 import { BLOCK_SIZE, dropContent, newContent, readContent, truncateContent, writeContent } from './content.js';
 import { conflict, invalid, notFound } from './errors.js';
-import { checkInt, checkSize, checkVolumeName, podOf } from './names.js';
+import { checkInt, checkSize, checkVolumeName, POD_SEP, podOf } from './names.js';
 import type { VolumeRecord } from './records.js';
 import { newId, serial, type Store } from './store.js';
 
@@ -74,6 +74,22 @@ export function createVolume(s: Store, array: string, name: string, provisioned:
 }
 
 export const getVolume = (s: Store, array: string, name: string): VolumeRecord => toVolume(s, volumeRow(s, array, name));
+
+/**
+ * The volume named `name` on `array`, or else `<pod>::<name>` in one of the array's pods (a volume
+ * moved into a pod keeps its name behind the pod's); live before destroyed, the plain name first.
+ * One primary-key lookup per candidate name, the candidates being the array's pods. Null if none.
+ */
+export function findVolumeByBaseName(s: Store, array: string, name: string): VolumeRecord | null {
+  const r = s.get<VolumeRow>(
+    `SELECT * FROM fa_volumes WHERE array = @array AND name IN (
+       SELECT @name UNION ALL
+       SELECT p.name || '${POD_SEP}' || @name FROM fa_pods p JOIN fa_pod_arrays pa ON pa.pod_id = p.id WHERE pa.array = @array)
+     ORDER BY destroyed_at IS NOT NULL, name <> @name LIMIT 1`,
+    { array, name },
+  );
+  return r ? toVolume(s, r) : null;
+}
 
 export function listVolumes(s: Store, array: string, opts: { destroyed?: boolean } = {}): VolumeRecord[] {
   return s

@@ -33,8 +33,11 @@ export interface VolumeSpec {
 /** Where a new volume's array volume comes from. */
 type Provision =
   | { kind: 'blank' }
-  /** An array volume or snapshot to copy (clone, create from snapshot). */
-  | { kind: 'copy'; from: string }
+  /**
+   * An array volume or snapshot to copy (clone, create from snapshot); named when provisioning,
+   * since finding the name (its volume may be in a pod) is an array call that may fail.
+   */
+  | { kind: 'copy'; from: () => string }
   | { kind: 'image'; data: Buffer | undefined }
   /** An existing array volume to rename (manage existing). */
   | { kind: 'adopt'; name: string };
@@ -109,6 +112,22 @@ export class CinderModel {
 
   private get arrayName(): string {
     return this.deps.arrayName;
+  }
+
+  /**
+   * The array volume of an existing Cinder volume: `volume-<id>-cinder`, or `<pod>::volume-<id>-cinder`
+   * once it was moved into a pod (the Pure driver addresses such a volume by its pod-qualified name).
+   * The plain name when neither exists, so the array call that follows fails as not found.
+   * Array failures (down, injected) propagate as the array call would have raised them.
+   */
+  private volumeOnArray(volumeId: string): string {
+    const name = arrayVolumeName(volumeId);
+    return this.arrays.findVolumeByBaseName(this.arrayName, name)?.name ?? name;
+  }
+
+  /** The array snapshot of a Cinder snapshot: `<array volume>.snapshot-<id>`, following its volume into a pod. */
+  private snapshotOnArray(volumeId: string, snapshotId: string): string {
+    return `${this.volumeOnArray(volumeId)}.${snapshotSuffix(snapshotId)}`;
   }
 
   /** Reads a record and applies any due transition, storing or removing it as needed. */
@@ -202,14 +221,14 @@ export class CinderModel {
       if (size < snap.size) throw badRequest(`Invalid input received: Volume size '${size}'GB cannot be smaller than the snapshot size ${snap.size}GB. They must be >= original snapshot size.`);
       const src = this.getVolume(snap.volume_id);
       if (src) ({ bootable, volume_image_metadata: imageMeta } = src);
-      provision = { kind: 'copy', from: arraySnapshotName(snap.volume_id, snap.id) };
+      provision = { kind: 'copy', from: () => this.snapshotOnArray(snap.volume_id, snap.id) };
     } else if (spec.source_volid) {
       const src = this.getVolume(spec.source_volid);
       if (!src) throw notFound(`Volume ${spec.source_volid} could not be found.`);
       size = size || src.size;
       if (size < src.size) throw badRequest(`Invalid input received: Clones currently must be >= original volume size.`);
       ({ bootable, volume_image_metadata: imageMeta } = src);
-      provision = { kind: 'copy', from: arrayVolumeName(src.id) };
+      provision = { kind: 'copy', from: () => this.volumeOnArray(src.id) };
     } else if (spec.image_id) {
       const image = this.deps.glance.getImage(spec.image_id);
       if (!image) throw badRequest('Invalid image identifier or unable to access requested image.');
@@ -289,7 +308,7 @@ export class CinderModel {
         return;
       case 'copy': {
         // A copy takes the source's size; a larger volume is then extended, as the driver does.
-        const copy = this.arrays.copyVolume(this.arrayName, p.from, name);
+        const copy = this.arrays.copyVolume(this.arrayName, p.from(), name);
         if (copy.provisioned < bytes) this.arrays.resizeVolume(this.arrayName, name, bytes);
         return;
       }
@@ -365,9 +384,10 @@ export class CinderModel {
     if (!v || v.status === 'deleting') return;
     const snaps = opts.cascade ? this.listSnapshots(v.project_id).filter((x) => x.volume_id === v.id) : [];
     try {
-      for (const s of snaps) this.destroyOnArray('snapshot', arraySnapshotName(v.id, s.id));
+      const volumeName = this.volumeOnArray(v.id);
+      for (const s of snaps) this.destroyOnArray('snapshot', `${volumeName}.${snapshotSuffix(s.id)}`);
       // A volume whose create failed may have no array volume; destroying it is then a no-op.
-      this.destroyOnArray('volume', arrayVolumeName(v.id));
+      this.destroyOnArray('volume', volumeName);
     } catch (err) {
       if (!(err instanceof ArrayError)) throw err;
       this.updateVolume(v.id, (x) => {
@@ -408,7 +428,7 @@ export class CinderModel {
     if (!v) throw notFound(`Volume ${volumeId} could not be found.`);
     this.checkRange(v, offset, length);
     try {
-      return this.arrays.readVolume(this.arrayName, arrayVolumeName(v.id), offset, length);
+      return this.arrays.readVolume(this.arrayName, this.volumeOnArray(v.id), offset, length);
     } catch (err) {
       throw arrayFailure(err, `Volume ${v.id}`);
     }
@@ -419,7 +439,7 @@ export class CinderModel {
     if (!v) throw notFound(`Volume ${volumeId} could not be found.`);
     this.checkRange(v, offset, data.length);
     try {
-      this.arrays.writeVolume(this.arrayName, arrayVolumeName(v.id), offset, data);
+      this.arrays.writeVolume(this.arrayName, this.volumeOnArray(v.id), offset, data);
     } catch (err) {
       throw arrayFailure(err, `Volume ${v.id}`);
     }
@@ -436,7 +456,7 @@ export class CinderModel {
     }
     checkQuota(this.quotaLimits(v.project_id), this.usage(v.project_id), { gigabytes: newSize - v.size });
     try {
-      this.arrays.resizeVolume(this.arrayName, arrayVolumeName(v.id), newSize * GIB);
+      this.arrays.resizeVolume(this.arrayName, this.volumeOnArray(v.id), newSize * GIB);
     } catch (err) {
       if (!(err instanceof ArrayError)) throw err;
       return this.updateVolume(volumeId, (x) => (x.status = 'error_extending'));
@@ -451,6 +471,12 @@ export class CinderModel {
   /** Cinder ids by array volume name, for marking what is already managed. */
   private managedNames(): Map<string, string> {
     return new Map(this.listVolumes().map((v) => [arrayVolumeName(v.id), v.id]));
+  }
+
+  /** An array object's name without its pod (`<pod>::`), as Cinder's naming sees it. */
+  private static withoutPod(name: string): string {
+    const i = name.indexOf('::');
+    return i < 0 ? name : name.slice(i + 2);
   }
 
   private onArray<T>(what: string, fn: () => T): T {
@@ -469,7 +495,7 @@ export class CinderModel {
     const managed = this.managedNames();
     const vols: ArrayVolume[] = this.onArray('Manageable volumes', () => this.arrays.listVolumes(this.arrayName, { destroyed: false }));
     return vols.map((av) => {
-      const cinderId = managed.get(av.name) ?? null;
+      const cinderId = managed.get(CinderModel.withoutPod(av.name)) ?? null;
       return { id: av.name, size: Math.ceil(av.provisioned / GIB), cinder_id: cinderId, reason_not_safe: cinderId ? 'Volume already managed.' : null, source: null };
     });
   }
@@ -481,7 +507,7 @@ export class CinderModel {
     return snaps
       .filter((s) => !s.destroyed)
       .map((s) => {
-        const cinderId = managed.get(s.name) ?? null;
+        const cinderId = managed.get(CinderModel.withoutPod(s.name)) ?? null;
         return {
           id: s.name,
           size: Math.ceil(s.provisioned / GIB),
@@ -503,8 +529,9 @@ export class CinderModel {
       throw badRequest(`Invalid volume: Volume status must be available or error, but current status is: ${v.status}.`);
     }
     if (this.listSnapshots(v.project_id).some((s) => s.volume_id === v.id)) throw badRequest('Invalid volume: Volume cannot have snapshots when unmanaged.');
-    const name = arrayVolumeName(v.id);
     try {
+      // In a pod, the volume stays in it: `<pod>::volume-<id>-cinder-unmanaged`.
+      const name = this.volumeOnArray(v.id);
       this.arrays.renameVolume(this.arrayName, name, name + UNMANAGED_SUFFIX);
     } catch (err) {
       // A volume in error may never have reached the array: nothing to rename.
@@ -531,7 +558,7 @@ export class CinderModel {
   ): VolumeRecord {
     const av = this.onArray(`Manage existing volume ${ref}`, () => this.arrays.getVolume(this.arrayName, ref));
     if (av.destroyed) throw notFound(`Volume ${ref} could not be found.`);
-    const cinderId = this.managedNames().get(ref);
+    const cinderId = this.managedNames().get(CinderModel.withoutPod(ref));
     if (cinderId) throw badRequest(`Manage existing volume failed due to invalid backend reference {'source-name': '${ref}'}: Volume already managed by Cinder as ${cinderId}.`);
     const vol = this.newVolume(
       projectId,
@@ -583,7 +610,7 @@ export class CinderModel {
     if (this.ctx.bootTimeMs > 0) startTransition(snap, 'creating', now, this.ctx.bootTimeMs);
     this.snapshots.insert(snap);
     try {
-      this.arrays.createVolumeSnapshot(this.arrayName, arrayVolumeName(v.id), snapshotSuffix(snap.id));
+      this.arrays.createVolumeSnapshot(this.arrayName, this.volumeOnArray(v.id), snapshotSuffix(snap.id));
     } catch (err) {
       if (!(err instanceof ArrayError)) throw err;
       return this.updateSnapshot(snap.id, (x) => {
@@ -609,7 +636,7 @@ export class CinderModel {
       throw badRequest(`Invalid snapshot: Snapshot status must be available or error and must not be part of a group.`);
     }
     try {
-      this.destroyOnArray('snapshot', arraySnapshotName(s.volume_id, s.id));
+      this.destroyOnArray('snapshot', this.snapshotOnArray(s.volume_id, s.id));
     } catch (err) {
       if (!(err instanceof ArrayError)) throw err;
       this.updateSnapshot(id, (x) => (x.status = 'error_deleting'));

@@ -139,6 +139,7 @@ export function bootServer(nova: NovaModel, owner: BootOwner, req: BootRequest, 
     security_groups: shownGroups,
     fault: null,
     locked: false,
+    boot_failure: nova.deps.bootFaults?.bootFailure(req.name) ?? null,
   };
   nova.ctx.db.transaction(() => {
     nova.servers.insert(server);

@@ -91,8 +91,15 @@ export interface GlanceApi {
   visibleImage(id: string, projectId: string, isAdmin: boolean): ImageView | undefined;
 }
 
+/** The site's boot fault switch (/sim/faults/boot): the fault message a boot of this name gets, if any. */
+export interface BootFaultsApi {
+  bootFailure(serverName: string): string | undefined;
+}
+
 export interface NovaDeps {
   cinder: CinderApi;
   neutron: NeutronApi;
   glance: GlanceApi;
+  /** Absent: every boot that can be scheduled is. */
+  bootFaults?: BootFaultsApi;
 }

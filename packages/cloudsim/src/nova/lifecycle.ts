@@ -10,7 +10,12 @@ import type { BdmRecord, ServerRecord, VmState } from './records.js';
 export function settle(nova: NovaModel, s: ServerRecord): ServerRecord {
   if (s.task_until === null || nova.now() < s.task_until) return s;
   const at = s.task_until;
-  if (s.vm_state === 'building') {
+  if (s.vm_state === 'building' && s.boot_failure) {
+    // A scheduling failure (NoValidHost): Nova puts the instance in ERROR with the scheduler's words.
+    s.vm_state = 'error';
+    s.fault = { code: 500, message: s.boot_failure, created_ms: at };
+    s.boot_failure = null;
+  } else if (s.vm_state === 'building') {
     const missing = s.bdms.find((b) => {
       const vol = nova.deps.cinder.getVolume(b.volume_id);
       return !vol || vol.status === 'deleting' || vol.status.startsWith('error');

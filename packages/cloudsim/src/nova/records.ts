@@ -81,4 +81,6 @@ export interface ServerRecord {
   security_groups: string[];
   fault: { code: number; message: string; created_ms: number } | null;
   locked: boolean;
+  /** Set at creation when a boot fault matched: the BUILD ends in ERROR with this fault message. */
+  boot_failure?: string | null;
 }

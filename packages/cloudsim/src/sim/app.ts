@@ -52,6 +52,35 @@ export function createSimApp(site: Site): FastifyInstance {
     reply.code(204).send();
   });
 
+  // Boot failures: servers created while a pattern matches their name fail to build (NoValidHost).
+  app.get('/sim/faults/boot', async () => ({ boot_faults: site.faults.bootFaults() }));
+
+  app.put<{ Body: { name_pattern: string; message?: string } }>(
+    '/sim/faults/boot',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['name_pattern'],
+          additionalProperties: false,
+          properties: {
+            name_pattern: { type: 'string', minLength: 1, maxLength: 255 },
+            message: { type: 'string', maxLength: 1024 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      site.faults.failBoots(req.body.name_pattern, req.body.message);
+      return { boot_faults: site.faults.bootFaults() };
+    },
+  );
+
+  app.delete('/sim/faults/boot', async (_req, reply) => {
+    site.faults.clearBoots();
+    reply.code(204).send();
+  });
+
   registerGuestRoutes(app, site);
   registerArrayRoutes(app, site);
   return app;

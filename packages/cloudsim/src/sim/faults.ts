@@ -16,12 +16,31 @@ export interface Fault {
 
 const healthy = (): Fault => ({ down: false, error_rate: 0, latency_ms: 0 });
 
+/** A boot failure: servers created while their name matches fail to build, as a scheduling failure. */
+export interface BootFault {
+  /** Glob on the server name; `*` matches any run of characters. */
+  name_pattern: string;
+  /** Appended to Nova's "No valid host was found." in the server's fault. */
+  message: string;
+}
+
+/** Nova's own words after "No valid host was found." when a boot fault gives none. */
+export const DEFAULT_BOOT_FAULT_MESSAGE = 'There are not enough hosts available.';
+
+/** A `*` glob as an anchored regular expression; every other character is literal. */
+function globRegExp(pattern: string): RegExp {
+  const literal = (part: string) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${pattern.split('*').map(literal).join('.*')}$`, 's');
+}
+
 /**
  * The fault switches of one site. A service's effective fault combines its own switch with the
  * site-wide one ("all"): down if either is down, the larger error rate, the summed latency.
  */
 export class FaultSwitch {
   private readonly faults = new Map<string, Fault>();
+  /** Boot failures by name pattern, in the order they were set. */
+  private readonly boots = new Map<string, { fault: BootFault; re: RegExp }>();
 
   constructor(
     /** Called when a service's effective down state may have changed. */
@@ -74,9 +93,46 @@ export class FaultSwitch {
     return next;
   }
 
+  /** Clears every switch, boot failures included. */
   async clear(): Promise<void> {
     this.faults.clear();
+    this.boots.clear();
     await this.syncDown();
+  }
+
+  /**
+   * Makes the boot of servers whose name matches `pattern` (a `*` glob) fail: created while it
+   * is set, they go BUILD → ERROR with "No valid host was found. <message>". Setting a pattern
+   * again replaces its message. Validates like an API.
+   */
+  failBoots(pattern: string, message?: string): BootFault {
+    if (typeof pattern !== 'string' || pattern === '' || pattern.length > 255) {
+      throw badRequest('name_pattern: must be a string of 1 to 255 characters');
+    }
+    if (message !== undefined && (typeof message !== 'string' || message.length > 1024)) {
+      throw badRequest('message: must be a string of at most 1024 characters');
+    }
+    const fault: BootFault = { name_pattern: pattern, message: message?.trim() || DEFAULT_BOOT_FAULT_MESSAGE };
+    this.boots.delete(pattern);
+    this.boots.set(pattern, { fault, re: globRegExp(pattern) });
+    return { ...fault };
+  }
+
+  /** The boot failures set, oldest first. */
+  bootFaults(): BootFault[] {
+    return [...this.boots.values()].map((b) => ({ ...b.fault }));
+  }
+
+  clearBoots(): void {
+    this.boots.clear();
+  }
+
+  /** The fault message a server of this name gets if its boot is to fail now (first matching pattern), else undefined. */
+  bootFailure(serverName: string): string | undefined {
+    for (const b of this.boots.values()) {
+      if (b.re.test(serverName)) return `No valid host was found. ${b.fault.message}`;
+    }
+    return undefined;
   }
 
   private async syncDown(): Promise<void> {

@@ -157,6 +157,73 @@ test('delete destroys the array volume (pending eradication), it is not eradicat
   assert.equal(site.cinder.getVolume(vol.id), undefined);
 });
 
+test('a volume moved into a pod is found as <pod>::volume-<id>-cinder: guest I/O, extend, snapshot, clone, unmanage, delete', async () => {
+  const { server, volume } = await volumeServer();
+  const spare = await createVolume({ size: 1, name: 'spare' });
+  const name = `volume-${volume}-cinder`;
+  site.arrays.writeVolume(ARRAY, name, 0, Buffer.from('before the move'));
+  site.arrays.createPod(ARRAY, 'pg-sync');
+  const moved = site.arrays.moveVolume(ARRAY, name, 'pg-sync');
+  assert.equal(moved.name, `pg-sync::${name}`);
+  site.arrays.moveVolume(ARRAY, `volume-${spare.id}-cinder`, 'pg-sync');
+  assert.equal(arrayVolume(name), undefined, 'FlashArray renamed it into the pod');
+  assert.equal(site.arrays.findVolumeByBaseName(ARRAY, name)?.name, `pg-sync::${name}`);
+  assert.equal(site.arrays.findVolumeByBaseName(ARRAY, `volume-${spare.id}-cinder`)?.name, `pg-sync::volume-${spare.id}-cinder`);
+  assert.equal(site.arrays.findVolumeByBaseName(ARRAY, 'volume-nope-cinder'), null);
+
+  // Guest I/O and the model reach the pod volume.
+  let r = await guest(server, 'read', { offset: 0, length: 15 });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(Buffer.from(r.body.data!, 'base64').toString(), 'before the move');
+  const w = await guest(server, 'write', { offset: 8192, data: b64('in the pod') });
+  assert.equal(w.status, 200, w.text);
+  assert.equal(site.arrays.readVolume(ARRAY, `pg-sync::${name}`, 8192, 10).toString(), 'in the pod');
+  site.cinder.writeVolume(volume, 100, Buffer.from('model write'));
+  r = await guest(server, 'read', { offset: 100, length: 11 });
+  assert.equal(Buffer.from(r.body.data!, 'base64').toString(), 'model write');
+
+  // Extend, snapshot and a volume from the snapshot and a clone.
+  const ext = await ts.call('cinder', 'POST', `${v3}/volumes/${spare.id}/action`, { body: { 'os-extend': { new_size: 2 } } });
+  assert.equal(ext.status, 202, ext.text);
+  assert.equal(site.arrays.getVolume(ARRAY, `pg-sync::volume-${spare.id}-cinder`).provisioned, 2 * GIB);
+  site.cinder.writeVolume(spare.id, 0, Buffer.from('spare bytes'));
+  const snap = await ts.call<{ snapshot: { id: string; status: string } }>('cinder', 'POST', `${v3}/snapshots`, { body: { snapshot: { volume_id: spare.id } } });
+  assert.equal(snap.status, 202, snap.text);
+  clock.advance(1000);
+  const snapId = snap.body.snapshot.id;
+  assert.equal(site.cinder.getSnapshot(snapId)?.status, 'available');
+  assert.equal(site.arrays.getVolumeSnapshot(ARRAY, `pg-sync::volume-${spare.id}-cinder.snapshot-${snapId}`).destroyed, false);
+  const fromSnap = await createVolume({ snapshot_id: snapId });
+  assert.equal(fromSnap.status, 'creating');
+  assert.equal(site.cinder.getVolume(fromSnap.id)?.status, 'available');
+  assert.equal(site.cinder.readVolume(fromSnap.id, 0, 11).toString(), 'spare bytes');
+  const clone = await createVolume({ source_volid: spare.id });
+  assert.equal(site.cinder.readVolume(clone.id, 0, 11).toString(), 'spare bytes');
+
+  // Still known as Cinder's in the manageable listing.
+  const list = await ts.call<{ 'manageable-volumes': { reference: { 'source-name': string }; cinder_id: string | null }[] }>(
+    'cinder', 'GET', `${v3}/manageable_volumes/detail?host=cloudsim@test-site`, { headers: mv },
+  );
+  assert.equal(list.body['manageable-volumes'].find((m) => m.reference['source-name'] === `pg-sync::${name}`)?.cinder_id, volume);
+
+  // Delete (with its snapshot) and unmanage reach the pod volumes.
+  const delSnap = await ts.call('cinder', 'DELETE', `${v3}/snapshots/${snapId}`);
+  assert.equal(delSnap.status, 202, delSnap.text);
+  assert.equal(site.arrays.getVolumeSnapshot(ARRAY, `pg-sync::volume-${spare.id}-cinder.snapshot-${snapId}`).destroyed, true);
+  clock.advance(1000);
+  const del = await ts.call('cinder', 'DELETE', `${v3}/volumes/${spare.id}`);
+  assert.equal(del.status, 202, del.text);
+  assert.equal(site.arrays.getVolume(ARRAY, `pg-sync::volume-${spare.id}-cinder`).destroyed, true);
+  clock.advance(1000);
+  assert.equal(site.cinder.getVolume(spare.id), undefined);
+  assert.equal(site.cinder.getVolume(volume)?.status, 'in-use');
+  const gone = await ts.call('nova', 'DELETE', `/v2.1/servers/${server}`);
+  assert.equal(gone.status, 204, gone.text);
+  const un = await ts.call('cinder', 'POST', `${v3}/volumes/${volume}/action`, { body: { 'os-unmanage': {} } });
+  assert.equal(un.status, 202, un.text);
+  assert.equal(site.arrays.readVolume(ARRAY, `pg-sync::${name}-unmanaged`, 8192, 10).toString(), 'in the pod', 'unmanage leaves it in its pod');
+});
+
 test('array down: create ends in error, delete in error_deleting, guest I/O is a clear 503', async () => {
   const { server } = await volumeServer();
   const keep = await createVolume({ size: 1 });

@@ -73,6 +73,36 @@ test('fault switches: down refuses connections, latency delays, up restores', as
   assert.equal(res.status, 204);
 });
 
+test('boot fault switches: PUT adds a pattern, GET lists, DELETE clears, bad input is 400 naming the field', async () => {
+  let res = await ts.call('sim', 'PUT', '/sim/faults/boot', { token: null, body: { name_pattern: 'app-2*', message: 'rack down' } });
+  assert.equal(res.status, 200);
+  assert.deepEqual(res.body, { boot_faults: [{ name_pattern: 'app-2*', message: 'rack down' }] });
+  res = await ts.call('sim', 'PUT', '/sim/faults/boot', { token: null, body: { name_pattern: 'db-*' } });
+  assert.equal(res.status, 200);
+  res = await ts.call('sim', 'GET', '/sim/faults/boot', { token: null });
+  assert.deepEqual(res.body, {
+    boot_faults: [
+      { name_pattern: 'app-2*', message: 'rack down' },
+      { name_pattern: 'db-*', message: 'There are not enough hosts available.' },
+    ],
+  });
+  assert.equal(ts.site.faults.bootFailure('app-21'), 'No valid host was found. rack down');
+  for (const [body, field] of [
+    [{ message: 'x' }, 'name_pattern'],
+    [{ name_pattern: '' }, 'name_pattern'],
+    [{ name_pattern: 'a*', message: 5 }, 'message'],
+    [{ name_pattern: 'a*', colour: 'red' }, 'colour'],
+  ] as const) {
+    res = await ts.call('sim', 'PUT', '/sim/faults/boot', { token: null, body });
+    assert.equal(res.status, 400, JSON.stringify(body));
+    assert.match(JSON.stringify(res.body), new RegExp(field));
+  }
+  res = await ts.call('sim', 'DELETE', '/sim/faults/boot', { token: null });
+  assert.equal(res.status, 204);
+  res = await ts.call('sim', 'GET', '/sim/faults/boot', { token: null });
+  assert.deepEqual(res.body, { boot_faults: [] });
+});
+
 test('the Cinder endpoint carries the token project, as Keystone fills in $(project_id)s', async () => {
   const demo = await ts.tenant('catalog-demo');
   const res = await ts.call<{ token: { catalog: { type: string; endpoints: { url: string }[] }[] } }>('keystone', 'GET', '/v3/auth/tokens', {

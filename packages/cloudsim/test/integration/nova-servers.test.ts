@@ -119,6 +119,39 @@ test('actions: stop, start, reboot and 409 in the wrong state', async () => {
   assert.match(JSON.stringify(res.body), /os-explode/);
 });
 
+test('a boot fault makes matching servers go BUILD → ERROR with NoValidHost at the end of the build', async () => {
+  const f = await novaFixture(ts);
+  const res = await ts.call('sim', 'PUT', '/sim/faults/boot', { token: null, body: { name_pattern: 'app-2*', message: 'injected by test' } });
+  assert.equal(res.status, 200);
+  const failing = (await boot(ts, f, { name: 'app-2a' })).body.server.id;
+  const fine = (await boot(ts, f, { name: 'app-1' })).body.server.id;
+  // Decided at creation: clearing the switch afterwards does not save the server already asked for.
+  assert.equal((await ts.call('sim', 'DELETE', '/sim/faults/boot', { token: null })).status, 204);
+  let s = await show(ts, f, failing);
+  assert.equal(s.body.server.status, 'BUILD');
+  assert.equal(s.body.server.fault, undefined);
+  clock.advance(5000);
+  s = await show(ts, f, failing);
+  assert.equal(s.body.server.status, 'ERROR');
+  assert.equal(s.body.server['OS-EXT-STS:vm_state'], 'error');
+  assert.equal(s.body.server['OS-EXT-STS:task_state'], null);
+  const fault = s.body.server.fault as { code: number; message: string; created: string };
+  assert.equal(fault.code, 500);
+  assert.equal(fault.message, 'No valid host was found. injected by test');
+  assert.match(fault.created, /^\d{4}-\d\d-\d\dT/);
+  assert.equal((await show(ts, f, fine)).body.server.status, 'ACTIVE');
+  // Programmatic switch, default message; a server booted after clearing builds normally.
+  ts.site.faults.failBoots('app-3*');
+  const third = (await boot(ts, f, { name: 'app-3' })).body.server.id;
+  ts.site.faults.clearBoots();
+  const fourth = (await boot(ts, f, { name: 'app-3b' })).body.server.id;
+  clock.advance(5000);
+  s = await show(ts, f, third);
+  assert.equal(s.body.server.status, 'ERROR');
+  assert.equal((s.body.server.fault as { message: string }).message, 'No valid host was found. There are not enough hosts available.');
+  assert.equal((await show(ts, f, fourth)).body.server.status, 'ACTIVE');
+});
+
 test('list, detail, filters, sorting, paging and isolation', async () => {
   const f = await novaFixture(ts);
   const other = await novaFixture(ts);

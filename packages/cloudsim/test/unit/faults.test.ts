@@ -35,3 +35,34 @@ test('command-line faults parse', () => {
   assert.deepEqual(parseFaultArg('cinder:error_rate=0.25'), { target: 'cinder', change: { error_rate: 0.25 } });
   assert.throws(() => parseFaultArg('nova'), /expected SERVICE:down/);
 });
+
+test('boot faults match server names by * glob, newest message per pattern, and clear', async () => {
+  const f = new FaultSwitch();
+  assert.equal(f.bootFailure('app-2'), undefined);
+  f.failBoots('app-2*', 'injected');
+  f.failBoots('db.1');
+  assert.equal(f.bootFailure('app-2'), 'No valid host was found. injected');
+  assert.equal(f.bootFailure('app-20-x'), 'No valid host was found. injected');
+  assert.equal(f.bootFailure('app-1'), undefined);
+  assert.equal(f.bootFailure('xapp-2'), undefined);
+  // Only * is special: the dot is literal.
+  assert.equal(f.bootFailure('db.1'), 'No valid host was found. There are not enough hosts available.');
+  assert.equal(f.bootFailure('dbx1'), undefined);
+  f.failBoots('app-2*', 'again');
+  assert.deepEqual(f.bootFaults(), [
+    { name_pattern: 'db.1', message: 'There are not enough hosts available.' },
+    { name_pattern: 'app-2*', message: 'again' },
+  ]);
+  f.clearBoots();
+  assert.deepEqual(f.bootFaults(), []);
+  f.failBoots('*');
+  await f.clear();
+  assert.equal(f.bootFailure('anything'), undefined);
+});
+
+test('bad boot faults are refused naming the field', () => {
+  const f = new FaultSwitch();
+  assert.throws(() => f.failBoots(''), /name_pattern/);
+  assert.throws(() => f.failBoots(42 as unknown as string), /name_pattern/);
+  assert.throws(() => f.failBoots('a*', 7 as unknown as string), /message/);
+});

@@ -17,10 +17,54 @@ export interface PgSiteResources {
   trust_id?: string;
 }
 
+/**
+ * What a failover or a drill brought up on its target site, recorded as each object is created
+ * (so a resumed step finds it, a rollback or test cleanup removes exactly it).
+ */
+export interface BroughtUp {
+  operation_id: string;
+  site_id: string;
+  /** The recovery point the volumes came from, and the instant its data is from. */
+  recovery_point: string | null;
+  recovery_point_time: number | null;
+  /** The isolated network and subnets a drill created. */
+  networks: string[];
+  subnets: string[];
+  /** Array volumes restored from the recovery point, by source volume id (renamed once managed). */
+  array_volumes: Record<string, string>;
+  /** The Cinder volumes managed on the target, by source volume id. */
+  volumes: Record<string, { volume_id: string; array_volume: string }>;
+  /** Ports created, by `<member server id>|<source port id>`. */
+  ports: Record<string, string>;
+  /** Servers created, by member server id. */
+  servers: Record<string, string>;
+  /** Servers that did not come up, by member server id: why. */
+  errors: Record<string, string>;
+}
+
+/** The old primary's copies after a failover, removed by cleanup; fenced ones are never started again. */
+export interface Leftovers {
+  operation_id: string;
+  site_id: string;
+  /** An unplanned failover could not stop them: Protector must never start them. */
+  fenced: boolean;
+  servers: string[];
+  volumes: string[];
+  ports: string[];
+}
+
 export interface PgResources {
   sites: Record<string, PgSiteResources>;
   /** The array construct (async protection group or sync pod). */
   array?: ReplicationGroupHandle;
+  /** The running or last failover's objects on its target (until the next one). */
+  failover?: BroughtUp;
+  /** The current drill's objects (until test cleanup). */
+  drill?: BroughtUp;
+  /** The old primary's copies waiting for cleanup. */
+  leftovers?: Leftovers;
+  /** An unplanned failover could not reverse replication (the old source was down); failback does. */
+  reverse_pending?: boolean;
 }
 
 export interface ProtectionGroup {
@@ -215,6 +259,11 @@ export class ProtectionGroups {
       await this.db.insertInto('members').values({ ...m, details: JSON.stringify(m.details), created_at: this.now() }).execute();
     }
     return (await this.member(m.pg_id, m.server_id)) as Member;
+  }
+
+  /** After a failover the member is the server brought up on the new primary: its id and details change. */
+  async moveMember(memberId: string, serverId: string, details: MemberDetails): Promise<void> {
+    await this.db.updateTable('members').set({ server_id: serverId, details: JSON.stringify(details) }).where('id', '=', memberId).execute();
   }
 
   async removeMember(pgId: string, serverId: string): Promise<void> {

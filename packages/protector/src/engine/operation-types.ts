@@ -2,6 +2,14 @@
  * Operation types and their parameters, shared by the API (which records operations) and the
  * engine's workflows (which run them). The PG row holds everything else a workflow needs.
  */
+
+/** A resource mapping given for one run only (the action's overrides), as the PG's own are stored. */
+export interface MappingOverride {
+  kind: 'network' | 'subnet' | 'security_group' | 'flavor' | 'image' | 'availability_zone' | 'volume_type' | 'keypair';
+  source_id: string;
+  target_id: string;
+}
+
 export interface OperationParams {
   /** Creates the PG's Cinder group type and group on both sites and its array construct; PG creating → active. */
   pg_create: Record<string, never>;
@@ -13,7 +21,23 @@ export interface OperationParams {
   pg_delete: Record<string, never>;
   /** On-demand replication (the `sync` action): a snapshot replicated now, waited for until it is a recovery point. */
   sync: Record<string, never>;
+  /**
+   * Brings the workload up on the other site. planned: both sites, zero data loss, rolled back
+   * on error. unplanned: the surviving site only, from the newest (or the chosen) recovery
+   * point, past per-server errors. A `recovery_point_id` makes either a point-in-time failover.
+   */
+  failover: { type: 'planned' | 'unplanned'; recovery_point_id?: string; force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number };
+  /** Back to the original site: resynchronise there, then a planned failover back. */
+  failback: { force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number };
+  /** A drill on the secondary from the newest (or the chosen) recovery point; production untouched. */
+  test_failover: { recovery_point_id?: string; network_id?: string; mappings?: MappingOverride[]; boot_timeout_seconds?: number };
+  /** Removes exactly what the drill created; `force` forgets what could not be removed. */
+  test_cleanup: { force?: boolean };
+  /** Removes the old primary's servers and volume records after a failover (retry of its last step). */
+  cleanup: { operation_id: string };
 }
 
 export type OperationType = keyof OperationParams;
 export const LIFECYCLE_OPERATIONS: readonly OperationType[] = ['pg_create', 'member_add', 'member_remove', 'pg_delete'];
+/** The DR actions of DESIGN §6; each runs on the site that ends up running the workload. */
+export const DR_OPERATIONS: readonly OperationType[] = ['failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup'];

@@ -108,9 +108,10 @@ export class Operations {
     const now = this.now();
     const r = await this.db
       .updateTable('operations')
-      .set({ lease_owner: owner, lease_expires_at: now + leaseMs, status: 'running', updated_at: now })
+      // A rollback that lost its engine stays rolling_back when it is taken over.
+      .set((eb) => ({ lease_owner: owner, lease_expires_at: now + leaseMs, status: eb.case().when('status', '=', 'rolling_back').then('rolling_back').else('running').end(), updated_at: now }))
       .where('id', '=', id)
-      .where('status', 'in', ['pending', 'running'])
+      .where('status', 'in', ['pending', 'running', 'rolling_back'])
       .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) !== 1) return false;
@@ -126,7 +127,7 @@ export class Operations {
       .set({ lease_expires_at: now + leaseMs, updated_at: now })
       .where('id', '=', id)
       .where('lease_owner', '=', owner)
-      .where('status', '=', 'running')
+      .where('status', 'in', ['running', 'rolling_back'])
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
@@ -145,7 +146,7 @@ export class Operations {
       .where((eb) =>
         eb.or([
           eb.and([eb('status', '=', 'pending'), eb('lease_owner', 'is', null)]),
-          eb.and([eb('status', 'in', ['pending', 'running']), eb('lease_expires_at', '<', now)]),
+          eb.and([eb('status', 'in', ['pending', 'running', 'rolling_back']), eb('lease_expires_at', '<', now)]),
         ]),
       )
       .orderBy('created_at')
@@ -189,6 +190,19 @@ export class Operations {
       .set({ status: outcome.status, detail: JSON.stringify(outcome.detail), error: outcome.error ?? null, finished_at: now, duration_ms: now - started })
       .where('operation_id', '=', id)
       .where('seq', '=', seq)
+      .execute();
+  }
+
+  /** A failed run turns into its rollback: recorded first, so a resumed engine rolls back too. */
+  async startRollback(id: string, owner: string, failure: { step: string; error: string }): Promise<void> {
+    const now = this.now();
+    const op = await this.db.selectFrom('operations').select('result').where('id', '=', id).executeTakeFirst();
+    const result = { ...(JSON.parse(op?.result ?? '{}') as Record<string, unknown>), failed_step: failure.step, failure: failure.error };
+    await this.db
+      .updateTable('operations')
+      .set({ status: 'rolling_back', result: JSON.stringify(result), error: `${failure.step}: ${failure.error}`, updated_at: now })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
       .execute();
   }
 

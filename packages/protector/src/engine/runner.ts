@@ -1,7 +1,7 @@
 import type { MessageBus } from '../bus/index.js';
 import { OPERATIONS_TOPIC } from '../bus/index.js';
-import { Operations, type OperationRecord, type OperationStatus } from './operations.js';
-import { StepError, type StepDetail, type Workflow } from './workflow.js';
+import { Operations, type OperationRecord, type OperationStatus, type StepRecord } from './operations.js';
+import { StepError, type Step, type StepDetail, type Workflow } from './workflow.js';
 
 export interface EngineOptions {
   /** This engine's name in leases (`[DEFAULT] host` plus the pid). */
@@ -126,52 +126,87 @@ export class Engine {
     const owner = this.opts.owner;
     const steps = workflow.steps(op);
     const recorded = await this.ops.steps(op.id);
-    const completed = new Map<string, StepDetail>();
     this.log('operation_started', { operation_id: op.id, type: op.type, resumed: recorded.some((s) => s.status === 'completed') });
-    for (const [seq, step] of steps.entries()) {
+    if (op.status === 'rolling_back') return this.runRollback(op, workflow, steps.length, recorded, signal);
+    const completed = new Map<string, StepDetail>();
+    const run = await this.runList(op, steps, 0, recorded, completed, signal);
+    if (run === 'aborted') return this.release(op.id);
+    if (run !== 'done') {
+      const undo = workflow.rollback?.(op, run.step) ?? [];
+      if (undo.length > 0) {
+        await this.ops.startRollback(op.id, owner, { step: run.step, error: run.error });
+        this.log('operation_rolling_back', { operation_id: op.id, step: run.step, error: run.error });
+        const again = (await this.ops.get(op.id)) ?? op;
+        return this.runRollback(again, workflow, steps.length, await this.ops.steps(op.id), signal);
+      }
+      return this.end(op, 'failed', { error: `${run.step}: ${run.error}` });
+    }
+    const status = workflow.outcome?.(completed) ?? 'completed';
+    await this.end(op, status, { result: Object.fromEntries(completed) });
+  }
+
+  /** The rollback steps follow the forward steps in the step list (seq after theirs). */
+  private async runRollback(op: OperationRecord, workflow: Workflow, offset: number, recorded: StepRecord[], signal: AbortSignal): Promise<void> {
+    const failedStep = typeof op.result.failed_step === 'string' ? op.result.failed_step : '';
+    const failure = typeof op.result.failure === 'string' ? op.result.failure : (op.error ?? '');
+    const undo = workflow.rollback?.(op, failedStep) ?? [];
+    // Rollback steps see what the forward steps did (which servers were stopped, what was made).
+    const forward = new Map(recorded.filter((s) => s.seq < offset && s.status === 'completed').map((s) => [s.name, s.detail]));
+    const run = await this.runList(op, undo, offset, recorded, forward, signal);
+    if (run === 'aborted') return this.release(op.id);
+    if (run !== 'done') return this.end(op, 'failed', { error: `${failedStep}: ${failure}; the rollback failed too, at ${run.step}: ${run.error}` });
+    await this.end(op, 'rolled_back', { error: `${failedStep}: ${failure} (rolled back)` });
+  }
+
+  /** Runs steps in order from `offset`, skipping those recorded complete; stops at the first failure. */
+  private async runList(
+    op: OperationRecord,
+    steps: Step[],
+    offset: number,
+    recorded: StepRecord[],
+    completed: Map<string, StepDetail>,
+    signal: AbortSignal,
+  ): Promise<'done' | 'aborted' | { step: string; error: string }> {
+    for (const [i, step] of steps.entries()) {
+      const seq = offset + i;
       const prior = recorded.find((s) => s.seq === seq);
       if (prior && prior.name !== step.name) {
-        await this.ops.finish(op.id, owner, { status: 'failed', error: `step ${seq} was '${prior.name}' when recorded and is '${step.name}' now; the workflow changed under a running operation` });
-        return;
+        return { step: step.name, error: `step ${seq} was '${prior.name}' when recorded and is '${step.name}' now; the workflow changed under a running operation` };
       }
       if (prior?.status === 'completed' || prior?.status === 'skipped') {
         completed.set(step.name, prior.detail);
         continue;
       }
-      if (signal.aborted) return this.release(op.id);
+      if (signal.aborted) return 'aborted';
       await this.ops.stepStarted(op.id, seq, step.name);
       const started = this.clock();
       this.log('step_started', { operation_id: op.id, step: step.name, seq });
       let detail: StepDetail;
       try {
-        detail =
-          (await step.run({
-            operation: op,
-            completed,
-            signal,
-            progress: (d) => this.ops.stepProgress(op.id, seq, d),
-          })) ?? {};
+        detail = (await step.run({ operation: op, completed, signal, progress: (d) => this.ops.stepProgress(op.id, seq, d) })) ?? {};
       } catch (err) {
         // Interrupted by a shutdown or a lost lease: the step is left running for whoever resumes it.
-        if (signal.aborted) return this.release(op.id);
+        if (signal.aborted) return 'aborted';
         const message = err instanceof Error ? err.message : String(err);
         const errDetail = err instanceof StepError ? err.detail : {};
         await this.ops.stepFinished(op.id, seq, { status: 'failed', detail: errDetail, error: message });
         this.opts.onStep?.({ type: op.type, step: step.name, status: 'failed', durationMs: this.since(started) });
-        await this.ops.finish(op.id, owner, { status: 'failed', error: `${step.name}: ${message}` });
-        this.opts.onOperation?.({ type: op.type, status: 'failed' });
-        this.log('operation_failed', { operation_id: op.id, step: step.name, error: message });
-        return;
+        this.log('step_failed', { operation_id: op.id, step: step.name, error: message });
+        return { step: step.name, error: message };
       }
       await this.ops.stepFinished(op.id, seq, { status: 'completed', detail });
       this.opts.onStep?.({ type: op.type, step: step.name, status: 'completed', durationMs: this.since(started) });
       completed.set(step.name, detail);
-      await this.ops.setProgress(op.id, Math.floor(((seq + 1) * 100) / steps.length));
+      if (offset === 0) await this.ops.setProgress(op.id, Math.floor(((seq + 1) * 100) / steps.length));
       this.log('step_completed', { operation_id: op.id, step: step.name, seq });
     }
-    await this.ops.finish(op.id, owner, { status: 'completed', result: Object.fromEntries(completed) });
-    this.opts.onOperation?.({ type: op.type, status: 'completed' });
-    this.log('operation_completed', { operation_id: op.id, type: op.type });
+    return 'done';
+  }
+
+  private async end(op: OperationRecord, status: OperationStatus, outcome: { result?: Record<string, unknown>; error?: string }): Promise<void> {
+    await this.ops.finish(op.id, this.opts.owner, { status, ...outcome });
+    this.opts.onOperation?.({ type: op.type, status });
+    this.log(status === 'completed' ? 'operation_completed' : `operation_${status}`, { operation_id: op.id, type: op.type, ...(outcome.error ? { error: outcome.error } : {}) });
   }
 
   private async release(id: string): Promise<void> {

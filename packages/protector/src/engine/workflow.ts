@@ -31,6 +31,18 @@ export interface Step {
 export interface Workflow {
   type: string;
   steps(operation: OperationRecord): Step[];
+  /**
+   * Steps that undo a failed run (planned failover: source servers started again, target
+   * leftovers removed). Called with the name of the step that failed; return none when nothing
+   * had changed yet (a failed pre-check). Same rules as `steps`: idempotent, and the same list
+   * for the same operation and failed step, because a rollback is resumed after a crash too.
+   */
+  rollback?(operation: OperationRecord, failedStep: string): Step[];
+  /**
+   * How the operation ends once every step completed: `partial` when some of the work could
+   * not be done (an unplanned failover that brought up all but one server). Default completed.
+   */
+  outcome?(completed: ReadonlyMap<string, StepDetail>): 'completed' | 'partial';
 }
 
 /** A step failure that is the user's to fix (the message says what), rather than a fault. */

@@ -39,6 +39,16 @@ export interface Volume {
   volume_image_metadata?: Record<string, string>;
 }
 
+/** A row of `os-services`. */
+export interface VolumeService {
+  binary: string;
+  host: string;
+  zone: string;
+  status: 'enabled' | 'disabled';
+  state: 'up' | 'down';
+  disabled_reason?: string | null;
+}
+
 export interface CreateVolumeRequest {
   size: number;
   name?: string;

@@ -10,6 +10,7 @@ import type {
   Volume,
   VolumeLimits,
   VolumeListFilter,
+  VolumeService,
   VolumeType,
 } from './cinder-types.js';
 import { ServiceApi, ServiceClient, seg } from './service-api.js';
@@ -96,6 +97,11 @@ export class CinderClient extends ServiceClient {
   async manageVolume(req: ManageVolumeRequest): Promise<Volume> {
     const { host, sourceName, ...rest } = req;
     return (await this.api.post<{ volume: Volume }>('/os-volume-manage', { volume: { host, ref: { 'source-name': sourceName }, ...rest } })).volume;
+  }
+
+  /** The cinder-volume services (admin): their `host@backend` is what manage needs. */
+  async listVolumeServices(): Promise<VolumeService[]> {
+    return (await this.api.get<{ services: VolumeService[] }>('/os-services', { binary: 'cinder-volume' })).services;
   }
 
   async listManageableVolumes(host: string): Promise<ManageableVolume[]> {

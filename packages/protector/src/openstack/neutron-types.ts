@@ -13,6 +13,20 @@ export interface Network {
   'provider:network_type'?: string;
 }
 
+export interface CreateNetworkRequest {
+  name: string;
+  description?: string;
+  /** Usable by every project; admin only. */
+  shared?: boolean;
+  admin_state_up?: boolean;
+  mtu?: number;
+  port_security_enabled?: boolean;
+  /** Admin only: a network floating IPs come from. */
+  'router:external'?: boolean;
+  /** Admin only: create on behalf of another project. */
+  project_id?: string;
+}
+
 export interface AllocationPool {
   start: string;
   end: string;
@@ -30,6 +44,22 @@ export interface Subnet {
   allocation_pools: AllocationPool[];
   dns_nameservers: string[];
   host_routes: { destination: string; nexthop: string }[];
+}
+
+export interface CreateSubnetRequest {
+  network_id: string;
+  cidr: string;
+  ip_version: 4 | 6;
+  name?: string;
+  description?: string;
+  /** null: no gateway; absent: Neutron takes the first address of the CIDR. */
+  gateway_ip?: string | null;
+  enable_dhcp?: boolean;
+  allocation_pools?: AllocationPool[];
+  dns_nameservers?: string[];
+  host_routes?: { destination: string; nexthop: string }[];
+  /** Admin only: create on behalf of another project. */
+  project_id?: string;
 }
 
 export interface FixedIp {

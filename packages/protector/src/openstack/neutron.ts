@@ -1,4 +1,4 @@
-import type { CreatePortRequest, Network, NetworkQuota, NeutronFilter, Port, SecurityGroup, Subnet } from './neutron-types.js';
+import type { CreateNetworkRequest, CreatePortRequest, CreateSubnetRequest, Network, NetworkQuota, NeutronFilter, Port, SecurityGroup, Subnet } from './neutron-types.js';
 import { ServiceApi, ServiceClient, seg } from './service-api.js';
 import type { KeystoneSession } from './session.js';
 
@@ -16,12 +16,30 @@ export class NeutronClient extends ServiceClient {
     return (await this.api.get<{ network: Network }>(`/v2.0/networks/${seg(id)}`)).network;
   }
 
+  async createNetwork(req: CreateNetworkRequest): Promise<Network> {
+    return (await this.api.post<{ network: Network }>('/v2.0/networks', { network: req })).network;
+  }
+
+  /** Neutron refuses (409) while the network still has ports in use. */
+  async deleteNetwork(id: string): Promise<void> {
+    await this.api.delete(`/v2.0/networks/${seg(id)}`);
+  }
+
   async listSubnets(filter: NeutronFilter = {}): Promise<Subnet[]> {
     return this.api.listAll<Subnet>('/v2.0/subnets', 'subnets', filter);
   }
 
   async getSubnet(id: string): Promise<Subnet> {
     return (await this.api.get<{ subnet: Subnet }>(`/v2.0/subnets/${seg(id)}`)).subnet;
+  }
+
+  async createSubnet(req: CreateSubnetRequest): Promise<Subnet> {
+    return (await this.api.post<{ subnet: Subnet }>('/v2.0/subnets', { subnet: req })).subnet;
+  }
+
+  /** Neutron refuses (409) while a port still has an address on the subnet. */
+  async deleteSubnet(id: string): Promise<void> {
+    await this.api.delete(`/v2.0/subnets/${seg(id)}`);
   }
 
   /** e.g. { device_id: serverId } for a server's ports. */

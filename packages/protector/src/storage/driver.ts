@@ -171,7 +171,8 @@ export interface StorageDriver {
    * After failover: replication now runs from the old target to the old source. Async: the
    * old source's group is disabled and stops sending; on the new source a mirror protection
    * group (same name, the given volumes, settings from `policy`) replicates to the old source.
-   * Sync: the pod stays stretched and the new source becomes preferred (volumes unchanged).
+   * Sync: the pod stays stretched, the given volumes (the new source's) move into it and are
+   * mirrored back, and the new source becomes preferred.
    * Needs both arrays. Returns the new handle (source/target swapped) to store. A retry after a
    * crash passes the same (old) handle and converges on the same state; passing the returned
    * handle reverses again (that is failback).
@@ -180,6 +181,14 @@ export interface StorageDriver {
     handle: ReplicationGroupHandle,
     opts: { volumes: string[]; policy: ReplicationSchedulePolicy },
   ): Promise<ReplicationGroupHandle>;
+
+  /**
+   * Undoes demote, promote and a reversal that was not recorded (a planned failover rolled
+   * back): the handle's source sends to its target again on the policy's schedule, and a
+   * mirror group on the target (from reverseReplication) stops sending back. Sync: the source
+   * is preferred again. Needs both arrays. Repeatable; a no-op when nothing had changed.
+   */
+  resumeReplication(handle: ReplicationGroupHandle, policy: ReplicationSchedulePolicy): Promise<void>;
 
   /**
    * Destroys volumes on one side (they stay recoverable for the array's eradication delay)

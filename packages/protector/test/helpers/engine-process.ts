@@ -21,19 +21,23 @@ export interface EngineProcessConfig {
   leaseMs: number;
   /** PROTECTOR_TEST_STEP_DELAY_MS also works; a test-only slowdown, never in production paths. */
   stepDelayMs?: number;
+  /** Slow only this step (the one the test kills the engine after); others run at full speed. */
+  onlyStep?: string;
+  /** `[engine] step_timeout` for the workflows, in ms. */
+  stepTimeoutMs?: number;
 }
 
 /** Test-only: every step sleeps after its work, before the engine records it completed. */
-export function slowed(workflows: Workflow[], delayMs: number): Workflow[] {
+export function slowed(workflows: Workflow[], delayMs: number, onlyStep?: string): Workflow[] {
   return workflows.map((w) => ({
-    type: w.type,
+    ...w,
     steps: (op) =>
       w.steps(op).map((s) => ({
         name: s.name,
         run: async (ctx) => {
           const detail = await s.run(ctx);
           process.stdout.write(`${JSON.stringify({ event: 'step_work_done', step: s.name })}\n`);
-          await new Promise((r) => setTimeout(r, delayMs));
+          if (!onlyStep || onlyStep === s.name) await new Promise((r) => setTimeout(r, delayMs));
           return detail;
         },
       })),
@@ -46,9 +50,10 @@ async function main(): Promise<void> {
   const cfg = JSON.parse(raw) as EngineProcessConfig;
   const delay = cfg.stepDelayMs ?? Number(process.env.PROTECTOR_TEST_STEP_DELAY_MS ?? 0);
   const db = openDatabase(cfg.dbUrl);
-  const storage = new MockStorageDriver({ path: cfg.arrayFile, localArray: cfg.localArray, peerArray: cfg.peerArray });
+  const storage = new MockStorageDriver({ path: cfg.arrayFile, localArray: cfg.localArray, peerArray: cfg.peerArray, pollIntervalMs: 100 });
   const deps = { pgs: new ProtectionGroups(db), sites: new Sites(db, new SecretBox(cfg.secretKey)), storage, http: { retries: 0 } };
-  const workflows = delay > 0 ? slowed(lifecycleWorkflows(deps), delay) : lifecycleWorkflows(deps);
+  const all = lifecycleWorkflows(deps, { stepTimeoutMs: cfg.stepTimeoutMs });
+  const workflows = delay > 0 ? slowed(all, delay, cfg.onlyStep) : all;
   const engine = new Engine(new Operations(db), new DbBus(db, { owner: cfg.owner, pollMs: 100 }), workflows, {
     owner: cfg.owner,
     concurrency: 1,

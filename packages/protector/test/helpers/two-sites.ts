@@ -32,7 +32,11 @@ const seed = (site: string): NonNullable<SiteOptions['seed']> => ({
     { user: ALICE.name, project: 'demo', role: 'member' },
   ],
   flavors: [{ name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 }],
-  networks: [{ name: 'demo-net', project: 'demo', subnets: [{ name: 'demo-subnet', cidr: site === 'site-a' ? '10.20.0.0/24' : '10.30.0.0/24' }] }],
+  networks: [
+    { name: 'demo-net', project: 'demo', subnets: [{ name: 'demo-subnet', cidr: site === 'site-a' ? '10.20.0.0/24' : '10.30.0.0/24' }] },
+    // site-b's recovery network mirrors site-a's addressing, so failed-over ports keep their IPs.
+    ...(site === 'site-b' ? [{ name: 'dr-net', project: 'demo', subnets: [{ name: 'dr-subnet', cidr: '10.20.0.0/24' }] }] : []),
+  ],
   volume_types: [
     { name: 'replicated-async', extra_specs: { replication_enabled: '<is> True', replication_type: '<in> async', volume_backend_name: 'flasharray' } },
     { name: 'replicated-sync', extra_specs: { replication_enabled: '<is> True', replication_type: '<in> sync', volume_backend_name: 'flasharray' } },
@@ -40,28 +44,43 @@ const seed = (site: string): NonNullable<SiteOptions['seed']> => ({
   ],
 });
 
-export interface TwoSites {
-  dir: string;
-  arrayFile: string;
+/** One site's Protector: database, repositories, storage driver, engines. */
+export interface SiteProtector {
   dbUrl: string;
-  a: CloudSite;
-  b: CloudSite;
   db: Kysely<Database>;
   sites: Sites;
   pgs: ProtectionGroups;
   ops: Operations;
   storage: MockStorageDriver;
   deps: WorkflowDeps;
+  /** This database's registrations of the two sites. */
   siteA: Site;
   siteB: Site;
+  engine(owner?: string, opts?: { leaseMs?: number; workflows?: Workflow[] }): Engine;
+  newOp(pg: ProtectionGroup, type: OperationType, params?: Record<string, unknown>): Promise<OperationRecord>;
+  /** Runs the operation with a fresh engine until it is finished. */
+  run(id: string): Promise<OperationRecord>;
+}
+
+/** site-a's Protector's fields (the DR tests use atA and atB by name). */
+export interface TwoSites extends Omit<SiteProtector, 'run'> {
+  dir: string;
+  arrayFile: string;
+  a: CloudSite;
+  b: CloudSite;
   /** alice's clients on a site (password, scoped to demo), as the tenant would call OpenStack. */
   alice(which: 'a' | 'b'): SiteClients;
-  /** An engine running the lifecycle workflows (or `workflows`); call `tryRun` for determinism. */
-  engine(owner?: string, opts?: { leaseMs?: number; workflows?: Workflow[] }): Engine;
   /** What the API does on POST /protection-groups: the trusts on both sites, the PG row (creating), the pg_create operation. */
   acceptPg(opts?: { name?: string; replicationType?: ReplicationType }): Promise<{ pg: ProtectionGroup; op: OperationRecord }>;
-  /** An operation as the API records it. */
-  newOp(pg: ProtectionGroup, type: OperationType, params?: Record<string, unknown>): Promise<OperationRecord>;
+  /** Protector on site-b: its own database (both sites registered, site-b local) and driver (site-b-array local). */
+  atB: SiteProtector;
+  /** Protector on site-a (the fields above, as a SiteProtector). */
+  atA: SiteProtector;
+  /**
+   * What the client does after a change (DESIGN §5): the PG's document pushed from one site's
+   * database to the other's (site ids translated by name), then acknowledged: both in_sync.
+   */
+  push(pgId: string, from: 'a' | 'b'): Promise<void>;
   /** A server of alice's on site-a booted from a new volume of `volumeType`. */
   bootServer(name: string, volumeType: string): Promise<{ serverId: string; volumeId: string }>;
   close(): Promise<void>;
@@ -75,32 +94,87 @@ export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<Tw
   const b = await CloudSite.start({ name: 'site-b', basePort: 0, bootTimeMs: 0, array: { name: 'site-b-array', dbPath: arrayFile }, seed: seed('site-b') });
   a.arrays.connectArrays('site-a-array', 'site-b-array', { type: 'sync-replication' });
 
-  // A file or server database either way: the crash test's second process opens it too.
-  void opts;
-  const dbUrl = await testDatabaseUrl();
-  const db = openDatabase(dbUrl);
-  await syncDatabase(db);
-  const sites = new Sites(db, new SecretBox(SECRET_KEY));
-  const register = async (s: CloudSite, isLocal: boolean): Promise<Site> => {
-    const created = await sites.create({
-      name: s.options.name,
-      description: '',
-      is_local: isLocal,
-      auth_url: `${s.url('keystone')}/v3`,
-      region_name: 'RegionOne',
-      credentials: { username: SERVICE_USER.name, password: SERVICE_USER.password, user_domain_name: 'Default', project_name: 'service', project_domain_name: 'Default' },
-      array: { name: s.arrayName, url: s.url('array'), api_token: null },
+  const engines: Engine[] = [];
+  const protectorAt = async (local: 'a' | 'b'): Promise<SiteProtector> => {
+    // A file or server database either way: the crash test's second process opens it too.
+    const dbUrl = await testDatabaseUrl();
+    const db = openDatabase(dbUrl);
+    await syncDatabase(db);
+    const sites = new Sites(db, new SecretBox(SECRET_KEY));
+    const register = async (s: CloudSite): Promise<Site> => {
+      const created = await sites.create({
+        name: s.options.name,
+        description: '',
+        is_local: s === (local === 'a' ? a : b),
+        auth_url: `${s.url('keystone')}/v3`,
+        region_name: 'RegionOne',
+        credentials: { username: SERVICE_USER.name, password: SERVICE_USER.password, user_domain_name: 'Default', project_name: 'service', project_domain_name: 'Default' },
+        array: { name: s.arrayName, url: s.url('array'), api_token: null },
+      });
+      if (!created) throw new Error(`could not register ${s.options.name}`);
+      return created;
+    };
+    const siteA = await register(a);
+    const siteB = await register(b);
+    const pgs = new ProtectionGroups(db);
+    const ops = new Operations(db);
+    const storage = new MockStorageDriver({
+      path: arrayFile,
+      localArray: local === 'a' ? 'site-a-array' : 'site-b-array',
+      peerArray: local === 'a' ? 'site-b-array' : 'site-a-array',
+      pollIntervalMs: 100,
     });
-    if (!created) throw new Error(`could not register ${s.options.name}`);
-    return created;
+    const deps: WorkflowDeps = { pgs, sites, storage, http: { retries: 0, timeoutMs: 10_000 } };
+    const engine = (owner = `engine-${local}-${randomUUID().slice(0, 8)}`, o: { leaseMs?: number; workflows?: Workflow[] } = {}): Engine => {
+      const bus = new DbBus(db, { owner, pollMs: 50 });
+      const e = new Engine(new Operations(db), bus, o.workflows ?? lifecycleWorkflows(deps, { stepTimeoutMs: 20_000 }), { owner, concurrency: 1, leaseMs: o.leaseMs ?? 60_000, heartbeatMs: 200, scanMs: 200 });
+      engines.push(e);
+      return e;
+    };
+    const newOp = (pg: ProtectionGroup, type: OperationType, params: Record<string, unknown> = {}) =>
+      ops.create({ id: randomUUID(), project_id: pg.project_id, pg_id: pg.id, type, params, request_id: `req-${randomUUID()}`, user_id: 'alice' });
+    const run = async (id: string): Promise<OperationRecord> => {
+      const e = engine();
+      await e.tryRun(id);
+      return (await ops.get(id)) as OperationRecord;
+    };
+    return { dbUrl, db, sites, pgs, ops, storage, deps, siteA, siteB, engine, newOp, run };
   };
-  const siteA = await register(a, true);
-  const siteB = await register(b, false);
-  const pgs = new ProtectionGroups(db);
-  const ops = new Operations(db);
-  const storage = new MockStorageDriver({ path: arrayFile, localArray: 'site-a-array', peerArray: 'site-b-array' });
-  const deps: WorkflowDeps = { pgs, sites, storage, http: { retries: 0, timeoutMs: 10_000 } };
+  const atA = await protectorAt('a');
+  const atB = await protectorAt('b');
+  const { dbUrl, db, sites, pgs, ops, storage, deps, siteA, siteB } = atA;
+  void opts;
 
+  const push = async (pgId: string, from: 'a' | 'b'): Promise<void> => {
+    const [src, dst] = from === 'a' ? [atA, atB] : [atB, atA];
+    const pg = await src.pgs.get(pgId);
+    if (!pg) throw new Error(`no PG ${pgId} on site-${from}`);
+    const names = new Map([[src.siteA.id, dst.siteA.id], [src.siteB.id, dst.siteB.id]]);
+    const tr = (id: string): string => names.get(id) ?? id;
+    const r = pg.resources;
+    const at = <T extends { site_id: string }>(x: T | undefined): T | undefined => x && { ...x, site_id: tr(x.site_id) };
+    const resources = {
+      ...r,
+      sites: Object.fromEntries(Object.entries(r.sites).map(([k, v]) => [tr(k), v])),
+      ...(r.failover ? { failover: at(r.failover) } : {}),
+      ...(r.drill ? { drill: at(r.drill) } : {}),
+      ...(r.leftovers ? { leftovers: at(r.leftovers) } : {}),
+    };
+    if (!(await dst.pgs.get(pgId))) {
+      await dst.pgs.create({ id: pg.id, project_id: pg.project_id, name: pg.name, description: pg.description, replication_type: pg.replication_type, status: pg.status, primary_site_id: tr(pg.primary_site_id), secondary_site_id: tr(pg.secondary_site_id), current_primary_site_id: tr(pg.current_primary_site_id), resources });
+    }
+    await dst.db
+      .updateTable('protection_groups')
+      .set({ status: pg.status, current_primary_site_id: tr(pg.current_primary_site_id), resources: JSON.stringify(resources), metadata_version: pg.metadata_version, sync_state: 'in_sync' })
+      .where('id', '=', pgId)
+      .execute();
+    await dst.db.deleteFrom('members').where('pg_id', '=', pgId).execute();
+    for (const m of await src.pgs.members(pgId)) await dst.pgs.putMember({ id: m.id, pg_id: pgId, server_id: m.server_id, name: m.name, boot_order: m.boot_order, details: m.details });
+    const policy = await src.pgs.policy(pgId);
+    if (policy) await dst.pgs.setPolicy(pgId, policy);
+    await dst.pgs.replaceMappings(pgId, (await src.pgs.mappings(pgId)).map((m) => ({ ...m, source_site_id: tr(m.source_site_id) })));
+    await src.pgs.update(pgId, { sync_state: 'in_sync' });
+  };
   const aliceClients = new Map<string, SiteClients>();
   const alice = (which: 'a' | 'b'): SiteClients => {
     let c = aliceClients.get(which);
@@ -115,16 +189,8 @@ export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<Tw
     return c;
   };
 
-  const engines: Engine[] = [];
-  const engine = (owner = `engine-${randomUUID().slice(0, 8)}`, o: { leaseMs?: number; workflows?: Workflow[] } = {}): Engine => {
-    const bus = new DbBus(db, { owner, pollMs: 50 });
-    const e = new Engine(new Operations(db), bus, o.workflows ?? lifecycleWorkflows(deps), { owner, concurrency: 1, leaseMs: o.leaseMs ?? 60_000, heartbeatMs: 200, scanMs: 200 });
-    engines.push(e);
-    return e;
-  };
-
-  const newOp = (pg: ProtectionGroup, type: OperationType, params: Record<string, unknown> = {}) =>
-    ops.create({ id: randomUUID(), project_id: pg.project_id, pg_id: pg.id, type, params, request_id: `req-${randomUUID()}`, user_id: 'alice' });
+  const engine = atA.engine;
+  const newOp = atA.newOp;
 
   /** The trust the API takes on a site: alice → that site's service user, impersonating, with alice's roles on demo. */
   const takeTrust = async (which: 'a' | 'b'): Promise<{ trustId: string; projectId: string }> => {
@@ -175,12 +241,14 @@ export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<Tw
 
   const close = async () => {
     for (const e of engines) await e.stop(1000).catch(() => {});
-    await storage.close();
-    await db.destroy();
+    for (const p of [atA, atB]) {
+      await p.storage.close();
+      await p.db.destroy();
+    }
     await b.stop();
     await a.stop();
     rmSync(dir, { recursive: true, force: true });
   };
 
-  return { dir, arrayFile, dbUrl, a, b, db, sites, pgs, ops, storage, deps, siteA, siteB, alice, engine, acceptPg, newOp, bootServer, close };
+  return { dir, arrayFile, dbUrl, a, b, db, sites, pgs, ops, storage, deps, siteA, siteB, alice, engine, acceptPg, newOp, bootServer, atA, atB, push, close };
 }

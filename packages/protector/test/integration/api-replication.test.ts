@@ -67,7 +67,9 @@ test('the action endpoint takes exactly one known action; sync records an operat
   const handle = await storage.createReplicationGroup({ id: pgId, name: 'action-target', replicationType: 'async', intervalSeconds: 3600, retention: { keepAllForSeconds: 86400, perDay: 4, days: 7 } });
   await new ProtectionGroups(h.deps.db).setResources(pgId, (r) => ({ ...r, array: handle }));
   assert.match((await h.call<Err>('POST', path, { token: alice, body: {} })).body.error.message, /field\/attribute body\. Must NOT have fewer than 1 properties/);
-  assert.match((await h.call<Err>('POST', path, { token: alice, body: { failover: {} } })).body.error.message, /field\/attribute failover\. Additional properties are not allowed/);
+  assert.match((await h.call<Err>('POST', path, { token: alice, body: { failover: { type: 'sideways' } } })).body.error.message, /field\/attribute failover\.type/);
+  assert.match((await h.call<Err>('POST', path, { token: alice, body: { failover: { type: 'planned', hurry: true } } })).body.error.message, /field\/attribute failover\.hurry\. Additional properties are not allowed/);
+  assert.match((await h.call<Err>('POST', path, { token: alice, body: { sync: {}, failback: {} } })).body.error.message, /Must NOT have more than 1 properties/);
   assert.equal((await h.call('POST', path, { token: await h.token('bob'), body: { sync: {} } })).status, 403);
   const ok = await h.call<{ operation: { id: string; type: string; status: string } }>('POST', path, { token: alice, body: { sync: {} } });
   assert.equal(ok.status, 202, ok.text);

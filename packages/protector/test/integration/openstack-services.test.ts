@@ -79,6 +79,51 @@ describe('Neutron', () => {
   });
 });
 
+describe('Neutron networks and subnets', () => {
+  it('creates a network and a subnet, refuses deleting them in use, deletes them; deleting again is a 404', async () => {
+    const net = await tenant.neutron.createNetwork({ name: 'dr-net', description: 'recovery network' });
+    assert.equal(net.name, 'dr-net');
+    assert.equal(net.project_id, ids.projectId);
+    assert.equal(net.shared, false);
+    assert.deepEqual(net.subnets, []);
+    const subnet = await tenant.neutron.createSubnet({ network_id: net.id, cidr: '10.30.0.0/24', ip_version: 4, name: 'dr-subnet', gateway_ip: '10.30.0.1', enable_dhcp: false });
+    assert.equal(subnet.network_id, net.id);
+    assert.equal(subnet.cidr, '10.30.0.0/24');
+    assert.equal(subnet.ip_version, 4);
+    assert.equal(subnet.gateway_ip, '10.30.0.1');
+    assert.equal(subnet.enable_dhcp, false);
+    assert.deepEqual((await tenant.neutron.getNetwork(net.id)).subnets, [subnet.id]);
+    assert.deepEqual((await tenant.neutron.listSubnets({ network_id: net.id })).map((x) => x.id), [subnet.id]);
+    const shared = await admin.neutron.createNetwork({ name: 'shared-net', shared: true, project_id: ids.projectId });
+    assert.equal(shared.shared, true);
+    assert.equal(shared.project_id, ids.projectId);
+
+    // Neutron's own errors: a bad CIDR is 400, a subnet or network with a port on it is 409.
+    const bad = await tenant.neutron.createSubnet({ network_id: net.id, cidr: 'not-a-cidr', ip_version: 4 }).catch((e: unknown) => e);
+    assert.ok(bad instanceof OpenStackError);
+    assert.equal(bad.status, 400);
+    assert.match(bad.message, /^site-a Neutron POST \/v2\.0\/subnets failed with 400/);
+    const port = await tenant.neutron.createPort({ network_id: net.id, fixed_ips: [{ subnet_id: subnet.id }] });
+    const inUse = await tenant.neutron.deleteSubnet(subnet.id).catch((e: unknown) => e);
+    assert.ok(inUse instanceof OpenStackError);
+    assert.equal(inUse.status, 409);
+    assert.equal(((await tenant.neutron.deleteNetwork(net.id).catch((e: unknown) => e)) as OpenStackError).status, 409);
+    await tenant.neutron.deletePort(port.id);
+
+    await tenant.neutron.deleteSubnet(subnet.id);
+    assert.equal(((await tenant.neutron.getSubnet(subnet.id).catch((e: unknown) => e)) as OpenStackError).status, 404);
+    await tenant.neutron.deleteNetwork(net.id);
+    assert.equal(((await tenant.neutron.getNetwork(net.id).catch((e: unknown) => e)) as OpenStackError).status, 404);
+    await admin.neutron.deleteNetwork(shared.id);
+    // Deleting what is gone is the usual 404, as for ports.
+    for (const gone of [tenant.neutron.deleteSubnet(subnet.id), tenant.neutron.deleteNetwork(net.id), tenant.neutron.deletePort(port.id)]) {
+      const err = await gone.catch((e: unknown) => e);
+      assert.ok(err instanceof OpenStackError);
+      assert.equal(err.status, 404);
+    }
+  });
+});
+
 describe('Cinder', () => {
   it('group type (admin) + consistency group + volumes added and removed, deleted with its volumes', async () => {
     const gt = await admin.cinder.createGroupType({ name: 'protector-cg', groupSpecs: { ...CONSISTENT_GROUP_SPEC } });

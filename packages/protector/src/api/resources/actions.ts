@@ -1,34 +1,120 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { ProtectionGroups } from '../../db/protection-groups.js';
+import { MAPPING_KINDS, ProtectionGroups, type MappingKind, type ProtectionGroup } from '../../db/protection-groups.js';
+import { Sites } from '../../db/sites.js';
+import { createWorkflowContext } from '../../engine/context.js';
+import type { OperationParams } from '../../engine/operation-types.js';
+import { ALL_CHECKS, ALLOWED_STATES, runPrechecks, type ActionKind } from '../../engine/prechecks/index.js';
+import type { ProtectorAction } from '../../policy/index.js';
 import type { ApiDeps } from '../deps.js';
-import { conflict } from '../errors.js';
-import { NoQuery } from './schemas.js';
+import { conflict, unavailable } from '../errors.js';
+import { Id, NoQuery } from './schemas.js';
 import { loadPg, operationView, PgParams, recordOperation, tenant } from './tenant.js';
 
-/**
- * `POST …/{pg}/action` with exactly one action. `sync` (replicate now) is served here; the
- * failover family (failover, failback, test_failover, test_cleanup) joins this schema with its
- * workflows (issue [4]), so the OpenAPI document lists only what the engine can run.
- */
+const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T) => Type.Object(props, { additionalProperties: false });
+const Ref = Type.String({ minLength: 1, maxLength: 255, pattern: '^\\S(.*\\S)?$' });
+const MappingOverride = Obj({ kind: Type.Unsafe<MappingKind>(Type.String({ enum: [...MAPPING_KINDS] })), source_id: Ref, target_id: Ref });
+const common = {
+  /** Mappings for this run only, from the current primary's resources; they win over the PG's. */
+  mappings: Type.Optional(Type.Array(MappingOverride, { maxItems: 1000 })),
+  boot_timeout_seconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400 })),
+  /** Run every pre-check and answer with the report; nothing is recorded or changed. */
+  dry_run: Type.Optional(Type.Boolean()),
+};
+const RecoveryPointId = Type.String({ minLength: 1, maxLength: 255 });
+
+/** `POST …/{pg}/action` with exactly one action (DESIGN §4). */
 const Action = Type.Object(
-  { sync: Type.Optional(Type.Object({}, { additionalProperties: false })) },
+  {
+    failover: Type.Optional(Obj({ type: Type.Union([Type.Literal('planned'), Type.Literal('unplanned')]), recovery_point_id: Type.Optional(RecoveryPointId), force: Type.Optional(Type.Boolean()), ...common })),
+    failback: Type.Optional(Obj({ force: Type.Optional(Type.Boolean()), ...common })),
+    test_failover: Type.Optional(Obj({ recovery_point_id: Type.Optional(RecoveryPointId), network_id: Type.Optional(Id), ...common })),
+    test_cleanup: Type.Optional(Obj({ force: Type.Optional(Type.Boolean()), dry_run: Type.Optional(Type.Boolean()) })),
+    sync: Type.Optional(Obj({})),
+  },
   { additionalProperties: false, minProperties: 1, maxProperties: 1 },
 );
+type Action = Static<typeof Action>;
+
+type Chosen =
+  | { name: 'failover'; kind: ActionKind; params: OperationParams['failover']; dryRun: boolean }
+  | { name: 'failback'; kind: ActionKind; params: OperationParams['failback']; dryRun: boolean }
+  | { name: 'test_failover'; kind: ActionKind; params: OperationParams['test_failover']; dryRun: boolean }
+  | { name: 'test_cleanup'; kind: ActionKind; params: OperationParams['test_cleanup']; dryRun: boolean };
+
+function choose(body: Action): Chosen | 'sync' {
+  if (body.sync) return 'sync';
+  if (body.failover) {
+    const { dry_run, ...params } = body.failover;
+    return { name: 'failover', kind: params.type === 'planned' ? 'planned_failover' : 'unplanned_failover', params, dryRun: dry_run === true };
+  }
+  if (body.failback) {
+    const { dry_run, ...params } = body.failback;
+    return { name: 'failback', kind: 'failback', params, dryRun: dry_run === true };
+  }
+  if (body.test_failover) {
+    const { dry_run, ...params } = body.test_failover;
+    return { name: 'test_failover', kind: 'test_failover', params, dryRun: dry_run === true };
+  }
+  const { dry_run, ...params } = body.test_cleanup ?? {};
+  return { name: 'test_cleanup', kind: 'test_cleanup', params, dryRun: dry_run === true };
+}
+
+/**
+ * Where an action must be posted: the site that ends up running the workload (its engine
+ * drives both sites, and in an unplanned failover it is the only one left), or for a test
+ * cleanup the site the drill ran on.
+ */
+function runsOn(pg: ProtectionGroup, kind: ActionKind): string {
+  if (kind === 'test_cleanup') return pg.resources.drill?.site_id ?? (pg.current_primary_site_id === pg.primary_site_id ? pg.secondary_site_id : pg.primary_site_id);
+  return pg.current_primary_site_id === pg.primary_site_id ? pg.secondary_site_id : pg.primary_site_id;
+}
 
 export function registerActions(app: FastifyInstance, deps: ApiDeps): void {
   const pgs = new ProtectionGroups(deps.db, deps.now);
+  const sites = new Sites(deps.db, deps.box, deps.now);
 
-  app.post<{ Params: PgParams; Body: Static<typeof Action> }>(
+  app.post<{ Params: PgParams; Body: Action }>(
     '/v1/:project_id/protection-groups/:pg_id/action',
     { schema: { params: PgParams, querystring: NoQuery, body: Action } },
     async (request, reply) => {
       const { project_id, pg_id } = request.params;
-      tenant(deps, request, project_id, 'protector:actions:sync');
+      const chosen = choose(request.body);
+      const rule: ProtectorAction = chosen === 'sync' ? 'protector:actions:sync' : `protector:actions:${chosen.name}`;
+      tenant(deps, request, project_id, rule);
       const pg = await loadPg(pgs, project_id, pg_id);
-      if (pg.status !== 'active') throw conflict(`Protection group ${pg.id} is ${pg.status}; sync needs it active.`);
-      if (!pg.resources.array) throw conflict(`Protection group ${pg.id} has no array construct yet; wait for its creation to finish.`);
-      const op = await recordOperation(deps, request, pg, 'sync', {});
+
+      if (chosen === 'sync') {
+        if (pg.status !== 'active' && pg.status !== 'failed_over') throw conflict(`Protection group ${pg.id} is ${pg.status}; sync needs it active or failed_over.`);
+        if (!pg.resources.array) throw conflict(`Protection group ${pg.id} has no array construct yet; wait for its creation to finish.`);
+        const op = await recordOperation(deps, request, pg, 'sync', {});
+        reply.code(202);
+        return { operation: operationView(op) };
+      }
+
+      const storage = await deps.storage?.();
+      if (!storage) throw unavailable('The storage driver is not available: this site and its peer must both be registered (POST /v1/admin/sites).');
+      const ctx = createWorkflowContext({ pgs, sites, storage, now: deps.now });
+      const p = chosen.params as { recovery_point_id?: string; mappings?: OperationParams['failover']['mappings']; force?: boolean };
+      if (chosen.dryRun) {
+        const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: p.recovery_point_id, overrides: p.mappings, force: p.force }, ALL_CHECKS);
+        return { precheck: { action: chosen.kind, ok: r.ok, checks: r.checks, blockers: r.blockers, warnings: r.warnings, report: r.report } };
+      }
+
+      const local = (await sites.list()).find((s) => s.is_local);
+      const where = runsOn(pg, chosen.kind);
+      if (local && local.id !== where) {
+        const target = await sites.get(where);
+        throw conflict(`${chosen.name} of protection group ${pg.id} runs on site ${target?.name ?? where}, which brings the workload up; post it there (this is site ${local.name}).`);
+      }
+      if (!ALLOWED_STATES[chosen.kind].includes(pg.status)) {
+        throw conflict(`Protection group ${pg.id} is ${pg.status}; ${chosen.name} needs it ${ALLOWED_STATES[chosen.kind].join(' or ')}.`);
+      }
+      // Both sites must hold the same document, except when one of them is gone.
+      if (pg.sync_state === 'out_of_sync' && chosen.kind !== 'unplanned_failover') {
+        throw conflict(`Protection group ${pg.id} is out_of_sync at metadata version ${pg.metadata_version}; run 'protector protection-group sync' first.`);
+      }
+      const op = await recordOperation(deps, request, pg, chosen.name, chosen.params as never);
       reply.code(202);
       return { operation: operationView(op) };
     },

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
+import { Type, type Static, type TSchema } from 'typebox';
 import { ProtectionGroups, type PgResources, type PgStatus, type ProtectionGroup, type ResourceMapping } from '../../db/protection-groups.js';
 import { Sites, type Site } from '../../db/sites.js';
 import type { ApiDeps } from '../deps.js';
@@ -16,9 +16,35 @@ const NullableText = Type.Union([Text, Type.Null()]);
 const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T) => Type.Object(props, { additionalProperties: false });
 
 const SiteResources = Obj({ group_type_id: Type.Optional(Id), group_id: Type.Optional(Id), trust_id: Type.Optional(Id) });
+const Ids = <T extends TSchema>(value: T) => Type.Record(Type.String({ maxLength: 255 }), value, { maxProperties: 10_000 });
+const BroughtUp = Obj({
+  operation_id: Id,
+  site_id: Id,
+  recovery_point: NullableText,
+  recovery_point_time: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  networks: Type.Array(Id, { maxItems: 64 }),
+  subnets: Type.Array(Id, { maxItems: 256 }),
+  array_volumes: Ids(Text),
+  volumes: Ids(Obj({ volume_id: Id, array_volume: Text })),
+  ports: Ids(Id),
+  servers: Ids(Id),
+  errors: Type.Record(Type.String({ maxLength: 255 }), Type.String({ maxLength: 4096 }), { maxProperties: 10_000 }),
+});
+const Leftovers = Obj({
+  operation_id: Id,
+  site_id: Id,
+  fenced: Type.Boolean(),
+  servers: Type.Array(Id, { maxItems: 10_000 }),
+  volumes: Type.Array(Id, { maxItems: 10_000 }),
+  ports: Type.Array(Id, { maxItems: 10_000 }),
+});
 const Resources = Obj({
   sites: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), SiteResources),
   array: Type.Optional(Obj({ type: Type.Union([Type.Literal('async'), Type.Literal('sync')]), name: Text, sourceArray: Text, targetArray: Text })),
+  failover: Type.Optional(BroughtUp),
+  drill: Type.Optional(BroughtUp),
+  leftovers: Type.Optional(Leftovers),
+  reverse_pending: Type.Optional(Type.Boolean()),
 });
 const Port = Obj({
   id: Id,
@@ -136,7 +162,15 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     const primary = translate(p.primary_site_id, `${f}.protection_group.primary_site_id`);
     const secondary = translate(p.secondary_site_id, `${f}.protection_group.secondary_site_id`);
     const current = translate(p.current_primary_site_id, `${f}.protection_group.current_primary_site_id`);
-    const resources: PgResources = { ...p.resources, sites: Object.fromEntries(Object.entries(p.resources.sites).map(([k, v]) => [translate(k, `${f}.protection_group.resources.sites`), v])) };
+    const r = p.resources;
+    const at = <T extends { site_id: string }>(x: T, key: string): T => ({ ...x, site_id: translate(x.site_id, `${f}.protection_group.resources.${key}.site_id`) });
+    const resources: PgResources = {
+      ...r,
+      sites: Object.fromEntries(Object.entries(r.sites).map(([k, v]) => [translate(k, `${f}.protection_group.resources.sites`), v])),
+      ...(r.failover ? { failover: at(r.failover, 'failover') } : {}),
+      ...(r.drill ? { drill: at(r.drill, 'drill') } : {}),
+      ...(r.leftovers ? { leftovers: at(r.leftovers, 'leftovers') } : {}),
+    };
     const mappings: ResourceMapping[] = doc.resource_mappings.map((m, i) => ({ ...m, source_site_id: translate(m.source_site_id, `${f}.resource_mappings.${i}.source_site_id`) }));
     checkMappings(mappings, [primary, secondary], `${f}.resource_mappings`);
     const servers = new Set<string>();

@@ -6,7 +6,8 @@ import { conflict, notFound } from '../errors.js';
 import { listBody, listQuery, paginate } from '../pagination.js';
 import { isoTime } from '../time.js';
 import { Id, NoQuery } from './schemas.js';
-import { operationView, ProjectParams, tenant } from './tenant.js';
+import { operationView, ProjectParams, recordOperation, tenant } from './tenant.js';
+import { ProtectionGroups } from '../../db/protection-groups.js';
 
 const STATUSES: readonly OperationStatus[] = ['pending', 'running', 'completed', 'failed', 'partial', 'rolling_back', 'rolled_back', 'cancelled'];
 const OpList = listQuery({
@@ -37,6 +38,7 @@ function rtoSeconds(o: OperationRecord, now: number): number | null {
 /** `/v1/{project_id}/operations`: what the engines did and are doing, step by step. */
 export function registerOperations(app: FastifyInstance, deps: ApiDeps): void {
   const ops = new Operations(deps.db, deps.now);
+  const pgs = new ProtectionGroups(deps.db, deps.now);
   const now = deps.now ?? Date.now;
 
   const load = async (projectId: string, id: string): Promise<OperationRecord> => {
@@ -68,6 +70,18 @@ export function registerOperations(app: FastifyInstance, deps: ApiDeps): void {
     tenant(deps, request, project_id, 'protector:operations:show');
     const o = await load(project_id, operation_id);
     return { operation: { ...operationView(o), steps: (await ops.steps(o.id)).map(stepView), rto_seconds: rtoSeconds(o, now()) } };
+  });
+
+  app.post<{ Params: OpParams }>('/v1/:project_id/operations/:operation_id/cleanup', { schema: { params: OpParams, querystring: NoQuery } }, async (request, reply) => {
+    const { project_id, operation_id } = request.params;
+    tenant(deps, request, project_id, 'protector:operations:cleanup');
+    const o = await load(project_id, operation_id);
+    const pg = o.pg_id ? await pgs.get(o.pg_id, project_id) : undefined;
+    // The failover's last step, again: only while its leftovers on the old primary remain.
+    if (!pg || pg.resources.leftovers?.operation_id !== o.id) throw conflict(`Operation ${o.id} left nothing to clean up.`);
+    const op = await recordOperation(deps, request, pg, 'cleanup', { operation_id: o.id });
+    reply.code(202);
+    return { operation: operationView(op) };
   });
 
   app.post<{ Params: OpParams }>('/v1/:project_id/operations/:operation_id/cancel', { schema: { params: OpParams, querystring: NoQuery } }, async (request) => {

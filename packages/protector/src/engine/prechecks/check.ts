@@ -1,5 +1,6 @@
 import type { Member, ProtectionGroup, ResourceMapping } from '../../db/protection-groups.js';
 import type { WorkflowContext } from '../context.js';
+import type { MappingOverride } from '../operation-types.js';
 
 /** The DR actions that pre-check before changing anything (DESIGN §6). */
 export type ActionKind = 'planned_failover' | 'unplanned_failover' | 'test_failover' | 'failback' | 'test_cleanup';
@@ -25,6 +26,10 @@ export interface PrecheckInput {
   operationId?: string;
   /** A chosen recovery point (point-in-time); otherwise the latest must exist. */
   recoveryPoint?: string;
+  /** Mappings given with the action for this run; they win over the PG's own. */
+  overrides?: readonly MappingOverride[];
+  /** Failover `force`: a recovery point lacking a volume only warns (that volume is not brought up). */
+  force?: boolean;
 }
 
 /**

@@ -6,14 +6,15 @@ import { operationRunningCheck } from './checks/operation-running.js';
 import { pgStateCheck } from './checks/pg-state.js';
 import { recoveryPointCheck } from './checks/recovery-point.js';
 import { replicationLinkCheck } from './checks/replication-link.js';
+import { sourceSiteCheck } from './checks/source-site.js';
 import { targetQuotaCheck } from './checks/target-quota.js';
 import { targetResourcesCheck } from './checks/target-resources.js';
 
 export { ACTION_KINDS, finder, type ActionKind, type Check, type CheckInput, type Finding, type PrecheckInput, type Severity } from './check.js';
-export { formatReport, PrecheckFailed, requirePrechecks, runPrechecks, type PrecheckResult } from './run.js';
-export { requirements, resolveAll, type Requirement, type Resolution } from './resolve.js';
+export { checkInput, formatReport, PrecheckFailed, requirePrechecks, runPrechecks, type PrecheckResult } from './run.js';
+export { requirements, resolveAll, targetFlavor, type Requirement, type Resolution } from './resolve.js';
 export { ALLOWED_STATES } from './checks/pg-state.js';
-export { mappingsCheck, metadataInSyncCheck, operationRunningCheck, pgStateCheck, recoveryPointCheck, replicationLinkCheck, targetQuotaCheck, targetResourcesCheck };
+export { mappingsCheck, metadataInSyncCheck, operationRunningCheck, pgStateCheck, recoveryPointCheck, replicationLinkCheck, sourceSiteCheck, targetQuotaCheck, targetResourcesCheck };
 
 /** Every check, in report order; runPrechecks picks those that apply to the action. */
 export const ALL_CHECKS: readonly Check[] = [
@@ -25,4 +26,5 @@ export const ALL_CHECKS: readonly Check[] = [
   targetQuotaCheck,
   recoveryPointCheck,
   replicationLinkCheck,
+  sourceSiteCheck,
 ];

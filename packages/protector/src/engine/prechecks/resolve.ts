@@ -6,7 +6,8 @@ import type { CheckInput } from './check.js';
 /**
  * The mapping rule. For every resource a member uses, the target site's counterpart is:
  * 1. the PG's resource mapping of that kind from the source site, matched on the recorded id
- *    (or, for the kinds recorded by name, the name); else
+ *    (or, for the kinds recorded by name, the name), or one from the target site whose target
+ *    is the recorded id (a mapping pairs two resources, both ways); else
  * 2. for flavor, volume type, availability zone and keypair, the resource of the same name on
  *    the target: these names are what operators keep alike across a pair; else
  * 3. for an image, the same image id on the target (images imported with their id); else
@@ -116,6 +117,9 @@ export function resolveAll(ctx: WorkflowContext, input: CheckInput): Promise<Res
       requirements(input.members).map(async (r): Promise<Resolution> => {
         const m = input.mappings.find((x) => x.kind === r.kind && x.source_site_id === input.sourceSiteId && (x.source_id === r.sourceId || x.source_id === r.label));
         if (m) return { ...r, target: { id: m.target_id, via: 'mapping' } };
+        // A mapping is a pairing: the one stored for the other direction serves this one (failback).
+        const back = input.mappings.find((x) => x.kind === r.kind && x.source_site_id === input.targetSiteId && x.target_id === r.sourceId);
+        if (back) return { ...r, target: { id: back.source_id, via: 'mapping' } };
         if (NAME_FALLBACK.has(r.kind) && (await existsOnTarget(ctx, input, r.kind, r.label))) return { ...r, target: { id: r.label, via: 'same_name' } };
         if (r.kind === 'image' && (await existsOnTarget(ctx, input, 'image', r.sourceId))) return { ...r, target: { id: r.sourceId, via: 'same_id' } };
         return { ...r, target: null };

@@ -35,18 +35,19 @@ export function formatReport(blockers: readonly Finding[], warnings: readonly Fi
 }
 
 /**
- * Runs every check that applies to the action and collects all findings. Checks only read, so
- * they run concurrently; one that throws becomes a blocker naming it, because an unanswered
- * question must not be taken as "no problem", and must not hide the other checks' answers.
+ * The facts every check (and the workflow steps after them, which resolve mappings the same
+ * way) work from: members, the run's mappings (overrides first), source and target site.
  */
-export async function runPrechecks(ctx: WorkflowContext, input: PrecheckInput, checks: readonly Check[]): Promise<PrecheckResult> {
+export async function checkInput(ctx: WorkflowContext, input: PrecheckInput): Promise<CheckInput> {
   const memo = new Map<string, Promise<unknown>>();
-  const [members, mappings] = await Promise.all([ctx.pgs.members(input.pg.id), ctx.pgs.mappings(input.pg.id)]);
-  const full: CheckInput = {
+  const [members, stored] = await Promise.all([ctx.pgs.members(input.pg.id), ctx.pgs.mappings(input.pg.id)]);
+  const sourceSiteId = input.pg.current_primary_site_id;
+  const overrides = (input.overrides ?? []).map((o) => ({ ...o, source_site_id: sourceSiteId }));
+  return {
     ...input,
     members,
-    mappings,
-    sourceSiteId: input.pg.current_primary_site_id,
+    mappings: [...overrides, ...stored],
+    sourceSiteId,
     targetSiteId: otherSite(input),
     memo<T>(key: string, load: () => Promise<T>): Promise<T> {
       let p = memo.get(key) as Promise<T> | undefined;
@@ -57,6 +58,15 @@ export async function runPrechecks(ctx: WorkflowContext, input: PrecheckInput, c
       return p;
     },
   };
+}
+
+/**
+ * Runs every check that applies to the action and collects all findings. Checks only read, so
+ * they run concurrently; one that throws becomes a blocker naming it, because an unanswered
+ * question must not be taken as "no problem", and must not hide the other checks' answers.
+ */
+export async function runPrechecks(ctx: WorkflowContext, input: PrecheckInput, checks: readonly Check[]): Promise<PrecheckResult> {
+  const full = await checkInput(ctx, input);
   const applicable = checks.filter((c) => c.appliesTo.includes(input.action));
   const results = await Promise.all(
     applicable.map(async (c): Promise<Finding[]> => {

@@ -5,12 +5,27 @@ import { memberRemoveWorkflow } from './member-remove.js';
 import { pgCreateWorkflow } from './pg-create.js';
 import { pgDeleteWorkflow } from './pg-delete.js';
 import { syncWorkflow } from './sync.js';
+import { cleanupWorkflow } from './cleanup.js';
+import { failbackWorkflow, failoverWorkflow } from './failover.js';
+import { testCleanupWorkflow } from './test-cleanup.js';
+import { testFailoverWorkflow } from './test-failover.js';
 
-export { memberAddWorkflow, memberRemoveWorkflow, pgCreateWorkflow, pgDeleteWorkflow, syncWorkflow };
+export { cleanupWorkflow, failbackWorkflow, failoverWorkflow, memberAddWorkflow, memberRemoveWorkflow, pgCreateWorkflow, pgDeleteWorkflow, syncWorkflow, testCleanupWorkflow, testFailoverWorkflow };
 export { replicationSpec } from './pg-create.js';
 export { groupName, groupTypeName, arrayVolumeName } from './names.js';
 
 /** Every workflow this engine runs (operation types in operation-types.ts). */
 export function lifecycleWorkflows(deps: WorkflowDeps, opts: { stepTimeoutMs?: number } = {}): Workflow[] {
-  return [pgCreateWorkflow(deps), memberAddWorkflow(deps), memberRemoveWorkflow(deps), pgDeleteWorkflow(deps), syncWorkflow(deps, { timeoutMs: opts.stepTimeoutMs })];
+  return [
+    pgCreateWorkflow(deps),
+    memberAddWorkflow(deps),
+    memberRemoveWorkflow(deps),
+    pgDeleteWorkflow(deps),
+    syncWorkflow(deps, { timeoutMs: opts.stepTimeoutMs }),
+    failoverWorkflow(deps, { stepTimeoutMs: opts.stepTimeoutMs }),
+    failbackWorkflow(deps, { stepTimeoutMs: opts.stepTimeoutMs }),
+    testFailoverWorkflow(deps),
+    testCleanupWorkflow(deps),
+    cleanupWorkflow(deps),
+  ];
 }

@@ -677,6 +677,11 @@ export class MockStorageDriver implements StorageDriver {
     if (h.type === 'sync') {
       this.run(ctx, () => {
         this.model.getArray(reversed.targetArray);
+        this.ensureStretched(reversed.sourceArray, reversed.targetArray, h.name);
+        for (const v of opts.volumes) {
+          // Already moved by an earlier attempt: only the pod name exists now.
+          if (!this.volumeExists(reversed.sourceArray, `${h.name}${POD_SEP}${baseName(v)}`)) this.model.moveVolume(reversed.sourceArray, baseName(v), h.name);
+        }
         this.model.updatePod(reversed.sourceArray, h.name, { failover_preferences: [reversed.sourceArray] });
       });
       return reversed;
@@ -707,6 +712,31 @@ export class MockStorageDriver implements StorageDriver {
       else if (!t.allowed) this.model.setProtectionGroupTargetAllowed(reversed.sourceArray, h.name, reversed.targetArray, true);
     });
     return reversed;
+  }
+
+  async resumeReplication(h: ReplicationGroupHandle, policy: ReplicationSchedulePolicy): Promise<void> {
+    this.checkHandle(h);
+    const ctx = `resuming replication of '${h.name}' from '${h.sourceArray}' to '${h.targetArray}'`;
+    if (h.type === 'sync') {
+      this.run(ctx, () => this.model.updatePod(h.sourceArray, h.name, { failover_preferences: [h.sourceArray] }));
+      return;
+    }
+    const want = pgSettings(policy);
+    this.run(ctx, () => {
+      this.model.getArray(h.targetArray);
+      const mirror = this.findPg(h.targetArray, h.name);
+      if (mirror) {
+        if (mirror.replication_schedule.enabled || mirror.snapshot_schedule.enabled) {
+          this.model.updateProtectionGroup(h.targetArray, h.name, { replication_schedule: { enabled: false }, snapshot_schedule: { enabled: false } });
+        }
+        if (mirror.targets.some((t) => t.name === h.sourceArray && t.allowed)) this.model.setProtectionGroupTargetAllowed(h.targetArray, h.name, h.sourceArray, false);
+      }
+      const pg = this.model.getProtectionGroup(h.sourceArray, h.name);
+      if (settingsDiff(pg, want).length > 0) this.model.updateProtectionGroup(h.sourceArray, h.name, want);
+      const t = pg.targets.find((x) => x.name === h.targetArray);
+      if (!t) this.model.addProtectionGroupTargets(h.sourceArray, h.name, [h.targetArray], true);
+      else if (!t.allowed) this.model.setProtectionGroupTargetAllowed(h.sourceArray, h.name, h.targetArray, true);
+    });
   }
 
   async deleteVolumes(side: Side, names: string[], opts: { eradicate: boolean }): Promise<void> {

@@ -27,7 +27,7 @@ export const recoveryPointCheck: Check = {
         for (const v of m.details.volumes) {
           if (held.has(v.array_volume)) continue;
           out.push(
-            find(input.action === 'planned_failover' ? 'warning' : 'blocker', 'recovery_point_incomplete', `recovery point ${chosen.name} does not hold volume ${v.volume_id} of server ${m.name} (${m.server_id})`, {
+            find(input.action === 'planned_failover' || input.force ? 'warning' : 'blocker', 'recovery_point_incomplete', `recovery point ${chosen.name} does not hold volume ${v.volume_id} of server ${m.name} (${m.server_id})`, {
               recovery_point: chosen.name,
               volume_id: v.volume_id,
               server_id: m.server_id,

@@ -1,0 +1,188 @@
+import { createWorkflowContext, type WorkflowDeps } from '../context.js';
+import type { OperationParams } from '../operation-types.js';
+import type { OperationRecord } from '../operations.js';
+import { StepError, type Step, type Workflow } from '../workflow.js';
+import { loadPg } from './pg.js';
+import {
+  chooseRecoveryPointStep,
+  cleanupSourceStep,
+  finalSnapshotStep,
+  precheckStep,
+  reverseReplicationStep,
+  rollbackSteps,
+  runSites,
+  schedulePolicy,
+  stopSourceStep,
+  swapRolesStep,
+  waitForTransferStep,
+} from './recovery/phases.js';
+import { createPorts } from './recovery/ports.js';
+import { bootServers, stopServers } from './recovery/servers.js';
+import { manageVolumes, restoreVolumes } from './recovery/volumes.js';
+
+export type FailoverParams = OperationParams['failover'];
+
+export interface DrTimeouts {
+  /** How long a transfer may take (`[engine] step_timeout`). */
+  stepTimeoutMs?: number;
+}
+
+const DEFAULT_STEP_TIMEOUT_MS = 600_000;
+
+export function failoverParams(op: OperationRecord): FailoverParams {
+  const p = op.params as Partial<FailoverParams>;
+  if (p.type !== 'planned' && p.type !== 'unplanned') throw new StepError(`failover type must be planned or unplanned, got ${String(p.type)}`);
+  return { type: p.type, recovery_point_id: p.recovery_point_id, force: p.force, mappings: p.mappings, boot_timeout_seconds: p.boot_timeout_seconds };
+}
+
+/** The steps that bring the PG up on the target from the run's recovery point (failover and failback). */
+export function bringUpSteps(ctx: ReturnType<typeof createWorkflowContext>, op: OperationRecord, o: { action: 'planned_failover' | 'unplanned_failover' | 'failback'; overrides?: FailoverParams['mappings']; strict: boolean; bootTimeoutSeconds?: number }): Step[] {
+  const base = { action: o.action, overrides: o.overrides };
+  return [
+    { name: 'restore_volumes', run: (sc) => restoreVolumes(ctx, op, 'failover', { ...base, sites: runSites(sc.completed) }) },
+    { name: 'manage_volumes', run: (sc) => manageVolumes(ctx, op, 'failover', { ...base, sites: runSites(sc.completed), addToGroup: true }, sc) },
+    { name: 'create_ports', run: (sc) => createPorts(ctx, op, 'failover', { ...base, sites: runSites(sc.completed) }) },
+    { name: 'boot_servers', run: (sc) => bootServers(ctx, op, 'failover', { ...base, sites: runSites(sc.completed), strict: o.strict, timeoutSeconds: o.bootTimeoutSeconds }, sc) },
+  ];
+}
+
+/**
+ * `failover` (DESIGN §6), run on the site that takes the workload over.
+ *
+ * planned: both sites answer; source servers stopped, a final snapshot replicated and waited
+ * for (zero data loss; a chosen `recovery_point_id` instead makes it point-in-time), the
+ * volumes restored and managed on the target, ports recreated, servers booted in tiers,
+ * replication reversed, roles swapped, the old copies cleaned up. Any failure rolls back.
+ *
+ * unplanned: the surviving site alone; the old primary's servers are fenced (stopped if they
+ * still answer, never started again by Protector), the newest (or chosen) recovery point is
+ * brought up, past per-server errors (then `failed_over_partial`), and the data-loss window
+ * (the recovery point's time) is reported. Replication is reversed by failback, when the old
+ * primary is back.
+ */
+export function failoverWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workflow {
+  const timeout = t.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  return {
+    type: 'failover',
+    steps(op) {
+      const ctx = createWorkflowContext(deps);
+      const p = failoverParams(op);
+      const chosen = p.recovery_point_id;
+      if (p.type === 'planned') {
+        const action = 'planned_failover';
+        return [
+          precheckStep(ctx, op, { action, working: 'failing_over', record: 'failover', recoveryPoint: chosen, overrides: p.mappings, force: p.force }),
+          stopSourceStep(ctx, op),
+          finalSnapshotStep(ctx, op, chosen, 'failover'),
+          waitForTransferStep(ctx, op, 'failover', timeout),
+          ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds }),
+          reverseReplicationStep(ctx, op, 'failover'),
+          swapRolesStep(ctx, op, { fenced: false, reversePending: false, overrides: p.mappings, action }),
+          cleanupSourceStep(ctx, op),
+        ];
+      }
+      const action = 'unplanned_failover';
+      return [
+        precheckStep(ctx, op, { action, working: 'failing_over', record: 'failover', recoveryPoint: chosen, overrides: p.mappings, force: p.force }),
+        {
+          name: 'fence_source',
+          run: async (sc) => {
+            const pg = await loadPg(ctx, op);
+            const { sourceSiteId } = runSites(sc.completed);
+            // Best effort: the old primary is usually down. What cannot be stopped now stays
+            // fenced in the leftovers, which only cleanup touches (it deletes, never starts).
+            try {
+              const tenant = await ctx.clientsFor(sourceSiteId, { asTenantOf: pg });
+              return { reachable: true, ...(await stopServers(tenant, await ctx.pgs.members(pg.id), 60_000)) };
+            } catch (err) {
+              return { reachable: false, error: err instanceof Error ? err.message : String(err) };
+            }
+          },
+        },
+        {
+          name: 'promote_target',
+          run: async () => {
+            const pg = await loadPg(ctx, op);
+            if (!pg.resources.array) throw new StepError(`protection group ${pg.id} has no array construct`);
+            await ctx.storage.promote(pg.resources.array);
+            return { promoted: pg.resources.array.targetArray };
+          },
+        },
+        chooseRecoveryPointStep(ctx, op, 'failover', chosen),
+        ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: false, bootTimeoutSeconds: p.boot_timeout_seconds }),
+        swapRolesStep(ctx, op, { fenced: true, reversePending: true, overrides: p.mappings, action }),
+      ];
+    },
+    rollback(op, failedStep) {
+      // Nothing changed before the pre-checks passed; unplanned failover never rolls back (the
+      // source is gone): a failed one is run again, and adopts what this run brought up.
+      if (failedStep === 'precheck' || failoverParams(op).type !== 'planned') return [];
+      return rollbackSteps(createWorkflowContext(deps), op, 'active');
+    },
+    outcome(completed) {
+      const swap = completed.get('swap_roles');
+      return Array.isArray(swap?.failed) && swap.failed.length > 0 ? 'partial' : 'completed';
+    },
+  };
+}
+
+/**
+ * `failback`: back to the original primary. Replication is reversed first if an unplanned
+ * failover could not, the old copies there are removed, the data is resynchronised while the
+ * servers keep running (a bulk transfer), then a planned failover back (a small final delta).
+ * Rolls back like a planned failover, to `failed_over`.
+ */
+export function failbackWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workflow {
+  const timeout = t.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
+  return {
+    type: 'failback',
+    steps(op) {
+      const ctx = createWorkflowContext(deps);
+      const p = op.params as OperationParams['failback'];
+      const action = 'failback';
+      return [
+        precheckStep(ctx, op, { action, working: 'failing_back', record: 'failover', overrides: p.mappings, force: p.force }),
+        {
+          name: 'reverse_if_pending',
+          run: async (sc) => {
+            const pg = await loadPg(ctx, op);
+            if (!pg.resources.reverse_pending || !pg.resources.array) return { reversed: false };
+            const { sourceSiteId } = runSites(sc.completed);
+            const members = await ctx.pgs.members(pg.id);
+            const sourceArray = (await ctx.site(sourceSiteId)).array.name;
+            let handle = pg.resources.array;
+            if (handle.sourceArray !== sourceArray) {
+              handle = await ctx.storage.reverseReplication(handle, { volumes: members.flatMap((m) => m.details.volumes.map((v) => v.array_volume)), policy: await schedulePolicy(ctx, pg) });
+            }
+            const next = handle;
+            await ctx.pgs.setResources(pg.id, (r) => ({ ...r, array: next, reverse_pending: false }));
+            return { reversed: true, handle: next };
+          },
+        },
+        cleanupSourceStep(ctx, op, { name: 'remove_old_copies', required: true }),
+        {
+          name: 'resync',
+          run: async (sc) => {
+            const pg = await loadPg(ctx, op);
+            if (!pg.resources.array) throw new StepError(`protection group ${pg.id} has no array construct`);
+            const handle = pg.resources.array;
+            const rp = await ctx.storage.snapshotNow(handle, { replicate: true, suffix: `resync-${op.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}` });
+            const done = await ctx.storage.waitForTransfer(handle, rp.name ?? rp.snapshot, timeout, (x) => void sc.progress({ progress: x.progress }));
+            return { recovery_point: done.name, data_as_of: done.createdAt };
+          },
+        },
+        stopSourceStep(ctx, op),
+        finalSnapshotStep(ctx, op, undefined, 'failback'),
+        waitForTransferStep(ctx, op, 'failover', timeout),
+        ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds }),
+        reverseReplicationStep(ctx, op, 'failover'),
+        swapRolesStep(ctx, op, { fenced: false, reversePending: false, overrides: p.mappings, action }),
+        cleanupSourceStep(ctx, op),
+      ];
+    },
+    rollback(op, failedStep) {
+      if (failedStep === 'precheck') return [];
+      return rollbackSteps(createWorkflowContext(deps), op, 'failed_over');
+    },
+  };
+}

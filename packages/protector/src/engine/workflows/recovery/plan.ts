@@ -1,0 +1,73 @@
+import type { MappingKind, Member, ProtectionGroup } from '../../../db/protection-groups.js';
+import type { SiteClients } from '../../../openstack/index.js';
+import type { WorkflowContext } from '../../context.js';
+import type { MappingOverride } from '../../operation-types.js';
+import type { OperationRecord } from '../../operations.js';
+import { checkInput, resolveAll, targetFlavor, type ActionKind, type CheckInput } from '../../prechecks/index.js';
+import { StepError } from '../../workflow.js';
+import { loadPg } from '../pg.js';
+
+/**
+ * What the steps that bring a PG up on the other site work from, resolved the way the
+ * pre-checks resolved it (same rule, same overrides): so a step never meets a mapping the
+ * pre-checks did not see.
+ */
+export interface RecoveryPlan {
+  pg: ProtectionGroup;
+  members: Member[];
+  sourceSiteId: string;
+  targetSiteId: string;
+  input: CheckInput;
+  /** The target's id (or name, for the kinds matched by name) for a source resource; StepError when unmapped. */
+  target(kind: MappingKind, sourceId: string): Promise<string>;
+  /** The target flavor's id for a member. */
+  flavorId(m: Member): Promise<string>;
+  /** The tenant's clients on the target (through the trust). */
+  tenant(): Promise<SiteClients>;
+  /** The service's own clients on the target (admin: backend hosts, eradication). */
+  admin(): Promise<SiteClients>;
+}
+
+export interface PlanOptions {
+  action: ActionKind;
+  overrides?: readonly MappingOverride[];
+  /** Source and target as the run started (a step after the role swap must not see them swapped). */
+  sites?: { sourceSiteId: string; targetSiteId: string };
+}
+
+export async function planFor(ctx: WorkflowContext, op: OperationRecord, opts: PlanOptions): Promise<RecoveryPlan> {
+  const pg = await loadPg(ctx, op);
+  const view = opts.sites && pg.current_primary_site_id !== opts.sites.sourceSiteId ? { ...pg, current_primary_site_id: opts.sites.sourceSiteId } : pg;
+  const input = await checkInput(ctx, { action: opts.action, pg: view, operationId: op.id, overrides: opts.overrides });
+  const target = async (kind: MappingKind, sourceId: string): Promise<string> => {
+    const r = (await resolveAll(ctx, input)).find((x) => x.kind === kind && (x.sourceId === sourceId || x.label === sourceId));
+    if (!r?.target) throw new StepError(`no ${kind.replace('_', ' ')} mapping for ${sourceId} to the target site`, { kind, source_id: sourceId });
+    return r.target.id;
+  };
+  return {
+    pg,
+    members: input.members,
+    sourceSiteId: input.sourceSiteId,
+    targetSiteId: input.targetSiteId,
+    input,
+    target,
+    async flavorId(m) {
+      const mapped = await target('flavor', m.details.flavor_id || m.details.flavor_name);
+      const f = await targetFlavor(ctx, input, mapped);
+      if (!f) throw new StepError(`flavor ${mapped} (for server ${m.name}) does not exist on the target site`, { server_id: m.server_id });
+      return f.id;
+    },
+    tenant: () => input.memo('tenant', () => ctx.clientsFor(input.targetSiteId, { asTenantOf: pg })),
+    admin: () => input.memo('admin', () => ctx.clientsFor(input.targetSiteId)),
+  };
+}
+
+/** Members grouped by boot order, lowest first (a tier boots only after the one before is up). */
+export function tiers(members: readonly Member[]): Member[][] {
+  const by = new Map<number, Member[]>();
+  for (const m of members) by.set(m.boot_order, [...(by.get(m.boot_order) ?? []), m]);
+  return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([, ms]) => ms);
+}
+
+/** The short operation id used in the names of what a run creates. */
+export const shortId = (opId: string): string => opId.replace(/[^A-Za-z0-9]/g, '').slice(0, 8);

@@ -1,0 +1,154 @@
+import type { Member } from '../../../db/protection-groups.js';
+import { isNotFound, type BlockDeviceMapping, type SiteClients } from '../../../openstack/index.js';
+import type { WorkflowContext } from '../../context.js';
+import type { OperationRecord } from '../../operations.js';
+import { StepError, type StepContext, type StepDetail } from '../../workflow.js';
+import { errorText } from '../pg.js';
+import { planFor, tiers, type PlanOptions } from './plan.js';
+import { portKey } from './ports.js';
+import { recordOf, updateRecord, type RecordKey } from './record.js';
+
+const POLL_MS = 250;
+export const DEFAULT_BOOT_TIMEOUT_S = 600;
+
+/**
+ * Boots a server per member on the target, tier by tier in boot order, each from its managed
+ * volumes and with its recreated ports, and waits for ACTIVE. `strict` (planned failover,
+ * failback): the first server that does not come up fails the step (the workflow rolls back).
+ * Otherwise (unplanned failover, drill) a server that fails is recorded with why and the rest
+ * carry on: the operation ends partial, naming it.
+ */
+export async function bootServers(
+  ctx: WorkflowContext,
+  op: OperationRecord,
+  key: RecordKey,
+  opts: PlanOptions & { strict: boolean; timeoutSeconds?: number },
+  sc: StepContext,
+): Promise<StepDetail> {
+  const plan = await planFor(ctx, op, opts);
+  const tenant = await plan.tenant();
+  let rec = recordOf(plan.pg.resources, key, op.id);
+  const timeoutMs = (opts.timeoutSeconds ?? DEFAULT_BOOT_TIMEOUT_S) * 1000;
+  const booted: StepDetail[] = [];
+  const failed: StepDetail[] = [];
+  for (const [t, tier] of tiers(plan.members).entries()) {
+    const started: { m: Member; id: string }[] = [];
+    for (const m of tier) {
+      try {
+        const id = rec.servers[m.server_id] ?? (await findServer(tenant, m.name, op.id, m.server_id)) ?? (await createServer(plan, op, key, m, rec));
+        if (rec.servers[m.server_id] !== id) rec = await updateRecord(ctx, plan.pg.id, key, (r) => void (r.servers[m.server_id] = id));
+        started.push({ m, id });
+      } catch (err) {
+        if (opts.strict) throw err;
+        failed.push({ server: m.name, member_server_id: m.server_id, error: errorText(err) });
+        rec = await updateRecord(ctx, plan.pg.id, key, (r) => void (r.errors[m.server_id] = errorText(err)));
+      }
+    }
+    const results = await Promise.allSettled(started.map((s) => tenant.nova.waitForServerStatus(s.id, 'ACTIVE', { timeoutMs, intervalMs: POLL_MS })));
+    for (const [i, r] of results.entries()) {
+      const { m, id } = started[i]!;
+      if (r.status === 'fulfilled') {
+        booted.push({ server: m.name, member_server_id: m.server_id, server_id: id, tier: t, boot_order: m.boot_order });
+        if (rec.errors[m.server_id]) rec = await updateRecord(ctx, plan.pg.id, key, (x) => void delete x.errors[m.server_id]);
+        continue;
+      }
+      const why = `server ${m.name} (${id}) did not become ACTIVE: ${errorText(r.reason)}`;
+      if (opts.strict) throw new StepError(why, { server: m.name, server_id: id });
+      failed.push({ server: m.name, member_server_id: m.server_id, server_id: id, error: why });
+      rec = await updateRecord(ctx, plan.pg.id, key, (x) => void (x.errors[m.server_id] = why));
+    }
+    void sc.progress({ tiers_done: t + 1, booted: booted.length, failed: failed.length });
+  }
+  return { booted, failed };
+}
+
+/** A server this run created before a crash lost the answer: its name and Protector's metadata. */
+async function findServer(tenant: SiteClients, name: string, opId: string, memberServerId: string): Promise<string | undefined> {
+  const list = await tenant.nova.listServers({ name: `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$` });
+  return list.find((s) => s.metadata.protector_operation_id === opId && s.metadata.protector_member === memberServerId)?.id;
+}
+
+async function createServer(plan: Awaited<ReturnType<typeof planFor>>, op: OperationRecord, key: RecordKey, m: Member, rec: ReturnType<typeof recordOf>): Promise<string> {
+  const tenant = await plan.tenant();
+  const d = m.details;
+  const bdm: BlockDeviceMapping[] = d.volumes.map((v) => {
+    const got = rec.volumes[v.volume_id];
+    if (!got) throw new StepError(`volume ${v.volume_id} of server ${m.name} was not brought up on the target`, { server_id: m.server_id });
+    return { source_type: 'volume', destination_type: 'volume', uuid: got.volume_id, boot_index: v.boot_index === 0 ? 0 : -1, delete_on_termination: false };
+  });
+  const bootsFromVolume = d.volumes.some((v) => v.boot_index === 0);
+  const ports = d.ports.map((p) => {
+    const id = rec.ports[portKey(m.server_id, p.id)];
+    if (!id) throw new StepError(`port ${p.id} of server ${m.name} was not recreated on the target`, { server_id: m.server_id });
+    return { port: id };
+  });
+  const { id } = await tenant.nova.createServer({
+    name: m.name,
+    flavorRef: await plan.flavorId(m),
+    ...(bootsFromVolume ? {} : d.image_id ? { imageRef: await plan.target('image', d.image_id) } : {}),
+    block_device_mapping_v2: bdm,
+    networks: ports.length ? ports : 'none',
+    ...(d.availability_zone ? { availability_zone: await plan.target('availability_zone', d.availability_zone) } : {}),
+    ...(d.key_name ? { key_name: await plan.target('keypair', d.key_name) } : {}),
+    metadata: { protector_pg_id: plan.pg.id, protector_operation_id: op.id, protector_member: m.server_id, ...(key === 'drill' ? { protector_drill: 'true' } : {}) },
+    description: `${key === 'drill' ? 'Drill' : 'Failover'} of server ${m.name} (${m.server_id}) by Protector`,
+  });
+  return id;
+}
+
+/** Stops servers (reverse boot order, tier by tier) and waits for SHUTOFF; returns those it stopped. */
+export async function stopServers(clients: SiteClients, members: readonly Member[], timeoutMs: number): Promise<{ stopped: string[]; already: string[]; missing: string[] }> {
+  const out = { stopped: [] as string[], already: [] as string[], missing: [] as string[] };
+  for (const tier of tiers(members).reverse()) {
+    const waiting: string[] = [];
+    for (const m of tier) {
+      let status: string;
+      try {
+        status = (await clients.nova.getServer(m.server_id)).status;
+      } catch (err) {
+        if (isNotFound(err)) {
+          out.missing.push(m.server_id);
+          continue;
+        }
+        throw err;
+      }
+      if (status === 'SHUTOFF') {
+        out.already.push(m.server_id);
+        continue;
+      }
+      await clients.nova.stopServer(m.server_id);
+      waiting.push(m.server_id);
+    }
+    await Promise.all(waiting.map((id) => clients.nova.waitForServerStatus(id, 'SHUTOFF', { timeoutMs, intervalMs: POLL_MS })));
+    out.stopped.push(...waiting);
+  }
+  return out;
+}
+
+/** Starts servers in boot order and waits for ACTIVE (rollback of a planned failover). */
+export async function startServers(clients: SiteClients, members: readonly Member[], serverIds: ReadonlySet<string>, timeoutMs: number): Promise<string[]> {
+  const started: string[] = [];
+  for (const tier of tiers(members)) {
+    const waiting: string[] = [];
+    for (const m of tier) {
+      if (!serverIds.has(m.server_id)) continue;
+      const s = await clients.nova.getServer(m.server_id);
+      if (s.status === 'SHUTOFF') await clients.nova.startServer(m.server_id);
+      waiting.push(m.server_id);
+    }
+    await Promise.all(waiting.map((id) => clients.nova.waitForServerStatus(id, 'ACTIVE', { timeoutMs, intervalMs: POLL_MS })));
+    started.push(...waiting);
+  }
+  return started;
+}
+
+/** Deletes a server and waits until it is gone; gone already is fine. */
+export async function deleteServer(clients: SiteClients, id: string, timeoutMs = 300_000): Promise<void> {
+  try {
+    await clients.nova.deleteServer(id);
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
+  await clients.nova.waitForServerDeleted(id, { timeoutMs, intervalMs: POLL_MS });
+}

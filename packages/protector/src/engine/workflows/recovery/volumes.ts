@@ -1,0 +1,133 @@
+import type { MemberVolume } from '../../../db/protection-groups.js';
+import { isNotFound, type SiteClients, type Volume } from '../../../openstack/index.js';
+import type { Side, StorageDriver } from '../../../storage/index.js';
+import type { WorkflowContext } from '../../context.js';
+import type { OperationRecord } from '../../operations.js';
+import { StepError, type StepContext, type StepDetail } from '../../workflow.js';
+import { arrayVolumeName } from '../names.js';
+import { planFor, shortId, type PlanOptions } from './plan.js';
+import { recordOf, updateRecord, type RecordKey } from './record.js';
+
+const VOLUME_WAIT = { timeoutMs: 300_000, intervalMs: 250 };
+
+/** The new array volume a source volume is restored into: deterministic, so a retry finds it. */
+export const restoredName = (opId: string, sourceVolumeId: string): string => `pr-${shortId(opId)}-${sourceVolumeId}`;
+
+/** Which side of this site's driver an array is. */
+export function sideOf(storage: StorageDriver, array: string): Side {
+  if (array === storage.localArray) return 'local';
+  if (array === storage.peerArray) return 'peer';
+  throw new StepError(`array ${array} is neither this site's (${storage.localArray}) nor its peer (${storage.peerArray})`);
+}
+
+/**
+ * Restores every member volume from the run's recovery point as a new volume on the target
+ * array (copies: the replicated snapshots and production volumes are never touched). Volumes
+ * already managed by an earlier attempt are skipped: their restored copy was renamed by Cinder.
+ */
+export async function restoreVolumes(ctx: WorkflowContext, op: OperationRecord, key: RecordKey, opts: PlanOptions): Promise<StepDetail> {
+  const plan = await planFor(ctx, op, opts);
+  const handle = plan.pg.resources.array;
+  if (!handle) throw new StepError(`protection group ${plan.pg.id} has no array construct`);
+  const rec = recordOf(plan.pg.resources, key, op.id);
+  if (!rec.recovery_point) throw new StepError('no recovery point was chosen for this run');
+  const wanted = plan.members.flatMap((m) => m.details.volumes).filter((v) => !rec.volumes[v.volume_id]);
+  const restored = wanted.length
+    ? await ctx.storage.restoreVolumes(handle, rec.recovery_point, wanted.map((v) => ({ source: v.array_volume, target: restoredName(op.id, v.volume_id) })), { overwrite: false })
+    : [];
+  const bySource = new Map(restored.map((r) => [r.source, r.name]));
+  await updateRecord(ctx, plan.pg.id, key, (r) => {
+    for (const v of wanted) {
+      const name = bySource.get(v.array_volume);
+      if (name) r.array_volumes[v.volume_id] = name;
+    }
+  });
+  return { recovery_point: rec.recovery_point, array: handle.targetArray, restored: restored.map((r) => ({ source: r.source, volume: r.name, size: r.size })) };
+}
+
+/** The target's volume backend (`host@backend`), which Cinder's manage needs; admin. */
+async function backendHost(admin: SiteClients, volumeTypeBackend: string | undefined): Promise<string> {
+  const services = (await admin.cinder.listVolumeServices()).filter((s) => s.status === 'enabled' && s.state === 'up');
+  const match = volumeTypeBackend ? services.find((s) => s.host.split('@')[1] === volumeTypeBackend) : undefined;
+  const chosen = match ?? services[0];
+  if (!chosen) throw new StepError('the target site has no cinder-volume service up to manage the restored volumes into');
+  return chosen.host;
+}
+
+const volumeLabel = (memberName: string, v: MemberVolume): string => `${memberName}-${(v.device.split('/').pop() || v.volume_id.slice(0, 8))}`;
+
+/** A volume this run managed before a crash lost the answer: found by its name and Protector's metadata. */
+async function findManaged(tenant: SiteClients, name: string, opId: string, sourceVolumeId: string): Promise<Volume | undefined> {
+  return (await tenant.cinder.listVolumes({ name })).find((v) => v.metadata.protector_operation_id === opId && v.metadata.protector_source_volume_id === sourceVolumeId);
+}
+
+/**
+ * Manages each restored array volume into the target's Cinder, in the tenant's project and with
+ * the mapped volume type, and (failover) adds it to the PG's Cinder group there. Each new
+ * volume is recorded before it is waited for.
+ */
+export async function manageVolumes(ctx: WorkflowContext, op: OperationRecord, key: RecordKey, opts: PlanOptions & { addToGroup: boolean }, sc: StepContext): Promise<StepDetail> {
+  const plan = await planFor(ctx, op, opts);
+  const tenant = await plan.tenant();
+  const admin = await plan.admin();
+  let rec = recordOf(plan.pg.resources, key, op.id);
+  const managed: StepDetail[] = [];
+  let host: string | undefined;
+  for (const m of plan.members) {
+    for (const v of m.details.volumes) {
+      let got = rec.volumes[v.volume_id];
+      if (!got) {
+        const name = volumeLabel(m.name, v);
+        const found = await findManaged(tenant, name, op.id, v.volume_id);
+        const volumeType = await plan.target('volume_type', v.volume_type);
+        if (found) {
+          got = { volume_id: found.id, array_volume: arrayVolumeName(found.id) };
+        } else {
+          const source = rec.array_volumes[v.volume_id];
+          if (!source) throw new StepError(`volume ${v.volume_id} of server ${m.name} was not restored from the recovery point`, { server_id: m.server_id, volume_id: v.volume_id });
+          if (!host) {
+            const specs = await admin.cinder.getVolumeType(volumeType).then((t) => t.extra_specs, () => ({}) as Record<string, string>);
+            host = await backendHost(admin, specs.volume_backend_name);
+          }
+          const created = await tenant.cinder.manageVolume({
+            host,
+            sourceName: source,
+            name,
+            volume_type: volumeType,
+            bootable: v.boot_index === 0,
+            description: `${key === 'drill' ? 'Drill copy' : 'Failover copy'} of volume ${v.volume_id} (server ${m.name}) by Protector operation ${op.id}`,
+            metadata: { protector_operation_id: op.id, protector_source_volume_id: v.volume_id, protector_pg_id: plan.pg.id },
+          });
+          got = { volume_id: created.id, array_volume: arrayVolumeName(created.id) };
+        }
+        const entry = got;
+        rec = await updateRecord(ctx, plan.pg.id, key, (r) => {
+          r.volumes[v.volume_id] = entry;
+        });
+      }
+      await tenant.cinder.waitForVolumeStatus(got.volume_id, ['available', 'in-use'], VOLUME_WAIT);
+      managed.push({ server: m.name, source_volume_id: v.volume_id, volume_id: got.volume_id });
+      void sc.progress({ managed: managed.length });
+    }
+  }
+  let groupId: string | undefined;
+  if (opts.addToGroup) {
+    groupId = plan.pg.resources.sites[plan.targetSiteId]?.group_id;
+    if (!groupId) throw new StepError(`protection group ${plan.pg.id} has no Cinder group on the target site`);
+    const inGroup = new Set((await tenant.cinder.getGroup(groupId, { listVolumes: true })).volumes ?? []);
+    const add = Object.values(rec.volumes).map((x) => x.volume_id).filter((id) => !inGroup.has(id));
+    if (add.length) await tenant.cinder.updateGroup(groupId, { addVolumes: add });
+  }
+  return { volumes: managed, ...(groupId ? { group_id: groupId } : {}) };
+}
+
+/** Deletes a Cinder volume and waits until it is gone; gone already is fine. */
+export async function deleteVolume(clients: SiteClients, id: string): Promise<void> {
+  try {
+    await clients.cinder.deleteVolume(id);
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
+  await clients.cinder.waitForVolumeDeleted(id, VOLUME_WAIT);
+}
