@@ -202,3 +202,20 @@ test('pre-checks list every blocker at once and change nothing', { timeout: 60_0
   assert.equal((await onB(pg)).status, 'active');
   assert.equal(t.a.nova.getServer((await t.atA.pgs.members(pg.id))[0]!.server_id)?.vm_state, 'active');
 });
+
+test('sync (pod) PG: an unplanned failover with site-a off loses nothing', { timeout: 120_000 }, async () => {
+  const { pg, servers } = await protectedPg(t, { name: 'pod', servers: { 's-1': 0 }, replicationType: 'sync' });
+  const vm = servers[0]!;
+  assert.equal((await onA(pg)).resources.array?.type, 'sync');
+  await guestWrite(t.a, vm.serverId, 0, 'acknowledged just before the site died');
+  await siteA(false);
+  try {
+    const op = await runOp(t.atB, pg, 'failover', { type: 'unplanned' });
+    const swap = (await t.atB.ops.steps(op.id)).find((s) => s.name === 'swap_roles')!;
+    assert.equal(swap.detail.recovery_point, 'now');
+    const vmB = await serverOn(pg, 'b', 's-1');
+    assert.equal(await guestRead(t.b, vmB, 0, 'acknowledged just before the site died'.length), 'acknowledged just before the site died');
+  } finally {
+    await siteA(true);
+  }
+});
