@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requestLogger, setRequestIdentity } from '../observability/index.js';
-import type { AuthContext } from '../openstack/keystone-types.js';
+import type { AuthContext } from '@protector/openstack';
 import { ApiError } from './errors.js';
 
 /** What protector-api needs to know who is calling: a token in, a context (or undefined) out. */

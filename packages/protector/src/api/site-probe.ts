@@ -1,5 +1,5 @@
 import type { Site } from '../db/sites.js';
-import { replicationTypeOf, type SiteClients } from '../openstack/index.js';
+import { replicationTypeOf, type SiteClients } from '@protector/openstack';
 import { serviceClients } from './resources/clients.js';
 import type { StorageDriver } from '../storage/index.js';
 

@@ -1,6 +1,6 @@
 import type { ProtectionGroup, ProtectionGroups } from '../db/protection-groups.js';
 import type { Site, Sites } from '../db/sites.js';
-import { createSiteClients, serviceCredentials, type HttpOptions, type SiteClients } from '../openstack/index.js';
+import { createSiteClients, serviceCredentials, type HttpOptions, type SiteClients } from '@protector/openstack';
 import type { StorageDriver } from '../storage/index.js';
 import { StepError } from './workflow.js';
 

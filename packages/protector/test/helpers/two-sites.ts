@@ -13,7 +13,7 @@ import { Sites, type Site } from '../../src/db/sites.js';
 import type { WorkflowDeps } from '../../src/engine/context.js';
 import { Engine, Operations, type OperationRecord, type OperationType, type Workflow } from '../../src/engine/index.js';
 import { lifecycleWorkflows } from '../../src/engine/workflows/index.js';
-import { createSiteClients, type SiteClients } from '../../src/openstack/index.js';
+import { createSiteClients, type SiteClients } from '@protector/openstack';
 import { MockStorageDriver } from '../../src/storage/index.js';
 
 export const SECRET_KEY = 'two-sites-test-secret-key';

@@ -1,5 +1,5 @@
 import type { Site } from '../../db/sites.js';
-import { createSiteClients, isUnavailable, OpenStackError, serviceCredentials, type SiteClients } from '../../openstack/index.js';
+import { createSiteClients, isUnavailable, OpenStackError, serviceCredentials, type SiteClients } from '@protector/openstack';
 import { ApiError, unavailable } from '../errors.js';
 
 const HTTP = (site: Site, timeoutMs = 10_000) => ({ site: site.name, timeoutMs, retries: 0 });

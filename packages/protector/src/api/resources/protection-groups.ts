@@ -4,7 +4,7 @@ import { Type, type Static } from 'typebox';
 import { ProtectionGroups } from '../../db/protection-groups.js';
 import { Sites, type Site } from '../../db/sites.js';
 import { TenantMappings } from '../../db/tenant-mappings.js';
-import { OpenStackError, type SiteClients } from '../../openstack/index.js';
+import { OpenStackError, type SiteClients } from '@protector/openstack';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, badRequest, conflict } from '../errors.js';
 import { listBody, listQuery, paginate } from '../pagination.js';

@@ -1,5 +1,5 @@
 import type { MappingKind, Member } from '../../db/protection-groups.js';
-import { isNotFound, type Flavor, type SiteClients } from '../../openstack/index.js';
+import { isNotFound, type Flavor, type SiteClients } from '@protector/openstack';
 import type { WorkflowContext } from '../context.js';
 import type { CheckInput } from './check.js';
 

@@ -1,4 +1,4 @@
-import { CONSISTENT_GROUP_SPEC, isNotFound, type SiteClients } from '../../openstack/index.js';
+import { CONSISTENT_GROUP_SPEC, isNotFound, type SiteClients } from '@protector/openstack';
 
 /** Group creation is asynchronous in Cinder; a group is usable once available. */
 const GROUP_WAIT = { timeoutMs: 120_000, intervalMs: 500 };

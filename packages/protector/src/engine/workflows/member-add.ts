@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { MemberDetails, MemberVolume, ProtectionGroup } from '../../db/protection-groups.js';
-import { isNotFound, type SiteClients, type Volume } from '../../openstack/index.js';
+import { isNotFound, type SiteClients, type Volume } from '@protector/openstack';
 import { createWorkflowContext, type WorkflowContext, type WorkflowDeps } from '../context.js';
 import type { OperationParams } from '../operation-types.js';
 import type { OperationRecord } from '../operations.js';
 import { StepError, type Step, type Workflow } from '../workflow.js';
 import { arrayVolumeName } from './names.js';
 import { loadPg } from './pg.js';
-import { replicationTypeOf } from '../../openstack/index.js';
+import { replicationTypeOf } from '@protector/openstack';
 
 export type MemberAddParams = OperationParams['member_add'];
 

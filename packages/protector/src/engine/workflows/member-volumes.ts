@@ -1,5 +1,5 @@
 import type { ProtectionGroup } from '../../db/protection-groups.js';
-import type { SiteClients } from '../../openstack/index.js';
+import type { SiteClients } from '@protector/openstack';
 import type { WorkflowContext } from '../context.js';
 import { groupVolumes } from './cinder-groups.js';
 

@@ -6,7 +6,7 @@ import { StepError, type Step, type Workflow } from '../workflow.js';
 import { ensureGroup, ensureGroupType } from './cinder-groups.js';
 import { groupName, groupTypeName } from './names.js';
 import { errorText, failureSetsStatus, loadPg, setSiteResources } from './pg.js';
-import { replicatedTypes } from '../../openstack/index.js';
+import { replicatedTypes } from '@protector/openstack';
 
 /** The array construct's settings from the PG's replication policy. */
 export function replicationSpec(pg: ProtectionGroup, policy: ReplicationPolicy): ReplicationGroupSpec {

@@ -1,5 +1,5 @@
 import type { ProtectionGroup } from '../../db/protection-groups.js';
-import { isNotFound } from '../../openstack/index.js';
+import { isNotFound } from '@protector/openstack';
 import { createWorkflowContext, type WorkflowContext, type WorkflowDeps } from '../context.js';
 import type { OperationRecord } from '../operations.js';
 import type { Step, Workflow } from '../workflow.js';

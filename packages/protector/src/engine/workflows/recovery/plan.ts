@@ -1,5 +1,5 @@
 import type { MappingKind, Member, ProtectionGroup } from '../../../db/protection-groups.js';
-import type { SiteClients } from '../../../openstack/index.js';
+import type { SiteClients } from '@protector/openstack';
 import type { WorkflowContext } from '../../context.js';
 import type { MappingOverride } from '../../operation-types.js';
 import type { OperationRecord } from '../../operations.js';

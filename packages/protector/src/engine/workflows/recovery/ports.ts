@@ -1,5 +1,5 @@
 import type { MemberPort } from '../../../db/protection-groups.js';
-import { isNotFound, isOpenStackError, type Port, type SiteClients } from '../../../openstack/index.js';
+import { isNotFound, isOpenStackError, type Port, type SiteClients } from '@protector/openstack';
 import type { WorkflowContext } from '../../context.js';
 import type { OperationRecord } from '../../operations.js';
 import { StepError, type StepDetail } from '../../workflow.js';

@@ -1,5 +1,5 @@
 import type { Member } from '../../../db/protection-groups.js';
-import { isNotFound, type BlockDeviceMapping, type SiteClients } from '../../../openstack/index.js';
+import { isNotFound, type BlockDeviceMapping, type SiteClients } from '@protector/openstack';
 import type { WorkflowContext } from '../../context.js';
 import type { OperationRecord } from '../../operations.js';
 import { StepError, type StepContext, type StepDetail } from '../../workflow.js';

@@ -1,5 +1,5 @@
 import type { BroughtUp, Leftovers } from '../../../db/protection-groups.js';
-import { isNotFound, type SiteClients } from '../../../openstack/index.js';
+import { isNotFound, type SiteClients } from '@protector/openstack';
 import type { WorkflowContext } from '../../context.js';
 import { errorText } from '../pg.js';
 import { deleteServer } from './servers.js';

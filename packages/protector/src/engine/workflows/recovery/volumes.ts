@@ -1,5 +1,5 @@
 import type { MemberVolume } from '../../../db/protection-groups.js';
-import { isNotFound, type SiteClients, type Volume } from '../../../openstack/index.js';
+import { isNotFound, type SiteClients, type Volume } from '@protector/openstack';
 import type { Side, StorageDriver } from '../../../storage/index.js';
 import type { WorkflowContext } from '../../context.js';
 import type { OperationRecord } from '../../operations.js';

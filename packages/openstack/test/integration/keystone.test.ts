@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../../cloudsim/src/clock.js';
 import { Site } from '../../../cloudsim/src/site.js';
-import { OpenStackError } from '../../src/openstack/errors.js';
-import { KeystoneClient } from '../../src/openstack/keystone.js';
-import { KeystoneSession } from '../../src/openstack/session.js';
-import { createSiteClients } from '../../src/openstack/site-clients.js';
-import { TokenValidator } from '../../src/openstack/token-validator.js';
+import { OpenStackError } from '../../src/errors.js';
+import { KeystoneClient } from '../../src/keystone.js';
+import { KeystoneSession } from '../../src/session.js';
+import { createSiteClients } from '../../src/site-clients.js';
+import { TokenValidator } from '../../src/token-validator.js';
 
 // The site's clock is manual, so token expiry and validation caching are tested without sleeping.
 const clock = new ManualClock(Date.now());

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Site } from '../../../cloudsim/src/site.js';
-import { CONSISTENT_GROUP_SPEC } from '../../src/openstack/cinder.js';
-import { OpenStackError, ServiceUnavailableError } from '../../src/openstack/errors.js';
-import { createSiteClients, type SiteClients } from '../../src/openstack/site-clients.js';
+import { CONSISTENT_GROUP_SPEC } from '../../src/cinder.js';
+import { OpenStackError, ServiceUnavailableError } from '../../src/errors.js';
+import { createSiteClients, type SiteClients } from '../../src/site-clients.js';
 
 // One cloudsim site; the tenant "demo" (member) and the bootstrap admin each get their clients.
 let site: Site;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { OpenStackError, ServiceUnavailableError, parseErrorBody } from '../../src/openstack/errors.js';
-import { HttpTransport, type HttpLogger } from '../../src/openstack/http.js';
+import { OpenStackError, ServiceUnavailableError, parseErrorBody } from '../../src/errors.js';
+import { HttpTransport, type HttpLogger } from '../../src/http.js';
 
 /** A fetch stand-in that answers from a script and records what it was asked. */
 function fakeFetch(answer: (url: string, init: RequestInit, call: number) => Promise<Response> | Response) {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AuthContext } from '../../src/openstack/keystone-types.js';
-import { TokenValidator } from '../../src/openstack/token-validator.js';
+import type { AuthContext } from '../../src/keystone-types.js';
+import { TokenValidator } from '../../src/token-validator.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 

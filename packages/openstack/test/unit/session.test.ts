@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EndpointNotFoundError, findEndpoint } from '../../src/openstack/catalog.js';
-import { OpenStackError } from '../../src/openstack/errors.js';
-import { HttpTransport } from '../../src/openstack/http.js';
-import type { CatalogEntry } from '../../src/openstack/keystone-types.js';
-import { NovaClient } from '../../src/openstack/nova.js';
-import { authBody, KeystoneSession, normalizeAuthUrl } from '../../src/openstack/session.js';
+import { EndpointNotFoundError, findEndpoint } from '../../src/catalog.js';
+import { OpenStackError } from '../../src/errors.js';
+import { HttpTransport } from '../../src/http.js';
+import type { CatalogEntry } from '../../src/keystone-types.js';
+import { NovaClient } from '../../src/nova.js';
+import { authBody, KeystoneSession, normalizeAuthUrl } from '../../src/session.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
