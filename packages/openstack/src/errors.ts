@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 
 /** The one error type every OpenStack client throws, and how each service's error body is read. */
 
-export type ServiceName = 'keystone' | 'nova' | 'cinder' | 'neutron' | 'glance';
+export type ServiceName = 'keystone' | 'nova' | 'cinder' | 'neutron' | 'glance' | 'protector';
 
 export const SERVICE_LABELS: Record<ServiceName, string> = {
   keystone: 'Keystone',
@@ -10,6 +10,7 @@ export const SERVICE_LABELS: Record<ServiceName, string> = {
   cinder: 'Cinder',
   neutron: 'Neutron',
   glance: 'Glance',
+  protector: 'Protector',
 };
 
 export interface OpenStackErrorInit {

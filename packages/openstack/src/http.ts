@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { OpenStackError, ServiceUnavailableError, parseErrorBody, type ServiceName } from './errors.js';
 import { redact } from './redact.js';
 
@@ -28,8 +29,30 @@ export interface HttpOptions {
   /** Site name used in messages ("site-a Nova is unreachable"). */
   site?: string;
   logger?: HttpLogger;
+  /**
+   * TLS for HTTPS endpoints (clouds.yaml `cacert` and `verify: false`). When set, requests go
+   * through undici's fetch with an Agent carrying these settings; without it, the global fetch
+   * with Node's default trust store. Ignored when `fetch` is given.
+   */
+  tls?: HttpTlsOptions;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
+}
+
+export interface HttpTlsOptions {
+  /** PEM CA bundle to trust instead of Node's default roots (the contents, not a path). */
+  ca?: string | Buffer;
+  /** false accepts any server certificate (`verify: false`, `--insecure`); default true. */
+  rejectUnauthorized?: boolean;
+}
+
+/** A fetch whose connections use `tls`; undici's own fetch, so the Agent and fetch versions match. */
+export function tlsFetch(tls: HttpTlsOptions): typeof fetch {
+  const dispatcher = new Agent({ connect: { ca: tls.ca, rejectUnauthorized: tls.rejectUnauthorized ?? true } });
+  type UndiciInit = NonNullable<Parameters<typeof undiciFetch>[1]>;
+  type UndiciInput = Parameters<typeof undiciFetch>[0];
+  return ((input: unknown, init?: unknown) =>
+    undiciFetch(input as UndiciInput, { ...(init as UndiciInit), dispatcher })) as unknown as typeof fetch;
 }
 
 export interface HttpRequest {
@@ -98,14 +121,14 @@ function describeNetworkError(err: unknown, timedOut: boolean, timeoutMs: number
 }
 
 export class HttpTransport {
-  readonly options: Required<Omit<HttpOptions, 'site' | 'logger'>> & Pick<HttpOptions, 'site' | 'logger'>;
+  readonly options: Required<Omit<HttpOptions, 'site' | 'logger' | 'tls'>> & Pick<HttpOptions, 'site' | 'logger'>;
 
   constructor(options: HttpOptions = {}) {
     this.options = {
       timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
       retries: options.retries ?? DEFAULTS.retries,
       backoffMs: options.backoffMs ?? DEFAULTS.backoffMs,
-      fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+      fetch: options.fetch ?? (options.tls ? tlsFetch(options.tls) : (input, init) => fetch(input, init)),
       sleep: options.sleep ?? ((ms) => sleep(ms)),
       site: options.site,
       logger: options.logger,

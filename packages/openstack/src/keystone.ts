@@ -80,4 +80,56 @@ export class KeystoneClient extends ServiceClient {
   async getProject(id: string): Promise<Project> {
     return (await this.api.get<{ project: Project }>(`/projects/${seg(id)}`)).project;
   }
+
+  async findProject(name: string, domainId = 'default'): Promise<Project | undefined> {
+    return (await this.api.get<{ projects: Project[] }>('/projects', { name, domain_id: domainId })).projects[0];
+  }
+
+  // --- what an operator does when installing a service (admin): its user, role, catalog entry ---
+
+  async createUser(req: { name: string; password: string; domainId?: string; defaultProjectId?: string }): Promise<User> {
+    const user = { name: req.name, password: req.password, domain_id: req.domainId ?? 'default', ...(req.defaultProjectId ? { default_project_id: req.defaultProjectId } : {}) };
+    return (await this.api.post<{ user: User }>('/users', { user })).user;
+  }
+
+  async findRole(name: string): Promise<{ id: string; name: string } | undefined> {
+    return (await this.api.get<{ roles: { id: string; name: string }[] }>('/roles', { name })).roles[0];
+  }
+
+  /** Grants a role on a project (PUT, so granting twice is harmless). */
+  async grantProjectRole(projectId: string, userId: string, roleId: string): Promise<void> {
+    await this.api.request('PUT', `/projects/${seg(projectId)}/users/${seg(userId)}/roles/${seg(roleId)}`);
+  }
+
+  async listServices(type?: string): Promise<CatalogService[]> {
+    return (await this.api.get<{ services: CatalogService[] }>('/services', type ? { type } : undefined)).services;
+  }
+
+  async createService(req: { type: string; name: string; description?: string }): Promise<CatalogService> {
+    return (await this.api.post<{ service: CatalogService }>('/services', { service: { ...req, enabled: true } })).service;
+  }
+
+  async listEndpoints(serviceId?: string): Promise<CatalogEndpoint[]> {
+    return (await this.api.get<{ endpoints: CatalogEndpoint[] }>('/endpoints', serviceId ? { service_id: serviceId } : undefined)).endpoints;
+  }
+
+  async createEndpoint(req: { serviceId: string; interface: 'public' | 'internal' | 'admin'; url: string; region?: string }): Promise<CatalogEndpoint> {
+    const endpoint = { service_id: req.serviceId, interface: req.interface, url: req.url, ...(req.region ? { region_id: req.region } : {}), enabled: true };
+    return (await this.api.post<{ endpoint: CatalogEndpoint }>('/endpoints', { endpoint })).endpoint;
+  }
+}
+
+export interface CatalogService {
+  id: string;
+  type: string;
+  name: string;
+  enabled: boolean;
+}
+
+export interface CatalogEndpoint {
+  id: string;
+  service_id: string;
+  interface: 'public' | 'internal' | 'admin';
+  url: string;
+  region_id?: string | null;
 }

@@ -6,6 +6,11 @@ import { join, resolve } from 'node:path';
 import { startSite, stopPid, waitReady, type Started } from '../processes.js';
 import { labArrays, labSites, simUrl } from '../sites.js';
 import { isAlive, readState, writeState } from '../state.js';
+import { installProtectorInKeystone } from '../keystone-setup.js';
+import { registerLabSites } from '../register.js';
+import { startLabSite, stopLabSite } from '../site-control.js';
+import { demo, demoTable } from '../demo.js';
+import { apiUrl, prepareProtector, startProtector, waitApi, type ProtectorProcesses } from '../protector.js';
 
 const program = new Command('protector-lab').description('Two simulated OpenStack sites on one machine.');
 const port = (v: string) => {
@@ -27,7 +32,12 @@ program
     mkdirSync(dir, { recursive: true });
     const sites = labSites(opts.basePort);
     const started: Started[] = [];
-    const stopAll = () => Promise.all(started.map((s) => (s.child.pid ? stopPid(s.child.pid) : undefined)));
+    const services: ProtectorProcesses[] = [];
+    const stopAll = () =>
+      Promise.all([
+        ...services.flatMap((p) => [p.engine, p.api]).map((c) => (c.pid ? stopPid(c.pid) : undefined)),
+        ...started.map((s) => (s.child.pid ? stopPid(s.child.pid) : undefined)),
+      ]);
     try {
       for (const site of sites) {
         console.log(`starting ${site.name} on ports ${site.basePort}-${site.basePort + 6} …`);
@@ -35,6 +45,16 @@ program
         started.push(s);
         await waitReady(s);
       }
+      for (const site of sites) {
+        console.log(`starting protector-api and protector-engine of ${site.name} on ${apiUrl(site)} …`);
+        await installProtectorInKeystone(site);
+        const conf = prepareProtector(site, dir);
+        const p = startProtector(site, dir, conf, opts.detach === true);
+        services.push(p);
+        await waitApi(site, p);
+      }
+      console.log('registering the sites with each Protector and mapping the demo projects …');
+      await registerLabSites(sites, labArrays(sites, dir));
     } catch (err) {
       await stopAll();
       throw err;
@@ -43,6 +63,11 @@ program
     writeState(dir, {
       sites: started.map((s) => ({ name: s.site.name, pid: s.child.pid!, basePort: s.site.basePort, dataDir: s.dataDir, log: s.log })),
       arrays,
+      protector: sites.map((site, i) => ({
+        site: site.name,
+        api: { pid: services[i]!.api.pid!, url: apiUrl(site), log: services[i]!.logs.api },
+        engine: { pid: services[i]!.engine.pid!, log: services[i]!.logs.engine },
+      })),
     });
     const clouds = join(dir, 'clouds.yaml');
     writeFileSync(clouds, labCloudsYaml(sites), { mode: 0o600 });
@@ -53,6 +78,7 @@ program
     for (const a of arrays) {
       console.log(`  ${a.name}: ${a.site}'s Cinder backend   REST ${a.url}/api/api_version   api token ${a.api_tokens.map((t) => `${t.token} (${t.user})`).join(', ') || 'none'}`);
     }
+    for (const [i, site] of sites.entries()) console.log(`  protector on ${site.name}: API ${apiUrl(site)}   logs ${services[i]!.logs.api}, ${services[i]!.logs.engine}`);
     console.log(`  arrays model: ${arrays[0]?.db ?? ''} (site-a-array and site-b-array, connected for replication)`);
     console.log(`\nclouds.yaml: ${clouds}`);
     console.log(`  clouds ${sites.map((s) => `${s.name} (admin)`).join(', ')}, ${sites.map((s) => `${s.name}-demo`).join(', ')} (the demo tenant)`);
@@ -70,6 +96,14 @@ program
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      for (const p of services) {
+        for (const [name, c] of [['protector-api', p.api], ['protector-engine', p.engine]] as const) {
+          c.once('exit', (code) => {
+            if (!stopping) console.error(`${name} exited (${code}); see ${name === 'protector-api' ? p.logs.api : p.logs.engine}`);
+            stop();
+          });
+        }
+      }
       for (const s of started) {
         s.child.once('exit', (code) => {
           // A site ending on its own (not through Ctrl-C) takes the lab down with it.
@@ -89,11 +123,16 @@ program
   .action(async (opts: { dir: string }) => {
     const state = readState(resolve(opts.dir));
     if (!state) throw new Error(`no lab found in ${resolve(opts.dir)}`);
+    for (const p of state.protector ?? []) {
+      await stopPid(p.engine.pid);
+      await stopPid(p.api.pid);
+      console.log(`protector on ${p.site} stopped`);
+    }
     for (const s of state.sites) {
       await stopPid(s.pid);
       console.log(`${s.name} stopped`);
     }
-    writeState(resolve(opts.dir), { sites: [], arrays: state.arrays });
+    writeState(resolve(opts.dir), { sites: [], arrays: state.arrays, protector: [] });
   });
 
 program
@@ -114,7 +153,48 @@ program
       healthy &&= answers;
       console.log(`${s.name.padEnd(8)} pid ${String(s.pid).padEnd(8)} ${alive ? 'running' : 'stopped'}  ${answers ? 'answering' : 'not answering'}  keystone http://127.0.0.1:${s.basePort}/v3`);
     }
+    for (const p of state.protector ?? []) {
+      const api = isAlive(p.api.pid) && (await fetch(`${p.api.url}/healthz`).then((r) => r.ok, () => false));
+      const engine = isAlive(p.engine.pid);
+      healthy &&= api && engine;
+      console.log(`${p.site.padEnd(8)} protector-api ${api ? 'answering' : 'not answering'} ${p.api.url}   protector-engine ${engine ? 'running' : 'stopped'}`);
+    }
     if (!healthy) process.exitCode = 1;
+  });
+
+program
+  .command('demo')
+  .description('drive the whole DR lifecycle through the protector CLI on a running lab (start it with up --detach)')
+  .option('--dir <dir>', 'lab folder', '.lab')
+  .action(async (opts: { dir: string }) => {
+    const started = Date.now();
+    const rows = await demo(resolve(opts.dir));
+    console.log(`\n${demoTable(rows)}\n\nThe lifecycle took ${Math.round((Date.now() - started) / 1000)} s.`);
+    if (rows.some((r) => r.verified === false || (r.note !== 'completed' && r.note !== 'both sites at one version'))) process.exitCode = 1;
+  });
+
+const siteCmd = program.command('site').description('stop or start one site of a running lab (a datacenter lost and back)');
+siteCmd
+  .command('stop <name>')
+  .description("stop a site's OpenStack, Protector services and array")
+  .option('--dir <dir>', 'lab folder', '.lab')
+  .action(async (name: string, opts: { dir: string }) => {
+    const dir = resolve(opts.dir);
+    const state = readState(dir);
+    if (!state?.sites.length) throw new Error(`no running lab in ${dir}`);
+    writeState(dir, await stopLabSite(state, dir, name));
+    console.log(`${name} stopped: its Keystone, Nova, Cinder, Neutron, Glance, protector-api, protector-engine and array no longer answer`);
+  });
+siteCmd
+  .command('start <name>')
+  .description('start a stopped site again, on its own data')
+  .option('--dir <dir>', 'lab folder', '.lab')
+  .action(async (name: string, opts: { dir: string }) => {
+    const dir = resolve(opts.dir);
+    const state = readState(dir);
+    if (!state?.sites.length) throw new Error(`no running lab in ${dir}`);
+    writeState(dir, await startLabSite(state, dir, name));
+    console.log(`${name} started`);
   });
 
 program.parseAsync().catch((err: unknown) => {

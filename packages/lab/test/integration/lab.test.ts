@@ -80,7 +80,19 @@ test('the lab brings up two seeded sites and stops them', async () => {
   }
 
   const status = await lab('status');
-  assert.equal(status.stdout.match(/answering/g)?.length, 2);
+  // Two cloudsim sites and each site's protector-api answer; both engines run.
+  assert.equal(status.stdout.match(/ answering/g)?.length, 4, status.stdout);
+  assert.equal(status.stdout.match(/protector-engine running/g)?.length, 2, status.stdout);
+  // Each Protector is in its Keystone's catalog and knows both sites (this one local).
+  const token = await fetch('http://127.0.0.1:18000/v3/auth/tokens', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: 'admin', domain: { id: 'default' }, password: 'secret' } } }, scope: { project: { name: 'admin', domain: { id: 'default' } } } } }),
+  });
+  const catalog = ((await token.json()) as { token: { catalog: { type: string; endpoints: { url: string }[] }[] } }).token.catalog;
+  assert.equal(catalog.find((c) => c.type === 'protector')?.endpoints[0]?.url, 'http://127.0.0.1:18007');
+  const sites = await fetch('http://127.0.0.1:18007/v1/admin/sites', { headers: { 'X-Auth-Token': token.headers.get('x-subject-token') ?? '' } });
+  assert.deepEqual(((await sites.json()) as { sites: { name: string; is_local: boolean }[] }).sites.map((s) => [s.name, s.is_local]).sort(), [['site-a', true], ['site-b', false]]);
   await assert.rejects(lab('up', '--detach', '--base-port', '18000'), /already running/);
 
   await lab('down');

@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { buildApi } from '../api/app.js';
 import { openStackProbe } from '../api/site-probe.js';
-import { KeystoneClient } from '@protector/openstack';
-import { KeystoneSession } from '@protector/openstack';
-import { TokenValidator } from '@protector/openstack';
+import { KeystoneClient, KeystoneSession, TokenValidator } from '@protector/openstack';
 import { fail, onShutdown, serviceCommand, sourcesOf } from '../service/cli.js';
 import { openRuntime } from '../service/runtime.js';
 

@@ -12,9 +12,7 @@ import { buildApi } from '../../src/api/app.js';
 import { openStackProbe } from '../../src/api/site-probe.js';
 import { openDatabase } from '../../src/db/index.js';
 import { SecretBox } from '../../src/db/secrets.js';
-import { KeystoneClient } from '@protector/openstack';
-import { KeystoneSession } from '@protector/openstack';
-import { TokenValidator } from '@protector/openstack';
+import { KeystoneClient, KeystoneSession, TokenValidator } from '@protector/openstack';
 import { createLogger, createMetrics } from '../../src/observability/index.js';
 import { Enforcer } from '../../src/policy/index.js';
 

@@ -38,6 +38,8 @@ before(async () => {
   await run(op);
   ({ serverId } = await t.bootServer('web-1', 'replicated-async'));
   await run(await t.newOp(await pg(), 'member_add', { server_id: serverId, boot_order: 1 }));
+  // What the client does next: the new version pushed to the peer and acknowledged (DESIGN §5).
+  await t.pgs.update(pgId, { sync_state: 'in_sync' });
   const m = await t.pgs.member(pgId, serverId);
   assert.ok(m);
   // Network, subnet and security groups need explicit mappings (site-local ids); flavor and volume type match by name.

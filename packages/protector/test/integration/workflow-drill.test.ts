@@ -52,6 +52,9 @@ test('drill: the drill servers hold the recovery point data, production keeps ru
   const drillNet = rec.networks[0]!;
   assert.ok(drillNet && !before.networks.includes(drillNet));
 
+  // The client pushes the changed document to the peer after each operation (DESIGN §5).
+  assert.equal((await t.atB.pgs.get(pg.id))?.sync_state, 'out_of_sync');
+  await t.push(pg.id, 'b');
   const cleanup = await runOp(t.atB, pg, 'test_cleanup');
   assert.deepEqual((await t.atB.ops.steps(cleanup.id)).map((s) => [s.name, s.status]), [['precheck', 'completed'], ['remove_drill', 'completed']]);
   assert.deepEqual(siteBInventory(), before, 'nothing the drill created remains on site-b');

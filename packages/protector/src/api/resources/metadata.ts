@@ -238,9 +238,13 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     const pg = await loadPg(pgs, project_id, pg_id);
     const policy = await pgs.policy(pg.id);
     const v = pgView(pg);
+    // Which site answers: a client holding both sites' copies tells them apart by this.
+    const local = (await sitesRepo.list()).find((s) => s.is_local);
     return {
       sync_status: {
         protection_group_id: pg.id,
+        site_id: local?.id ?? null,
+        site_name: local?.name ?? null,
         metadata_version: pg.metadata_version,
         sync_state: pg.sync_state,
         status: pg.status,

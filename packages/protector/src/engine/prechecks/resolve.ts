@@ -50,7 +50,8 @@ export function requirements(members: readonly Member[]): Requirement[] {
       for (const sg of p.security_group_ids) need(m, 'security_group', sg);
     }
     need(m, 'flavor', d.flavor_id || d.flavor_name, d.flavor_name || d.flavor_id);
-    if (d.image_id) need(m, 'image', d.image_id);
+    // A server booted from a volume boots from it on the target too: its image is only a record.
+    if (d.image_id && !d.volumes.some((v) => v.boot_index === 0)) need(m, 'image', d.image_id);
     for (const v of d.volumes) need(m, 'volume_type', v.volume_type);
     if (d.availability_zone) need(m, 'availability_zone', d.availability_zone);
     if (d.key_name) need(m, 'keypair', d.key_name);

@@ -25,6 +25,8 @@ export type FailoverParams = OperationParams['failover'];
 export interface DrTimeouts {
   /** How long a transfer may take (`[engine] step_timeout`). */
   stepTimeoutMs?: number;
+  /** How long a recovered server may take to become ACTIVE unless the action says (`[engine] server_boot_timeout`). */
+  bootTimeoutSeconds?: number;
 }
 
 const DEFAULT_STEP_TIMEOUT_MS = 600_000;
@@ -75,7 +77,7 @@ export function failoverWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
           stopSourceStep(ctx, op),
           finalSnapshotStep(ctx, op, chosen, 'failover'),
           waitForTransferStep(ctx, op, 'failover', timeout),
-          ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds }),
+          ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
           reverseReplicationStep(ctx, op, 'failover'),
           swapRolesStep(ctx, op, { fenced: false, reversePending: false, overrides: p.mappings, action }),
           cleanupSourceStep(ctx, op),
@@ -109,7 +111,7 @@ export function failoverWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
           },
         },
         chooseRecoveryPointStep(ctx, op, 'failover', chosen),
-        ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: false, bootTimeoutSeconds: p.boot_timeout_seconds }),
+        ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: false, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
         swapRolesStep(ctx, op, { fenced: true, reversePending: true, overrides: p.mappings, action }),
       ];
     },
@@ -174,7 +176,7 @@ export function failbackWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
         stopSourceStep(ctx, op),
         finalSnapshotStep(ctx, op, undefined, 'failback'),
         waitForTransferStep(ctx, op, 'failover', timeout),
-        ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds }),
+        ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
         reverseReplicationStep(ctx, op, 'failover'),
         swapRolesStep(ctx, op, { fenced: false, reversePending: false, overrides: p.mappings, action }),
         cleanupSourceStep(ctx, op),

@@ -15,16 +15,16 @@ export { replicationSpec } from './pg-create.js';
 export { groupName, groupTypeName, arrayVolumeName } from './names.js';
 
 /** Every workflow this engine runs (operation types in operation-types.ts). */
-export function lifecycleWorkflows(deps: WorkflowDeps, opts: { stepTimeoutMs?: number } = {}): Workflow[] {
+export function lifecycleWorkflows(deps: WorkflowDeps, opts: { stepTimeoutMs?: number; bootTimeoutSeconds?: number } = {}): Workflow[] {
   return [
     pgCreateWorkflow(deps),
     memberAddWorkflow(deps),
     memberRemoveWorkflow(deps),
     pgDeleteWorkflow(deps),
     syncWorkflow(deps, { timeoutMs: opts.stepTimeoutMs }),
-    failoverWorkflow(deps, { stepTimeoutMs: opts.stepTimeoutMs }),
-    failbackWorkflow(deps, { stepTimeoutMs: opts.stepTimeoutMs }),
-    testFailoverWorkflow(deps),
+    failoverWorkflow(deps, opts),
+    failbackWorkflow(deps, opts),
+    testFailoverWorkflow(deps, opts),
     testCleanupWorkflow(deps),
     cleanupWorkflow(deps),
   ];

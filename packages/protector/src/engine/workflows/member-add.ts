@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { MemberDetails, MemberVolume, ProtectionGroup } from '../../db/protection-groups.js';
-import { isNotFound, type SiteClients, type Volume } from '@protector/openstack';
+import { isNotFound, type SiteClients, type Volume, replicationTypeOf } from '@protector/openstack';
 import { createWorkflowContext, type WorkflowContext, type WorkflowDeps } from '../context.js';
 import type { OperationParams } from '../operation-types.js';
 import type { OperationRecord } from '../operations.js';
 import { StepError, type Step, type Workflow } from '../workflow.js';
 import { arrayVolumeName } from './names.js';
-import { loadPg } from './pg.js';
-import { replicationTypeOf } from '@protector/openstack';
+import { documentChanged, loadPg } from './pg.js';
 
 export type MemberAddParams = OperationParams['member_add'];
 
@@ -145,7 +144,7 @@ export function memberAddWorkflow(deps: WorkflowDeps): Workflow {
             const m = inspected(sc.completed);
             const existing = await ctx.pgs.member(pg.id, m.server_id);
             await ctx.pgs.putMember({ id: existing?.id ?? randomUUID(), pg_id: pg.id, server_id: m.server_id, name: m.name, boot_order: params(op).boot_order, details: m.details });
-            const after = await ctx.pgs.update(pg.id, {}, { bumpVersion: true });
+            const after = await documentChanged(ctx, pg.id);
             return { server_id: m.server_id, metadata_version: after?.metadata_version };
           },
         },

@@ -3,7 +3,7 @@ import { createWorkflowContext, type WorkflowContext, type WorkflowDeps } from '
 import type { OperationRecord } from '../operations.js';
 import { StepError, type Workflow } from '../workflow.js';
 import { removeFromArrayGroup, removeFromCinderGroup } from './member-volumes.js';
-import { loadPg } from './pg.js';
+import { documentChanged, loadPg } from './pg.js';
 
 function serverId(op: OperationRecord): string {
   const id = (op.params as { server_id?: unknown }).server_id;
@@ -51,7 +51,7 @@ export function memberRemoveWorkflow(deps: WorkflowDeps): Workflow {
             // A re-run after the record went: nothing to do, and no second version bump.
             if (!(await ctx.pgs.member(pg.id, id))) return { server_id: id, already_removed: true };
             await ctx.pgs.removeMember(pg.id, id);
-            const after = await ctx.pgs.update(pg.id, {}, { bumpVersion: true });
+            const after = await documentChanged(ctx, pg.id);
             return { server_id: id, metadata_version: after?.metadata_version };
           },
         },

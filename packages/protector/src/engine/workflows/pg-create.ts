@@ -5,7 +5,7 @@ import type { OperationRecord } from '../operations.js';
 import { StepError, type Step, type Workflow } from '../workflow.js';
 import { ensureGroup, ensureGroupType } from './cinder-groups.js';
 import { groupName, groupTypeName } from './names.js';
-import { errorText, failureSetsStatus, loadPg, setSiteResources } from './pg.js';
+import { documentChanged, errorText, failureSetsStatus, loadPg, setSiteResources } from './pg.js';
 import { replicatedTypes } from '@protector/openstack';
 
 /** The array construct's settings from the PG's replication policy. */
@@ -118,7 +118,7 @@ export function pgCreateWorkflow(deps: WorkflowDeps): Workflow {
           name: 'activate',
           run: async () => {
             const pg = await loadPg(ctx, op);
-            await ctx.pgs.update(pg.id, { status: 'active' });
+            await documentChanged(ctx, pg.id, { status: 'active' });
             return { status: 'active' };
           },
         },

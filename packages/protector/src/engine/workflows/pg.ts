@@ -11,6 +11,15 @@ export async function loadPg(ctx: WorkflowContext, op: OperationRecord): Promise
   return pg;
 }
 
+/**
+ * A change to what the PG's metadata document holds (DESIGN §5): version + 1 and out_of_sync,
+ * so the client pushes the new document to the peer (and the site refuses further changes
+ * until it has).
+ */
+export async function documentChanged(ctx: WorkflowContext, pgId: string, change: Parameters<WorkflowContext['pgs']['update']>[1] = {}): Promise<ProtectionGroup | undefined> {
+  return ctx.pgs.update(pgId, { ...change, sync_state: 'out_of_sync' }, { bumpVersion: true });
+}
+
 /** Records what a step did on one site before the workflow moves on. */
 export async function setSiteResources(ctx: WorkflowContext, pgId: string, siteId: string, change: Partial<PgSiteResources>): Promise<PgResources> {
   return ctx.pgs.setResources(pgId, (r) => ({ ...r, sites: { ...r.sites, [siteId]: { ...r.sites[siteId], ...change } } }));

@@ -1,7 +1,7 @@
 import { createWorkflowContext, type WorkflowDeps } from '../context.js';
 import type { OperationParams } from '../operation-types.js';
 import { StepError, type Workflow } from '../workflow.js';
-import { loadPg } from './pg.js';
+import { documentChanged, loadPg } from './pg.js';
 import { arrayOfSite, precheckStep } from './recovery/phases.js';
 import { teardown } from './recovery/teardown.js';
 
@@ -50,7 +50,7 @@ export function testCleanupWorkflow(deps: WorkflowDeps): Workflow {
               const { drill: _gone, ...rest } = r;
               return rest;
             });
-            await ctx.pgs.update(pg.id, { status: 'active' });
+            await documentChanged(ctx, pg.id, { status: 'active' });
             return { ...report, forced: force && report.failed.length > 0 };
           },
         },

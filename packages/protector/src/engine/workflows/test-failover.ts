@@ -1,7 +1,7 @@
 import { createWorkflowContext, type WorkflowDeps } from '../context.js';
 import type { OperationParams } from '../operation-types.js';
 import type { Workflow } from '../workflow.js';
-import { loadPg } from './pg.js';
+import { documentChanged, loadPg } from './pg.js';
 import { chooseRecoveryPointStep, precheckStep, runSites } from './recovery/phases.js';
 import { createPorts, prepareDrillNetwork } from './recovery/ports.js';
 import { recordOf } from './recovery/record.js';
@@ -15,7 +15,7 @@ import { manageVolumes, restoreVolumes } from './recovery/volumes.js';
  * are never touched: the drill reads recovery points and writes only copies. Servers that do
  * not come up are reported and the drill ends partial; test_cleanup removes what it made.
  */
-export function testFailoverWorkflow(deps: WorkflowDeps): Workflow {
+export function testFailoverWorkflow(deps: WorkflowDeps, t: { bootTimeoutSeconds?: number } = {}): Workflow {
   return {
     type: 'test_failover',
     steps(op) {
@@ -30,13 +30,13 @@ export function testFailoverWorkflow(deps: WorkflowDeps): Workflow {
         { name: 'manage_volumes', run: (sc) => manageVolumes(ctx, op, 'drill', { ...base, sites: runSites(sc.completed), addToGroup: false }, sc) },
         { name: 'prepare_network', run: (sc) => prepareDrillNetwork(ctx, op, { ...base, sites: runSites(sc.completed), networkId: p.network_id }) },
         { name: 'create_ports', run: (sc) => createPorts(ctx, op, 'drill', { ...base, sites: runSites(sc.completed), drillNetwork: sc.completed.get('prepare_network') }) },
-        { name: 'boot_servers', run: (sc) => bootServers(ctx, op, 'drill', { ...base, sites: runSites(sc.completed), strict: false, timeoutSeconds: p.boot_timeout_seconds }, sc) },
+        { name: 'boot_servers', run: (sc) => bootServers(ctx, op, 'drill', { ...base, sites: runSites(sc.completed), strict: false, timeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }, sc) },
         {
           name: 'report',
           run: async () => {
             const pg = await loadPg(ctx, op);
             const rec = recordOf(pg.resources, 'drill', op.id);
-            await ctx.pgs.update(pg.id, { status: 'test_failed_over' });
+            await documentChanged(ctx, pg.id, { status: 'test_failed_over' });
             const failed = Object.entries(rec.errors).map(([server, error]) => ({ member_server_id: server, error }));
             return { recovery_point: rec.recovery_point, data_as_of: rec.recovery_point_time, servers: rec.servers, failed, site_id: rec.site_id };
           },

@@ -1,0 +1,56 @@
+import { ArrayModel } from '@protector/cloudsim/array';
+import { join } from 'node:path';
+import { startSite, stopPid, waitReady } from './processes.js';
+import { startProtector, waitApi } from './protector.js';
+import { arraysDb, labSites, type LabSite } from './sites.js';
+import { isAlive, type LabState } from './state.js';
+
+function siteOf(state: LabState, name: string): { site: LabSite; index: number } {
+  const index = state.sites.findIndex((s) => s.name === name);
+  const s = state.sites[index];
+  if (!s) throw new Error(`no site '${name}' in this lab; sites: ${state.sites.map((x) => x.name).join(', ')}`);
+  const site = labSites(state.sites[0]!.basePort).find((x) => x.name === name);
+  if (!site) throw new Error(`no site '${name}' in this lab`);
+  return { site, index };
+}
+
+function setArrayDown(labDir: string, array: string, down: boolean): void {
+  const model = ArrayModel.open(arraysDb(labDir));
+  try {
+    model.setArrayDown(array, down);
+  } finally {
+    model.close();
+  }
+}
+
+/**
+ * The loss of a datacenter: the site's OpenStack, its Protector services and its array all stop
+ * answering (the array file is shared, so the array is marked down in it as well).
+ */
+export async function stopLabSite(state: LabState, labDir: string, name: string): Promise<LabState> {
+  const { site, index } = siteOf(state, name);
+  const p = state.protector?.find((x) => x.site === name);
+  if (p) {
+    await stopPid(p.engine.pid);
+    await stopPid(p.api.pid);
+  }
+  await stopPid(state.sites[index]!.pid);
+  setArrayDown(labDir, site.array, true);
+  return state;
+}
+
+/** The site back: its array answers again, cloudsim and the Protector services restart on their data. */
+export async function startLabSite(state: LabState, labDir: string, name: string): Promise<LabState> {
+  const { site, index } = siteOf(state, name);
+  const rec = state.sites[index]!;
+  if (isAlive(rec.pid)) throw new Error(`${name} is running`);
+  setArrayDown(labDir, site.array, false);
+  const s = startSite(site, labDir, true);
+  await waitReady(s);
+  const conf = join(labDir, site.name, 'protector', 'protector.conf');
+  const p = startProtector(site, labDir, conf, true);
+  await waitApi(site, p);
+  const sites = state.sites.map((x, i) => (i === index ? { ...x, pid: s.child.pid! } : x));
+  const protector = (state.protector ?? []).map((x) => (x.site === name ? { ...x, api: { ...x.api, pid: p.api.pid! }, engine: { ...x.engine, pid: p.engine.pid! } } : x));
+  return { ...state, sites, protector };
+}

@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../context.js';
+import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
+
+/** `site …` and `tenant-mapping …`: per-site administration (admin role), on the --os-cloud site. */
+export function registerAdmin(program: Command, ctx: () => CliContext): void {
+  const site = program.command('site').description('sites registered with this site\'s Protector (admin)');
+  withOutput(site.command('list').description('list the registered sites'), true).action(async (o: OutputOptions) => {
+    const sites = await ctx().primary().client.sites.list();
+    printList(o, [['ID', (s) => s.id], ['Name', (s) => s.name], ['Local', (s) => s.is_local], ['Auth URL', (s) => s.auth_url], ['Array', (s) => s.array.name]], sites);
+  });
+  withOutput(site.command('show <site>').description('show a site'), false).action(async (id: string, o: OutputOptions) => {
+    printShow(o, fieldsOf(await ctx().primary().client.sites.get(id)));
+  });
+  withOutput(
+    site
+      .command('create <name>')
+      .description('register a site (this one with --local) and the service credentials Protector uses there')
+      .requiredOption('--auth-url <url>', "the site's Keystone v3 URL")
+      .option('--region <region>', 'region name', 'RegionOne')
+      .requiredOption('--username <name>', 'the Protector service user on that site')
+      .requiredOption('--password <password>', "the service user's password")
+      .option('--project <name>', "the service user's project", 'service')
+      .requiredOption('--array-name <name>', "the site's FlashArray")
+      .option('--array-url <url>', 'the FlashArray REST endpoint')
+      .option('--array-api-token <token>', 'the FlashArray API token (stored encrypted)')
+      .option('--local', 'this is the site this Protector runs on')
+      .option('--description <text>', 'description'),
+    false,
+  ).action(async (name: string, o: OutputOptions & { authUrl: string; region: string; username: string; password: string; project: string; arrayName: string; arrayUrl?: string; arrayApiToken?: string; local?: boolean; description?: string }) => {
+    const s = await ctx().primary().client.sites.create({
+      name,
+      description: o.description,
+      is_local: o.local === true,
+      auth_url: o.authUrl,
+      region_name: o.region,
+      credentials: { username: o.username, password: o.password, project_name: o.project },
+      array: { name: o.arrayName, url: o.arrayUrl ?? null, api_token: o.arrayApiToken ?? null },
+    });
+    printShow(o, fieldsOf(s));
+  });
+  site.command('delete <site>').description('remove a site registration').action(async (id: string) => {
+    await ctx().primary().client.sites.delete(id);
+  });
+  withOutput(site.command('validate <site>').description("check the site's Keystone, Nova, Cinder, Neutron, Glance and array, each on its own"), true).action(async (id: string, o: OutputOptions) => {
+    const v = await ctx().primary().client.sites.validate(id);
+    printList(o, [['Service', (c) => c.service], ['Status', (c) => c.status], ['Detail', (c) => c.detail]], v.checks);
+    if (!v.ok) process.exitCode = 1;
+  });
+  withOutput(site.command('list-volume-types <site>').description('the replicated volume types of a site'), true).action(async (id: string, o: OutputOptions) => {
+    printList(o, [['ID', (t) => t.id], ['Name', (t) => t.name], ['Replication', (t) => t.replication_type]], await ctx().primary().client.sites.volumeTypes(id));
+  });
+
+  const tm = program.command('tenant-mapping').description('which project on the peer site a project fails over to (admin)');
+  withOutput(tm.command('list').description('list the tenant mappings'), true).action(async (o: OutputOptions) => {
+    printList(o, [['ID', (m) => m.id], ['Local project', (m) => m.local_project_id], ['Remote site', (m) => m.remote_site_id], ['Remote project', (m) => m.remote_project_id]], await ctx().primary().client.tenantMappings.list());
+  });
+  withOutput(
+    tm
+      .command('create')
+      .description('map a local project to its project on the peer site')
+      .requiredOption('--local-project <id>', 'project on this site')
+      .requiredOption('--remote-site <id>', 'the peer site (its id here)')
+      .requiredOption('--remote-project <id>', 'project on the peer site')
+      .option('--description <text>', 'description'),
+    false,
+  ).action(async (o: OutputOptions & { localProject: string; remoteSite: string; remoteProject: string; description?: string }) => {
+    printShow(o, fieldsOf(await ctx().primary().client.tenantMappings.create({ local_project_id: o.localProject, remote_site_id: o.remoteSite, remote_project_id: o.remoteProject, description: o.description })));
+  });
+  tm.command('delete <mapping>').description('delete a tenant mapping').action(async (id: string) => {
+    await ctx().primary().client.tenantMappings.delete(id);
+  });
+}

@@ -1,0 +1,191 @@
+import { InvalidArgumentError, type Command } from 'commander';
+import type { MappingKind, PolicyInput, ProtectionGroup, ProtectionGroupWithOperation, ResourceMapping } from '../../api/index.js';
+import { syncPair, syncStatus } from '../../coordinator/index.js';
+import { coordinated, follow, operationSummary, pushOrExplain, type WaitOptions } from '../coordinate.js';
+import type { CliContext } from '../context.js';
+import { CliError } from '../exit-codes.js';
+import { findPg } from '../pg-ref.js';
+import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
+
+const int = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
+  return n;
+};
+
+const pgColumns = [
+  ['ID', (p: ProtectionGroup) => p.id],
+  ['Name', (p: ProtectionGroup) => p.name],
+  ['Replication', (p: ProtectionGroup) => p.replication_type],
+  ['Status', (p: ProtectionGroup) => p.status],
+  ['Current primary', (p: ProtectionGroup) => p.current_primary_site_id],
+  ['Metadata version', (p: ProtectionGroup) => p.metadata_version],
+  ['Sync state', (p: ProtectionGroup) => (p.sync_state === 'in_sync' ? 'IN SYNC' : 'OUT OF SYNC')],
+] as const;
+
+/** protection-group, member, policy, mapping and recovery-point: every change on both sites (DESIGN §5). */
+export function registerProtectionGroups(program: Command, ctx: () => CliContext): void {
+  const pg = program.command('protection-group').description('protection groups: VMs failed over together');
+  withOutput(pg.command('list').description('list protection groups'), true).action(async (o: OutputOptions) => {
+    printList(o, pgColumns, await ctx().primary().client.protectionGroups.list());
+  });
+  withOutput(pg.command('show <pg>').description('show a protection group'), false).action(async (ref: string, o: OutputOptions) => {
+    printShow(o, fieldsOf(await findPg(ctx().primary(), ref)));
+  });
+  withOutput(
+    pg
+      .command('create <name>')
+      .description('create a protection group on both sites (Cinder groups, the array construct)')
+      .option('--replication-type <type>', 'async (FlashArray protection group) or sync (ActiveCluster pod)', 'async')
+      .option('--description <text>', 'description')
+      .option('--wait', 'wait until it is active'),
+    false,
+  ).action(async (name: string, o: OutputOptions & WaitOptions & { replicationType: string; description?: string }) => {
+    if (o.replicationType !== 'async' && o.replicationType !== 'sync') throw new CliError(`--replication-type ${o.replicationType}: choose async or sync`, 2);
+    const c = ctx();
+    const owner = c.primary();
+    const { result, peer } = await coordinated(c, owner, (r: ProtectionGroupWithOperation) => r.protection_group.id, async (site) => {
+      const peerToken = await (await c.reachablePeer()).client.session.token();
+      return site.client.protectionGroups.create({ name, description: o.description, replication_type: o.replicationType as 'async' | 'sync' }, { peerToken });
+    });
+    if (o.wait) {
+      await follow(owner, result.operation);
+      await pushOrExplain(result.protection_group.id, owner, peer);
+    }
+    printShow(o, fieldsOf(await owner.client.protectionGroups.get(result.protection_group.id)));
+  });
+  pg.command('delete <pg>')
+    .description('delete a protection group (its array construct and Cinder groups, never the volumes)')
+    .option('--wait', 'wait until it is gone')
+    .action(async (ref: string, o: WaitOptions) => {
+      const c = ctx();
+      const owner = c.primary();
+      const target = await findPg(owner, ref);
+      await c.reachablePeer();
+      const r = await owner.client.protectionGroups.delete(target.id);
+      if (o.wait) await follow(owner, r.operation);
+    });
+  withOutput(pg.command('sync-status <pg>').description("both sites' metadata versions: IN SYNC, OUT OF SYNC or UNREACHABLE"), true).action(async (ref: string, o: OutputOptions) => {
+    const c = ctx();
+    const p = await findPg(c.primary(), ref);
+    const rows = await syncStatus(p.id, c.both());
+    printList(o, [['Site', (r) => r.site], ['Metadata version', (r) => r.version], ['Sync state', (r) => r.syncState], ['Status', (r) => r.status]], rows);
+  });
+  pg.command('sync <pg>')
+    .description('bring both sites to the same metadata version; after divergence --source-site picks the winner')
+    .option('--source-site <cloud>', 'the cloud (site) whose copy wins')
+    .action(async (ref: string, o: { sourceSite?: string }) => {
+      const c = ctx();
+      const a = c.primary();
+      const b = await c.reachablePeer();
+      const p = await findPg(a, ref).catch(() => findPg(b, ref));
+      const source = o.sourceSite === undefined ? undefined : [a, b].find((s) => s.name === o.sourceSite);
+      if (o.sourceSite !== undefined && !source) throw new CliError(`--source-site ${o.sourceSite}: choose ${a.name} or ${b.name}`, 2);
+      const r = await syncPair(p.id, a, b, source);
+      process.stdout.write(`protection group ${p.name}: ${r.from} → ${r.to}, both at metadata version ${r.version}\n`);
+    });
+
+  const member = program.command('member').description('servers in a protection group');
+  withOutput(member.command('list <pg>').description('list members'), true).action(async (ref: string, o: OutputOptions) => {
+    const site = ctx().primary();
+    const p = await findPg(site, ref);
+    printList(o, [['Server ID', (m) => m.server_id], ['Name', (m) => m.name], ['Boot order', (m) => m.boot_order], ['Flavor', (m) => m.details.flavor_name], ['Volumes', (m) => m.details.volumes.length], ['Ports', (m) => m.details.ports.length]], await site.client.members.list(p.id));
+  });
+  const memberChange = (verb: 'add' | 'remove') => {
+    const cmd = member
+      .command(`${verb} <pg> <server>`)
+      .description(verb === 'add' ? 'protect a server: its volumes join the Cinder group and the array construct' : 'stop protecting a server (its volumes are kept)');
+    if (verb === 'add') cmd.option('--boot-order <n>', 'boot tier on failover (lower boots first)', int('--boot-order', 0), 0);
+    withOutput(cmd.option('--wait', 'wait for the operation'), false).action(async (ref: string, server: string, o: OutputOptions & WaitOptions & { bootOrder?: number }) => {
+      const c = ctx();
+      const owner = c.primary();
+      const p = await findPg(owner, ref);
+      const { result: op, peer } = await coordinated(c, owner, () => p.id, (site) => (verb === 'add' ? site.client.members.add(p.id, { server_id: server, boot_order: o.bootOrder ?? 0 }) : site.client.members.remove(p.id, server)));
+      if (!o.wait) return printShow(o, fieldsOf(op, ['params', 'result']));
+      const done = await follow(owner, op);
+      await pushOrExplain(p.id, owner, peer);
+      printShow(o, operationSummary(owner, done));
+    });
+  };
+  memberChange('add');
+  memberChange('remove');
+
+  const policy = program.command('policy').description('replication policy of a protection group');
+  withOutput(policy.command('show <pg>').description('show the policy'), false).action(async (ref: string, o: OutputOptions) => {
+    const site = ctx().primary();
+    printShow(o, fieldsOf(await site.client.policy.get((await findPg(site, ref)).id)));
+  });
+  withOutput(
+    policy
+      .command('create <pg>')
+      .description('set the replication interval, RPO target and retention')
+      .option('--interval <minutes>', 'minutes between replicated snapshots', int('--interval', 1))
+      .option('--rpo <minutes>', 'RPO target in minutes', int('--rpo', 1))
+      .option('--retention-hours <hours>', 'keep every recovery point this many hours', int('--retention-hours', 0))
+      .option('--retention-days <days>', 'then this many a day for this many days', int('--retention-days', 0))
+      .option('--per-day <n>', 'recovery points kept a day after that', int('--per-day', 0)),
+    false,
+  ).action(async (ref: string, o: OutputOptions & { interval?: number; rpo?: number; retentionHours?: number; retentionDays?: number; perDay?: number }) => {
+    const c = ctx();
+    const owner = c.primary();
+    const p = await findPg(owner, ref);
+    const cur = await owner.client.policy.get(p.id);
+    const ret = (r: PolicyInput['retention']['source']) => ({
+      all_for_sec: o.retentionHours !== undefined ? o.retentionHours * 3600 : r.all_for_sec,
+      per_day: o.perDay ?? r.per_day,
+      days: o.retentionDays ?? r.days,
+    });
+    const want: PolicyInput = { interval_minutes: o.interval ?? cur.interval_minutes, rpo_minutes: o.rpo ?? cur.rpo_minutes, retention: { source: ret(cur.retention.source), target: ret(cur.retention.target) } };
+    const { result } = await coordinated(c, owner, () => p.id, (site) => site.client.policy.set(p.id, want));
+    printShow(o, fieldsOf(result));
+  });
+
+  const mapping = program.command('mapping').description("resource mappings: what a source site's network, flavor… is on the other site");
+  withOutput(mapping.command('show <pg>').description('show the mappings'), true).action(async (ref: string, o: OutputOptions) => {
+    const site = ctx().primary();
+    printList(o, [['Kind', (m) => m.kind], ['Source site', (m) => m.source_site_id], ['Source', (m) => m.source_id], ['Target', (m) => m.target_id]], await site.client.resourceMappings.get((await findPg(site, ref)).id));
+  });
+  const KINDS = ['network', 'subnet', 'security_group', 'flavor', 'image', 'availability_zone', 'volume_type', 'keypair'];
+  withOutput(
+    mapping
+      .command('set <pg>')
+      .description('add or replace mappings from the current primary, e.g. --network SRC=DST (repeatable per kind)')
+      .option('--replace', 'drop the mappings not given here'),
+    true,
+  ).action(async (ref: string, o: OutputOptions & { replace?: boolean }, cmd: Command) => {
+    const c = ctx();
+    const owner = c.primary();
+    const p = await findPg(owner, ref);
+    const given: ResourceMapping[] = [];
+    for (const kind of KINDS) {
+      const vals = (cmd.opts() as Record<string, string[] | undefined>)[kind.replace(/_(\w)/g, (_, x: string) => x.toUpperCase())] ?? [];
+      for (const v of vals) {
+        const [src, dst] = v.split('=');
+        if (!src || !dst) throw new CliError(`--${kind.replace('_', '-')} ${v}: expected SOURCE=TARGET`, 2);
+        given.push({ kind: kind as MappingKind, source_site_id: p.current_primary_site_id, source_id: src, target_id: dst });
+      }
+    }
+    const cur = o.replace ? [] : await owner.client.resourceMappings.get(p.id);
+    const merged = [...cur.filter((m) => !given.some((g) => g.kind === m.kind && g.source_site_id === m.source_site_id && g.source_id === m.source_id)), ...given];
+    const { result } = await coordinated(c, owner, () => p.id, (site) => site.client.resourceMappings.replace(p.id, merged));
+    printList(o, [['Kind', (m) => m.kind], ['Source site', (m) => m.source_site_id], ['Source', (m) => m.source_id], ['Target', (m) => m.target_id]], result);
+  });
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
+  const set = mapping.commands.find((x) => x.name() === 'set')!;
+  for (const kind of KINDS) set.option(`--${kind.replace('_', '-')} <source=target>`, `map a ${kind.replace('_', ' ')}`, collect);
+
+  const rp = program.command('recovery-point').description('recovery points of a protection group');
+  withOutput(rp.command('create <pg>').description('replicate now: a snapshot of every member, transferred to the other site').option('--wait', 'wait until it is a recovery point'), false).action(
+    async (ref: string, o: OutputOptions & WaitOptions) => {
+      const site = ctx().primary();
+      const p = await findPg(site, ref);
+      const op = await site.client.actions.sync(p.id);
+      if (!o.wait) return printShow(o, fieldsOf(op, ['params', 'result']));
+      printShow(o, operationSummary(site, await follow(site, op)));
+    },
+  );
+  withOutput(rp.command('list <pg>').description('fully transferred recovery points, newest first'), true).action(async (ref: string, o: OutputOptions) => {
+    const site = ctx().primary();
+    printList(o, [['ID', (r) => r.id], ['Kind', (r) => r.kind], ['Array', (r) => r.array], ['Created', (r) => r.created_at], ['Completed', (r) => r.completed_at], ['Volumes', (r) => r.volumes.length]], await site.client.recoveryPoints.list((await findPg(site, ref)).id));
+  });
+}

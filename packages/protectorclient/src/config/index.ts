@@ -1,0 +1,22 @@
+/** Cloud configuration: clouds.yaml, secure.yaml and OS_* variables, as openstacksdk reads them. */
+export {
+  AUTH_TYPES,
+  CloudConfig,
+  CloudConfigError,
+  type CloudConfigInit,
+  buildCloud,
+  configSearchDirs,
+  envCloud,
+  loadCloud,
+  loadCloudFiles,
+  redactSecrets,
+  resolveClouds,
+  type AuthType,
+  type CloudConfigOptions,
+  type CloudFiles,
+  type CloudSource,
+  type CloudTls,
+  type Env,
+  type RawCloud,
+  type ResolveCloudsOptions,
+} from './clouds.js';

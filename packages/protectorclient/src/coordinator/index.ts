@@ -1,0 +1,2 @@
+export { DivergedError, PeerUnreachableError, requireReachable, type SiteHandle, type SitePair } from './sites.js';
+export { propagate, syncPair, syncStatus, type Propagated, type SyncStatusRow } from './metadata.js';
