@@ -40,7 +40,7 @@ export async function demo(labDir: string, log: (line: string) => void = console
       return r.stdout;
     } catch (err) {
       const e = err as { stderr?: string; message: string };
-      throw new Error(`protector ${args.join(' ')} failed: ${(e.stderr ?? e.message).trim()}`);
+      throw new Error(`protector ${args.join(' ')} failed: ${(e.stderr ?? e.message).trim()}`, { cause: err });
     }
   };
   const op = async (label: string, args: string[], check?: () => Promise<boolean>): Promise<void> => {

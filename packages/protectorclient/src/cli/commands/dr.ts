@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Operation, PrecheckReport, SyncStatus } from '../../api/index.js';
-import { requireReachable, type SiteHandle } from '../../coordinator/index.js';
+import { PeerUnreachableError, requireReachable, type SiteHandle } from '../../coordinator/index.js';
 import { follow, operationSummary, pushOrExplain } from '../coordinate.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -37,6 +37,9 @@ async function runningSite(sites: SiteHandle[], pgRef: string, unplanned: boolea
   }
   const target = seen.find((s) => s.st && s.st.site_id !== s.st.current_primary_site_id);
   if (!target?.st || !pgId) {
+    // The site that would run it does not answer: refused, as every change without its peer.
+    const down = seen.find((s) => s.error);
+    if (down && seen.some((s) => s.st)) throw new PeerUnreachableError(down.site.name, down.error ?? 'no answer');
     const why = seen.map((s) => `${s.site.name}: ${s.error ?? `it runs the workload (${s.st?.status})`}`).join('; ');
     throw new CliError(`no site can run this for protection group ${pgRef}: ${why}`);
   }

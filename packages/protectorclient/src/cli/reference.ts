@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { EXIT } from './exit-codes.js';
+
+const EXIT_TEXT: Record<keyof typeof EXIT, string> = {
+  ok: 'success',
+  error: 'an error: the API refused the request, a resource was not found, a site could not be asked, pre-checks found blockers (`--dry-run`)',
+  usage: 'bad usage: unknown command or option, a malformed argument or format, a clouds.yaml problem',
+  operationFailed: 'an operation followed with `--wait` ended failed, rolled_back or cancelled',
+  operationPartial: 'an operation followed with `--wait` ended partial (some servers did not come up)',
+  peerUnreachable: 'a change was refused because the peer site does not answer; nothing changed on either site',
+};
+
+function usage(c: Command): string {
+  const names: string[] = [];
+  for (let x: Command | null = c; x; x = x.parent) names.unshift(x.name());
+  return `${names.join(' ')} ${c.usage()}`.trim();
+}
+
+function section(c: Command, depth: number): string[] {
+  const out: string[] = [];
+  if (depth > 0) {
+    out.push(`${'#'.repeat(Math.min(depth + 2, 4))} \`${usage(c).replace(/ \[options\]$/, '')}\``, '', c.description(), '');
+    const opts = c.options.filter((o) => o.long !== '--help');
+    const args = c.registeredArguments;
+    if (c.commands.length === 0) {
+      out.push('```', usage(c), '```', '');
+      if (args.length || opts.length) {
+        out.push('| argument / option | meaning |', '|---|---|');
+        for (const a of args) out.push(`| \`${a.name()}\` | ${a.description || (a.required ? 'required' : 'optional')} |`);
+        for (const o of opts) out.push(`| \`${o.flags}\` | ${o.description}${o.defaultValue !== undefined ? ` (default: ${String(o.defaultValue)})` : ''} |`);
+        out.push('');
+      }
+    }
+  }
+  for (const sub of c.commands) out.push(...section(sub, depth + 1));
+  return out;
+}
+
+/** docs/cli.md: the command reference, generated from the command definitions (a test keeps it current). */
+export function cliReference(program: Command): string {
+  const globals = program.options.filter((o) => o.long !== '--help' && o.long !== '--version');
+  return [
+    '# The `protector` command',
+    '',
+    '<!-- Generated from packages/protectorclient/src/cli (regenerate: UPDATE_DOCS=1 node --import tsx --test packages/protectorclient/test/unit/cli-reference.test.ts) -->',
+    '',
+    program.description(),
+    '',
+    'Clouds come from `clouds.yaml` and `secure.yaml` (`./`, `~/.config/openstack/`, `/etc/openstack/`, or `OS_CLIENT_CONFIG_FILE`) or the `OS_*` variables, as for the `openstack` client. `--os-cloud` names the site a command talks to; `--secondary-cloud` its peer: every change is applied on the first, then its metadata is stored on the peer and acknowledged (DESIGN §5), and a change is refused when the peer does not answer, except `failover --unplanned`. DR actions are sent to the site that brings the workload up, whichever of the two you name first. Lists print with `-f table|json|yaml|value|csv` and `-c COLUMN`; `--wait` follows an operation with its steps live (a task tree in a terminal, one line per step otherwise).',
+    '',
+    '## Global options',
+    '',
+    '| option | meaning |',
+    '|---|---|',
+    ...globals.map((o) => `| \`${o.flags}\` | ${o.description}${o.envVar ? ` (env \`${o.envVar}\`)` : ''}${o.defaultValue !== undefined ? ` (default: ${String(o.defaultValue)})` : ''} |`),
+    '',
+    '## Exit codes',
+    '',
+    '| code | meaning |',
+    '|---|---|',
+    ...(Object.keys(EXIT) as (keyof typeof EXIT)[]).map((k) => `| ${EXIT[k]} | ${EXIT_TEXT[k]} |`),
+    '',
+    '## Commands',
+    '',
+    ...section(program, 0),
+  ].join('\n');
+}
