@@ -82,7 +82,9 @@ program
     console.log(`  arrays model: ${arrays[0]?.db ?? ''} (site-a-array and site-b-array, connected for replication)`);
     console.log(`\nclouds.yaml: ${clouds}`);
     console.log(`  clouds ${sites.map((s) => `${s.name} (admin)`).join(', ')}, ${sites.map((s) => `${s.name}-demo`).join(', ')} (the demo tenant)`);
-    console.log(`\nNext:\n  export OS_CLIENT_CONFIG_FILE=${clouds}\n  openstack --os-cloud site-a-demo server list\n  openstack --os-cloud site-a volume type list --long\n  openstack --os-cloud site-b-demo network list`);
+    console.log(
+      `\nNext:\n  export OS_CLIENT_CONFIG_FILE=${clouds} OS_CLOUD=site-a-demo OS_SECONDARY_CLOUD=site-b-demo\n  npx protector protection-group list          # the protector CLI, both sites\n  npx protector-lab demo${opts.dir === '.lab' ? '' : ` --dir ${opts.dir}`}                        # the whole DR lifecycle, checked by data\n  openstack --os-cloud site-a-demo server list  # the OpenStack client works too`,
+    );
     if (opts.detach) {
       console.log(`\nRunning in the background; stop with: protector-lab down --dir ${opts.dir}`);
       return;
