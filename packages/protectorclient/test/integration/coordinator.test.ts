@@ -1,0 +1,51 @@
+// DESIGN §5 between two real protector-api services (each with its own database and Keystone):
+// a change pushed with expected_version and acknowledged, sync-status of both, a peer that does
+// not answer refusing the change, and a divergence that only --source-site resolves.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ProtectorClient } from '../../src/api/index.js';
+import { DivergedError, PeerUnreachableError, propagate, requireReachable, syncPair, syncStatus, type SiteHandle } from '../../src/coordinator/index.js';
+import { startApi } from '../../../protector/test/helpers/api.js';
+import { activePg } from '../../../protector/test/helpers/api-pg.js';
+import { sessionFor } from '../helpers/protector-api.js';
+
+const h1 = await startApi({ peer: true });
+const h2 = await startApi({ peer: true });
+const one: SiteHandle = { name: 'one', client: new ProtectorClient({ session: sessionFor(h1, 'alice'), endpointOverride: h1.url, site: 'one' }) };
+const two: SiteHandle = { name: 'two', client: new ProtectorClient({ session: sessionFor(h2, 'alice'), endpointOverride: h2.url, site: 'two' }) };
+const policy = (rpo: number) => ({ interval_minutes: 5, rpo_minutes: rpo, retention: { source: { all_for_sec: 3600, per_day: 1, days: 1 }, target: { all_for_sec: 3600, per_day: 1, days: 1 } } });
+
+test('a change is pushed to the peer with expected_version, acknowledged, and both sites agree', async () => {
+  const pgId = await activePg(h1, 'shared');
+  const first = await propagate(pgId, one, two);
+  assert.deepEqual([first.peerVersion, first.pushed], [0, true], 'the peer learns the PG');
+  await one.client.policy.set(pgId, policy(45));
+  assert.equal((await one.client.metadata.syncStatus(pgId)).sync_state, 'out_of_sync');
+  const r = await propagate(pgId, one, two);
+  assert.ok(r.pushed && r.acknowledged);
+  assert.equal((await two.client.policy.get(pgId)).rpo_minutes, 45);
+  const rows = await syncStatus(pgId, [one, two]);
+  assert.deepEqual(rows.map((x) => [x.site, x.version, x.syncState]), [['one', r.version, 'IN SYNC'], ['two', r.version, 'IN SYNC']]);
+  // Nothing new: nothing pushed.
+  assert.deepEqual((await propagate(pgId, one, two)).pushed, false);
+});
+
+test('both sites changed: never merged silently; --source-site decides and both end at one version', async () => {
+  const pgId = await activePg(h1, 'diverging');
+  await propagate(pgId, one, two);
+  await one.client.policy.set(pgId, policy(20));
+  await two.client.policy.set(pgId, policy(90));
+  await assert.rejects(propagate(pgId, one, two), (e: unknown) => e instanceof DivergedError && /one holds version \d+ \(out_of_sync\), two holds version \d+/.test(e.message) && /--source-site/.test(e.message));
+  await assert.rejects(syncPair(pgId, one, two), DivergedError);
+  const r = await syncPair(pgId, one, two, two);
+  assert.deepEqual([r.from, r.to], ['two', 'one']);
+  assert.equal((await one.client.policy.get(pgId)).rpo_minutes, 90, "two's copy won");
+  const rows = await syncStatus(pgId, [one, two]);
+  assert.ok(rows.every((x) => x.version === r.version && x.syncState === 'IN SYNC'), JSON.stringify(rows));
+});
+
+test('a peer that does not answer refuses the change, naming the site and the cause', async () => {
+  const down: SiteHandle = { name: 'gone', client: new ProtectorClient({ session: sessionFor(h2, 'alice'), endpointOverride: 'http://127.0.0.1:9/v1', site: 'gone', timeoutMs: 2000 }) };
+  await assert.rejects(requireReachable(down), (e: unknown) => e instanceof PeerUnreachableError && /^site gone is unreachable \(.+\); the change was refused and nothing changed on either site/.test(e.message));
+  await assert.rejects(requireReachable(null), /no --secondary-cloud/);
+});
