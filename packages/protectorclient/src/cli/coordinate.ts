@@ -15,11 +15,18 @@ export interface WaitOptions {
  * peer and acknowledged. With `--wait` the operation is followed to its end and pushed again
  * (the engine's own changes bump the version too).
  */
-export async function coordinated<T>(ctx: CliContext, owner: SiteHandle, pgId: (r: T) => string | null, change: (site: SiteHandle) => Promise<T>): Promise<{ result: T; peer: SiteHandle }> {
+export async function coordinated<T>(
+  ctx: CliContext,
+  owner: SiteHandle,
+  pgId: (r: T) => string | null,
+  change: (site: SiteHandle) => Promise<T>,
+  opts: { pushAfterWait?: boolean } = {},
+): Promise<{ result: T; peer: SiteHandle }> {
   const peer = await ctx.reachablePeer();
   const result = await change(owner);
   const id = pgId(result);
-  if (id) await pushOrExplain(id, owner, peer);
+  // A command that waits for its operation pushes once, after it: the engine changes the document again.
+  if (id && !opts.pushAfterWait) await pushOrExplain(id, owner, peer);
   return { result, peer };
 }
 

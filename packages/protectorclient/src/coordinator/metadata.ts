@@ -26,6 +26,19 @@ async function held(site: SiteHandle, pgId: string): Promise<{ version: number; 
  * holding a newer version than `from` means both changed: never merged silently.
  */
 export async function propagate(pgId: string, from: SiteHandle, to: SiteHandle): Promise<Propagated> {
+  // The owning site's engine may bump the version between our read and the ack (an operation
+  // finishing): then the newer document is pushed too, a few times at most.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await propagateOnce(pgId, from, to);
+    } catch (err) {
+      const moved = isProtectorApiError(err) && err.status === 409 && /is at metadata version \d+, not \d+/.test(err.message);
+      if (!moved || attempt >= 5) throw err;
+    }
+  }
+}
+
+async function propagateOnce(pgId: string, from: SiteHandle, to: SiteHandle): Promise<Propagated> {
   const src: Metadata = await from.client.metadata.get(pgId);
   const peer = await held(to, pgId);
   const peerVersion = peer?.version ?? 0;

@@ -47,7 +47,7 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
     const { result, peer } = await coordinated(c, owner, (r: ProtectionGroupWithOperation) => r.protection_group.id, async (site) => {
       const peerToken = await (await c.reachablePeer()).client.session.token();
       return site.client.protectionGroups.create({ name, description: o.description, replication_type: o.replicationType as 'async' | 'sync' }, { peerToken });
-    });
+    }, { pushAfterWait: o.wait === true });
     if (o.wait) {
       await follow(owner, result.operation);
       await pushOrExplain(result.protection_group.id, owner, peer);
@@ -100,7 +100,7 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
       const c = ctx();
       const owner = c.primary();
       const p = await findPg(owner, ref);
-      const { result: op, peer } = await coordinated(c, owner, () => p.id, (site) => (verb === 'add' ? site.client.members.add(p.id, { server_id: server, boot_order: o.bootOrder ?? 0 }) : site.client.members.remove(p.id, server)));
+      const { result: op, peer } = await coordinated(c, owner, () => p.id, (site) => (verb === 'add' ? site.client.members.add(p.id, { server_id: server, boot_order: o.bootOrder ?? 0 }) : site.client.members.remove(p.id, server)), { pushAfterWait: o.wait === true });
       if (!o.wait) return printShow(o, fieldsOf(op, ['params', 'result']));
       const done = await follow(owner, op);
       await pushOrExplain(p.id, owner, peer);
