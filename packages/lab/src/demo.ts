@@ -100,7 +100,9 @@ export async function demo(labDir: string, log: (line: string) => void = console
 
   // Planned failover: every byte written before it is on site-b; failback brings site-b's writes home.
   await guest(siteA, webA, 'write', 4096, 'written before the planned failover');
-  await op('failover (planned)', ['failover', pg], reads(siteB, 'site-b-demo', 4096, 'written before the planned failover'));
+  // …and what the seed left in web-1 (1 MiB into its boot disk) came along too.
+  const seeded = reads(siteB, 'site-b-demo', 1024 * 1024, 'web-1: orders 1001-1042, written before any failover');
+  await op('failover (planned)', ['failover', pg], async () => (await reads(siteB, 'site-b-demo', 4096, 'written before the planned failover')()) && (await seeded()));
   await guest(siteB, await web('site-b-demo'), 'write', 8192, 'written on site-b after the failover');
   await op('failback', ['failback', pg], reads(siteA, 'site-a-demo', 8192, 'written on site-b after the failover'));
 

@@ -17,12 +17,17 @@ export interface NovaSeed {
     image?: string;
     /** An existing volume's name, or a new volume (from `image` when given). */
     boot_volume?: string | { size: number; image?: string; type?: string };
+    /** Text the guest has written to its boot disk, at SEED_DATA_OFFSET (after any image bytes). */
+    data?: string;
     networks?: ({ network: string; fixed_ip?: string } | { port: string })[];
     key_name?: string;
     security_groups?: string[];
     availability_zone?: string;
   }[];
 }
+
+/** Where a seeded server's `data` lies on its boot disk: 1 MiB in, clear of the image. */
+export const SEED_DATA_OFFSET = 1024 * 1024;
 
 /**
  * Creates the seed's flavors, key pairs, quotas and servers (ACTIVE at once), skipping what
@@ -103,7 +108,7 @@ export function seedNova(site: Site, doc: NovaSeed): void {
         : { uuid: byName(neutron.networks, 'network', n.network, where).id, ...(n.fixed_ip ? { fixed_ip: n.fixed_ip } : {}) },
     );
     try {
-      bootServer(
+      const server = bootServer(
         nova,
         { projectId: p.id, userId: u.id, isAdmin: true },
         {
@@ -118,6 +123,11 @@ export function seedNova(site: Site, doc: NovaSeed): void {
         },
         { immediate: true },
       );
+      const boot = server.bdms.find((b) => b.boot_index === 0);
+      if (s.data !== undefined) {
+        if (!boot) throw new Error('data needs a boot volume');
+        nova.deps.cinder.writeVolume(boot.volume_id, SEED_DATA_OFFSET, Buffer.from(s.data));
+      }
     } catch (err) {
       throw new Error(`seed ${where}: ${(err as Error).message}`, { cause: err });
     }

@@ -31,6 +31,7 @@ test('the lab brings up two seeded sites and stops them', async () => {
 
   // The demo tenant sees its two VMs on site-a and none on site-b.
   const bootVolumes: Record<string, string[]> = {};
+  let seeded: { id: string; name: string }[] = [];
   for (const [site, base, expected] of [['site-a', 18000, ['db-1', 'web-1']], ['site-b', 18100, []]] as const) {
     const auth = await fetch(`http://127.0.0.1:${base}/v3/auth/tokens`, {
       method: 'POST',
@@ -45,9 +46,10 @@ test('the lab brings up two seeded sites and stops them', async () => {
     assert.equal(auth.status, 201, site);
     const token = auth.headers.get('x-subject-token')!;
     const servers = (await (await fetch(`http://127.0.0.1:${base + 1}/v2.1/servers`, { headers: { 'X-Auth-Token': token } })).json()) as {
-      servers: { name: string }[];
+      servers: { id: string; name: string }[];
     };
     assert.deepEqual(servers.servers.map((s) => s.name).sort(), [...expected], site);
+    if (site === 'site-a') seeded = servers.servers;
     const project = ((await auth.json()) as { token: { project: { id: string } } }).token.project.id;
     const volumes = (await (await fetch(`http://127.0.0.1:${base + 2}/v3/${project}/volumes/detail`, { headers: { 'X-Auth-Token': token } })).json()) as {
       volumes: { id: string; bootable: string; attachments: unknown[] }[];
@@ -79,6 +81,12 @@ test('the lab brings up two seeded sites and stops them', async () => {
     arrays.close();
   }
 
+  // The demo VMs hold data (the seed's, 1 MiB into the boot disk), as their guests read it.
+  for (const [name, text] of [['web-1', 'web-1: orders 1001-1042, written before any failover'], ['db-1', 'db-1: customers table, 42 rows, written before any failover']] as const) {
+    const id = seeded.find((x) => x.name === name)?.id;
+    const r = await fetch(`http://127.0.0.1:18005/sim/servers/${id}/read`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ offset: 1024 * 1024, length: text.length }) });
+    assert.equal(Buffer.from(((await r.json()) as { data: string }).data, 'base64').toString(), text, name);
+  }
   const status = await lab('status');
   // Two cloudsim sites and each site's protector-api answer; both engines run.
   assert.equal(status.stdout.match(/ answering/g)?.length, 4, status.stdout);
