@@ -148,6 +148,25 @@ export interface ResourceMapping {
   target_id: string;
 }
 
+/** The site of the pair that does not run the workload now: where a failover or a drill brings it up. */
+export const standbySiteId = (pg: Pick<ProtectionGroup, 'primary_site_id' | 'secondary_site_id' | 'current_primary_site_id'>): string =>
+  pg.current_primary_site_id === pg.primary_site_id ? pg.secondary_site_id : pg.primary_site_id;
+
+/**
+ * The resources with every site id replaced through `translate` (a document pushed to the peer
+ * site names sites by that site's ids).
+ */
+export function mapResourceSites(r: PgResources, translate: (siteId: string, where: string) => string): PgResources {
+  const at = <T extends { site_id: string }>(x: T, key: string): T => ({ ...x, site_id: translate(x.site_id, `${key}.site_id`) });
+  return {
+    ...r,
+    sites: Object.fromEntries(Object.entries(r.sites).map(([k, v]) => [translate(k, 'sites'), v])),
+    ...(r.failover ? { failover: at(r.failover, 'failover') } : {}),
+    ...(r.drill ? { drill: at(r.drill, 'drill') } : {}),
+    ...(r.leftovers ? { leftovers: at(r.leftovers, 'leftovers') } : {}),
+  };
+}
+
 /** The defaults a new PG gets: replicate every 15 minutes, RPO 30 minutes, FlashArray's retention. */
 export const DEFAULT_POLICY = {
   interval_minutes: 15,

@@ -7,7 +7,7 @@ import { Site as CloudSite, type SiteOptions } from '@protector/cloudsim';
 import { DbBus } from '../../src/bus/index.js';
 import { testDatabaseUrl } from './test-db.js';
 import { openDatabase, syncDatabase, type Database } from '../../src/db/index.js';
-import { ProtectionGroups, type ProtectionGroup, type ReplicationType } from '../../src/db/protection-groups.js';
+import { mapResourceSites, ProtectionGroups, type ProtectionGroup, type ReplicationType } from '../../src/db/protection-groups.js';
 import { SecretBox } from '../../src/db/secrets.js';
 import { Sites, type Site } from '../../src/db/sites.js';
 import type { WorkflowDeps } from '../../src/engine/context.js';
@@ -151,15 +151,7 @@ export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<Tw
     if (!pg) throw new Error(`no PG ${pgId} on site-${from}`);
     const names = new Map([[src.siteA.id, dst.siteA.id], [src.siteB.id, dst.siteB.id]]);
     const tr = (id: string): string => names.get(id) ?? id;
-    const r = pg.resources;
-    const at = <T extends { site_id: string }>(x: T | undefined): T | undefined => x && { ...x, site_id: tr(x.site_id) };
-    const resources = {
-      ...r,
-      sites: Object.fromEntries(Object.entries(r.sites).map(([k, v]) => [tr(k), v])),
-      ...(r.failover ? { failover: at(r.failover) } : {}),
-      ...(r.drill ? { drill: at(r.drill) } : {}),
-      ...(r.leftovers ? { leftovers: at(r.leftovers) } : {}),
-    };
+    const resources = mapResourceSites(pg.resources, tr);
     if (!(await dst.pgs.get(pgId))) {
       await dst.pgs.create({ id: pg.id, project_id: pg.project_id, name: pg.name, description: pg.description, replication_type: pg.replication_type, status: pg.status, primary_site_id: tr(pg.primary_site_id), secondary_site_id: tr(pg.secondary_site_id), current_primary_site_id: tr(pg.current_primary_site_id), resources });
     }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
-import { MAPPING_KINDS, ProtectionGroups, type MappingKind, type ProtectionGroup } from '../../db/protection-groups.js';
+import { MAPPING_KINDS, ProtectionGroups, standbySiteId, type MappingKind, type ProtectionGroup } from '../../db/protection-groups.js';
 import { Sites } from '../../db/sites.js';
 import { createWorkflowContext } from '../../engine/context.js';
 import type { OperationParams } from '../../engine/operation-types.js';
@@ -66,8 +66,7 @@ function choose(body: Action): Chosen | 'sync' {
  * cleanup the site the drill ran on.
  */
 function runsOn(pg: ProtectionGroup, kind: ActionKind): string {
-  if (kind === 'test_cleanup') return pg.resources.drill?.site_id ?? (pg.current_primary_site_id === pg.primary_site_id ? pg.secondary_site_id : pg.primary_site_id);
-  return pg.current_primary_site_id === pg.primary_site_id ? pg.secondary_site_id : pg.primary_site_id;
+  return (kind === 'test_cleanup' ? pg.resources.drill?.site_id : undefined) ?? standbySiteId(pg);
 }
 
 export function registerActions(app: FastifyInstance, deps: ApiDeps): void {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
-import { ProtectionGroups, type PgResources, type PgStatus, type ProtectionGroup, type ResourceMapping } from '../../db/protection-groups.js';
+import { mapResourceSites, ProtectionGroups, type PgStatus, type ProtectionGroup, type ResourceMapping } from '../../db/protection-groups.js';
 import { Sites, type Site } from '../../db/sites.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, conflict, notFound } from '../errors.js';
@@ -162,15 +162,7 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     const primary = translate(p.primary_site_id, `${f}.protection_group.primary_site_id`);
     const secondary = translate(p.secondary_site_id, `${f}.protection_group.secondary_site_id`);
     const current = translate(p.current_primary_site_id, `${f}.protection_group.current_primary_site_id`);
-    const r = p.resources;
-    const at = <T extends { site_id: string }>(x: T, key: string): T => ({ ...x, site_id: translate(x.site_id, `${f}.protection_group.resources.${key}.site_id`) });
-    const resources: PgResources = {
-      ...r,
-      sites: Object.fromEntries(Object.entries(r.sites).map(([k, v]) => [translate(k, `${f}.protection_group.resources.sites`), v])),
-      ...(r.failover ? { failover: at(r.failover, 'failover') } : {}),
-      ...(r.drill ? { drill: at(r.drill, 'drill') } : {}),
-      ...(r.leftovers ? { leftovers: at(r.leftovers, 'leftovers') } : {}),
-    };
+    const resources = mapResourceSites(p.resources, (id, where) => translate(id, `${f}.protection_group.resources.${where}`));
     const mappings: ResourceMapping[] = doc.resource_mappings.map((m, i) => ({ ...m, source_site_id: translate(m.source_site_id, `${f}.resource_mappings.${i}.source_site_id`) }));
     checkMappings(mappings, [primary, secondary], `${f}.resource_mappings`);
     const servers = new Set<string>();

@@ -1,3 +1,4 @@
+import { standbySiteId } from '../../db/protection-groups.js';
 import type { WorkflowContext } from '../context.js';
 import { StepError } from '../workflow.js';
 import type { Check, CheckInput, Finding, PrecheckInput } from './check.js';
@@ -24,11 +25,6 @@ export class PrecheckFailed extends StepError {
   }
 }
 
-function otherSite(input: PrecheckInput): string {
-  const { pg } = input;
-  return pg.current_primary_site_id === pg.primary_site_id ? pg.secondary_site_id : pg.primary_site_id;
-}
-
 export function formatReport(blockers: readonly Finding[], warnings: readonly Finding[]): string {
   const lines = [...blockers, ...warnings].map((f, i) => `${i + 1}. [${f.severity}] ${f.code}: ${f.message}`);
   return lines.length ? lines.join('\n') : 'all pre-checks passed';
@@ -48,7 +44,7 @@ export async function checkInput(ctx: WorkflowContext, input: PrecheckInput): Pr
     members,
     mappings: [...overrides, ...stored],
     sourceSiteId,
-    targetSiteId: otherSite(input),
+    targetSiteId: standbySiteId(input.pg),
     memo<T>(key: string, load: () => Promise<T>): Promise<T> {
       let p = memo.get(key) as Promise<T> | undefined;
       if (!p) {

@@ -1,12 +1,13 @@
 import { createWorkflowContext, type WorkflowDeps } from '../context.js';
 import type { OperationParams } from '../operation-types.js';
 import type { OperationRecord } from '../operations.js';
-import { StepError, type Step, type Workflow } from '../workflow.js';
+import { StepError, type Workflow } from '../workflow.js';
 import { loadPg } from './pg.js';
 import {
   chooseRecoveryPointStep,
   cleanupSourceStep,
   finalSnapshotStep,
+  partialWhenFailed,
   precheckStep,
   reverseReplicationStep,
   rollbackSteps,
@@ -16,9 +17,9 @@ import {
   swapRolesStep,
   waitForTransferStep,
 } from './recovery/phases.js';
-import { createPorts } from './recovery/ports.js';
-import { bootServers, stopServers } from './recovery/servers.js';
-import { manageVolumes, restoreVolumes } from './recovery/volumes.js';
+import { stopServers } from './recovery/servers.js';
+import { bringUpSteps } from './recovery/bring-up.js';
+import { shortId } from './recovery/plan.js';
 
 export type FailoverParams = OperationParams['failover'];
 
@@ -35,17 +36,6 @@ export function failoverParams(op: OperationRecord): FailoverParams {
   const p = op.params as Partial<FailoverParams>;
   if (p.type !== 'planned' && p.type !== 'unplanned') throw new StepError(`failover type must be planned or unplanned, got ${String(p.type)}`);
   return { type: p.type, recovery_point_id: p.recovery_point_id, force: p.force, mappings: p.mappings, boot_timeout_seconds: p.boot_timeout_seconds };
-}
-
-/** The steps that bring the PG up on the target from the run's recovery point (failover and failback). */
-export function bringUpSteps(ctx: ReturnType<typeof createWorkflowContext>, op: OperationRecord, o: { action: 'planned_failover' | 'unplanned_failover' | 'failback'; overrides?: FailoverParams['mappings']; strict: boolean; bootTimeoutSeconds?: number }): Step[] {
-  const base = { action: o.action, overrides: o.overrides };
-  return [
-    { name: 'restore_volumes', run: (sc) => restoreVolumes(ctx, op, 'failover', { ...base, sites: runSites(sc.completed) }) },
-    { name: 'manage_volumes', run: (sc) => manageVolumes(ctx, op, 'failover', { ...base, sites: runSites(sc.completed), addToGroup: true }, sc) },
-    { name: 'create_ports', run: (sc) => createPorts(ctx, op, 'failover', { ...base, sites: runSites(sc.completed) }) },
-    { name: 'boot_servers', run: (sc) => bootServers(ctx, op, 'failover', { ...base, sites: runSites(sc.completed), strict: o.strict, timeoutSeconds: o.bootTimeoutSeconds }, sc) },
-  ];
 }
 
 /**
@@ -77,7 +67,7 @@ export function failoverWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
           stopSourceStep(ctx, op),
           finalSnapshotStep(ctx, op, chosen, 'failover'),
           waitForTransferStep(ctx, op, 'failover', timeout),
-          ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
+          ...bringUpSteps(ctx, op, 'failover', { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
           reverseReplicationStep(ctx, op, 'failover'),
           swapRolesStep(ctx, op, { fenced: false, reversePending: false, overrides: p.mappings, action }),
           cleanupSourceStep(ctx, op),
@@ -111,7 +101,7 @@ export function failoverWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
           },
         },
         chooseRecoveryPointStep(ctx, op, 'failover', chosen),
-        ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: false, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
+        ...bringUpSteps(ctx, op, 'failover', { action, overrides: p.mappings, strict: false, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
         swapRolesStep(ctx, op, { fenced: true, reversePending: true, overrides: p.mappings, action }),
       ];
     },
@@ -121,10 +111,7 @@ export function failoverWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
       if (failedStep === 'precheck' || failoverParams(op).type !== 'planned') return [];
       return rollbackSteps(createWorkflowContext(deps), op, 'active');
     },
-    outcome(completed) {
-      const swap = completed.get('swap_roles');
-      return Array.isArray(swap?.failed) && swap.failed.length > 0 ? 'partial' : 'completed';
-    },
+    outcome: partialWhenFailed('swap_roles'),
   };
 }
 
@@ -168,7 +155,7 @@ export function failbackWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
             const pg = await loadPg(ctx, op);
             if (!pg.resources.array) throw new StepError(`protection group ${pg.id} has no array construct`);
             const handle = pg.resources.array;
-            const rp = await ctx.storage.snapshotNow(handle, { replicate: true, suffix: `resync-${op.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 8)}` });
+            const rp = await ctx.storage.snapshotNow(handle, { replicate: true, suffix: `resync-${shortId(op.id)}` });
             const done = await ctx.storage.waitForTransfer(handle, rp.name ?? rp.snapshot, timeout, (x) => void sc.progress({ progress: x.progress }));
             return { recovery_point: done.name, data_as_of: done.createdAt };
           },
@@ -176,7 +163,7 @@ export function failbackWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
         stopSourceStep(ctx, op),
         finalSnapshotStep(ctx, op, undefined, 'failback'),
         waitForTransferStep(ctx, op, 'failover', timeout),
-        ...bringUpSteps(ctx, op, { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
+        ...bringUpSteps(ctx, op, 'failover', { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
         reverseReplicationStep(ctx, op, 'failover'),
         swapRolesStep(ctx, op, { fenced: false, reversePending: false, overrides: p.mappings, action }),
         cleanupSourceStep(ctx, op),

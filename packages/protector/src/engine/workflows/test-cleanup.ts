@@ -2,7 +2,7 @@ import { createWorkflowContext, type WorkflowDeps } from '../context.js';
 import type { OperationParams } from '../operation-types.js';
 import { StepError, type Workflow } from '../workflow.js';
 import { documentChanged, loadPg } from './pg.js';
-import { arrayOfSite, precheckStep } from './recovery/phases.js';
+import { arrayOfSite, partialWhenFailed, precheckStep } from './recovery/phases.js';
 import { teardown } from './recovery/teardown.js';
 
 /**
@@ -56,9 +56,6 @@ export function testCleanupWorkflow(deps: WorkflowDeps): Workflow {
         },
       ];
     },
-    outcome(completed) {
-      const r = completed.get('remove_drill');
-      return Array.isArray(r?.failed) && r.failed.length > 0 ? 'partial' : 'completed';
-    },
+    outcome: partialWhenFailed('remove_drill'),
   };
 }

@@ -2,11 +2,9 @@ import { createWorkflowContext, type WorkflowDeps } from '../context.js';
 import type { OperationParams } from '../operation-types.js';
 import type { Workflow } from '../workflow.js';
 import { documentChanged, loadPg } from './pg.js';
-import { chooseRecoveryPointStep, precheckStep, runSites } from './recovery/phases.js';
-import { createPorts, prepareDrillNetwork } from './recovery/ports.js';
+import { bringUpSteps } from './recovery/bring-up.js';
+import { chooseRecoveryPointStep, partialWhenFailed, precheckStep } from './recovery/phases.js';
 import { recordOf } from './recovery/record.js';
-import { bootServers } from './recovery/servers.js';
-import { manageVolumes, restoreVolumes } from './recovery/volumes.js';
 
 /**
  * `test_failover` (DR drill) on the secondary: copies of the newest (or chosen) recovery point's
@@ -26,11 +24,7 @@ export function testFailoverWorkflow(deps: WorkflowDeps, t: { bootTimeoutSeconds
       return [
         precheckStep(ctx, op, { action, working: 'testing', record: 'drill', recoveryPoint: p.recovery_point_id, overrides: p.mappings }),
         chooseRecoveryPointStep(ctx, op, 'drill', p.recovery_point_id),
-        { name: 'restore_volumes', run: (sc) => restoreVolumes(ctx, op, 'drill', { ...base, sites: runSites(sc.completed) }) },
-        { name: 'manage_volumes', run: (sc) => manageVolumes(ctx, op, 'drill', { ...base, sites: runSites(sc.completed), addToGroup: false }, sc) },
-        { name: 'prepare_network', run: (sc) => prepareDrillNetwork(ctx, op, { ...base, sites: runSites(sc.completed), networkId: p.network_id }) },
-        { name: 'create_ports', run: (sc) => createPorts(ctx, op, 'drill', { ...base, sites: runSites(sc.completed), drillNetwork: sc.completed.get('prepare_network') }) },
-        { name: 'boot_servers', run: (sc) => bootServers(ctx, op, 'drill', { ...base, sites: runSites(sc.completed), strict: false, timeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }, sc) },
+        ...bringUpSteps(ctx, op, 'drill', { ...base, strict: false, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds, drill: { networkId: p.network_id } }),
         {
           name: 'report',
           run: async () => {
@@ -43,9 +37,6 @@ export function testFailoverWorkflow(deps: WorkflowDeps, t: { bootTimeoutSeconds
         },
       ];
     },
-    outcome(completed) {
-      const r = completed.get('report');
-      return Array.isArray(r?.failed) && r.failed.length > 0 ? 'partial' : 'completed';
-    },
+    outcome: partialWhenFailed('report'),
   };
 }

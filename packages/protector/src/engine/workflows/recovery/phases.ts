@@ -1,4 +1,4 @@
-import type { Member, MemberDetails, PgStatus, ProtectionGroup } from '../../../db/protection-groups.js';
+import { standbySiteId, type Member, type MemberDetails, type PgStatus, type ProtectionGroup } from '../../../db/protection-groups.js';
 import type { ReplicationGroupHandle, ReplicationSchedulePolicy } from '../../../storage/index.js';
 import type { WorkflowContext } from '../../context.js';
 import type { MappingOverride } from '../../operation-types.js';
@@ -48,7 +48,7 @@ export function precheckStep(ctx: WorkflowContext, op: OperationRecord, o: Prech
     run: async () => {
       const pg = await loadPg(ctx, op);
       const sourceSiteId = pg.current_primary_site_id;
-      const targetSiteId = sourceSiteId === pg.primary_site_id ? pg.secondary_site_id : pg.primary_site_id;
+      const targetSiteId = standbySiteId(pg);
       const mine = o.record ? pg.resources[o.record]?.operation_id === op.id : false;
       let report: StepDetail = { resumed: true };
       let running: string[] = [];
@@ -106,9 +106,10 @@ export function finalSnapshotStep(ctx: WorkflowContext, op: OperationRecord, cho
 }
 
 /** Waits for the final snapshot to land on the target; it becomes the run's recovery point. */
-export function waitForTransferStep(ctx: WorkflowContext, op: OperationRecord, key: RecordKey, timeoutMs: number, from = 'final_snapshot', name = 'wait_for_transfer'): Step {
+export function waitForTransferStep(ctx: WorkflowContext, op: OperationRecord, key: RecordKey, timeoutMs: number): Step {
+  const from = 'final_snapshot';
   return {
-    name,
+    name: 'wait_for_transfer',
     run: async (sc) => {
       const pg = await loadPg(ctx, op);
       const handle = requireHandle(pg);
@@ -116,7 +117,7 @@ export function waitForTransferStep(ctx: WorkflowContext, op: OperationRecord, k
       if (!taken?.recovery_point) throw new StepError(`${from} recorded no recovery point`);
       const rpName = taken.recovery_point;
       const rp = await ctx.storage.waitForTransfer(handle, rpName, timeoutMs, (p) => void sc.progress({ recovery_point: rpName, progress: p.progress }));
-      if (name === 'wait_for_transfer') await updateRecord(ctx, pg.id, key, (r) => void Object.assign(r, { recovery_point: rp.name, recovery_point_time: rp.createdAt }));
+      await updateRecord(ctx, pg.id, key, (r) => void Object.assign(r, { recovery_point: rp.name, recovery_point_time: rp.createdAt }));
       return { recovery_point: rp.name, data_as_of: rp.createdAt, transferred_at: rp.completedAt };
     },
   };
@@ -235,6 +236,17 @@ export function swapRolesStep(ctx: WorkflowContext, op: OperationRecord, o: { fe
   };
 }
 
+/**
+ * How a run ends: `partial` when `step` recorded servers that did not come up (an unplanned
+ * failover or a drill carries on past them), else completed.
+ */
+export const partialWhenFailed =
+  (step: string) =>
+  (completed: ReadonlyMap<string, StepDetail>): 'completed' | 'partial' => {
+    const failed = completed.get(step)?.failed;
+    return Array.isArray(failed) && failed.length > 0 ? 'partial' : 'completed';
+  };
+
 /** After a failover: the old primary's servers and volume records go; a failure is reported, never undoes the failover. */
 export function cleanupSourceStep(ctx: WorkflowContext, op: OperationRecord, opts: { name?: string; required?: boolean } = {}): Step {
   return {
@@ -312,4 +324,3 @@ export function rollbackSteps(ctx: WorkflowContext, op: OperationRecord, restore
   ];
 }
 
-export { stopServers };
