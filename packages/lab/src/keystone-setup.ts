@@ -1,9 +1,17 @@
-import { createSiteClients } from '@protector/openstack';
+import { createSiteClients, type SiteClients } from '@protector/openstack';
 import { apiUrl, keystoneUrl, SERVICE_USER } from './protector.js';
 import type { LabSite } from './sites.js';
 
 /** cloudsim's admin (the lab's `site-a`/`site-b` clouds). */
 export const ADMIN = { username: 'admin', password: 'secret' } as const;
+
+/** The site's cloud admin, as the lab's `site-a` / `site-b` clouds log in. */
+export const adminOf = (site: LabSite): SiteClients =>
+  createSiteClients({
+    authUrl: keystoneUrl(site),
+    credentials: { type: 'password', username: ADMIN.username, password: ADMIN.password, userDomainName: 'Default', scope: { projectName: 'admin', projectDomainName: 'Default' } },
+    http: { site: site.name },
+  });
 
 /**
  * What an operator does when installing Protector on a site (docs/install.md): the `protector`
@@ -11,10 +19,7 @@ export const ADMIN = { username: 'admin', password: 'secret' } as const;
  * its public and internal endpoints. Idempotent, so `up` after `down` finds them.
  */
 export async function installProtectorInKeystone(site: LabSite): Promise<void> {
-  const { keystone } = createSiteClients({
-    authUrl: keystoneUrl(site),
-    credentials: { type: 'password', username: ADMIN.username, password: ADMIN.password, userDomainName: 'Default', scope: { projectName: 'admin', projectDomainName: 'Default' } },
-  });
+  const { keystone } = adminOf(site);
   const service = await keystone.findProject('service');
   if (!service) throw new Error(`${site.name}: Keystone has no 'service' project`);
   const user = (await keystone.findUser(SERVICE_USER.name)) ?? (await keystone.createUser({ name: SERVICE_USER.name, password: SERVICE_USER.password, defaultProjectId: service.id }));

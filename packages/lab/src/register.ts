@@ -1,15 +1,7 @@
-import { createSiteClients } from '@protector/openstack';
 import { ProtectorClient } from '@protector/protectorclient';
-import { ADMIN } from './keystone-setup.js';
+import { adminOf } from './keystone-setup.js';
 import { keystoneUrl, SERVICE_USER } from './protector.js';
 import { arrayUrl, type LabArray, type LabSite } from './sites.js';
-
-const adminOf = (site: LabSite) =>
-  createSiteClients({
-    authUrl: keystoneUrl(site),
-    credentials: { type: 'password', username: ADMIN.username, password: ADMIN.password, userDomainName: 'Default', scope: { projectName: 'admin', projectDomainName: 'Default' } },
-    http: { site: site.name },
-  });
 
 /**
  * What the operator does on each site's Protector once it runs (docs/install.md): register this

@@ -7,7 +7,7 @@ export { NovaClient, NOVA_MICROVERSION } from './nova.js';
 export { CinderClient, CINDER_MICROVERSION, CONSISTENT_GROUP_SPEC } from './cinder.js';
 export { NeutronClient } from './neutron.js';
 export { GlanceClient } from './glance.js';
-export { ServiceApi, type CallOptions, type ServiceSpec } from './service-api.js';
+export { nextHref, ServiceApi, type CallOptions, type ServiceSpec } from './service-api.js';
 export { HttpTransport, tlsFetch, type HttpOptions, type HttpLogger, type HttpTlsOptions } from './http.js';
 export { OpenStackError, ServiceUnavailableError, isNotFound, isUnavailable, isOpenStackError, type ServiceName } from './errors.js';
 export { EndpointNotFoundError, findEndpoint, type EndpointInterface } from './catalog.js';

@@ -119,7 +119,8 @@ export class ServiceApi {
   }
 }
 
-function nextHref(body: Record<string, unknown>, key: string): string | undefined {
+/** The next page's link of a list answer (`next`, or Nova/Cinder/Protector style `<key>_links`). */
+export function nextHref(body: Record<string, unknown>, key: string): string | undefined {
   if (typeof body.next === 'string') return body.next;
   const links = body[`${key}_links`];
   if (!Array.isArray(links)) return undefined;

@@ -1,27 +1,17 @@
-import type { ReplicationType, Timestamp } from './common.js';
-import type { MemberDetails } from './members.js';
+import type { Timestamp } from './common.js';
+import type { Member } from './members.js';
 import type { PolicyInput } from './policy.js';
-import type { PgResources, PgStatus, SyncState } from './protection-groups.js';
+import type { PgStatus, ProtectionGroup, SyncState } from './protection-groups.js';
 import type { ResourceMapping } from './resource-mappings.js';
 import type { ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
 /** The cross-site document of one PG (DESIGN §5): what the peer site stores. */
 export interface MetadataDocument {
-  protection_group: {
-    id: string;
-    name: string;
-    description: string;
-    replication_type: ReplicationType;
-    status: PgStatus;
-    primary_site_id: string;
-    secondary_site_id: string;
-    current_primary_site_id: string;
-    resources: PgResources;
-  };
+  protection_group: Pick<ProtectionGroup, 'id' | 'name' | 'description' | 'replication_type' | 'status' | 'primary_site_id' | 'secondary_site_id' | 'current_primary_site_id' | 'resources'>;
   /** The pair's site ids and names: the receiving site translates ids by name. */
   sites: { id: string; name: string }[];
-  members: { server_id: string; name: string; boot_order: number; details: MemberDetails }[];
+  members: Pick<Member, 'server_id' | 'name' | 'boot_order' | 'details'>[];
   policy: PolicyInput;
   resource_mappings: ResourceMapping[];
 }

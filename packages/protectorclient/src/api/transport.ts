@@ -1,4 +1,4 @@
-import { ServiceApi, type KeystoneSession } from '@protector/openstack';
+import { nextHref, ServiceApi, type KeystoneSession } from '@protector/openstack';
 import { ProtectorVersionError, toProtectorError } from './errors.js';
 import type { VersionDocument, VersionsDocument } from './versions.js';
 
@@ -126,10 +126,15 @@ export class ProtectorTransport {
    * headers; a 401 (token revoked or expired early) re-authenticates once.
    */
   private async send<T>(method: Method, url: string, version: string | undefined, opts: SendOptions) {
-    // The shared request path (token, version header, one re-authentication on a 401); the
-    // URL is already whole, because Protector's endpoint and version are negotiated here.
-    const api = new ServiceApi(this.session, { service: 'protector', catalogTypes: [PROTECTOR_SERVICE_TYPE], baseUrl: '', ...(version ? { microversion: { type: PROTECTOR_SERVICE_TYPE, version } } : {}) }, this.options.requestId);
-    return api.request<T>(method, url, { query: opts.query, body: opts.body, accept: opts.accept, timeoutMs: this.options.timeoutMs, headers: opts.headers });
+    return this.api('', version).request<T>(method, url, { query: opts.query, body: opts.body, accept: opts.accept, timeoutMs: this.options.timeoutMs, headers: opts.headers });
+  }
+
+  /**
+   * The shared request path (token, version header, one re-authentication on a 401, paging) at
+   * `baseUrl`: Protector's endpoint and version are negotiated here, not taken from the catalog.
+   */
+  private api(baseUrl: string, version: string | undefined): ServiceApi {
+    return new ServiceApi(this.session, { service: 'protector', catalogTypes: [PROTECTOR_SERVICE_TYPE], baseUrl, ...(version ? { microversion: { type: PROTECTOR_SERVICE_TYPE, version } } : {}) }, this.options.requestId);
   }
 
   /** Protector's URLs on this site: override, else the catalog's. */
@@ -219,8 +224,7 @@ export class ProtectorTransport {
   async listPage<T>(path: string, key: string, query: Query = {}): Promise<ListPage<T>> {
     const body = await this.get<Record<string, unknown>>(path, query);
     const items = Array.isArray(body?.[key]) ? (body[key] as T[]) : [];
-    const links = body?.[`${key}_links`];
-    const next = Array.isArray(links) ? (links as { rel?: string; href?: string }[]).find((l) => l.rel === 'next')?.href : undefined;
+    const next = body ? nextHref(body, key) : undefined;
     if (!next) return { items };
     // Only the next link's query is reused: its host may be a name this client cannot reach.
     return { items, next: Object.fromEntries(new URL(next, 'http://next.invalid').searchParams) };
@@ -228,16 +232,11 @@ export class ProtectorTransport {
 
   /** Every item of a list, following the next links (with `limit` as the page size). */
   async listAll<T>(path: string, key: string, query: Query = {}): Promise<T[]> {
-    const items: T[] = [];
-    const seen = new Set<string>();
-    let q: Query = { ...query };
-    for (;;) {
-      const page = await this.listPage<T>(path, key, q);
-      items.push(...page.items);
-      const marker = page.next?.marker;
-      if (!page.next || page.items.length === 0 || marker === undefined || seen.has(marker)) return items;
-      seen.add(marker);
-      q = { ...query, ...page.next };
+    const r = await this.resolve();
+    try {
+      return await this.api(r.base, r.version).listAll<T>(path, key, query);
+    } catch (err) {
+      throw toProtectorError(err, { endpoint: r.base, site: this.options.site });
     }
   }
 }

@@ -29,17 +29,17 @@ export async function propagate(pgId: string, from: SiteHandle, to: SiteHandle):
   // The owning site's engine may bump the version between our read and the ack (an operation
   // finishing): then the newer document is pushed too, a few times at most.
   for (let attempt = 1; ; attempt++) {
+    const src: Metadata = await from.client.metadata.get(pgId);
     try {
-      return await propagateOnce(pgId, from, to);
+      return await pushAndAck(pgId, src, from, to);
     } catch (err) {
-      const moved = isProtectorApiError(err) && err.status === 409 && /is at metadata version \d+, not \d+/.test(err.message);
-      if (!moved || attempt >= 5) throw err;
+      const refused = isProtectorApiError(err) && err.status === 409;
+      if (!refused || attempt >= 5 || (await held(from, pgId))?.version === src.version) throw err;
     }
   }
 }
 
-async function propagateOnce(pgId: string, from: SiteHandle, to: SiteHandle): Promise<Propagated> {
-  const src: Metadata = await from.client.metadata.get(pgId);
+async function pushAndAck(pgId: string, src: Metadata, from: SiteHandle, to: SiteHandle): Promise<Propagated> {
   const peer = await held(to, pgId);
   const peerVersion = peer?.version ?? 0;
   if (peerVersion > src.version || (peerVersion === src.version && peer?.syncState === 'out_of_sync' && src.sync_state === 'out_of_sync')) {

@@ -36,28 +36,24 @@ const Action = Type.Object(
 );
 type Action = Static<typeof Action>;
 
-type Chosen =
-  | { name: 'failover'; kind: ActionKind; params: OperationParams['failover']; dryRun: boolean }
-  | { name: 'failback'; kind: ActionKind; params: OperationParams['failback']; dryRun: boolean }
-  | { name: 'test_failover'; kind: ActionKind; params: OperationParams['test_failover']; dryRun: boolean }
-  | { name: 'test_cleanup'; kind: ActionKind; params: OperationParams['test_cleanup']; dryRun: boolean };
+const DR_ACTIONS = ['failover', 'failback', 'test_failover', 'test_cleanup'] as const;
+type DrAction = (typeof DR_ACTIONS)[number];
+
+interface Chosen {
+  name: DrAction;
+  kind: ActionKind;
+  /** The action's parameters as the operation records them (dry_run is not one). */
+  params: { type?: 'planned' | 'unplanned'; recovery_point_id?: string; mappings?: OperationParams['failover']['mappings']; force?: boolean };
+  dryRun: boolean;
+}
 
 function choose(body: Action): Chosen | 'sync' {
   if (body.sync) return 'sync';
-  if (body.failover) {
-    const { dry_run, ...params } = body.failover;
-    return { name: 'failover', kind: params.type === 'planned' ? 'planned_failover' : 'unplanned_failover', params, dryRun: dry_run === true };
-  }
-  if (body.failback) {
-    const { dry_run, ...params } = body.failback;
-    return { name: 'failback', kind: 'failback', params, dryRun: dry_run === true };
-  }
-  if (body.test_failover) {
-    const { dry_run, ...params } = body.test_failover;
-    return { name: 'test_failover', kind: 'test_failover', params, dryRun: dry_run === true };
-  }
-  const { dry_run, ...params } = body.test_cleanup ?? {};
-  return { name: 'test_cleanup', kind: 'test_cleanup', params, dryRun: dry_run === true };
+  // The schema lets exactly one through.
+  const name = DR_ACTIONS.find((n) => body[n] !== undefined) ?? 'test_cleanup';
+  const { dry_run, ...params } = body[name] ?? {};
+  const kind: ActionKind = name === 'failover' ? (body.failover?.type === 'planned' ? 'planned_failover' : 'unplanned_failover') : name;
+  return { name, kind, params, dryRun: dry_run === true };
 }
 
 /**
@@ -94,7 +90,7 @@ export function registerActions(app: FastifyInstance, deps: ApiDeps): void {
       const storage = await deps.storage?.();
       if (!storage) throw unavailable('The storage driver is not available: this site and its peer must both be registered (POST /v1/admin/sites).');
       const ctx = createWorkflowContext({ pgs, sites, storage, now: deps.now });
-      const p = chosen.params as { recovery_point_id?: string; mappings?: OperationParams['failover']['mappings']; force?: boolean };
+      const p = chosen.params;
       if (chosen.dryRun) {
         const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: p.recovery_point_id, overrides: p.mappings, force: p.force }, ALL_CHECKS);
         return { precheck: { action: chosen.kind, ok: r.ok, checks: r.checks, blockers: r.blockers, warnings: r.warnings, report: r.report } };

@@ -60,8 +60,10 @@ function printReport(o: OutputOptions, r: PrecheckReport): void {
 
 /** failover, failback, test-failover, test-cleanup: posted to the right site, followed with --wait, then pushed to the peer. */
 export function registerDr(program: Command, ctx: () => CliContext): void {
-  const action = (name: Action, description: string) =>
-    withOutput(program.command(`${name} <pg>`).description(description).option('--dry-run', 'run every pre-check and print the report; change nothing').option('--wait', 'follow the operation to its end with live step progress'), true);
+  const action = (name: Action, description: string, boots = true) => {
+    const cmd = withOutput(program.command(`${name} <pg>`).description(description).option('--dry-run', 'run every pre-check and print the report; change nothing').option('--wait', 'follow the operation to its end with live step progress'), true);
+    return boots ? cmd.option('--boot-timeout <seconds>', 'how long each server may take to become ACTIVE', Number) : cmd;
+  };
 
   const run = (name: Action) => async (ref: string, o: ActionOptions) => {
     const c = ctx();
@@ -102,18 +104,15 @@ export function registerDr(program: Command, ctx: () => CliContext): void {
     .option('--unplanned', 'the current primary is lost: run on the surviving site only, from the newest recovery point')
     .option('--recovery-point <id>', 'point-in-time: this recovery point instead of the newest')
     .option('--force', 'go on when a recovery point lacks a volume (that volume is not brought up)')
-    .option('--boot-timeout <seconds>', 'how long each server may take to become ACTIVE', Number)
     .action(run('failover'));
   action('failback', 'back to the original site: resynchronise, then a planned failover back')
     .option('--force', 'see failover --force')
-    .option('--boot-timeout <seconds>', 'how long each server may take to become ACTIVE', Number)
     .action(run('failback'));
   action('test-failover', 'a DR drill on the secondary from a recovery point; production keeps running')
     .option('--recovery-point <id>', 'drill from this recovery point instead of the newest')
     .option('--network <id>', 'a test network on the secondary (default: an isolated one is created)')
-    .option('--boot-timeout <seconds>', 'how long each server may take to become ACTIVE', Number)
     .action(run('test-failover'));
-  action('test-cleanup', 'remove exactly what the drill created')
+  action('test-cleanup', 'remove exactly what the drill created', false)
     .option('--force', 'forget what cannot be removed (it is listed)')
     .action(run('test-cleanup'));
 }

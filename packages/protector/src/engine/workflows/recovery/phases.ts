@@ -260,7 +260,7 @@ export function cleanupSourceStep(ctx: WorkflowContext, op: OperationRecord, opt
         const tenant = await ctx.clientsFor(left.site_id, { asTenantOf: pg });
         report = await removeLeftovers(tenant, left, pg.resources.sites[left.site_id]?.group_id);
       } catch (err) {
-        report = { removed: [], failed: [{ kind: 'server' as const, id: left.site_id, error: errorText(err) }] };
+        report = { removed: [], failed: [{ kind: 'site' as const, id: left.site_id, error: errorText(err) }] };
       }
       if (report.failed.length === 0) {
         await ctx.pgs.setResources(pg.id, (r) => {

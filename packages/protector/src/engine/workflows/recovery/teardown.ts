@@ -7,7 +7,8 @@ import { deleteVolume, sideOf } from './volumes.js';
 
 /** One object removal that failed: what, which, why. */
 export interface Unremoved {
-  kind: 'server' | 'port' | 'volume' | 'array_volume' | 'subnet' | 'network';
+  /** `site`: the site itself could not be asked. */
+  kind: 'site' | 'server' | 'port' | 'volume' | 'array_volume' | 'subnet' | 'network';
   id: string;
   error: string;
 }
