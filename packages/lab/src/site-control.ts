@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { startSite, stopPid, waitReady } from './processes.js';
 import { startProtector, waitApi } from './protector.js';
 import { arraysDb, labSites, type LabSite } from './sites.js';
-import { isAlive, type LabState } from './state.js';
+import { isAlive, writeState, type LabState } from './state.js';
 
 function siteOf(state: LabState, name: string): { site: LabSite; index: number } {
   const index = state.sites.findIndex((s) => s.name === name);
@@ -29,6 +29,8 @@ function setArrayDown(labDir: string, array: string, down: boolean): void {
  */
 export async function stopLabSite(state: LabState, labDir: string, name: string): Promise<LabState> {
   const { site, index } = siteOf(state, name);
+  // Recorded before anything stops, so a foreground `up` watching these processes lets them go.
+  writeState(labDir, { ...state, stopped: [...new Set([...(state.stopped ?? []), name])] });
   const p = state.protector?.find((x) => x.site === name);
   if (p) {
     await stopPid(p.engine.pid);
@@ -36,7 +38,20 @@ export async function stopLabSite(state: LabState, labDir: string, name: string)
   }
   await stopPid(state.sites[index]!.pid);
   setArrayDown(labDir, site.array, true);
-  return state;
+  return { ...state, stopped: [...new Set([...(state.stopped ?? []), name])] };
+}
+
+/** Stops every process of the lab as the state file records them (restarted sites included). */
+export async function stopLab(state: LabState, log: (line: string) => void = console.log): Promise<void> {
+  for (const p of state.protector ?? []) {
+    await stopPid(p.engine.pid);
+    await stopPid(p.api.pid);
+    log(`protector on ${p.site} stopped`);
+  }
+  for (const s of state.sites) {
+    await stopPid(s.pid);
+    log(`${s.name} stopped`);
+  }
 }
 
 /** The site back: its array answers again, cloudsim and the Protector services restart on their data. */
@@ -52,5 +67,5 @@ export async function startLabSite(state: LabState, labDir: string, name: string
   await waitApi(site, p);
   const sites = state.sites.map((x, i) => (i === index ? { ...x, pid: s.child.pid! } : x));
   const protector = (state.protector ?? []).map((x) => (x.site === name ? { ...x, api: { ...x.api, pid: p.api.pid! }, engine: { ...x.engine, pid: p.engine.pid! } } : x));
-  return { ...state, sites, protector };
+  return { ...state, sites, protector, stopped: (state.stopped ?? []).filter((x) => x !== name) };
 }

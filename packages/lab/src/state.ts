@@ -8,6 +8,8 @@ import type { LabArray } from './sites.js';
  */
 export interface LabState {
   sites: { name: string; pid: number; basePort: number; dataDir: string; log: string }[];
+  /** Sites taken down on purpose (`site stop`): their processes ending is not a failure. */
+  stopped?: string[];
   /** Each site's protector-api and protector-engine. */
   protector?: { site: string; api: { pid: number; url: string; log: string }; engine: { pid: number; log: string } }[];
   arrays?: LabArray[];

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import type { ChildProcess } from 'node:child_process';
 import { Command, InvalidArgumentError } from 'commander';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { labCloudsYaml } from '../clouds.js';
@@ -8,7 +9,7 @@ import { labArrays, labSites, simUrl } from '../sites.js';
 import { isAlive, readState, writeState } from '../state.js';
 import { installProtectorInKeystone } from '../keystone-setup.js';
 import { registerLabSites } from '../register.js';
-import { startLabSite, stopLabSite } from '../site-control.js';
+import { startLabSite, stopLab, stopLabSite } from '../site-control.js';
 import { demo, demoTable } from '../demo.js';
 import { apiUrl, prepareProtector, startProtector, waitApi, type ProtectorProcesses } from '../protector.js';
 
@@ -98,24 +99,23 @@ program
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      for (const p of services) {
-        for (const [name, c] of [['protector-api', p.api], ['protector-engine', p.engine]] as const) {
-          c.once('exit', (code) => {
-            if (!stopping) console.error(`${name} exited (${code}); see ${name === 'protector-api' ? p.logs.api : p.logs.engine}`);
-            stop();
-          });
-        }
-      }
-      for (const s of started) {
-        s.child.once('exit', (code) => {
-          // A site ending on its own (not through Ctrl-C) takes the lab down with it.
-          if (!stopping) console.error(`${s.site.name} exited (${code}); see ${s.log}`);
+      // A process ending on its own (not through Ctrl-C, nor `site stop`) takes the lab down with it.
+      const watch = (site: string, what: string, c: ChildProcess, log: string) =>
+        c.once('exit', (code) => {
+          if (stopping) return;
+          if (readState(dir)?.stopped?.includes(site)) return console.log(`${site}: ${what} stopped by 'protector-lab site stop'`);
+          console.error(`${site}: ${what} exited (${code}); see ${log}`);
           stop();
         });
+      for (const [i, p] of services.entries()) {
+        watch(sites[i]!.name, 'protector-api', p.api, p.logs.api);
+        watch(sites[i]!.name, 'protector-engine', p.engine, p.logs.engine);
       }
+      for (const s of started) watch(s.site.name, 'cloudsim', s.child, s.log);
     });
     console.log('stopping the lab …');
-    await stopAll();
+    // As the state file has them now: a site restarted with `site start` runs under new pids.
+    await stopLab(readState(dir) ?? { sites: [] });
   });
 
 program
@@ -125,15 +125,7 @@ program
   .action(async (opts: { dir: string }) => {
     const state = readState(resolve(opts.dir));
     if (!state) throw new Error(`no lab found in ${resolve(opts.dir)}`);
-    for (const p of state.protector ?? []) {
-      await stopPid(p.engine.pid);
-      await stopPid(p.api.pid);
-      console.log(`protector on ${p.site} stopped`);
-    }
-    for (const s of state.sites) {
-      await stopPid(s.pid);
-      console.log(`${s.name} stopped`);
-    }
+    await stopLab(state);
     writeState(resolve(opts.dir), { sites: [], arrays: state.arrays, protector: [] });
   });
 
