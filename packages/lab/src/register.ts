@@ -1,4 +1,4 @@
-import { ProtectorClient } from '@protector/protectorclient';
+import { pairSites, ProtectorClient } from '@protector/protectorclient';
 import { adminOf } from './keystone-setup.js';
 import { keystoneUrl, SERVICE_USER } from './protector.js';
 import { arrayUrl, type LabArray, type LabSite } from './sites.js';
@@ -6,8 +6,9 @@ import { arrayUrl, type LabArray, type LabSite } from './sites.js';
 /**
  * What the operator does on each site's Protector once it runs (docs/install.md): register this
  * site (local) and its peer, with the service user's credentials and the array's API token, and
- * map the demo project to the demo project on the other site. Through the API, as admin, with
- * the protector SDK. Repeatable: what exists is left as it is.
+ * map the demo project to the demo project on the other site, then pair the two (a shared secret
+ * for signing metadata, DESIGN §5.6). Through the API, as admin, with the protector SDK.
+ * Repeatable: what exists is left as it is.
  */
 export async function registerLabSites(sites: LabSite[], arrays: LabArray[]): Promise<void> {
   const demo = new Map<string, string>();
@@ -16,8 +17,9 @@ export async function registerLabSites(sites: LabSite[], arrays: LabArray[]): Pr
     if (!p) throw new Error(`${s.name}: Keystone has no 'demo' project`);
     demo.set(s.name, p.id);
   }
-  for (const here of sites) {
-    const client = new ProtectorClient({ session: adminOf(here).session, site: here.name });
+  const handles = sites.map((s) => ({ name: s.name, client: new ProtectorClient({ session: adminOf(s).session, site: s.name }) }));
+  for (const [i, here] of sites.entries()) {
+    const client = handles[i]!.client;
     const known = await client.sites.list();
     const ids = new Map(known.map((k) => [k.name, k.id]));
     for (const s of sites) {
@@ -40,4 +42,6 @@ export async function registerLabSites(sites: LabSite[], arrays: LabArray[]): Pr
       await client.tenantMappings.create({ local_project_id: demo.get(here.name)!, remote_site_id: ids.get(peer.name)!, remote_project_id: demo.get(peer.name)!, description: 'demo ↔ demo' });
     }
   }
+  const paired = await Promise.all(handles.map(async (h) => (await h.client.sites.list()).filter((s) => !s.is_local).every((s) => s.paired)));
+  if (!paired.every(Boolean) && handles[0] && handles[1]) await pairSites(handles[0], handles[1]);
 }

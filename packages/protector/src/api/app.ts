@@ -12,6 +12,7 @@ import { useMicroversions } from './microversion.js';
 import { registerMembers } from './resources/members.js';
 import { registerMetadata } from './resources/metadata.js';
 import { registerOperations } from './resources/operations.js';
+import { registerPairing } from './resources/pairing.js';
 import { registerPolicy } from './resources/policy.js';
 import { registerProtectionGroups } from './resources/protection-groups.js';
 import { registerResourceMappings } from './resources/resource-mappings.js';
@@ -83,6 +84,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   registerVersions(app);
   registerSites(app, deps);
+  registerPairing(app, deps);
   registerTenantMappings(app, deps);
   registerProtectionGroups(app, deps);
   registerMembers(app, deps);

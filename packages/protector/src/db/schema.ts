@@ -18,6 +18,8 @@ export interface SitesTable {
   credentials: string;
   /** Array endpoint and API token, encrypted. */
   array_config: string;
+  /** The pair's shared pairing secret (on the peer site's row), sealed; null until paired. */
+  pairing: string | null;
   created_at: number;
   updated_at: number;
 }

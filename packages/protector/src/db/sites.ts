@@ -19,6 +19,16 @@ export interface SiteArray {
   api_token: string | null;
 }
 
+/**
+ * The secret the two sites of the pair share (DESIGN §5.6), kept on the peer site's row. The
+ * previous one still verifies, so documents signed just before a rotation are accepted.
+ */
+export interface SitePairing {
+  current: string;
+  previous: string | null;
+  set_at: number;
+}
+
 export interface Site {
   id: string;
   name: string;
@@ -28,11 +38,12 @@ export interface Site {
   region_name: string;
   credentials: SiteCredentials;
   array: SiteArray;
+  pairing: SitePairing | null;
   created_at: number;
   updated_at: number;
 }
 
-export type NewSite = Omit<Site, 'id' | 'created_at' | 'updated_at'>;
+export type NewSite = Omit<Site, 'id' | 'created_at' | 'updated_at' | 'pairing'>;
 export type SiteChange = Partial<Omit<NewSite, 'credentials'>> & { credentials?: Partial<SiteCredentials> };
 
 /** The sites table; credentials and array secrets are sealed at rest and opened only here. */
@@ -53,6 +64,7 @@ export class Sites {
       region_name: r.region_name,
       credentials: this.box.openJson<SiteCredentials>(r.credentials),
       array: this.box.openJson<SiteArray>(r.array_config),
+      pairing: r.pairing === null ? null : this.box.openJson<SitePairing>(r.pairing),
       created_at: r.created_at,
       updated_at: r.updated_at,
     };
@@ -81,7 +93,7 @@ export class Sites {
       .insertInto('sites')
       .values({
         id, name: s.name, description: s.description, is_local: s.is_local ? 1 : 0, auth_url: s.auth_url, region_name: s.region_name,
-        credentials: this.box.sealJson(s.credentials), array_config: this.box.sealJson(s.array), created_at: now, updated_at: now,
+        credentials: this.box.sealJson(s.credentials), array_config: this.box.sealJson(s.array), pairing: null, created_at: now, updated_at: now,
       })
       .execute();
     return (await this.get(id)) ?? null;
@@ -107,6 +119,19 @@ export class Sites {
       .where('id', '=', id)
       .execute();
     return this.get(id);
+  }
+
+  /**
+   * Stores the pair's secret on this (peer) site's row; a different secret rotates, keeping the
+   * one before it for verification. Setting the same secret again changes nothing.
+   */
+  async setPairing(id: string, secret: string): Promise<{ site: Site; rotated: boolean } | undefined> {
+    const cur = await this.get(id);
+    if (!cur) return undefined;
+    if (cur.pairing?.current === secret) return { site: cur, rotated: false };
+    const pairing: SitePairing = { current: secret, previous: cur.pairing?.current ?? null, set_at: this.now() };
+    await this.db.updateTable('sites').set({ pairing: this.box.sealJson(pairing), updated_at: this.now() }).where('id', '=', id).execute();
+    return { site: (await this.get(id)) as Site, rotated: cur.pairing !== null };
   }
 
   /** What still refers to the site (a site in use cannot be deleted). */

@@ -78,6 +78,12 @@ export const PROTECTOR_POLICIES = [
     operations: [post(`${SITE}/validate`)],
   },
   {
+    name: 'protector:sites:pair',
+    check_str: ADMIN,
+    description: "Set or rotate the pairing secret this site shares with its peer (the peer site's registration).",
+    operations: [put(`${SITE}/pairing`)],
+  },
+  {
     name: 'protector:sites:list_volume_types',
     check_str: ADMIN,
     description: "List a site's Cinder volume types and whether they are replication-enabled.",

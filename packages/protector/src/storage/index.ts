@@ -6,6 +6,7 @@ export type { StorageDriver } from './driver.js';
 export { StorageError, isStorageError, type StorageErrorCode } from './errors.js';
 export type * from './types.js';
 export { MockStorageDriver, type MockDriverConfig } from './mock/driver.js';
+export { replicationGroupName } from './naming.js';
 
 /** Configuration of the FlashArray REST 2.x driver (a later issue); accepted so configs can name it. */
 export interface PureDriverConfig {

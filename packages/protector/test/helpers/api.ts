@@ -59,6 +59,9 @@ export interface PeerSite {
   bootServer(name: string, volumeTypes: string[]): Promise<{ serverId: string; volumeIds: string[] }>;
 }
 
+/** The pairing secret of every harness pair (DESIGN §5.6); tests sign documents as a site with it. */
+export const PAIRING_SECRET = 'harness-pairing-secret-0123456789abcdefghijklmnopq';
+
 const PASSWORDS = { admin: 'secret', alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw' } as const;
 
 /** The users and projects every harness site has. */
@@ -106,12 +109,19 @@ function tokenSource(authUrl: string): (user: keyof typeof PASSWORDS) => Promise
   };
 }
 
-export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; clock?: Clock } = {}): Promise<ApiHarness> {
-  const site = await Site.start({ name: 'site-a', basePort: 0, bootTimeMs: 0, ...(opts.clock ? { clock: opts.clock } : {}) });
-  const { demo, other } = populate(site);
+/**
+ * `peerOf`: protector-api of that harness's peer site instead (site-b local, site-a its peer,
+ * demo mapped to site-a's demo, the same pairing secret): the two form a real pair.
+ */
+export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; clock?: Clock; peerOf?: ApiHarness } = {}): Promise<ApiHarness> {
+  const pairedWith = opts.peerOf?.peer;
+  const site = pairedWith ? pairedWith.site : await Site.start({ name: 'site-a', basePort: 0, bootTimeMs: 0, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const { demo, other } = pairedWith ? pairedWith.projects : populate(site);
   const adminProject = site.keystone.ensureProject('admin', 'default').id;
-  site.arrays.createArray('peer-array');
-  site.arrays.connectArrays('site-a-array', 'peer-array', { type: 'sync-replication' });
+  if (!pairedWith) {
+    site.arrays.createArray('peer-array');
+    site.arrays.connectArrays('site-a-array', 'peer-array', { type: 'sync-replication' });
+  }
 
   const authUrl = `${site.url('keystone')}/v3`;
   const service = new KeystoneSession({
@@ -120,7 +130,9 @@ export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; cl
   });
   const db = openDatabase(await testDatabaseUrl());
   await syncDatabase(db);
-  const storage = new MockStorageDriver({ model: site.arrays, localArray: 'site-a-array', peerArray: 'peer-array' });
+  const storage = pairedWith
+    ? new MockStorageDriver({ model: opts.peerOf!.site.arrays, localArray: 'peer-array', peerArray: 'site-a-array' })
+    : new MockStorageDriver({ model: site.arrays, localArray: 'site-a-array', peerArray: 'peer-array' });
   const logs: string[] = [];
   const deps: ApiDeps = {
     logger: createLogger({ service: 'protector-api', level: 'debug', destination: { write: (line: string) => void logs.push(line) } }),
@@ -143,7 +155,7 @@ export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; cl
   after(async () => {
     await app.close();
     await db.destroy();
-    await site.stop();
+    if (!pairedWith) await site.stop();
   });
 
   const token = tokenSource(authUrl);
@@ -168,7 +180,8 @@ export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; cl
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   };
 
-  const peer = opts.peer ? await startPeer(site, deps) : undefined;
+  if (pairedWith) await registerPair(deps, { local: site, remote: opts.peerOf!.site, localDemo: demo, remoteDemo: opts.peerOf!.projects.demo });
+  const peer = opts.peer && !pairedWith ? await startPeer(site, deps) : undefined;
   if (peer) after(() => peer.site.stop());
   return { site, app, deps, logs, url, projects: { demo, other, admin: adminProject }, token, call, peer };
 }
@@ -180,21 +193,8 @@ async function startPeer(a: Site, deps: ApiDeps): Promise<PeerSite> {
     for (const [name, extra_specs] of Object.entries(VOLUME_TYPES)) s.cinder.types.insert({ id: randomUUID(), name, description: null, is_public: true, extra_specs, projects: [] });
     s.nova.createFlavor({ name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 });
   }
-  const sites = new Sites(deps.db, deps.box);
-  const register = async (s: Site, isLocal: boolean) =>
-    (await sites.create({
-      name: s.ctx.name,
-      description: '',
-      is_local: isLocal,
-      auth_url: `${s.url('keystone')}/v3`,
-      region_name: 'RegionOne',
-      credentials: { username: 'admin', password: 'secret', user_domain_name: 'Default', project_name: 'admin', project_domain_name: 'Default' },
-      array: { name: `${s.ctx.name}-array`, url: null, api_token: null },
-    })) as RegisteredSite;
-  const local = await register(a, true);
-  const remote = await register(b, false);
   const aDemo = a.keystone.projects.find((p) => p.name === 'demo')?.id ?? '';
-  await new TenantMappings(deps.db).create({ local_project_id: aDemo, remote_site_id: remote.id, remote_project_id: projects.demo, description: '' });
+  const { local, remote } = await registerPair(deps, { local: a, remote: b, localDemo: aDemo, remoteDemo: projects.demo });
 
   const bootServer = async (name: string, volumeTypes: string[]) => {
     const c = createSiteClients({
@@ -228,6 +228,26 @@ async function startPeer(a: Site, deps: ApiDeps): Promise<PeerSite> {
     return { serverId: id, volumeIds };
   };
   return { site: b, projects, local, remote, token: tokenSource(`${b.url('keystone')}/v3`), bootServer };
+}
+
+/** Both sites registered in the API's database (`local` local), demo mapped to the peer's demo, the pair paired. */
+async function registerPair(deps: ApiDeps, p: { local: Site; remote: Site; localDemo: string; remoteDemo: string }): Promise<{ local: RegisteredSite; remote: RegisteredSite }> {
+  const sites = new Sites(deps.db, deps.box);
+  const register = async (s: Site, isLocal: boolean) =>
+    (await sites.create({
+      name: s.ctx.name,
+      description: '',
+      is_local: isLocal,
+      auth_url: `${s.url('keystone')}/v3`,
+      region_name: 'RegionOne',
+      credentials: { username: 'admin', password: 'secret', user_domain_name: 'Default', project_name: 'admin', project_domain_name: 'Default' },
+      array: { name: `${s.ctx.name}-array`, url: null, api_token: null },
+    })) as RegisteredSite;
+  const local = await register(p.local, true);
+  const remote = await register(p.remote, false);
+  await new TenantMappings(deps.db).create({ local_project_id: p.localDemo, remote_site_id: remote.id, remote_project_id: p.remoteDemo, description: '' });
+  await sites.setPairing(remote.id, PAIRING_SECRET);
+  return { local, remote };
 }
 
 /** A site registration body; `over` replaces fields of `site`. */

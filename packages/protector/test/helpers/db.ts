@@ -2,19 +2,22 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { checkDatabaseVersion, databaseVersion, LATEST_VERSION, openDatabase, syncDatabase } from '../../src/db/index.js';
 
+const ALL = ['0001-initial', '0002-site-pairing'];
+
 /** db sync / db version on an empty database at `url`, and the portable column types; SQLite and MariaDB run the same. */
 export async function exerciseMigrations(url: string): Promise<void> {
   const db = openDatabase(url);
   try {
     await assert.rejects(checkDatabaseVersion(db), /run protector-manage db sync/);
-    assert.deepEqual(await databaseVersion(db), { current: null, latest: LATEST_VERSION, pending: [LATEST_VERSION], unknown: [] });
-    assert.deepEqual(await syncDatabase(db), [LATEST_VERSION]);
+    assert.equal(LATEST_VERSION, ALL.at(-1));
+    assert.deepEqual(await databaseVersion(db), { current: null, latest: LATEST_VERSION, pending: ALL, unknown: [] });
+    assert.deepEqual(await syncDatabase(db), ALL);
     assert.deepEqual(await syncDatabase(db), [], 'a second sync has nothing to do');
     await checkDatabaseVersion(db);
     const now = Date.now();
-    await db.insertInto('sites').values({ id: 's1', name: 'site-a', description: '', is_local: 1, auth_url: 'http://k/v3', region_name: 'RegionOne', credentials: '{}', array_config: '{}', created_at: now, updated_at: now }).execute();
+    await db.insertInto('sites').values({ id: 's1', name: 'site-a', description: '', is_local: 1, auth_url: 'http://k/v3', region_name: 'RegionOne', credentials: '{}', array_config: '{}', pairing: null, created_at: now, updated_at: now }).execute();
     await assert.rejects(
-      db.insertInto('sites').values({ id: 's2', name: 'site-a', description: '', is_local: 0, auth_url: 'x', region_name: 'r', credentials: '{}', array_config: '{}', created_at: now, updated_at: now }).execute(),
+      db.insertInto('sites').values({ id: 's2', name: 'site-a', description: '', is_local: 0, auth_url: 'x', region_name: 'r', credentials: '{}', array_config: '{}', pairing: null, created_at: now, updated_at: now }).execute(),
       'site names are unique',
     );
     const row = await db.selectFrom('sites').selectAll().where('id', '=', 's1').executeTakeFirstOrThrow();

@@ -4,20 +4,15 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { startApi } from '../helpers/api.js';
+import { signDocument, type MetadataDocument } from '../../src/metadata/document.js';
+import { PAIRING_SECRET, startApi } from '../helpers/api.js';
 import { ack, activePg } from '../helpers/api-pg.js';
 
 const h = await startApi({ peer: true });
 const peer = h.peer!;
 const demo = h.projects.demo;
 type Err = { error: { code: number; message: string } };
-type Doc = {
-  protection_group: { id: string; name: string; primary_site_id: string; secondary_site_id: string; current_primary_site_id: string; resources: { sites: Record<string, unknown> } };
-  sites: { id: string; name: string }[];
-  members: unknown[];
-  policy: { interval_minutes: number; rpo_minutes: number };
-  resource_mappings: { kind: string; source_site_id: string; source_id: string; target_id: string }[];
-};
+type Doc = MetadataDocument;
 type Meta = { metadata: { version: number; sync_state: string; document: Doc } };
 const pgId = await activePg(h, 'meta');
 const pgUrl = `/v1/${demo}/protection-groups/${pgId}`;
@@ -110,39 +105,42 @@ test('metadata: the document, a push on the expected version, a first push creat
   assert.equal(diverged.status, 409);
   assert.match(diverged.body.error.message, /holds version 5 \(changed here and not yet pushed\), the push expected version 4/);
 
-  // A PG this site has never seen, with the peer's own site ids: created, ids translated by name.
+  // A PG this site has never seen, as the peer hands it out (its own site ids, signed by it): created, ids translated by name.
   const newId = randomUUID();
   const ids = new Map(document.sites.map((s) => [s.id, randomUUID()]));
   const t = (id: string) => ids.get(id) ?? id;
-  const foreign: Doc = {
+  const f = document.facts;
+  const unsigned: Omit<Doc, 'signature'> = {
     ...document,
-    protection_group: {
-      ...document.protection_group,
-      id: newId,
-      name: 'from-peer',
-      primary_site_id: t(document.protection_group.primary_site_id),
-      secondary_site_id: t(document.protection_group.secondary_site_id),
-      current_primary_site_id: t(document.protection_group.current_primary_site_id),
-      resources: { sites: Object.fromEntries(Object.entries(document.protection_group.resources.sites).map(([k, v]) => [t(k), v])) },
-    },
+    protection_group: { ...document.protection_group, id: newId, name: 'from-peer' },
     sites: document.sites.map((s) => ({ id: t(s.id), name: s.name })),
     resource_mappings: document.resource_mappings.map((m) => ({ ...m, source_site_id: t(m.source_site_id) })),
+    facts: {
+      ...f,
+      signed_by: 'site-b',
+      project_id: peer.projects.demo,
+      primary_site_id: t(f.primary_site_id),
+      secondary_site_id: t(f.secondary_site_id),
+      current_primary_site_id: t(f.current_primary_site_id),
+      resources: { ...f.resources, sites: Object.fromEntries(Object.entries(f.resources.sites).map(([k, v]) => [t(k), v])) },
+    },
   };
+  const foreign: Doc = { ...unsigned, signature: signDocument(PAIRING_SECRET, unsigned) };
   const url = `/v1/${demo}/protection-groups/${newId}/metadata`;
   const wrongFirst = await h.call<Err>('PUT', url, { token: alice, body: { metadata: { expected_version: 2, version: 3, document: foreign } } });
   assert.equal(wrongFirst.status, 409);
   const first = await h.call<Meta>('PUT', url, { token: alice, body: { metadata: { expected_version: 0, version: 7, document: foreign } } });
   assert.equal(first.status, 200, first.text);
   assert.equal(first.body.metadata.version, 7);
-  assert.equal(first.body.metadata.document.protection_group.primary_site_id, document.protection_group.primary_site_id, 'site ids translated to this site');
+  assert.equal(first.body.metadata.document.facts.primary_site_id, document.facts.primary_site_id, 'site ids translated to this site');
   assert.equal(first.body.metadata.document.resource_mappings.length, 3);
   const shown = await h.call<{ protection_group: { name: string; sync_state: string } }>('GET', `/v1/${demo}/protection-groups/${newId}`, { token: alice });
   assert.equal(shown.body.protection_group.name, 'from-peer');
   assert.equal(shown.body.protection_group.sync_state, 'in_sync');
 
   const mismatch = await h.call<Err>('PUT', `${pgUrl}/metadata`, { token: alice, body: { metadata: { expected_version: 5, version: 6, document: foreign } } });
-  assert.equal(mismatch.status, 400);
-  assert.match(mismatch.body.error.message, /metadata\.document\.protection_group\.id/);
+  assert.equal(mismatch.status, 409);
+  assert.match(mismatch.body.error.message, /refused: the document is for protection group .*, not /);
   const carol = await h.call<Err>('GET', `/v1/${h.projects.other}/protection-groups/${pgId}/metadata`, { token: await h.token('carol') });
   assert.equal(carol.status, 404);
   const bob = await h.call<Err>('PUT', `${pgUrl}/metadata`, { token: await h.token('bob'), body: { metadata: { expected_version: 5, version: 6, document: pushed } } });

@@ -15,6 +15,7 @@ const EXPECTED: Record<ProtectorAction, Level> = {
   'protector:sites:update': 'admin',
   'protector:sites:delete': 'admin',
   'protector:sites:validate': 'admin',
+  'protector:sites:pair': 'admin',
   'protector:sites:list_volume_types': 'admin',
   'protector:tenant_mappings:list': 'admin',
   'protector:tenant_mappings:show': 'admin',

@@ -6,14 +6,32 @@ import type { ResourceMapping } from './resource-mappings.js';
 import type { ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-/** The cross-site document of one PG (DESIGN §5): what the peer site stores. */
+/**
+ * The cross-site document of one PG (DESIGN §5): what the peer site stores. The user's part
+ * (name, members, policy, mappings) is relayed as it is; `facts` are what a site's engine
+ * established, signed by the site that handed the document out (`signature`), with the trust ids
+ * sealed: the client relays them and can change nothing in them.
+ */
 export interface MetadataDocument {
-  protection_group: Pick<ProtectionGroup, 'id' | 'name' | 'description' | 'replication_type' | 'status' | 'primary_site_id' | 'secondary_site_id' | 'current_primary_site_id' | 'resources'>;
+  protection_group: Pick<ProtectionGroup, 'id' | 'name' | 'description' | 'replication_type'>;
   /** The pair's site ids and names: the receiving site translates ids by name. */
   sites: { id: string; name: string }[];
-  members: Pick<Member, 'server_id' | 'name' | 'boot_order' | 'details'>[];
+  members: Pick<Member, 'server_id' | 'name' | 'boot_order'>[];
   policy: PolicyInput;
   resource_mappings: ResourceMapping[];
+  facts: {
+    signed_by: string;
+    project_id: string;
+    version: number;
+    status: PgStatus;
+    primary_site_id: string;
+    secondary_site_id: string;
+    current_primary_site_id: string;
+    resources: Record<string, unknown>;
+    members: Record<string, Member['details']>;
+    trusts: string | null;
+  };
+  signature: string | null;
 }
 
 export interface Metadata {

@@ -29,8 +29,21 @@ export interface Site {
   region_name: string;
   credentials: SiteCredentials;
   array: SiteArray;
+  /** Whether this service shares a pairing secret with the (peer) site; the secret is never shown. */
+  paired: boolean;
+  paired_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+/** The answer to setting a pairing secret. */
+export interface SitePairing {
+  site_id: string;
+  site_name: string;
+  paired: boolean;
+  /** A secret was set before: this one replaced it (the one before still verifies). */
+  rotated: boolean;
+  paired_at: Timestamp | null;
 }
 
 export interface SiteCreate {
@@ -101,6 +114,11 @@ export class SitesApi {
 
   async update(id: string, change: SiteUpdate): Promise<Site> {
     return (await this.t.put<{ site: Site }>(`${this.path}/${seg(id)}`, { site: compact(change) })).site;
+  }
+
+  /** Stores the secret this site shares with its peer on the peer's registration `id` (DESIGN §5.6). */
+  async pair(id: string, secret: string): Promise<SitePairing> {
+    return (await this.t.put<{ pairing: SitePairing }>(`${this.path}/${seg(id)}/pairing`, { pairing: { secret } })).pairing;
   }
 
   async delete(id: string): Promise<void> {

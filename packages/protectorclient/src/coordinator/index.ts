@@ -1,2 +1,3 @@
 export { DivergedError, PeerUnreachableError, requireReachable, type SiteHandle, type SitePair } from './sites.js';
 export { propagate, syncPair, syncStatus, type Propagated, type SyncStatusRow } from './metadata.js';
+export { pairSites, type PairedSite } from './pairing.js';

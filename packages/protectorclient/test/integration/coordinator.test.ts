@@ -10,7 +10,8 @@ import { activePg } from '../../../protector/test/helpers/api-pg.js';
 import { sessionFor } from '../helpers/protector-api.js';
 
 const h1 = await startApi({ peer: true });
-const h2 = await startApi({ peer: true });
+// The second service is site-b's own protector-api, paired with the first (a real pair: documents are signed and checked)
+const h2 = await startApi({ peerOf: h1 });
 const one: SiteHandle = { name: 'one', client: new ProtectorClient({ session: sessionFor(h1, 'alice'), endpointOverride: h1.url, site: 'one' }) };
 const two: SiteHandle = { name: 'two', client: new ProtectorClient({ session: sessionFor(h2, 'alice'), endpointOverride: h2.url, site: 'two' }) };
 const policy = (rpo: number) => ({ interval_minutes: 5, rpo_minutes: rpo, retention: { source: { all_for_sec: 3600, per_day: 1, days: 1 }, target: { all_for_sec: 3600, per_day: 1, days: 1 } } });

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
-import { mapResourceSites, ProtectionGroups, type PgStatus, type ProtectionGroup, type ResourceMapping } from '../../db/protection-groups.js';
+import { ProtectionGroups, type PgStatus, type ProtectionGroup } from '../../db/protection-groups.js';
 import { Sites, type Site } from '../../db/sites.js';
+import { TenantMappings } from '../../db/tenant-mappings.js';
+import { acceptDocument, buildDocument, DocumentRefused, type MetadataDocument } from '../../metadata/document.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { PolicyBody } from './policy.js';
@@ -14,8 +16,8 @@ const STATUSES: readonly PgStatus[] = ['creating', 'active', 'failing_over', 'fa
 const Text = Type.String({ maxLength: 255 });
 const NullableText = Type.Union([Text, Type.Null()]);
 const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T) => Type.Object(props, { additionalProperties: false });
+const Replication = Type.Union([Type.Literal('async'), Type.Literal('sync')]);
 
-const SiteResources = Obj({ group_type_id: Type.Optional(Id), group_id: Type.Optional(Id), trust_id: Type.Optional(Id) });
 const Ids = <T extends TSchema>(value: T) => Type.Record(Type.String({ maxLength: 255 }), value, { maxProperties: 10_000 });
 const BroughtUp = Obj({
   operation_id: Id,
@@ -38,9 +40,11 @@ const Leftovers = Obj({
   volumes: Type.Array(Id, { maxItems: 10_000 }),
   ports: Type.Array(Id, { maxItems: 10_000 }),
 });
+const SiteKey = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+/** What a PG created on each site and on the arrays; trust ids are not here (they travel sealed). */
 const Resources = Obj({
-  sites: Type.Record(Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }), SiteResources),
-  array: Type.Optional(Obj({ type: Type.Union([Type.Literal('async'), Type.Literal('sync')]), name: Text, sourceArray: Text, targetArray: Text })),
+  sites: Type.Record(SiteKey, Obj({ group_type_id: Type.Optional(Id), group_id: Type.Optional(Id) })),
+  array: Type.Optional(Obj({ type: Replication, name: Text, source_array: Text, target_array: Text })),
   failover: Type.Optional(BroughtUp),
   drill: Type.Optional(BroughtUp),
   leftovers: Type.Optional(Leftovers),
@@ -61,65 +65,52 @@ const Volume = Obj({
   size_gb: Type.Integer({ minimum: 0 }),
   array_volume: Text,
 });
-const DocMember = Obj({
-  server_id: Id,
-  name: Text,
-  boot_order: Type.Integer({ minimum: 0, maximum: 1000 }),
-  details: Obj({
-    flavor_id: Text,
-    flavor_name: Text,
-    image_id: NullableText,
-    availability_zone: NullableText,
-    key_name: NullableText,
-    ports: Type.Array(Port, { maxItems: 64 }),
-    volumes: Type.Array(Volume, { maxItems: 256 }),
-  }),
+const MemberDetails = Obj({
+  flavor_id: Text,
+  flavor_name: Text,
+  image_id: NullableText,
+  availability_zone: NullableText,
+  key_name: NullableText,
+  ports: Type.Array(Port, { maxItems: 64 }),
+  volumes: Type.Array(Volume, { maxItems: 256 }),
+});
+/** What the site that hands the document out vouches for with its signature (DESIGN §5.6). */
+const Facts = Obj({
+  signed_by: Name,
+  project_id: Id,
+  version: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
+  status: Type.Unsafe<PgStatus>(Type.String({ enum: [...STATUSES] })),
+  primary_site_id: Id,
+  secondary_site_id: Id,
+  current_primary_site_id: Id,
+  resources: Resources,
+  members: Type.Record(Type.String({ maxLength: 255 }), MemberDetails, { maxProperties: 1000 }),
+  trusts: Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()]),
 });
 const Document = Obj({
-  protection_group: Obj({
-    id: Id,
-    name: Name,
-    description: Description,
-    replication_type: Type.Union([Type.Literal('async'), Type.Literal('sync')]),
-    status: Type.Unsafe<PgStatus>(Type.String({ enum: [...STATUSES] })),
-    primary_site_id: Id,
-    secondary_site_id: Id,
-    current_primary_site_id: Id,
-    resources: Resources,
-  }),
-  /** Site ids are per deployment; names let the receiving site translate them to its own. */
+  protection_group: Obj({ id: Id, name: Name, description: Description, replication_type: Replication }),
   sites: Type.Array(Obj({ id: Id, name: Name }), { minItems: 1, maxItems: 2 }),
-  members: Type.Array(DocMember, { maxItems: 1000 }),
+  members: Type.Array(Obj({ server_id: Id, name: Text, boot_order: Type.Integer({ minimum: 0, maximum: 1000 }) }), { maxItems: 1000 }),
   policy: PolicyBody,
   resource_mappings: Type.Array(MappingItem, { maxItems: 1000 }),
+  facts: Facts,
+  signature: Type.Union([Type.String({ maxLength: 255 }), Type.Null()]),
 });
-type Document = Static<typeof Document>;
 
 const Version = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
 const Push = Type.Object({ metadata: Obj({ expected_version: Version, version: Version, document: Document }) }, { additionalProperties: false });
 const Ack = Type.Object({ version: Version }, { additionalProperties: false });
 
 /** DESIGN §5: the PG, its members, policy and mappings, as the peer site stores them. */
-async function documentOf(pgs: ProtectionGroups, sites: Site[], pg: ProtectionGroup): Promise<Document> {
+async function documentOf(pgs: ProtectionGroups, sites: Site[], pg: ProtectionGroup): Promise<MetadataDocument> {
   const policy = await pgs.policy(pg.id);
-  const ids = [pg.primary_site_id, pg.secondary_site_id];
-  return {
-    protection_group: {
-      id: pg.id,
-      name: pg.name,
-      description: pg.description,
-      replication_type: pg.replication_type,
-      status: pg.status,
-      primary_site_id: pg.primary_site_id,
-      secondary_site_id: pg.secondary_site_id,
-      current_primary_site_id: pg.current_primary_site_id,
-      resources: pg.resources as Document['protection_group']['resources'],
-    },
-    sites: sites.filter((s) => ids.includes(s.id)).map((s) => ({ id: s.id, name: s.name })),
-    members: (await pgs.members(pg.id)).map((m) => ({ server_id: m.server_id, name: m.name, boot_order: m.boot_order, details: m.details })),
+  return buildDocument({
+    pg,
+    sites,
+    members: await pgs.members(pg.id),
     policy: policy ? { interval_minutes: policy.interval_minutes, rpo_minutes: policy.rpo_minutes, retention: policy.retention } : { interval_minutes: 15, rpo_minutes: 30, retention: { source: { all_for_sec: 86400, per_day: 4, days: 7 }, target: { all_for_sec: 86400, per_day: 4, days: 7 } } },
-    resource_mappings: await pgs.mappings(pg.id),
-  };
+    mappings: await pgs.mappings(pg.id),
+  });
 }
 
 /**
@@ -131,6 +122,7 @@ async function documentOf(pgs: ProtectionGroups, sites: Site[], pg: ProtectionGr
 export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
   const pgs = new ProtectionGroups(deps.db, deps.now);
   const sitesRepo = new Sites(deps.db, deps.box, deps.now);
+  const tenantMappings = new TenantMappings(deps.db, deps.now);
   const now = deps.now ?? Date.now;
   const path = '/v1/:project_id/protection-groups/:pg_id';
 
@@ -145,44 +137,32 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     const { project_id, pg_id } = request.params;
     tenant(deps, request, project_id, 'protector:metadata:push');
     const { expected_version, version, document: doc } = request.body.metadata;
-    const f = 'metadata.document';
-    if (doc.protection_group.id !== pg_id) throw badRequest(`${f}.protection_group.id`, `The document is for protection group ${doc.protection_group.id}, not ${pg_id}.`);
     if (version <= expected_version) throw badRequest('metadata.version', `The pushed version (${version}) must be newer than expected_version (${expected_version}).`);
-
-    // Site ids are local to each deployment: translate the peer's ids to ours by site name.
     const local = await sitesRepo.list();
-    const translate = (id: string, field: string): string => {
-      if (local.some((s) => s.id === id)) return id;
-      const name = doc.sites.find((s) => s.id === id)?.name;
-      const mine = name === undefined ? undefined : local.find((s) => s.name === name);
-      if (!mine) throw badRequest(field, `Site ${name ?? id} is not registered on this site (${f}.sites names the pair's sites).`);
-      return mine.id;
-    };
-    const p = doc.protection_group;
-    const primary = translate(p.primary_site_id, `${f}.protection_group.primary_site_id`);
-    const secondary = translate(p.secondary_site_id, `${f}.protection_group.secondary_site_id`);
-    const current = translate(p.current_primary_site_id, `${f}.protection_group.current_primary_site_id`);
-    const resources = mapResourceSites(p.resources, (id, where) => translate(id, `${f}.protection_group.resources.${where}`));
-    const mappings: ResourceMapping[] = doc.resource_mappings.map((m, i) => ({ ...m, source_site_id: translate(m.source_site_id, `${f}.resource_mappings.${i}.source_site_id`) }));
-    checkMappings(mappings, [primary, secondary], `${f}.resource_mappings`);
-    const servers = new Set<string>();
-    doc.members.forEach((m, i) => {
-      if (servers.has(m.server_id)) throw badRequest(`${f}.members.${i}.server_id`, `Server ${m.server_id} is listed twice.`);
-      servers.add(m.server_id);
-    });
+    let accepted;
+    try {
+      accepted = acceptDocument(doc as MetadataDocument, { projectId: project_id, pgId: pg_id, version, sites: local, tenantMappings: await tenantMappings.list() });
+    } catch (err) {
+      // Nothing has been stored: the document is refused as a whole, naming why.
+      if (err instanceof DocumentRefused) throw conflict(`The metadata document for protection group ${pg_id} was refused: ${err.message}.`);
+      throw err;
+    }
+    checkMappings(accepted.resource_mappings, [accepted.primary_site_id, accepted.secondary_site_id], 'metadata.document.resource_mappings');
+    const p = accepted;
+    const servers = new Set(p.members.map((m) => m.server_id));
 
     let pg = await pgs.get(pg_id);
     if (pg && pg.project_id !== project_id) throw notFound(`Protection group ${pg_id}`);
     if (!pg) {
       // First push: the PG becomes known on this site, at version 0 until the swap below.
       if (expected_version !== 0) throw conflict(`Protection group ${pg_id} is not known on this site (version 0); the push expected version ${expected_version}.`);
-      const created = await pgs.create({ id: pg_id, project_id, name: p.name, description: p.description, replication_type: p.replication_type, status: p.status, primary_site_id: primary, secondary_site_id: secondary, current_primary_site_id: current, resources });
+      const created = await pgs.create({ id: pg_id, project_id, name: p.name, description: p.description, replication_type: p.replication_type, status: p.status, primary_site_id: p.primary_site_id, secondary_site_id: p.secondary_site_id, current_primary_site_id: p.current_primary_site_id, resources: p.resources });
       if (!created) throw conflict(`A protection group named '${p.name}' already exists in project ${project_id}.`);
       await deps.db.updateTable('protection_groups').set({ metadata_version: 0 }).where('id', '=', pg_id).execute();
       pg = { ...created, metadata_version: 0 };
     }
     if (pg.active_operation_id) throw conflict(`Protection group ${pg_id} is busy with operation ${pg.active_operation_id} on this site; push again when it has finished.`);
-    if (pg.replication_type !== p.replication_type) throw badRequest(`${f}.protection_group.replication_type`, `Replication type is fixed at creation (${pg.replication_type}).`);
+    if (pg.replication_type !== p.replication_type) throw badRequest('metadata.document.protection_group.replication_type', `Replication type is fixed at creation (${pg.replication_type}).`);
     if (p.name !== pg.name) {
       const other = await pgs.findByName(project_id, p.name);
       if (other && other.id !== pg_id) throw conflict(`A protection group named '${p.name}' already exists in project ${project_id}.`);
@@ -191,7 +171,7 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     // Compare-and-set on the version: of two pushes racing, one wins and the other gets the 409.
     const swapped = await deps.db
       .updateTable('protection_groups')
-      .set({ metadata_version: version, sync_state: 'in_sync', name: p.name, description: p.description, status: p.status, current_primary_site_id: current, resources: JSON.stringify(resources), updated_at: now() })
+      .set({ metadata_version: version, sync_state: 'in_sync', name: p.name, description: p.description, status: p.status, current_primary_site_id: p.current_primary_site_id, resources: JSON.stringify(p.resources), updated_at: now() })
       .where('id', '=', pg_id)
       .where('metadata_version', '=', expected_version)
       .where('active_operation_id', 'is', null)
@@ -203,10 +183,10 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
       );
     }
     const keep = new Map((await pgs.members(pg_id)).map((m) => [m.server_id, m]));
-    for (const m of doc.members) await pgs.putMember({ id: keep.get(m.server_id)?.id ?? randomUUID(), pg_id, server_id: m.server_id, name: m.name, boot_order: m.boot_order, details: m.details });
+    for (const m of p.members) await pgs.putMember({ id: keep.get(m.server_id)?.id ?? randomUUID(), pg_id, server_id: m.server_id, name: m.name, boot_order: m.boot_order, details: m.details });
     for (const id of keep.keys()) if (!servers.has(id)) await pgs.removeMember(pg_id, id);
-    await pgs.setPolicy(pg_id, doc.policy);
-    await pgs.replaceMappings(pg_id, mappings);
+    await pgs.setPolicy(pg_id, p.policy);
+    await pgs.replaceMappings(pg_id, p.resource_mappings);
     const stored = (await pgs.get(pg_id)) as ProtectionGroup;
     return { metadata: { version: stored.metadata_version, sync_state: stored.sync_state, document: await documentOf(pgs, local, stored) } };
   });

@@ -82,6 +82,9 @@ function view(s: Site, secrets: boolean) {
       ...(secrets ? { password: s.credentials.password } : {}),
     },
     array: { name: s.array.name, url: s.array.url, ...(secrets ? { api_token: s.array.api_token } : {}) },
+    /** Whether this (peer) site shares a pairing secret with this service; the secret itself is never shown. */
+    paired: s.pairing !== null,
+    paired_at: isoTime(s.pairing?.set_at ?? null),
     created_at: isoTime(s.created_at),
     updated_at: isoTime(s.updated_at),
   };

@@ -19,6 +19,7 @@ import type {
   StorageClock,
   TransferProgress,
 } from '../types.js';
+import { replicationGroupName } from '../naming.js';
 
 interface MockDriverCommon {
   localArray: string;
@@ -298,7 +299,7 @@ export class MockStorageDriver implements StorageDriver {
   }
 
   async createReplicationGroup(spec: ReplicationGroupSpec): Promise<ReplicationGroupHandle> {
-    const name = `protector-${spec.id}`;
+    const name = replicationGroupName(spec.id);
     if (!ARRAY_NAME.test(name)) {
       throw new StorageError('invalid', `protection group id '${spec.id}' cannot name an array object (letters, digits and '-', at most 53 characters)`);
     }

@@ -1,13 +1,15 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
+import { pairSites } from '../../coordinator/index.js';
+import { CliError } from '../exit-codes.js';
 
 /** `site …` and `tenant-mapping …`: per-site administration (admin role), on the --os-cloud site. */
 export function registerAdmin(program: Command, ctx: () => CliContext): void {
   const site = program.command('site').description('sites registered with this site\'s Protector (admin)');
   withOutput(site.command('list').description('list the registered sites'), true).action(async (o: OutputOptions) => {
     const sites = await ctx().primary().client.sites.list();
-    printList(o, [['ID', (s) => s.id], ['Name', (s) => s.name], ['Local', (s) => s.is_local], ['Auth URL', (s) => s.auth_url], ['Array', (s) => s.array.name]], sites);
+    printList(o, [['ID', (s) => s.id], ['Name', (s) => s.name], ['Local', (s) => s.is_local], ['Auth URL', (s) => s.auth_url], ['Array', (s) => s.array.name], ['Paired', (s) => (s.is_local ? '-' : s.paired)]], sites);
   });
   withOutput(site.command('show <site>').description('show a site'), false).action(async (id: string, o: OutputOptions) => {
     printShow(o, fieldsOf(await ctx().primary().client.sites.get(id)));
@@ -38,6 +40,15 @@ export function registerAdmin(program: Command, ctx: () => CliContext): void {
       array: { name: o.arrayName, url: o.arrayUrl ?? null, api_token: o.arrayApiToken ?? null },
     });
     printShow(o, fieldsOf(s));
+  });
+  withOutput(
+    site.command('pair').description("give this site and the peer (--secondary-cloud) a new shared pairing secret, so each accepts the other's signed metadata; run again to rotate it"),
+    true,
+  ).action(async (o: OutputOptions) => {
+    const peer = ctx().secondary();
+    if (!peer) throw new CliError('pairing needs both sites: name the peer with --secondary-cloud or OS_SECONDARY_CLOUD (an admin cloud there)');
+    const rows = await pairSites(ctx().primary(), peer);
+    printList(o, [['Site', (r) => r.site], ['Peer', (r) => r.peer], ['Paired', (r) => r.pairing.paired], ['Rotated', (r) => r.pairing.rotated], ['Paired at', (r) => r.pairing.paired_at]], rows);
   });
   site.command('delete <site>').description('remove a site registration').action(async (id: string) => {
     await ctx().primary().client.sites.delete(id);
