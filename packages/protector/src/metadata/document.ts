@@ -169,6 +169,8 @@ export interface PushContext {
 export function acceptDocument(doc: MetadataDocument, ctx: PushContext): AcceptedDocument {
   const f = doc.facts;
   if (doc.protection_group.id !== ctx.pgId) throw new DocumentRefused(`the document is for protection group ${doc.protection_group.id}, not ${ctx.pgId}`);
+  const clear = Object.entries(f.resources.sites).find(([, s]) => (s as { trust_id?: unknown }).trust_id !== undefined);
+  if (clear) throw new DocumentRefused(`it names a trust id for site ${clear[0]} in the clear; trust ids only travel sealed, in facts.trusts`);
   const local = ctx.sites.find((s) => s.is_local);
   if (!local) throw new DocumentRefused('no local site is registered on this Protector service');
   const signer = ctx.sites.find((s) => s.name === f.signed_by);

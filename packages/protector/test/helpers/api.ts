@@ -85,6 +85,23 @@ const VOLUME_TYPES: Record<string, Record<string, string>> = {
   standard: {},
 };
 
+/** A password token of `user`, scoped to `project`, from the Keystone at `authUrl`. */
+export async function passwordToken(authUrl: string, user: string, password: string, project: string): Promise<string> {
+  const res = await fetch(`${authUrl}/auth/tokens`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: user, password, domain: { id: 'default' } } } },
+        scope: { project: { name: project, domain: { id: 'default' } } },
+      },
+    }),
+  });
+  const t = res.headers.get('x-subject-token');
+  if (!t) throw new Error(`no token for ${user}: ${res.status}`);
+  return t;
+}
+
 /** Password tokens from a site's Keystone, one per user, cached. */
 function tokenSource(authUrl: string): (user: keyof typeof PASSWORDS) => Promise<string> {
   const tokens = new Map<string, string>();
@@ -92,20 +109,32 @@ function tokenSource(authUrl: string): (user: keyof typeof PASSWORDS) => Promise
   return async (user) => {
     const cached = tokens.get(user);
     if (cached) return cached;
-    const res = await fetch(`${authUrl}/auth/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: user, password: PASSWORDS[user], domain: { id: 'default' } } } },
-          scope: { project: { name: project[user], domain: { id: 'default' } } },
-        },
-      }),
-    });
-    const t = res.headers.get('x-subject-token');
-    if (!t) throw new Error(`no token for ${user}: ${res.status}`);
+    const t = await passwordToken(authUrl, user, PASSWORDS[user], project[user]);
     tokens.set(user, t);
     return t;
+  };
+}
+
+/** JSON calls to an API at `url`; without a token in the options, `defaultToken` is sent. */
+export function httpCaller(url: string, defaultToken: () => Promise<string>): ApiHarness['call'] {
+  return async <T,>(method: string, path: string, o: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer<T>> => {
+    const headers: Record<string, string> = { Accept: 'application/json', ...o.headers };
+    const tk = o.token === undefined ? await defaultToken() : o.token;
+    if (tk) headers['X-Auth-Token'] = tk;
+    let body: string | undefined;
+    if (o.body !== undefined) {
+      body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
+      headers['Content-Type'] ??= 'application/json';
+    }
+    const res = await fetch(url + path, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T, text };
   };
 }
 
@@ -160,25 +189,7 @@ export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; cl
 
   const token = tokenSource(authUrl);
 
-  const call = async <T,>(method: string, path: string, o: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<Answer<T>> => {
-    const headers: Record<string, string> = { Accept: 'application/json', ...o.headers };
-    const tk = o.token === undefined ? await token('admin') : o.token;
-    if (tk) headers['X-Auth-Token'] = tk;
-    let body: string | undefined;
-    if (o.body !== undefined) {
-      body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
-      headers['Content-Type'] ??= 'application/json';
-    }
-    const res = await fetch(url + path, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      parsed = undefined;
-    }
-    return { status: res.status, headers: res.headers, body: parsed as T, text };
-  };
+  const call = httpCaller(url, () => token('admin'));
 
   if (pairedWith) await registerPair(deps, { local: site, remote: opts.peerOf!.site, localDemo: demo, remoteDemo: opts.peerOf!.projects.demo });
   const peer = opts.peer && !pairedWith ? await startPeer(site, deps) : undefined;

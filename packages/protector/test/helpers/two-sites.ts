@@ -19,17 +19,21 @@ import { MockStorageDriver } from '../../src/storage/index.js';
 export const SECRET_KEY = 'two-sites-test-secret-key';
 export const SERVICE_USER = { name: 'protector', password: 'protector-pw' } as const;
 export const ALICE = { name: 'alice', password: 'alice-pw' } as const;
+/** A member of another project, tenant-b: the tenant boundary tests' attacker. */
+export const MALLORY = { name: 'mallory', password: 'mallory-pw' } as const;
 
 /** Replicated and plain volume types, a flavor, a network: what both sites of the pair offer. */
 const seed = (site: string): NonNullable<SiteOptions['seed']> => ({
   users: [
     { name: SERVICE_USER.name, password: SERVICE_USER.password, default_project: 'service' },
     { name: ALICE.name, password: ALICE.password, default_project: 'demo' },
+    { name: MALLORY.name, password: MALLORY.password, default_project: 'tenant-b' },
   ],
-  projects: [{ name: 'demo' }],
+  projects: [{ name: 'demo' }, { name: 'tenant-b' }],
   role_assignments: [
     { user: SERVICE_USER.name, project: 'service', role: 'admin' },
     { user: ALICE.name, project: 'demo', role: 'member' },
+    { user: MALLORY.name, project: 'tenant-b', role: 'member' },
   ],
   flavors: [{ name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 }],
   networks: [

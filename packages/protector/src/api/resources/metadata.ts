@@ -43,7 +43,8 @@ const Leftovers = Obj({
 const SiteKey = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 /** What a PG created on each site and on the arrays; trust ids are not here (they travel sealed). */
 const Resources = Obj({
-  sites: Type.Record(SiteKey, Obj({ group_type_id: Type.Optional(Id), group_id: Type.Optional(Id) })),
+  // trust_id is declared only so a document carrying one in the clear is refused with its reason.
+  sites: Type.Record(SiteKey, Obj({ group_type_id: Type.Optional(Id), group_id: Type.Optional(Id), trust_id: Type.Optional(Id) })),
   array: Type.Optional(Obj({ type: Replication, name: Text, source_array: Text, target_array: Text })),
   failover: Type.Optional(BroughtUp),
   drill: Type.Optional(BroughtUp),
