@@ -171,3 +171,35 @@ test('logs carry request ids and the caller, and never a password, token or API 
   const health = await h.call<{ status: string }>('GET', '/healthz', { token: null });
   assert.equal(health.body.status, 'ok');
 });
+
+test('pairing: the secret goes on the peer registration, is never shown, rotates; bad input, the local site and members are refused', async () => {
+  const listed = await h.call<{ sites: (Site & { is_local: boolean })[] }>('GET', '/v1/admin/sites');
+  const made = listed.body.sites.some((s) => s.is_local) ? undefined : await h.call<{ site: Site }>('POST', '/v1/admin/sites', { body: siteBody(h, { name: 'pair-here', is_local: true }) });
+  const localId = made?.body.site.id ?? listed.body.sites.find((s) => s.is_local)!.id;
+  const peer = await h.call<{ site: Site & { paired: boolean } }>('POST', '/v1/admin/sites', { body: siteBody(h, { name: 'pair-there' }) });
+  assert.equal(peer.status, 201, peer.text);
+  assert.equal(peer.body.site.paired, false);
+  const url = `/v1/admin/sites/${peer.body.site.id}/pairing`;
+  const secret = 'p'.repeat(43);
+  type Pairing = { pairing: { site_id: string; paired: boolean; rotated: boolean; paired_at: string } };
+  const member = await h.call<Err>('PUT', url, { token: await h.token('alice'), body: { pairing: { secret } } });
+  assert.equal(member.status, 403);
+  assert.match(member.body.error.message, /protector:sites:pair/);
+  const short = await h.call<Err>('PUT', url, { body: { pairing: { secret: 'short' } } });
+  assert.equal(short.status, 400);
+  assert.match(short.body.error.message, /pairing\.secret/);
+  assert.equal((await h.call('PUT', '/v1/admin/sites/no-such-site/pairing', { body: { pairing: { secret } } })).status, 404);
+  const first = await h.call<Pairing>('PUT', url, { body: { pairing: { secret } } });
+  assert.equal(first.status, 200, first.text);
+  assert.deepEqual([first.body.pairing.paired, first.body.pairing.rotated], [true, false]);
+  assert.equal((await h.call<Pairing>('PUT', url, { body: { pairing: { secret } } })).body.pairing.rotated, false, 'the same secret again changes nothing');
+  assert.equal((await h.call<Pairing>('PUT', url, { body: { pairing: { secret: 'q'.repeat(43) } } })).body.pairing.rotated, true);
+  const shown = await h.call<{ site: { paired: boolean; paired_at: string } }>('GET', `/v1/admin/sites/${peer.body.site.id}?show_secrets=true`);
+  assert.equal(shown.body.site.paired, true);
+  assert.match(shown.body.site.paired_at, /^\d{4}-/);
+  assert.doesNotMatch(shown.text, /ppppp|qqqqq/, 'the pairing secret is never returned, even with show_secrets');
+  const self = await h.call<Err>('PUT', `/v1/admin/sites/${localId}/pairing`, { body: { pairing: { secret } } });
+  assert.equal(self.status, 409, self.text);
+  assert.match(self.body.error.message, /is this site/);
+  for (const id of [peer.body.site.id, made?.body.site.id]) if (id) await h.call('DELETE', `/v1/admin/sites/${id}`);
+});

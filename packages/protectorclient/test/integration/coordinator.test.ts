@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ProtectorClient } from '../../src/api/index.js';
-import { DivergedError, PeerUnreachableError, propagate, requireReachable, syncPair, syncStatus, type SiteHandle } from '../../src/coordinator/index.js';
+import { DivergedError, pairSites, PeerUnreachableError, propagate, requireReachable, syncPair, syncStatus, type SiteHandle } from '../../src/coordinator/index.js';
+import { isProtectorApiError } from '../../src/api/index.js';
 import { startApi } from '../../../protector/test/helpers/api.js';
 import { activePg } from '../../../protector/test/helpers/api-pg.js';
 import { sessionFor } from '../helpers/protector-api.js';
@@ -49,4 +50,30 @@ test('a peer that does not answer refuses the change, naming the site and the ca
   const down: SiteHandle = { name: 'gone', client: new ProtectorClient({ session: sessionFor(h2, 'alice'), endpointOverride: 'http://127.0.0.1:9/v1', site: 'gone', timeoutMs: 2000 }) };
   await assert.rejects(requireReachable(down), (e: unknown) => e instanceof PeerUnreachableError && /^site gone is unreachable \(.+\); the change was refused and nothing changed on either site/.test(e.message));
   await assert.rejects(requireReachable(null), /no --secondary-cloud/);
+});
+
+test('site pair: one new secret on both services; a rotation still accepts documents signed just before it, a second one retires the old secret', async () => {
+  const admin = (h: typeof h1, name: string): SiteHandle => ({ name, client: new ProtectorClient({ session: sessionFor(h, 'admin'), endpointOverride: h.url, site: name }) });
+  const [a, b] = [admin(h1, 'one'), admin(h2, 'two')];
+  const pgId = await activePg(h1, 'rotating');
+  const signedBefore = await one.client.metadata.get(pgId);
+  const rows = await pairSites(a, b);
+  assert.deepEqual(rows.map((r) => [r.site, r.peer, r.pairing.paired, r.pairing.rotated]), [['site-a', 'site-b', true, true], ['site-b', 'site-a', true, true]]);
+  assert.ok((await a.client.sites.list()).filter((s) => !s.is_local).every((s) => s.paired && s.paired_at !== null));
+  assert.doesNotMatch(JSON.stringify(await a.client.sites.list()), /secret/, 'the secret is never shown');
+  // Signed under the secret before the rotation: still accepted on the peer.
+  await two.client.metadata.push(pgId, { expected_version: 0, version: signedBefore.version, document: signedBefore.document });
+  await one.client.policy.set(pgId, policy(25));
+  await propagate(pgId, one, two);
+  // A second rotation: a document signed under the first secret no longer verifies.
+  await pairSites(a, b);
+  const held = (await two.client.metadata.syncStatus(pgId)).metadata_version;
+  await assert.rejects(
+    two.client.metadata.push(pgId, { expected_version: held, version: held + 1, document: signedBefore.document }),
+    (e: unknown) => isProtectorApiError(e) && e.status === 409 && /signature over its site facts does not verify/.test(e.message),
+  );
+  // Documents signed now verify as before.
+  await one.client.policy.set(pgId, policy(35));
+  assert.ok((await propagate(pgId, one, two)).pushed);
+  assert.equal((await two.client.policy.get(pgId)).rpo_minutes, 35);
 });
