@@ -1,5 +1,6 @@
 import type { ProtectionGroup, ProtectionGroups } from '../db/protection-groups.js';
 import type { Site, Sites } from '../db/sites.js';
+import { TenantMappings } from '../db/tenant-mappings.js';
 import { createSiteClients, serviceCredentials, type HttpOptions, type SiteClients } from '@protector/openstack';
 import type { StorageDriver } from '../storage/index.js';
 import { StepError } from './workflow.js';
@@ -68,8 +69,27 @@ export function createWorkflowContext(deps: WorkflowDeps): WorkflowContext {
       http: { ...deps.http, site: s.name },
       now,
     });
+    if (pg) await checkTrustProject(clients, pg, s);
     sessions.set(key, clients);
     return clients;
+  };
+
+  /**
+   * A trust acts in one project: it must be the PG's (here, or the one the PG's project is mapped
+   * to on the peer), whatever a document said. A site that cannot be asked now is left to fail
+   * at its first real call, as it would without this check.
+   */
+  const checkTrustProject = async (clients: SiteClients, pg: ProtectionGroup, s: Site): Promise<void> => {
+    let projectId: string | undefined;
+    try {
+      projectId = (await clients.session.auth()).projectId;
+    } catch {
+      return;
+    }
+    const expected = s.is_local ? pg.project_id : (await new TenantMappings(deps.pgs.db).find(pg.project_id, s.id))?.remote_project_id;
+    if (projectId !== expected) {
+      throw new StepError(`the Keystone trust of protection group ${pg.id} on site ${s.name} acts in project ${projectId ?? 'none'}, not in ${expected ?? 'a project mapped to this one'}; refusing to use it`, { site_id: s.id });
+    }
   };
 
   return { pgs: deps.pgs, sites: deps.sites, storage: deps.storage, now, site, clientsFor };

@@ -3,7 +3,6 @@ import { KeystoneClient, KeystoneSession, TokenValidator } from '@protector/open
 import { buildApi } from '../../src/api/app.js';
 import { openStackProbe } from '../../src/api/site-probe.js';
 import { SecretBox } from '../../src/db/secrets.js';
-import { TenantMappings } from '../../src/db/tenant-mappings.js';
 import { createLogger, createMetrics } from '../../src/observability/index.js';
 import { Enforcer } from '../../src/policy/index.js';
 import { httpCaller, passwordToken, type ApiHarness } from './api.js';
@@ -23,7 +22,7 @@ const USERS = { alice: { ...ALICE, project: 'demo' }, mallory: { ...MALLORY, pro
 
 /**
  * protector-api on each site of `t`, as an operator deploys them: tokens validated by each
- * site's Keystone for real, demo and tenant-b mapped to their namesakes on the peer, and the two
+ * site's Keystone for real (the projects are mapped by startTwoSites), and the two
  * sites paired with `pairingSecret` (DESIGN §5.6). Engines are the tests' own (`t.atA.run`).
  */
 export async function startSiteApis(t: TwoSites, pairingSecret: string): Promise<{ a: SiteApi; b: SiteApi }> {
@@ -32,17 +31,13 @@ export async function startSiteApis(t: TwoSites, pairingSecret: string): Promise
     if (!p) throw new Error(`no project ${name} on ${s.options.name}`);
     return p.id;
   };
-  const start = async (p: SiteProtector, here: CloudSite, there: CloudSite): Promise<SiteApi> => {
+  const start = async (p: SiteProtector, here: CloudSite): Promise<SiteApi> => {
     const authUrl = `${here.url('keystone')}/v3`;
     const service = new KeystoneSession({
       authUrl,
       credentials: { type: 'password', username: SERVICE_USER.name, password: SERVICE_USER.password, userDomainId: 'default', scope: { projectName: 'service', projectDomainId: 'default' } },
     });
     const peer = here === t.a ? p.siteB : p.siteA;
-    const mappings = new TenantMappings(p.db);
-    for (const name of ['demo', 'tenant-b']) {
-      await mappings.create({ local_project_id: projectOf(here, name), remote_site_id: peer.id, remote_project_id: projectOf(there, name), description: `${name} ↔ ${name}` });
-    }
     await p.sites.setPairing(peer.id, pairingSecret);
     const app = await buildApi({
       logger: createLogger({ service: 'protector-api', level: 'error', destination: { write: () => undefined } }),
@@ -68,5 +63,5 @@ export async function startSiteApis(t: TwoSites, pairingSecret: string): Promise
     };
     return { url, call: httpCaller(url, () => token('alice')), token, project: (name) => projectOf(here, name), close: () => app.close() };
   };
-  return { a: await start(t.atA, t.a, t.b), b: await start(t.atB, t.b, t.a) };
+  return { a: await start(t.atA, t.a), b: await start(t.atB, t.b) };
 }

@@ -10,6 +10,7 @@ import { openDatabase, syncDatabase, type Database } from '../../src/db/index.js
 import { mapResourceSites, ProtectionGroups, type ProtectionGroup, type ReplicationType } from '../../src/db/protection-groups.js';
 import { SecretBox } from '../../src/db/secrets.js';
 import { Sites, type Site } from '../../src/db/sites.js';
+import { TenantMappings } from '../../src/db/tenant-mappings.js';
 import type { WorkflowDeps } from '../../src/engine/context.js';
 import { Engine, Operations, type OperationRecord, type OperationType, type Workflow } from '../../src/engine/index.js';
 import { lifecycleWorkflows } from '../../src/engine/workflows/index.js';
@@ -146,6 +147,18 @@ export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<Tw
   };
   const atA = await protectorAt('a');
   const atB = await protectorAt('b');
+  // Each project is mapped to its namesake on the peer, as an administrator does (the engine acts through trusts only in mapped projects).
+  const projectOf = (s: CloudSite, name: string): string => s.keystone.projects.find((p) => p.name === name)?.id ?? '';
+  for (const [p, here, there] of [[atA, a, b], [atB, b, a]] as const) {
+    const peer = here === a ? p.siteB : p.siteA;
+    for (const name of ['demo', 'tenant-b']) await new TenantMappings(p.db).create({ local_project_id: projectOf(here, name), remote_site_id: peer.id, remote_project_id: projectOf(there, name), description: `${name} ↔ ${name}` });
+  }
+  /** A PG's project on the other site of the pair. */
+  const projectThere = async (src: SiteProtector, projectId: string): Promise<string> => {
+    const m = await new TenantMappings(src.db).find(projectId, src === atA ? atA.siteB.id : atB.siteA.id);
+    if (!m) throw new Error(`project ${projectId} is not mapped to the peer`);
+    return m.remote_project_id;
+  };
   const { dbUrl, db, sites, pgs, ops, storage, deps, siteA, siteB } = atA;
   void opts;
 
@@ -157,7 +170,7 @@ export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<Tw
     const tr = (id: string): string => names.get(id) ?? id;
     const resources = mapResourceSites(pg.resources, tr);
     if (!(await dst.pgs.get(pgId))) {
-      await dst.pgs.create({ id: pg.id, project_id: pg.project_id, name: pg.name, description: pg.description, replication_type: pg.replication_type, status: pg.status, primary_site_id: tr(pg.primary_site_id), secondary_site_id: tr(pg.secondary_site_id), current_primary_site_id: tr(pg.current_primary_site_id), resources });
+      await dst.pgs.create({ id: pg.id, project_id: await projectThere(src, pg.project_id), name: pg.name, description: pg.description, replication_type: pg.replication_type, status: pg.status, primary_site_id: tr(pg.primary_site_id), secondary_site_id: tr(pg.secondary_site_id), current_primary_site_id: tr(pg.current_primary_site_id), resources });
     }
     await dst.db
       .updateTable('protection_groups')

@@ -9,6 +9,7 @@ import { createSiteClients } from '@protector/openstack';
 import type { MetadataDocument } from '../../src/metadata/document.js';
 import { seal, sign } from '../../src/metadata/signing.js';
 import { replicationGroupName } from '../../src/storage/index.js';
+import { createWorkflowContext } from '../../src/engine/context.js';
 import { expectStatus, protectedPg, runOp } from '../helpers/dr.js';
 import { startSiteApis } from '../helpers/two-site-apis.js';
 import { MALLORY, startTwoSites } from '../helpers/two-sites.js';
@@ -181,4 +182,21 @@ test('a tenant cannot forge another project\'s array, members or trust into its 
   assert.ok(mine?.failover_ready, JSON.stringify(healthA.body));
   await runOp(t.atA, (await t.atA.pgs.get(pgA.id))!, 'pg_delete');
   assert.ok(!t.a.arrays.listProtectionGroups('site-a-array').some((g) => g.name === arrayA), "demo's PG deleted its own construct");
+});
+
+test("the engine refuses a trust that acts in another project, however it reached the database", { timeout: 60_000 }, async () => {
+  const { pg } = await protectedPg(t, { name: 'trusting', servers: {} });
+  // mallory's trust on site-b, for tenant-b: a real trust, of the wrong project.
+  const c = createSiteClients({
+    authUrl: `${t.b.url('keystone')}/v3`,
+    credentials: { type: 'password', username: MALLORY.name, password: MALLORY.password, userDomainName: 'Default', scope: { projectName: 'tenant-b', projectDomainName: 'Default' } },
+  });
+  const me = await c.session.auth();
+  const trustee = t.b.keystone.findUser('protector', 'default')!;
+  const trust = await c.keystone.createTrust({ trustorUserId: me.userId, trusteeUserId: trustee.id, projectId: me.projectId!, roles: me.roles, impersonation: true });
+  const forged = { ...pg, resources: { ...pg.resources, sites: { ...pg.resources.sites, [t.siteB.id]: { ...pg.resources.sites[t.siteB.id], trust_id: trust.id } } } };
+  const ctx = createWorkflowContext(t.atA.deps);
+  await assert.rejects(ctx.clientsFor(t.siteB.id, { asTenantOf: forged }), /trust of protection group .* on site site-b acts in project .*, not in .*; refusing to use it/);
+  // The PG's own trust is accepted.
+  await ctx.clientsFor(t.siteB.id, { asTenantOf: pg });
 });
