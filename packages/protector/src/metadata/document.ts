@@ -63,19 +63,11 @@ export interface MetadataDocument {
 }
 
 /** What a verified document changes on the receiving site, in this site's ids. */
-export interface AcceptedDocument {
-  name: string;
-  description: string;
-  replication_type: ReplicationType;
-  status: PgStatus;
-  primary_site_id: string;
-  secondary_site_id: string;
-  current_primary_site_id: string;
-  resources: PgResources;
+export type AcceptedDocument = Pick<ProtectionGroup, 'name' | 'description' | 'replication_type' | 'status' | 'primary_site_id' | 'secondary_site_id' | 'current_primary_site_id' | 'resources'> & {
   members: { server_id: string; name: string; boot_order: number; details: MemberDetails }[];
   policy: MetadataDocument['policy'];
   resource_mappings: ResourceMapping[];
-}
+};
 
 /** A pushed document this site will not store; the API answers 409 with the reason. */
 export class DocumentRefused extends Error {}

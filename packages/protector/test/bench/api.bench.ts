@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { Site } from '@protector/cloudsim';
 import { openDatabase, syncDatabase } from '../../src/db/index.js';
 import { ProtectionGroups, type MemberDetails } from '../../src/db/protection-groups.js';
+import { passwordToken } from '../helpers/api.js';
 
 const PGS = 1000;
 const MEMBERS = 3;
@@ -46,21 +47,6 @@ async function server(env: Record<string, string>): Promise<string> {
   return `http://127.0.0.1:${await Promise.race([port, exited])}`;
 }
 
-async function token(authUrl: string, user: string, password: string, project: string): Promise<string> {
-  const res = await fetch(`${authUrl}/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: { methods: ['password'], password: { user: { name: user, password, domain: { id: 'default' } } } },
-        scope: { project: { name: project, domain: { id: 'default' } } },
-      },
-    }),
-  });
-  const t = res.headers.get('x-subject-token');
-  if (!t) throw new Error(`no token for ${user}: ${res.status} ${await res.text()}`);
-  return t;
-}
 
 function details(pg: number, m: number): MemberDetails {
   return {
@@ -133,7 +119,7 @@ try {
   console.log(`site up, ${PGS} PGs with ${MEMBERS} members each in ${(statSync(dbFile).size / 1e6).toFixed(1)} MB of SQLite, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const api = await server({ BENCH_SERVER: 'protector', BENCH_DB: dbFile, BENCH_AUTH_URL: authUrl, BENCH_LOG: join(dir, 'protector-api.log') });
-  const tk = await token(authUrl, 'tenant', 'tenant-pw', 'bench');
+  const tk = await passwordToken(authUrl, 'tenant', 'tenant-pw', 'bench');
   const path = `/v1/${project}/protection-groups/${ids[Math.floor(PGS / 2)]}`;
   const headers = { 'X-Auth-Token': tk, Accept: 'application/json' };
   const probe = await fetch(api + path, { headers });
