@@ -5,8 +5,12 @@ import { ApiError } from './errors.js';
 
 /** What protector-api needs to know who is calling: a token in, a context (or undefined) out. */
 export interface TokenCheck {
-  validate(token: string): Promise<AuthContext | undefined>;
+  /** `fresh`: bypass any cache and ask Keystone now. */
+  validate(token: string, options?: { fresh?: boolean }): Promise<AuthContext | undefined>;
 }
+
+/** Methods that change nothing; only these may use the token cache. */
+const READS = new Set(['GET', 'HEAD']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,6 +25,10 @@ const OPEN = /^\/(?:v1\/?)?(?:\?.*)?$|^\/(?:healthz|metrics|v1\/openapi\.json)(?
  * keystonemiddleware's job: every request but version discovery carries a valid token. A
  * missing or invalid one is a 401 pointing at Keystone; Keystone itself failing is a 503, not a
  * 401, so clients do not throw their tokens away during an identity outage.
+ *
+ * Reads may use the validation cache (`[keystone_authtoken] token_cache_time` is how late they
+ * notice a revocation); every other method asks Keystone afresh, so a revoked token never
+ * changes anything.
  */
 export function useAuth(app: FastifyInstance, check: TokenCheck, wwwAuthenticateUri: string): void {
   app.decorateRequest('identity', null);
@@ -31,7 +39,7 @@ export function useAuth(app: FastifyInstance, check: TokenCheck, wwwAuthenticate
     if (typeof token !== 'string' || token === '') throw new ApiError(401, 'The request you have made requires authentication.', challenge);
     let ctx: AuthContext | undefined;
     try {
-      ctx = await check.validate(token);
+      ctx = await check.validate(token, { fresh: !READS.has(request.method) });
     } catch (err) {
       requestLogger(request).warn({ err: err instanceof Error ? err.message : String(err) }, 'token validation failed');
       throw new ApiError(503, 'The identity service is unavailable; the token could not be validated.');
