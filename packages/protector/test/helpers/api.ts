@@ -37,6 +37,8 @@ export interface ApiHarness {
   url: string;
   projects: { demo: string; other: string; admin: string };
   token(user: 'admin' | 'alice' | 'bob' | 'carol'): Promise<string>;
+  /** A token of the user's own, never shared with other callers (to revoke it, for example). */
+  newToken(user: 'admin' | 'alice' | 'bob' | 'carol'): Promise<string>;
   call<T = Record<string, unknown>>(method: string, path: string, opts?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Answer<T>>;
   /** With `peer: true`: the second site, registered with site-a (local) and a tenant mapping demo → peer demo. */
   peer?: PeerSite;
@@ -82,27 +84,31 @@ const VOLUME_TYPES: Record<string, Record<string, string>> = {
   standard: {},
 };
 
+/** A new password token for the user, scoped to the user's project. */
+async function passwordToken(authUrl: string, user: keyof typeof PASSWORDS): Promise<string> {
+  const project = { admin: 'admin', alice: 'demo', bob: 'demo', carol: 'other' } as const;
+  const res = await fetch(`${authUrl}/auth/tokens`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      auth: {
+        identity: { methods: ['password'], password: { user: { name: user, password: PASSWORDS[user], domain: { id: 'default' } } } },
+        scope: { project: { name: project[user], domain: { id: 'default' } } },
+      },
+    }),
+  });
+  const t = res.headers.get('x-subject-token');
+  if (!t) throw new Error(`no token for ${user}: ${res.status}`);
+  return t;
+}
+
 /** Password tokens from a site's Keystone, one per user, cached. */
 function tokenSource(authUrl: string): (user: keyof typeof PASSWORDS) => Promise<string> {
   const tokens = new Map<string, string>();
-  const project = { admin: 'admin', alice: 'demo', bob: 'demo', carol: 'other' } as const;
   return async (user) => {
-    const cached = tokens.get(user);
-    if (cached) return cached;
-    const res = await fetch(`${authUrl}/auth/tokens`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        auth: {
-          identity: { methods: ['password'], password: { user: { name: user, password: PASSWORDS[user], domain: { id: 'default' } } } },
-          scope: { project: { name: project[user], domain: { id: 'default' } } },
-        },
-      }),
-    });
-    const t = res.headers.get('x-subject-token');
-    if (!t) throw new Error(`no token for ${user}: ${res.status}`);
-    tokens.set(user, t);
-    return t;
+    const cached = tokens.get(user) ?? (await passwordToken(authUrl, user));
+    tokens.set(user, cached);
+    return cached;
   };
 }
 
@@ -170,7 +176,8 @@ export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; cl
 
   const peer = opts.peer ? await startPeer(site, deps) : undefined;
   if (peer) after(() => peer.site.stop());
-  return { site, app, deps, logs, url, projects: { demo, other, admin: adminProject }, token, call, peer };
+  const newToken = (user: keyof typeof PASSWORDS) => passwordToken(authUrl, user);
+  return { site, app, deps, logs, url, projects: { demo, other, admin: adminProject }, token, newToken, call, peer };
 }
 
 async function startPeer(a: Site, deps: ApiDeps): Promise<PeerSite> {

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { startApi, type Answer } from '../helpers/api.js';
 import { activePg } from '../helpers/api-pg.js';
+import { assertErrorAnswer, errorAnswer } from '../helpers/error-answers.js';
 
 const h = await startApi({ peer: true });
 type Err = { error?: { code?: number; title?: string; message?: string } };
@@ -21,12 +22,7 @@ const BAD_BODIES: [string, string, string][] = [
   ['the wrong content type', 'name=x', 'application/x-www-form-urlencoded'],
 ];
 
-function assertErrorShape(r: Answer<Err>, status: number, where: string): void {
-  assert.equal(r.status, status, `${where}: ${r.text.slice(0, 200)}`);
-  assert.equal(r.body?.error?.code, status, `${where}: error shape`);
-  assert.ok(r.body?.error?.title, `${where}: title`);
-  assert.match(r.headers.get('x-openstack-request-id') ?? '', /^req-[0-9a-f-]{36}$/, `${where}: request id`);
-}
+const assertErrorShape = (r: Answer<Err>, status: number, where: string) => assertErrorAnswer(errorAnswer(r), status, where);
 
 const fill = (url: string, ids: Record<string, string>) => url.replace(/:([a-z_]+)/g, (_, name: string) => ids[name] ?? randomUUID());
 

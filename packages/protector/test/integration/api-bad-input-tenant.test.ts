@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { startApi } from '../helpers/api.js';
 import { activePg } from '../helpers/api-pg.js';
-import { assertErrorAnswer, rawRequest } from '../helpers/raw-http.js';
+import { assertErrorAnswer, errorAnswer, rawRequest } from '../helpers/error-answers.js';
 
 const h = await startApi({ peer: true });
 type Err = { error?: { code?: number; message?: string } };
@@ -72,10 +72,7 @@ test('every tenant route: over-long and badly encoded ids, unknown sub-resources
   const marker = `zq${randomUUID().slice(0, 8)}`; // stands for the caller's input: never echoed
   const routes = h.app.protectorRoutes.filter((r) => r.url.startsWith('/v1/:project_id/'));
   const fill = (url: string, id: string) => url.replace(':project_id', h.projects.demo).replace(/:[a-z_]+/g, id);
-  const answer = async (method: string, path: string, headers: Record<string, string> = {}) => {
-    const r = await h.call(method, path, { token: alice, headers });
-    return { status: r.status, requestId: r.headers.get('x-openstack-request-id'), text: r.text };
-  };
+  const answer = async (method: string, path: string) => errorAnswer(await h.call(method, path, { token: alice }));
   for (const route of routes) {
     const where = `${route.method} ${route.url}`;
     if (route.url.includes(':pg_id') || route.url.includes(':operation_id')) {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import { siteBody, startApi, type Answer } from '../helpers/api.js';
-import { assertErrorAnswer, rawRequest } from '../helpers/raw-http.js';
+import { siteBody, startApi } from '../helpers/api.js';
+import { assertErrorAnswer, errorAnswer, rawRequest } from '../helpers/error-answers.js';
 
 const h = await startApi();
 type Err = { error?: { code?: number; title?: string; message?: string } };
@@ -75,24 +75,22 @@ test('the 400s name the field and the reason', async () => {
   assert.equal((await h.call<Err>('GET', '/v1/nothing-here')).status, 404);
 });
 
-const answer = (r: Answer<unknown>) => ({ status: r.status, requestId: r.headers.get('x-openstack-request-id'), text: r.text });
-
 test('what the framework answers before our handlers is in the error shape with a request id', async () => {
   const marker = `zq${randomUUID().slice(0, 8)}`; // stands for the caller's input: never echoed
   const admin = await h.token('admin');
   // Unknown routes and methods.
   for (const [method, path] of [['GET', `/v1/${marker}`], ['GET', `/v2/${marker}/x`], ['PATCH', '/v1/admin/sites'], ['DELETE', `/v1/admin/tenant-mappings?${marker}=1`]] as const) {
-    assertErrorAnswer(answer(await h.call(method, path)), 404, `${method} ${path}`, marker);
+    assertErrorAnswer(errorAnswer(await h.call(method, path)), 404, `${method} ${path}`, marker);
   }
   // Bad percent-encoding, in a static segment and in a path parameter.
   for (const path of [`/v1/%zz${marker}`, `/v1/admin/sites/%E0%A4%A${marker}`, `/v1/admin/sites/${marker}%`]) {
-    assertErrorAnswer(answer(await h.call('GET', path)), 400, `GET ${path}`, marker);
+    assertErrorAnswer(errorAnswer(await h.call('GET', path)), 400, `GET ${path}`, marker);
   }
   // Path parameters over the router's limit (2048): 414, with or without a token.
   const long = marker + 'a'.repeat(5000);
   for (const token of [admin, null]) {
     for (const path of [`/v1/admin/sites/${long}`, `/v1/admin/sites/${long}/validate`]) {
-      assertErrorAnswer(answer(await h.call('GET', path, { token })), 414, `GET ${path.slice(0, 40)}…`, marker);
+      assertErrorAnswer(errorAnswer(await h.call('GET', path, { token })), 414, `GET ${path.slice(0, 40)}…`, marker);
     }
   }
   // A header block over 16 KiB: Node refuses it before Fastify sees a request.

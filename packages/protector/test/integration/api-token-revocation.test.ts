@@ -4,30 +4,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ProtectionGroups } from '../../src/db/protection-groups.js';
 import { TenantMappings } from '../../src/db/tenant-mappings.js';
-import { startApi } from '../helpers/api.js';
+import { startApi, type Answer } from '../helpers/api.js';
 import { activePg } from '../helpers/api-pg.js';
+import { assertErrorAnswer, errorAnswer } from '../helpers/error-answers.js';
 
 // A window long enough that only a bypass of the cache can explain a 401.
 const h = await startApi({ peer: true, cacheSeconds: 300 });
 const keystone = `${h.site.url('keystone')}/v3`;
-type Err = { error: { code: number; title: string; message: string } };
-
-/** A token of its own (the harness shares one per user), so revoking it touches no other test. */
-async function freshToken(user: 'admin' | 'alice', password: string, project: string): Promise<string> {
-  const res = await fetch(`${keystone}/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: { methods: ['password'], password: { user: { name: user, password, domain: { id: 'default' } } } },
-        scope: { project: { name: project, domain: { id: 'default' } } },
-      },
-    }),
-  });
-  const token = res.headers.get('x-subject-token');
-  assert.ok(token, `token for ${user}: ${res.status}`);
-  return token;
-}
+type Err = { error: { message: string } };
 
 /** Keystone's DELETE /v3/auth/tokens, as `openstack token revoke` sends it. */
 async function revoke(token: string): Promise<void> {
@@ -37,16 +21,13 @@ async function revoke(token: string): Promise<void> {
   assert.equal(check.status, 404, 'Keystone no longer validates it');
 }
 
-function assertUnauthorized(r: { status: number; headers: Headers; body: Err }): void {
-  assert.equal(r.status, 401);
-  assert.deepEqual(Object.keys(r.body.error).sort(), ['code', 'message', 'title']);
-  assert.equal(r.body.error.code, 401);
-  assert.match(r.headers.get('x-openstack-request-id') ?? '', /^req-[0-9a-f-]{36}$/);
-  assert.match(r.headers.get('www-authenticate') ?? '', /^Keystone uri=/);
+function assertUnauthorized(r: Answer<unknown>, where: string): void {
+  assertErrorAnswer(errorAnswer(r), 401, where);
+  assert.match(r.headers.get('www-authenticate') ?? '', /^Keystone uri=/, where);
 }
 
 test('an admin token revoked after a read cannot create a tenant mapping; reads keep the documented window', async () => {
-  const token = await freshToken('admin', 'secret', 'admin');
+  const token = await h.newToken('admin'); // its own: revoking it touches no other test
   const path = '/v1/admin/tenant-mappings';
   assert.equal((await h.call('GET', path, { token })).status, 200, 'validated and cached');
   await revoke(token);
@@ -56,25 +37,25 @@ test('an admin token revoked after a read cannot create a tenant mapping; reads 
 
   const before = await new TenantMappings(h.deps.db).list();
   const body = { tenant_mapping: { local_project_id: h.projects.other, remote_site_id: h.peer!.remote.id, remote_project_id: h.peer!.projects.other } };
-  assertUnauthorized(await h.call<Err>('POST', path, { token, body }));
+  assertUnauthorized(await h.call('POST', path, { token, body }), 'POST with a revoked token');
   assert.deepEqual(await new TenantMappings(h.deps.db).list(), before, 'nothing changed');
 
   // The fresh answer replaced the cached one: from now on reads are refused too.
-  assertUnauthorized(await h.call<Err>('GET', path, { token }));
+  assertUnauthorized(await h.call('GET', path, { token }), 'GET after a change saw the revocation');
   // The same change with a live token goes through, so the 401 above was the revocation.
   assert.equal((await h.call('POST', path, { body })).status, 201);
 });
 
 test("a member's revoked token cannot update or delete a protection group", async () => {
   const pgId = await activePg(h, 'revoked');
-  const token = await freshToken('alice', 'alice-pw', 'demo');
+  const token = await h.newToken('alice');
   const path = `/v1/${h.projects.demo}/protection-groups/${pgId}`;
   assert.equal((await h.call('GET', path, { token })).status, 200);
   await revoke(token);
   const pgs = new ProtectionGroups(h.deps.db);
   const before = await pgs.get(pgId);
-  assertUnauthorized(await h.call<Err>('PUT', path, { token, body: { protection_group: { name: 'renamed' } } }));
-  assertUnauthorized(await h.call<Err>('DELETE', path, { token }));
+  assertUnauthorized(await h.call('PUT', path, { token, body: { protection_group: { name: 'renamed' } } }), 'PUT');
+  assertUnauthorized(await h.call('DELETE', path, { token }), 'DELETE');
   const after = await pgs.get(pgId);
   assert.equal(after?.name, 'revoked');
   assert.equal(after?.status, before?.status);
@@ -82,7 +63,7 @@ test("a member's revoked token cannot update or delete a protection group", asyn
 });
 
 test('Keystone down: a change is a 503 (never a 401), while a cached read is still served', async () => {
-  const token = await freshToken('admin', 'secret', 'admin');
+  const token = await h.newToken('admin');
   assert.equal((await h.call('GET', '/v1/admin/sites', { token })).status, 200);
   await h.site.faults.set('keystone', { down: true });
   try {

@@ -8,6 +8,13 @@ export interface ErrorAnswer {
   text: string;
 }
 
+/** The parts of a fetch answer (the API harness's `call`) that the checks below look at. */
+export const errorAnswer = (r: { status: number; headers: Headers; text: string }): ErrorAnswer => ({
+  status: r.status,
+  requestId: r.headers.get('x-openstack-request-id'),
+  text: r.text,
+});
+
 /**
  * Sends bytes as they are over a fresh connection (what fetch refuses to send: broken request
  * lines, header lines, lengths) and parses the one answer the server writes before closing.
