@@ -18,8 +18,14 @@ declare module 'fastify' {
   }
 }
 
-/** Paths that answer without a token: version discovery, the OpenAPI document, health and metrics. */
-const OPEN = /^\/(?:v1\/?)?(?:\?.*)?$|^\/(?:healthz|metrics|v1\/openapi\.json)(?:\?.*)?$/;
+/** A route as `METHOD url-pattern`; HEAD is answered by the GET route and follows its rules. */
+export const routeKey = (method: string, url: string): string => `${method === 'HEAD' ? 'GET' : method} ${url}`;
+
+/** Routes that answer without a token: version discovery, the OpenAPI document, health and metrics. */
+export const OPEN_ROUTES: ReadonlySet<string> = new Set(['GET /', 'GET /v1', 'GET /healthz', 'GET /metrics', 'GET /v1/openapi.json']);
+
+/** By the route matched, not the raw URL, so no spelling of a path (query, slash, encoding) opens another. */
+const isOpen = (request: FastifyRequest) => !request.is404 && request.routeOptions.url !== undefined && OPEN_ROUTES.has(routeKey(request.method, request.routeOptions.url));
 
 /**
  * keystonemiddleware's job: every request but version discovery carries a valid token. A
@@ -34,7 +40,7 @@ export function useAuth(app: FastifyInstance, check: TokenCheck, wwwAuthenticate
   app.decorateRequest('identity', null);
   const challenge = { 'WWW-Authenticate': `Keystone uri="${wwwAuthenticateUri}"` };
   app.addHook('onRequest', async (request) => {
-    if (OPEN.test(request.url)) return;
+    if (isOpen(request)) return;
     const token = request.headers['x-auth-token'];
     if (typeof token !== 'string' || token === '') throw new ApiError(401, 'The request you have made requires authentication.', challenge);
     let ctx: AuthContext | undefined;

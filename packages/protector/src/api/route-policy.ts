@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { PolicyNotAuthorized, type ProtectorAction } from '../policy/index.js';
 import { requestLogger } from '../observability/index.js';
+import { OPEN_ROUTES, routeKey } from './auth.js';
 import { authorize } from './authorize.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError } from './errors.js';
@@ -27,9 +28,6 @@ const MAPPING = '/v1/admin/tenant-mappings/:id';
 const PGS = '/v1/:project_id/protection-groups';
 const PG = `${PGS}/:pg_id`;
 const OP = '/v1/:project_id/operations/:operation_id';
-
-/** Routes that answer without a token (auth.ts lets them through too). */
-export const OPEN_ROUTES: ReadonlySet<string> = new Set(['GET /', 'GET /v1', 'GET /healthz', 'GET /metrics', 'GET /v1/openapi.json']);
 
 /**
  * `METHOD url-pattern` → policy, for every route of the API. A route missing here is refused
@@ -78,9 +76,6 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'GET /v1/:project_id/health': project('protector:health:show'),
 };
 
-/** The table's key for a route; HEAD is answered by the GET route and follows its rule. */
-export const routeKey = (method: string, url: string): string => `${method === 'HEAD' ? 'GET' : method} ${url}`;
-
 /**
  * Authorisation before parsing: once the token is known (onRequest, after useAuth), the part of
  * the policy that the URL decides runs before the body is read, so a caller who may not call a
@@ -93,7 +88,7 @@ export function useRoutePolicy(app: FastifyInstance, deps: ApiDeps): void {
     const url = request.routeOptions.url;
     if (request.is404 || url === undefined) return; // the not-found handler answers
     const key = routeKey(request.method, url);
-    if (OPEN_ROUTES.has(key)) return;
+    if (OPEN_ROUTES.has(key)) return; // as for the token (auth.ts)
     const policy = ROUTE_POLICIES[key];
     if (!policy) {
       requestLogger(request).error({ route: key }, 'route has no policy entry; refused');

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildApi } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
-import { OPEN_ROUTES, ROUTE_POLICIES, routeKey } from '../../src/api/route-policy.js';
+import { OPEN_ROUTES, routeKey } from '../../src/api/auth.js';
+import { ROUTE_POLICIES } from '../../src/api/route-policy.js';
 import { createLogger, createMetrics } from '../../src/observability/index.js';
 import { PROTECTOR_POLICIES } from '../../src/policy/defaults.js';
 
