@@ -6,7 +6,7 @@ import { newRequestId, registerObservability, requestLogger } from '../observabi
 import { VERSION } from '../version.js';
 import { useAuth } from './auth.js';
 import type { ApiDeps } from './deps.js';
-import { ApiError, errorBody } from './errors.js';
+import { ApiError, errorBody, statusTitle } from './errors.js';
 import { frameworkErrorOptions, MAX_PARAM_LENGTH, NOT_FOUND_MESSAGE } from './framework-errors.js';
 import { useMicroversions } from './microversion.js';
 import { registerMembers } from './resources/members.js';
@@ -120,7 +120,7 @@ function toApiError(error: FastifyError | Error): ApiError {
   if (fe.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return new ApiError(400, 'The request body does not have the size its Content-Length header announces.');
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     // Framework messages may quote the request; ours never do.
-    return new ApiError(fe.statusCode, fe.code?.startsWith('FST_') ? `The request could not be processed (${errorBody(fe.statusCode, '').error.title}).` : fe.message);
+    return new ApiError(fe.statusCode, fe.code?.startsWith('FST_') ? `The request could not be processed (${statusTitle(fe.statusCode)}).` : fe.message);
   }
   // Never a stack trace, nor the URL: the request id in the answer ties it to the log line.
   return new ApiError(500, 'An unexpected error occurred; it has been logged with the request id.');

@@ -27,7 +27,9 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-export const errorBody = (status: number, message: string) => ({ error: { code: status, title: TITLES[status] ?? 'Error', message } });
+export const statusTitle = (status: number): string => TITLES[status] ?? 'Error';
+
+export const errorBody = (status: number, message: string) => ({ error: { code: status, title: statusTitle(status), message } });
 
 /** 400 naming the field, in the words Nova uses. */
 export const badRequest = (field: string, reason: string) => new ApiError(400, `Invalid input for field/attribute ${field}. ${reason}`);

@@ -1,9 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { STATUS_CODES, type ServerOptions } from 'node:http';
+import type { ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../observability/index.js';
 import { REQUEST_ID_HEADER, newRequestId } from '../observability/index.js';
-import { errorBody } from './errors.js';
+import { errorBody, statusTitle } from './errors.js';
 
 /** Node's default, stated so the 431 below is a documented limit rather than a runtime flag's. */
 export const MAX_HEADER_BYTES = 16 * 1024;
@@ -68,7 +68,7 @@ export function frameworkErrorOptions(logger: Logger): { http: ServerOptions } &
       if (socket.writable && !inFlight?.headersSent) {
         const body = JSON.stringify(errorBody(status, message));
         socket.write(
-          `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
+          `HTTP/1.1 ${status} ${statusTitle(status)}\r\n` +
             `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
             `${REQUEST_ID_HEADER}: ${id}\r\nConnection: close\r\n\r\n${body}`,
         );

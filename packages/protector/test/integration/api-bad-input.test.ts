@@ -93,6 +93,9 @@ test('what the framework answers before our handlers is in the error shape with 
       assertErrorAnswer(errorAnswer(await h.call('GET', path, { token })), 414, `GET ${path.slice(0, 40)}…`, marker);
     }
   }
+  // A malformed microversion header is named, not repeated.
+  const mv = await h.call('GET', '/v1/admin/sites', { headers: { 'OpenStack-API-Version': `protector ${marker}` } });
+  assertErrorAnswer(errorAnswer(mv), 400, 'bad OpenStack-API-Version', marker);
   // A header block over 16 KiB: Node refuses it before Fastify sees a request.
   const big = await rawRequest(h.url, `GET /v1/admin/sites HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${admin}\r\nX-Big: ${marker}${'b'.repeat(20 * 1024)}\r\n\r\n`);
   assertErrorAnswer(big, 431, '20 KiB header', marker);
