@@ -2,7 +2,7 @@
 export { createSiteClients, type SiteClients, type SiteClientsOptions } from './site-clients.js';
 export { KeystoneSession, normalizeAuthUrl, type SessionOptions, type TokenInfo } from './session.js';
 export { KeystoneClient, type CatalogEndpoint, type CatalogService, type CreateTrustRequest } from './keystone.js';
-export { TokenValidator, type TokenValidatorOptions, type TokenValidationSource } from './token-validator.js';
+export { TokenValidator, type TokenValidatorOptions, type TokenValidationSource, type ValidateOptions } from './token-validator.js';
 export { NovaClient, NOVA_MICROVERSION } from './nova.js';
 export { CinderClient, CINDER_MICROVERSION, CONSISTENT_GROUP_SPEC } from './cinder.js';
 export { NeutronClient } from './neutron.js';

@@ -9,7 +9,8 @@ export interface TokenValidationSource {
 export interface TokenValidatorOptions {
   /**
    * How long a valid answer is reused; default 30 s. This bounds how late a revocation is
-   * noticed, as keystonemiddleware's token_cache_time does.
+   * noticed by calls that use the cache (protector-api's reads; its changes validate fresh),
+   * as keystonemiddleware's token_cache_time does.
    */
   cacheSeconds?: number;
   /** How long an invalid answer is reused (a burst of bad tokens); capped at 5 s, default 2 s. */
@@ -17,6 +18,11 @@ export interface TokenValidatorOptions {
   /** Bound on cached entries; expired ones are dropped first, then the oldest. */
   maxEntries?: number;
   now?: () => number;
+}
+
+/** `fresh`: ask Keystone even if a cached answer exists (a change must not ride on a revoked token). */
+export interface ValidateOptions {
+  fresh?: boolean;
 }
 
 interface Entry {
@@ -51,22 +57,29 @@ export class TokenValidator {
     this.now = options.now ?? Date.now;
   }
 
-  async validate(token: string): Promise<AuthContext | undefined> {
+  async validate(token: string, options: ValidateOptions = {}): Promise<AuthContext | undefined> {
     if (!token) return undefined;
     const key = createHash('sha256').update(token).digest('hex');
     const now = this.now();
     const hit = this.cache.get(key);
-    if (hit) {
+    if (hit && !options.fresh) {
       if (hit.until > now && (!hit.ctx || hit.ctx.expiresAt > now)) return hit.ctx;
       this.cache.delete(key);
     }
-    // Concurrent requests with one token share one Keystone call.
-    let pending = this.inflight.get(key);
-    if (!pending) {
-      pending = this.source.validateToken(token).finally(() => this.inflight.delete(key));
-      this.inflight.set(key, pending);
+    let ctx: AuthContext | undefined;
+    if (options.fresh) {
+      // Not shared with a call already in flight: its answer may predate a revocation.
+      ctx = await this.source.validateToken(token);
+    } else {
+      // Concurrent requests with one token share one Keystone call.
+      let pending = this.inflight.get(key);
+      if (!pending) {
+        pending = this.source.validateToken(token).finally(() => this.inflight.delete(key));
+        this.inflight.set(key, pending);
+      }
+      ctx = await pending;
     }
-    const ctx = await pending;
+    // A fresh answer replaces the cached one, so a revocation seen by a change also ends reads.
     this.remember(key, ctx);
     return ctx;
   }

@@ -94,4 +94,23 @@ describe('TokenValidator cache', () => {
     await v.validate('t5');
     assert.equal(ks.calls, before + 1);
   });
+
+  it('fresh: asks Keystone past the cache and the in-flight call, and the answer replaces the cached one', async () => {
+    const { ks, v } = setup({ cacheSeconds: 300 });
+    ks.issue('tok-f', T0 + 3600_000);
+    assert.ok(await v.validate('tok-f'));
+    ks.live.delete('tok-f'); // revoked a second ago
+    assert.ok(await v.validate('tok-f'), 'a read may still use the cache');
+    assert.equal(await v.validate('tok-f', { fresh: true }), undefined, 'a change never does');
+    assert.equal(ks.calls, 2);
+    assert.equal(await v.validate('tok-f'), undefined, 'and reads see the revocation from then on');
+    assert.equal(ks.calls, 2);
+
+    ks.issue('tok-g', T0 + 3600_000);
+    const shared = v.validate('tok-g');
+    ks.live.delete('tok-g');
+    assert.equal(await v.validate('tok-g', { fresh: true }), undefined, 'not served by the call already in flight');
+    assert.ok(await shared);
+    assert.equal(ks.calls, 4);
+  });
 });

@@ -1,13 +1,13 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { OperationInProgress } from '../engine/operations.js';
 import { PolicyNotAuthorized } from '../policy/index.js';
-import { registerObservability, requestLogger } from '../observability/index.js';
+import { newRequestId, registerObservability, requestLogger } from '../observability/index.js';
 import { VERSION } from '../version.js';
 import { useAuth } from './auth.js';
 import type { ApiDeps } from './deps.js';
-import { ApiError, errorBody } from './errors.js';
+import { ApiError, errorBody, statusTitle } from './errors.js';
+import { frameworkErrorOptions, MAX_PARAM_LENGTH, NOT_FOUND_MESSAGE } from './framework-errors.js';
 import { useMicroversions } from './microversion.js';
 import { registerMembers } from './resources/members.js';
 import { registerMetadata } from './resources/metadata.js';
@@ -18,6 +18,7 @@ import { registerProtectionGroups } from './resources/protection-groups.js';
 import { registerResourceMappings } from './resources/resource-mappings.js';
 import { registerActions } from './resources/actions.js';
 import { registerReplication } from './resources/replication.js';
+import { useRoutePolicy } from './route-policy.js';
 import { registerSites } from './resources/sites.js';
 import { registerTenantMappings } from './resources/tenant-mappings.js';
 import { useValidators, validationError } from './validation.js';
@@ -35,9 +36,6 @@ declare module 'fastify' {
   }
 }
 
-/** Request ids as OpenStack services print them: `req-<uuid>`. */
-const requestId = () => `req-${randomUUID()}`;
-
 /**
  * protector-api as a Fastify app: version discovery, microversions, Keystone tokens, policy,
  * one module per resource, and one error shape for everything that goes wrong. Listening is the
@@ -46,9 +44,12 @@ const requestId = () => `req-${randomUUID()}`;
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
-    genReqId: requestId,
+    // Request ids as OpenStack services print them: `req-<uuid>`.
+    genReqId: newRequestId,
     bodyLimit: 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // The answers the framework gives before our hooks run keep the error shape and request id.
+    ...frameworkErrorOptions(deps.logger),
     // Schemas describe the wire; the OpenAPI document is generated from them.
     ajv: { customOptions: { removeAdditional: false } },
   });
@@ -76,6 +77,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   useMicroversions(app);
   useAuth(app, deps.tokens, deps.wwwAuthenticateUri);
+  useRoutePolicy(app, deps);
   const routes: ApiRoute[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });
@@ -96,19 +98,19 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerActions(app, deps);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send(errorBody(404, `The resource ${request.method} ${request.url.split('?')[0] ?? ''} could not be found.`));
+  app.setNotFoundHandler((_request, reply) => {
+    reply.code(404).send(errorBody(404, NOT_FOUND_MESSAGE));
   });
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    const e = toApiError(error, request.url);
+    const e = toApiError(error);
     if (e.status >= 500 && !(error instanceof ApiError)) requestLogger(request).error({ err: error }, 'unexpected error');
     reply.headers(e.headers).code(e.status).send(errorBody(e.status, e.message));
   });
   return app;
 }
 
-function toApiError(error: FastifyError | Error, url: string): ApiError {
+function toApiError(error: FastifyError | Error): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof PolicyNotAuthorized) return new ApiError(403, error.message);
   if (error instanceof OperationInProgress) return new ApiError(409, error.message);
@@ -117,7 +119,11 @@ function toApiError(error: FastifyError | Error, url: string): ApiError {
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiError(415, 'The request body must be application/json.');
   if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new ApiError(413, 'The request body is larger than 1 MiB.');
   if (fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new ApiError(400, 'The request body is empty.');
-  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return new ApiError(fe.statusCode, fe.message);
-  // Never a stack trace: the request id in the answer ties it to the log line.
-  return new ApiError(500, `An unexpected error occurred while handling ${url.split('?')[0] ?? ''}; it has been logged.`);
+  if (fe.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return new ApiError(400, 'The request body does not have the size its Content-Length header announces.');
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    // Framework messages may quote the request; ours never do.
+    return new ApiError(fe.statusCode, fe.code?.startsWith('FST_') ? `The request could not be processed (${statusTitle(fe.statusCode)}).` : fe.message);
+  }
+  // Never a stack trace, nor the URL: the request id in the answer ties it to the log line.
+  return new ApiError(500, 'An unexpected error occurred; it has been logged with the request id.');
 }

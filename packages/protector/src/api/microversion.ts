@@ -38,7 +38,8 @@ export function useMicroversions(app: FastifyInstance): void {
     if (!mine) return;
     const asked = mine[1] ?? '';
     const v = asked.toLowerCase() === 'latest' ? max : parse(asked);
-    if (!v) throw new ApiError(400, `Invalid OpenStack-API-Version header '${header}': expected 'protector X.Y' or 'protector latest'.`);
+    // The header is the caller's text: named, not repeated.
+    if (!v) throw new ApiError(400, "Invalid OpenStack-API-Version header: expected 'protector X.Y' or 'protector latest'.");
     if (cmp(v, min) < 0 || cmp(v, max) > 0) {
       throw new ApiError(406, `Version ${asked} is not supported by the API. Minimum is ${MIN_VERSION} and maximum is ${MAX_VERSION}.`);
     }

@@ -119,7 +119,7 @@ export const OPTIONS = {
     }),
     token_cache_time: opt(integerType({ min: -1 }), {
       default: 300,
-      help: 'Seconds a validated token is cached before it is validated again (never past its expiry). -1 disables the cache.',
+      help: 'Seconds a validated token is reused by read requests (GET, HEAD) before it is validated again (never past its expiry), so a revoked token may still read for this long. Requests that change something (POST, PUT, PATCH, DELETE) always validate the token with Keystone. -1 disables the cache.',
     }),
     service_token_roles: opt(listType(), {
       default: ['service'],

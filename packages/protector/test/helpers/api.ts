@@ -37,6 +37,8 @@ export interface ApiHarness {
   url: string;
   projects: { demo: string; other: string; admin: string };
   token(user: 'admin' | 'alice' | 'bob' | 'carol'): Promise<string>;
+  /** A token of the user's own, never shared with other callers (to revoke it, for example). */
+  newToken(user: 'admin' | 'alice' | 'bob' | 'carol'): Promise<string>;
   call<T = Record<string, unknown>>(method: string, path: string, opts?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Answer<T>>;
   /** With `peer: true`: the second site, registered with site-a (local) and a tenant mapping demo → peer demo. */
   peer?: PeerSite;
@@ -62,6 +64,7 @@ export interface PeerSite {
 /** The pairing secret of every harness pair (DESIGN §5.6); tests sign documents as a site with it. */
 export const PAIRING_SECRET = 'harness-pairing-secret-0123456789abcdefghijklmnopq';
 
+const PROJECTS = { admin: 'admin', alice: 'demo', bob: 'demo', carol: 'other' } as const;
 const PASSWORDS = { admin: 'secret', alice: 'alice-pw', bob: 'bob-pw', carol: 'carol-pw' } as const;
 
 /** The users and projects every harness site has. */
@@ -105,11 +108,10 @@ export async function passwordToken(authUrl: string, user: string, password: str
 /** Password tokens from a site's Keystone, one per user, cached. */
 function tokenSource(authUrl: string): (user: keyof typeof PASSWORDS) => Promise<string> {
   const tokens = new Map<string, string>();
-  const project = { admin: 'admin', alice: 'demo', bob: 'demo', carol: 'other' } as const;
   return async (user) => {
     const cached = tokens.get(user);
     if (cached) return cached;
-    const t = await passwordToken(authUrl, user, PASSWORDS[user], project[user]);
+    const t = await passwordToken(authUrl, user, PASSWORDS[user], PROJECTS[user]);
     tokens.set(user, t);
     return t;
   };
@@ -194,7 +196,8 @@ export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; cl
   if (pairedWith) await registerPair(deps, { local: site, remote: opts.peerOf!.site, localDemo: demo, remoteDemo: opts.peerOf!.projects.demo });
   const peer = opts.peer && !pairedWith ? await startPeer(site, deps) : undefined;
   if (peer) after(() => peer.site.stop());
-  return { site, app, deps, logs, url, projects: { demo, other, admin: adminProject }, token, call, peer };
+  const newToken = (user: keyof typeof PASSWORDS) => passwordToken(authUrl, user, PASSWORDS[user], PROJECTS[user]);
+  return { site, app, deps, logs, url, projects: { demo, other, admin: adminProject }, token, newToken, call, peer };
 }
 
 async function startPeer(a: Site, deps: ApiDeps): Promise<PeerSite> {

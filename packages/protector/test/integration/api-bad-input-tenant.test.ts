@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { startApi } from '../helpers/api.js';
 import { activePg } from '../helpers/api-pg.js';
+import { assertErrorAnswer, errorAnswer, rawRequest } from '../helpers/error-answers.js';
 
 const h = await startApi({ peer: true });
 type Err = { error?: { code?: number; message?: string } };
@@ -64,3 +65,25 @@ test('every route with a body names the field when the body is wrong', async () 
     }
   }
 });
+
+test('every tenant route: over-long and badly encoded ids, unknown sub-resources and oversize headers get the error shape', async () => {
+  const pgId = (await h.deps.db.selectFrom('protection_groups').select('id').executeTakeFirstOrThrow()).id;
+  const alice = await h.token('alice');
+  const marker = `zq${randomUUID().slice(0, 8)}`; // stands for the caller's input: never echoed
+  const routes = h.app.protectorRoutes.filter((r) => r.url.startsWith('/v1/:project_id/'));
+  const fill = (url: string, id: string) => url.replace(':project_id', h.projects.demo).replace(/:[a-z_]+/g, id);
+  const answer = async (method: string, path: string) => errorAnswer(await h.call(method, path, { token: alice }));
+  for (const route of routes) {
+    const where = `${route.method} ${route.url}`;
+    if (route.url.includes(':pg_id') || route.url.includes(':operation_id')) {
+      assertErrorAnswer(await answer(route.method, fill(route.url, marker + 'x'.repeat(5000))), 414, `${where} with a 5,000-character id`, marker);
+      assertErrorAnswer(await answer(route.method, fill(route.url, `${marker}%E0%A4%A`)), 400, `${where} with a bad percent-encoding`, marker);
+    }
+    const big = await rawRequest(h.url, `${route.method} ${fill(route.url, pgId)} HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${alice}\r\nX-Peer-Auth-Token: ${marker}${'p'.repeat(20 * 1024)}\r\n\r\n`);
+    assertErrorAnswer(big, 431, `${where} with a 20 KiB header`, marker);
+  }
+  for (const path of [`/v1/${h.projects.demo}/protection-groups/${pgId}/${marker}`, `/v1/${h.projects.demo}/${marker}`]) {
+    assertErrorAnswer(await answer('GET', path), 404, `GET ${path}`, marker);
+  }
+});
+

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { siteBody, startApi } from '../helpers/api.js';
+import { assertErrorAnswer, errorAnswer, rawRequest } from '../helpers/error-answers.js';
 
 const h = await startApi();
 type Err = { error?: { code?: number; title?: string; message?: string } };
@@ -73,3 +74,54 @@ test('the 400s name the field and the reason', async () => {
   assert.equal(big.status, 413);
   assert.equal((await h.call<Err>('GET', '/v1/nothing-here')).status, 404);
 });
+
+test('what the framework answers before our handlers is in the error shape with a request id', async () => {
+  const marker = `zq${randomUUID().slice(0, 8)}`; // stands for the caller's input: never echoed
+  const admin = await h.token('admin');
+  // Unknown routes and methods.
+  for (const [method, path] of [['GET', `/v1/${marker}`], ['GET', `/v2/${marker}/x`], ['PATCH', '/v1/admin/sites'], ['DELETE', `/v1/admin/tenant-mappings?${marker}=1`]] as const) {
+    assertErrorAnswer(errorAnswer(await h.call(method, path)), 404, `${method} ${path}`, marker);
+  }
+  // Bad percent-encoding, in a static segment and in a path parameter.
+  for (const path of [`/v1/%zz${marker}`, `/v1/admin/sites/%E0%A4%A${marker}`, `/v1/admin/sites/${marker}%`]) {
+    assertErrorAnswer(errorAnswer(await h.call('GET', path)), 400, `GET ${path}`, marker);
+  }
+  // Path parameters over the router's limit (2048): 414, with or without a token.
+  const long = marker + 'a'.repeat(5000);
+  for (const token of [admin, null]) {
+    for (const path of [`/v1/admin/sites/${long}`, `/v1/admin/sites/${long}/validate`]) {
+      assertErrorAnswer(errorAnswer(await h.call('GET', path, { token })), 414, `GET ${path.slice(0, 40)}…`, marker);
+    }
+  }
+  // A malformed microversion header is named, not repeated.
+  const mv = await h.call('GET', '/v1/admin/sites', { headers: { 'OpenStack-API-Version': `protector ${marker}` } });
+  assertErrorAnswer(errorAnswer(mv), 400, 'bad OpenStack-API-Version', marker);
+  // A header block over 16 KiB: Node refuses it before Fastify sees a request.
+  const big = await rawRequest(h.url, `GET /v1/admin/sites HTTP/1.1\r\nHost: x\r\nX-Auth-Token: ${admin}\r\nX-Big: ${marker}${'b'.repeat(20 * 1024)}\r\n\r\n`);
+  assertErrorAnswer(big, 431, '20 KiB header', marker);
+  assert.equal(big.headers['content-type'], 'application/json');
+});
+
+test('malformed HTTP on a raw socket gets a JSON 400 with a request id, then the connection closes', async () => {
+  const marker = `zq${randomUUID().slice(0, 8)}`;
+  const cases: [string, string][] = [
+    ['garbage', `GARBAGE${marker}\r\n\r\n`],
+    ['an invalid method', `G@T${marker} / HTTP/1.1\r\nHost: x\r\n\r\n`],
+    ['an invalid header line', `GET /v1 HTTP/1.1\r\nHost: x\r\nno colon ${marker}\r\n\r\n`],
+    ['an invalid header name', `GET /v1 HTTP/1.1\r\nHost: x\r\nBad Name${marker}: y\r\n\r\n`],
+    ['a bad Content-Length', `POST /v1/admin/sites HTTP/1.1\r\nHost: x\r\nContent-Length: 12${marker}\r\n\r\n{}`],
+    ['Content-Length and Transfer-Encoding', `POST /v1/admin/sites HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}`],
+    ['a bad chunk size', `POST /v1/admin/sites HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${marker}\r\n{}\r\n0\r\n\r\n`],
+    ['an invalid HTTP version', `GET /v1 HTTP/9${marker}\r\nHost: x\r\n\r\n`],
+  ];
+  for (const [what, bytes] of cases) {
+    const r = await rawRequest(h.url, bytes);
+    assertErrorAnswer(r, 400, what, marker);
+    assert.match(JSON.parse(r.text).error.message, /^Malformed HTTP request: /, what);
+    assert.equal(r.headers['content-type'], 'application/json', what);
+    assert.equal(r.headers.connection, 'close', what);
+  }
+  // The server is still fine afterwards.
+  assert.equal((await h.call('GET', '/v1')).status, 200);
+});
+
