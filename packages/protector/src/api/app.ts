@@ -17,6 +17,7 @@ import { registerProtectionGroups } from './resources/protection-groups.js';
 import { registerResourceMappings } from './resources/resource-mappings.js';
 import { registerActions } from './resources/actions.js';
 import { registerReplication } from './resources/replication.js';
+import { useResponseCheck } from './response-check.js';
 import { registerSites } from './resources/sites.js';
 import { registerTenantMappings } from './resources/tenant-mappings.js';
 import { useValidators, validationError } from './validation.js';
@@ -75,6 +76,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   });
   useMicroversions(app);
   useAuth(app, deps.tokens, deps.wwwAuthenticateUri);
+  if (deps.checkResponses) useResponseCheck(app);
   const routes: ApiRoute[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });

@@ -1,3 +1,5 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Description, Id, MetadataRoutes, MetadataVersion, Name, NoQuery, PgParams, PolicyInput as PolicyBody, ResourceMapping as MappingItem } from '@protector/contract';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static, type TSchema } from 'typebox';
@@ -5,10 +7,8 @@ import { mapResourceSites, ProtectionGroups, type PgStatus, type ProtectionGroup
 import { Sites, type Site } from '../../db/sites.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { PolicyBody } from './policy.js';
-import { checkMappings, MappingItem } from './resource-mappings.js';
-import { Description, Id, Name, NoQuery } from './schemas.js';
-import { loadPg, PgParams, pgView, tenant } from './tenant.js';
+import { checkMappings } from './resource-mappings.js';
+import { loadPg, pgView, tenant } from './tenant.js';
 
 const STATUSES: readonly PgStatus[] = ['creating', 'active', 'failing_over', 'failed_over', 'failed_over_partial', 'failing_back', 'testing', 'test_failed_over', 'deleting', 'error'];
 const Text = Type.String({ maxLength: 255 });
@@ -95,9 +95,8 @@ const Document = Obj({
 });
 type Document = Static<typeof Document>;
 
-const Version = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
+const Version = MetadataVersion;
 const Push = Type.Object({ metadata: Obj({ expected_version: Version, version: Version, document: Document }) }, { additionalProperties: false });
-const Ack = Type.Object({ version: Version }, { additionalProperties: false });
 
 /** DESIGN §5: the PG, its members, policy and mappings, as the peer site stores them. */
 async function documentOf(pgs: ProtectionGroups, sites: Site[], pg: ProtectionGroup): Promise<Document> {
@@ -133,6 +132,7 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
   const sitesRepo = new Sites(deps.db, deps.box, deps.now);
   const now = deps.now ?? Date.now;
   const path = '/v1/:project_id/protection-groups/:pg_id';
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get<{ Params: PgParams }>(`${path}/metadata`, { schema: { params: PgParams, querystring: NoQuery } }, async (request) => {
     const { project_id, pg_id } = request.params;
@@ -211,7 +211,7 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     return { metadata: { version: stored.metadata_version, sync_state: stored.sync_state, document: await documentOf(pgs, local, stored) } };
   });
 
-  app.post<{ Params: PgParams; Body: Static<typeof Ack> }>(`${path}/metadata/ack`, { schema: { params: PgParams, querystring: NoQuery, body: Ack } }, async (request) => {
+  typed.post(`${path}/metadata/ack`, { schema: MetadataRoutes.ack }, async (request) => {
     const { project_id, pg_id } = request.params;
     tenant(deps, request, project_id, 'protector:metadata:ack');
     const pg = await loadPg(pgs, project_id, pg_id);
@@ -224,7 +224,7 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     return { metadata: { version: stored.metadata_version, sync_state: stored.sync_state } };
   });
 
-  app.get<{ Params: PgParams }>(`${path}/sync-status`, { schema: { params: PgParams, querystring: NoQuery } }, async (request) => {
+  typed.get(`${path}/sync-status`, { schema: MetadataRoutes.syncStatus }, async (request) => {
     const { project_id, pg_id } = request.params;
     tenant(deps, request, project_id, 'protector:sync_status:show');
     const pg = await loadPg(pgs, project_id, pg_id);
