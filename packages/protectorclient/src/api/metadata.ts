@@ -1,7 +1,7 @@
-import type { Timestamp } from './common.js';
+import type { MetadataAck, SyncStatus } from '@protector/contract';
 import type { Member } from './members.js';
 import type { PolicyInput } from './policy.js';
-import type { PgStatus, ProtectionGroup, SyncState } from './protection-groups.js';
+import type { ProtectionGroup, SyncState } from './protection-groups.js';
 import type { ResourceMapping } from './resource-mappings.js';
 import type { ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
@@ -30,28 +30,7 @@ export interface MetadataPush {
   document: MetadataDocument;
 }
 
-export interface MetadataAck {
-  version: number;
-  sync_state: SyncState;
-}
-
-/** `…/sync-status`: where the PG's metadata stands on this site. */
-export interface SyncStatus {
-  protection_group_id: string;
-  /** The site answering (its id in that site's registry, and its registered name). */
-  site_id: string | null;
-  site_name: string | null;
-  metadata_version: number;
-  sync_state: SyncState;
-  status: PgStatus;
-  current_primary_site_id: string;
-  active_operation_id: string | null;
-  /** False while out_of_sync: the site refuses changes until a push is acknowledged. */
-  changes_allowed: boolean;
-  updated_at: Timestamp;
-  rpo_minutes: number | null;
-  interval_minutes: number | null;
-}
+export type { MetadataAck, SyncStatus } from '@protector/contract';
 
 /** `…/protection-groups/{pg}/metadata`, `…/metadata/ack` and `…/sync-status`. */
 export class MetadataApi {

@@ -1,80 +1,10 @@
-import type { ListOptions, Timestamp } from './common.js';
+import type { ReplicatedVolumeType, Site, SiteCreate, SiteUpdate, SiteValidation } from '@protector/contract';
+import type { ListOptions } from './common.js';
 import { compact } from './common.js';
 import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-/** The service credentials Protector keeps for a site (the password only with `showSecrets`). */
-export interface SiteCredentials {
-  username: string;
-  user_domain_name: string;
-  project_name: string;
-  project_domain_name: string;
-  password?: string;
-}
-
-export interface SiteArray {
-  name: string;
-  url: string | null;
-  /** Only with `showSecrets`. */
-  api_token?: string | null;
-}
-
-/** A registered site (`/v1/admin/sites`). */
-export interface Site {
-  id: string;
-  name: string;
-  description: string;
-  is_local: boolean;
-  auth_url: string;
-  region_name: string;
-  credentials: SiteCredentials;
-  array: SiteArray;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-export interface SiteCreate {
-  name: string;
-  description?: string;
-  /** The site this Protector service runs on (one per service). */
-  is_local?: boolean;
-  auth_url: string;
-  region_name: string;
-  credentials: { username: string; password: string; user_domain_name?: string; project_name: string; project_domain_name?: string };
-  array: { name: string; url?: string | null; api_token?: string | null };
-}
-
-export interface SiteUpdate {
-  name?: string;
-  description?: string;
-  auth_url?: string;
-  region_name?: string;
-  credentials?: Partial<SiteCreate['credentials']>;
-  array?: Partial<SiteCreate['array']>;
-}
-
-export type SiteCheckService = 'keystone' | 'nova' | 'cinder' | 'neutron' | 'glance' | 'array';
-
-export interface SiteCheck {
-  service: SiteCheckService;
-  status: 'ok' | 'error';
-  detail: string;
-}
-
-/** `POST …/sites/{id}/validate`: every service of the site checked with the stored credentials. */
-export interface SiteValidation {
-  site_id: string;
-  ok: boolean;
-  checks: SiteCheck[];
-}
-
-/** A volume type Protector can protect: replication on, of one replication type. */
-export interface ReplicatedVolumeType {
-  id: string;
-  name: string;
-  replication_type: 'async' | 'sync';
-  extra_specs: Record<string, string>;
-}
+export type { ReplicatedVolumeType, Site, SiteArray, SiteCheck, SiteCheckService, SiteCreate, SiteCredentials, SiteUpdate, SiteValidation } from '@protector/contract';
 
 /** `/v1/admin/sites` (admin only). */
 export class SitesApi {
