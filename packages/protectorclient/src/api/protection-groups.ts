@@ -38,8 +38,9 @@ export class ProtectionGroupsApi {
     return this.t.listPage<ProtectionGroup>(await this.path(), 'protection_groups', { ...opts });
   }
 
-  async get(id: string): Promise<ProtectionGroup> {
-    return (await this.t.get<{ protection_group: ProtectionGroup }>(await this.path(`/${seg(id)}`))).protection_group;
+  /** With `showSecrets` (callers allowed protector:secrets:show), the trust ids under `resources.sites`. */
+  async get(id: string, opts: { showSecrets?: boolean } = {}): Promise<ProtectionGroup> {
+    return (await this.t.get<{ protection_group: ProtectionGroup }>(await this.path(`/${seg(id)}`), opts.showSecrets ? { show_secrets: true } : undefined)).protection_group;
   }
 
   /**
