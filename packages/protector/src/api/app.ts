@@ -19,6 +19,7 @@ import { registerResourceMappings } from './resources/resource-mappings.js';
 import { registerActions } from './resources/actions.js';
 import { registerReplication } from './resources/replication.js';
 import { useRoutePolicy } from './route-policy.js';
+import { useResponseCheck } from './response-check.js';
 import { registerSites } from './resources/sites.js';
 import { registerTenantMappings } from './resources/tenant-mappings.js';
 import { useValidators, validationError } from './validation.js';
@@ -78,6 +79,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   useMicroversions(app);
   useAuth(app, deps.tokens, deps.wwwAuthenticateUri);
   useRoutePolicy(app, deps);
+  if (deps.checkResponses) useResponseCheck(app);
   const routes: ApiRoute[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) if (method !== 'HEAD') routes.push({ method, url: r.url });

@@ -31,4 +31,9 @@ export interface ApiDeps {
   /** This site's storage driver, once both sites are registered (recovery points, health). */
   storage?: () => Promise<StorageDriver | undefined>;
   now?: () => number;
+  /**
+   * Tests only: validate every JSON answer against its route's response schema, undeclared
+   * fields refused; a mismatch is a 500 with the reason logged (src/api/response-check.ts).
+   */
+  checkResponses?: boolean;
 }

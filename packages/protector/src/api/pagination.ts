@@ -1,19 +1,5 @@
-import { Type, type Static, type TSchema } from 'typebox';
+import type { Link, ListQuery } from '@protector/contract';
 import { badRequest } from './errors.js';
-
-/** Query parameters every list takes (DESIGN §4): `limit`, `marker` (the last id seen), `sort` (`key[:asc|desc]`). */
-const LIST_FIELDS = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100000 })),
-  marker: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-  sort: Type.Optional(Type.String({ minLength: 1, maxLength: 64, pattern: '^[a-z_]+(:(asc|desc))?$' })),
-};
-export const ListQuery = Type.Object(LIST_FIELDS, { additionalProperties: false });
-export type ListQuery = Static<typeof ListQuery>;
-
-/** A list's query: the paging fields plus that list's own filters; anything else is a 400. */
-export function listQuery<P extends Record<string, TSchema>>(filters: P) {
-  return Type.Object({ ...LIST_FIELDS, ...filters }, { additionalProperties: false });
-}
 
 export interface Page<T> {
   items: T[];
@@ -56,8 +42,8 @@ function compare(a: unknown, b: unknown): number {
 }
 
 /** `{ <name>: [...], <name>_links: [{ rel: 'next', href }] }`, the OpenStack list shape. */
-export function listBody<T>(name: string, page: Page<T>, baseUrl: string): Record<string, unknown> {
+export function listBody<N extends string, T>(name: N, page: Page<T>, baseUrl: string): { [K in N]: T[] } & { [K in `${N}_links`]?: Link[] } {
   const body: Record<string, unknown> = { [name]: page.items };
   if (page.next) body[`${name}_links`] = [{ rel: 'next', href: `${baseUrl}?${page.next}` }];
-  return body;
+  return body as { [K in N]: T[] } & { [K in `${N}_links`]?: Link[] };
 }

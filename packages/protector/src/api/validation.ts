@@ -7,7 +7,7 @@ import { ApiError } from './errors.js';
  * Two validators: bodies are checked strictly (no coercion, unknown fields refused, nothing
  * removed), query strings and path parameters are coerced from text, as they can only be text.
  */
-function ajv(coerce: boolean): Ajv {
+export function ajv(coerce: boolean): Ajv {
   const a = new Ajv({ allErrors: false, coerceTypes: coerce ? 'array' : false, removeAdditional: false, useDefaults: true, strict: false });
   addFormats.default(a);
   return a;

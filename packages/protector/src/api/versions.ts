@@ -1,9 +1,11 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { VersionRoutes, type VersionDocument } from '@protector/contract';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MAX_VERSION, MIN_VERSION } from './microversion.js';
 
 const UPDATED = '2026-11-24T00:00:00Z';
 
-function v1(request: FastifyRequest) {
+function v1(request: FastifyRequest): VersionDocument {
   const host = request.headers.host ?? 'localhost';
   return {
     id: 'v1.0',
@@ -17,7 +19,8 @@ function v1(request: FastifyRequest) {
 }
 
 /** Version discovery, as every OpenStack API serves it: no token needed. */
-export function registerVersions(app: FastifyInstance): void {
-  app.get('/', async (request) => ({ versions: [v1(request)] }));
-  app.get('/v1', async (request) => ({ version: v1(request) }));
+export function registerVersions(api: FastifyInstance): void {
+  const app = api.withTypeProvider<TypeBoxTypeProvider>();
+  app.get('/', { schema: VersionRoutes.list }, async (request) => ({ versions: [v1(request)] }));
+  app.get('/v1', { schema: VersionRoutes.show }, async (request) => ({ version: v1(request) }));
 }

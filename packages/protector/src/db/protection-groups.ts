@@ -1,13 +1,10 @@
+import type { MappingKind, PgStatus, ReplicationType } from '@protector/contract';
 import type { Kysely, Selectable } from 'kysely';
 import type { ReplicationGroupHandle } from '../storage/types.js';
 import type { Database, MembersTable, ProtectionGroupsTable } from './schema.js';
 
-/** PG states (DESIGN §3). */
-export type PgStatus =
-  | 'creating' | 'active' | 'failing_over' | 'failed_over' | 'failed_over_partial' | 'failing_back'
-  | 'testing' | 'test_failed_over' | 'deleting' | 'error';
-
-export type ReplicationType = 'async' | 'sync';
+/** PG states (DESIGN §3), replication types and mapping kinds: the wire's vocabulary, stored as is. */
+export { MAPPING_KINDS, type MappingKind, type PgStatus, type ReplicationType } from '@protector/contract';
 
 /** What a PG created on each site, by site id: the Cinder consistency group, its type, the trust. */
 export interface PgSiteResources {
@@ -138,8 +135,6 @@ export interface ReplicationPolicy {
   updated_at: number;
 }
 
-export type MappingKind = 'network' | 'subnet' | 'security_group' | 'flavor' | 'image' | 'availability_zone' | 'volume_type' | 'keypair';
-export const MAPPING_KINDS: readonly MappingKind[] = ['network', 'subnet', 'security_group', 'flavor', 'image', 'availability_zone', 'volume_type', 'keypair'];
 
 export interface ResourceMapping {
   kind: MappingKind;

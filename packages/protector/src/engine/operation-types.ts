@@ -1,14 +1,11 @@
+import type { MappingOverride } from '@protector/contract';
 /**
  * Operation types and their parameters, shared by the API (which records operations) and the
  * engine's workflows (which run them). The PG row holds everything else a workflow needs.
  */
 
 /** A resource mapping given for one run only (the action's overrides), as the PG's own are stored. */
-export interface MappingOverride {
-  kind: 'network' | 'subnet' | 'security_group' | 'flavor' | 'image' | 'availability_zone' | 'volume_type' | 'keypair';
-  source_id: string;
-  target_id: string;
-}
+export type { MappingOverride } from '@protector/contract';
 
 export interface OperationParams {
   /** Creates the PG's Cinder group type and group on both sites and its array construct; PG creating → active. */

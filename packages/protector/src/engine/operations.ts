@@ -1,11 +1,11 @@
+import { FINISHED_STATUSES, type OperationStatus, type StepStatus } from '@protector/contract';
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, OperationsTable, OperationStepsTable } from '../db/schema.js';
 
-/** Operation states (DESIGN §3). */
-export type OperationStatus = 'pending' | 'running' | 'completed' | 'failed' | 'partial' | 'rolling_back' | 'rolled_back' | 'cancelled';
-export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+/** Operation and step states (DESIGN §3): the wire's vocabulary, stored as is. */
+export type { OperationStatus, StepStatus } from '@protector/contract';
 
-export const FINISHED: readonly OperationStatus[] = ['completed', 'failed', 'partial', 'rolled_back', 'cancelled'];
+export const FINISHED: readonly OperationStatus[] = FINISHED_STATUSES;
 
 export interface OperationRecord extends Omit<Selectable<OperationsTable>, 'params' | 'result' | 'status'> {
   status: OperationStatus;

@@ -1,4 +1,5 @@
-import type { BroughtUp, Leftovers, MemberDetails, PgResources, PgStatus, ProtectionGroup, ReplicationPolicy, ReplicationType, ResourceMapping } from '../db/protection-groups.js';
+import type { DocumentResources, MetadataDocument } from '@protector/contract';
+import type { MemberDetails, PgResources, ProtectionGroup, ResourceMapping } from '../db/protection-groups.js';
 import { mapResourceSites } from '../db/protection-groups.js';
 import type { Site } from '../db/sites.js';
 import type { TenantMapping } from '../db/tenant-mappings.js';
@@ -14,53 +15,10 @@ import { seal, sign, unseal, verify } from './signing.js';
  * never read them.
  */
 
-/** The array construct as the wire shows it (snake_case, like the rest of the document). */
-export interface WireArray {
-  type: ReplicationType;
-  name: string;
-  source_array: string;
-  target_array: string;
-}
+export type { DocumentFacts, MetadataDocument } from '@protector/contract';
 
-/** A PG's resources without trust ids, as documents and tenant views show them. */
-export interface WireResources {
-  sites: Record<string, { group_type_id?: string; group_id?: string }>;
-  array?: WireArray;
-  failover?: BroughtUp;
-  drill?: BroughtUp;
-  leftovers?: Leftovers;
-  reverse_pending?: boolean;
-}
-
-export interface DocumentFacts {
-  /** The site that signed these facts (its registered name). */
-  signed_by: string;
-  /** The PG's project on the signing site. */
-  project_id: string;
-  /** The metadata version the facts were signed at; a push may not store them under an older one. */
-  version: number;
-  status: PgStatus;
-  primary_site_id: string;
-  secondary_site_id: string;
-  current_primary_site_id: string;
-  resources: WireResources;
-  /** What member-add recorded of each member (volumes with their array names, ports), by server id. */
-  members: Record<string, MemberDetails>;
-  /** The Keystone trust id on each site, by site id, sealed with the pairing secret (null: not paired). */
-  trusts: string | null;
-}
-
-export interface MetadataDocument {
-  protection_group: { id: string; name: string; description: string; replication_type: ReplicationType };
-  /** Site ids are per deployment: names let the receiving site translate them to its own. */
-  sites: { id: string; name: string }[];
-  members: { server_id: string; name: string; boot_order: number }[];
-  policy: Omit<ReplicationPolicy, 'pg_id' | 'updated_at'>;
-  resource_mappings: ResourceMapping[];
-  facts: DocumentFacts;
-  /** HMAC over the facts, the PG id, its replication type and the site list; null: the sites are not paired. */
-  signature: string | null;
-}
+/** A PG's resources as documents carry them: trust ids out, the array handle in snake_case. */
+export type WireResources = DocumentResources;
 
 /** What a verified document changes on the receiving site, in this site's ids. */
 export type AcceptedDocument = Pick<ProtectionGroup, 'name' | 'description' | 'replication_type' | 'status' | 'primary_site_id' | 'secondary_site_id' | 'current_primary_site_id' | 'resources'> & {
@@ -72,7 +30,7 @@ export type AcceptedDocument = Pick<ProtectionGroup, 'name' | 'description' | 'r
 /** A pushed document this site will not store; the API answers 409 with the reason. */
 export class DocumentRefused extends Error {}
 
-export const wireArray = (a: NonNullable<PgResources['array']>): WireArray => ({ type: a.type, name: a.name, source_array: a.sourceArray, target_array: a.targetArray });
+export const wireArray = (a: NonNullable<PgResources['array']>): NonNullable<DocumentResources['array']> => ({ type: a.type, name: a.name, source_array: a.sourceArray, target_array: a.targetArray });
 
 /** The resources without trust ids, array handle in snake_case. */
 export function wireResources(r: PgResources): WireResources {

@@ -153,8 +153,8 @@ export const PROTECTOR_POLICIES = [
   {
     name: 'protector:secrets:show',
     check_str: ADMIN,
-    description: 'Show stored array credentials in clear instead of masked.',
-    operations: [get(SITE), get(`${PG}/policy`)],
+    description: "Show stored secrets when asked with show_secrets: a site's service password and array API token, a protection group's Keystone trust ids.",
+    operations: [get(SITE), get(PG)],
   },
 ] as const satisfies readonly PolicyDefault[];
 

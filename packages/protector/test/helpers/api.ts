@@ -178,6 +178,8 @@ export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; cl
     bus: new DbBus(db, { owner: 'protector-api-test', pollMs: 50 }),
     limits: { defaultLimit: 100, maxLimit: 1000 },
     wwwAuthenticateUri: authUrl,
+    // Every answer of every test is checked against its response schema (undeclared fields fail).
+    checkResponses: true,
   };
   const app = await buildApi(deps);
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -50,6 +50,7 @@ export async function startSiteApis(t: TwoSites, pairingSecret: string): Promise
       storage: async () => p.storage,
       limits: { defaultLimit: 100, maxLimit: 1000 },
       wwwAuthenticateUri: authUrl,
+      checkResponses: true,
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();

@@ -32,8 +32,19 @@ test('create: trusts on both sites, PG creating, a pg_create operation published
   assert.equal(pg.secondary_site_id, peer.remote.id);
   assert.equal(r.body.operation.type, 'pg_create');
   assert.equal(r.body.operation.status, 'pending');
-  const localTrust = pg.resources.sites[peer.local.id]?.trust_id;
-  const peerTrust = pg.resources.sites[peer.remote.id]?.trust_id;
+  // Trust ids are what the engine acts as the tenant through: never shown to tenants.
+  assert.deepEqual(Object.keys(pg.resources.sites).sort(), [peer.local.id, peer.remote.id].sort());
+  assert.ok(!r.text.includes('trust_id'), 'no trust id in the tenant answer');
+  const shown = await h.call<{ protection_group: Pg } & Err>('GET', `/v1/${demo}/protection-groups/${pg.id}`, { token: await h.token('alice') });
+  assert.ok(!shown.text.includes('trust_id'), 'no trust id when a tenant shows the PG');
+  const asked = await h.call<Err>('GET', `/v1/${demo}/protection-groups/${pg.id}?show_secrets=true`, { token: await h.token('alice') });
+  assert.equal(asked.status, 403, asked.text);
+  assert.match(asked.body.error.message, /protector:secrets:show/);
+  // An admin allowed protector:secrets:show who asks sees them.
+  const secrets = await h.call<{ protection_group: Pg }>('GET', `/v1/${demo}/protection-groups/${pg.id}?show_secrets=true`, { token: await h.token('admin') });
+  assert.equal(secrets.status, 200, secrets.text);
+  const localTrust = secrets.body.protection_group.resources.sites[peer.local.id]?.trust_id;
+  const peerTrust = secrets.body.protection_group.resources.sites[peer.remote.id]?.trust_id;
   assert.ok(localTrust && peerTrust, 'trust ids stored for both sites');
 
   const adminA = await h.token('admin');
@@ -53,12 +64,12 @@ test('create: trusts on both sites, PG creating, a pg_create operation published
   assert.ok(bus.some((m) => JSON.parse(m.payload).operation_id === r.body.operation.id), 'operation published on the bus');
 
   // No token of any kind may reach the database.
-  const secrets = [await h.token('alice'), await peer.token('alice')];
+  const tokens = [await h.token('alice'), await peer.token('alice')];
   for (const table of ['protection_groups', 'operations', 'bus_messages', 'replication_policies', 'operation_steps'] as const) {
     const rows = JSON.stringify(await h.deps.db.selectFrom(table).selectAll().execute());
-    for (const s of secrets) assert.ok(!rows.includes(s), `a token was stored in ${table}`);
+    for (const s of tokens) assert.ok(!rows.includes(s), `a token was stored in ${table}`);
   }
-  for (const s of secrets) assert.ok(!h.logs.join('\n').includes(s), 'a token was logged');
+  for (const s of tokens) assert.ok(!h.logs.join('\n').includes(s), 'a token was logged');
 });
 
 test('create: the 400s, 403 and 409s', async () => {

@@ -1,74 +1,22 @@
+import type { FailbackAction, FailoverAction, Operation, PrecheckReport, TestCleanupAction, TestFailoverAction } from '@protector/contract';
 import { compact } from './common.js';
-import type { Operation } from './operations.js';
-import type { MappingKind } from './resource-mappings.js';
 import type { ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-/** A mapping for one run only, from the current primary's resources; it wins over the PG's. */
-export interface MappingOverride {
-  kind: MappingKind;
-  source_id: string;
-  target_id: string;
-}
+export type { MappingOverride, PrecheckAction, PrecheckFinding, PrecheckReport } from '@protector/contract';
 
-interface Common {
-  mappings?: MappingOverride[];
-  /** Per server, default 600. */
-  boot_timeout_seconds?: number;
-}
+/** Each action's parameters; `dry_run` is chosen by the method's overload. */
+export type FailoverParams = Omit<FailoverAction, 'dry_run'>;
+export type FailbackParams = Omit<FailbackAction, 'dry_run'>;
+export type TestFailoverParams = Omit<TestFailoverAction, 'dry_run'>;
+export type TestCleanupParams = Omit<TestCleanupAction, 'dry_run'>;
 
-export interface FailoverParams extends Common {
-  type: 'planned' | 'unplanned';
-  /** Point-in-time failover; default the newest recovery point. */
-  recovery_point_id?: string;
-  force?: boolean;
-}
-
-export interface FailbackParams extends Common {
-  force?: boolean;
-}
-
-export interface TestFailoverParams extends Common {
-  recovery_point_id?: string;
-  /** An existing network for the drill; default an isolated one. */
-  network_id?: string;
-}
-
-export interface TestCleanupParams {
-  /** Forget what could not be removed (listed in the result). */
-  force?: boolean;
-}
-
-export type PrecheckAction = 'planned_failover' | 'unplanned_failover' | 'test_failover' | 'failback' | 'test_cleanup';
-
-/** One problem a pre-check found; `message` is one line naming the object. */
-export interface PrecheckFinding {
-  check: string;
-  severity: 'blocker' | 'warning';
-  /** Stable snake_case code to act on. */
-  code: string;
-  message: string;
-  detail: Record<string, unknown>;
-}
-
-/** A dry run's answer: every blocker and warning, nothing recorded or changed. */
-export interface PrecheckReport {
-  action: PrecheckAction;
-  ok: boolean;
-  /** The checks that ran. */
-  checks: string[];
-  blockers: PrecheckFinding[];
-  warnings: PrecheckFinding[];
-  /** The findings as numbered lines, for people. */
-  report: string;
-}
-
-/** The body of `POST …/action`: exactly one action. */
+/** The body of `POST …/action`: exactly one action (the contract's schema, as a union). */
 export type ActionBody =
-  | { failover: FailoverParams & { dry_run?: boolean } }
-  | { failback: FailbackParams & { dry_run?: boolean } }
-  | { test_failover: TestFailoverParams & { dry_run?: boolean } }
-  | { test_cleanup: TestCleanupParams & { dry_run?: boolean } }
+  | { failover: FailoverAction }
+  | { failback: FailbackAction }
+  | { test_failover: TestFailoverAction }
+  | { test_cleanup: TestCleanupAction }
   | { sync: Record<string, never> };
 
 export type ActionResult = { operation: Operation } | { precheck: PrecheckReport };

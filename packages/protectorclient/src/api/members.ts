@@ -1,53 +1,10 @@
-import type { ListOptions, Timestamp } from './common.js';
+import type { Member, MemberAdd, Operation } from '@protector/contract';
+import type { ListOptions } from './common.js';
 import { compact } from './common.js';
-import type { Operation } from './operations.js';
 import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-/** A port of a member as recorded when it was added, so failover can recreate it. */
-export interface MemberPort {
-  id: string;
-  network_id: string;
-  mac_address: string;
-  fixed_ips: { subnet_id: string; ip_address: string }[];
-  security_group_ids: string[];
-}
-
-export interface MemberVolume {
-  volume_id: string;
-  device: string;
-  boot_index: number | null;
-  volume_type: string;
-  size_gb: number;
-  array_volume: string;
-}
-
-export interface MemberDetails {
-  flavor_id: string;
-  flavor_name: string;
-  image_id: string | null;
-  availability_zone: string | null;
-  key_name: string | null;
-  ports: MemberPort[];
-  volumes: MemberVolume[];
-}
-
-/** A server in a protection group. */
-export interface Member {
-  id: string;
-  pg_id: string;
-  server_id: string;
-  name: string;
-  boot_order: number;
-  details: MemberDetails;
-  created_at: Timestamp;
-}
-
-export interface MemberAdd {
-  server_id: string;
-  /** Tier in which it boots on failover; default after the current last. */
-  boot_order?: number;
-}
+export type { Member, MemberAdd, MemberDetails, MemberPort, MemberVolume } from '@protector/contract';
 
 /** `…/protection-groups/{pg}/members`: adding and removing are operations (202). */
 export class MembersApi {

@@ -1,53 +1,10 @@
-import type { ListOptions, Timestamp } from './common.js';
+import { FINISHED_STATUSES, type Operation, type OperationDetail, type OperationStatus, type OperationType } from '@protector/contract';
+import type { ListOptions } from './common.js';
 import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-export type OperationStatus = 'pending' | 'running' | 'completed' | 'failed' | 'partial' | 'rolling_back' | 'rolled_back' | 'cancelled';
-/** The states an operation does not leave. */
-export const FINISHED_STATUSES: readonly OperationStatus[] = ['completed', 'failed', 'partial', 'rolled_back', 'cancelled'];
+export { FINISHED_STATUSES, type Operation, type OperationDetail, type OperationStatus, type OperationStep, type OperationType, type StepStatus } from '@protector/contract';
 export const isFinished = (status: string): boolean => (FINISHED_STATUSES as readonly string[]).includes(status);
-
-export type OperationType = 'pg_create' | 'member_add' | 'member_remove' | 'pg_delete' | 'sync' | 'failover' | 'failback' | 'test_failover' | 'test_cleanup' | 'cleanup';
-
-export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
-
-/** An operation as lists and 202 answers show it. */
-export interface Operation {
-  id: string;
-  project_id: string;
-  protection_group_id: string | null;
-  type: OperationType | string;
-  status: OperationStatus;
-  /** 0–100. */
-  progress: number;
-  params: Record<string, unknown>;
-  result: Record<string, unknown>;
-  error: string | null;
-  request_id: string;
-  user_id: string;
-  created_at: Timestamp;
-  started_at: Timestamp | null;
-  finished_at: Timestamp | null;
-  updated_at: Timestamp;
-}
-
-export interface OperationStep {
-  seq: number;
-  name: string;
-  status: StepStatus;
-  started_at: Timestamp | null;
-  finished_at: Timestamp | null;
-  duration_ms: number | null;
-  detail: Record<string, unknown>;
-  error: string | null;
-}
-
-/** `GET …/operations/{id}`: the operation with its steps and the achieved RTO. */
-export interface OperationDetail extends Operation {
-  steps: OperationStep[];
-  /** Seconds from start to end (to now while running); null before it started. */
-  rto_seconds: number | null;
-}
 
 export type OperationListOptions = ListOptions & { pg_id?: string; status?: OperationStatus; type?: OperationType | string };
 

@@ -1,28 +1,8 @@
-import type { Timestamp } from './common.js';
+import type { Policy, PolicyInput } from '@protector/contract';
 import type { ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-export interface RetentionSettings {
-  /** Keep every snapshot for this many seconds… */
-  all_for_sec: number;
-  /** …then this many per day… */
-  per_day: number;
-  /** …for this many days. */
-  days: number;
-}
-
-/** What a PUT sets: replication interval, RPO target and retention on both arrays. */
-export interface PolicyInput {
-  interval_minutes: number;
-  /** Must not be shorter than interval_minutes. */
-  rpo_minutes: number;
-  retention: { source: RetentionSettings; target: RetentionSettings };
-}
-
-export interface Policy extends PolicyInput {
-  pg_id: string;
-  updated_at: Timestamp;
-}
+export type { Policy, PolicyInput, RetentionSettings } from '@protector/contract';
 
 /** `…/protection-groups/{pg}/policy`. */
 export class PolicyApi {

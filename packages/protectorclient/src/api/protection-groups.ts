@@ -1,112 +1,26 @@
-import type { ListOptions, ReplicationType, Timestamp } from './common.js';
+import { PEER_AUTH_HEADER, type PgStatus, type ProtectionGroup, type ProtectionGroupCreate, type ProtectionGroupUpdate, type ProtectionGroupWithOperation } from '@protector/contract';
+import type { ListOptions } from './common.js';
 import { compact } from './common.js';
-import type { Operation } from './operations.js';
 import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-export type PgStatus =
-  | 'creating'
-  | 'active'
-  | 'failing_over'
-  | 'failed_over'
-  | 'failed_over_partial'
-  | 'failing_back'
-  | 'testing'
-  | 'test_failed_over'
-  | 'deleting'
-  | 'error';
-
-export type SyncState = 'in_sync' | 'out_of_sync';
-
-/** What a PG created on one site: Cinder group type and group, the trust. */
-export interface PgSiteResources {
-  group_type_id?: string;
-  group_id?: string;
-  trust_id?: string;
-}
-
-/** The array construct: async protection group or sync pod. */
-export interface ReplicationGroupHandle {
-  type: ReplicationType;
-  name: string;
-  sourceArray: string;
-  targetArray: string;
-}
-
-/** What a failover or drill brought up on its target site. */
-export interface BroughtUp {
-  operation_id: string;
-  site_id: string;
-  recovery_point: string | null;
-  /** Epoch ms of the recovery point's data. */
-  recovery_point_time: number | null;
-  networks: string[];
-  subnets: string[];
-  array_volumes: Record<string, string>;
-  volumes: Record<string, { volume_id: string; array_volume: string }>;
-  ports: Record<string, string>;
-  servers: Record<string, string>;
-  errors: Record<string, string>;
-}
-
-/** The old primary's copies after a failover, waiting for cleanup. */
-export interface Leftovers {
-  operation_id: string;
-  site_id: string;
-  fenced: boolean;
-  servers: string[];
-  volumes: string[];
-  ports: string[];
-}
-
-export interface PgResources {
-  sites: Record<string, PgSiteResources>;
-  array?: ReplicationGroupHandle;
-  failover?: BroughtUp;
-  drill?: BroughtUp;
-  leftovers?: Leftovers;
-  reverse_pending?: boolean;
-}
-
-export interface ProtectionGroup {
-  id: string;
-  project_id: string;
-  name: string;
-  description: string;
-  replication_type: ReplicationType;
-  status: PgStatus;
-  primary_site_id: string;
-  secondary_site_id: string;
-  current_primary_site_id: string;
-  metadata_version: number;
-  sync_state: SyncState;
-  active_operation_id: string | null;
-  resources: PgResources;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-export interface ProtectionGroupCreate {
-  name: string;
-  description?: string;
-  replication_type: ReplicationType;
-}
-
-export interface ProtectionGroupUpdate {
-  name?: string;
-  description?: string;
-}
-
-/** Creation and deletion are operations: the PG as it is now, and the operation doing the work. */
-export interface ProtectionGroupWithOperation {
-  protection_group: ProtectionGroup;
-  operation: Operation;
-}
+export type {
+  BroughtUp,
+  Leftovers,
+  PgResources,
+  PgSiteResources,
+  PgStatus,
+  ProtectionGroup,
+  ProtectionGroupCreate,
+  ProtectionGroupUpdate,
+  ProtectionGroupWithOperation,
+  ReplicationGroupHandle,
+  SyncState,
+} from '@protector/contract';
 
 export type ProtectionGroupListOptions = ListOptions & { name?: string; status?: PgStatus };
 
-/** The header carrying the caller's token for the peer site (DESIGN §5). */
-export const PEER_AUTH_HEADER = 'X-Peer-Auth-Token';
+export { PEER_AUTH_HEADER };
 
 /** `/v1/{project_id}/protection-groups`. */
 export class ProtectionGroupsApi {
@@ -124,8 +38,9 @@ export class ProtectionGroupsApi {
     return this.t.listPage<ProtectionGroup>(await this.path(), 'protection_groups', { ...opts });
   }
 
-  async get(id: string): Promise<ProtectionGroup> {
-    return (await this.t.get<{ protection_group: ProtectionGroup }>(await this.path(`/${seg(id)}`))).protection_group;
+  /** With `showSecrets` (callers allowed protector:secrets:show), the trust ids under `resources.sites`. */
+  async get(id: string, opts: { showSecrets?: boolean } = {}): Promise<ProtectionGroup> {
+    return (await this.t.get<{ protection_group: ProtectionGroup }>(await this.path(`/${seg(id)}`), opts.showSecrets ? { show_secrets: true } : undefined)).protection_group;
   }
 
   /**

@@ -1,20 +1,9 @@
-import type { ListOptions, Timestamp } from './common.js';
+import type { RecoveryPoint } from '@protector/contract';
+import type { ListOptions } from './common.js';
 import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-/** A point the PG can be recovered to, on the array holding it. */
-export interface RecoveryPoint {
-  /** As named on the array: `<source array>:<group>.<suffix>` (async) or `now` (sync). */
-  id: string;
-  kind: 'snapshot' | 'now';
-  array: string;
-  /** The instant the data is from. */
-  created_at: Timestamp;
-  /** When the transfer completed. */
-  completed_at: Timestamp;
-  /** Source-side array volume names it holds. */
-  volumes: string[];
-}
+export type { RecoveryPoint } from '@protector/contract';
 
 /** `…/protection-groups/{pg}/recovery-points` (newest first by default). */
 export class RecoveryPointsApi {

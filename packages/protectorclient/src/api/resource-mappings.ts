@@ -1,16 +1,8 @@
+import type { ResourceMapping } from '@protector/contract';
 import type { ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-export type MappingKind = 'network' | 'subnet' | 'security_group' | 'flavor' | 'image' | 'availability_zone' | 'volume_type' | 'keypair';
-export const MAPPING_KINDS: readonly MappingKind[] = ['network', 'subnet', 'security_group', 'flavor', 'image', 'availability_zone', 'volume_type', 'keypair'];
-
-/** How a resource on one site translates to the other (source on `source_site_id`). */
-export interface ResourceMapping {
-  kind: MappingKind;
-  source_site_id: string;
-  source_id: string;
-  target_id: string;
-}
+export { MAPPING_KINDS, type MappingKind, type ResourceMapping } from '@protector/contract';
 
 /** `…/protection-groups/{pg}/resource-mappings`. */
 export class ResourceMappingsApi {

@@ -1,93 +1,10 @@
-import type { ListOptions, Timestamp } from './common.js';
+import type { ReplicatedVolumeType, Site, SiteCreate, SitePairing, SiteUpdate, SiteValidation } from '@protector/contract';
+import type { ListOptions } from './common.js';
 import { compact } from './common.js';
 import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-/** The service credentials Protector keeps for a site (the password only with `showSecrets`). */
-export interface SiteCredentials {
-  username: string;
-  user_domain_name: string;
-  project_name: string;
-  project_domain_name: string;
-  password?: string;
-}
-
-export interface SiteArray {
-  name: string;
-  url: string | null;
-  /** Only with `showSecrets`. */
-  api_token?: string | null;
-}
-
-/** A registered site (`/v1/admin/sites`). */
-export interface Site {
-  id: string;
-  name: string;
-  description: string;
-  is_local: boolean;
-  auth_url: string;
-  region_name: string;
-  credentials: SiteCredentials;
-  array: SiteArray;
-  /** Whether this service shares a pairing secret with the (peer) site; the secret is never shown. */
-  paired: boolean;
-  paired_at: Timestamp | null;
-  created_at: Timestamp;
-  updated_at: Timestamp;
-}
-
-/** The answer to setting a pairing secret. */
-export interface SitePairing {
-  site_id: string;
-  site_name: string;
-  paired: boolean;
-  /** A secret was set before: this one replaced it (the one before still verifies). */
-  rotated: boolean;
-  paired_at: Timestamp | null;
-}
-
-export interface SiteCreate {
-  name: string;
-  description?: string;
-  /** The site this Protector service runs on (one per service). */
-  is_local?: boolean;
-  auth_url: string;
-  region_name: string;
-  credentials: { username: string; password: string; user_domain_name?: string; project_name: string; project_domain_name?: string };
-  array: { name: string; url?: string | null; api_token?: string | null };
-}
-
-export interface SiteUpdate {
-  name?: string;
-  description?: string;
-  auth_url?: string;
-  region_name?: string;
-  credentials?: Partial<SiteCreate['credentials']>;
-  array?: Partial<SiteCreate['array']>;
-}
-
-export type SiteCheckService = 'keystone' | 'nova' | 'cinder' | 'neutron' | 'glance' | 'array';
-
-export interface SiteCheck {
-  service: SiteCheckService;
-  status: 'ok' | 'error';
-  detail: string;
-}
-
-/** `POST …/sites/{id}/validate`: every service of the site checked with the stored credentials. */
-export interface SiteValidation {
-  site_id: string;
-  ok: boolean;
-  checks: SiteCheck[];
-}
-
-/** A volume type Protector can protect: replication on, of one replication type. */
-export interface ReplicatedVolumeType {
-  id: string;
-  name: string;
-  replication_type: 'async' | 'sync';
-  extra_specs: Record<string, string>;
-}
+export type { ReplicatedVolumeType, Site, SiteArray, SiteCheck, SiteCheckService, SiteCreate, SiteCredentials, SitePairing, SiteUpdate, SiteValidation } from '@protector/contract';
 
 /** `/v1/admin/sites` (admin only). */
 export class SitesApi {

@@ -1,24 +1,10 @@
-import type { ListOptions, Timestamp } from './common.js';
+import type { TenantMapping, TenantMappingCreate } from '@protector/contract';
+import type { ListOptions } from './common.js';
 import { compact } from './common.js';
 import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-/** Which project on the peer site stands for a local project. */
-export interface TenantMapping {
-  id: string;
-  local_project_id: string;
-  remote_site_id: string;
-  remote_project_id: string;
-  description: string;
-  created_at: Timestamp;
-}
-
-export interface TenantMappingCreate {
-  local_project_id: string;
-  remote_site_id: string;
-  remote_project_id: string;
-  description?: string;
-}
+export type { TenantMapping, TenantMappingCreate } from '@protector/contract';
 
 export type TenantMappingListOptions = ListOptions & { local_project_id?: string };
 

@@ -1,6 +1,7 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ActionRoutes, type ActionBody } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
-import { MAPPING_KINDS, ProtectionGroups, standbySiteId, type MappingKind, type ProtectionGroup } from '../../db/protection-groups.js';
+import { ProtectionGroups, standbySiteId, type ProtectionGroup } from '../../db/protection-groups.js';
 import { Sites } from '../../db/sites.js';
 import { createWorkflowContext } from '../../engine/context.js';
 import type { OperationParams } from '../../engine/operation-types.js';
@@ -8,33 +9,7 @@ import { ALL_CHECKS, ALLOWED_STATES, runPrechecks, type ActionKind } from '../..
 import type { ProtectorAction } from '../../policy/index.js';
 import type { ApiDeps } from '../deps.js';
 import { conflict, unavailable } from '../errors.js';
-import { Id, NoQuery } from './schemas.js';
-import { loadPg, operationView, PgParams, recordOperation, tenant } from './tenant.js';
-
-const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T) => Type.Object(props, { additionalProperties: false });
-const Ref = Type.String({ minLength: 1, maxLength: 255, pattern: '^\\S(.*\\S)?$' });
-const MappingOverride = Obj({ kind: Type.Unsafe<MappingKind>(Type.String({ enum: [...MAPPING_KINDS] })), source_id: Ref, target_id: Ref });
-const common = {
-  /** Mappings for this run only, from the current primary's resources; they win over the PG's. */
-  mappings: Type.Optional(Type.Array(MappingOverride, { maxItems: 1000 })),
-  boot_timeout_seconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400 })),
-  /** Run every pre-check and answer with the report; nothing is recorded or changed. */
-  dry_run: Type.Optional(Type.Boolean()),
-};
-const RecoveryPointId = Type.String({ minLength: 1, maxLength: 255 });
-
-/** `POST …/{pg}/action` with exactly one action (DESIGN §4). */
-const Action = Type.Object(
-  {
-    failover: Type.Optional(Obj({ type: Type.Union([Type.Literal('planned'), Type.Literal('unplanned')]), recovery_point_id: Type.Optional(RecoveryPointId), force: Type.Optional(Type.Boolean()), ...common })),
-    failback: Type.Optional(Obj({ force: Type.Optional(Type.Boolean()), ...common })),
-    test_failover: Type.Optional(Obj({ recovery_point_id: Type.Optional(RecoveryPointId), network_id: Type.Optional(Id), ...common })),
-    test_cleanup: Type.Optional(Obj({ force: Type.Optional(Type.Boolean()), dry_run: Type.Optional(Type.Boolean()) })),
-    sync: Type.Optional(Obj({})),
-  },
-  { additionalProperties: false, minProperties: 1, maxProperties: 1 },
-);
-type Action = Static<typeof Action>;
+import { loadPg, operationView, recordOperation, tenant } from './tenant.js';
 
 const DR_ACTIONS = ['failover', 'failback', 'test_failover', 'test_cleanup'] as const;
 type DrAction = (typeof DR_ACTIONS)[number];
@@ -47,7 +22,7 @@ interface Chosen {
   dryRun: boolean;
 }
 
-function choose(body: Action): Chosen | 'sync' {
+function choose(body: ActionBody): Chosen | 'sync' {
   if (body.sync) return 'sync';
   // The schema lets exactly one through.
   const name = DR_ACTIONS.find((n) => body[n] !== undefined) ?? 'test_cleanup';
@@ -65,13 +40,14 @@ function runsOn(pg: ProtectionGroup, kind: ActionKind): string {
   return (kind === 'test_cleanup' ? pg.resources.drill?.site_id : undefined) ?? standbySiteId(pg);
 }
 
-export function registerActions(app: FastifyInstance, deps: ApiDeps): void {
+export function registerActions(api: FastifyInstance, deps: ApiDeps): void {
+  const app = api.withTypeProvider<TypeBoxTypeProvider>();
   const pgs = new ProtectionGroups(deps.db, deps.now);
   const sites = new Sites(deps.db, deps.box, deps.now);
 
-  app.post<{ Params: PgParams; Body: Action }>(
+  app.post(
     '/v1/:project_id/protection-groups/:pg_id/action',
-    { schema: { params: PgParams, querystring: NoQuery, body: Action } },
+    { schema: ActionRoutes.run },
     async (request, reply) => {
       const { project_id, pg_id } = request.params;
       const chosen = choose(request.body);

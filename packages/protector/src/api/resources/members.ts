@@ -1,23 +1,17 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { MemberRoutes, type Member as MemberView } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
 import { ProtectionGroups, type Member, type ProtectionGroup } from '../../db/protection-groups.js';
 import { Sites } from '../../db/sites.js';
 import { isNotFound, replicationTypeOf } from '@protector/openstack';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, badRequest, conflict, notFound } from '../errors.js';
-import { listBody, ListQuery, paginate } from '../pagination.js';
+import { listBody, paginate } from '../pagination.js';
 import { isoTime } from '../time.js';
 import { dependencyError, serviceClients, tokenClients } from './clients.js';
-import { Id, NoQuery } from './schemas.js';
-import { loadPg, markChanged, operationView, PgParams, recordOperation, requireInSync, tenant } from './tenant.js';
+import { loadPg, markChanged, operationView, recordOperation, requireInSync, tenant } from './tenant.js';
 
-const MemberAdd = Type.Object(
-  { member: Type.Object({ server_id: Id, boot_order: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })) }, { additionalProperties: false }) },
-  { additionalProperties: false },
-);
-const MemberParams = Type.Object({ project_id: Id, pg_id: Id, server_id: Id }, { additionalProperties: false });
-
-const view = (m: Member) => ({ ...m, created_at: isoTime(m.created_at) });
+const view = (m: Member): MemberView => ({ ...m, created_at: isoTime(m.created_at) });
 
 /** States in which a PG's membership may change: it runs where it was created, nothing in flight. */
 function requireChangeable(pg: ProtectionGroup): void {
@@ -26,13 +20,14 @@ function requireChangeable(pg: ProtectionGroup): void {
 }
 
 /** `…/{pg}/members`: servers in a PG; adding and removing are operations, checked here first. */
-export function registerMembers(app: FastifyInstance, deps: ApiDeps): void {
+export function registerMembers(api: FastifyInstance, deps: ApiDeps): void {
+  const app = api.withTypeProvider<TypeBoxTypeProvider>();
   const pgs = new ProtectionGroups(deps.db, deps.now);
   const sites = new Sites(deps.db, deps.box, deps.now);
 
-  app.get<{ Params: PgParams; Querystring: Static<typeof ListQuery> }>(
+  app.get(
     '/v1/:project_id/protection-groups/:pg_id/members',
-    { schema: { params: PgParams, querystring: ListQuery } },
+    { schema: MemberRoutes.list },
     async (request) => {
       const { project_id, pg_id } = request.params;
       tenant(deps, request, project_id, 'protector:members:list');
@@ -42,9 +37,9 @@ export function registerMembers(app: FastifyInstance, deps: ApiDeps): void {
     },
   );
 
-  app.post<{ Params: PgParams; Body: Static<typeof MemberAdd> }>(
+  app.post(
     '/v1/:project_id/protection-groups/:pg_id/members',
-    { schema: { params: PgParams, querystring: NoQuery, body: MemberAdd } },
+    { schema: MemberRoutes.add },
     async (request, reply) => {
       const { project_id, pg_id } = request.params;
       tenant(deps, request, project_id, 'protector:members:add');
@@ -91,9 +86,9 @@ export function registerMembers(app: FastifyInstance, deps: ApiDeps): void {
     },
   );
 
-  app.delete<{ Params: Static<typeof MemberParams> }>(
+  app.delete(
     '/v1/:project_id/protection-groups/:pg_id/members/:server_id',
-    { schema: { params: MemberParams, querystring: NoQuery } },
+    { schema: MemberRoutes.remove },
     async (request, reply) => {
       const { project_id, pg_id, server_id } = request.params;
       tenant(deps, request, project_id, 'protector:members:remove');

@@ -1,106 +1,15 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { MetadataRoutes, type MetadataDocument } from '@protector/contract';
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static, type TSchema } from 'typebox';
-import { ProtectionGroups, type PgStatus, type ProtectionGroup } from '../../db/protection-groups.js';
+import { DEFAULT_POLICY, ProtectionGroups, type ProtectionGroup } from '../../db/protection-groups.js';
 import { Sites, type Site } from '../../db/sites.js';
 import { TenantMappings } from '../../db/tenant-mappings.js';
-import { acceptDocument, buildDocument, DocumentRefused, type MetadataDocument } from '../../metadata/document.js';
+import { acceptDocument, buildDocument, DocumentRefused } from '../../metadata/document.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { PolicyBody } from './policy.js';
-import { checkMappings, MappingItem } from './resource-mappings.js';
-import { Description, Id, Name, NoQuery } from './schemas.js';
-import { loadPg, PgParams, pgView, tenant } from './tenant.js';
-
-const STATUSES: readonly PgStatus[] = ['creating', 'active', 'failing_over', 'failed_over', 'failed_over_partial', 'failing_back', 'testing', 'test_failed_over', 'deleting', 'error'];
-const Text = Type.String({ maxLength: 255 });
-const NullableText = Type.Union([Text, Type.Null()]);
-const Obj = <T extends Parameters<typeof Type.Object>[0]>(props: T) => Type.Object(props, { additionalProperties: false });
-const Replication = Type.Union([Type.Literal('async'), Type.Literal('sync')]);
-
-const Ids = <T extends TSchema>(value: T) => Type.Record(Type.String({ maxLength: 255 }), value, { maxProperties: 10_000 });
-const BroughtUp = Obj({
-  operation_id: Id,
-  site_id: Id,
-  recovery_point: NullableText,
-  recovery_point_time: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
-  networks: Type.Array(Id, { maxItems: 64 }),
-  subnets: Type.Array(Id, { maxItems: 256 }),
-  array_volumes: Ids(Text),
-  volumes: Ids(Obj({ volume_id: Id, array_volume: Text })),
-  ports: Ids(Id),
-  servers: Ids(Id),
-  errors: Type.Record(Type.String({ maxLength: 255 }), Type.String({ maxLength: 4096 }), { maxProperties: 10_000 }),
-});
-const Leftovers = Obj({
-  operation_id: Id,
-  site_id: Id,
-  fenced: Type.Boolean(),
-  servers: Type.Array(Id, { maxItems: 10_000 }),
-  volumes: Type.Array(Id, { maxItems: 10_000 }),
-  ports: Type.Array(Id, { maxItems: 10_000 }),
-});
-const SiteKey = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
-/** What a PG created on each site and on the arrays; trust ids are not here (they travel sealed). */
-const Resources = Obj({
-  // trust_id is declared only so a document carrying one in the clear is refused with its reason.
-  sites: Type.Record(SiteKey, Obj({ group_type_id: Type.Optional(Id), group_id: Type.Optional(Id), trust_id: Type.Optional(Id) })),
-  array: Type.Optional(Obj({ type: Replication, name: Text, source_array: Text, target_array: Text })),
-  failover: Type.Optional(BroughtUp),
-  drill: Type.Optional(BroughtUp),
-  leftovers: Type.Optional(Leftovers),
-  reverse_pending: Type.Optional(Type.Boolean()),
-});
-const Port = Obj({
-  id: Id,
-  network_id: Id,
-  mac_address: Text,
-  fixed_ips: Type.Array(Obj({ subnet_id: Id, ip_address: Text }), { maxItems: 64 }),
-  security_group_ids: Type.Array(Id, { maxItems: 64 }),
-});
-const Volume = Obj({
-  volume_id: Id,
-  device: Text,
-  boot_index: Type.Union([Type.Integer(), Type.Null()]),
-  volume_type: Text,
-  size_gb: Type.Integer({ minimum: 0 }),
-  array_volume: Text,
-});
-const MemberDetails = Obj({
-  flavor_id: Text,
-  flavor_name: Text,
-  image_id: NullableText,
-  availability_zone: NullableText,
-  key_name: NullableText,
-  ports: Type.Array(Port, { maxItems: 64 }),
-  volumes: Type.Array(Volume, { maxItems: 256 }),
-});
-/** What the site that hands the document out vouches for with its signature (DESIGN §5.6). */
-const Facts = Obj({
-  signed_by: Name,
-  project_id: Id,
-  version: Type.Integer({ minimum: 0, maximum: 2_147_483_647 }),
-  status: Type.Unsafe<PgStatus>(Type.String({ enum: [...STATUSES] })),
-  primary_site_id: Id,
-  secondary_site_id: Id,
-  current_primary_site_id: Id,
-  resources: Resources,
-  members: Type.Record(Type.String({ maxLength: 255 }), MemberDetails, { maxProperties: 1000 }),
-  trusts: Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()]),
-});
-const Document = Obj({
-  protection_group: Obj({ id: Id, name: Name, description: Description, replication_type: Replication }),
-  sites: Type.Array(Obj({ id: Id, name: Name }), { minItems: 1, maxItems: 2 }),
-  members: Type.Array(Obj({ server_id: Id, name: Text, boot_order: Type.Integer({ minimum: 0, maximum: 1000 }) }), { maxItems: 1000 }),
-  policy: PolicyBody,
-  resource_mappings: Type.Array(MappingItem, { maxItems: 1000 }),
-  facts: Facts,
-  signature: Type.Union([Type.String({ maxLength: 255 }), Type.Null()]),
-});
-
-const Version = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
-const Push = Type.Object({ metadata: Obj({ expected_version: Version, version: Version, document: Document }) }, { additionalProperties: false });
-const Ack = Type.Object({ version: Version }, { additionalProperties: false });
+import { checkMappings } from './resource-mappings.js';
+import { loadPg, pgView, tenant } from './tenant.js';
 
 /** DESIGN §5: the PG, its members, policy and mappings, as the peer site stores them. */
 async function documentOf(pgs: ProtectionGroups, sites: Site[], pg: ProtectionGroup): Promise<MetadataDocument> {
@@ -109,7 +18,7 @@ async function documentOf(pgs: ProtectionGroups, sites: Site[], pg: ProtectionGr
     pg,
     sites,
     members: await pgs.members(pg.id),
-    policy: policy ? { interval_minutes: policy.interval_minutes, rpo_minutes: policy.rpo_minutes, retention: policy.retention } : { interval_minutes: 15, rpo_minutes: 30, retention: { source: { all_for_sec: 86400, per_day: 4, days: 7 }, target: { all_for_sec: 86400, per_day: 4, days: 7 } } },
+    policy: policy ? { interval_minutes: policy.interval_minutes, rpo_minutes: policy.rpo_minutes, retention: policy.retention } : DEFAULT_POLICY,
     mappings: await pgs.mappings(pg.id),
   });
 }
@@ -126,15 +35,16 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
   const tenantMappings = new TenantMappings(deps.db, deps.now);
   const now = deps.now ?? Date.now;
   const path = '/v1/:project_id/protection-groups/:pg_id';
+  const typed = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.get<{ Params: PgParams }>(`${path}/metadata`, { schema: { params: PgParams, querystring: NoQuery } }, async (request) => {
+  typed.get(`${path}/metadata`, { schema: MetadataRoutes.show }, async (request) => {
     const { project_id, pg_id } = request.params;
     tenant(deps, request, project_id, 'protector:metadata:show');
     const pg = await loadPg(pgs, project_id, pg_id);
     return { metadata: { version: pg.metadata_version, sync_state: pg.sync_state, document: await documentOf(pgs, await sitesRepo.list(), pg) } };
   });
 
-  app.put<{ Params: PgParams; Body: Static<typeof Push> }>(`${path}/metadata`, { schema: { params: PgParams, querystring: NoQuery, body: Push } }, async (request) => {
+  typed.put(`${path}/metadata`, { schema: MetadataRoutes.push }, async (request) => {
     const { project_id, pg_id } = request.params;
     tenant(deps, request, project_id, 'protector:metadata:push');
     const { expected_version, version, document: doc } = request.body.metadata;
@@ -142,7 +52,7 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     const local = await sitesRepo.list();
     let accepted;
     try {
-      accepted = acceptDocument(doc as MetadataDocument, { projectId: project_id, pgId: pg_id, version, sites: local, tenantMappings: await tenantMappings.list() });
+      accepted = acceptDocument(doc, { projectId: project_id, pgId: pg_id, version, sites: local, tenantMappings: await tenantMappings.list() });
     } catch (err) {
       // Nothing has been stored: the document is refused as a whole, naming why.
       if (err instanceof DocumentRefused) throw conflict(`The metadata document for protection group ${pg_id} was refused: ${err.message}.`);
@@ -192,7 +102,7 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     return { metadata: { version: stored.metadata_version, sync_state: stored.sync_state, document: await documentOf(pgs, local, stored) } };
   });
 
-  app.post<{ Params: PgParams; Body: Static<typeof Ack> }>(`${path}/metadata/ack`, { schema: { params: PgParams, querystring: NoQuery, body: Ack } }, async (request) => {
+  typed.post(`${path}/metadata/ack`, { schema: MetadataRoutes.ack }, async (request) => {
     const { project_id, pg_id } = request.params;
     tenant(deps, request, project_id, 'protector:metadata:ack');
     const pg = await loadPg(pgs, project_id, pg_id);
@@ -205,7 +115,7 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     return { metadata: { version: stored.metadata_version, sync_state: stored.sync_state } };
   });
 
-  app.get<{ Params: PgParams }>(`${path}/sync-status`, { schema: { params: PgParams, querystring: NoQuery } }, async (request) => {
+  typed.get(`${path}/sync-status`, { schema: MetadataRoutes.syncStatus }, async (request) => {
     const { project_id, pg_id } = request.params;
     tenant(deps, request, project_id, 'protector:sync_status:show');
     const pg = await loadPg(pgs, project_id, pg_id);

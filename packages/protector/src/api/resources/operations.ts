@@ -1,24 +1,15 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { OperationRoutes, type OperationStep } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
-import { FINISHED, Operations, type OperationRecord, type OperationStatus, type StepRecord } from '../../engine/operations.js';
+import { FINISHED, Operations, type OperationRecord, type StepRecord } from '../../engine/operations.js';
 import type { ApiDeps } from '../deps.js';
 import { conflict, notFound } from '../errors.js';
-import { listBody, listQuery, paginate } from '../pagination.js';
+import { listBody, paginate } from '../pagination.js';
 import { isoTime } from '../time.js';
-import { Id, NoQuery } from './schemas.js';
-import { operationView, ProjectParams, recordOperation, tenant } from './tenant.js';
+import { operationView, recordOperation, tenant } from './tenant.js';
 import { ProtectionGroups } from '../../db/protection-groups.js';
 
-const STATUSES: readonly OperationStatus[] = ['pending', 'running', 'completed', 'failed', 'partial', 'rolling_back', 'rolled_back', 'cancelled'];
-const OpList = listQuery({
-  pg_id: Type.Optional(Id),
-  status: Type.Optional(Type.Unsafe<OperationStatus>(Type.String({ enum: [...STATUSES] }))),
-  type: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z_]+$' })),
-});
-const OpParams = Type.Object({ project_id: Id, operation_id: Id }, { additionalProperties: false });
-type OpParams = Static<typeof OpParams>;
-
-const stepView = (s: StepRecord) => ({
+const stepView = (s: StepRecord): OperationStep => ({
   seq: s.seq,
   name: s.name,
   status: s.status,
@@ -36,7 +27,8 @@ function rtoSeconds(o: OperationRecord, now: number): number | null {
 }
 
 /** `/v1/{project_id}/operations`: what the engines did and are doing, step by step. */
-export function registerOperations(app: FastifyInstance, deps: ApiDeps): void {
+export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
+  const app = api.withTypeProvider<TypeBoxTypeProvider>();
   const ops = new Operations(deps.db, deps.now);
   const pgs = new ProtectionGroups(deps.db, deps.now);
   const now = deps.now ?? Date.now;
@@ -48,9 +40,9 @@ export function registerOperations(app: FastifyInstance, deps: ApiDeps): void {
     return o;
   };
 
-  app.get<{ Params: Static<typeof ProjectParams>; Querystring: Static<typeof OpList> }>(
+  app.get(
     '/v1/:project_id/operations',
-    { schema: { params: ProjectParams, querystring: OpList } },
+    { schema: OperationRoutes.list },
     async (request) => {
       const { project_id } = request.params;
       tenant(deps, request, project_id, 'protector:operations:list');
@@ -65,14 +57,14 @@ export function registerOperations(app: FastifyInstance, deps: ApiDeps): void {
     },
   );
 
-  app.get<{ Params: OpParams }>('/v1/:project_id/operations/:operation_id', { schema: { params: OpParams, querystring: NoQuery } }, async (request) => {
+  app.get('/v1/:project_id/operations/:operation_id', { schema: OperationRoutes.show }, async (request) => {
     const { project_id, operation_id } = request.params;
     tenant(deps, request, project_id, 'protector:operations:show');
     const o = await load(project_id, operation_id);
     return { operation: { ...operationView(o), steps: (await ops.steps(o.id)).map(stepView), rto_seconds: rtoSeconds(o, now()) } };
   });
 
-  app.post<{ Params: OpParams }>('/v1/:project_id/operations/:operation_id/cleanup', { schema: { params: OpParams, querystring: NoQuery } }, async (request, reply) => {
+  app.post('/v1/:project_id/operations/:operation_id/cleanup', { schema: OperationRoutes.cleanup }, async (request, reply) => {
     const { project_id, operation_id } = request.params;
     tenant(deps, request, project_id, 'protector:operations:cleanup');
     const o = await load(project_id, operation_id);
@@ -84,7 +76,7 @@ export function registerOperations(app: FastifyInstance, deps: ApiDeps): void {
     return { operation: operationView(op) };
   });
 
-  app.post<{ Params: OpParams }>('/v1/:project_id/operations/:operation_id/cancel', { schema: { params: OpParams, querystring: NoQuery } }, async (request) => {
+  app.post('/v1/:project_id/operations/:operation_id/cancel', { schema: OperationRoutes.cancel }, async (request) => {
     const { project_id, operation_id } = request.params;
     tenant(deps, request, project_id, 'protector:operations:cancel');
     const o = await load(project_id, operation_id);

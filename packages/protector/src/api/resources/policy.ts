@@ -1,38 +1,20 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { PolicyRoutes, type Policy } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
 import { ProtectionGroups, type ReplicationPolicy } from '../../db/protection-groups.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import { isoTime } from '../time.js';
-import { NoQuery } from './schemas.js';
-import { loadPg, markChanged, PgParams, requireInSync, tenant } from './tenant.js';
+import { loadPg, markChanged, requireInSync, tenant } from './tenant.js';
 
-const Retention = Type.Object(
-  {
-    all_for_sec: Type.Integer({ minimum: 0, maximum: 31_536_000 }),
-    per_day: Type.Integer({ minimum: 0, maximum: 1440 }),
-    days: Type.Integer({ minimum: 0, maximum: 4000 }),
-  },
-  { additionalProperties: false },
-);
-
-export const PolicyBody = Type.Object(
-  {
-    interval_minutes: Type.Integer({ minimum: 1, maximum: 1440 }),
-    rpo_minutes: Type.Integer({ minimum: 1, maximum: 10080 }),
-    retention: Type.Object({ source: Retention, target: Retention }, { additionalProperties: false }),
-  },
-  { additionalProperties: false },
-);
-const PolicyPut = Type.Object({ policy: PolicyBody }, { additionalProperties: false });
-
-const view = (p: ReplicationPolicy) => ({ ...p, updated_at: isoTime(p.updated_at) });
+const view = (p: ReplicationPolicy): Policy => ({ ...p, updated_at: isoTime(p.updated_at) });
 
 /** `…/{pg}/policy`: replication interval, RPO target and snapshot retention on both arrays. */
-export function registerPolicy(app: FastifyInstance, deps: ApiDeps): void {
+export function registerPolicy(api: FastifyInstance, deps: ApiDeps): void {
+  const app = api.withTypeProvider<TypeBoxTypeProvider>();
   const pgs = new ProtectionGroups(deps.db, deps.now);
 
-  app.get<{ Params: PgParams }>('/v1/:project_id/protection-groups/:pg_id/policy', { schema: { params: PgParams, querystring: NoQuery } }, async (request) => {
+  app.get('/v1/:project_id/protection-groups/:pg_id/policy', { schema: PolicyRoutes.show }, async (request) => {
     const { project_id, pg_id } = request.params;
     tenant(deps, request, project_id, 'protector:policy:show');
     const pg = await loadPg(pgs, project_id, pg_id);
@@ -41,9 +23,9 @@ export function registerPolicy(app: FastifyInstance, deps: ApiDeps): void {
     return { policy: view(p) };
   });
 
-  app.put<{ Params: PgParams; Body: Static<typeof PolicyPut> }>(
+  app.put(
     '/v1/:project_id/protection-groups/:pg_id/policy',
-    { schema: { params: PgParams, querystring: NoQuery, body: PolicyPut } },
+    { schema: PolicyRoutes.update },
     async (request) => {
       const { project_id, pg_id } = request.params;
       tenant(deps, request, project_id, 'protector:policy:update');

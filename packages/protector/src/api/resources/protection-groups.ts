@@ -1,40 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { PEER_AUTH_HEADER, ProtectionGroupRoutes } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
 import { ProtectionGroups } from '../../db/protection-groups.js';
 import { Sites, type Site } from '../../db/sites.js';
 import { TenantMappings } from '../../db/tenant-mappings.js';
 import { OpenStackError, type SiteClients } from '@protector/openstack';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, badRequest, conflict } from '../errors.js';
-import { listBody, listQuery, paginate } from '../pagination.js';
+import { listBody, paginate } from '../pagination.js';
+import { wantsSecrets } from '../show-secrets.js';
 import { dependencyError, serviceClients, tokenClients } from './clients.js';
-import { Description, Name, NoQuery } from './schemas.js';
-import { loadPg, markChanged, operationView, PgParams, pgView, ProjectParams, recordOperation, requireInSync, tenant } from './tenant.js';
-
-const PEER_HEADER = 'X-Peer-Auth-Token';
-
-const PgCreate = Type.Object(
-  {
-    protection_group: Type.Object(
-      { name: Name, description: Type.Optional(Description), replication_type: Type.Union([Type.Literal('async'), Type.Literal('sync')]) },
-      { additionalProperties: false },
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const PgUpdate = Type.Object(
-  {
-    protection_group: Type.Object({ name: Type.Optional(Name), description: Type.Optional(Description) }, { additionalProperties: false, minProperties: 1 }),
-  },
-  { additionalProperties: false },
-);
-
-/** Documents the header; its absence is checked in the handler, which names it in the 400. */
-const PeerHeader = Type.Object({ 'x-peer-auth-token': Type.Optional(Type.String({ maxLength: 16384, description: "The caller's token for the peer site (DESIGN §5); used once for the trust there, never stored." })) });
-
-const PgList = listQuery({ name: Type.Optional(Name), status: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z_]+$' })) });
+import { loadPg, markChanged, operationView, pgView, recordOperation, requireInSync, tenant } from './tenant.js';
 
 /** One trust on one site: from the tenant (trustor) to that site's Protector service user. */
 async function createTrust(site: Site, tenantClients: SiteClients, tokenField: string, requestId: string): Promise<{ id: string; delete: () => Promise<void> }> {
@@ -53,33 +30,31 @@ async function createTrust(site: Site, tenantClients: SiteClients, tokenField: s
 }
 
 /** `/v1/{project_id}/protection-groups`: the tenant's PGs; creation and deletion are operations. */
-export function registerProtectionGroups(app: FastifyInstance, deps: ApiDeps): void {
+export function registerProtectionGroups(api: FastifyInstance, deps: ApiDeps): void {
+  const app = api.withTypeProvider<TypeBoxTypeProvider>();
   const pgs = new ProtectionGroups(deps.db, deps.now);
   const sites = new Sites(deps.db, deps.box, deps.now);
   const mappings = new TenantMappings(deps.db, deps.now);
   const base = (p: string) => `/v1/${p}/protection-groups`;
 
-  app.get<{ Params: Static<typeof ProjectParams>; Querystring: Static<typeof PgList> }>(
-    '/v1/:project_id/protection-groups',
-    { schema: { params: ProjectParams, querystring: PgList } },
-    async (request) => {
-      const { project_id } = request.params;
-      tenant(deps, request, project_id, 'protector:protection_groups:list');
-      const { name, status, ...q } = request.query;
-      const rows = (await pgs.list(project_id)).filter((p) => (name === undefined || p.name === name) && (status === undefined || p.status === status)).map(pgView);
-      return listBody('protection_groups', paginate(rows, q, { sortKeys: ['created_at', 'name', 'status', 'updated_at'], defaultSort: 'created_at', ...deps.limits }), base(project_id));
-    },
-  );
-
-  app.get<{ Params: PgParams }>('/v1/:project_id/protection-groups/:pg_id', { schema: { params: PgParams, querystring: NoQuery } }, async (request) => {
-    const { project_id, pg_id } = request.params;
-    tenant(deps, request, project_id, 'protector:protection_groups:show');
-    return { protection_group: pgView(await loadPg(pgs, project_id, pg_id)) };
+  app.get('/v1/:project_id/protection-groups', { schema: ProtectionGroupRoutes.list }, async (request) => {
+    const { project_id } = request.params;
+    tenant(deps, request, project_id, 'protector:protection_groups:list');
+    const { name, status, ...q } = request.query;
+    const rows = (await pgs.list(project_id)).filter((p) => (name === undefined || p.name === name) && (status === undefined || p.status === status)).map((p) => pgView(p));
+    return listBody('protection_groups', paginate(rows, q, { sortKeys: ['created_at', 'name', 'status', 'updated_at'], defaultSort: 'created_at', ...deps.limits }), base(project_id));
   });
 
-  app.post<{ Params: Static<typeof ProjectParams>; Body: Static<typeof PgCreate> }>(
+  app.get('/v1/:project_id/protection-groups/:pg_id', { schema: ProtectionGroupRoutes.show }, async (request) => {
+    const { project_id, pg_id } = request.params;
+    tenant(deps, request, project_id, 'protector:protection_groups:show');
+    const secrets = wantsSecrets(deps, request, request.query.show_secrets);
+    return { protection_group: pgView(await loadPg(pgs, project_id, pg_id), secrets) };
+  });
+
+  app.post(
     '/v1/:project_id/protection-groups',
-    { schema: { params: ProjectParams, querystring: NoQuery, body: PgCreate, headers: PeerHeader } },
+    { schema: ProtectionGroupRoutes.create },
     async (request, reply) => {
       const { project_id } = request.params;
       tenant(deps, request, project_id, 'protector:protection_groups:create');
@@ -92,9 +67,9 @@ export function registerProtectionGroups(app: FastifyInstance, deps: ApiDeps): v
       if (!mapping) throw badRequest('project_id', `Project ${project_id} has no tenant mapping to a peer site; an administrator must create one (/v1/admin/tenant-mappings).`);
       const peer = all.find((s) => s.id === mapping.remote_site_id) as Site;
       if (await pgs.findByName(project_id, b.name)) throw conflict(`A protection group named '${b.name}' already exists in project ${project_id}.`);
-      const peerToken = request.headers[PEER_HEADER.toLowerCase()];
+      const peerToken = request.headers[PEER_AUTH_HEADER.toLowerCase()];
       if (typeof peerToken !== 'string' || peerToken === '') {
-        throw badRequest(PEER_HEADER, `Required and missing: a token for site ${peer.name} (project ${mapping.remote_project_id}) is needed to create the trust there.`);
+        throw badRequest(PEER_AUTH_HEADER, `Required and missing: a token for site ${peer.name} (project ${mapping.remote_project_id}) is needed to create the trust there.`);
       }
       const localToken = String(request.headers['x-auth-token']);
 
@@ -102,7 +77,7 @@ export function registerProtectionGroups(app: FastifyInstance, deps: ApiDeps): v
       const localTrust = await createTrust(local, tokenClients(local, localToken, project_id, request.id), 'X-Auth-Token', request.id);
       let peerTrust: { id: string; delete: () => Promise<void> };
       try {
-        peerTrust = await createTrust(peer, tokenClients(peer, peerToken, mapping.remote_project_id, request.id), PEER_HEADER, request.id);
+        peerTrust = await createTrust(peer, tokenClients(peer, peerToken, mapping.remote_project_id, request.id), PEER_AUTH_HEADER, request.id);
       } catch (err) {
         await localTrust.delete().catch(() => undefined);
         throw err;
@@ -133,9 +108,9 @@ export function registerProtectionGroups(app: FastifyInstance, deps: ApiDeps): v
     },
   );
 
-  app.put<{ Params: PgParams; Body: Static<typeof PgUpdate> }>(
+  app.put(
     '/v1/:project_id/protection-groups/:pg_id',
-    { schema: { params: PgParams, querystring: NoQuery, body: PgUpdate } },
+    { schema: ProtectionGroupRoutes.update },
     async (request) => {
       const { project_id, pg_id } = request.params;
       tenant(deps, request, project_id, 'protector:protection_groups:update');
@@ -151,7 +126,7 @@ export function registerProtectionGroups(app: FastifyInstance, deps: ApiDeps): v
     },
   );
 
-  app.delete<{ Params: PgParams }>('/v1/:project_id/protection-groups/:pg_id', { schema: { params: PgParams, querystring: NoQuery } }, async (request, reply) => {
+  app.delete('/v1/:project_id/protection-groups/:pg_id', { schema: ProtectionGroupRoutes.delete }, async (request, reply) => {
     const { project_id, pg_id } = request.params;
     tenant(deps, request, project_id, 'protector:protection_groups:delete');
     const pg = await loadPg(pgs, project_id, pg_id);

@@ -1,17 +1,15 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ReplicationRoutes, type PgHealth } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import type { Static } from 'typebox';
 import { ProtectionGroups, type ProtectionGroup } from '../../db/protection-groups.js';
 import { setReplicationHealth } from '../../observability/index.js';
 import type { ReplicationStatus, StorageDriver } from '../../storage/index.js';
 import { StorageError } from '../../storage/index.js';
 import type { ApiDeps } from '../deps.js';
 import { unavailable } from '../errors.js';
-import { listBody, listQuery, paginate } from '../pagination.js';
+import { listBody, paginate } from '../pagination.js';
 import { isoTime } from '../time.js';
-import { NoQuery } from './schemas.js';
-import { loadPg, PgParams, ProjectParams, tenant } from './tenant.js';
-
-const RecoveryPointList = listQuery({});
+import { loadPg, tenant } from './tenant.js';
 
 async function driver(deps: ApiDeps): Promise<StorageDriver> {
   const d = await deps.storage?.();
@@ -40,13 +38,14 @@ function readiness(pg: ProtectionGroup, status: ReplicationStatus | null, rpoMin
 }
 
 /** Recovery points of a PG, and per-PG replication health of a project (with the RPO gauges). */
-export function registerReplication(app: FastifyInstance, deps: ApiDeps): void {
+export function registerReplication(api: FastifyInstance, deps: ApiDeps): void {
+  const app = api.withTypeProvider<TypeBoxTypeProvider>();
   const pgs = new ProtectionGroups(deps.db, deps.now);
   const base = '/v1/:project_id/protection-groups/:pg_id';
 
-  app.get<{ Params: PgParams; Querystring: Static<typeof RecoveryPointList> }>(
+  app.get(
     `${base}/recovery-points`,
-    { schema: { params: PgParams, querystring: RecoveryPointList } },
+    { schema: ReplicationRoutes.recoveryPoints },
     async (request) => {
       const { project_id, pg_id } = request.params;
       tenant(deps, request, project_id, 'protector:recovery_points:list');
@@ -65,12 +64,12 @@ export function registerReplication(app: FastifyInstance, deps: ApiDeps): void {
     },
   );
 
-  app.get<{ Params: Static<typeof ProjectParams> }>('/v1/:project_id/health', { schema: { params: ProjectParams, querystring: NoQuery } }, async (request) => {
+  app.get('/v1/:project_id/health', { schema: ReplicationRoutes.health }, async (request) => {
     const { project_id } = request.params;
     tenant(deps, request, project_id, 'protector:health:show');
     const list = await pgs.list(project_id);
     const d = list.some((pg) => pg.resources.array) ? await driver(deps) : undefined;
-    const out = [];
+    const out: PgHealth[] = [];
     for (const pg of list) {
       const policy = await pgs.policy(pg.id);
       const rpo = policy?.rpo_minutes ?? 0;

@@ -1,24 +1,10 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ResourceMappingRoutes } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
-import { MAPPING_KINDS, ProtectionGroups, type MappingKind, type ResourceMapping } from '../../db/protection-groups.js';
+import { ProtectionGroups, type ResourceMapping } from '../../db/protection-groups.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, conflict } from '../errors.js';
-import { NoQuery } from './schemas.js';
-import { loadPg, markChanged, PgParams, requireInSync, tenant } from './tenant.js';
-
-/** Ids on either cloud, or names (availability zones, key pairs): any printable text. */
-const Ref = Type.String({ minLength: 1, maxLength: 255, pattern: '^\\S(.*\\S)?$' });
-
-export const MappingItem = Type.Object(
-  {
-    kind: Type.Unsafe<MappingKind>(Type.String({ enum: [...MAPPING_KINDS] })),
-    source_site_id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
-    source_id: Ref,
-    target_id: Ref,
-  },
-  { additionalProperties: false },
-);
-const MappingsPut = Type.Object({ resource_mappings: Type.Array(MappingItem, { maxItems: 1000 }) }, { additionalProperties: false });
+import { loadPg, markChanged, requireInSync, tenant } from './tenant.js';
 
 /** Refuses mappings that name a site outside the PG, or map one source twice (400 naming the entry). */
 export function checkMappings(mappings: readonly ResourceMapping[], siteIds: readonly string[], field: string): void {
@@ -32,19 +18,20 @@ export function checkMappings(mappings: readonly ResourceMapping[], siteIds: rea
 }
 
 /** `…/{pg}/resource-mappings`: how networks, flavors, images… on one site translate to the other. */
-export function registerResourceMappings(app: FastifyInstance, deps: ApiDeps): void {
+export function registerResourceMappings(api: FastifyInstance, deps: ApiDeps): void {
+  const app = api.withTypeProvider<TypeBoxTypeProvider>();
   const pgs = new ProtectionGroups(deps.db, deps.now);
 
-  app.get<{ Params: PgParams }>('/v1/:project_id/protection-groups/:pg_id/resource-mappings', { schema: { params: PgParams, querystring: NoQuery } }, async (request) => {
+  app.get('/v1/:project_id/protection-groups/:pg_id/resource-mappings', { schema: ResourceMappingRoutes.show }, async (request) => {
     const { project_id, pg_id } = request.params;
     tenant(deps, request, project_id, 'protector:resource_mappings:show');
     const pg = await loadPg(pgs, project_id, pg_id);
     return { resource_mappings: await pgs.mappings(pg.id) };
   });
 
-  app.put<{ Params: PgParams; Body: Static<typeof MappingsPut> }>(
+  app.put(
     '/v1/:project_id/protection-groups/:pg_id/resource-mappings',
-    { schema: { params: PgParams, querystring: NoQuery, body: MappingsPut } },
+    { schema: ResourceMappingRoutes.replace },
     async (request) => {
       const { project_id, pg_id } = request.params;
       tenant(deps, request, project_id, 'protector:resource_mappings:update');

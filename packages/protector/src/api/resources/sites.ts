@@ -1,72 +1,18 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Type, type Static } from 'typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { SiteRoutes, type Site as SiteView } from '@protector/contract';
+import type { FastifyInstance } from 'fastify';
 import { Sites, type Site } from '../../db/sites.js';
 import { authorize } from '../authorize.js';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, conflict, notFound, unavailable } from '../errors.js';
-import { ListQuery, listBody, paginate } from '../pagination.js';
+import { listBody, paginate } from '../pagination.js';
+import { wantsSecrets } from '../show-secrets.js';
 import { isoTime } from '../time.js';
-import { ArrayName, Description, HttpUrl, IdParams, Name, NoQuery, Secret } from './schemas.js';
-
-// ---- schemas ----
-
-const Credentials = Type.Object(
-  {
-    username: Name,
-    password: Secret,
-    user_domain_name: Type.Optional(Name),
-    project_name: Name,
-    project_domain_name: Type.Optional(Name),
-  },
-  { additionalProperties: false },
-);
-
-const ArrayConfig = Type.Object(
-  { name: ArrayName, url: Type.Optional(Type.Union([HttpUrl, Type.Null()])), api_token: Type.Optional(Type.Union([Secret, Type.Null()])) },
-  { additionalProperties: false },
-);
-
-const SiteCreate = Type.Object(
-  {
-    site: Type.Object(
-      {
-        name: Name,
-        description: Type.Optional(Description),
-        is_local: Type.Optional(Type.Boolean()),
-        auth_url: HttpUrl,
-        region_name: Name,
-        credentials: Credentials,
-        array: ArrayConfig,
-      },
-      { additionalProperties: false },
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const SiteUpdate = Type.Object(
-  {
-    site: Type.Object(
-      {
-        name: Type.Optional(Name),
-        description: Type.Optional(Description),
-        auth_url: Type.Optional(HttpUrl),
-        region_name: Type.Optional(Name),
-        credentials: Type.Optional(Type.Partial(Credentials, { additionalProperties: false })),
-        array: Type.Optional(Type.Partial(ArrayConfig, { additionalProperties: false })),
-      },
-      { additionalProperties: false, minProperties: 1 },
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const ShowQuery = Type.Object({ show_secrets: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
 
 // ---- views ----
 
 /** A site as the API shows it: secrets only for callers allowed protector:secrets:show who ask. */
-function view(s: Site, secrets: boolean) {
+function view(s: Site, secrets: boolean): SiteView {
   return {
     id: s.id,
     name: s.name,
@@ -91,20 +37,16 @@ function view(s: Site, secrets: boolean) {
 }
 
 /** `/v1/admin/sites`: registration of the two sites of the pair (admin only). */
-export function registerSites(app: FastifyInstance, deps: ApiDeps): void {
+export function registerSites(api: FastifyInstance, deps: ApiDeps): void {
+  const app = api.withTypeProvider<TypeBoxTypeProvider>();
   const sites = new Sites(deps.db, deps.box, deps.now);
   const find = async (id: string): Promise<Site> => {
     const s = await sites.get(id);
     if (!s) throw notFound(`Site ${id}`);
     return s;
   };
-  const wantsSecrets = (request: FastifyRequest, asked: boolean | undefined): boolean => {
-    if (!asked) return false;
-    authorize(deps.enforcer, request, 'protector:secrets:show');
-    return true;
-  };
 
-  app.get<{ Querystring: ListQuery }>('/v1/admin/sites', { schema: { querystring: ListQuery } }, async (request) => {
+  app.get('/v1/admin/sites', { schema: SiteRoutes.list }, async (request) => {
     authorize(deps.enforcer, request, 'protector:sites:list');
     const page = paginate((await sites.list()).map((s) => view(s, false)), request.query, {
       sortKeys: ['name', 'created_at', 'region_name'],
@@ -114,7 +56,7 @@ export function registerSites(app: FastifyInstance, deps: ApiDeps): void {
     return listBody('sites', page, '/v1/admin/sites');
   });
 
-  app.post<{ Body: Static<typeof SiteCreate> }>('/v1/admin/sites', { schema: { body: SiteCreate, querystring: NoQuery } }, async (request, reply) => {
+  app.post('/v1/admin/sites', { schema: SiteRoutes.create }, async (request, reply) => {
     authorize(deps.enforcer, request, 'protector:sites:create');
     const b = request.body.site;
     if (b.is_local) {
@@ -141,35 +83,27 @@ export function registerSites(app: FastifyInstance, deps: ApiDeps): void {
     return { site: view(created, false) };
   });
 
-  app.get<{ Params: Static<typeof IdParams>; Querystring: Static<typeof ShowQuery> }>(
-    '/v1/admin/sites/:id',
-    { schema: { params: IdParams, querystring: ShowQuery } },
-    async (request) => {
-      authorize(deps.enforcer, request, 'protector:sites:show');
-      const secrets = wantsSecrets(request, request.query.show_secrets);
-      return { site: view(await find(request.params.id), secrets) };
-    },
-  );
+  app.get('/v1/admin/sites/:id', { schema: SiteRoutes.show }, async (request) => {
+    authorize(deps.enforcer, request, 'protector:sites:show');
+    const secrets = wantsSecrets(deps, request, request.query.show_secrets);
+    return { site: view(await find(request.params.id), secrets) };
+  });
 
-  app.put<{ Params: Static<typeof IdParams>; Body: Static<typeof SiteUpdate> }>(
-    '/v1/admin/sites/:id',
-    { schema: { params: IdParams, body: SiteUpdate, querystring: NoQuery } },
-    async (request) => {
-      authorize(deps.enforcer, request, 'protector:sites:update');
-      const cur = await find(request.params.id);
-      const b = request.body.site;
-      if (b.name !== undefined && b.name !== cur.name && (await sites.findByName(b.name))) throw conflict(`A site named ${b.name} already exists.`);
-      const { array, credentials, ...rest } = b;
-      const updated = await sites.update(cur.id, {
-        ...rest,
-        ...(credentials ? { credentials } : {}),
-        ...(array ? { array: { ...cur.array, ...array } } : {}),
-      });
-      return { site: view(updated ?? cur, false) };
-    },
-  );
+  app.put('/v1/admin/sites/:id', { schema: SiteRoutes.update }, async (request) => {
+    authorize(deps.enforcer, request, 'protector:sites:update');
+    const cur = await find(request.params.id);
+    const b = request.body.site;
+    if (b.name !== undefined && b.name !== cur.name && (await sites.findByName(b.name))) throw conflict(`A site named ${b.name} already exists.`);
+    const { array, credentials, ...rest } = b;
+    const updated = await sites.update(cur.id, {
+      ...rest,
+      ...(credentials ? { credentials } : {}),
+      ...(array ? { array: { ...cur.array, ...array } } : {}),
+    });
+    return { site: view(updated ?? cur, false) };
+  });
 
-  app.delete<{ Params: Static<typeof IdParams> }>('/v1/admin/sites/:id', { schema: { params: IdParams, querystring: NoQuery } }, async (request, reply) => {
+  app.delete('/v1/admin/sites/:id', { schema: SiteRoutes.delete }, async (request, reply) => {
     authorize(deps.enforcer, request, 'protector:sites:delete');
     const s = await find(request.params.id);
     const refs = await sites.references(s.id);
@@ -180,14 +114,14 @@ export function registerSites(app: FastifyInstance, deps: ApiDeps): void {
     reply.code(204);
   });
 
-  app.post<{ Params: Static<typeof IdParams> }>('/v1/admin/sites/:id/validate', { schema: { params: IdParams, querystring: NoQuery } }, async (request) => {
+  app.post('/v1/admin/sites/:id/validate', { schema: SiteRoutes.validate }, async (request) => {
     authorize(deps.enforcer, request, 'protector:sites:validate');
     const s = await find(request.params.id);
     const checks = await deps.probe.validate(s, request.id);
     return { validation: { site_id: s.id, ok: checks.every((c) => c.status === 'ok'), checks } };
   });
 
-  app.get<{ Params: Static<typeof IdParams> }>('/v1/admin/sites/:id/volume-types', { schema: { params: IdParams, querystring: NoQuery } }, async (request) => {
+  app.get('/v1/admin/sites/:id/volume-types', { schema: SiteRoutes.volumeTypes }, async (request) => {
     authorize(deps.enforcer, request, 'protector:sites:list_volume_types');
     const s = await find(request.params.id);
     try {

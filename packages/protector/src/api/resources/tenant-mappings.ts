@@ -1,41 +1,30 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { TenantMappingRoutes, type TenantMapping as MappingView } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import { Type, type Static } from 'typebox';
 import { Sites } from '../../db/sites.js';
 import { TenantMappings, type TenantMapping } from '../../db/tenant-mappings.js';
 import { authorize } from '../authorize.js';
 import type { ApiDeps } from '../deps.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import { listBody, listQuery, paginate } from '../pagination.js';
+import { listBody, paginate } from '../pagination.js';
 import { isoTime } from '../time.js';
-import { Description, Id, IdParams, NoQuery } from './schemas.js';
 
-const MappingCreate = Type.Object(
-  {
-    tenant_mapping: Type.Object(
-      { local_project_id: Id, remote_site_id: Id, remote_project_id: Id, description: Type.Optional(Description) },
-      { additionalProperties: false },
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const MappingList = listQuery({ local_project_id: Type.Optional(Id) });
-
-const view = (m: TenantMapping) => ({ ...m, created_at: isoTime(m.created_at) });
+const view = (m: TenantMapping): MappingView => ({ ...m, created_at: isoTime(m.created_at) });
 
 /** `/v1/admin/tenant-mappings`: which project on the peer site stands for a local project (admin only). */
-export function registerTenantMappings(app: FastifyInstance, deps: ApiDeps): void {
+export function registerTenantMappings(api: FastifyInstance, deps: ApiDeps): void {
+  const app = api.withTypeProvider<TypeBoxTypeProvider>();
   const mappings = new TenantMappings(deps.db, deps.now);
   const sites = new Sites(deps.db, deps.box, deps.now);
 
-  app.get<{ Querystring: Static<typeof MappingList> }>('/v1/admin/tenant-mappings', { schema: { querystring: MappingList } }, async (request) => {
+  app.get('/v1/admin/tenant-mappings', { schema: TenantMappingRoutes.list }, async (request) => {
     authorize(deps.enforcer, request, 'protector:tenant_mappings:list');
     const { local_project_id, ...q } = request.query;
     const rows = (await mappings.list()).filter((m) => local_project_id === undefined || m.local_project_id === local_project_id).map(view);
     return listBody('tenant_mappings', paginate(rows, q, { sortKeys: ['created_at', 'local_project_id'], defaultSort: 'created_at', ...deps.limits }), '/v1/admin/tenant-mappings');
   });
 
-  app.post<{ Body: Static<typeof MappingCreate> }>('/v1/admin/tenant-mappings', { schema: { body: MappingCreate, querystring: NoQuery } }, async (request, reply) => {
+  app.post('/v1/admin/tenant-mappings', { schema: TenantMappingRoutes.create }, async (request, reply) => {
     authorize(deps.enforcer, request, 'protector:tenant_mappings:create');
     const b = request.body.tenant_mapping;
     const site = await sites.get(b.remote_site_id);
@@ -47,14 +36,14 @@ export function registerTenantMappings(app: FastifyInstance, deps: ApiDeps): voi
     return { tenant_mapping: view(created) };
   });
 
-  app.get<{ Params: Static<typeof IdParams> }>('/v1/admin/tenant-mappings/:id', { schema: { params: IdParams, querystring: NoQuery } }, async (request) => {
+  app.get('/v1/admin/tenant-mappings/:id', { schema: TenantMappingRoutes.show }, async (request) => {
     authorize(deps.enforcer, request, 'protector:tenant_mappings:show');
     const m = await mappings.get(request.params.id);
     if (!m) throw notFound(`Tenant mapping ${request.params.id}`);
     return { tenant_mapping: view(m) };
   });
 
-  app.delete<{ Params: Static<typeof IdParams> }>('/v1/admin/tenant-mappings/:id', { schema: { params: IdParams, querystring: NoQuery } }, async (request, reply) => {
+  app.delete('/v1/admin/tenant-mappings/:id', { schema: TenantMappingRoutes.delete }, async (request, reply) => {
     authorize(deps.enforcer, request, 'protector:tenant_mappings:delete');
     if (!(await mappings.delete(request.params.id))) throw notFound(`Tenant mapping ${request.params.id}`);
     reply.code(204);

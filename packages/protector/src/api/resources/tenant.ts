@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import type { Operation, PgResources as PublicResources, ProtectionGroup as PublicPg } from '@protector/contract';
 import type { FastifyRequest } from 'fastify';
-import { Type } from 'typebox';
 import { OPERATIONS_TOPIC } from '../../bus/index.js';
-import { ProtectionGroups, type ProtectionGroup } from '../../db/protection-groups.js';
+import { ProtectionGroups, type PgResources, type ProtectionGroup } from '../../db/protection-groups.js';
 import { Operations, type OperationRecord } from '../../engine/operations.js';
 import type { OperationParams, OperationType } from '../../engine/operation-types.js';
+import { wireResources } from '../../metadata/document.js';
 import type { ProtectorAction } from '../../policy/index.js';
 import { caller } from '../auth.js';
 import { authorize } from '../authorize.js';
@@ -12,12 +13,6 @@ import type { ApiDeps } from '../deps.js';
 import { ApiError, conflict, notFound } from '../errors.js';
 import { requestLogger } from '../../observability/index.js';
 import { isoTime } from '../time.js';
-import { Id } from './schemas.js';
-
-/** Path parameters of tenant routes. */
-export const ProjectParams = Type.Object({ project_id: Id }, { additionalProperties: false });
-export const PgParams = Type.Object({ project_id: Id, pg_id: Id }, { additionalProperties: false });
-export type PgParams = { project_id: string; pg_id: string };
 
 /**
  * Every tenant route starts here: the URL's project must be the token's (admins may name any
@@ -83,7 +78,7 @@ export async function recordOperation<T extends OperationType>(
 }
 
 /** An operation as the API shows it. */
-export const operationView = (o: OperationRecord) => ({
+export const operationView = (o: OperationRecord): Operation => ({
   id: o.id,
   project_id: o.project_id,
   protection_group_id: o.pg_id,
@@ -101,5 +96,20 @@ export const operationView = (o: OperationRecord) => ({
   updated_at: isoTime(o.updated_at),
 });
 
-/** A PG as the API shows it (resources hold trust and group ids: ids only, never secrets). */
-export const pgView = (pg: ProtectionGroup) => ({ ...pg, created_at: isoTime(pg.created_at), updated_at: isoTime(pg.updated_at) });
+/**
+ * A PG's resources as the API shows them: as documents carry them (the array handle in the wire's
+ * snake_case), and the trust ids (what the engine acts as the tenant through) only with `secrets`.
+ */
+function resourcesView(r: PgResources, secrets: boolean): PublicResources {
+  const shown = wireResources(r);
+  if (!secrets) return shown;
+  return { ...shown, sites: Object.fromEntries(Object.entries(shown.sites).map(([id, site]) => [id, r.sites[id]?.trust_id ? { ...site, trust_id: r.sites[id].trust_id } : site])) };
+}
+
+/** A PG as the API shows it; `secrets` only for callers allowed protector:secrets:show who ask. */
+export const pgView = (pg: ProtectionGroup, secrets = false): PublicPg => ({
+  ...pg,
+  resources: resourcesView(pg.resources, secrets),
+  created_at: isoTime(pg.created_at),
+  updated_at: isoTime(pg.updated_at),
+});

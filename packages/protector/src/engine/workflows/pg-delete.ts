@@ -97,19 +97,20 @@ export function pgDeleteWorkflow(deps: WorkflowDeps): Workflow {
           name: 'delete_trusts',
           run: async () => {
             const pg = await loadPg(ctx, op);
+            // By site: the step's detail is shown to the tenant, and trust ids never are.
             const deleted: string[] = [];
             for (const siteId of [pg.primary_site_id, pg.secondary_site_id]) {
               const trustId = pg.resources.sites[siteId]?.trust_id;
               if (!trustId) continue;
               try {
                 await (await ctx.clientsFor(siteId)).keystone.deleteTrust(trustId);
-                deleted.push(trustId);
+                deleted.push(siteId);
               } catch (err) {
                 if (!isNotFound(err)) throw err;
               }
               await clearSiteResources(ctx, pg.id, siteId, ['trust_id']);
             }
-            return { deleted };
+            return { deleted_on_sites: deleted };
           },
         },
         {
