@@ -169,6 +169,9 @@ export const DEFAULT_POLICY = {
   retention: { source: { all_for_sec: 86400, per_day: 4, days: 7 }, target: { all_for_sec: 86400, per_day: 4, days: 7 } },
 } as const;
 
+/** Runs `fn` in a transaction, or in the caller's when the repository was built on one. */
+const atomically = <T>(db: Kysely<Database>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
+
 const toPg = (r: Selectable<ProtectionGroupsTable>): ProtectionGroup => ({
   ...r,
   replication_type: r.replication_type,
@@ -211,7 +214,7 @@ export class ProtectionGroups {
   async create(pg: Omit<ProtectionGroup, 'created_at' | 'updated_at' | 'metadata_version' | 'sync_state' | 'active_operation_id'>): Promise<ProtectionGroup | null> {
     if (await this.findByName(pg.project_id, pg.name)) return null;
     const now = this.now();
-    await this.db.transaction().execute(async (tx) => {
+    await atomically(this.db, async (tx) => {
       await tx
         .insertInto('protection_groups')
         .values({ ...pg, resources: JSON.stringify(pg.resources), metadata_version: 1, sync_state: 'in_sync', active_operation_id: null, created_at: now, updated_at: now })
@@ -236,7 +239,7 @@ export class ProtectionGroups {
 
   /** Merges what a workflow step created into `resources` (read-modify-write in one transaction). */
   async setResources(id: string, fn: (r: PgResources) => PgResources): Promise<PgResources> {
-    return this.db.transaction().execute(async (tx) => {
+    return atomically(this.db, async (tx) => {
       const row = await tx.selectFrom('protection_groups').select('resources').where('id', '=', id).executeTakeFirstOrThrow();
       const next = fn(JSON.parse(row.resources) as PgResources);
       await tx.updateTable('protection_groups').set({ resources: JSON.stringify(next), updated_at: this.now() }).where('id', '=', id).execute();
@@ -245,7 +248,7 @@ export class ProtectionGroups {
   }
 
   async delete(id: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
+    await atomically(this.db, async (tx) => {
       await tx.deleteFrom('resource_mappings').where('pg_id', '=', id).execute();
       await tx.deleteFrom('replication_policies').where('pg_id', '=', id).execute();
       await tx.deleteFrom('members').where('pg_id', '=', id).execute();
@@ -309,7 +312,7 @@ export class ProtectionGroups {
 
   /** Replaces all of a PG's mappings at once (PUT semantics). */
   async replaceMappings(pgId: string, mappings: ResourceMapping[]): Promise<ResourceMapping[]> {
-    await this.db.transaction().execute(async (tx) => {
+    await atomically(this.db, async (tx) => {
       await tx.deleteFrom('resource_mappings').where('pg_id', '=', pgId).execute();
       if (mappings.length) await tx.insertInto('resource_mappings').values(mappings.map((m) => ({ pg_id: pgId, ...m }))).execute();
     });

@@ -62,42 +62,46 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     const p = accepted;
     const servers = new Set(p.members.map((m) => m.server_id));
 
-    let pg = await pgs.get(pg_id);
-    if (pg && pg.project_id !== project_id) throw notFound(`Protection group ${pg_id}`);
-    if (!pg) {
-      // First push: the PG becomes known on this site, at version 0 until the swap below.
-      if (expected_version !== 0) throw conflict(`Protection group ${pg_id} is not known on this site (version 0); the push expected version ${expected_version}.`);
-      const created = await pgs.create({ id: pg_id, project_id, name: p.name, description: p.description, replication_type: p.replication_type, status: p.status, primary_site_id: p.primary_site_id, secondary_site_id: p.secondary_site_id, current_primary_site_id: p.current_primary_site_id, resources: p.resources });
-      if (!created) throw conflict(`A protection group named '${p.name}' already exists in project ${project_id}.`);
-      await deps.db.updateTable('protection_groups').set({ metadata_version: 0 }).where('id', '=', pg_id).execute();
-      pg = { ...created, metadata_version: 0 };
-    }
-    if (pg.active_operation_id) throw conflict(`Protection group ${pg_id} is busy with operation ${pg.active_operation_id} on this site; push again when it has finished.`);
-    if (pg.replication_type !== p.replication_type) throw badRequest('metadata.document.protection_group.replication_type', `Replication type is fixed at creation (${pg.replication_type}).`);
-    if (p.name !== pg.name) {
-      const other = await pgs.findByName(project_id, p.name);
-      if (other && other.id !== pg_id) throw conflict(`A protection group named '${p.name}' already exists in project ${project_id}.`);
-    }
+    // All of it or nothing: a push that fails half-way leaves this site's copy as it was.
+    await deps.db.transaction().execute(async (tx) => {
+      const pgs = new ProtectionGroups(tx, deps.now);
+      let pg = await pgs.get(pg_id);
+      if (pg && pg.project_id !== project_id) throw notFound(`Protection group ${pg_id}`);
+      if (!pg) {
+        // First push: the PG becomes known on this site, at version 0 until the swap below.
+        if (expected_version !== 0) throw conflict(`Protection group ${pg_id} is not known on this site (version 0); the push expected version ${expected_version}.`);
+        const created = await pgs.create({ id: pg_id, project_id, name: p.name, description: p.description, replication_type: p.replication_type, status: p.status, primary_site_id: p.primary_site_id, secondary_site_id: p.secondary_site_id, current_primary_site_id: p.current_primary_site_id, resources: p.resources });
+        if (!created) throw conflict(`A protection group named '${p.name}' already exists in project ${project_id}.`);
+        await tx.updateTable('protection_groups').set({ metadata_version: 0 }).where('id', '=', pg_id).execute();
+        pg = { ...created, metadata_version: 0 };
+      }
+      if (pg.active_operation_id) throw conflict(`Protection group ${pg_id} is busy with operation ${pg.active_operation_id} on this site; push again when it has finished.`);
+      if (pg.replication_type !== p.replication_type) throw badRequest('metadata.document.protection_group.replication_type', `Replication type is fixed at creation (${pg.replication_type}).`);
+      if (p.name !== pg.name) {
+        const other = await pgs.findByName(project_id, p.name);
+        if (other && other.id !== pg_id) throw conflict(`A protection group named '${p.name}' already exists in project ${project_id}.`);
+      }
 
-    // Compare-and-set on the version: of two pushes racing, one wins and the other gets the 409.
-    const swapped = await deps.db
-      .updateTable('protection_groups')
-      .set({ metadata_version: version, sync_state: 'in_sync', name: p.name, description: p.description, status: p.status, current_primary_site_id: p.current_primary_site_id, resources: JSON.stringify(p.resources), updated_at: now() })
-      .where('id', '=', pg_id)
-      .where('metadata_version', '=', expected_version)
-      .where('active_operation_id', 'is', null)
-      .executeTakeFirst();
-    if (Number(swapped.numUpdatedRows) !== 1) {
-      const cur = await pgs.get(pg_id);
-      throw conflict(
-        `Metadata of protection group ${pg_id} diverged: this site holds version ${cur?.metadata_version ?? 0}${cur?.sync_state === 'out_of_sync' ? ' (changed here and not yet pushed)' : ''}, the push expected version ${expected_version}. Run 'protector protection-group sync --source-site' to pick the winner.`,
-      );
-    }
-    const keep = new Map((await pgs.members(pg_id)).map((m) => [m.server_id, m]));
-    for (const m of p.members) await pgs.putMember({ id: keep.get(m.server_id)?.id ?? randomUUID(), pg_id, server_id: m.server_id, name: m.name, boot_order: m.boot_order, details: m.details });
-    for (const id of keep.keys()) if (!servers.has(id)) await pgs.removeMember(pg_id, id);
-    await pgs.setPolicy(pg_id, p.policy);
-    await pgs.replaceMappings(pg_id, p.resource_mappings);
+      // Compare-and-set on the version: of two pushes racing, one wins and the other gets the 409.
+      const swapped = await tx
+        .updateTable('protection_groups')
+        .set({ metadata_version: version, sync_state: 'in_sync', name: p.name, description: p.description, status: p.status, current_primary_site_id: p.current_primary_site_id, resources: JSON.stringify(p.resources), updated_at: now() })
+        .where('id', '=', pg_id)
+        .where('metadata_version', '=', expected_version)
+        .where('active_operation_id', 'is', null)
+        .executeTakeFirst();
+      if (Number(swapped.numUpdatedRows) !== 1) {
+        const cur = await pgs.get(pg_id);
+        throw conflict(
+          `Metadata of protection group ${pg_id} diverged: this site holds version ${cur?.metadata_version ?? 0}${cur?.sync_state === 'out_of_sync' ? ' (changed here and not yet pushed)' : ''}, the push expected version ${expected_version}. Run 'protector protection-group sync --source-site' to pick the winner.`,
+        );
+      }
+      const keep = new Map((await pgs.members(pg_id)).map((m) => [m.server_id, m]));
+      for (const m of p.members) await pgs.putMember({ id: keep.get(m.server_id)?.id ?? randomUUID(), pg_id, server_id: m.server_id, name: m.name, boot_order: m.boot_order, details: m.details });
+      for (const id of keep.keys()) if (!servers.has(id)) await pgs.removeMember(pg_id, id);
+      await pgs.setPolicy(pg_id, p.policy);
+      await pgs.replaceMappings(pg_id, p.resource_mappings);
+    });
     const stored = (await pgs.get(pg_id)) as ProtectionGroup;
     return { metadata: { version: stored.metadata_version, sync_state: stored.sync_state, document: await documentOf(pgs, local, stored) } };
   });
