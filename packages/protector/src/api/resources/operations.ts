@@ -69,8 +69,10 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     tenant(deps, request, project_id, 'protector:operations:cleanup');
     const o = await load(project_id, operation_id);
     const pg = o.pg_id ? await pgs.get(o.pg_id, project_id) : undefined;
-    // The failover's last step, again: only while its leftovers on the old primary remain.
-    if (!pg || pg.resources.leftovers?.operation_id !== o.id) throw conflict(`Operation ${o.id} left nothing to clean up.`);
+    // The failover's last step again while its leftovers on the old primary remain, or what a
+    // rolled-back failover could not remove from its target.
+    const leftBehind = pg && (pg.resources.leftovers?.operation_id === o.id || (o.status === 'rolled_back' && pg.resources.failover?.operation_id === o.id));
+    if (!pg || !leftBehind) throw conflict(`Operation ${o.id} left nothing to clean up.`);
     const op = await recordOperation(deps, request, pg, 'cleanup', { operation_id: o.id });
     reply.code(202);
     return { operation: operationView(op) };

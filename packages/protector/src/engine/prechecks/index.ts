@@ -3,6 +3,7 @@ import type { Check } from './check.js';
 import { mappingsCheck } from './checks/mappings.js';
 import { metadataInSyncCheck } from './checks/metadata-in-sync.js';
 import { operationRunningCheck } from './checks/operation-running.js';
+import { rollbackLeftoversCheck } from './checks/rollback-leftovers.js';
 import { pgStateCheck } from './checks/pg-state.js';
 import { recoveryPointCheck } from './checks/recovery-point.js';
 import { replicationLinkCheck } from './checks/replication-link.js';
@@ -14,12 +15,13 @@ export { ACTION_KINDS, finder, type ActionKind, type Check, type CheckInput, typ
 export { checkInput, formatReport, PrecheckFailed, requirePrechecks, runPrechecks, type PrecheckResult } from './run.js';
 export { requirements, resolveAll, targetFlavor, type Requirement, type Resolution } from './resolve.js';
 export { ALLOWED_STATES } from './checks/pg-state.js';
-export { mappingsCheck, metadataInSyncCheck, operationRunningCheck, pgStateCheck, recoveryPointCheck, replicationLinkCheck, sourceSiteCheck, targetQuotaCheck, targetResourcesCheck };
+export { mappingsCheck, metadataInSyncCheck, operationRunningCheck, pgStateCheck, rollbackLeftoversCheck, recoveryPointCheck, replicationLinkCheck, sourceSiteCheck, targetQuotaCheck, targetResourcesCheck };
 
 /** Every check, in report order; runPrechecks picks those that apply to the action. */
 export const ALL_CHECKS: readonly Check[] = [
   pgStateCheck,
   operationRunningCheck,
+  rollbackLeftoversCheck,
   metadataInSyncCheck,
   mappingsCheck,
   targetResourcesCheck,

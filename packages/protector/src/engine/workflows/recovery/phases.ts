@@ -12,7 +12,7 @@ import { planFor, shortId } from './plan.js';
 import { portKey } from './ports.js';
 import { emptyRecord, recordOf, updateRecord, type RecordKey } from './record.js';
 import { startServers, stopServers } from './servers.js';
-import { removeLeftovers, teardown } from './teardown.js';
+import { removeFailoverCopies, removeLeftovers } from './teardown.js';
 
 /** Steps shared by failover, failback and the drill: each is one function of (op, what earlier steps recorded). */
 
@@ -288,14 +288,9 @@ export function rollbackSteps(ctx: WorkflowContext, op: OperationRecord, restore
         const pg = await loadPg(ctx, op);
         const rec = pg.resources.failover;
         if (!rec || rec.operation_id !== op.id) return { removed: [], failed: [] };
-        const tenant = await ctx.clientsFor(rec.site_id, { asTenantOf: pg });
-        const report = await teardown(ctx, tenant, rec, await arrayOfSite(ctx, rec.site_id));
-        if (report.failed.length) throw new StepError(`could not remove ${report.failed.length} object(s) the failover created: ${report.failed.map((f) => `${f.kind} ${f.id}: ${f.error}`).join('; ')}`, { ...report });
-        await ctx.pgs.setResources(pg.id, (r) => {
-          const { failover: _gone, ...rest } = r;
-          return rest;
-        });
-        return { ...report };
+        // What cannot be removed now stays recorded for `operation cleanup`; the rollback goes on.
+        const report = await removeFailoverCopies(ctx, pg, rec);
+        return { ...report, ...(report.remaining ? { retry: `POST /v1/${pg.project_id}/operations/${op.id}/cleanup` } : {}) };
       },
     },
     {

@@ -1,4 +1,4 @@
-import type { BroughtUp, Leftovers } from '../../../db/protection-groups.js';
+import type { BroughtUp, Leftovers, ProtectionGroup } from '../../../db/protection-groups.js';
 import { isNotFound, type SiteClients } from '@protector/openstack';
 import type { WorkflowContext } from '../../context.js';
 import { errorText } from '../pg.js';
@@ -38,17 +38,34 @@ const gone = async (p: Promise<unknown>): Promise<void> => {
 };
 
 /**
+ * Takes volumes out of the PG's Cinder group on a site (Cinder deletes or unmanages no volume
+ * that belongs to a group); those not in it, or a group already gone, need nothing.
+ */
+async function leaveGroup(report: TeardownReport, tenant: SiteClients, groupId: string | undefined, volumeIds: string[]): Promise<void> {
+  if (!groupId || volumeIds.length === 0) return;
+  try {
+    const inGroup = new Set((await tenant.cinder.getGroup(groupId, { listVolumes: true })).volumes ?? []);
+    const out = volumeIds.filter((v) => inGroup.has(v));
+    if (out.length) await tenant.cinder.updateGroup(groupId, { removeVolumes: out });
+  } catch (err) {
+    if (!isNotFound(err)) report.failed.push({ kind: 'volume', id: groupId, error: `taking the volumes out of Cinder group ${groupId}: ${errorText(err)}` });
+  }
+}
+
+/**
  * Removes everything a drill or failover brought up on its target, in dependency order
  * (servers, then ports, volumes and their array copies, then subnets and networks), carrying on
  * past failures so that one stuck object does not keep the others: every failure is reported.
  * Array volumes are eradicated, not left for the array's 24 h recovery window: nothing the run
  * created may remain. Repeatable: what is already gone counts as removed.
  */
-export async function teardown(ctx: WorkflowContext, tenant: SiteClients, rec: BroughtUp, targetArray: string): Promise<TeardownReport> {
+export async function teardown(ctx: WorkflowContext, tenant: SiteClients, rec: BroughtUp, targetArray: string, groupId?: string): Promise<TeardownReport> {
   const report: TeardownReport = { removed: [], failed: [] };
   const side = sideOf(ctx.storage, targetArray);
   await Promise.all(Object.values(rec.servers).map((id) => attempt(report, 'server', id, () => deleteServer(tenant, id))));
   for (const id of Object.values(rec.ports)) await attempt(report, 'port', id, () => gone(tenant.neutron.deletePort(id)));
+  // A failover manages its volumes into the PG's group on the target; a drill's are in none.
+  await leaveGroup(report, tenant, groupId, Object.values(rec.volumes).map((v) => v.volume_id));
   for (const v of Object.values(rec.volumes)) {
     if (await attempt(report, 'volume', v.volume_id, () => deleteVolume(tenant, v.volume_id))) {
       await attempt(report, 'array_volume', v.array_volume, () => ctx.storage.deleteVolumes(side, [v.array_volume], { eradicate: true }));
@@ -73,15 +90,7 @@ export async function removeLeftovers(tenant: SiteClients, left: Leftovers, grou
   const report: TeardownReport = { removed: [], failed: [] };
   await Promise.all(left.servers.map((id) => attempt(report, 'server', id, () => deleteServer(tenant, id))));
   for (const id of left.ports) await attempt(report, 'port', id, () => gone(tenant.neutron.deletePort(id)));
-  if (groupId && left.volumes.length) {
-    try {
-      const inGroup = new Set((await tenant.cinder.getGroup(groupId, { listVolumes: true })).volumes ?? []);
-      const out = left.volumes.filter((v) => inGroup.has(v));
-      if (out.length) await tenant.cinder.updateGroup(groupId, { removeVolumes: out });
-    } catch (err) {
-      if (!isNotFound(err)) report.failed.push({ kind: 'volume', id: groupId, error: `taking the volumes out of Cinder group ${groupId}: ${errorText(err)}` });
-    }
-  }
+  await leaveGroup(report, tenant, groupId, left.volumes);
   for (const id of left.volumes) {
     await attempt(report, 'volume', id, async () => {
       try {
@@ -94,4 +103,45 @@ export async function removeLeftovers(tenant: SiteClients, left: Leftovers, grou
     });
   }
   return report;
+}
+
+/** The part of a record that a teardown could not remove (undefined: nothing remains). */
+export function remainingOf(rec: BroughtUp, report: TeardownReport): BroughtUp | undefined {
+  if (report.failed.some((f) => f.kind === 'site')) return rec;
+  const failed = new Set(report.failed.map((f) => f.id));
+  const keep = <T>(o: Record<string, T>, id: (v: T) => string[]) => Object.fromEntries(Object.entries(o).filter(([, v]) => id(v).some((x) => failed.has(x))));
+  const volumes = keep(rec.volumes, (v) => [v.volume_id, v.array_volume]);
+  const left: BroughtUp = {
+    ...rec,
+    servers: keep(rec.servers, (id) => [id]),
+    ports: keep(rec.ports, (id) => [id]),
+    volumes,
+    array_volumes: keep(rec.array_volumes, (name) => [name]),
+    subnets: rec.subnets.filter((id) => failed.has(id)),
+    networks: rec.networks.filter((id) => failed.has(id)),
+  };
+  const empty = [left.servers, left.ports, left.volumes, left.array_volumes].every((o) => Object.keys(o).length === 0) && left.subnets.length + left.networks.length === 0;
+  return empty ? undefined : left;
+}
+
+/**
+ * Removes what a failover that did not complete brought up on its target, carrying on past
+ * failures (a target that cannot be asked at all keeps everything): the PG's record then holds
+ * only what remains, for `operation cleanup` to retry. Never throws for what it could not remove,
+ * so a rollback always goes on to run the workload on the source again.
+ */
+export async function removeFailoverCopies(ctx: WorkflowContext, pg: ProtectionGroup, rec: BroughtUp): Promise<TeardownReport & { remaining: boolean }> {
+  let report: TeardownReport;
+  try {
+    const tenant = await ctx.clientsFor(rec.site_id, { asTenantOf: pg });
+    report = await teardown(ctx, tenant, rec, (await ctx.site(rec.site_id)).array.name, pg.resources.sites[rec.site_id]?.group_id);
+  } catch (err) {
+    report = { removed: [], failed: [{ kind: 'site', id: rec.site_id, error: errorText(err) }] };
+  }
+  const remaining = remainingOf(rec, report);
+  await ctx.pgs.setResources(pg.id, (r) => {
+    const { failover: _gone, ...rest } = r;
+    return remaining ? { ...rest, failover: remaining } : rest;
+  });
+  return { ...report, remaining: remaining !== undefined };
 }

@@ -1,0 +1,109 @@
+// A planned failover that cannot finish rolls back all the way (issue [7]): the workload runs
+// again on the source, nothing the failover created stays on the target (site-b's inventory and
+// its array's are what they were), replication resumes; and when removing a target object fails,
+// the source is restarted all the same and what remains is recorded for `operation cleanup`.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import type { ProtectionGroup } from '../../src/db/protection-groups.js';
+import type { Workflow } from '../../src/engine/index.js';
+import { failoverWorkflow, lifecycleWorkflows } from '../../src/engine/workflows/index.js';
+import { expectStatus, guestRead, guestWrite, protectedPg, runOp } from '../helpers/dr.js';
+import { startTwoSites } from '../helpers/two-sites.js';
+
+const t = await startTwoSites();
+after(() => t.close());
+
+/** Everything on site-b and its array a failover could leave behind, as ids. */
+function siteBInventory() {
+  const b = t.b;
+  return {
+    servers: b.nova.servers.list().map((s) => s.id).sort(),
+    ports: b.neutron.ports.list().map((p) => p.id).sort(),
+    volumes: b.cinder.listVolumes().map((v) => v.id).sort(),
+    array_volumes: b.arrays.listVolumes('site-b-array', { destroyed: true }).map((v) => v.name).sort(),
+  };
+}
+
+const onB = async (pg: ProtectionGroup) => (await t.atB.pgs.get(pg.id)) as ProtectionGroup;
+
+test('a boot failure on the target during a planned failover: rolled back, the workload ACTIVE on the source with its data, nothing left on the target', { timeout: 120_000 }, async () => {
+  const { pg, servers } = await protectedPg(t, { name: 'noboot', servers: { 'db-1': 0, 'bad-app': 1 } });
+  const db = servers.find((s) => s.name === 'db-1')!;
+  await guestWrite(t.a, db.serverId, 0, 'before the failover');
+  const before = siteBInventory();
+  t.b.faults.failBoots('bad-*', 'no capacity for the test');
+  let op;
+  try {
+    op = await runOp(t.atB, pg, 'failover', { type: 'planned', boot_timeout_seconds: 20 }, 'rolled_back');
+  } finally {
+    t.b.faults.clearBoots();
+  }
+  assert.match(op.error ?? '', /^boot_servers: /);
+  const steps = await t.atB.ops.steps(op.id);
+  assert.deepEqual(steps.slice(-3).map((s) => [s.name, s.status]), [['rollback_target', 'completed'], ['rollback_replication', 'completed'], ['rollback_source', 'completed']]);
+  for (const s of servers) assert.equal(t.a.nova.getServer(s.serverId)?.vm_state, 'active', `${s.name} runs on site-a again`);
+  assert.equal(await guestRead(t.a, db.serverId, 0, 'before the failover'.length), 'before the failover');
+  assert.deepEqual(siteBInventory(), before, 'nothing the failover created remains on site-b or its array');
+  const pgB = await onB(pg);
+  assert.equal(pgB.status, 'active');
+  assert.equal(pgB.current_primary_site_id, t.atB.siteA.id);
+  assert.equal(pgB.resources.failover, undefined);
+  // Replication from site-a works again, and the failover can be tried again (and now succeeds).
+  await runOp(t.atA, pg, 'sync');
+  await t.push(pg.id, 'a');
+  await runOp(t.atB, pg, 'failover', { type: 'planned' });
+  assert.equal(await guestRead(t.b, (await t.atB.pgs.members(pg.id)).find((m) => m.name === 'db-1')!.server_id, 0, 'before the failover'.length), 'before the failover');
+});
+
+test("a target object the rollback cannot remove: the source runs again all the same, and operation cleanup removes the rest", { timeout: 120_000 }, async () => {
+  const { pg, servers } = await protectedPg(t, { name: 'stuck', servers: { 'bad-one': 0 } });
+  const before = siteBInventory();
+  // site-b's Cinder stops answering while the rollback removes the target's objects.
+  const base = failoverWorkflow(t.atB.deps, { stepTimeoutMs: 20_000 });
+  const flaky: Workflow = {
+    ...base,
+    rollback: (op, failed) =>
+      base.rollback!(op, failed).map((s) =>
+        s.name !== 'rollback_target'
+          ? s
+          : {
+              name: s.name,
+              run: async (sc) => {
+                await t.b.faults.set('cinder', { down: true });
+                try {
+                  return await s.run(sc);
+                } finally {
+                  await t.b.faults.set('cinder', { down: false });
+                }
+              },
+            },
+      ),
+  };
+  const e = t.atB.engine(undefined, { workflows: [flaky, ...lifecycleWorkflows(t.atB.deps).filter((w) => w.type !== 'failover')] });
+  const op = await t.atB.newOp(await onB(pg), 'failover', { type: 'planned', boot_timeout_seconds: 20 });
+  t.b.faults.failBoots('bad-*', 'no capacity for the test');
+  try {
+    await e.tryRun(op.id);
+  } finally {
+    t.b.faults.clearBoots();
+  }
+  await expectStatus(t.atB, op, 'rolled_back');
+  const steps = await t.atB.ops.steps(op.id);
+  const target = steps.find((s) => s.name === 'rollback_target')!;
+  assert.equal(target.status, 'completed');
+  assert.ok((target.detail.failed as unknown[]).length > 0, 'the volumes could not be removed');
+  assert.match(String(target.detail.retry), new RegExp(`operations/${op.id}/cleanup$`));
+  assert.equal(t.a.nova.getServer(servers[0]!.serverId)?.vm_state, 'active', 'the source server runs again');
+  const left = (await onB(pg)).resources.failover;
+  assert.equal(left?.operation_id, op.id);
+  assert.deepEqual(left?.servers, {}, 'the server was removed; only what failed is still recorded');
+  assert.ok(Object.keys(left?.volumes ?? {}).length > 0);
+  // A new failover would lose track of them: it is blocked until they are cleaned up.
+  const blocked = await runOp(t.atB, pg, 'failover', { type: 'planned' }, 'failed');
+  assert.match(blocked.error ?? '', new RegExp(`rolled-back operation ${op.id} left objects .*protector operation cleanup ${op.id}`));
+
+  const cleanup = await runOp(t.atB, pg, 'cleanup', { operation_id: op.id });
+  assert.deepEqual((await t.atB.ops.steps(cleanup.id)).map((s) => [s.name, s.status]), [['cleanup_source', 'completed'], ['cleanup_target', 'completed']]);
+  assert.equal((await onB(pg)).resources.failover, undefined);
+  assert.deepEqual(siteBInventory(), before, 'nothing the failover created remains on site-b or its array');
+});
