@@ -34,7 +34,7 @@ try {
       sites: rt.sites,
       storage,
       http: { timeoutMs: rt.cfg.storage.request_timeout * 1000 },
-    }, { stepTimeoutMs: e.step_timeout * 1000, bootTimeoutSeconds: e.server_boot_timeout });
+    }, { stepTimeoutMs: e.step_timeout * 1000, bootTimeoutSeconds: e.server_boot_timeout, deadLinkGraceMs: e.dead_link_grace * 1000 });
     engine = new Engine(new Operations(rt.db), rt.bus, workflows, {
       owner: rt.owner,
       concurrency: e.concurrency,

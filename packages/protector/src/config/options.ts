@@ -203,6 +203,10 @@ export const OPTIONS = {
       default: 600,
       help: 'Seconds a single workflow step may run before it fails.',
     }),
+    dead_link_grace: opt(integerType({ min: 1 }), {
+      default: 30,
+      help: 'Seconds a replication transfer a workflow waits for may see its link or an array down before the step fails (a planned failover then rolls back), instead of waiting out step_timeout.',
+    }),
     server_boot_timeout: opt(integerType({ min: 1 }), {
       default: 600,
       help: 'Seconds to wait for a recovered server to become ACTIVE during failover, failback and drills.',

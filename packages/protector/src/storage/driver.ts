@@ -37,6 +37,15 @@ import type {
  * - Volume names are array volume names (Cinder's `volume-<id>-cinder`); a driver never talks
  *   to Cinder.
  */
+export interface TransferWaitOptions {
+  /**
+   * Give up (StorageError 'unreachable') once the replication link or either array has been down
+   * this long without a break, rather than waiting out the whole timeout for a transfer that
+   * cannot progress. Undefined: only the timeout ends the wait.
+   */
+  deadLinkGraceMs?: number;
+}
+
 export interface StorageDriver {
   /** 'mock' or 'pure'. */
   readonly name: string;
@@ -132,6 +141,7 @@ export interface StorageDriver {
     recoveryPoint: string,
     timeoutMs: number,
     onProgress?: (p: TransferProgress) => void,
+    opts?: TransferWaitOptions,
   ): Promise<RecoveryPoint>;
 
   /**

@@ -2,7 +2,7 @@ import type { StorageDriver } from './driver.js';
 import { StorageError } from './errors.js';
 import { MockStorageDriver, type MockDriverConfig } from './mock/driver.js';
 
-export type { StorageDriver } from './driver.js';
+export type { StorageDriver, TransferWaitOptions } from './driver.js';
 export { StorageError, isStorageError, type StorageErrorCode } from './errors.js';
 export type * from './types.js';
 export { MockStorageDriver, type MockDriverConfig } from './mock/driver.js';

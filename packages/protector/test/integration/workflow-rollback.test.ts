@@ -107,3 +107,39 @@ test("a target object the rollback cannot remove: the source runs again all the 
   assert.equal((await onB(pg)).resources.failover, undefined);
   assert.deepEqual(siteBInventory(), before, 'nothing the failover created remains on site-b or its array');
 });
+
+test('a link cut during the transfer of a planned failover: rolled back within the grace, not after the step timeout', { timeout: 120_000 }, async () => {
+  const { pg, servers } = await protectedPg(t, { name: 'cut', servers: { 'c-1': 0 } });
+  const base = failoverWorkflow(t.atB.deps, { stepTimeoutMs: 300_000, deadLinkGraceMs: 1000 });
+  const cut: Workflow = {
+    ...base,
+    steps: (op) =>
+      base.steps(op).map((s) =>
+        s.name !== 'stop_source_servers'
+          ? s
+          : {
+              name: s.name,
+              run: async (sc) => {
+                const detail = await s.run(sc);
+                t.a.arrays.setLink('site-a-array', 'site-b-array', { up: false });
+                return detail;
+              },
+            },
+      ),
+  };
+  const e = t.atB.engine(undefined, { workflows: [cut, ...lifecycleWorkflows(t.atB.deps).filter((w) => w.type !== 'failover')] });
+  const op = await t.atB.newOp(await onB(pg), 'failover', { type: 'planned' });
+  const started = Date.now();
+  try {
+    await e.tryRun(op.id);
+  } finally {
+    t.a.arrays.setLink('site-a-array', 'site-b-array', { up: true });
+  }
+  const done = await expectStatus(t.atB, op, 'rolled_back');
+  const wait = (await t.atB.ops.steps(op.id)).find((s) => s.name === 'wait_for_transfer')!;
+  assert.match(done.error ?? '', /^wait_for_transfer: .*cannot complete: replication link between 'site-a-array' and 'site-b-array' is down for \d+ s \(grace 1 s/);
+  assert.ok((wait.duration_ms ?? Infinity) < 60_000, `the wait ended after ${wait.duration_ms} ms, not the 300 s step timeout`);
+  assert.ok(Date.now() - started < 120_000);
+  assert.equal(t.a.nova.getServer(servers[0]!.serverId)?.vm_state, 'active', 'the source server runs again');
+  await runOp(t.atA, pg, 'sync');
+});

@@ -28,7 +28,12 @@ export interface DrTimeouts {
   stepTimeoutMs?: number;
   /** How long a recovered server may take to become ACTIVE unless the action says (`[engine] server_boot_timeout`). */
   bootTimeoutSeconds?: number;
+  /** How long a transfer may see its link or an array down before it fails (`[engine] dead_link_grace`). */
+  deadLinkGraceMs?: number;
 }
+
+/** `[engine] dead_link_grace`'s default. */
+export const DEFAULT_DEAD_LINK_GRACE_MS = 30_000;
 
 const DEFAULT_STEP_TIMEOUT_MS = 600_000;
 
@@ -66,7 +71,7 @@ export function failoverWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
           precheckStep(ctx, op, { action, working: 'failing_over', record: 'failover', recoveryPoint: chosen, overrides: p.mappings, force: p.force }),
           stopSourceStep(ctx, op),
           finalSnapshotStep(ctx, op, chosen, 'failover'),
-          waitForTransferStep(ctx, op, 'failover', timeout),
+          waitForTransferStep(ctx, op, 'failover', { timeoutMs: timeout, deadLinkGraceMs: t.deadLinkGraceMs ?? DEFAULT_DEAD_LINK_GRACE_MS }),
           ...bringUpSteps(ctx, op, 'failover', { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
           reverseReplicationStep(ctx, op, 'failover'),
           swapRolesStep(ctx, op, { fenced: false, reversePending: false, overrides: p.mappings, action }),
@@ -156,13 +161,13 @@ export function failbackWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
             if (!pg.resources.array) throw new StepError(`protection group ${pg.id} has no array construct`);
             const handle = pg.resources.array;
             const rp = await ctx.storage.snapshotNow(handle, { replicate: true, suffix: `resync-${shortId(op.id)}` });
-            const done = await ctx.storage.waitForTransfer(handle, rp.name ?? rp.snapshot, timeout, (x) => void sc.progress({ progress: x.progress }));
+            const done = await ctx.storage.waitForTransfer(handle, rp.name ?? rp.snapshot, timeout, (x) => void sc.progress({ progress: x.progress }), { deadLinkGraceMs: t.deadLinkGraceMs ?? DEFAULT_DEAD_LINK_GRACE_MS });
             return { recovery_point: done.name, data_as_of: done.createdAt };
           },
         },
         stopSourceStep(ctx, op),
         finalSnapshotStep(ctx, op, undefined, 'failback'),
-        waitForTransferStep(ctx, op, 'failover', timeout),
+        waitForTransferStep(ctx, op, 'failover', { timeoutMs: timeout, deadLinkGraceMs: t.deadLinkGraceMs ?? DEFAULT_DEAD_LINK_GRACE_MS }),
         ...bringUpSteps(ctx, op, 'failover', { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
         reverseReplicationStep(ctx, op, 'failover'),
         swapRolesStep(ctx, op, { fenced: false, reversePending: false, overrides: p.mappings, action }),

@@ -6,7 +6,7 @@ import { pgCreateWorkflow } from './pg-create.js';
 import { pgDeleteWorkflow } from './pg-delete.js';
 import { syncWorkflow } from './sync.js';
 import { cleanupWorkflow } from './cleanup.js';
-import { failbackWorkflow, failoverWorkflow } from './failover.js';
+import { failbackWorkflow, failoverWorkflow, type DrTimeouts } from './failover.js';
 import { testCleanupWorkflow } from './test-cleanup.js';
 import { testFailoverWorkflow } from './test-failover.js';
 
@@ -15,13 +15,13 @@ export { replicationSpec } from './pg-create.js';
 export { groupName, groupTypeName, arrayVolumeName } from './names.js';
 
 /** Every workflow this engine runs (operation types in operation-types.ts). */
-export function lifecycleWorkflows(deps: WorkflowDeps, opts: { stepTimeoutMs?: number; bootTimeoutSeconds?: number } = {}): Workflow[] {
+export function lifecycleWorkflows(deps: WorkflowDeps, opts: DrTimeouts = {}): Workflow[] {
   return [
     pgCreateWorkflow(deps),
     memberAddWorkflow(deps),
     memberRemoveWorkflow(deps),
     pgDeleteWorkflow(deps),
-    syncWorkflow(deps, { timeoutMs: opts.stepTimeoutMs }),
+    syncWorkflow(deps, { timeoutMs: opts.stepTimeoutMs, deadLinkGraceMs: opts.deadLinkGraceMs }),
     failoverWorkflow(deps, opts),
     failbackWorkflow(deps, opts),
     testFailoverWorkflow(deps, opts),

@@ -1,5 +1,7 @@
 import { createWorkflowContext, type WorkflowDeps } from '../context.js';
+import type { TransferWaitOptions } from '../../storage/index.js';
 import { StepError, type Workflow } from '../workflow.js';
+import { DEFAULT_DEAD_LINK_GRACE_MS } from './failover.js';
 import { loadPg } from './pg.js';
 
 /** How long a sync waits for its transfer by default (`[engine] step_timeout` in the service). */
@@ -9,7 +11,7 @@ const DEFAULT_TIMEOUT_MS = 600_000;
  * The `sync` action: replicate now. The snapshot's suffix is derived from the operation id, so a
  * resumed run finds the snapshot it already took instead of taking a second one.
  */
-export function syncWorkflow(deps: WorkflowDeps, opts: { timeoutMs?: number } = {}): Workflow {
+export function syncWorkflow(deps: WorkflowDeps, opts: { timeoutMs?: number } & TransferWaitOptions = {}): Workflow {
   return {
     type: 'sync',
     steps(op) {
@@ -31,8 +33,12 @@ export function syncWorkflow(deps: WorkflowDeps, opts: { timeoutMs?: number } = 
             const pg = await loadPg(ctx, op);
             const taken = step.completed.get('snapshot_and_replicate') as { recovery_point: string | null } | undefined;
             if (!pg.resources.array || !taken?.recovery_point) return { waited: false };
-            await ctx.storage.waitForTransfer(pg.resources.array, taken.recovery_point, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, (p) =>
-              void step.progress({ recovery_point: taken.recovery_point, progress: p.progress }),
+            await ctx.storage.waitForTransfer(
+              pg.resources.array,
+              taken.recovery_point,
+              opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+              (p) => void step.progress({ recovery_point: taken.recovery_point, progress: p.progress }),
+              { deadLinkGraceMs: opts.deadLinkGraceMs ?? DEFAULT_DEAD_LINK_GRACE_MS },
             );
             return { recovery_point: taken.recovery_point, transferred: true };
           },

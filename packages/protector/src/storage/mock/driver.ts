@@ -1,5 +1,5 @@
 import { ArrayError, ArrayModel, type PodRecord, type ProtectionGroupRecord, type ProtectionGroupSnapshotRecord, type ProtectionGroupSettings } from '@protector/cloudsim/array';
-import type { StorageDriver } from '../driver.js';
+import type { StorageDriver, TransferWaitOptions } from '../driver.js';
 import { StorageError, type StorageErrorCode } from '../errors.js';
 import type {
   ArrayReport,
@@ -550,9 +550,11 @@ export class MockStorageDriver implements StorageDriver {
     recoveryPoint: string,
     timeoutMs: number,
     onProgress?: (p: TransferProgress) => void,
+    opts: TransferWaitOptions = {},
   ): Promise<RecoveryPoint> {
     this.checkHandle(h);
     const start = this.clock.now();
+    let downSince: number | null = null;
     const deadline = start + Math.max(0, timeoutMs);
     const name = h.type === 'sync' ? NOW : this.rpName(h, recoveryPoint);
     let last: TransferProgress = { recoveryPoint: name, progress: 0, startedAt: null, bytesTransferred: 0 };
@@ -573,6 +575,15 @@ export class MockStorageDriver implements StorageDriver {
         onProgress?.(last);
       }
       const now = this.clock.now();
+      if (opts.deadLinkGraceMs !== undefined) {
+        // A transfer cannot progress over a dead link: say so after the grace, not the timeout.
+        const link = this.linkState(h.sourceArray, h.targetArray);
+        downSince = link.state === 'down' ? (downSince ?? now) : null;
+        if (downSince !== null && now - downSince >= opts.deadLinkGraceMs) {
+          const what = h.type === 'sync' ? `resync of pod '${h.name}' to '${h.targetArray}'` : `transfer of '${name}' to '${h.targetArray}'`;
+          throw new StorageError('unreachable', `${what} cannot complete: ${link.why} for ${Math.round((now - downSince) / 1000)} s (grace ${Math.round(opts.deadLinkGraceMs / 1000)} s; progress ${Math.floor(last.progress * 100)}%)`);
+        }
+      }
       if (now >= deadline) break;
       await this.sleep(Math.min(this.pollIntervalMs, deadline - now));
     }

@@ -1,5 +1,5 @@
 import { standbySiteId, type Member, type MemberDetails, type PgStatus, type ProtectionGroup } from '../../../db/protection-groups.js';
-import type { ReplicationGroupHandle, ReplicationSchedulePolicy } from '../../../storage/index.js';
+import type { ReplicationGroupHandle, ReplicationSchedulePolicy, TransferWaitOptions } from '../../../storage/index.js';
 import type { WorkflowContext } from '../../context.js';
 import type { MappingOverride } from '../../operation-types.js';
 import type { OperationRecord } from '../../operations.js';
@@ -106,7 +106,7 @@ export function finalSnapshotStep(ctx: WorkflowContext, op: OperationRecord, cho
 }
 
 /** Waits for the final snapshot to land on the target; it becomes the run's recovery point. */
-export function waitForTransferStep(ctx: WorkflowContext, op: OperationRecord, key: RecordKey, timeoutMs: number): Step {
+export function waitForTransferStep(ctx: WorkflowContext, op: OperationRecord, key: RecordKey, wait: { timeoutMs: number } & TransferWaitOptions): Step {
   const from = 'final_snapshot';
   return {
     name: 'wait_for_transfer',
@@ -116,7 +116,7 @@ export function waitForTransferStep(ctx: WorkflowContext, op: OperationRecord, k
       const taken = sc.completed.get(from) as { recovery_point?: string | null } | undefined;
       if (!taken?.recovery_point) throw new StepError(`${from} recorded no recovery point`);
       const rpName = taken.recovery_point;
-      const rp = await ctx.storage.waitForTransfer(handle, rpName, timeoutMs, (p) => void sc.progress({ recovery_point: rpName, progress: p.progress }));
+      const rp = await ctx.storage.waitForTransfer(handle, rpName, wait.timeoutMs, (p) => void sc.progress({ recovery_point: rpName, progress: p.progress }), wait);
       await updateRecord(ctx, pg.id, key, (r) => void Object.assign(r, { recovery_point: rp.name, recovery_point_time: rp.createdAt }));
       return { recovery_point: rp.name, data_as_of: rp.createdAt, transferred_at: rp.completedAt };
     },
