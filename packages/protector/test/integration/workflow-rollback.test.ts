@@ -13,16 +13,17 @@ import { startTwoSites } from '../helpers/two-sites.js';
 const t = await startTwoSites();
 after(() => t.close());
 
-/** Everything on site-b and its array a failover could leave behind, as ids. */
-function siteBInventory() {
-  const b = t.b;
+/** Everything on a site and its array a failover could leave behind, as ids. */
+function inventory(which: 'a' | 'b') {
+  const site = which === 'a' ? t.a : t.b;
   return {
-    servers: b.nova.servers.list().map((s) => s.id).sort(),
-    ports: b.neutron.ports.list().map((p) => p.id).sort(),
-    volumes: b.cinder.listVolumes().map((v) => v.id).sort(),
-    array_volumes: b.arrays.listVolumes('site-b-array', { destroyed: true }).map((v) => v.name).sort(),
+    servers: site.nova.servers.list().map((s) => s.id).sort(),
+    ports: site.neutron.ports.list().map((p) => p.id).sort(),
+    volumes: site.cinder.listVolumes().map((v) => v.id).sort(),
+    array_volumes: site.arrays.listVolumes(`site-${which}-array`, { destroyed: true }).map((v) => v.name).sort(),
   };
 }
+const siteBInventory = () => inventory('b');
 
 const onB = async (pg: ProtectionGroup) => (await t.atB.pgs.get(pg.id)) as ProtectionGroup;
 
@@ -142,4 +143,30 @@ test('a link cut during the transfer of a planned failover: rolled back within t
   assert.ok(Date.now() - started < 120_000);
   assert.equal(t.a.nova.getServer(servers[0]!.serverId)?.vm_state, 'active', 'the source server runs again');
   await runOp(t.atA, pg, 'sync');
+});
+
+test('a boot failure on the original primary during a failback: rolled back, the workload ACTIVE on the DR site with its data, nothing left on the original primary', { timeout: 180_000 }, async () => {
+  const { pg } = await protectedPg(t, { name: 'noreturn', servers: { 'bad-home': 0 } });
+  await runOp(t.atB, pg, 'failover', { type: 'planned' });
+  await t.push(pg.id, 'b');
+  const drServer = (await t.atB.pgs.members(pg.id))[0]!.server_id;
+  await guestWrite(t.b, drServer, 0, 'written on the DR site');
+  const before = inventory('a');
+  t.a.faults.failBoots('bad-*', 'no capacity at home');
+  let op;
+  try {
+    op = await runOp(t.atA, pg, 'failback', { boot_timeout_seconds: 20 }, 'rolled_back');
+  } finally {
+    t.a.faults.clearBoots();
+  }
+  assert.match(op.error ?? '', /^boot_servers: /);
+  assert.deepEqual((await t.atA.ops.steps(op.id)).slice(-3).map((s) => [s.name, s.status]), [['rollback_target', 'completed'], ['rollback_replication', 'completed'], ['rollback_source', 'completed']]);
+  assert.equal(t.b.nova.getServer(drServer)?.vm_state, 'active', 'the workload runs on the DR site again');
+  assert.equal(await guestRead(t.b, drServer, 0, 'written on the DR site'.length), 'written on the DR site');
+  assert.deepEqual(inventory('a'), before, 'nothing the failback created remains on site-a or its array');
+  const pgA = (await t.atA.pgs.get(pg.id))!;
+  assert.equal(pgA.status, 'failed_over');
+  assert.equal(pgA.current_primary_site_id, t.siteB.id);
+  // Replication from the DR site works again.
+  await runOp(t.atB, pg, 'sync');
 });
