@@ -170,3 +170,51 @@ test('a boot failure on the original primary during a failback: rolled back, the
   // Replication from the DR site works again.
   await runOp(t.atB, pg, 'sync');
 });
+
+test('the old primary lost once the target runs the workload: the failover completes, replication reverse_pending, the old copies fenced; failback later brings it home', { timeout: 180_000 }, async () => {
+  const { pg, servers } = await protectedPg(t, { name: 'noreturn-a', servers: { 'n-1': 0 } });
+  await guestWrite(t.a, servers[0]!.serverId, 0, 'before the loss');
+  const base = failoverWorkflow(t.atB.deps, { stepTimeoutMs: 20_000 });
+  const lose: Workflow = {
+    ...base,
+    steps: (op) =>
+      base.steps(op).map((s) =>
+        s.name !== 'boot_servers'
+          ? s
+          : {
+              name: s.name,
+              run: async (sc) => {
+                const detail = await s.run(sc);
+                await t.a.faults.set('all', { down: true });
+                t.a.arrays.setArrayDown('site-a-array', true);
+                return detail;
+              },
+            },
+      ),
+  };
+  const e = t.atB.engine(undefined, { workflows: [lose, ...lifecycleWorkflows(t.atB.deps).filter((w) => w.type !== 'failover')] });
+  const op = await t.atB.newOp(await onB(pg), 'failover', { type: 'planned' });
+  try {
+    await e.tryRun(op.id);
+    await expectStatus(t.atB, op, 'completed');
+    const steps = await t.atB.ops.steps(op.id);
+    assert.equal(steps.find((s) => s.name === 'reverse_replication')?.detail.reverse_pending, true);
+    const pgB = await onB(pg);
+    assert.equal(pgB.status, 'failed_over');
+    assert.equal(pgB.current_primary_site_id, t.atB.siteB.id);
+    assert.equal(pgB.resources.reverse_pending, true);
+    assert.equal(pgB.resources.leftovers?.fenced, true, 'the old copies are fenced');
+    const drServer = (await t.atB.pgs.members(pg.id))[0]!.server_id;
+    assert.equal(t.b.nova.getServer(drServer)?.vm_state, 'active', 'the workload runs on site-b, exactly once');
+    assert.equal(await guestRead(t.b, drServer, 0, 'before the loss'.length), 'before the loss');
+  } finally {
+    await t.a.faults.set('all', { down: false });
+    t.a.arrays.setArrayDown('site-a-array', false);
+  }
+  assert.equal(t.a.nova.getServer(servers[0]!.serverId)?.vm_state, 'stopped', 'the old copy stayed stopped');
+  // site-a is back: failback reverses the replication and brings the workload home.
+  await t.push(pg.id, 'b');
+  await runOp(t.atA, pg, 'failback');
+  const home = (await t.atA.pgs.members(pg.id))[0]!.server_id;
+  assert.equal(await guestRead(t.a, home, 0, 'before the loss'.length), 'before the loss');
+});

@@ -32,6 +32,13 @@ export interface DrTimeouts {
   deadLinkGraceMs?: number;
 }
 
+/**
+ * The steps after the workload is up on the target: a failure there never rolls back, which
+ * would delete the only running copy. The failover ends failed and an unplanned failover,
+ * run again, adopts what it brought up and finishes the swap.
+ */
+const PAST_NO_RETURN = new Set(['reverse_replication', 'swap_roles', 'cleanup_source']);
+
 /** `[engine] dead_link_grace`'s default. */
 export const DEFAULT_DEAD_LINK_GRACE_MS = 30_000;
 
@@ -112,8 +119,9 @@ export function failoverWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
     },
     rollback(op, failedStep) {
       // Nothing changed before the pre-checks passed; unplanned failover never rolls back (the
-      // source is gone): a failed one is run again, and adopts what this run brought up.
-      if (failedStep === 'precheck' || failoverParams(op).type !== 'planned') return [];
+      // source is gone): a failed one is run again, and adopts what this run brought up. Past
+      // the point of no return (the target's servers ACTIVE) neither does a planned one.
+      if (failedStep === 'precheck' || failoverParams(op).type !== 'planned' || PAST_NO_RETURN.has(failedStep)) return [];
       return rollbackSteps(createWorkflowContext(deps), op, 'active');
     },
     outcome: partialWhenFailed('swap_roles'),
@@ -175,7 +183,7 @@ export function failbackWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
       ];
     },
     rollback(op, failedStep) {
-      if (failedStep === 'precheck') return [];
+      if (failedStep === 'precheck' || PAST_NO_RETURN.has(failedStep)) return [];
       return rollbackSteps(createWorkflowContext(deps), op, 'failed_over');
     },
   };

@@ -1,5 +1,5 @@
 import { standbySiteId, type Member, type MemberDetails, type PgStatus, type ProtectionGroup } from '../../../db/protection-groups.js';
-import type { ReplicationGroupHandle, ReplicationSchedulePolicy, TransferWaitOptions } from '../../../storage/index.js';
+import { isStorageError, type ReplicationGroupHandle, type ReplicationSchedulePolicy, type TransferWaitOptions } from '../../../storage/index.js';
 import type { WorkflowContext } from '../../context.js';
 import type { MappingOverride } from '../../operation-types.js';
 import type { OperationRecord } from '../../operations.js';
@@ -173,7 +173,17 @@ export function reverseReplicationStep(ctx: WorkflowContext, op: OperationRecord
       if (handle.sourceArray === targetArray) return { handle, reversed: false };
       const rec = recordOf(pg.resources, key, op.id);
       const volumes = Object.values(rec.volumes).map((v) => v.array_volume);
-      const next = await ctx.storage.reverseReplication(handle, { volumes, policy: await schedulePolicy(ctx, pg) });
+      let next: ReplicationGroupHandle;
+      try {
+        next = await ctx.storage.reverseReplication(handle, { volumes, policy: await schedulePolicy(ctx, pg) });
+      } catch (err) {
+        // The point of no return is behind us: the workload runs on the target. Losing the old
+        // primary now must not undo that; replication is reversed later (failback does it), and
+        // the old copies are fenced, as after an unplanned failover.
+        if (!isStorageError(err) || err.code !== 'unreachable') throw err;
+        await ctx.pgs.setResources(pg.id, (r) => ({ ...r, reverse_pending: true }));
+        return { handle, reversed: false, reverse_pending: true, why: errorText(err) };
+      }
       await ctx.pgs.setResources(pg.id, (r) => ({ ...r, array: next, reverse_pending: false }));
       return { handle: next, reversed: true };
     },
@@ -226,10 +236,13 @@ export function swapRolesStep(ctx: WorkflowContext, op: OperationRecord, o: { fe
       const status: PgStatus = failed.length ? 'failed_over_partial' : sites.targetSiteId === pg.primary_site_id ? 'active' : 'failed_over';
       if (pg.current_primary_site_id === sites.targetSiteId) return { primary_site_id: sites.targetSiteId, status: pg.status, failed, resumed: true };
       const moved: Member[] = plan.members.filter((m) => rec.servers[m.server_id] && !rec.errors[m.server_id]);
-      const left = { operation_id: op.id, site_id: sites.sourceSiteId, fenced: o.fenced, servers: moved.map((m) => m.server_id), volumes: moved.flatMap((m) => m.details.volumes.map((v) => v.volume_id)), ports: moved.flatMap((m) => m.details.ports.map((p) => p.id)) };
+      // The old primary lost after the point of no return: its copies are fenced, and replication waits for failback.
+      const lost = sc.completed.get('reverse_replication')?.reverse_pending === true;
+      const reversePending = o.reversePending || lost;
+      const left = { operation_id: op.id, site_id: sites.sourceSiteId, fenced: o.fenced || lost, servers: moved.map((m) => m.server_id), volumes: moved.flatMap((m) => m.details.volumes.map((v) => v.volume_id)), ports: moved.flatMap((m) => m.details.ports.map((p) => p.id)) };
       const details = await Promise.all(moved.map(async (m) => ({ m, d: await movedDetails(plan, m, rec) })));
       for (const { m, d } of details) await ctx.pgs.moveMember(m.id, rec.servers[m.server_id]!, d);
-      await ctx.pgs.setResources(pg.id, (r) => ({ ...r, leftovers: left, ...(o.reversePending ? { reverse_pending: true } : {}) }));
+      await ctx.pgs.setResources(pg.id, (r) => ({ ...r, leftovers: left, ...(reversePending ? { reverse_pending: true } : {}) }));
       const after = await ctx.pgs.update(pg.id, { current_primary_site_id: sites.targetSiteId, status, sync_state: 'out_of_sync' }, { bumpVersion: true });
       return { primary_site_id: sites.targetSiteId, status, failed, moved: moved.map((m) => m.name), metadata_version: after?.metadata_version, data_as_of: rec.recovery_point_time, recovery_point: rec.recovery_point };
     },
