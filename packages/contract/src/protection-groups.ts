@@ -76,6 +76,12 @@ export const Leftovers = Obj({
   servers: Type.Array(Id, { maxItems: 10_000 }),
   volumes: Type.Array(Id, { maxItems: 10_000 }),
   ports: Type.Array(Id, { maxItems: 10_000 }),
+  stopped_on_return: Type.Optional(
+    Type.Array(Obj({ server_id: Id, at: Type.Integer({ minimum: 0, description: 'Epoch ms' }) }), {
+      maxItems: 10_000,
+      description: 'Fenced servers found running when the old primary answered again, and stopped',
+    }),
+  ),
 });
 export type Leftovers = Static<typeof Leftovers>;
 

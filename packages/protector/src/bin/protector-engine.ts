@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Engine, lifecycleWorkflows, Operations } from '../engine/index.js';
+import { Engine, lifecycleWorkflows, Operations, startFenceWatcher } from '../engine/index.js';
 import { ProtectionGroups } from '../db/protection-groups.js';
 import { recordOperation, recordStep } from '../observability/index.js';
 import { fail, onShutdown, serviceCommand, sourcesOf } from '../service/cli.js';
@@ -14,9 +14,11 @@ try {
   const e = rt.cfg.engine;
   let stopped = false;
   let engine: Engine | undefined;
+  let fencing: { stop(): Promise<void> } | undefined;
   onShutdown(
     async () => {
       stopped = true;
+      await fencing?.stop();
       await engine?.stop(e.lease_seconds * 1000);
       await rt.close();
     },
@@ -29,12 +31,8 @@ try {
     await new Promise((r) => setTimeout(r, e.poll_interval * 1000));
   }
   if (storage && !stopped) {
-    const workflows = lifecycleWorkflows({
-      pgs: new ProtectionGroups(rt.db),
-      sites: rt.sites,
-      storage,
-      http: { timeoutMs: rt.cfg.storage.request_timeout * 1000 },
-    }, { stepTimeoutMs: e.step_timeout * 1000, bootTimeoutSeconds: e.server_boot_timeout, deadLinkGraceMs: e.dead_link_grace * 1000 });
+    const deps = { pgs: new ProtectionGroups(rt.db), sites: rt.sites, storage, http: { timeoutMs: rt.cfg.storage.request_timeout * 1000 } };
+    const workflows = lifecycleWorkflows(deps, { stepTimeoutMs: e.step_timeout * 1000, bootTimeoutSeconds: e.server_boot_timeout, deadLinkGraceMs: e.dead_link_grace * 1000 });
     engine = new Engine(new Operations(rt.db), rt.bus, workflows, {
       owner: rt.owner,
       concurrency: e.concurrency,
@@ -46,6 +44,11 @@ try {
       onOperation: (x) => recordOperation(rt.metrics, x.type, x.status),
     });
     await engine.start();
+    fencing = startFenceWatcher(deps, {
+      intervalMs: e.fence_interval * 1000,
+      log: (r) => rt.logger.warn({ event: 'fenced_servers_stopped', ...r }, `the old primary answered with fenced servers running: stopped ${r.stopped.join(', ')} (split brain prevented)`),
+      onError: (err) => rt.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'fence check failed; retried at the next interval'),
+    });
     rt.logger.info({ owner: rt.owner, concurrency: e.concurrency }, 'protector-engine running');
   }
 } catch (err) {

@@ -203,6 +203,10 @@ export const OPTIONS = {
       default: 600,
       help: 'Seconds a single workflow step may run before it fails.',
     }),
+    fence_interval: opt(integerType({ min: 1 }), {
+      default: 30,
+      help: 'Seconds between checks of the fenced copies on the old primary of each protection group this site runs: any found running (the old primary is back) is stopped.',
+    }),
     dead_link_grace: opt(integerType({ min: 1 }), {
       default: 30,
       help: 'Seconds a replication transfer a workflow waits for may see its link or an array down before the step fails (a planned failover then rolls back), instead of waiting out step_timeout.',

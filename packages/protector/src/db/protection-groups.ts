@@ -48,6 +48,8 @@ export interface Leftovers {
   servers: string[];
   volumes: string[];
   ports: string[];
+  /** Fenced servers found running when the old primary answered again, and stopped (split brain prevented). */
+  stopped_on_return?: { server_id: string; at: number }[];
 }
 
 export interface PgResources {

@@ -4,3 +4,4 @@ export { StepError, type Step, type StepContext, type StepDetail, type Workflow 
 export { LIFECYCLE_OPERATIONS, type OperationParams, type OperationType } from './operation-types.js';
 export { createWorkflowContext, type WorkflowDeps } from './context.js';
 export { lifecycleWorkflows } from './workflows/index.js';
+export { enforceFencing, startFenceWatcher, type FenceReport } from './fencing.js';
