@@ -57,8 +57,11 @@ test('a new user: help everywhere, one-line errors with documented exit codes', 
   assert.equal(badFormat.code, 2);
   assert.match(badFormat.stderr, /-f xml: invalid choice; choose from table, json, yaml, value, csv/);
   for (const f of ['table', 'json', 'yaml', 'value', 'csv']) assert.equal((await protector('site', 'list', '--os-cloud', 'site-a', '--secondary-cloud', 'site-b', '-f', f)).code, 0, f);
-  const sites = JSON.parse((await protector('--os-cloud', 'site-a', '--secondary-cloud', 'site-b', 'site', 'list', '-f', 'json', '-c', 'Name', '-c', 'Local')).stdout) as unknown;
-  assert.deepEqual(sites, [{ Name: 'site-a', Local: true }, { Name: 'site-b', Local: false }]);
+  const listed = (await protector('--os-cloud', 'site-a', '--secondary-cloud', 'site-b', 'site', 'list', '-f', 'json', '-c', 'Name', '-c', 'Local')).stdout;
+  assert.ok(listed.endsWith(']\n'), 'machine output ends with a newline');
+  assert.deepEqual(JSON.parse(listed), [{ Name: 'site-a', Local: true }, { Name: 'site-b', Local: false }]);
+  const byName = await protector('--os-cloud', 'site-a', 'site', 'show', 'site-b', '-f', 'value', '-c', 'name');
+  assert.deepEqual([byName.code, byName.stdout], [0, 'site-b\n'], 'a site by its name');
 });
 
 test('the DR lifecycle through the CLI, every step proven by data, in under 5 minutes', { timeout: 600_000 }, async () => {
@@ -92,6 +95,19 @@ test('with a site stopped every change is refused and nothing changes on the oth
       assert.equal(r.code, 5, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /site site-b-demo is unreachable .*nothing changed/, args.join(' '));
     }
+    // The admin changes too (as an admin on both sites), and nothing changes on site-a.
+    const admin = ['--os-cloud', 'site-a', '--secondary-cloud', 'site-b'];
+    const registered = (await protector(...admin, 'site', 'list', '-f', 'json')).stdout + (await protector(...admin, 'tenant-mapping', 'list', '-f', 'json')).stdout;
+    for (const args of [
+      ['site', 'create', 'site-c', '--auth-url', 'http://127.0.0.1:9/v3', '--username', 'protector', '--password', 'x', '--array-name', 'site-c-array'],
+      ['site', 'delete', 'site-b'],
+      ['tenant-mapping', 'create', '--local-project', 'admin', '--remote-site', 'site-b', '--remote-project', 'admin'],
+    ]) {
+      const r = await protector(...admin, ...args);
+      assert.equal(r.code, 5, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /site site-b is unreachable .*nothing changed/, args.join(' '));
+    }
+    assert.equal((await protector(...admin, 'site', 'list', '-f', 'json')).stdout + (await protector(...admin, 'tenant-mapping', 'list', '-f', 'json')).stdout, registered);
     const list = JSON.parse((await protector('protection-group', 'list', '-f', 'json')).stdout) as { Name: string; 'Metadata version': number }[];
     assert.deepEqual(list.filter((p) => p.Name === pg).map((p) => p['Metadata version']), [before.metadata_version], 'nothing changed on site-a');
     assert.ok(!list.some((p) => p.Name === 'another'));

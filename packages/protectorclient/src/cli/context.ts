@@ -2,7 +2,7 @@ import { KeystoneSession } from '@protector/openstack';
 import { ProtectorClient } from '../api/index.js';
 import { resolveClouds, type CloudConfig } from '../config/index.js';
 import { requireReachable, type SiteHandle } from '../coordinator/index.js';
-import { CliError } from './exit-codes.js';
+import { CliError, EXIT } from './exit-codes.js';
 
 /** The global options every command sees (as the OpenStack client names them). */
 export interface GlobalOptions {
@@ -55,10 +55,14 @@ export class CliContext {
     return s ? this.handle(s, this.opts.secondaryEndpoint) : null;
   }
 
-  /** The peer, which must answer before anything changes (DESIGN §5.1). */
+  /**
+   * The peer, which must answer before anything changes (DESIGN §5.1): protection groups and the
+   * admin changes (sites, tenant mappings) alike. Without a peer named, nothing is tried: a
+   * missing argument, not an unreachable site.
+   */
   async reachablePeer(): Promise<SiteHandle> {
     const s = this.secondary();
-    if (!s) throw new CliError('this command changes a protection group on both sites: name the peer with --secondary-cloud or OS_SECONDARY_CLOUD');
+    if (!s) throw new CliError('every change needs the peer site to answer first: name it with --secondary-cloud or OS_SECONDARY_CLOUD', EXIT.usage);
     return requireReachable(s);
   }
 

@@ -6,7 +6,7 @@ export const EXIT = {
   ok: 0,
   /** An error: the API refused the request, a resource was not found, a site could not be asked. */
   error: 1,
-  /** Bad usage: unknown command or option, a missing or malformed argument. */
+  /** Bad usage: unknown command or option, a missing or malformed argument (a change without --secondary-cloud). */
   usage: 2,
   /** An operation waited for (--wait) ended failed, rolled_back or cancelled. */
   operationFailed: 3,

@@ -4,7 +4,7 @@ import { EXIT } from './exit-codes.js';
 const EXIT_TEXT: Record<keyof typeof EXIT, string> = {
   ok: 'success',
   error: 'an error: the API refused the request, a resource was not found, a site could not be asked, pre-checks found blockers (`--dry-run`)',
-  usage: 'bad usage: unknown command or option, a malformed argument or format, a clouds.yaml problem',
+  usage: 'bad usage: unknown command or option, a malformed argument or format, a clouds.yaml problem, a change without `--secondary-cloud`',
   operationFailed: 'an operation followed with `--wait` ended failed, rolled_back or cancelled',
   operationPartial: 'an operation followed with `--wait` ended partial (some servers did not come up)',
   peerUnreachable: 'a change was refused because the peer site does not answer; nothing changed on either site',
@@ -46,7 +46,7 @@ export function cliReference(program: Command): string {
     '',
     program.description(),
     '',
-    'Clouds come from `clouds.yaml` and `secure.yaml` (`./`, `~/.config/openstack/`, `/etc/openstack/`, or `OS_CLIENT_CONFIG_FILE`) or the `OS_*` variables, as for the `openstack` client. `--os-cloud` names the site a command talks to; `--secondary-cloud` its peer: every change is applied on the first, then its metadata is stored on the peer and acknowledged (DESIGN §5), and a change is refused when the peer does not answer, except `failover --unplanned`. DR actions are sent to the site that brings the workload up, whichever of the two you name first. Lists print with `-f table|json|yaml|value|csv` and `-c COLUMN`; `--wait` follows an operation with its steps live (a task tree in a terminal, one line per step otherwise).',
+    'Clouds come from `clouds.yaml` and `secure.yaml` (`./`, `~/.config/openstack/`, `/etc/openstack/`, or `OS_CLIENT_CONFIG_FILE`) or the `OS_*` variables, as for the `openstack` client. `--os-cloud` names the site a command talks to; `--secondary-cloud` its peer: every change is applied on the first, then its metadata is stored on the peer and acknowledged (DESIGN §5), and a change is refused when the peer does not answer, except `failover --unplanned`: protection groups and the admin changes alike (`site create|delete`, `tenant-mapping create|delete`). Names are accepted wherever ids are (`site show|delete|validate|list-volume-types`, `--remote-site`, a protection group, the server of `member add`, looked up in the project on the current primary). DR actions are sent to the site that brings the workload up, whichever of the two you name first. Lists print with `-f table|json|yaml|value|csv` and `-c COLUMN`; `--wait` follows an operation with its steps live (a task tree in a terminal, one line per step otherwise).',
     '',
     '## Global options',
     '',

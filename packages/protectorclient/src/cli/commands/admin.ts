@@ -3,6 +3,8 @@ import type { CliContext } from '../context.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
 import { pairSites } from '../../coordinator/index.js';
 import { CliError } from '../exit-codes.js';
+import { findSite } from '../find.js';
+import { verifyRemoteProject } from '../remote-project.js';
 
 /** `site …` and `tenant-mapping …`: per-site administration (admin role), on the --os-cloud site. */
 export function registerAdmin(program: Command, ctx: () => CliContext): void {
@@ -11,8 +13,8 @@ export function registerAdmin(program: Command, ctx: () => CliContext): void {
     const sites = await ctx().primary().client.sites.list();
     printList(o, [['ID', (s) => s.id], ['Name', (s) => s.name], ['Local', (s) => s.is_local], ['Auth URL', (s) => s.auth_url], ['Array', (s) => s.array.name], ['Paired', (s) => (s.is_local ? '-' : s.paired)]], sites);
   });
-  withOutput(site.command('show <site>').description('show a site'), false).action(async (id: string, o: OutputOptions) => {
-    printShow(o, fieldsOf(await ctx().primary().client.sites.get(id)));
+  withOutput(site.command('show <site>').description('show a site (by id or name)'), false).action(async (ref: string, o: OutputOptions) => {
+    printShow(o, fieldsOf(await findSite(ctx().primary(), ref)));
   });
   withOutput(
     site
@@ -30,6 +32,7 @@ export function registerAdmin(program: Command, ctx: () => CliContext): void {
       .option('--description <text>', 'description'),
     false,
   ).action(async (name: string, o: OutputOptions & { authUrl: string; region: string; username: string; password: string; project: string; arrayName: string; arrayUrl?: string; arrayApiToken?: string; local?: boolean; description?: string }) => {
+    await ctx().reachablePeer();
     const s = await ctx().primary().client.sites.create({
       name,
       description: o.description,
@@ -50,16 +53,21 @@ export function registerAdmin(program: Command, ctx: () => CliContext): void {
     const rows = await pairSites(ctx().primary(), peer);
     printList(o, [['Site', (r) => r.site], ['Peer', (r) => r.peer], ['Paired', (r) => r.pairing.paired], ['Rotated', (r) => r.pairing.rotated], ['Paired at', (r) => r.pairing.paired_at]], rows);
   });
-  site.command('delete <site>').description('remove a site registration').action(async (id: string) => {
-    await ctx().primary().client.sites.delete(id);
+  site.command('delete <site>').description('remove a site registration (by id or name)').action(async (ref: string) => {
+    const here = ctx().primary();
+    const target = await findSite(here, ref);
+    await ctx().reachablePeer();
+    await here.client.sites.delete(target.id);
   });
-  withOutput(site.command('validate <site>').description("check the site's Keystone, Nova, Cinder, Neutron, Glance and array, each on its own"), true).action(async (id: string, o: OutputOptions) => {
-    const v = await ctx().primary().client.sites.validate(id);
+  withOutput(site.command('validate <site>').description("check the site's Keystone, Nova, Cinder, Neutron, Glance and array, each on its own"), true).action(async (ref: string, o: OutputOptions) => {
+    const here = ctx().primary();
+    const v = await here.client.sites.validate((await findSite(here, ref)).id);
     printList(o, [['Service', (c) => c.service], ['Status', (c) => c.status], ['Detail', (c) => c.detail]], v.checks);
     if (!v.ok) process.exitCode = 1;
   });
-  withOutput(site.command('list-volume-types <site>').description('the replicated volume types of a site'), true).action(async (id: string, o: OutputOptions) => {
-    printList(o, [['ID', (t) => t.id], ['Name', (t) => t.name], ['Replication', (t) => t.replication_type]], await ctx().primary().client.sites.volumeTypes(id));
+  withOutput(site.command('list-volume-types <site>').description('the replicated volume types of a site'), true).action(async (ref: string, o: OutputOptions) => {
+    const here = ctx().primary();
+    printList(o, [['ID', (t) => t.id], ['Name', (t) => t.name], ['Replication', (t) => t.replication_type]], await here.client.sites.volumeTypes((await findSite(here, ref)).id));
   });
 
   const tm = program.command('tenant-mapping').description('which project on the peer site a project fails over to (admin)');
@@ -71,14 +79,18 @@ export function registerAdmin(program: Command, ctx: () => CliContext): void {
       .command('create')
       .description('map a local project to its project on the peer site')
       .requiredOption('--local-project <id>', 'project on this site')
-      .requiredOption('--remote-site <id>', 'the peer site (its id here)')
-      .requiredOption('--remote-project <id>', 'project on the peer site')
+      .requiredOption('--remote-site <site>', 'the peer site (its id or name here)')
+      .requiredOption('--remote-project <id>', 'project on the peer site (checked in the peer\'s Keystone)')
       .option('--description <text>', 'description'),
     false,
   ).action(async (o: OutputOptions & { localProject: string; remoteSite: string; remoteProject: string; description?: string }) => {
-    printShow(o, fieldsOf(await ctx().primary().client.tenantMappings.create({ local_project_id: o.localProject, remote_site_id: o.remoteSite, remote_project_id: o.remoteProject, description: o.description })));
+    const here = ctx().primary();
+    const remote = await findSite(here, o.remoteSite);
+    await verifyRemoteProject(await ctx().reachablePeer(), remote, o.remoteProject);
+    printShow(o, fieldsOf(await here.client.tenantMappings.create({ local_project_id: o.localProject, remote_site_id: remote.id, remote_project_id: o.remoteProject, description: o.description })));
   });
   tm.command('delete <mapping>').description('delete a tenant mapping').action(async (id: string) => {
+    await ctx().reachablePeer();
     await ctx().primary().client.tenantMappings.delete(id);
   });
 }

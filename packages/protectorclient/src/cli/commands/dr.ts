@@ -4,7 +4,7 @@ import { PeerUnreachableError, requireReachable, type SiteHandle } from '../../c
 import { follow, operationSummary, pushOrExplain } from '../coordinate.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { findPg } from '../pg-ref.js';
+import { findPg } from '../find.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
 
 type Action = 'failover' | 'failback' | 'test-failover' | 'test-cleanup';
