@@ -64,3 +64,32 @@ test('drill: the drill servers hold the recovery point data, production keeps ru
   // Replication still works after the drill.
   await runOp(t.atA, pg, 'sync');
 });
+
+test('after a planned failover, a drill rehearses the way back on site-a; cleanup leaves the PG failed over', { timeout: 180_000 }, async () => {
+  const { pg } = await protectedPg(t, { name: 'wayback', servers: { 'w-1': 0 } });
+  await runOp(t.atB, pg, 'failover', { type: 'planned' });
+  await t.push(pg.id, 'b');
+  const dr = (await t.atB.pgs.members(pg.id))[0]!.server_id;
+  await guestWrite(t.b, dr, 0, 'written on the DR site');
+  await runOp(t.atB, pg, 'sync');
+  await t.push(pg.id, 'b');
+  const inventoryA = () => ({
+    servers: t.a.nova.servers.list().map((s) => s.id).sort(),
+    ports: t.a.neutron.ports.list().map((p) => p.id).sort(),
+    networks: t.a.neutron.networks.list().map((n) => n.id).sort(),
+    volumes: t.a.cinder.listVolumes().map((v) => v.id).sort(),
+  });
+  const before = inventoryA();
+
+  await runOp(t.atA, pg, 'test_failover');
+  const rec = (await t.atA.pgs.get(pg.id))!.resources.drill!;
+  assert.equal(rec.site_id, t.siteA.id, 'the drill runs on the original primary');
+  assert.equal(await guestRead(t.a, rec.servers[dr]!, 0, 'written on the DR site'.length), 'written on the DR site');
+  assert.equal(t.b.nova.getServer(dr)?.vm_state, 'active', 'production on site-b is untouched');
+  await t.push(pg.id, 'a');
+  await runOp(t.atA, pg, 'test_cleanup');
+  const after = (await t.atA.pgs.get(pg.id))!;
+  assert.equal(after.status, 'failed_over', 'back to the state it was drilled from');
+  assert.equal(after.current_primary_site_id, t.siteB.id);
+  assert.deepEqual(inventoryA(), before, 'nothing the drill created remains on site-a');
+});

@@ -3,7 +3,7 @@ import type { OperationParams } from '../operation-types.js';
 import { StepError, type Workflow } from '../workflow.js';
 import { documentChanged, loadPg } from './pg.js';
 import { arrayOfSite, partialWhenFailed, precheckStep } from './recovery/phases.js';
-import { teardown } from './recovery/teardown.js';
+import { remainingOf, teardown } from './recovery/teardown.js';
 
 /**
  * `test_cleanup`: removes exactly what the drill recorded (servers, ports, Cinder volumes and
@@ -28,21 +28,9 @@ export function testCleanupWorkflow(deps: WorkflowDeps): Workflow {
             if (!rec) return { removed: [], failed: [], nothing_to_do: true };
             const tenant = await ctx.clientsFor(rec.site_id, { asTenantOf: pg });
             const report = await teardown(ctx, tenant, rec, await arrayOfSite(ctx, rec.site_id));
-            const left = new Set(report.failed.map((f) => f.id));
-            const keep = <T>(o: Record<string, T>, id: (v: T) => string) => Object.fromEntries(Object.entries(o).filter(([, v]) => left.has(id(v))));
             if (report.failed.length && !force) {
-              await ctx.pgs.setResources(pg.id, (r) => ({
-                ...r,
-                drill: {
-                  ...rec,
-                  servers: keep(rec.servers, (v) => v),
-                  ports: keep(rec.ports, (v) => v),
-                  volumes: keep(rec.volumes, (v) => v.volume_id),
-                  array_volumes: keep(rec.array_volumes, (v) => v),
-                  subnets: rec.subnets.filter((s) => left.has(s)),
-                  networks: rec.networks.filter((n) => left.has(n)),
-                },
-              }));
+              const remaining = remainingOf(rec, report);
+              await ctx.pgs.setResources(pg.id, (r) => ({ ...r, ...(remaining ? { drill: remaining } : {}) }));
               await ctx.pgs.update(pg.id, { status: 'test_failed_over' });
               throw new StepError(`could not remove ${report.failed.length} object(s) of the drill (run test_cleanup again, or with force): ${report.failed.map((f) => `${f.kind} ${f.id}: ${f.error}`).join('; ')}`, { ...report });
             }
@@ -50,7 +38,8 @@ export function testCleanupWorkflow(deps: WorkflowDeps): Workflow {
               const { drill: _gone, ...rest } = r;
               return rest;
             });
-            await documentChanged(ctx, pg.id, { status: 'active' });
+            // A drill may rehearse the way back too: the PG returns to the state it was drilled from.
+            await documentChanged(ctx, pg.id, { status: pg.current_primary_site_id === pg.primary_site_id ? 'active' : 'failed_over' });
             return { ...report, forced: force && report.failed.length > 0 };
           },
         },

@@ -3,12 +3,13 @@ import { finder, type ActionKind, type Check } from '../check.js';
 
 /**
  * PG states each action may start from. Unplanned failover also accepts `failing_over` and
- * `failed_over_partial` so a failover that stopped half-way can be run again on the survivor.
+ * `failed_over_partial` so a failover that stopped half-way can be run again on the survivor. A
+ * drill also runs after a failover: it rehearses the way back, on the original primary.
  */
 export const ALLOWED_STATES: Record<ActionKind, readonly PgStatus[]> = {
   planned_failover: ['active'],
   unplanned_failover: ['active', 'failing_over', 'failed_over_partial'],
-  test_failover: ['active'],
+  test_failover: ['active', 'failed_over'],
   failback: ['failed_over'],
   test_cleanup: ['test_failed_over', 'testing'],
 };
