@@ -150,3 +150,16 @@ export class Sites {
     return Number(r.numDeletedRows) === 1;
   }
 }
+
+/**
+ * This service's site and the peer it is paired with. A deployment pairs two sites (DESIGN §1),
+ * but more may be registered (a replacement being prepared, say): the peer is the one paired
+ * with this site, or the only other one while none is paired yet.
+ */
+export function localPair(sites: readonly Site[]): { local: Site; peer: Site } | undefined {
+  const local = sites.find((s) => s.is_local);
+  const others = sites.filter((s) => !s.is_local);
+  const paired = others.filter((s) => s.pairing !== null);
+  const peer = paired.length === 1 ? paired[0] : paired.length === 0 && others.length === 1 ? others[0] : undefined;
+  return local && peer ? { local, peer } : undefined;
+}

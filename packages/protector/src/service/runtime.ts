@@ -6,7 +6,7 @@ import { loadConfig, policyFilePath, tryLoadConfig, type ConfigSources, type Pro
 import { checkDatabaseVersion, openDatabase, redactUrl } from '../db/index.js';
 import type { Database } from '../db/schema.js';
 import { SecretBox } from '../db/secrets.js';
-import { Sites } from '../db/sites.js';
+import { localPair, Sites } from '../db/sites.js';
 import { createLogger, createMetrics, type Logger, type ProtectorMetrics, type ServiceName } from '../observability/index.js';
 import { Enforcer } from '../policy/index.js';
 import { createStorageDriver, type StorageDriver } from '../storage/index.js';
@@ -63,10 +63,9 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
     cfg, logger, metrics, db, box, sites, enforcer, bus, owner,
     async storage() {
       if (driver) return driver;
-      const all = await sites.list();
-      const local = all.find((s) => s.is_local);
-      const peer = all.find((s) => !s.is_local);
-      if (!local || !peer) return undefined;
+      const pair = localPair(await sites.list());
+      if (!pair) return undefined;
+      const { local, peer } = pair;
       const arrays = { localArray: local.array.name, peerArray: peer.array.name };
       const endpoint = (s: typeof local) => ({ url: s.array.url ?? '', apiToken: s.array.api_token ?? '' });
       driver = createStorageDriver(
