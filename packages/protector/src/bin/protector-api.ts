@@ -39,7 +39,7 @@ try {
     healthChecks: { database: async () => rt.db.selectFrom('sites').select('id').limit(1).execute() },
   });
   await app.listen({ host: rt.cfg.api.bind_host, port: rt.cfg.api.bind_port });
-  rt.logger.info({ host: rt.cfg.api.bind_host, port: rt.cfg.api.bind_port }, 'protector-api listening');
+  rt.logger.info({ bind_host: rt.cfg.api.bind_host, bind_port: rt.cfg.api.bind_port }, 'protector-api listening');
   onShutdown(
     async () => {
       await app.close();

@@ -33,6 +33,8 @@ const toStep = (r: Selectable<OperationStepsTable>): StepRecord => ({
 
 /** Another operation holds the protection group (the API answers 409). */
 export class OperationInProgress extends Error {
+  /** A conflict the caller can wait out: the API answers 409. */
+  readonly status = 409;
   constructor(
     readonly pgId: string,
     readonly operationId: string | null,

@@ -63,9 +63,11 @@ export function registerObservability<L extends FastifyBaseLogger, P extends Fas
     return payload;
   });
 
-  app.addHook('onError', async (request, _reply, error: FastifyError) => {
-    // 4xx are the caller's mistake and show in the request line; 5xx need the error itself.
-    if ((error.statusCode ?? 500) >= 500) logger.error({ ...requestFields(request), err: error }, 'request failed');
+  app.addHook('onError', async (request, _reply, error: FastifyError & { status?: unknown }) => {
+    // 4xx are the caller's mistake and show in the request line (info, no stack); 5xx need the
+    // error itself. Fastify's errors carry `statusCode`, the API's own (ApiError, policy) `status`.
+    const status = typeof error.status === 'number' ? error.status : (error.statusCode ?? 500);
+    if (status >= 500) logger.error({ ...requestFields(request), err: error }, 'request failed');
   });
 
   app.addHook('onResponse', async (request, reply) => {

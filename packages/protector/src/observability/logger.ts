@@ -18,6 +18,8 @@ export interface LoggerOptions {
   file?: string;
   /** Where records go instead of `file`/stderr; tests capture output this way. */
   destination?: DestinationStream;
+  /** `[DEFAULT] host`: the name this service's records carry; unset, the machine's hostname. */
+  host?: string;
 }
 
 export type { Logger } from 'pino';
@@ -52,7 +54,7 @@ export function createLogger(options: LoggerOptions): Logger {
   return pino(
     {
       level: options.level ?? 'info',
-      base: { service: options.service, host: hostname(), pid: process.pid },
+      base: { service: options.service, host: options.host || hostname(), pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       // level names, not numbers: operators grep for "error", not 50
       formatters: { level: (label) => ({ level: label }) },

@@ -38,7 +38,7 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
   const cfg = loaded.config ?? loadConfig(sources);
   const d = cfg.DEFAULT;
   const file = d.log_file ? (d.log_dir ? join(d.log_dir, d.log_file) : d.log_file) : undefined;
-  const logger = createLogger({ service, level: d.debug ? 'debug' : 'info', ...(file ? { file } : {}) });
+  const logger = createLogger({ service, host: d.host, level: d.debug ? 'debug' : 'info', ...(file ? { file } : {}) });
   for (const w of loaded.problems) logger.warn({ problem: w }, 'configuration warning');
   if (!d.secret_key) throw new Error('[DEFAULT] secret_key is not set: it encrypts stored site credentials, so the service cannot start without it');
   const metrics = createMetrics({ defaultMetrics: true });

@@ -203,3 +203,17 @@ test('pairing: the secret goes on the peer registration, is never shown, rotates
   assert.match(self.body.error.message, /is this site/);
   for (const id of [peer.body.site.id, made?.body.site.id]) if (id) await h.call('DELETE', `/v1/admin/sites/${id}`);
 });
+
+test("a caller's mistake (400, 403, 404, 409) is logged at info without a stack; only 5xx are errors", async () => {
+  const before = h.logs.length;
+  const alice = await h.token('alice');
+  const answers = [
+    await h.call('GET', '/v1/admin/sites', { token: alice }),
+    await h.call('GET', `/v1/${h.projects.demo}/protection-groups/no-such-pg`, { token: alice }),
+    await h.call('POST', '/v1/admin/sites', { body: { site: {} } }),
+  ];
+  assert.deepEqual(answers.map((a) => a.status), [403, 404, 400]);
+  const lines = h.logs.slice(before).map((l) => JSON.parse(l) as { level: string; err?: { stack?: string }; msg: string });
+  assert.deepEqual(lines.filter((l) => l.level === 'error' || l.level === 'warn').map((l) => l.msg), []);
+  assert.ok(lines.every((l) => !l.err?.stack), 'no stack trace for a 4xx');
+});

@@ -40,6 +40,20 @@ test('lines are JSON with service, host, pid, level name and ISO time', () => {
   assert.match(String(line.time), /^\d{4}-\d\d-\d\dT/);
 });
 
+test('[DEFAULT] host names the records instead of the machine, once per line', () => {
+  const chunks: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      chunks.push(String(chunk));
+      cb();
+    },
+  });
+  createLogger({ service: 'protector-engine', host: 'controller-1', destination }).info('hello');
+  const [raw] = chunks;
+  assert.equal((JSON.parse(raw ?? '{}') as { host: string }).host, 'controller-1');
+  assert.equal(raw?.match(/"host":/g)?.length, 1);
+});
+
 test('token headers are redacted in requests and responses, whatever their case', () => {
   const { log, text, lines } = captured();
   log.info({
