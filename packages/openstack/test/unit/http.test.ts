@@ -81,11 +81,15 @@ describe('HttpTransport', () => {
       if (n === 2) return json(503, { serviceUnavailable: { code: 503, message: 'busy' } });
       return json(200, { ok: true });
     });
-    const http = new HttpTransport({ fetch: f.fn, retries: 2, backoffMs: 10, sleep: async (ms) => void delays.push(ms) });
+    const warned: Record<string, unknown>[] = [];
+    const logger = { debug: () => undefined, warn: (o: Record<string, unknown>) => void warned.push(o) };
+    const http = new HttpTransport({ fetch: f.fn, retries: 2, backoffMs: 10, sleep: async (ms) => void delays.push(ms), logger });
     const res = await http.send<{ ok: boolean }>({ service: 'nova', method: 'GET', url: 'http://nova/v2.1/servers' });
     assert.deepEqual(res.body, { ok: true });
     assert.equal(f.calls.length, 3);
     assert.deepEqual(delays, [10, 20]);
+    // Each retry is logged with the call and the attempt (the engine passes its logger).
+    assert.deepEqual(warned.map((w) => [w.service, w.method, w.path, w.attempt]), [['nova', 'GET', '/v2.1/servers', 1], ['nova', 'GET', '/v2.1/servers', 2]]);
 
     const down = fakeFetch(() => {
       throw refused();

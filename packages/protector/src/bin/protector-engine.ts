@@ -31,7 +31,8 @@ try {
     await new Promise((r) => setTimeout(r, e.poll_interval * 1000));
   }
   if (storage && !stopped) {
-    const deps = { pgs: new ProtectionGroups(rt.db), sites: rt.sites, storage, http: { timeoutMs: rt.cfg.storage.request_timeout * 1000 } };
+    // The clients log each retry (the call and the attempt) through the service's logger.
+    const deps = { pgs: new ProtectionGroups(rt.db), sites: rt.sites, storage, http: { timeoutMs: rt.cfg.storage.request_timeout * 1000, logger: rt.logger } };
     const workflows = lifecycleWorkflows(deps, { stepTimeoutMs: e.step_timeout * 1000, bootTimeoutSeconds: e.server_boot_timeout, deadLinkGraceMs: e.dead_link_grace * 1000 });
     engine = new Engine(new Operations(rt.db), rt.bus, workflows, {
       owner: rt.owner,
