@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import type { Site as CloudSite } from '@protector/cloudsim';
 import type { ProtectionGroup, ReplicationType, ResourceMapping } from '../../src/db/protection-groups.js';
-import type { OperationRecord } from '../../src/engine/index.js';
+import type { Engine, OperationRecord, Workflow } from '../../src/engine/index.js';
+import { lifecycleWorkflows } from '../../src/engine/workflows/index.js';
 import type { SiteProtector, TwoSites } from './two-sites.js';
 
 /** A protected server of the DR tests: booted on site-a, a member of the PG. */
@@ -84,4 +85,28 @@ export async function protectedPg(t: TwoSites, o: { name: string; servers: Recor
   if (rt === 'async') await runOp(t.atA, pg, 'sync');
   await t.push(pg.id, 'a');
   return { pg: (await t.pgs.get(pg.id)) as ProtectionGroup, servers };
+}
+
+/**
+ * An engine on `p` whose `workflow` (replacing the standard one of its type) runs `after` once
+ * the step `stepName` has done its work: the DR tests lose a link or a site at a chosen moment.
+ */
+export function engineWithHook(p: SiteProtector, workflow: Workflow, stepName: string, after: () => Promise<void> | void): Engine {
+  const hooked: Workflow = {
+    ...workflow,
+    steps: (op) =>
+      workflow.steps(op).map((s) =>
+        s.name !== stepName
+          ? s
+          : {
+              name: s.name,
+              run: async (sc) => {
+                const detail = await s.run(sc);
+                await after();
+                return detail;
+              },
+            },
+      ),
+  };
+  return p.engine(undefined, { workflows: [hooked, ...lifecycleWorkflows(p.deps).filter((w) => w.type !== workflow.type)] });
 }

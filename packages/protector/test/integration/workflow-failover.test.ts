@@ -6,9 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { ProtectionGroup } from '../../src/db/protection-groups.js';
-import { failoverWorkflow, lifecycleWorkflows } from '../../src/engine/workflows/index.js';
-import type { Workflow } from '../../src/engine/index.js';
-import { expectStatus, guestRead, guestWrite, protectedPg, runOp } from '../helpers/dr.js';
+import { failoverWorkflow } from '../../src/engine/workflows/index.js';
+import { engineWithHook, expectStatus, guestRead, guestWrite, protectedPg, runOp } from '../helpers/dr.js';
 import { startTwoSites } from '../helpers/two-sites.js';
 
 const t = await startTwoSites();
@@ -133,24 +132,7 @@ test('unplanned failover with site-a off: data up to the newest transferred poin
 test('link down during a planned failover: it stops, rolls back, and the source servers run again', { timeout: 120_000 }, async () => {
   const { pg, servers } = await protectedPg(t, { name: 'linkdown', servers: { 'l-1': 0 } });
   // The link drops once the source servers are stopped: the final snapshot cannot transfer.
-  const base = failoverWorkflow(t.atB.deps, { stepTimeoutMs: 2000 });
-  const cut: Workflow = {
-    ...base,
-    steps: (op) =>
-      base.steps(op).map((s) =>
-        s.name !== 'stop_source_servers'
-          ? s
-          : {
-              name: s.name,
-              run: async (sc) => {
-                const detail = await s.run(sc);
-                t.a.arrays.setLink('site-a-array', 'site-b-array', { up: false });
-                return detail;
-              },
-            },
-      ),
-  };
-  const e = t.atB.engine(undefined, { workflows: [cut, ...lifecycleWorkflows(t.atB.deps).filter((w) => w.type !== 'failover')] });
+  const e = engineWithHook(t.atB, failoverWorkflow(t.atB.deps, { stepTimeoutMs: 2000 }), 'stop_source_servers', () => t.a.arrays.setLink('site-a-array', 'site-b-array', { up: false }));
   const op = await t.atB.newOp(await onB(pg), 'failover', { type: 'planned' });
   try {
     await e.tryRun(op.id);

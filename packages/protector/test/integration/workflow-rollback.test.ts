@@ -7,7 +7,7 @@ import { after, test } from 'node:test';
 import type { ProtectionGroup } from '../../src/db/protection-groups.js';
 import type { Workflow } from '../../src/engine/index.js';
 import { failoverWorkflow, lifecycleWorkflows } from '../../src/engine/workflows/index.js';
-import { expectStatus, guestRead, guestWrite, protectedPg, runOp } from '../helpers/dr.js';
+import { engineWithHook, expectStatus, guestRead, guestWrite, protectedPg, runOp } from '../helpers/dr.js';
 import { startTwoSites } from '../helpers/two-sites.js';
 
 const t = await startTwoSites();
@@ -111,24 +111,7 @@ test("a target object the rollback cannot remove: the source runs again all the 
 
 test('a link cut during the transfer of a planned failover: rolled back within the grace, not after the step timeout', { timeout: 120_000 }, async () => {
   const { pg, servers } = await protectedPg(t, { name: 'cut', servers: { 'c-1': 0 } });
-  const base = failoverWorkflow(t.atB.deps, { stepTimeoutMs: 300_000, deadLinkGraceMs: 1000 });
-  const cut: Workflow = {
-    ...base,
-    steps: (op) =>
-      base.steps(op).map((s) =>
-        s.name !== 'stop_source_servers'
-          ? s
-          : {
-              name: s.name,
-              run: async (sc) => {
-                const detail = await s.run(sc);
-                t.a.arrays.setLink('site-a-array', 'site-b-array', { up: false });
-                return detail;
-              },
-            },
-      ),
-  };
-  const e = t.atB.engine(undefined, { workflows: [cut, ...lifecycleWorkflows(t.atB.deps).filter((w) => w.type !== 'failover')] });
+  const e = engineWithHook(t.atB, failoverWorkflow(t.atB.deps, { stepTimeoutMs: 300_000, deadLinkGraceMs: 1000 }), 'stop_source_servers', () => t.a.arrays.setLink('site-a-array', 'site-b-array', { up: false }));
   const op = await t.atB.newOp(await onB(pg), 'failover', { type: 'planned' });
   const started = Date.now();
   try {
@@ -174,25 +157,10 @@ test('a boot failure on the original primary during a failback: rolled back, the
 test('the old primary lost once the target runs the workload: the failover completes, replication reverse_pending, the old copies fenced; failback later brings it home', { timeout: 180_000 }, async () => {
   const { pg, servers } = await protectedPg(t, { name: 'noreturn-a', servers: { 'n-1': 0 } });
   await guestWrite(t.a, servers[0]!.serverId, 0, 'before the loss');
-  const base = failoverWorkflow(t.atB.deps, { stepTimeoutMs: 20_000 });
-  const lose: Workflow = {
-    ...base,
-    steps: (op) =>
-      base.steps(op).map((s) =>
-        s.name !== 'boot_servers'
-          ? s
-          : {
-              name: s.name,
-              run: async (sc) => {
-                const detail = await s.run(sc);
-                await t.a.faults.set('all', { down: true });
-                t.a.arrays.setArrayDown('site-a-array', true);
-                return detail;
-              },
-            },
-      ),
-  };
-  const e = t.atB.engine(undefined, { workflows: [lose, ...lifecycleWorkflows(t.atB.deps).filter((w) => w.type !== 'failover')] });
+  const e = engineWithHook(t.atB, failoverWorkflow(t.atB.deps, { stepTimeoutMs: 20_000 }), 'boot_servers', async () => {
+    await t.a.faults.set('all', { down: true });
+    t.a.arrays.setArrayDown('site-a-array', true);
+  });
   const op = await t.atB.newOp(await onB(pg), 'failover', { type: 'planned' });
   try {
     await e.tryRun(op.id);
