@@ -58,6 +58,26 @@ export async function findServerId(site: SiteHandle, ref: string): Promise<strin
 }
 
 /**
+ * A member's server id from its server id or recorded name, among the PG's members on `site`
+ * (the server may be gone from Nova: the member record still names it).
+ */
+export async function findMemberServerId(site: SiteHandle, pgId: string, ref: string): Promise<string> {
+  const members = (await site.client.members.list(pgId)).map((m) => ({ id: m.server_id, name: m.name }));
+  const m = await findByRef(ref, {
+    kind: 'member',
+    where: `of protection group ${pgId} on ${site.name}`,
+    get: async (id) => {
+      const hit = members.find((x) => x.id === id);
+      if (!hit) throw new CliError(`no member ${id}`);
+      return hit;
+    },
+    named: async () => members,
+    notFound: (err) => err instanceof CliError,
+  });
+  return m.id;
+}
+
+/**
  * Which of the two sites is the PG's current primary: `here` says its own registration id in
  * sync-status, and ids of the other site differ between the two registries, so only `here`'s id
  * is compared.

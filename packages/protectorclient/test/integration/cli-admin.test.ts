@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startApi, type ApiHarness } from '../../../protector/test/helpers/api.js';
 import { activePg } from '../../../protector/test/helpers/api-pg.js';
+import { ProtectionGroups } from '../../../protector/src/db/protection-groups.js';
 
 const h1 = await startApi({ peer: true });
 const h2 = await startApi({ peerOf: h1 });
@@ -115,4 +116,18 @@ test('member add takes a server name, resolved in the project on the current pri
   assert.equal((await protector('demo', ['member', 'add', pg, 'no-such-server'], { peerUrl: DOWN })).code, 5);
   const ghost = await protector('demo', ['member', 'add', pg, 'no-such-server']);
   assert.deepEqual([ghost.code, ghost.stderr], [1, "protector: no server 'no-such-server' in the project on a-demo\n"]);
+});
+
+test('member remove takes a member by its recorded name as well as its server id; an unknown one is refused', async () => {
+  const pg = await activePg(h1, 'rm-by-name');
+  const details = { flavor_id: 'f', flavor_name: 'm1.tiny', image_id: null, availability_zone: null, key_name: null, ports: [], volumes: [] };
+  await new ProtectionGroups(h1.deps.db).putMember({ id: 'member-rm-1', pg_id: pg, server_id: '5e1f0000-0000-4000-8000-000000000001', name: 'rm-db', boot_order: 0, details });
+  const removed = await protector('demo', ['member', 'remove', pg, 'rm-db', '-f', 'json']);
+  assert.equal(removed.code, 0, removed.stderr);
+  const opId = (JSON.parse(removed.stdout) as { id: string }).id;
+  const op = await h1.call<{ operation: { params: { server_id: string } } }>('GET', `/v1/${h1.projects.demo}/operations/${opId}`, { token: await h1.token('alice') });
+  assert.equal(op.body.operation.params.server_id, '5e1f0000-0000-4000-8000-000000000001');
+  const ghost = await protector('demo', ['member', 'remove', pg, 'no-such-member']);
+  assert.equal(ghost.code, 1);
+  assert.match(ghost.stderr, /^protector: no member 'no-such-member' of protection group .* on a-demo\n$/);
 });

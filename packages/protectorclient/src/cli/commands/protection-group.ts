@@ -4,7 +4,7 @@ import { syncPair, syncStatus } from '../../coordinator/index.js';
 import { coordinated, follow, operationSummary, pushOrExplain, type WaitOptions } from '../coordinate.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../exit-codes.js';
-import { currentPrimaryOf, findPg, findServerId } from '../find.js';
+import { currentPrimaryOf, findMemberServerId, findPg, findServerId } from '../find.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
 
 const int = (name: string, min: number) => (v: string) => {
@@ -94,7 +94,7 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
   const memberChange = (verb: 'add' | 'remove') => {
     const cmd = member
       .command(`${verb} <pg> <server>`)
-      .description(verb === 'add' ? 'protect a server (by id or name, in the project on the current primary site): its volumes join the Cinder group and the array construct' : 'stop protecting a server (its volumes are kept)');
+      .description(verb === 'add' ? 'protect a server (by id or name, in the project on the current primary site): its volumes join the Cinder group and the array construct' : 'stop protecting a server (by server id or member name; its volumes are kept)');
     if (verb === 'add') cmd.option('--boot-order <n>', 'boot tier on failover (lower boots first)', int('--boot-order', 0), 0);
     withOutput(cmd.option('--wait', 'wait for the operation'), false).action(async (ref: string, server: string, o: OutputOptions & WaitOptions & { bootOrder?: number }) => {
       const c = ctx();
@@ -105,7 +105,7 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
         owner,
         () => p.id,
         async (site) => {
-          if (verb === 'remove') return site.client.members.remove(p.id, server);
+          if (verb === 'remove') return site.client.members.remove(p.id, await findMemberServerId(site, p.id, server));
           // A name is resolved only once the peer answered, so a stopped peer still refuses with exit 5.
           const serverId = await findServerId(await currentPrimaryOf(p, site, await c.reachablePeer()), server);
           return site.client.members.add(p.id, { server_id: serverId, boot_order: o.bootOrder ?? 0 });
