@@ -1,6 +1,6 @@
 import { isNotFound } from '@protector/openstack';
 import type { ProtectionGroup } from '../db/protection-groups.js';
-import { createWorkflowContext, type WorkflowDeps } from './context.js';
+import { createWorkflowContext, type WorkflowContext, type WorkflowDeps } from './context.js';
 import { errorText } from './workflows/pg.js';
 
 export interface FenceReport {
@@ -18,10 +18,9 @@ export interface FenceReport {
  * and addresses as the ones now serving on this site (split brain): any that runs is stopped,
  * before anything else, and recorded on the PG. Servers already gone or stopped need nothing.
  */
-export async function enforceFencing(deps: WorkflowDeps, pg: ProtectionGroup): Promise<FenceReport | undefined> {
+export async function enforceFencing(deps: WorkflowDeps, pg: ProtectionGroup, ctx: WorkflowContext = createWorkflowContext(deps)): Promise<FenceReport | undefined> {
   const left = pg.resources.leftovers;
   if (!left?.fenced || left.servers.length === 0) return undefined;
-  const ctx = createWorkflowContext(deps);
   const report: FenceReport = { pg_id: pg.id, site_id: left.site_id, stopped: [] };
   try {
     const tenant = await ctx.clientsFor(left.site_id, { asTenantOf: pg });
@@ -58,10 +57,12 @@ export function startFenceWatcher(deps: WorkflowDeps, o: { intervalMs: number; l
   const once = async (): Promise<void> => {
     const local = (await deps.sites.list()).find((s) => s.is_local);
     if (!local) return;
+    // One context per pass: the sessions (and tokens) of each site and trust are shared by its PGs.
+    const ctx = createWorkflowContext(deps);
     for (const pg of await deps.pgs.list()) {
       if (stopped) return;
       if (pg.current_primary_site_id !== local.id || pg.active_operation_id || pg.resources.leftovers?.site_id === local.id) continue;
-      const r = await enforceFencing(deps, pg);
+      const r = await enforceFencing(deps, pg, ctx);
       if (r && r.stopped.length > 0) o.log?.(r);
     }
   };

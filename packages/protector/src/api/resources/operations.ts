@@ -8,6 +8,7 @@ import { listBody, paginate } from '../pagination.js';
 import { isoTime } from '../time.js';
 import { operationView, recordOperation, tenant } from './tenant.js';
 import { ProtectionGroups } from '../../db/protection-groups.js';
+import { rollbackLeftovers } from '../../engine/workflows/recovery/teardown.js';
 
 const stepView = (s: StepRecord): OperationStep => ({
   seq: s.seq,
@@ -71,7 +72,7 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     const pg = o.pg_id ? await pgs.get(o.pg_id, project_id) : undefined;
     // The failover's last step again while its leftovers on the old primary remain, or what a
     // rolled-back failover could not remove from its target.
-    const leftBehind = pg && (pg.resources.leftovers?.operation_id === o.id || (o.status === 'rolled_back' && pg.resources.failover?.operation_id === o.id));
+    const leftBehind = pg && (pg.resources.leftovers?.operation_id === o.id || (await rollbackLeftovers(deps.db, pg))?.operation_id === o.id);
     if (!pg || !leftBehind) throw conflict(`Operation ${o.id} left nothing to clean up.`);
     const op = await recordOperation(deps, request, pg, 'cleanup', { operation_id: o.id });
     reply.code(202);

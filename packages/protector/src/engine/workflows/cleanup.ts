@@ -1,9 +1,8 @@
 import { createWorkflowContext, type WorkflowDeps } from '../context.js';
-import { Operations } from '../operations.js';
 import { StepError, type Workflow } from '../workflow.js';
 import { loadPg } from './pg.js';
 import { cleanupSourceStep } from './recovery/phases.js';
-import { removeFailoverCopies } from './recovery/teardown.js';
+import { removeFailoverCopies, rollbackLeftovers } from './recovery/teardown.js';
 
 /**
  * `cleanup` (`POST …/operations/{id}/cleanup`): what an operation left behind, removed. After a
@@ -24,8 +23,8 @@ export function cleanupWorkflow(deps: WorkflowDeps): Workflow {
           run: async () => {
             const pg = await loadPg(ctx, op);
             const of = (op.params as { operation_id?: string }).operation_id;
-            const rec = pg.resources.failover;
-            if (!rec || rec.operation_id !== of || (await new Operations(ctx.pgs.db).get(of))?.status !== 'rolled_back') return { nothing_to_do: true };
+            const rec = await rollbackLeftovers(ctx.pgs.db, pg);
+            if (!rec || rec.operation_id !== of) return { nothing_to_do: true };
             const report = await removeFailoverCopies(ctx, pg, rec);
             if (report.remaining) throw new StepError(`could not remove ${report.failed.length} object(s) rolled-back operation ${of} left on site ${rec.site_id}: ${report.failed.map((f) => `${f.kind} ${f.id}: ${f.error}`).join('; ')}`, { ...report });
             return { ...report };

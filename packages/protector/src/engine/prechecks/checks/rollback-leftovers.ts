@@ -1,4 +1,4 @@
-import { Operations } from '../../operations.js';
+import { rollbackLeftovers } from '../../workflows/recovery/teardown.js';
 import { finder, type Check } from '../check.js';
 
 const find = finder('rollback_leftovers');
@@ -12,10 +12,8 @@ export const rollbackLeftoversCheck: Check = {
   name: 'rollback_leftovers',
   appliesTo: ['planned_failover', 'unplanned_failover', 'failback'],
   async run(ctx, { pg, operationId }) {
-    const rec = pg.resources.failover;
+    const rec = await rollbackLeftovers(ctx.pgs.db, pg);
     if (!rec || rec.operation_id === operationId) return [];
-    const earlier = await new Operations(ctx.pgs.db).get(rec.operation_id);
-    if (earlier?.status !== 'rolled_back') return [];
     return [
       find('blocker', 'rollback_leftovers', `rolled-back operation ${rec.operation_id} left objects on site ${rec.site_id} that its rollback could not remove: run 'protector operation cleanup ${rec.operation_id}' first`, {
         operation_id: rec.operation_id,

@@ -1,4 +1,7 @@
+import type { Kysely } from 'kysely';
 import type { BroughtUp, Leftovers, ProtectionGroup } from '../../../db/protection-groups.js';
+import type { Database } from '../../../db/schema.js';
+import { Operations } from '../../operations.js';
 import { isNotFound, type SiteClients } from '@protector/openstack';
 import type { WorkflowContext } from '../../context.js';
 import { errorText } from '../pg.js';
@@ -122,6 +125,17 @@ export function remainingOf(rec: BroughtUp, report: TeardownReport): BroughtUp |
   };
   const empty = [left.servers, left.ports, left.volumes, left.array_volumes].every((o) => Object.keys(o).length === 0) && left.subnets.length + left.networks.length === 0;
   return empty ? undefined : left;
+}
+
+/**
+ * What a rolled-back failover's rollback could not remove from its target: the PG's failover
+ * record while the operation it belongs to ended `rolled_back` (after a failover that completed,
+ * the same record is the running workload, never to be removed).
+ */
+export async function rollbackLeftovers(db: Kysely<Database>, pg: ProtectionGroup): Promise<BroughtUp | undefined> {
+  const rec = pg.resources.failover;
+  if (!rec) return undefined;
+  return (await new Operations(db).get(rec.operation_id))?.status === 'rolled_back' ? rec : undefined;
 }
 
 /**
