@@ -17,9 +17,6 @@ import { seal, sign, unseal, verify } from './signing.js';
 
 export type { DocumentFacts, MetadataDocument } from '@protector/contract';
 
-/** A PG's resources as documents carry them: trust ids out, the array handle in snake_case. */
-export type WireResources = DocumentResources;
-
 /** What a verified document changes on the receiving site, in this site's ids. */
 export type AcceptedDocument = Pick<ProtectionGroup, 'name' | 'description' | 'replication_type' | 'status' | 'primary_site_id' | 'secondary_site_id' | 'current_primary_site_id' | 'resources'> & {
   members: { server_id: string; name: string; boot_order: number; details: MemberDetails }[];
@@ -30,10 +27,10 @@ export type AcceptedDocument = Pick<ProtectionGroup, 'name' | 'description' | 'r
 /** A pushed document this site will not store; the API answers 409 with the reason. */
 export class DocumentRefused extends Error {}
 
-export const wireArray = (a: NonNullable<PgResources['array']>): NonNullable<DocumentResources['array']> => ({ type: a.type, name: a.name, source_array: a.sourceArray, target_array: a.targetArray });
+const wireArray = (a: NonNullable<PgResources['array']>): NonNullable<DocumentResources['array']> => ({ type: a.type, name: a.name, source_array: a.sourceArray, target_array: a.targetArray });
 
 /** The resources without trust ids, array handle in snake_case. */
-export function wireResources(r: PgResources): WireResources {
+export function wireResources(r: PgResources): DocumentResources {
   const { sites, array, ...rest } = r;
   return {
     ...rest,
@@ -43,7 +40,7 @@ export function wireResources(r: PgResources): WireResources {
 }
 
 /** The two sites of the PG as this site registered them; the peer's row holds the pairing secret. */
-export function pairOf(sites: readonly Site[], pg: Pick<ProtectionGroup, 'primary_site_id' | 'secondary_site_id'>): { local: Site | undefined; peer: Site | undefined } {
+function pairOf(sites: readonly Site[], pg: Pick<ProtectionGroup, 'primary_site_id' | 'secondary_site_id'>): { local: Site | undefined; peer: Site | undefined } {
   const mine = sites.filter((s) => s.id === pg.primary_site_id || s.id === pg.secondary_site_id);
   return { local: mine.find((s) => s.is_local), peer: mine.find((s) => !s.is_local) };
 }
