@@ -77,5 +77,7 @@ export const OperationRoutes = {
   },
   show: { params: OperationParams, querystring: NoQuery, response: answers({ 200: DetailAnswer }) },
   cleanup: { params: OperationParams, querystring: NoQuery, response: answers({ 202: OperationAnswer }) },
+  /** A failed operation back to work from its failed step (a failed rollback goes on rolling back). */
+  resume: { params: OperationParams, querystring: NoQuery, response: answers({ 202: OperationAnswer }) },
   cancel: { params: OperationParams, querystring: NoQuery, response: answers({ 200: DetailAnswer }) },
 };

@@ -73,6 +73,7 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'GET /v1/:project_id/operations': project('protector:operations:list'),
   [`GET ${OP}`]: project('protector:operations:show'),
   [`POST ${OP}/cleanup`]: project('protector:operations:cleanup'),
+  [`POST ${OP}/resume`]: project('protector:operations:resume'),
   [`POST ${OP}/cancel`]: project('protector:operations:cancel'),
   'GET /v1/:project_id/health': project('protector:health:show'),
 };

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { Engine, lifecycleWorkflows, Operations, startFenceWatcher } from '../engine/index.js';
+import { Engine, lifecycleWorkflows, Operations, startSiteWatcher } from '../engine/index.js';
 import { ProtectionGroups } from '../db/protection-groups.js';
 import { recordOperation, recordStep } from '../observability/index.js';
 import { fail, onShutdown, serviceCommand, sourcesOf } from '../service/cli.js';
@@ -14,11 +14,11 @@ try {
   const e = rt.cfg.engine;
   let stopped = false;
   let engine: Engine | undefined;
-  let fencing: { stop(): Promise<void> } | undefined;
+  let watcher: { stop(): Promise<void> } | undefined;
   onShutdown(
     async () => {
       stopped = true;
-      await fencing?.stop();
+      await watcher?.stop();
       await engine?.stop(e.lease_seconds * 1000);
       await rt.close();
     },
@@ -34,7 +34,8 @@ try {
     // The clients log each retry (the call and the attempt) through the service's logger.
     const deps = { pgs: new ProtectionGroups(rt.db), sites: rt.sites, storage, http: { timeoutMs: rt.cfg.storage.request_timeout * 1000, logger: rt.logger } };
     const workflows = lifecycleWorkflows(deps, { stepTimeoutMs: e.step_timeout * 1000, bootTimeoutSeconds: e.server_boot_timeout, deadLinkGraceMs: e.dead_link_grace * 1000 });
-    engine = new Engine(new Operations(rt.db), rt.bus, workflows, {
+    const ops = new Operations(rt.db);
+    const running = new Engine(ops, rt.bus, workflows, {
       owner: rt.owner,
       concurrency: e.concurrency,
       leaseMs: e.lease_seconds * 1000,
@@ -44,11 +45,14 @@ try {
       onStep: (x) => recordStep(rt.metrics, { type: x.type, step: x.step, status: x.status, durationSeconds: x.durationMs / 1000 }),
       onOperation: (x) => recordOperation(rt.metrics, x.type, x.status),
     });
-    await engine.start();
-    fencing = startFenceWatcher(deps, {
+    engine = running;
+    await running.start();
+    watcher = startSiteWatcher(deps, ops, {
       intervalMs: e.fence_interval * 1000,
-      log: (r) => rt.logger.warn({ event: 'fenced_servers_stopped', ...r }, `the old primary answered with fenced servers running: stopped ${r.stopped.join(', ')} (split brain prevented)`),
-      onError: (err) => rt.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'fence check failed; retried at the next interval'),
+      run: (id) => void running.tryRun(id),
+      onFenced: (r) => rt.logger.warn({ event: 'fenced_servers_stopped', ...r }, `the old primary answered with fenced servers running: stopped ${r.stopped.join(', ')} (split brain prevented)`),
+      onResumed: (r) => rt.logger.warn({ event: 'rollback_resumed', ...r }, `site ${r.site_id} answers again: resuming the rollback of operation ${r.operation_id} at ${r.step}`),
+      onError: (err) => rt.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'site watch failed; retried at the next interval'),
     });
     rt.logger.info({ owner: rt.owner, concurrency: e.concurrency }, 'protector-engine running');
   }

@@ -205,7 +205,7 @@ export const OPTIONS = {
     }),
     fence_interval: opt(integerType({ min: 1 }), {
       default: 30,
-      help: 'Seconds between checks of the fenced copies on the old primary of each protection group this site runs: any found running (the old primary is back) is stopped.',
+      help: 'Seconds between checks for sites that answer again: fenced copies on the old primary of each protection group this site runs are stopped if found running, then rollbacks a lost site interrupted are resumed.',
     }),
     dead_link_grace: opt(integerType({ min: 1 }), {
       default: 30,

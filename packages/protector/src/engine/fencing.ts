@@ -46,41 +46,16 @@ export async function enforceFencing(deps: WorkflowDeps, pg: ProtectionGroup, ct
 }
 
 /**
- * The engine's watch over the old primaries of the PGs this site runs: every `intervalMs`, the
- * fenced copies of each such PG (no operation running on it) are checked and any running one is
- * stopped. Runs until stopped; one pass at a time.
+ * One fencing pass over the PGs this site runs (no operation on them, the old copies elsewhere):
+ * every fenced copy that runs is stopped. Reports only the PGs where something was stopped.
  */
-export function startFenceWatcher(deps: WorkflowDeps, o: { intervalMs: number; log?: (report: FenceReport) => void; onError?: (err: unknown) => void }): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let pass: Promise<void> = Promise.resolve();
-  const once = async (): Promise<void> => {
-    const local = (await deps.sites.list()).find((s) => s.is_local);
-    if (!local) return;
-    // One context per pass: the sessions (and tokens) of each site and trust are shared by its PGs.
-    const ctx = createWorkflowContext(deps);
-    for (const pg of await deps.pgs.list()) {
-      if (stopped) return;
-      if (pg.current_primary_site_id !== local.id || pg.active_operation_id || pg.resources.leftovers?.site_id === local.id) continue;
-      const r = await enforceFencing(deps, pg, ctx);
-      if (r && r.stopped.length > 0) o.log?.(r);
-    }
-  };
-  const schedule = () => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      // A pass that fails (the database away) is tried again at the next interval.
-      pass = once()
-        .catch((err: unknown) => o.onError?.(err))
-        .finally(schedule);
-    }, o.intervalMs);
-  };
-  schedule();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await pass;
-    },
-  };
+export async function fencePass(deps: WorkflowDeps, localSiteId: string, ctx: WorkflowContext, stopped: () => boolean = () => false): Promise<FenceReport[]> {
+  const out: FenceReport[] = [];
+  for (const pg of await deps.pgs.list()) {
+    if (stopped()) break;
+    if (pg.current_primary_site_id !== localSiteId || pg.active_operation_id || pg.resources.leftovers?.site_id === localSiteId) continue;
+    const r = await enforceFencing(deps, pg, ctx);
+    if (r && r.stopped.length > 0) out.push(r);
+  }
+  return out;
 }

@@ -44,6 +44,36 @@ export class OperationInProgress extends Error {
   }
 }
 
+/** Why a failed operation cannot be resumed (the API answers 409 with it). */
+export class ResumeRefused extends Error {
+  readonly status = 409;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ResumeRefused';
+  }
+}
+
+/** What a failed rollback recorded about where it stopped (the engine writes it; resume reads it). */
+export interface RollbackFailure {
+  step: string;
+  error: string;
+  /** A site or array did not answer: the engine resumes the rollback by itself once it does. */
+  unreachable: boolean;
+}
+
+export function rollbackFailure(op: OperationRecord): RollbackFailure | undefined {
+  const r = op.result.rollback_failed as Partial<RollbackFailure> | undefined;
+  return r && typeof r.step === 'string' ? { step: r.step, error: String(r.error ?? ''), unreachable: r.unreachable === true } : undefined;
+}
+
+/** Where a resumed operation picks up: its rollback's failed step, or the forward step that failed. */
+function resumePoint(op: OperationRecord): { phase: 'rollback' | 'forward'; step: string | null } {
+  const rb = rollbackFailure(op);
+  if (rb) return { phase: 'rollback', step: rb.step };
+  const failed = typeof op.error === 'string' ? op.error.split(':')[0]! : null;
+  return { phase: 'forward', step: failed };
+}
+
 export interface NewOperation {
   id: string;
   project_id: string;
@@ -97,6 +127,12 @@ export class Operations {
     return r && toOperation(r);
   }
 
+  /** The newest operation recorded on a protection group (a cancelled one never counts). */
+  async latestOn(pgId: string): Promise<OperationRecord | undefined> {
+    const r = await this.db.selectFrom('operations').selectAll().where('pg_id', '=', pgId).where('status', '!=', 'cancelled').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    return r && toOperation(r);
+  }
+
   async steps(id: string): Promise<StepRecord[]> {
     const rows = await this.db.selectFrom('operation_steps').selectAll().where('operation_id', '=', id).orderBy('seq').execute();
     return rows.map(toStep);
@@ -139,18 +175,15 @@ export class Operations {
     await this.db.updateTable('operations').set({ lease_owner: null, lease_expires_at: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
   }
 
-  /** Operations an engine may take now: pending, or running under an expired lease. */
+  /** Operations an engine may take now: unfinished and not held by a live lease. */
   async claimable(limit: number): Promise<string[]> {
     const now = this.now();
     const rows = await this.db
       .selectFrom('operations')
       .select('id')
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('lease_owner', 'is', null)]),
-          eb.and([eb('status', 'in', ['pending', 'running', 'rolling_back']), eb('lease_expires_at', '<', now)]),
-        ]),
-      )
+      // Unheld (new, released at a shutdown, resumed) or held under a lease that ran out.
+      .where('status', 'in', ['pending', 'running', 'rolling_back'])
+      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
       .orderBy('created_at')
       .limit(limit)
       .execute();
@@ -206,6 +239,49 @@ export class Operations {
       .where('id', '=', id)
       .where('lease_owner', '=', owner)
       .execute();
+  }
+
+  /**
+   * Puts a failed operation back to work where it stopped (DESIGN §6, resume): a failed rollback
+   * goes on rolling back from its failed step, a failed forward run from its failed step. Only
+   * the newest operation of its protection group can be resumed (a later one has taken over what
+   * it held), and it takes the group again, so nothing else runs on it meanwhile.
+   */
+  async resume(id: string, by: string): Promise<OperationRecord> {
+    const now = this.now();
+    await this.db.transaction().execute(async (tx) => {
+      const row = await tx.selectFrom('operations').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw new ResumeRefused(`operation ${id} does not exist`);
+      const op = toOperation(row);
+      if (op.status !== 'failed') throw new ResumeRefused(`operation ${id} is ${op.status}; only a failed operation can be resumed`);
+      if (op.pg_id) {
+        const newer = await tx
+          .selectFrom('operations')
+          .select(['id', 'type', 'status'])
+          .where('pg_id', '=', op.pg_id)
+          .where('created_at', '>=', op.created_at)
+          .where('id', '!=', op.id)
+          .where('status', '!=', 'cancelled')
+          .orderBy('created_at')
+          .executeTakeFirst();
+        if (newer) throw new ResumeRefused(`operation ${id} was superseded by ${newer.type} operation ${newer.id} (${newer.status}) on the same protection group; it cannot be resumed`);
+        const took = await tx.updateTable('protection_groups').set({ active_operation_id: id }).where('id', '=', op.pg_id).where('active_operation_id', 'is', null).executeTakeFirst();
+        if (Number(took.numUpdatedRows) !== 1) {
+          const pg = await tx.selectFrom('protection_groups').select('active_operation_id').where('id', '=', op.pg_id).executeTakeFirst();
+          throw new OperationInProgress(op.pg_id, pg?.active_operation_id ?? null);
+        }
+      }
+      const rollback = resumePoint(op);
+      const { rollback_failed: _was, ...rest } = op.result;
+      const resumed = [...(Array.isArray(op.result.resumed) ? op.result.resumed : []), { at: now, by, ...rollback, error: op.error }];
+      await tx
+        .updateTable('operations')
+        .set({ status: rollback.phase === 'rollback' ? 'rolling_back' : 'running', result: JSON.stringify({ ...rest, resumed }), error: null, finished_at: null, lease_owner: null, lease_expires_at: null, updated_at: now })
+        .where('id', '=', id)
+        .where('status', '=', 'failed')
+        .execute();
+    });
+    return (await this.get(id)) as OperationRecord;
   }
 
   async setProgress(id: string, progress: number): Promise<void> {

@@ -1,7 +1,7 @@
 import type { MessageBus } from '../bus/index.js';
 import { OPERATIONS_TOPIC } from '../bus/index.js';
-import { Operations, type OperationRecord, type OperationStatus, type StepRecord } from './operations.js';
-import { StepError, type Step, type StepDetail, type Workflow } from './workflow.js';
+import { Operations, type OperationRecord, type OperationStatus, type RollbackFailure, type StepRecord } from './operations.js';
+import { isUnreachable, StepError, type Step, type StepDetail, type Workflow } from './workflow.js';
 
 export interface EngineOptions {
   /** This engine's name in leases (`[DEFAULT] host` plus the pid). */
@@ -154,7 +154,15 @@ export class Engine {
     const forward = new Map(recorded.filter((s) => s.seq < offset && s.status === 'completed').map((s) => [s.name, s.detail]));
     const run = await this.runList(op, undo, offset, recorded, forward, signal);
     if (run === 'aborted') return this.release(op.id);
-    if (run !== 'done') return this.end(op, 'failed', { error: `${failedStep}: ${failure}; the rollback failed too, at ${run.step}: ${run.error}` });
+    if (run !== 'done') {
+      // The operation ends (the PG is free for an unplanned failover from the surviving site),
+      // but the rollback is not forgotten: resume takes it up from its failed step.
+      const rollback_failed: RollbackFailure = { step: run.step, error: run.error, unreachable: run.unreachable };
+      const next = run.unreachable
+        ? `it resumes by itself once the site answers again, or run \`protector operation resume ${op.id}\``
+        : `fix the cause, then run \`protector operation resume ${op.id}\``;
+      return this.end(op, 'failed', { result: { rollback_failed }, error: `${failedStep}: ${failure}; the rollback was interrupted at ${run.step}: ${run.error}; ${next}` });
+    }
     await this.end(op, 'rolled_back', { error: `${failedStep}: ${failure} (rolled back)` });
   }
 
@@ -166,12 +174,12 @@ export class Engine {
     recorded: StepRecord[],
     completed: Map<string, StepDetail>,
     signal: AbortSignal,
-  ): Promise<'done' | 'aborted' | { step: string; error: string }> {
+  ): Promise<'done' | 'aborted' | { step: string; error: string; unreachable: boolean }> {
     for (const [i, step] of steps.entries()) {
       const seq = offset + i;
       const prior = recorded.find((s) => s.seq === seq);
       if (prior && prior.name !== step.name) {
-        return { step: step.name, error: `step ${seq} was '${prior.name}' when recorded and is '${step.name}' now; the workflow changed under a running operation` };
+        return { step: step.name, error: `step ${seq} was '${prior.name}' when recorded and is '${step.name}' now; the workflow changed under a running operation`, unreachable: false };
       }
       if (prior?.status === 'completed' || prior?.status === 'skipped') {
         completed.set(step.name, prior.detail);
@@ -192,7 +200,7 @@ export class Engine {
         await this.ops.stepFinished(op.id, seq, { status: 'failed', detail: errDetail, error: message });
         this.opts.onStep?.({ type: op.type, step: step.name, status: 'failed', durationMs: this.since(started) });
         this.log('step_failed', { operation_id: op.id, step: step.name, error: message });
-        return { step: step.name, error: message };
+        return { step: step.name, error: message, unreachable: isUnreachable(err) };
       }
       await this.ops.stepFinished(op.id, seq, { status: 'completed', detail });
       this.opts.onStep?.({ type: op.type, step: step.name, status: 'completed', durationMs: this.since(started) });

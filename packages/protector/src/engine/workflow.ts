@@ -1,3 +1,5 @@
+import { isUnavailable } from '@protector/openstack';
+import { isStorageError } from '../storage/errors.js';
 import type { OperationRecord } from './operations.js';
 
 /** What a step may record about itself (shown in the operation's step list). */
@@ -55,3 +57,9 @@ export class StepError extends Error {
     this.name = 'StepError';
   }
 }
+
+/**
+ * A failure that says nothing about the work, only that a site's services or an array did not
+ * answer (connection refused, timeout, 503, an array down): trying again later can succeed.
+ */
+export const isUnreachable = (err: unknown): boolean => isUnavailable(err) || (isStorageError(err) && err.code === 'unreachable');

@@ -143,6 +143,7 @@ export const PROTECTOR_POLICIES = [
   { name: 'protector:operations:list', check_str: READER, description: "List a project's operations.", operations: [get(OPS)] },
   { name: 'protector:operations:show', check_str: READER, description: 'Show an operation with its steps.', operations: [get(OP)] },
   { name: 'protector:operations:cleanup', check_str: MEMBER, description: 'Remove what a failed operation left behind.', operations: [post(`${OP}/cleanup`)] },
+  { name: 'protector:operations:resume', check_str: MEMBER, description: 'Resume a failed operation from the step where it stopped (a failed rollback goes on rolling back).', operations: [post(`${OP}/resume`)] },
   { name: 'protector:operations:cancel', check_str: MEMBER, description: 'Cancel an operation where it is safe to do so.', operations: [post(`${OP}/cancel`)] },
   {
     name: 'protector:health:show',

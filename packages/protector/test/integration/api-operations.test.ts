@@ -1,6 +1,7 @@
 // Operations: listed with filters and pages, shown with their steps and RTO, cancelled only
 // before an engine has started them; another project's operations do not exist.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { Operations } from '../../src/engine/operations.js';
 import { startApi } from '../helpers/api.js';
@@ -68,6 +69,34 @@ test('cancel: pending → cancelled (PG freed), running → 409, finished → 40
   assert.equal(running.status, 409);
   assert.match(running.body.error.message, /cannot be cancelled safely/);
   await completeOperation(h, del2.body.operation.id).catch(() => undefined);
+});
+
+test('resume: a failed operation back to work (a failed rollback goes on rolling back, the PG taken again); anything else 409; readers 403; other projects 404', async () => {
+  const pgC = await activePg(h, 'ops-c');
+  const alice = await h.token('alice');
+  const ops = new Operations(h.deps.db);
+  const { id } = await ops.create({ id: randomUUID(), project_id: demo, pg_id: pgC, type: 'failover', params: { type: 'planned' }, request_id: 'req-resume', user_id: 'alice' });
+  assert.ok(await ops.claim(id, 'engine-1', 60_000));
+  const early = await h.call<Err>('POST', `/v1/${demo}/operations/${id}/resume`, { token: alice });
+  assert.equal(early.status, 409);
+  assert.match(early.body.error.message, /is running; only a failed operation can be resumed/);
+  await ops.finish(id, 'engine-1', { status: 'failed', error: 'x: y; the rollback was interrupted at undo: site-b is unreachable', result: { failed_step: 'x', failure: 'y', rollback_failed: { step: 'undo', error: 'site-b is unreachable', unreachable: true } } });
+
+  const reader = await h.call<Err>('POST', `/v1/${demo}/operations/${id}/resume`, { token: await h.token('bob') });
+  assert.equal(reader.status, 403);
+  assert.match(reader.body.error.message, /protector:operations:resume/);
+  assert.equal((await h.call('POST', `/v1/${h.projects.other}/operations/${id}/resume`, { token: await h.token('carol') })).status, 404);
+  const r = await h.call<{ operation: Op & { error: string | null; result: { resumed: { phase: string; step: string }[] } } }>('POST', `/v1/${demo}/operations/${id}/resume`, { token: alice });
+  assert.equal(r.status, 202, r.text);
+  assert.equal(r.body.operation.status, 'rolling_back');
+  assert.equal(r.body.operation.error, null);
+  assert.deepEqual(r.body.operation.result.resumed.map((x) => [x.phase, x.step]), [['rollback', 'undo']]);
+  const pg = await h.call<{ protection_group: { active_operation_id: string | null } }>('GET', `/v1/${demo}/protection-groups/${pgC}`, { token: alice });
+  assert.equal(pg.body.protection_group.active_operation_id, id, 'the resumed operation holds its PG again');
+  const twice = await h.call<Err>('POST', `/v1/${demo}/operations/${id}/resume`, { token: alice });
+  assert.equal(twice.status, 409);
+  assert.match(twice.body.error.message, /is rolling_back; only a failed operation can be resumed/);
+  await completeOperation(h, id);
 });
 
 test("another project's operations are 404; a URL naming another project is 400", async () => {

@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import { DbBus, OPERATIONS_TOPIC } from '../../src/bus/index.js';
 import { openDatabase, syncDatabase } from '../../src/db/index.js';
-import { Engine, OperationInProgress, Operations, StepError, type Step, type Workflow } from '../../src/engine/index.js';
+import { Engine, OperationInProgress, Operations, ResumeRefused, StepError, type Step, type Workflow } from '../../src/engine/index.js';
+import { StorageError } from '../../src/storage/index.js';
 import { eventually } from '../helpers/bus.js';
 import { testDatabaseUrl } from '../helpers/test-db.js';
 
@@ -164,6 +165,7 @@ test('a graceful stop gives the lease up at once, so another engine resumes with
   const mid = await ops.get(op.id);
   assert.equal(mid?.status, 'running');
   assert.equal(mid?.lease_owner, null);
+  assert.ok((await ops.claimable(100)).includes(op.id), "a released operation is found by any engine's scan");
   const w2 = counting('t-stop', ['a', 'b']);
   const e2 = engine('engine-b', [w2.workflow]);
   await e2.tryRun(op.id);
@@ -187,5 +189,74 @@ test('a bus message and a scan waking the same engine for one operation run it o
   await Promise.all([e.tryRun(op.id), e.tryRun(op.id), e.tryRun(op.id)]);
   assert.equal((await ops.get(op.id))?.status, 'completed');
   assert.equal(w.runs.get('only'), 1);
+  await e.stop();
+});
+
+test('a rollback stopped by an unreachable site ends failed, frees the PG and says so; resume goes on rolling back from that step, exactly once per step', async () => {
+  let siteDown = true;
+  const runs = new Map<string, number>();
+  const step = (name: string, run: () => void = () => {}): Step => ({
+    name,
+    run: async () => {
+      runs.set(name, (runs.get(name) ?? 0) + 1);
+      run();
+      return {};
+    },
+  });
+  const workflow: Workflow = {
+    type: 't-rollback',
+    steps: () => [step('change'), step('break', () => { throw new StepError('the target refused'); })],
+    rollback: () => [
+      step('undo_target'),
+      step('undo_source', () => {
+        if (siteDown) throw new StorageError('unreachable', "array 'site-a-array' is unreachable");
+      }),
+    ],
+  };
+  const e = engine('engine-a', [workflow]);
+  const pgId = await pg();
+  const op = await newOp('t-rollback', pgId);
+  await e.tryRun(op.id);
+  const failed = (await ops.get(op.id))!;
+  assert.equal(failed.status, 'failed');
+  assert.match(failed.error ?? '', new RegExp(`^break: the target refused; the rollback was interrupted at undo_source: array 'site-a-array' is unreachable; it resumes by itself once the site answers again, or run \`protector operation resume ${op.id}\`$`));
+  assert.deepEqual(failed.result.rollback_failed, { step: 'undo_source', error: "array 'site-a-array' is unreachable", unreachable: true });
+  assert.equal((await ops.latestOn(pgId))?.id, op.id);
+  assert.equal((await db.selectFrom('protection_groups').select('active_operation_id').where('id', '=', pgId).executeTakeFirst())?.active_operation_id, null, 'the PG is free (an unplanned failover may take it)');
+
+  siteDown = false;
+  const resumed = await ops.resume(op.id, 'u1');
+  assert.equal(resumed.status, 'rolling_back');
+  assert.equal(resumed.error, null);
+  assert.equal(resumed.result.rollback_failed, undefined);
+  assert.deepEqual((resumed.result.resumed as { by: string; phase: string; step: string }[]).map((r) => [r.by, r.phase, r.step]), [['u1', 'rollback', 'undo_source']]);
+  await assert.rejects(ops.resume(op.id, 'u1'), ResumeRefused, 'only a failed operation can be resumed');
+  await assert.rejects(newOp('t-rollback', pgId), OperationInProgress, 'the resumed operation holds the PG again');
+  await e.tryRun(op.id);
+  const done = (await ops.get(op.id))!;
+  assert.equal(done.status, 'rolled_back');
+  assert.equal(done.error, 'break: the target refused (rolled back)');
+  assert.deepEqual(Object.fromEntries(runs), { change: 1, break: 1, undo_target: 1, undo_source: 2 });
+  await e.stop();
+});
+
+test('a failed operation cannot be resumed once a later one ran on its PG; the newest resumes at its failed step', async () => {
+  const w = counting('t-superseded', ['one'], { fail: 'one' });
+  const e = engine('engine-a', [w.workflow]);
+  const pgId = await pg();
+  const first = await newOp('t-superseded', pgId);
+  await e.tryRun(first.id);
+  assert.equal((await ops.get(first.id))?.status, 'failed');
+  clock += 10;
+  const later = await newOp('t-superseded', pgId);
+  await e.tryRun(later.id);
+  await assert.rejects(ops.resume(first.id, 'u1'), (err: Error) => err instanceof ResumeRefused && new RegExp(`superseded by t-superseded operation ${later.id} \\(failed\\)`).test(err.message));
+  // The newest one can: a forward failure resumes at its failed step.
+  const again = await ops.resume(later.id, 'u1');
+  assert.equal(again.status, 'running');
+  assert.equal(again.lease_owner, null);
+  assert.ok((await ops.claimable(100)).includes(later.id));
+  await e.tryRun(later.id);
+  assert.equal(w.runs.get('one'), 3, 'the failed step ran again');
   await e.stop();
 });

@@ -4,7 +4,7 @@
 // soon as it answers, records it, and leaves stopped servers alone.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { enforceFencing, startFenceWatcher, type FenceReport } from '../../src/engine/index.js';
+import { enforceFencing, startSiteWatcher, type FenceReport } from '../../src/engine/index.js';
 import { protectedPg, runOp } from '../helpers/dr.js';
 import { startTwoSites } from '../helpers/two-sites.js';
 
@@ -33,7 +33,7 @@ test('the old primary returns with its fenced servers running: the watcher stops
   assert.equal(left.fenced, true);
 
   const seen: FenceReport[] = [];
-  const watcher = startFenceWatcher(t.atB.deps, { intervalMs: 100, log: (r) => seen.push(r) });
+  const watcher = startSiteWatcher(t.atB.deps, t.atB.ops, { intervalMs: 100, run: () => {}, onFenced: (r) => seen.push(r) });
   try {
     const deadline = Date.now() + 30_000;
     while (servers.some((s) => t.a.nova.getServer(s.serverId)?.vm_state !== 'stopped') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

@@ -7,6 +7,7 @@ import { after, test } from 'node:test';
 import type { ProtectionGroup } from '../../src/db/protection-groups.js';
 import type { Workflow } from '../../src/engine/index.js';
 import { failoverWorkflow, lifecycleWorkflows } from '../../src/engine/workflows/index.js';
+import { createWorkflowContext, resumePass } from '../../src/engine/index.js';
 import { engineWithHook, expectStatus, guestRead, guestWrite, protectedPg, runOp } from '../helpers/dr.js';
 import { startTwoSites } from '../helpers/two-sites.js';
 
@@ -185,4 +186,54 @@ test('the old primary lost once the target runs the workload: the failover compl
   await runOp(t.atA, pg, 'failback');
   const home = (await t.atA.pgs.members(pg.id))[0]!.server_id;
   assert.equal(await guestRead(t.a, home, 0, 'before the loss'.length), 'before the loss');
+});
+
+test('the old primary lost during the transfer: the rollback waits for it, nothing is left on the target, and the engine completes the rollback when the site returns', { timeout: 180_000 }, async () => {
+  const { pg, servers } = await protectedPg(t, { name: 'lost-mid', servers: { 'l-1': 0, 'l-2': 1 } });
+  await guestWrite(t.a, servers[0]!.serverId, 0, 'before the loss');
+  const before = siteBInventory();
+  const siteA = async (up: boolean) => {
+    await t.a.faults.set('all', { down: !up });
+    t.a.arrays.setArrayDown('site-a-array', !up);
+  };
+  const e = engineWithHook(t.atB, failoverWorkflow(t.atB.deps, { stepTimeoutMs: 300_000, deadLinkGraceMs: 1000 }), 'final_snapshot', () => siteA(false));
+  const op = await t.atB.newOp(await onB(pg), 'failover', { type: 'planned' });
+  const resumed: string[] = [];
+  // A transfer that takes 15 s: site-a is lost while it is in flight.
+  t.a.arrays.setLink('site-a-array', 'site-b-array', { latency_ms: 15_000 });
+  try {
+    await e.tryRun(op.id);
+    const failed = await expectStatus(t.atB, op, 'failed');
+    assert.match(failed.error ?? '', /^wait_for_transfer: .*; the rollback was interrupted at rollback_replication: .*it resumes by itself once the site answers again/);
+    assert.equal((failed.result.rollback_failed as { unreachable: boolean }).unreachable, true);
+    // Safe meanwhile: nothing of the failover on site-b, the source servers stopped but kept,
+    // and the PG free, so that an unplanned failover could be run from site-b instead.
+    assert.deepEqual(siteBInventory(), before);
+    const pgB = await onB(pg);
+    assert.equal(pgB.status, 'failing_over');
+    assert.equal(pgB.active_operation_id, null);
+    // While site-a stays down the watch leaves the rollback alone.
+    assert.deepEqual(await resumePass(t.atB.ops, createWorkflowContext(t.atB.deps), (id) => resumed.push(id)), []);
+  } finally {
+    await siteA(true);
+    t.a.arrays.setLink('site-a-array', 'site-b-array', { latency_ms: 1 });
+  }
+  for (const s of servers) assert.equal(t.a.nova.getServer(s.serverId)?.vm_state, 'stopped', `${s.name} stopped, not deleted`);
+  // site-a answers again: the watch resumes the rollback at the step it stopped at.
+  const reports = await resumePass(t.atB.ops, createWorkflowContext(t.atB.deps), (id) => resumed.push(id));
+  assert.deepEqual(reports.map((r) => [r.operation_id, r.site_id, r.step]), [[op.id, t.atB.siteA.id, 'rollback_replication']]);
+  assert.deepEqual(resumed, [op.id]);
+  await e.tryRun(op.id);
+  const done = await expectStatus(t.atB, op, 'rolled_back');
+  assert.match(done.error ?? '', /^wait_for_transfer: .*\(rolled back\)$/);
+  const steps = await t.atB.ops.steps(op.id);
+  assert.deepEqual(steps.filter((s) => s.name.startsWith('rollback_')).map((s) => [s.name, s.status]), [['rollback_target', 'completed'], ['rollback_replication', 'completed'], ['rollback_source', 'completed']]);
+  for (const s of servers) assert.equal(t.a.nova.getServer(s.serverId)?.vm_state, 'active', `${s.name} runs on site-a again`);
+  assert.equal(await guestRead(t.a, servers[0]!.serverId, 0, 'before the loss'.length), 'before the loss');
+  assert.deepEqual(siteBInventory(), before, 'nothing on site-b');
+  const pgB = await onB(pg);
+  assert.equal(pgB.status, 'active');
+  assert.equal(pgB.current_primary_site_id, t.atB.siteA.id);
+  // Replication from site-a works again.
+  await runOp(t.atA, pg, 'sync');
 });

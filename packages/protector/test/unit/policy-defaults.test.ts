@@ -46,6 +46,7 @@ const EXPECTED: Record<ProtectorAction, Level> = {
   'protector:operations:list': 'reader',
   'protector:operations:show': 'reader',
   'protector:operations:cleanup': 'member',
+  'protector:operations:resume': 'member',
   'protector:operations:cancel': 'member',
   'protector:health:show': 'reader',
   'protector:secrets:show': 'admin',

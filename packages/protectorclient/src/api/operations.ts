@@ -29,6 +29,11 @@ export class OperationsApi {
     return (await this.t.post<{ operation: Operation }>(await this.t.projectPath(`/operations/${seg(id)}/cleanup`))).operation;
   }
 
+  /** Puts a failed operation back to work from its failed step (202); a failed rollback goes on rolling back. */
+  async resume(id: string): Promise<Operation> {
+    return (await this.t.post<{ operation: Operation }>(await this.t.projectPath(`/operations/${seg(id)}/resume`))).operation;
+  }
+
   /** Cancels an operation no engine has started yet (409 once it runs). */
   async cancel(id: string): Promise<OperationDetail> {
     return (await this.t.post<{ operation: OperationDetail }>(await this.t.projectPath(`/operations/${seg(id)}/cancel`))).operation;

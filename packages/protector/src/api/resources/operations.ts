@@ -1,12 +1,13 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { OperationRoutes, type OperationStep } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import { FINISHED, Operations, type OperationRecord, type StepRecord } from '../../engine/operations.js';
+import { FINISHED, Operations, ResumeRefused, type OperationRecord, type StepRecord } from '../../engine/operations.js';
 import type { ApiDeps } from '../deps.js';
 import { conflict, notFound } from '../errors.js';
 import { listBody, paginate } from '../pagination.js';
 import { isoTime } from '../time.js';
-import { operationView, recordOperation, tenant } from './tenant.js';
+import { caller } from '../auth.js';
+import { operationView, recordOperation, tenant, wakeEngine } from './tenant.js';
 import { ProtectionGroups } from '../../db/protection-groups.js';
 import { rollbackLeftovers } from '../../engine/workflows/recovery/teardown.js';
 
@@ -77,6 +78,22 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     const op = await recordOperation(deps, request, pg, 'cleanup', { operation_id: o.id });
     reply.code(202);
     return { operation: operationView(op) };
+  });
+
+  app.post('/v1/:project_id/operations/:operation_id/resume', { schema: OperationRoutes.resume }, async (request, reply) => {
+    const { project_id, operation_id } = request.params;
+    tenant(deps, request, project_id, 'protector:operations:resume');
+    const o = await load(project_id, operation_id);
+    let resumed: OperationRecord;
+    try {
+      resumed = await ops.resume(o.id, caller(request).userId);
+    } catch (err) {
+      if (err instanceof ResumeRefused) throw conflict(`${err.message}.`);
+      throw err;
+    }
+    await wakeEngine(deps, request, resumed.id);
+    reply.code(202);
+    return { operation: operationView(resumed) };
   });
 
   app.post('/v1/:project_id/operations/:operation_id/cancel', { schema: OperationRoutes.cancel }, async (request) => {

@@ -68,13 +68,18 @@ export async function recordOperation<T extends OperationType>(
     request_id: request.id,
     user_id: c.userId,
   });
+  await wakeEngine(deps, request, op.id);
+  return op;
+}
+
+/** Tells the engines an operation is waiting for them. */
+export async function wakeEngine(deps: ApiDeps, request: FastifyRequest, operationId: string): Promise<void> {
   try {
-    await deps.bus?.publish(OPERATIONS_TOPIC, { operation_id: op.id });
+    await deps.bus?.publish(OPERATIONS_TOPIC, { operation_id: operationId });
   } catch (err) {
     // The row is the truth; an engine scanning for work still finds it, so the request succeeds.
-    requestLogger(request).warn({ err: err instanceof Error ? err.message : String(err), operation_id: op.id }, 'bus publish failed');
+    requestLogger(request).warn({ err: err instanceof Error ? err.message : String(err), operation_id: operationId }, 'bus publish failed');
   }
-  return op;
 }
 
 /** An operation as the API shows it. */

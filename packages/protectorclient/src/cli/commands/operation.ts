@@ -4,7 +4,7 @@ import { follow } from '../coordinate.js';
 import type { CliContext } from '../context.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
 
-/** operation list|show|cleanup|cancel and health show, on the --os-cloud site. */
+/** operation list|show|cleanup|resume|cancel and health show, on the --os-cloud site. */
 export function registerOperations(program: Command, ctx: () => CliContext): void {
   const op = program.command('operation').description('what the engines did and do, step by step');
   withOutput(
@@ -30,6 +30,15 @@ export function registerOperations(program: Command, ctx: () => CliContext): voi
       const r = await site.client.operations.cleanup(id);
       if (o.wait) await follow(site, r);
       process.stdout.write(`cleanup operation ${r.id}\n`);
+    });
+  op.command('resume <operation>')
+    .description('resume a failed operation from the step where it stopped (an interrupted rollback goes on rolling back)')
+    .option('--wait', 'follow the operation to its end')
+    .action(async (id: string, o: { wait?: boolean }) => {
+      const site = ctx().primary();
+      const r = await site.client.operations.resume(id);
+      process.stdout.write(`resumed operation ${r.id} (${r.type}, ${r.status})\n`);
+      if (o.wait) await follow(site, r);
     });
   withOutput(op.command('cancel <operation>').description('cancel an operation no engine has started'), false).action(async (id: string, o: OutputOptions) => {
     printShow(o, fieldsOf(await ctx().primary().client.operations.cancel(id), ['steps']));
