@@ -10,7 +10,7 @@ export type OperationStatus = Static<typeof OperationStatus>;
 /** The states an operation does not leave. */
 export const FINISHED_STATUSES: readonly OperationStatus[] = ['completed', 'failed', 'partial', 'rolled_back', 'cancelled'];
 
-export const OPERATION_TYPES = ['pg_create', 'member_add', 'member_remove', 'pg_delete', 'sync', 'failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup'] as const;
+export const OPERATION_TYPES = ['pg_create', 'member_add', 'member_remove', 'pg_delete', 'replicate', 'failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup'] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
 export const STEP_STATUSES = ['pending', 'running', 'completed', 'failed', 'skipped'] as const;

@@ -17,7 +17,7 @@ export interface OperationParams {
   /** Deletes the array construct, the Cinder groups (not the volumes) and trusts on both sites, then the PG. */
   pg_delete: Record<string, never>;
   /** On-demand replication (the `sync` action): a snapshot replicated now, waited for until it is a recovery point. */
-  sync: Record<string, never>;
+  replicate: Record<string, never>;
   /**
    * Brings the workload up on the other site. planned: both sites, zero data loss, rolled back
    * on error. unplanned: the surviving site only, from the newest (or the chosen) recovery

@@ -113,7 +113,7 @@ export function recordRequest(m: ProtectorMetrics, sample: RequestSample): void 
 }
 
 /** Operation types from DESIGN §4 `POST …/action`; a string keeps new types from breaking callers. */
-export type OperationType = 'failover' | 'failback' | 'test_failover' | 'test_cleanup' | 'sync' | (string & {});
+export type OperationType = 'failover' | 'failback' | 'test_failover' | 'test_cleanup' | 'replicate' | (string & {});
 
 /** Counts an operation reaching `status` (including `pending` when accepted). */
 export function recordOperation(m: ProtectorMetrics, type: OperationType, status: OperationStatus): void {

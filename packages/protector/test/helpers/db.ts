@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { checkDatabaseVersion, databaseVersion, LATEST_VERSION, openDatabase, syncDatabase } from '../../src/db/index.js';
+import * as replicateType from '../../src/db/migrations/0003-replicate-operation-type.js';
 
-const ALL = ['0001-initial', '0002-site-pairing'];
+const ALL = ['0001-initial', '0002-site-pairing', '0003-replicate-operation-type'];
 
 /** db sync / db version on an empty database at `url`, and the portable column types; SQLite and MariaDB run the same. */
 export async function exerciseMigrations(url: string): Promise<void> {
@@ -25,6 +26,11 @@ export async function exerciseMigrations(url: string): Promise<void> {
     await db.insertInto('bus_messages').values({ topic: 'operations', payload: '{}', created_at: now, claimed_by: null, claimed_at: null }).execute();
     const msg = await db.selectFrom('bus_messages').select('id').executeTakeFirstOrThrow();
     assert.equal(typeof msg.id, 'number');
+    // 0003 renames recorded replicate-now operations (type `sync` before it), and only those.
+    const op = (id: string, type: string) => ({ id, project_id: 'p', pg_id: null, type, status: 'completed', progress: 100, params: '{}', result: '{}', error: null, request_id: 'r', user_id: 'u', lease_owner: null, lease_expires_at: null, created_at: now, started_at: now, finished_at: now, updated_at: now });
+    await db.insertInto('operations').values([op('o1', 'sync'), op('o2', 'failover')]).execute();
+    await replicateType.up(db as never);
+    assert.deepEqual((await db.selectFrom('operations').select(['id', 'type']).orderBy('id').execute()).map((r) => [r.id, r.type]), [['o1', 'replicate'], ['o2', 'failover']]);
     // Code older than the database refuses it.
     await sql`INSERT INTO protector_migrations (name, timestamp) VALUES ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(db);
     await assert.rejects(checkDatabaseVersion(db), /newer than/);

@@ -82,7 +82,7 @@ export async function protectedPg(t: TwoSites, o: { name: string; servers: Recor
     { kind: 'security_group', source_site_id: t.siteA.id, source_id: sgA.id, target_id: sgB.id },
   ];
   await t.pgs.replaceMappings(pg.id, mappings);
-  if (rt === 'async') await runOp(t.atA, pg, 'sync');
+  if (rt === 'async') await runOp(t.atA, pg, 'replicate');
   await t.push(pg.id, 'a');
   return { pg: (await t.pgs.get(pg.id)) as ProtectionGroup, servers };
 }

@@ -73,6 +73,6 @@ test('the action endpoint takes exactly one known action; sync records an operat
   assert.equal((await h.call('POST', path, { token: await h.token('bob'), body: { sync: {} } })).status, 403);
   const ok = await h.call<{ operation: { id: string; type: string; status: string } }>('POST', path, { token: alice, body: { sync: {} } });
   assert.equal(ok.status, 202, ok.text);
-  assert.deepEqual([ok.body.operation.type, ok.body.operation.status], ['sync', 'pending']);
+  assert.deepEqual([ok.body.operation.type, ok.body.operation.status], ['replicate', 'pending']);
   assert.equal((await h.call('POST', path, { token: alice, body: { sync: {} } })).status, 409, 'one operation per PG');
 });

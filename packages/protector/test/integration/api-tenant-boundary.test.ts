@@ -85,7 +85,7 @@ test('a tenant cannot forge another project\'s array, members or trust into its 
   };
   await ack();
   await finish('a', await apis.a.call<OpAnswer>('POST', `${urlA}/members`, { token: mA, body: { member: { server_id: await mallorysServer('b-app'), boot_order: 0 } } }));
-  await runOp(t.atA, (await t.atA.pgs.get(pgB))!, 'sync');
+  await runOp(t.atA, (await t.atA.pgs.get(pgB))!, 'replicate');
   const own = await apis.a.call<Meta>('GET', `${urlA}/metadata`, { token: mA });
   assert.equal(own.status, 200, own.text);
   const doc = own.body.metadata.document;

@@ -164,7 +164,7 @@ test('a check that throws becomes a blocker naming it; the other checks still re
 });
 
 test('another operation holding the PG blocks; the operation running the checks does not', async () => {
-  const other = await t.newOp(await pg(), 'sync');
+  const other = await t.newOp(await pg(), 'replicate');
   try {
     const r = await check('planned_failover');
     assert.deepEqual(codes(r.blockers), ['operation_running/operation_running']);

@@ -24,7 +24,7 @@ test('drill: the drill servers hold the recovery point data, production keeps ru
   const { pg, servers } = await protectedPg(t, { name: 'drilled', servers: { 'db-1': 0, 'web-1': 1 } });
   const web = servers.find((s) => s.name === 'web-1')!;
   await guestWrite(t.a, web.serverId, 0, 'as of the recovery point');
-  await runOp(t.atA, pg, 'sync');
+  await runOp(t.atA, pg, 'replicate');
   await guestWrite(t.a, web.serverId, 0, 'newer, not replicated yet');
   const before = siteBInventory();
 
@@ -62,7 +62,7 @@ test('drill: the drill servers hold the recovery point data, production keeps ru
   assert.equal(done.status, 'active');
   assert.equal(done.resources.drill, undefined);
   // Replication still works after the drill.
-  await runOp(t.atA, pg, 'sync');
+  await runOp(t.atA, pg, 'replicate');
 });
 
 test('after a planned failover, a drill rehearses the way back on site-a; cleanup leaves the PG failed over', { timeout: 180_000 }, async () => {
@@ -71,7 +71,7 @@ test('after a planned failover, a drill rehearses the way back on site-a; cleanu
   await t.push(pg.id, 'b');
   const dr = (await t.atB.pgs.members(pg.id))[0]!.server_id;
   await guestWrite(t.b, dr, 0, 'written on the DR site');
-  await runOp(t.atB, pg, 'sync');
+  await runOp(t.atB, pg, 'replicate');
   await t.push(pg.id, 'b');
   const inventoryA = () => ({
     servers: t.a.nova.servers.list().map((s) => s.id).sort(),

@@ -71,17 +71,17 @@ test('planned failover: every byte written before it is on site-b, same IPs and 
   assert.equal(t.b.nova.getServer(newApp), undefined, 'the DR copy was cleaned up');
   // And it replicates again, site-a to site-b.
   await t.push(pg.id, 'a');
-  await runOp(t.atA, pg, 'sync');
+  await runOp(t.atA, pg, 'replicate');
 });
 
 test('point-in-time failover: the data equals the chosen recovery point exactly', { timeout: 120_000 }, async () => {
   const { pg, servers } = await protectedPg(t, { name: 'pit', servers: { 'pit-1': 0 } });
   const vm = servers[0]!;
   await guestWrite(t.a, vm.serverId, 0, 'version-1');
-  const first = await runOp(t.atA, pg, 'sync');
+  const first = await runOp(t.atA, pg, 'replicate');
   const rp1 = (await t.atA.ops.steps(first.id))[0]!.detail.recovery_point as string;
   await guestWrite(t.a, vm.serverId, 0, 'version-2');
-  await runOp(t.atA, pg, 'sync');
+  await runOp(t.atA, pg, 'replicate');
   await guestWrite(t.a, vm.serverId, 0, 'version-3');
   await t.push(pg.id, 'a');
 
@@ -95,7 +95,7 @@ test('unplanned failover with site-a off: data up to the newest transferred poin
   const { pg, servers } = await protectedPg(t, { name: 'unplanned', servers: { 'u-1': 0 } });
   const vm = servers[0]!;
   await guestWrite(t.a, vm.serverId, 0, 'replicated in time');
-  const sync = await runOp(t.atA, pg, 'sync');
+  const sync = await runOp(t.atA, pg, 'replicate');
   const rp = (await t.atA.ops.steps(sync.id))[1]!.detail.recovery_point as string;
   const rpTime = (await t.storage.listRecoveryPoints((await onA(pg)).resources.array!)).find((p) => p.name === rp)!.createdAt;
   await guestWrite(t.a, vm.serverId, 512, 'lost with site-a');
@@ -148,7 +148,7 @@ test('link down during a planned failover: it stops, rolls back, and the source 
   assert.equal(pgB.status, 'active');
   assert.equal(pgB.current_primary_site_id, t.atB.siteA.id);
   // Replication from site-a works again.
-  await runOp(t.atA, pg, 'sync');
+  await runOp(t.atA, pg, 'replicate');
 });
 
 test('one server failing to boot during an unplanned failover: failed_over_partial naming it, the others running', { timeout: 120_000 }, async () => {

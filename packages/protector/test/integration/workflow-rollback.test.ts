@@ -51,7 +51,7 @@ test('a boot failure on the target during a planned failover: rolled back, the w
   assert.equal(pgB.current_primary_site_id, t.atB.siteA.id);
   assert.equal(pgB.resources.failover, undefined);
   // Replication from site-a works again, and the failover can be tried again (and now succeeds).
-  await runOp(t.atA, pg, 'sync');
+  await runOp(t.atA, pg, 'replicate');
   await t.push(pg.id, 'a');
   await runOp(t.atB, pg, 'failover', { type: 'planned' });
   assert.equal(await guestRead(t.b, (await t.atB.pgs.members(pg.id)).find((m) => m.name === 'db-1')!.server_id, 0, 'before the failover'.length), 'before the failover');
@@ -126,7 +126,7 @@ test('a link cut during the transfer of a planned failover: rolled back within t
   assert.ok((wait.duration_ms ?? Infinity) < 60_000, `the wait ended after ${wait.duration_ms} ms, not the 300 s step timeout`);
   assert.ok(Date.now() - started < 120_000);
   assert.equal(t.a.nova.getServer(servers[0]!.serverId)?.vm_state, 'active', 'the source server runs again');
-  await runOp(t.atA, pg, 'sync');
+  await runOp(t.atA, pg, 'replicate');
 });
 
 test('a boot failure on the original primary during a failback: rolled back, the workload ACTIVE on the DR site with its data, nothing left on the original primary', { timeout: 180_000 }, async () => {
@@ -152,7 +152,7 @@ test('a boot failure on the original primary during a failback: rolled back, the
   assert.equal(pgA.status, 'failed_over');
   assert.equal(pgA.current_primary_site_id, t.siteB.id);
   // Replication from the DR site works again.
-  await runOp(t.atB, pg, 'sync');
+  await runOp(t.atB, pg, 'replicate');
 });
 
 test('the old primary lost once the target runs the workload: the failover completes, replication reverse_pending, the old copies fenced; failback later brings it home', { timeout: 180_000 }, async () => {
@@ -235,5 +235,5 @@ test('the old primary lost during the transfer: the rollback waits for it, nothi
   assert.equal(pgB.status, 'active');
   assert.equal(pgB.current_primary_site_id, t.atB.siteA.id);
   // Replication from site-a works again.
-  await runOp(t.atA, pg, 'sync');
+  await runOp(t.atA, pg, 'replicate');
 });

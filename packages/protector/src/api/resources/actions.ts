@@ -58,7 +58,7 @@ export function registerActions(api: FastifyInstance, deps: ApiDeps): void {
       if (chosen === 'sync') {
         if (pg.status !== 'active' && pg.status !== 'failed_over') throw conflict(`Protection group ${pg.id} is ${pg.status}; sync needs it active or failed_over.`);
         if (!pg.resources.array) throw conflict(`Protection group ${pg.id} has no array construct yet; wait for its creation to finish.`);
-        const op = await recordOperation(deps, request, pg, 'sync', {});
+        const op = await recordOperation(deps, request, pg, 'replicate', {});
         reply.code(202);
         return { operation: operationView(op) };
       }

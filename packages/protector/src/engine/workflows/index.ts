@@ -4,13 +4,13 @@ import { memberAddWorkflow } from './member-add.js';
 import { memberRemoveWorkflow } from './member-remove.js';
 import { pgCreateWorkflow } from './pg-create.js';
 import { pgDeleteWorkflow } from './pg-delete.js';
-import { syncWorkflow } from './sync.js';
+import { replicateWorkflow } from './replicate.js';
 import { cleanupWorkflow } from './cleanup.js';
 import { failbackWorkflow, failoverWorkflow, type DrTimeouts } from './failover.js';
 import { testCleanupWorkflow } from './test-cleanup.js';
 import { testFailoverWorkflow } from './test-failover.js';
 
-export { cleanupWorkflow, failbackWorkflow, failoverWorkflow, memberAddWorkflow, memberRemoveWorkflow, pgCreateWorkflow, pgDeleteWorkflow, syncWorkflow, testCleanupWorkflow, testFailoverWorkflow };
+export { cleanupWorkflow, failbackWorkflow, failoverWorkflow, memberAddWorkflow, memberRemoveWorkflow, pgCreateWorkflow, pgDeleteWorkflow, replicateWorkflow, testCleanupWorkflow, testFailoverWorkflow };
 export { replicationSpec } from './pg-create.js';
 export { groupName, groupTypeName, arrayVolumeName } from './names.js';
 
@@ -21,7 +21,7 @@ export function lifecycleWorkflows(deps: WorkflowDeps, opts: DrTimeouts = {}): W
     memberAddWorkflow(deps),
     memberRemoveWorkflow(deps),
     pgDeleteWorkflow(deps),
-    syncWorkflow(deps, { timeoutMs: opts.stepTimeoutMs, deadLinkGraceMs: opts.deadLinkGraceMs }),
+    replicateWorkflow(deps, { timeoutMs: opts.stepTimeoutMs, deadLinkGraceMs: opts.deadLinkGraceMs }),
     failoverWorkflow(deps, opts),
     failbackWorkflow(deps, opts),
     testFailoverWorkflow(deps, opts),

@@ -4,16 +4,19 @@ import { StepError, type Workflow } from '../workflow.js';
 import { DEFAULT_DEAD_LINK_GRACE_MS } from './failover.js';
 import { loadPg } from './pg.js';
 
-/** How long a sync waits for its transfer by default (`[engine] step_timeout` in the service). */
+/** How long a replication waits for its transfer by default (`[engine] step_timeout` in the service). */
 const DEFAULT_TIMEOUT_MS = 600_000;
 
 /**
- * The `sync` action: replicate now. The snapshot's suffix is derived from the operation id, so a
- * resumed run finds the snapshot it already took instead of taking a second one.
+ * The `sync` action (`protector recovery-point create`): replicate now, as an operation of type
+ * `replicate` (distinct from the metadata sync of `protector protection-group sync`). The
+ * snapshot's suffix is derived from the operation id, so a resumed run finds the snapshot it
+ * already took instead of taking a second one; it keeps its historical `sync-` prefix so that
+ * runs recorded before the rename resume onto the same snapshot.
  */
-export function syncWorkflow(deps: WorkflowDeps, opts: { timeoutMs?: number } & TransferWaitOptions = {}): Workflow {
+export function replicateWorkflow(deps: WorkflowDeps, opts: { timeoutMs?: number } & TransferWaitOptions = {}): Workflow {
   return {
-    type: 'sync',
+    type: 'replicate',
     steps(op) {
       const ctx = createWorkflowContext(deps);
       const suffix = `sync-${op.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 24)}`;

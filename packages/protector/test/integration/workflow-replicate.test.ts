@@ -29,7 +29,7 @@ test('sync replicates now: the recovery point on site-b holds what the guest wro
   });
   assert.equal(w.status, 200, await w.text());
 
-  const sync = await t.newOp((await t.pgs.get(pg.id))!, 'sync');
+  const sync = await t.newOp((await t.pgs.get(pg.id))!, 'replicate');
   await run(sync.id);
   const steps = await t.ops.steps(sync.id);
   assert.deepEqual(steps.map((s) => [s.name, s.status]), [['snapshot_and_replicate', 'completed'], ['wait_for_transfer', 'completed']]);
