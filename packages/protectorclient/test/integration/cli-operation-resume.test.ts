@@ -1,0 +1,53 @@
+// `protector operation resume` against a real protector-api: a failed rollback back to work
+// (it holds its protection group again), and a clear one-line refusal of anything else.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Operations } from '../../../protector/src/engine/operations.js';
+import { startApi } from '../../../protector/test/helpers/api.js';
+import { activePg, completeOperation } from '../../../protector/test/helpers/api-pg.js';
+
+const h = await startApi({ peer: true });
+const dir = mkdtempSync(join(tmpdir(), 'cli-resume-'));
+writeFileSync(
+  join(dir, 'clouds.yaml'),
+  `clouds:\n  a-demo:\n    auth: {auth_url: '${h.site.url('keystone')}/v3', username: alice, password: alice-pw, project_name: demo, user_domain_name: Default, project_domain_name: Default}\n    region_name: RegionOne\n`,
+);
+const bin = fileURLToPath(new URL('../../dist/bin/protector.js', import.meta.url));
+const env = { PATH: process.env.PATH, HOME: dir, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml') };
+
+async function protector(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await promisify(execFile)(process.execPath, [bin, '--os-cloud', 'a-demo', '--os-endpoint', h.url, '--timeout', '5', ...args], { env, timeout: 60_000 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+test('operation resume: an interrupted rollback goes on rolling back and holds its PG again; resuming it twice is refused in one line', async () => {
+  const pgId = await activePg(h, 'resume-cli');
+  const ops = new Operations(h.deps.db);
+  const op = await ops.create({ id: randomUUID(), project_id: h.projects.demo, pg_id: pgId, type: 'failover', params: { type: 'planned' }, request_id: 'req', user_id: 'alice' });
+  assert.ok(await ops.claim(op.id, 'engine-1', 60_000));
+  await ops.finish(op.id, 'engine-1', { status: 'failed', error: 'wait_for_transfer: lost; the rollback was interrupted at rollback_source: site-a is unreachable', result: { failed_step: 'wait_for_transfer', failure: 'lost', rollback_failed: { step: 'rollback_source', error: 'site-a is unreachable', unreachable: true } } });
+
+  const r = await protector(['operation', 'resume', op.id]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, `resumed operation ${op.id} (failover, rolling_back)\n`);
+  const held = await h.call<{ protection_group: { active_operation_id: string | null } }>('GET', `/v1/${h.projects.demo}/protection-groups/${pgId}`, { token: await h.token('alice') });
+  assert.equal(held.body.protection_group.active_operation_id, op.id);
+
+  const again = await protector(['operation', 'resume', op.id]);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, new RegExp(`^protector: .*operation ${op.id} is rolling_back; only a failed operation can be resumed.*\\n$`));
+  assert.equal(again.stderr.split('\n').length, 2, 'one line');
+  await completeOperation(h, op.id);
+});
