@@ -237,3 +237,36 @@ test('the old primary lost during the transfer: the rollback waits for it, nothi
   // Replication from site-a works again.
   await runOp(t.atA, pg, 'replicate');
 });
+
+test('the old primary lost during the transfer, then the disaster declared: an unplanned failover from site-b brings the workload up there, and the interrupted rollback is never resumed', { timeout: 180_000 }, async () => {
+  const { pg, servers } = await protectedPg(t, { name: 'lost-declared', servers: { 'd-1': 0 } });
+  await guestWrite(t.a, servers[0]!.serverId, 0, 'replicated before');
+  await runOp(t.atA, pg, 'replicate');
+  const siteA = async (up: boolean) => {
+    await t.a.faults.set('all', { down: !up });
+    t.a.arrays.setArrayDown('site-a-array', !up);
+  };
+  const e = engineWithHook(t.atB, failoverWorkflow(t.atB.deps, { stepTimeoutMs: 300_000, deadLinkGraceMs: 1000 }), 'final_snapshot', () => siteA(false));
+  const planned = await t.atB.newOp(await onB(pg), 'failover', { type: 'planned' });
+  t.a.arrays.setLink('site-a-array', 'site-b-array', { latency_ms: 15_000 });
+  const resumed: string[] = [];
+  try {
+    await e.tryRun(planned.id);
+    await expectStatus(t.atB, planned, 'failed');
+    const unplanned = await runOp(t.atB, await onB(pg), 'failover', { type: 'unplanned' });
+    assert.equal(unplanned.status, 'completed');
+    const drServer = (await t.atB.pgs.members(pg.id))[0]!.server_id;
+    assert.equal(t.b.nova.getServer(drServer)?.vm_state, 'active', 'the workload runs on site-b');
+    assert.equal(await guestRead(t.b, drServer, 0, 'replicated before'.length), 'replicated before');
+    assert.equal((await onB(pg)).status, 'failed_over');
+  } finally {
+    await siteA(true);
+    t.a.arrays.setLink('site-a-array', 'site-b-array', { latency_ms: 1 });
+  }
+  // site-a answers again: the superseded rollback is left alone (it would start site-a's copy).
+  assert.deepEqual(await resumePass(t.atB.ops, createWorkflowContext(t.atB.deps), (id) => resumed.push(id)), []);
+  assert.deepEqual(resumed, []);
+  await assert.rejects(t.atB.ops.resume(planned.id, 'u1'), /superseded by failover operation .* \(completed\)/);
+  assert.equal(t.a.nova.getServer(servers[0]!.serverId)?.vm_state, 'stopped', "site-a's copy stays stopped");
+  assert.equal((await onB(pg)).resources.leftovers?.fenced, true);
+});
