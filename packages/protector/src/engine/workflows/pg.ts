@@ -1,21 +1,11 @@
 import type { PgResources, PgSiteResources, ProtectionGroup } from '../../db/protection-groups.js';
 import type { WorkflowContext } from '../context.js';
-import type { OperationRecord } from '../operations.js';
-import { StepError } from '../workflow.js';
 
 /** What the workflows record on the PG's row as they go. */
 
 /** One of the PG's two sites, by role. */
 export type Which = 'primary' | 'secondary';
 export const siteOf = (pg: ProtectionGroup, which: Which): string => (which === 'primary' ? pg.primary_site_id : pg.secondary_site_id);
-
-/** The operation's PG, read fresh (earlier steps changed `resources`). */
-export async function loadPg(ctx: WorkflowContext, op: OperationRecord): Promise<ProtectionGroup> {
-  if (!op.pg_id) throw new StepError(`operation ${op.id} names no protection group`);
-  const pg = await ctx.pgs.get(op.pg_id);
-  if (!pg) throw new StepError(`protection group ${op.pg_id} does not exist`, { pg_id: op.pg_id });
-  return pg;
-}
 
 /**
  * A change to what the PG's metadata document holds (DESIGN §5): version + 1 and out_of_sync,
