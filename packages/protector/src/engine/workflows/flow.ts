@@ -187,12 +187,13 @@ export function defineWorkflow<T extends OperationType, O extends object>(deps: 
     }));
   };
   const plan = (op: OperationRecord): { params: P; flow: Flow<P, O> } | { error: unknown } => {
+    let params: P;
     try {
-      const params = parseParams(spec.type, op.params);
-      return { params, flow: spec.steps(params, Flow.start<P>()) };
+      params = parseParams(spec.type, op.params);
     } catch (error) {
       return { error };
     }
+    return { params, flow: spec.steps(params, Flow.start<P>()) };
   };
   const outcome = spec.outcome;
   return {

@@ -15,7 +15,7 @@ export function requireHandle(pg: ProtectionGroup): ReplicationGroupHandle {
   return pg.resources.array;
 }
 
-export async function schedulePolicy(ctx: WorkflowContext, pg: ProtectionGroup): Promise<ReplicationSchedulePolicy> {
+async function schedulePolicy(ctx: WorkflowContext, pg: ProtectionGroup): Promise<ReplicationSchedulePolicy> {
   const policy = await ctx.pgs.policy(pg.id);
   if (!policy) throw new StepError(`protection group ${pg.id} has no replication policy`);
   return replicationSpec(pg, policy);

@@ -8,7 +8,7 @@ import { removeLeftovers, type TeardownReport } from './teardown.js';
 
 /** The side a run leaves: its servers stopped (or fenced), started again by a rollback, its old copies removed. */
 
-export const SOURCE_STOP_TIMEOUT_MS = 300_000;
+const SOURCE_STOP_TIMEOUT_MS = 300_000;
 
 /** Planned: the source servers stop, last tier first, so the final snapshot holds all their writes. */
 export async function stopSource(s: StepState<unknown, AfterPrecheck>) {
