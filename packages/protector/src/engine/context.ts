@@ -37,7 +37,7 @@ export interface WorkflowContext {
 }
 
 /**
- * A fresh context per operation run (workflows build one in `steps()`), so sessions and their
+ * A fresh context per operation run (the workflow builder makes one per `steps()`/`rollback()`), so sessions and their
  * tokens are shared by the steps of one run and never outlive it: a changed site registration
  * or a revoked trust is seen by the next operation.
  */

@@ -1,7 +1,8 @@
 import type { MappingOverride } from '@protector/contract';
 /**
  * Operation types and their parameters, shared by the API (which records operations) and the
- * engine's workflows (which run them). The PG row holds everything else a workflow needs.
+ * engine's workflows (which run them). The PG row holds everything else a workflow needs. The
+ * engine parses an operation's recorded params into these once per run (workflows/params.ts).
  */
 
 /** A resource mapping given for one run only (the action's overrides), as the PG's own are stored. */

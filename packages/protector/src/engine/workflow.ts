@@ -5,7 +5,11 @@ import type { OperationRecord } from './operations.js';
 /** What a step may record about itself (shown in the operation's step list). */
 export type StepDetail = Record<string, unknown>;
 
-/** What a running step gets from the engine. */
+/**
+ * What a running step gets from the engine. Workflows do not read it themselves: they are written
+ * with the typed step builder (workflows/flow.ts), which turns `completed` into the typed outputs
+ * of the earlier steps and hands each step its parsed params and its PG.
+ */
 export interface StepContext {
   operation: OperationRecord;
   /** Details recorded by the steps that completed before this one, by step name. */
@@ -29,6 +33,7 @@ export interface Step {
 /**
  * A workflow turns an operation into its ordered steps. `steps` must return the same list for
  * the same operation every time, because a resumed operation matches steps by position and name.
+ * What the runner consumes; `defineWorkflow` (workflows/flow.ts) compiles a typed flow into it.
  */
 export interface Workflow {
   type: string;

@@ -1,8 +1,19 @@
-import { createWorkflowContext, type WorkflowDeps } from '../context.js';
+import type { WorkflowDeps } from '../context.js';
 import { StepError, type Workflow } from '../workflow.js';
-import { loadPg } from './pg.js';
-import { cleanupSourceStep } from './recovery/phases.js';
+import { defineWorkflow, type StepState } from './flow.js';
+import { cleanupSource } from './recovery/source.js';
 import { removeFailoverCopies, rollbackLeftovers } from './recovery/teardown.js';
+
+/** What the rollback of operation `of` could not remove from its target. */
+async function cleanupTarget(s: StepState<{ operation_id: string }, object>) {
+  const { ctx, pg } = s;
+  const of = s.params.operation_id;
+  const rec = await rollbackLeftovers(ctx.pgs.db, pg);
+  if (!rec || rec.operation_id !== of) return { nothing_to_do: true };
+  const report = await removeFailoverCopies(ctx, pg, rec);
+  if (report.remaining) throw new StepError(`could not remove ${report.failed.length} object(s) rolled-back operation ${of} left on site ${rec.site_id}: ${report.failed.map((f) => `${f.kind} ${f.id}: ${f.error}`).join('; ')}`, { ...report });
+  return { ...report };
+}
 
 /**
  * `cleanup` (`POST …/operations/{id}/cleanup`): what an operation left behind, removed. After a
@@ -12,25 +23,8 @@ import { removeFailoverCopies, rollbackLeftovers } from './recovery/teardown.js'
  * everything is gone.
  */
 export function cleanupWorkflow(deps: WorkflowDeps): Workflow {
-  return {
+  return defineWorkflow(deps, {
     type: 'cleanup',
-    steps(op) {
-      const ctx = createWorkflowContext(deps);
-      return [
-        cleanupSourceStep(ctx, op, { name: 'cleanup_source', required: true }),
-        {
-          name: 'cleanup_target',
-          run: async () => {
-            const pg = await loadPg(ctx, op);
-            const of = (op.params as { operation_id?: string }).operation_id;
-            const rec = await rollbackLeftovers(ctx.pgs.db, pg);
-            if (!rec || rec.operation_id !== of) return { nothing_to_do: true };
-            const report = await removeFailoverCopies(ctx, pg, rec);
-            if (report.remaining) throw new StepError(`could not remove ${report.failed.length} object(s) rolled-back operation ${of} left on site ${rec.site_id}: ${report.failed.map((f) => `${f.kind} ${f.id}: ${f.error}`).join('; ')}`, { ...report });
-            return { ...report };
-          },
-        },
-      ];
-    },
-  };
+    steps: (_p, flow) => flow.step('cleanup_source', (s) => cleanupSource(s, true)).step('cleanup_target', cleanupTarget),
+  });
 }

@@ -1,27 +1,17 @@
-import { createWorkflowContext, type WorkflowDeps } from '../context.js';
+import type { PgStatus } from '../../db/protection-groups.js';
+import type { WorkflowDeps } from '../context.js';
 import type { OperationParams } from '../operation-types.js';
-import type { OperationRecord } from '../operations.js';
-import { StepError, type Workflow } from '../workflow.js';
-import { loadPg } from './pg.js';
-import {
-  chooseRecoveryPointStep,
-  cleanupSourceStep,
-  finalSnapshotStep,
-  partialWhenFailed,
-  precheckStep,
-  reverseReplicationStep,
-  rollbackSteps,
-  runSites,
-  schedulePolicy,
-  stopSourceStep,
-  swapRolesStep,
-  waitForTransferStep,
-} from './recovery/phases.js';
-import { stopServers } from './recovery/servers.js';
-import { bringUpSteps } from './recovery/bring-up.js';
-import { shortId } from './recovery/plan.js';
-
-export type FailoverParams = OperationParams['failover'];
+import type { Workflow } from '../workflow.js';
+import { defineWorkflow, type Flow } from './flow.js';
+import { bringUp } from './recovery/bring-up.js';
+import { partialWhenFailed } from './recovery/outcome.js';
+import type { PlanOptions } from './recovery/plan.js';
+import { precheck, type AfterPrecheck, type PrecheckOut } from './recovery/precheck.js';
+import { chooseRecoveryPoint, finalSnapshot, resync, waitForTransfer, type TransferWait } from './recovery/recovery-point.js';
+import { promoteTarget, reverseIfPending, reverseReplication } from './recovery/replication.js';
+import { undoRecovery } from './recovery/rollback.js';
+import { cleanupSource, fenceSource, stopSource } from './recovery/source.js';
+import { swapRoles, type SwapRolesOut } from './recovery/swap-roles.js';
 
 export interface DrTimeouts {
   /** How long a transfer may take (`[engine] step_timeout`). */
@@ -32,6 +22,13 @@ export interface DrTimeouts {
   deadLinkGraceMs?: number;
 }
 
+/** `[engine] dead_link_grace`'s default. */
+export const DEFAULT_DEAD_LINK_GRACE_MS = 30_000;
+
+const DEFAULT_STEP_TIMEOUT_MS = 600_000;
+
+const transferWait = (t: DrTimeouts): TransferWait => ({ timeoutMs: t.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS, deadLinkGraceMs: t.deadLinkGraceMs ?? DEFAULT_DEAD_LINK_GRACE_MS });
+
 /**
  * The steps after the workload is up on the target: a failure there never rolls back, which
  * would delete the only running copy. The failover ends failed and an unplanned failover,
@@ -39,152 +36,105 @@ export interface DrTimeouts {
  */
 const PAST_NO_RETURN = new Set(['reverse_replication', 'swap_roles', 'cleanup_source']);
 
-/** `[engine] dead_link_grace`'s default. */
-export const DEFAULT_DEAD_LINK_GRACE_MS = 30_000;
+/**
+ * How a planned failover or a failback undoes a failed run, back to `restore`: nothing changed
+ * before the pre-checks passed, and past the point of no return nothing is undone.
+ */
+const rollbackTo =
+  (restore: PgStatus) =>
+  <P, O extends { precheck?: PrecheckOut }>(undo: Flow<P, O>, failedStep: string) =>
+    failedStep === 'precheck' || PAST_NO_RETURN.has(failedStep) ? undo : undo.pipe(undoRecovery(restore));
 
-const DEFAULT_STEP_TIMEOUT_MS = 600_000;
-
-export function failoverParams(op: OperationRecord): FailoverParams {
-  const p = op.params as Partial<FailoverParams>;
-  if (p.type !== 'planned' && p.type !== 'unplanned') throw new StepError(`failover type must be planned or unplanned, got ${String(p.type)}`);
-  return { type: p.type, recovery_point_id: p.recovery_point_id, force: p.force, mappings: p.mappings, boot_timeout_seconds: p.boot_timeout_seconds };
+interface SwitchOptions extends PlanOptions {
+  /** The recovery point the action chose (point-in-time), instead of a final snapshot. */
+  chosen?: string;
+  /** Names the final snapshot (`<tag>-<operation>`). */
+  snapshotTag: string;
+  wait: TransferWait;
+  bootTimeoutSeconds?: number;
 }
+
+/**
+ * A planned move of the workload after its pre-check, both sites answering: the planned failover
+ * and the second half of failback. Source servers stopped, a final snapshot replicated and
+ * waited for (zero data loss), the workload brought up on the target (restore_volumes,
+ * manage_volumes, create_ports, boot_servers; the first server that does not come up fails it),
+ * replication reversed, roles swapped, the old copies cleaned up.
+ */
+const switchOver =
+  (o: SwitchOptions) =>
+  <P, O extends AfterPrecheck>(flow: Flow<P, O>) =>
+    flow
+      .step('stop_source_servers', stopSource)
+      .step('final_snapshot', (s) => finalSnapshot(s, o.chosen, o.snapshotTag))
+      .step('wait_for_transfer', (s) => waitForTransfer(s, 'failover', o.wait))
+      .pipe(bringUp('failover', { ...o, strict: true }))
+      .step('reverse_replication', (s) => reverseReplication(s, 'failover'))
+      .step('swap_roles', (s) => swapRoles(s, { ...o, fenced: false, reversePending: false }))
+      .step('cleanup_source', (s) => cleanupSource(s, false));
+
+type FailoverParams = OperationParams['failover'];
+
+/** Either failover ends with swap_roles, whose servers that did not come up make it partial. */
+type FailoverOut = { swap_roles: SwapRolesOut };
 
 /**
  * `failover` (DESIGN §6), run on the site that takes the workload over.
  *
- * planned: both sites answer; source servers stopped, a final snapshot replicated and waited
- * for (zero data loss; a chosen `recovery_point_id` instead makes it point-in-time), the
- * volumes restored and managed on the target, ports recreated, servers booted in tiers,
- * replication reversed, roles swapped, the old copies cleaned up. Any failure rolls back.
+ * planned: both sites answer; the switch-over above (a chosen `recovery_point_id` instead of the
+ * final snapshot makes it point-in-time). Any failure before the point of no return rolls back.
  *
  * unplanned: the surviving site alone; the old primary's servers are fenced (stopped if they
- * still answer, never started again by Protector), the newest (or chosen) recovery point is
- * brought up, past per-server errors (then `failed_over_partial`), and the data-loss window
- * (the recovery point's time) is reported. Replication is reversed by failback, when the old
- * primary is back.
+ * still answer, never started again by Protector), the target array promoted, the newest (or
+ * chosen) recovery point brought up past per-server errors (then `failed_over_partial`), and
+ * the data-loss window (the recovery point's time) reported. Replication is reversed by
+ * failback, when the old primary is back. Never rolled back: run again, it adopts what it made.
  */
 export function failoverWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workflow {
-  const timeout = t.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-  return {
+  return defineWorkflow(deps, {
     type: 'failover',
-    steps(op) {
-      const ctx = createWorkflowContext(deps);
-      const p = failoverParams(op);
+    steps: (p, flow): Flow<FailoverParams, FailoverOut> => {
       const chosen = p.recovery_point_id;
+      const checks = { working: 'failing_over', record: 'failover', recoveryPoint: chosen, overrides: p.mappings, force: p.force } as const;
+      const bootTimeoutSeconds = p.boot_timeout_seconds ?? t.bootTimeoutSeconds;
       if (p.type === 'planned') {
         const action = 'planned_failover';
-        return [
-          precheckStep(ctx, op, { action, working: 'failing_over', record: 'failover', recoveryPoint: chosen, overrides: p.mappings, force: p.force }),
-          stopSourceStep(ctx, op),
-          finalSnapshotStep(ctx, op, chosen, 'failover'),
-          waitForTransferStep(ctx, op, 'failover', { timeoutMs: timeout, deadLinkGraceMs: t.deadLinkGraceMs ?? DEFAULT_DEAD_LINK_GRACE_MS }),
-          ...bringUpSteps(ctx, op, 'failover', { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
-          reverseReplicationStep(ctx, op, 'failover'),
-          swapRolesStep(ctx, op, { fenced: false, reversePending: false, overrides: p.mappings, action }),
-          cleanupSourceStep(ctx, op),
-        ];
+        return flow
+          .step('precheck', (s) => precheck(s, { ...checks, action }))
+          .pipe(switchOver({ action, overrides: p.mappings, chosen, snapshotTag: 'failover', wait: transferWait(t), bootTimeoutSeconds }))
+          .rollback(rollbackTo('active'));
       }
       const action = 'unplanned_failover';
-      return [
-        precheckStep(ctx, op, { action, working: 'failing_over', record: 'failover', recoveryPoint: chosen, overrides: p.mappings, force: p.force }),
-        {
-          name: 'fence_source',
-          run: async (sc) => {
-            const pg = await loadPg(ctx, op);
-            const { sourceSiteId } = runSites(sc.completed);
-            // Best effort: the old primary is usually down. What cannot be stopped now stays
-            // fenced in the leftovers, which only cleanup touches (it deletes, never starts).
-            try {
-              const tenant = await ctx.clientsFor(sourceSiteId, { asTenantOf: pg });
-              return { reachable: true, ...(await stopServers(tenant, await ctx.pgs.members(pg.id), 60_000)) };
-            } catch (err) {
-              return { reachable: false, error: err instanceof Error ? err.message : String(err) };
-            }
-          },
-        },
-        {
-          name: 'promote_target',
-          run: async () => {
-            const pg = await loadPg(ctx, op);
-            if (!pg.resources.array) throw new StepError(`protection group ${pg.id} has no array construct`);
-            await ctx.storage.promote(pg.resources.array);
-            return { promoted: pg.resources.array.targetArray };
-          },
-        },
-        chooseRecoveryPointStep(ctx, op, 'failover', chosen),
-        ...bringUpSteps(ctx, op, 'failover', { action, overrides: p.mappings, strict: false, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
-        swapRolesStep(ctx, op, { fenced: true, reversePending: true, overrides: p.mappings, action }),
-      ];
-    },
-    rollback(op, failedStep) {
-      // Nothing changed before the pre-checks passed; unplanned failover never rolls back (the
-      // source is gone): a failed one is run again, and adopts what this run brought up. Past
-      // the point of no return (the target's servers ACTIVE) neither does a planned one.
-      if (failedStep === 'precheck' || failoverParams(op).type !== 'planned' || PAST_NO_RETURN.has(failedStep)) return [];
-      return rollbackSteps(createWorkflowContext(deps), op, 'active');
+      return flow
+        .step('precheck', (s) => precheck(s, { ...checks, action }))
+        .step('fence_source', fenceSource)
+        .step('promote_target', promoteTarget)
+        .step('choose_recovery_point', (s) => chooseRecoveryPoint(s, 'failover', chosen))
+        .pipe(bringUp('failover', { action, overrides: p.mappings, strict: false, bootTimeoutSeconds }))
+        .step('swap_roles', (s) => swapRoles(s, { action, overrides: p.mappings, fenced: true, reversePending: true }));
     },
     outcome: partialWhenFailed('swap_roles'),
-  };
+  });
 }
 
 /**
  * `failback`: back to the original primary. Replication is reversed first if an unplanned
  * failover could not, the old copies there are removed, the data is resynchronised while the
- * servers keep running (a bulk transfer), then a planned failover back (a small final delta).
+ * servers keep running (a bulk transfer), then the switch-over back (a small final delta).
  * Rolls back like a planned failover, to `failed_over`.
  */
 export function failbackWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workflow {
-  const timeout = t.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS;
-  return {
+  return defineWorkflow(deps, {
     type: 'failback',
-    steps(op) {
-      const ctx = createWorkflowContext(deps);
-      const p = op.params as OperationParams['failback'];
+    steps: (p, flow) => {
       const action = 'failback';
-      return [
-        precheckStep(ctx, op, { action, working: 'failing_back', record: 'failover', overrides: p.mappings, force: p.force }),
-        {
-          name: 'reverse_if_pending',
-          run: async (sc) => {
-            const pg = await loadPg(ctx, op);
-            if (!pg.resources.reverse_pending || !pg.resources.array) return { reversed: false };
-            const { sourceSiteId } = runSites(sc.completed);
-            const members = await ctx.pgs.members(pg.id);
-            const sourceArray = (await ctx.site(sourceSiteId)).array.name;
-            let handle = pg.resources.array;
-            if (handle.sourceArray !== sourceArray) {
-              handle = await ctx.storage.reverseReplication(handle, { volumes: members.flatMap((m) => m.details.volumes.map((v) => v.array_volume)), policy: await schedulePolicy(ctx, pg) });
-            }
-            const next = handle;
-            await ctx.pgs.setResources(pg.id, (r) => ({ ...r, array: next, reverse_pending: false }));
-            return { reversed: true, handle: next };
-          },
-        },
-        cleanupSourceStep(ctx, op, { name: 'remove_old_copies', required: true }),
-        {
-          name: 'resync',
-          run: async (sc) => {
-            const pg = await loadPg(ctx, op);
-            if (!pg.resources.array) throw new StepError(`protection group ${pg.id} has no array construct`);
-            const handle = pg.resources.array;
-            const rp = await ctx.storage.snapshotNow(handle, { replicate: true, suffix: `resync-${shortId(op.id)}` });
-            const done = await ctx.storage.waitForTransfer(handle, rp.name ?? rp.snapshot, timeout, (x) => void sc.progress({ progress: x.progress }), { deadLinkGraceMs: t.deadLinkGraceMs ?? DEFAULT_DEAD_LINK_GRACE_MS });
-            return { recovery_point: done.name, data_as_of: done.createdAt };
-          },
-        },
-        stopSourceStep(ctx, op),
-        finalSnapshotStep(ctx, op, undefined, 'failback'),
-        waitForTransferStep(ctx, op, 'failover', { timeoutMs: timeout, deadLinkGraceMs: t.deadLinkGraceMs ?? DEFAULT_DEAD_LINK_GRACE_MS }),
-        ...bringUpSteps(ctx, op, 'failover', { action, overrides: p.mappings, strict: true, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }),
-        reverseReplicationStep(ctx, op, 'failover'),
-        swapRolesStep(ctx, op, { fenced: false, reversePending: false, overrides: p.mappings, action }),
-        cleanupSourceStep(ctx, op),
-      ];
+      return flow
+        .step('precheck', (s) => precheck(s, { action, working: 'failing_back', record: 'failover', overrides: p.mappings, force: p.force }))
+        .step('reverse_if_pending', reverseIfPending)
+        .step('remove_old_copies', (s) => cleanupSource(s, true))
+        .step('resync', (s) => resync(s, transferWait(t)))
+        .pipe(switchOver({ action, overrides: p.mappings, snapshotTag: 'failback', wait: transferWait(t), bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds }))
+        .rollback(rollbackTo('failed_over'));
     },
-    rollback(op, failedStep) {
-      if (failedStep === 'precheck' || PAST_NO_RETURN.has(failedStep)) return [];
-      return rollbackSteps(createWorkflowContext(deps), op, 'failed_over');
-    },
-  };
+  });
 }

@@ -1,27 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { MemberDetails, MemberVolume, ProtectionGroup } from '../../db/protection-groups.js';
 import { isNotFound, type SiteClients, type Volume, replicationTypeOf } from '@protector/openstack';
-import { createWorkflowContext, type WorkflowContext, type WorkflowDeps } from '../context.js';
-import type { OperationParams } from '../operation-types.js';
-import type { OperationRecord } from '../operations.js';
-import { StepError, type Step, type Workflow } from '../workflow.js';
+import type { WorkflowContext, WorkflowDeps } from '../context.js';
+import { StepError, type Workflow } from '../workflow.js';
+import { defineWorkflow } from './flow.js';
 import { arrayVolumeName } from './names.js';
-import { documentChanged, loadPg } from './pg.js';
+import { documentChanged } from './pg.js';
 
-export type MemberAddParams = OperationParams['member_add'];
-
-function params(op: OperationRecord): MemberAddParams {
-  const p = op.params as Partial<MemberAddParams>;
-  if (typeof p.server_id !== 'string' || typeof p.boot_order !== 'number') throw new StepError('member_add needs server_id and boot_order');
-  return { server_id: p.server_id, boot_order: p.boot_order };
-}
-
-/** What inspect_server found; kept in its step detail so later steps (and a resumed run) use the same facts. */
-export interface InspectedMember {
+/** What inspect_server found. */
+export type InspectedMember = {
   server_id: string;
   name: string;
   details: MemberDetails;
-}
+};
 
 function requireActive(pg: ProtectionGroup): void {
   if (pg.status !== 'active') throw new StepError(`protection group ${pg.id} is ${pg.status}; members are added to an active protection group`);
@@ -88,68 +79,42 @@ async function inspect(ctx: WorkflowContext, pg: ProtectionGroup, serverId: stri
   };
 }
 
-const inspected = (completed: ReadonlyMap<string, Record<string, unknown>>): InspectedMember => {
-  const m = completed.get('inspect_server')?.member as InspectedMember | undefined;
-  if (!m) throw new StepError('inspect_server recorded no member');
-  return m;
-};
-
 /**
  * member_add: validate the server's volumes, put them in the PG's Cinder group and array
  * construct, then record the member (ports, flavor, image, volumes) and bump the metadata version.
- * The record comes last so a member is listed only once its volumes are protected.
+ * The record comes last so a member is listed only once its volumes are protected. What
+ * inspect_server found is its output, so later steps (and a resumed run) use the same facts.
  */
 export function memberAddWorkflow(deps: WorkflowDeps): Workflow {
-  return {
+  return defineWorkflow(deps, {
     type: 'member_add',
-    steps(op) {
-      const ctx = createWorkflowContext(deps);
-      const steps: Step[] = [
-        {
-          name: 'inspect_server',
-          run: async () => {
-            const pg = await loadPg(ctx, op);
-            requireActive(pg);
-            const m = await inspect(ctx, pg, params(op).server_id);
-            return { member: m };
-          },
-        },
-        {
-          name: 'add_to_cinder_group',
-          run: async (sc) => {
-            const pg = await loadPg(ctx, op);
-            const siteId = pg.primary_site_id;
-            const groupId = pg.resources.sites[siteId]?.group_id;
-            if (!groupId) throw new StepError(`protection group ${pg.id} has no Cinder group on site ${siteId}`);
-            const tenant = await ctx.clientsFor(siteId, { asTenantOf: pg });
-            const current = new Set((await tenant.cinder.getGroup(groupId, { listVolumes: true })).volumes ?? []);
-            const add = inspected(sc.completed).details.volumes.map((v) => v.volume_id).filter((id) => !current.has(id));
-            if (add.length) await tenant.cinder.updateGroup(groupId, { addVolumes: add });
-            return { group_id: groupId, added: add };
-          },
-        },
-        {
-          name: 'add_to_array_group',
-          run: async (sc) => {
-            const pg = await loadPg(ctx, op);
-            if (!pg.resources.array) throw new StepError(`protection group ${pg.id} has no array construct`);
-            const added = await ctx.storage.addVolumes(pg.resources.array, inspected(sc.completed).details.volumes.map((v) => v.array_volume));
-            return { array_group: pg.resources.array.name, volumes: added.map((v) => v.name) };
-          },
-        },
-        {
-          name: 'record_member',
-          run: async (sc) => {
-            const pg = await loadPg(ctx, op);
-            const m = inspected(sc.completed);
-            const existing = await ctx.pgs.member(pg.id, m.server_id);
-            await ctx.pgs.putMember({ id: existing?.id ?? randomUUID(), pg_id: pg.id, server_id: m.server_id, name: m.name, boot_order: params(op).boot_order, details: m.details });
-            const after = await documentChanged(ctx, pg.id);
-            return { server_id: m.server_id, metadata_version: after?.metadata_version };
-          },
-        },
-      ];
-      return steps;
-    },
-  };
+    steps: (p, flow) =>
+      flow
+        .step('inspect_server', async (s) => {
+          requireActive(s.pg);
+          return { member: await inspect(s.ctx, s.pg, p.server_id) };
+        })
+        .step('add_to_cinder_group', async ({ ctx, pg, out }) => {
+          const siteId = pg.primary_site_id;
+          const groupId = pg.resources.sites[siteId]?.group_id;
+          if (!groupId) throw new StepError(`protection group ${pg.id} has no Cinder group on site ${siteId}`);
+          const tenant = await ctx.clientsFor(siteId, { asTenantOf: pg });
+          const current = new Set((await tenant.cinder.getGroup(groupId, { listVolumes: true })).volumes ?? []);
+          const add = out.inspect_server.member.details.volumes.map((v) => v.volume_id).filter((id) => !current.has(id));
+          if (add.length) await tenant.cinder.updateGroup(groupId, { addVolumes: add });
+          return { group_id: groupId, added: add };
+        })
+        .step('add_to_array_group', async ({ ctx, pg, out }) => {
+          if (!pg.resources.array) throw new StepError(`protection group ${pg.id} has no array construct`);
+          const added = await ctx.storage.addVolumes(pg.resources.array, out.inspect_server.member.details.volumes.map((v) => v.array_volume));
+          return { array_group: pg.resources.array.name, volumes: added.map((v) => v.name) };
+        })
+        .step('record_member', async ({ ctx, pg, out }) => {
+          const m = out.inspect_server.member;
+          const existing = await ctx.pgs.member(pg.id, m.server_id);
+          await ctx.pgs.putMember({ id: existing?.id ?? randomUUID(), pg_id: pg.id, server_id: m.server_id, name: m.name, boot_order: p.boot_order, details: m.details });
+          const after = await documentChanged(ctx, pg.id);
+          return { server_id: m.server_id, metadata_version: after?.metadata_version };
+        }),
+  });
 }

@@ -1,11 +1,11 @@
 import type { ProtectionGroup, ReplicationPolicy } from '../../db/protection-groups.js';
 import type { ReplicationGroupSpec } from '../../storage/index.js';
-import { createWorkflowContext, type WorkflowContext, type WorkflowDeps } from '../context.js';
-import type { OperationRecord } from '../operations.js';
-import { StepError, type Step, type Workflow } from '../workflow.js';
+import type { WorkflowContext, WorkflowDeps } from '../context.js';
+import { StepError, type Workflow } from '../workflow.js';
 import { ensureGroup, ensureGroupType } from './cinder-groups.js';
+import { defineWorkflow, type PgRun } from './flow.js';
 import { groupName, groupTypeName } from './names.js';
-import { documentChanged, errorText, failureSetsStatus, loadPg, setSiteResources } from './pg.js';
+import { documentChanged, errorText, setSiteResources, siteOf, type Which } from './pg.js';
 import { replicatedTypes } from '@protector/openstack';
 
 /** The array construct's settings from the PG's replication policy. */
@@ -48,43 +48,41 @@ async function checkSites(ctx: WorkflowContext, pg: ProtectionGroup): Promise<Re
   return { sites: [pg.primary_site_id, pg.secondary_site_id], arrays: arrays.arrays.map((a) => a.array) };
 }
 
-function groupTypeStep(ctx: WorkflowContext, op: OperationRecord, which: 'primary' | 'secondary'): Step {
-  return {
-    name: `create_${which === 'primary' ? 'local' : 'peer'}_group_type`,
-    run: async () => {
-      const pg = await loadPg(ctx, op);
-      const siteId = which === 'primary' ? pg.primary_site_id : pg.secondary_site_id;
-      const admin = await ctx.clientsFor(siteId);
-      const t = await ensureGroupType(admin, groupTypeName(pg.id), pg.resources.sites[siteId]?.group_type_id);
-      await setSiteResources(ctx, pg.id, siteId, { group_type_id: t.id });
-      return { site_id: siteId, group_type_id: t.id, created: t.created };
-    },
-  };
+
+async function createGroupType({ ctx, pg }: PgRun, which: Which) {
+  const siteId = siteOf(pg, which);
+  const admin = await ctx.clientsFor(siteId);
+  const t = await ensureGroupType(admin, groupTypeName(pg.id), pg.resources.sites[siteId]?.group_type_id);
+  await setSiteResources(ctx, pg.id, siteId, { group_type_id: t.id });
+  return { site_id: siteId, group_type_id: t.id, created: t.created };
 }
 
-function groupStep(ctx: WorkflowContext, op: OperationRecord, which: 'primary' | 'secondary'): Step {
-  return {
-    name: `create_${which === 'primary' ? 'local' : 'peer'}_group`,
-    run: async () => {
-      const pg = await loadPg(ctx, op);
-      const siteId = which === 'primary' ? pg.primary_site_id : pg.secondary_site_id;
-      const groupTypeId = pg.resources.sites[siteId]?.group_type_id;
-      if (!groupTypeId) throw new StepError(`no group type recorded for site ${siteId}`);
-      // Admin view: tenants do not see replication_type in extra specs.
-      const types = replicatedTypes(await (await ctx.clientsFor(siteId)).cinder.listVolumeTypes(), pg.replication_type);
-      if (types.length === 0) {
-        throw new StepError(`site ${siteId} has no volume type with replication_enabled='<is> True' and replication_type='<in> ${pg.replication_type}'`, { site_id: siteId });
-      }
-      const tenant = await ctx.clientsFor(siteId, { asTenantOf: pg });
-      const g = await ensureGroup(
-        tenant,
-        { name: groupName(pg.id), groupTypeId, volumeTypes: types.map((t) => t.id) },
-        pg.resources.sites[siteId]?.group_id,
-        async (id) => void (await setSiteResources(ctx, pg.id, siteId, { group_id: id })),
-      );
-      return { site_id: siteId, group_id: g.id, created: g.created, volume_types: types.map((t) => t.name) };
-    },
-  };
+async function createGroup({ ctx, pg }: PgRun, which: Which) {
+  const siteId = siteOf(pg, which);
+  const groupTypeId = pg.resources.sites[siteId]?.group_type_id;
+  if (!groupTypeId) throw new StepError(`no group type recorded for site ${siteId}`);
+  // Admin view: tenants do not see replication_type in extra specs.
+  const types = replicatedTypes(await (await ctx.clientsFor(siteId)).cinder.listVolumeTypes(), pg.replication_type);
+  if (types.length === 0) {
+    throw new StepError(`site ${siteId} has no volume type with replication_enabled='<is> True' and replication_type='<in> ${pg.replication_type}'`, { site_id: siteId });
+  }
+  const tenant = await ctx.clientsFor(siteId, { asTenantOf: pg });
+  const g = await ensureGroup(
+    tenant,
+    { name: groupName(pg.id), groupTypeId, volumeTypes: types.map((t) => t.id) },
+    pg.resources.sites[siteId]?.group_id,
+    async (id) => void (await setSiteResources(ctx, pg.id, siteId, { group_id: id })),
+  );
+  return { site_id: siteId, group_id: g.id, created: g.created, volume_types: types.map((t) => t.name) };
+}
+
+async function createArrayGroup({ ctx, pg }: PgRun) {
+  const policy = await ctx.pgs.policy(pg.id);
+  if (!policy) throw new StepError(`protection group ${pg.id} has no replication policy`);
+  // Idempotent by PG id in the driver: a re-run completes and returns the same construct.
+  const handle = await ctx.storage.createReplicationGroup(replicationSpec(pg, policy));
+  await ctx.pgs.setResources(pg.id, (r) => ({ ...r, array: handle }));
+  return { array_group: handle.name, type: handle.type, source_array: handle.sourceArray, target_array: handle.targetArray };
 }
 
 /**
@@ -92,37 +90,20 @@ function groupStep(ctx: WorkflowContext, op: OperationRecord, which: 'primary' |
  * construct spanning both arrays; PG creating → active, or → error when a step fails.
  */
 export function pgCreateWorkflow(deps: WorkflowDeps): Workflow {
-  return {
+  return defineWorkflow(deps, {
     type: 'pg_create',
-    steps(op) {
-      const ctx = createWorkflowContext(deps);
-      return failureSetsStatus(ctx, op.pg_id, 'error', [
-        { name: 'check_sites', run: async () => checkSites(ctx, await loadPg(ctx, op)) },
-        groupTypeStep(ctx, op, 'primary'),
-        groupStep(ctx, op, 'primary'),
-        groupTypeStep(ctx, op, 'secondary'),
-        groupStep(ctx, op, 'secondary'),
-        {
-          name: 'create_array_group',
-          run: async () => {
-            const pg = await loadPg(ctx, op);
-            const policy = await ctx.pgs.policy(pg.id);
-            if (!policy) throw new StepError(`protection group ${pg.id} has no replication policy`);
-            // Idempotent by PG id in the driver: a re-run completes and returns the same construct.
-            const handle = await ctx.storage.createReplicationGroup(replicationSpec(pg, policy));
-            await ctx.pgs.setResources(pg.id, (r) => ({ ...r, array: handle }));
-            return { array_group: handle.name, type: handle.type, source_array: handle.sourceArray, target_array: handle.targetArray };
-          },
-        },
-        {
-          name: 'activate',
-          run: async () => {
-            const pg = await loadPg(ctx, op);
-            await documentChanged(ctx, pg.id, { status: 'active' });
-            return { status: 'active' };
-          },
-        },
-      ]);
-    },
-  };
+    failureStatus: 'error',
+    steps: (_p, flow) =>
+      flow
+        .step('check_sites', (s) => checkSites(s.ctx, s.pg))
+        .step('create_local_group_type', (s) => createGroupType(s, 'primary'))
+        .step('create_local_group', (s) => createGroup(s, 'primary'))
+        .step('create_peer_group_type', (s) => createGroupType(s, 'secondary'))
+        .step('create_peer_group', (s) => createGroup(s, 'secondary'))
+        .step('create_array_group', createArrayGroup)
+        .step('activate', async ({ ctx, pg }) => {
+          await documentChanged(ctx, pg.id, { status: 'active' });
+          return { status: 'active' };
+        }),
+  });
 }

@@ -1,15 +1,11 @@
-import type { PgResources, PgSiteResources, PgStatus, ProtectionGroup } from '../../db/protection-groups.js';
+import type { PgResources, PgSiteResources, ProtectionGroup } from '../../db/protection-groups.js';
 import type { WorkflowContext } from '../context.js';
-import type { OperationRecord } from '../operations.js';
-import { StepError, type Step } from '../workflow.js';
 
-/** The operation's PG, read fresh (earlier steps changed `resources`). */
-export async function loadPg(ctx: WorkflowContext, op: OperationRecord): Promise<ProtectionGroup> {
-  if (!op.pg_id) throw new StepError(`operation ${op.id} names no protection group`);
-  const pg = await ctx.pgs.get(op.pg_id);
-  if (!pg) throw new StepError(`protection group ${op.pg_id} does not exist`, { pg_id: op.pg_id });
-  return pg;
-}
+/** What the workflows record on the PG's row as they go. */
+
+/** One of the PG's two sites, by role. */
+export type Which = 'primary' | 'secondary';
+export const siteOf = (pg: ProtectionGroup, which: Which): string => (which === 'primary' ? pg.primary_site_id : pg.secondary_site_id);
 
 /**
  * A change to what the PG's metadata document holds (DESIGN §5): version + 1 and out_of_sync,
@@ -32,27 +28,6 @@ export async function clearSiteResources(ctx: WorkflowContext, pgId: string, sit
     for (const k of keys) delete site[k];
     return { ...r, sites: { ...r.sites, [siteId]: site } };
   });
-}
-
-/**
- * The engine only marks the operation failed; the PG must say so too (status `error`) so the
- * tenant sees it and a later delete can clean up. The Engine has no final-failure hook, so each
- * step is wrapped: a step that fails for real (not interrupted by a lost lease or shutdown,
- * which leaves the operation to be resumed) sets the PG status before the engine records the
- * failure. A crash between the two is harmless: the operation is resumed at that step.
- */
-export function failureSetsStatus(ctx: WorkflowContext, pgId: string | null, status: PgStatus, steps: Step[]): Step[] {
-  return steps.map((step) => ({
-    name: step.name,
-    run: async (sc) => {
-      try {
-        return await step.run(sc);
-      } catch (err) {
-        if (pgId && !sc.signal.aborted) await ctx.pgs.update(pgId, { status });
-        throw err;
-      }
-    },
-  }));
 }
 
 export const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));

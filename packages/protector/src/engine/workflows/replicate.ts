@@ -1,8 +1,8 @@
-import { createWorkflowContext, type WorkflowDeps } from '../context.js';
+import type { WorkflowDeps } from '../context.js';
 import type { TransferWaitOptions } from '../../storage/index.js';
 import { StepError, type Workflow } from '../workflow.js';
 import { DEFAULT_DEAD_LINK_GRACE_MS } from './failover.js';
-import { loadPg } from './pg.js';
+import { defineWorkflow } from './flow.js';
 
 /** How long a replication waits for its transfer by default (`[engine] step_timeout` in the service). */
 const DEFAULT_TIMEOUT_MS = 600_000;
@@ -15,38 +15,23 @@ const DEFAULT_TIMEOUT_MS = 600_000;
  * runs recorded before the rename resume onto the same snapshot.
  */
 export function replicateWorkflow(deps: WorkflowDeps, opts: { timeoutMs?: number } & TransferWaitOptions = {}): Workflow {
-  return {
+  return defineWorkflow(deps, {
     type: 'replicate',
-    steps(op) {
-      const ctx = createWorkflowContext(deps);
-      const suffix = `sync-${op.id.replace(/[^A-Za-z0-9]/g, '').slice(0, 24)}`;
-      return [
-        {
-          name: 'snapshot_and_replicate',
-          run: async () => {
-            const pg = await loadPg(ctx, op);
-            if (!pg.resources.array) throw new StepError(`protection group ${pg.id} has no array construct yet`);
-            const rp = await ctx.storage.snapshotNow(pg.resources.array, { replicate: true, suffix });
-            return { snapshot: rp.snapshot, recovery_point: rp.name, created_at: rp.createdAt };
-          },
-        },
-        {
-          name: 'wait_for_transfer',
-          run: async (step) => {
-            const pg = await loadPg(ctx, op);
-            const taken = step.completed.get('snapshot_and_replicate') as { recovery_point: string | null } | undefined;
-            if (!pg.resources.array || !taken?.recovery_point) return { waited: false };
-            await ctx.storage.waitForTransfer(
-              pg.resources.array,
-              taken.recovery_point,
-              opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-              (p) => void step.progress({ recovery_point: taken.recovery_point, progress: p.progress }),
-              { deadLinkGraceMs: opts.deadLinkGraceMs ?? DEFAULT_DEAD_LINK_GRACE_MS },
-            );
-            return { recovery_point: taken.recovery_point, transferred: true };
-          },
-        },
-      ];
-    },
-  };
+    steps: (_p, flow) =>
+      flow
+        .step('snapshot_and_replicate', async (s) => {
+          const handle = s.pg.resources.array;
+          if (!handle) throw new StepError(`protection group ${s.pg.id} has no array construct yet`);
+          const rp = await s.ctx.storage.snapshotNow(handle, { replicate: true, suffix: `sync-${s.opId.replace(/[^A-Za-z0-9]/g, '').slice(0, 24)}` });
+          return { snapshot: rp.snapshot, recovery_point: rp.name, created_at: rp.createdAt };
+        })
+        .step('wait_for_transfer', async (s) => {
+          const handle = s.pg.resources.array;
+          const rp = s.out.snapshot_and_replicate.recovery_point;
+          if (!handle || !rp) return { waited: false };
+          const wait = { deadLinkGraceMs: opts.deadLinkGraceMs ?? DEFAULT_DEAD_LINK_GRACE_MS };
+          await s.ctx.storage.waitForTransfer(handle, rp, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, (p) => void s.progress({ recovery_point: rp, progress: p.progress }), wait);
+          return { recovery_point: rp, transferred: true };
+        }),
+  });
 }

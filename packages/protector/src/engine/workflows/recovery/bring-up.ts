@@ -1,17 +1,12 @@
-import type { WorkflowContext } from '../../context.js';
-import type { MappingOverride } from '../../operation-types.js';
-import type { OperationRecord } from '../../operations.js';
-import type { ActionKind } from '../../prechecks/index.js';
-import type { Step } from '../../workflow.js';
-import { runSites } from './phases.js';
+import type { Flow } from '../flow.js';
+import type { PlanOptions } from './plan.js';
 import { createPorts, prepareDrillNetwork } from './ports.js';
+import type { AfterPrecheck } from './precheck.js';
 import type { RecordKey } from './record.js';
 import { bootServers } from './servers.js';
 import { manageVolumes, restoreVolumes } from './volumes.js';
 
-export interface BringUpOptions {
-  action: ActionKind;
-  overrides?: readonly MappingOverride[];
+export interface BringUpOptions extends PlanOptions {
   /** Planned failover and failback stop at the first server that does not come up. */
   strict: boolean;
   bootTimeoutSeconds?: number;
@@ -20,18 +15,17 @@ export interface BringUpOptions {
 }
 
 /**
- * The steps that bring a PG up on the target from the run's recovery point: volumes restored
- * and managed (into the PG's Cinder group when failing over), the drill's network, ports,
- * servers in boot tiers. The same for failover, failback and the drill; `key` says which record
- * keeps what they create.
+ * The steps that bring a PG up on the target from the run's recovery point, the same for
+ * failover, failback and the drill: restore_volumes, manage_volumes (into the PG's Cinder group
+ * when failing over), prepare_network (the drill's only), create_ports, boot_servers (in boot
+ * tiers). `key` says which record keeps what they create.
  */
-export function bringUpSteps(ctx: WorkflowContext, op: OperationRecord, key: RecordKey, o: BringUpOptions): Step[] {
-  const base = { action: o.action, overrides: o.overrides };
-  return [
-    { name: 'restore_volumes', run: (sc) => restoreVolumes(ctx, op, key, { ...base, sites: runSites(sc.completed) }) },
-    { name: 'manage_volumes', run: (sc) => manageVolumes(ctx, op, key, { ...base, sites: runSites(sc.completed), addToGroup: !o.drill }, sc) },
-    ...(o.drill ? [{ name: 'prepare_network', run: (sc) => prepareDrillNetwork(ctx, op, { ...base, sites: runSites(sc.completed), networkId: o.drill?.networkId }) } satisfies Step] : []),
-    { name: 'create_ports', run: (sc) => createPorts(ctx, op, key, { ...base, sites: runSites(sc.completed), drillNetwork: sc.completed.get('prepare_network') }) },
-    { name: 'boot_servers', run: (sc) => bootServers(ctx, op, key, { ...base, sites: runSites(sc.completed), strict: o.strict, timeoutSeconds: o.bootTimeoutSeconds }, sc) },
-  ];
-}
+export const bringUp =
+  (key: RecordKey, o: BringUpOptions) =>
+  <P, O extends AfterPrecheck>(flow: Flow<P, O>) =>
+    flow
+      .step('restore_volumes', (s) => restoreVolumes(s, key, o))
+      .step('manage_volumes', (s) => manageVolumes(s, key, { ...o, addToGroup: !o.drill }))
+      .stepIf(o.drill !== undefined, 'prepare_network', (s) => prepareDrillNetwork(s, { ...o, networkId: o.drill?.networkId }))
+      .step('create_ports', (s) => createPorts(s, key, { ...o, drillNetwork: s.out.prepare_network }))
+      .step('boot_servers', (s) => bootServers(s, key, { ...o, strict: o.strict, timeoutSeconds: o.bootTimeoutSeconds }));

@@ -1,11 +1,10 @@
 import type { MappingKind, Member, ProtectionGroup } from '../../../db/protection-groups.js';
 import type { SiteClients } from '@protector/openstack';
-import type { WorkflowContext } from '../../context.js';
 import type { MappingOverride } from '../../operation-types.js';
-import type { OperationRecord } from '../../operations.js';
 import { checkInput, resolveAll, targetFlavor, type ActionKind, type CheckInput } from '../../prechecks/index.js';
 import { StepError } from '../../workflow.js';
-import { loadPg } from '../pg.js';
+import type { StepState } from '../flow.js';
+import { sitesOf, type AfterPrecheck } from './precheck.js';
 
 /**
  * What the steps that bring a PG up on the other site work from, resolved the way the
@@ -28,17 +27,21 @@ export interface RecoveryPlan {
   admin(): Promise<SiteClients>;
 }
 
+/** How a DR run resolves what it brings up: the pre-checks' action and the run's mapping overrides. */
 export interface PlanOptions {
   action: ActionKind;
   overrides?: readonly MappingOverride[];
-  /** Source and target as the run started (a step after the role swap must not see them swapped). */
-  sites?: { sourceSiteId: string; targetSiteId: string };
 }
 
-export async function planFor(ctx: WorkflowContext, op: OperationRecord, opts: PlanOptions): Promise<RecoveryPlan> {
-  const pg = await loadPg(ctx, op);
-  const view = opts.sites && pg.current_primary_site_id !== opts.sites.sourceSiteId ? { ...pg, current_primary_site_id: opts.sites.sourceSiteId } : pg;
-  const input = await checkInput(ctx, { action: opts.action, pg: view, operationId: op.id, overrides: opts.overrides });
+/** A DR step's state: the pre-check ran before it. */
+export type RecoveryState = StepState<unknown, AfterPrecheck>;
+
+/** The plan for the PG as this step attempt read it, between the sites the pre-check recorded (a step after the role swap must not see them swapped). */
+export async function planFor(s: RecoveryState, opts: PlanOptions): Promise<RecoveryPlan> {
+  const { ctx, pg } = s;
+  const sites = sitesOf(s.out.precheck);
+  const view = pg.current_primary_site_id !== sites.sourceSiteId ? { ...pg, current_primary_site_id: sites.sourceSiteId } : pg;
+  const input = await checkInput(ctx, { action: opts.action, pg: view, operationId: s.opId, overrides: opts.overrides });
   const target = async (kind: MappingKind, sourceId: string): Promise<string> => {
     const r = (await resolveAll(ctx, input)).find((x) => x.kind === kind && (x.sourceId === sourceId || x.label === sourceId));
     if (!r?.target) throw new StepError(`no ${kind.replace('_', ' ')} mapping for ${sourceId} to the target site`, { kind, source_id: sourceId });

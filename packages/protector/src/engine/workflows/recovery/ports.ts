@@ -1,9 +1,7 @@
 import type { MemberPort } from '../../../db/protection-groups.js';
 import { isNotFound, isOpenStackError, type Port, type SiteClients } from '@protector/openstack';
-import type { WorkflowContext } from '../../context.js';
-import type { OperationRecord } from '../../operations.js';
-import { StepError, type StepDetail } from '../../workflow.js';
-import { planFor, shortId, type PlanOptions, type RecoveryPlan } from './plan.js';
+import { StepError } from '../../workflow.js';
+import { planFor, shortId, type PlanOptions, type RecoveryPlan, type RecoveryState } from './plan.js';
 import { recordOf, updateRecord, type RecordKey } from './record.js';
 
 export const portKey = (serverId: string, portId: string): string => `${serverId}|${portId}`;
@@ -33,14 +31,20 @@ export function inCidr(ip: string, cidr: string): boolean | null {
   return Math.floor(a / size) === Math.floor(b / size);
 }
 
+/** A subnet of the drill's isolated network, made for a source subnet (same CIDR). */
+export type DrillSubnet = { source_subnet_id: string; subnet_id: string; cidr: string };
+/** What prepare_network records: the tenant's test network, or the isolated one it made. */
+export type DrillNetwork = { network_id: string; created: boolean; subnets?: DrillSubnet[] };
+
 /**
  * Drill only: the network the drill servers attach to. The action's `network_id` (a test
  * network the tenant keeps) is used as it is; otherwise an isolated network is created with one
  * subnet per mapped target subnet, same CIDR (so the drill servers get the addresses a
  * failover would give them, on a network nothing else is on).
  */
-export async function prepareDrillNetwork(ctx: WorkflowContext, op: OperationRecord, opts: PlanOptions & { networkId?: string }): Promise<StepDetail> {
-  const plan = await planFor(ctx, op, opts);
+export async function prepareDrillNetwork(s: RecoveryState, opts: PlanOptions & { networkId?: string }): Promise<DrillNetwork> {
+  const { ctx, opId } = s;
+  const plan = await planFor(s, opts);
   const tenant = await plan.tenant();
   if (opts.networkId) {
     try {
@@ -51,15 +55,15 @@ export async function prepareDrillNetwork(ctx: WorkflowContext, op: OperationRec
     }
     return { network_id: opts.networkId, created: false };
   }
-  let rec = recordOf(plan.pg.resources, 'drill', op.id);
-  const name = drillNetworkName(op.id);
+  let rec = recordOf(plan.pg.resources, 'drill', opId);
+  const name = drillNetworkName(opId);
   let networkId = rec.networks[0] ?? (await tenant.neutron.listNetworks({ name }))[0]?.id;
-  if (!networkId) networkId = (await tenant.neutron.createNetwork({ name, description: `Isolated network of Protector drill ${op.id}` })).id;
+  if (!networkId) networkId = (await tenant.neutron.createNetwork({ name, description: `Isolated network of Protector drill ${opId}` })).id;
   const net = networkId;
   if (!rec.networks.includes(net)) rec = await updateRecord(ctx, plan.pg.id, 'drill', (r) => void r.networks.push(net));
   const sourceSubnets = [...new Set(plan.members.flatMap((m) => m.details.ports.flatMap((p) => p.fixed_ips.map((f) => f.subnet_id))))];
   const existing = await tenant.neutron.listSubnets({ network_id: net });
-  const subnets: StepDetail[] = [];
+  const subnets: DrillSubnet[] = [];
   for (const [i, src] of sourceSubnets.entries()) {
     const mapped = await tenant.neutron.getSubnet(await plan.target('subnet', src));
     const subName = `${name}-${i}`;
@@ -101,11 +105,12 @@ async function createOne(tenant: SiteClients, p: MemberPort, name: string, targe
  * drill network), with the same IP addresses (and, failing over, the same MAC) where the
  * target subnet allows; otherwise with new addresses, which the step detail reports.
  */
-export async function createPorts(ctx: WorkflowContext, op: OperationRecord, key: RecordKey, opts: PlanOptions & { drillNetwork?: StepDetail }): Promise<StepDetail> {
-  const plan: RecoveryPlan = await planFor(ctx, op, opts);
+export async function createPorts(s: RecoveryState, key: RecordKey, opts: PlanOptions & { drillNetwork?: DrillNetwork }) {
+  const { ctx, opId } = s;
+  const plan: RecoveryPlan = await planFor(s, opts);
   const tenant = await plan.tenant();
-  let rec = recordOf(plan.pg.resources, key, op.id);
-  const drillSubnets = new Map(((opts.drillNetwork?.subnets as { source_subnet_id: string; subnet_id: string; cidr: string }[] | undefined) ?? []).map((s) => [s.source_subnet_id, s]));
+  let rec = recordOf(plan.pg.resources, key, opId);
+  const drillSubnets = new Map((opts.drillNetwork?.subnets ?? []).map((d) => [d.source_subnet_id, d]));
   const cidrs = new Map<string, string>();
   const subnetOf = async (id: string): Promise<{ id: string; cidr: string }> => {
     let cidr = cidrs.get(id);
@@ -115,11 +120,11 @@ export async function createPorts(ctx: WorkflowContext, op: OperationRecord, key
     }
     return { id, cidr };
   };
-  const report: StepDetail[] = [];
+  const report: { server: string; source_port_id: string; port_id: string; ips: string[]; requested_ips: string[]; same_ip: boolean; mac_address: string }[] = [];
   for (const m of plan.members) {
     for (const p of m.details.ports) {
       const k = portKey(m.server_id, p.id);
-      const name = portName(op.id, p.id);
+      const name = portName(opId, p.id);
       let port: Port | undefined;
       let sameIp: boolean | null = null;
       const recorded = rec.ports[k];
@@ -127,7 +132,7 @@ export async function createPorts(ctx: WorkflowContext, op: OperationRecord, key
       port ??= (await tenant.neutron.listPorts({ name })).find((x) => x.name === name);
       if (!port) {
         const securityGroups = await Promise.all(p.security_group_ids.map((sg) => plan.target('security_group', sg)));
-        const drillNet = opts.drillNetwork?.network_id as string | undefined;
+        const drillNet = opts.drillNetwork?.network_id;
         const target: PortTarget = drillNet
           ? {
               networkId: drillNet,

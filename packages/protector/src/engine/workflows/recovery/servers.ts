@@ -1,10 +1,8 @@
-import type { Member } from '../../../db/protection-groups.js';
+import type { BroughtUp, Member } from '../../../db/protection-groups.js';
 import { isNotFound, type BlockDeviceMapping, type SiteClients } from '@protector/openstack';
-import type { WorkflowContext } from '../../context.js';
-import type { OperationRecord } from '../../operations.js';
-import { StepError, type StepContext, type StepDetail } from '../../workflow.js';
+import { StepError } from '../../workflow.js';
 import { errorText } from '../pg.js';
-import { planFor, tiers, type PlanOptions } from './plan.js';
+import { planFor, tiers, type PlanOptions, type RecoveryPlan, type RecoveryState } from './plan.js';
 import { portKey } from './ports.js';
 import { recordOf, updateRecord, type RecordKey } from './record.js';
 
@@ -18,24 +16,19 @@ export const DEFAULT_BOOT_TIMEOUT_S = 600;
  * Otherwise (unplanned failover, drill) a server that fails is recorded with why and the rest
  * carry on: the operation ends partial, naming it.
  */
-export async function bootServers(
-  ctx: WorkflowContext,
-  op: OperationRecord,
-  key: RecordKey,
-  opts: PlanOptions & { strict: boolean; timeoutSeconds?: number },
-  sc: StepContext,
-): Promise<StepDetail> {
-  const plan = await planFor(ctx, op, opts);
+export async function bootServers(s: RecoveryState, key: RecordKey, opts: PlanOptions & { strict: boolean; timeoutSeconds?: number }) {
+  const { ctx, opId } = s;
+  const plan = await planFor(s, opts);
   const tenant = await plan.tenant();
-  let rec = recordOf(plan.pg.resources, key, op.id);
+  let rec = recordOf(plan.pg.resources, key, opId);
   const timeoutMs = (opts.timeoutSeconds ?? DEFAULT_BOOT_TIMEOUT_S) * 1000;
-  const booted: StepDetail[] = [];
-  const failed: StepDetail[] = [];
+  const booted: { server: string; member_server_id: string; server_id: string; tier: number; boot_order: number }[] = [];
+  const failed: { server: string; member_server_id: string; server_id?: string; error: string }[] = [];
   for (const [t, tier] of tiers(plan.members).entries()) {
     const started: { m: Member; id: string }[] = [];
     for (const m of tier) {
       try {
-        const id = rec.servers[m.server_id] ?? (await findServer(tenant, m.name, op.id, m.server_id)) ?? (await createServer(plan, op, key, m, rec));
+        const id = rec.servers[m.server_id] ?? (await findServer(tenant, m.name, opId, m.server_id)) ?? (await createServer(plan, opId, key, m, rec));
         if (rec.servers[m.server_id] !== id) rec = await updateRecord(ctx, plan.pg.id, key, (r) => void (r.servers[m.server_id] = id));
         started.push({ m, id });
       } catch (err) {
@@ -57,7 +50,7 @@ export async function bootServers(
       failed.push({ server: m.name, member_server_id: m.server_id, server_id: id, error: why });
       rec = await updateRecord(ctx, plan.pg.id, key, (x) => void (x.errors[m.server_id] = why));
     }
-    void sc.progress({ tiers_done: t + 1, booted: booted.length, failed: failed.length });
+    void s.progress({ tiers_done: t + 1, booted: booted.length, failed: failed.length });
   }
   return { booted, failed };
 }
@@ -68,7 +61,7 @@ async function findServer(tenant: SiteClients, name: string, opId: string, membe
   return list.find((s) => s.metadata.protector_operation_id === opId && s.metadata.protector_member === memberServerId)?.id;
 }
 
-async function createServer(plan: Awaited<ReturnType<typeof planFor>>, op: OperationRecord, key: RecordKey, m: Member, rec: ReturnType<typeof recordOf>): Promise<string> {
+async function createServer(plan: RecoveryPlan, opId: string, key: RecordKey, m: Member, rec: BroughtUp): Promise<string> {
   const tenant = await plan.tenant();
   const d = m.details;
   const bdm: BlockDeviceMapping[] = d.volumes.map((v) => {
@@ -90,7 +83,7 @@ async function createServer(plan: Awaited<ReturnType<typeof planFor>>, op: Opera
     networks: ports.length ? ports : 'none',
     ...(d.availability_zone ? { availability_zone: await plan.target('availability_zone', d.availability_zone) } : {}),
     ...(d.key_name ? { key_name: await plan.target('keypair', d.key_name) } : {}),
-    metadata: { protector_pg_id: plan.pg.id, protector_operation_id: op.id, protector_member: m.server_id, ...(key === 'drill' ? { protector_drill: 'true' } : {}) },
+    metadata: { protector_pg_id: plan.pg.id, protector_operation_id: opId, protector_member: m.server_id, ...(key === 'drill' ? { protector_drill: 'true' } : {}) },
     description: `${key === 'drill' ? 'Drill' : 'Failover'} of server ${m.name} (${m.server_id}) by Protector`,
   });
   return id;

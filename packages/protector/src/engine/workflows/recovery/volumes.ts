@@ -1,11 +1,9 @@
 import type { MemberVolume } from '../../../db/protection-groups.js';
 import { isNotFound, type SiteClients, type Volume } from '@protector/openstack';
 import type { Side, StorageDriver } from '../../../storage/index.js';
-import type { WorkflowContext } from '../../context.js';
-import type { OperationRecord } from '../../operations.js';
-import { StepError, type StepContext, type StepDetail } from '../../workflow.js';
+import { StepError } from '../../workflow.js';
 import { arrayVolumeName } from '../names.js';
-import { planFor, shortId, type PlanOptions } from './plan.js';
+import { planFor, shortId, type PlanOptions, type RecoveryState } from './plan.js';
 import { recordOf, updateRecord, type RecordKey } from './record.js';
 
 const VOLUME_WAIT = { timeoutMs: 300_000, intervalMs: 250 };
@@ -25,15 +23,16 @@ export function sideOf(storage: StorageDriver, array: string): Side {
  * array (copies: the replicated snapshots and production volumes are never touched). Volumes
  * already managed by an earlier attempt are skipped: their restored copy was renamed by Cinder.
  */
-export async function restoreVolumes(ctx: WorkflowContext, op: OperationRecord, key: RecordKey, opts: PlanOptions): Promise<StepDetail> {
-  const plan = await planFor(ctx, op, opts);
+export async function restoreVolumes(s: RecoveryState, key: RecordKey, opts: PlanOptions) {
+  const { ctx, opId } = s;
+  const plan = await planFor(s, opts);
   const handle = plan.pg.resources.array;
   if (!handle) throw new StepError(`protection group ${plan.pg.id} has no array construct`);
-  const rec = recordOf(plan.pg.resources, key, op.id);
+  const rec = recordOf(plan.pg.resources, key, opId);
   if (!rec.recovery_point) throw new StepError('no recovery point was chosen for this run');
   const wanted = plan.members.flatMap((m) => m.details.volumes).filter((v) => !rec.volumes[v.volume_id]);
   const restored = wanted.length
-    ? await ctx.storage.restoreVolumes(handle, rec.recovery_point, wanted.map((v) => ({ source: v.array_volume, target: restoredName(op.id, v.volume_id) })), { overwrite: false })
+    ? await ctx.storage.restoreVolumes(handle, rec.recovery_point, wanted.map((v) => ({ source: v.array_volume, target: restoredName(opId, v.volume_id) })), { overwrite: false })
     : [];
   const bySource = new Map(restored.map((r) => [r.source, r.name]));
   await updateRecord(ctx, plan.pg.id, key, (r) => {
@@ -66,19 +65,20 @@ async function findManaged(tenant: SiteClients, name: string, opId: string, sour
  * the mapped volume type, and (failover) adds it to the PG's Cinder group there. Each new
  * volume is recorded before it is waited for.
  */
-export async function manageVolumes(ctx: WorkflowContext, op: OperationRecord, key: RecordKey, opts: PlanOptions & { addToGroup: boolean }, sc: StepContext): Promise<StepDetail> {
-  const plan = await planFor(ctx, op, opts);
+export async function manageVolumes(s: RecoveryState, key: RecordKey, opts: PlanOptions & { addToGroup: boolean }) {
+  const { ctx, opId } = s;
+  const plan = await planFor(s, opts);
   const tenant = await plan.tenant();
   const admin = await plan.admin();
-  let rec = recordOf(plan.pg.resources, key, op.id);
-  const managed: StepDetail[] = [];
+  let rec = recordOf(plan.pg.resources, key, opId);
+  const managed: { server: string; source_volume_id: string; volume_id: string }[] = [];
   let host: string | undefined;
   for (const m of plan.members) {
     for (const v of m.details.volumes) {
       let got = rec.volumes[v.volume_id];
       if (!got) {
         const name = volumeLabel(m.name, v);
-        const found = await findManaged(tenant, name, op.id, v.volume_id);
+        const found = await findManaged(tenant, name, opId, v.volume_id);
         const volumeType = await plan.target('volume_type', v.volume_type);
         if (found) {
           got = { volume_id: found.id, array_volume: arrayVolumeName(found.id) };
@@ -95,8 +95,8 @@ export async function manageVolumes(ctx: WorkflowContext, op: OperationRecord, k
             name,
             volume_type: volumeType,
             bootable: v.boot_index === 0,
-            description: `${key === 'drill' ? 'Drill copy' : 'Failover copy'} of volume ${v.volume_id} (server ${m.name}) by Protector operation ${op.id}`,
-            metadata: { protector_operation_id: op.id, protector_source_volume_id: v.volume_id, protector_pg_id: plan.pg.id },
+            description: `${key === 'drill' ? 'Drill copy' : 'Failover copy'} of volume ${v.volume_id} (server ${m.name}) by Protector operation ${opId}`,
+            metadata: { protector_operation_id: opId, protector_source_volume_id: v.volume_id, protector_pg_id: plan.pg.id },
           });
           got = { volume_id: created.id, array_volume: arrayVolumeName(created.id) };
         }
@@ -107,7 +107,7 @@ export async function manageVolumes(ctx: WorkflowContext, op: OperationRecord, k
       }
       await tenant.cinder.waitForVolumeStatus(got.volume_id, ['available', 'in-use'], VOLUME_WAIT);
       managed.push({ server: m.name, source_volume_id: v.volume_id, volume_id: got.volume_id });
-      void sc.progress({ managed: managed.length });
+      void s.progress({ managed: managed.length });
     }
   }
   let groupId: string | undefined;
