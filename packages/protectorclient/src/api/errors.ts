@@ -94,15 +94,45 @@ export class ProtectorVersionError extends Error {
   }
 }
 
-/** `waitForOperation` gave up before the operation finished. */
-export class OperationWaitTimeoutError extends Error {
+/**
+ * `waitForOperation` stopped following an operation that had not finished; the operation goes
+ * on on its site. `lastStatus` is what the site last said (`unknown` when it never answered).
+ */
+export class OperationWaitAbandonedError extends Error {
   constructor(
+    message: string,
     readonly operationId: string,
     readonly lastStatus: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'OperationWaitAbandonedError';
+  }
+}
+
+/** `waitForOperation` ran out of time (`timeoutMs`) before the operation finished. */
+export class OperationWaitTimeoutError extends OperationWaitAbandonedError {
+  constructor(
+    operationId: string,
+    lastStatus: string,
     readonly timeoutMs: number,
   ) {
-    super(`Operation ${operationId} is still ${lastStatus} after ${Math.round(timeoutMs / 1000)} s; it goes on running on the site (follow it with 'protector operation show ${operationId}').`);
+    super(`Operation ${operationId} is still ${lastStatus} after ${Math.round(timeoutMs / 1000)} s; it goes on running on the site (follow it with 'protector operation show ${operationId}').`, operationId, lastStatus);
     this.name = 'OperationWaitTimeoutError';
+  }
+}
+
+/** The site running the operation did not answer for longer than the wait's `unreachableMs`. */
+export class OperationSiteUnreachableError extends OperationWaitAbandonedError {
+  constructor(
+    operationId: string,
+    lastStatus: string,
+    readonly downMs: number,
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Operation ${operationId} (last seen ${lastStatus}) could not be followed: its site did not answer for ${Math.round(downMs / 1000)} s (${reason}); it may go on running there.`, operationId, lastStatus, options);
+    this.name = 'OperationSiteUnreachableError';
   }
 }
 

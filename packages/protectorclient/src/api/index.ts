@@ -17,14 +17,16 @@ export {
   ProtectorApiError,
   ProtectorUnreachableError,
   ProtectorVersionError,
+  OperationWaitAbandonedError,
   OperationWaitTimeoutError,
+  OperationSiteUnreachableError,
   isProtectorApiError,
   isProtectorUnreachable,
   toProtectorError,
   type ApiErrorBody,
   type ProtectorApiErrorInit,
 } from './errors.js';
-export { waitForOperation, type WaitForOperationOptions } from './wait.js';
+export { isSiteDown, waitForOperation, type WaitForOperationOptions } from './wait.js';
 export { VersionsApi, type VersionDocument, type VersionsDocument } from './versions.js';
 export type { ListOptions, ReplicationType, Timestamp } from './common.js';
 export * from './sites.js';

@@ -11,6 +11,8 @@ export interface GlobalOptions {
   osEndpoint?: string;
   secondaryEndpoint?: string;
   timeout?: number;
+  waitTimeout?: number;
+  waitUnreachable?: number;
   debug?: boolean;
 }
 
@@ -64,6 +66,11 @@ export class CliContext {
     const s = this.secondary();
     if (!s) throw new CliError('every change needs the peer site to answer first: name it with --secondary-cloud or OS_SECONDARY_CLOUD', EXIT.usage);
     return requireReachable(s);
+  }
+
+  /** How long `--wait` follows an operation, and a site that stopped answering (ms). */
+  waitLimits(): { timeoutMs: number; unreachableMs: number } {
+    return { timeoutMs: (this.opts.waitTimeout ?? 3600) * 1000, unreachableMs: (this.opts.waitUnreachable ?? 300) * 1000 };
   }
 
   /** Both sites, the --os-cloud one first. */

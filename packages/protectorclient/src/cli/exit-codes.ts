@@ -14,6 +14,11 @@ export const EXIT = {
   operationPartial: 4,
   /** A change was refused because the peer site is unreachable; nothing changed. */
   peerUnreachable: 5,
+  /**
+   * `--wait` stopped following an operation that had not finished: its site did not answer for
+   * --wait-unreachable seconds, or --wait-timeout ran out. The operation may go on there.
+   */
+  waitAbandoned: 6,
 } as const;
 
 /** An error the CLI reports as one line with a chosen exit code. */

@@ -9,6 +9,7 @@ import { registerOperations } from './commands/operation.js';
 import { registerProtectionGroups } from './commands/protection-group.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
+import { wholeNumber } from './parse.js';
 
 /** The `protector` command tree (DESIGN §9). */
 export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
@@ -18,7 +19,9 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
     .addOption(new Option('--secondary-cloud <name>', 'the peer site: every change is stored on both').env('OS_SECONDARY_CLOUD'))
     .option('--os-endpoint <url>', "Protector's URL on the --os-cloud site instead of the catalog's")
     .option('--secondary-endpoint <url>', "Protector's URL on the peer site instead of the catalog's")
-    .option('--timeout <seconds>', 'per-request timeout', Number, 60)
+    .option('--timeout <seconds>', 'per-request timeout', wholeNumber('--timeout', 1), 60)
+    .option('--wait-timeout <seconds>', 'how long --wait follows an operation before it gives up (exit 6)', wholeNumber('--wait-timeout', 1), 3600)
+    .option('--wait-unreachable <seconds>', 'how long --wait keeps polling a site that stopped answering (refused, reset, 502, 503, 504: a protector-api restarting), backing off up to 10 s between tries, before it gives up (exit 6)', wholeNumber('--wait-unreachable', 1), 300)
     .option('--debug', 'show the details of errors')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();

@@ -8,6 +8,8 @@ const EXIT_TEXT: Record<keyof typeof EXIT, string> = {
   operationFailed: 'an operation followed with `--wait` ended failed, rolled_back or cancelled',
   operationPartial: 'an operation followed with `--wait` ended partial (some servers did not come up)',
   peerUnreachable: 'a change was refused because the peer site does not answer; nothing changed on either site',
+  waitAbandoned:
+    "`--wait` stopped following an operation that had not finished: the site running it did not answer for `--wait-unreachable` seconds, or `--wait-timeout` ran out. The operation may go on there; the message names it, the command to follow it (`protector operation show ID`) and the one to store its result on both sites once it has finished (`protector protection-group sync PG`)",
 };
 
 function usage(c: Command): string {

@@ -1,3 +1,4 @@
 export { DivergedError, PeerUnreachableError, requireReachable, type SiteHandle, type SitePair } from './sites.js';
 export { propagate, syncPair, syncStatus, type Propagated, type SyncStatusRow } from './metadata.js';
 export { pairSites, type PairedSite } from './pairing.js';
+export { catchUp, describePending, describeStored, pendingMetadata, type CaughtUp, type DocumentOrigin, type PendingMetadata, type SiteCopy } from './pending.js';

@@ -66,6 +66,8 @@ export interface SyncStatusRow {
   version: number | null;
   syncState: string;
   status: string | null;
+  /** The operation running on the PG on that site (its pushes wait for it). */
+  activeOperationId: string | null;
 }
 
 /** `protection-group sync-status`: both sites' versions side by side (UNREACHABLE when one does not answer). */
@@ -74,10 +76,10 @@ export async function syncStatus(pgId: string, sites: SiteHandle[]): Promise<Syn
     sites.map(async (s): Promise<SyncStatusRow> => {
       try {
         const st = await s.client.metadata.syncStatus(pgId);
-        return { site: s.name, version: st.metadata_version, syncState: st.sync_state === 'in_sync' ? 'IN SYNC' : 'OUT OF SYNC', status: st.status };
+        return { site: s.name, version: st.metadata_version, syncState: st.sync_state === 'in_sync' ? 'IN SYNC' : 'OUT OF SYNC', status: st.status, activeOperationId: st.active_operation_id };
       } catch (err) {
-        if (isProtectorApiError(err) && err.status === 404) return { site: s.name, version: null, syncState: 'UNKNOWN HERE', status: null };
-        return { site: s.name, version: null, syncState: 'UNREACHABLE', status: null };
+        if (isProtectorApiError(err) && err.status === 404) return { site: s.name, version: null, syncState: 'UNKNOWN HERE', status: null, activeOperationId: null };
+        return { site: s.name, version: null, syncState: 'UNREACHABLE', status: null, activeOperationId: null };
       }
     }),
   );

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Operation, PrecheckReport, SyncStatus } from '../../api/index.js';
 import { PeerUnreachableError, requireReachable, type SiteHandle } from '../../coordinator/index.js';
-import { follow, operationSummary, pushOrExplain } from '../coordinate.js';
+import { follow, operationSummary, settle, storeAfterWait } from '../coordinate.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { findPg } from '../find.js';
@@ -26,7 +26,10 @@ interface ActionOptions extends OutputOptions {
  */
 async function runningSite(sites: SiteHandle[], pgRef: string, unplanned: boolean): Promise<{ target: SiteHandle; other: SiteHandle | null; pgId: string; status: SyncStatus }> {
   const seen: { site: SiteHandle; st?: SyncStatus; error?: string }[] = [];
-  let pgId: string | undefined;
+  let pgId = await firstFound(sites, pgRef);
+  // What an earlier action left on one site is stored on the other first: the copies then agree
+  // on which site runs this (DESIGN §5). Both changed: refused, except the unplanned failover.
+  if (pgId && sites.length === 2) await settle(pgId, pgRef, sites[0]!, sites[1]!, !unplanned);
   for (const site of sites) {
     try {
       pgId ??= (await findPg(site, pgRef)).id;
@@ -49,6 +52,15 @@ async function runningSite(sites: SiteHandle[], pgRef: string, unplanned: boolea
     await requireReachable(other.site);
   }
   return { target: target.site, other: other?.error ? null : (other?.site ?? null), pgId, status: target.st };
+}
+
+/** The PG's id from the first site that knows it (null: none answers or knows it; said below). */
+async function firstFound(sites: SiteHandle[], pgRef: string): Promise<string | undefined> {
+  for (const site of sites) {
+    const id = await findPg(site, pgRef).then((p) => p.id, () => undefined);
+    if (id) return id;
+  }
+  return undefined;
 }
 
 function printReport(o: OutputOptions, r: PrecheckReport): void {
@@ -93,11 +105,10 @@ export function registerDr(program: Command, ctx: () => CliContext): void {
     }
     if ('report' in r) return printReport(o, r);
     if (!o.wait) return printShow(o, fieldsOf(r, ['params', 'result']));
-    const done = await follow(target, r);
+    const done = await follow(c, target, r, { pgRef: ref });
     printShow(o, operationSummary(target, done));
-    // The operation changed the PG's document on the target: the peer gets it now, or at the next sync.
-    if (other) await pushOrExplain(pgId, target, other);
-    else process.stderr.write(`the peer did not answer: run 'protector protection-group sync ${ref}' when it is back\n`);
+    // The operation changed the PG's document on the target, whatever its end: the peer gets it now, or at the next sync.
+    await storeAfterWait(done, pgId, ref, target, other);
   };
 
   action('failover', 'bring the protection group up on the other site (planned: both sites, no data loss; --unplanned: the surviving site alone)')

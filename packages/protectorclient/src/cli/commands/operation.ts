@@ -26,9 +26,10 @@ export function registerOperations(program: Command, ctx: () => CliContext): voi
     .description("remove the old primary's leftovers of a failover (its cleanup step again)")
     .option('--wait', 'follow the cleanup to its end')
     .action(async (id: string, o: { wait?: boolean }) => {
-      const site = ctx().primary();
+      const c = ctx();
+      const site = c.primary();
       const r = await site.client.operations.cleanup(id);
-      if (o.wait) await follow(site, r);
+      if (o.wait) await follow(c, site, r);
       process.stdout.write(`cleanup operation ${r.id}\n`);
     });
   op.command('resume <operation>')

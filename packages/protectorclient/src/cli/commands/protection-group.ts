@@ -1,17 +1,12 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { MappingKind, PolicyInput, ProtectionGroup, ProtectionGroupWithOperation, ResourceMapping } from '../../api/index.js';
-import { syncPair, syncStatus } from '../../coordinator/index.js';
-import { coordinated, follow, operationSummary, pushOrExplain, type WaitOptions } from '../coordinate.js';
+import { describePending, pendingMetadata, requireReachable, PeerUnreachableError, syncPair, syncStatus } from '../../coordinator/index.js';
+import { coordinated, follow, operationSummary, pgFor, settleList, storeAfterWait, type WaitOptions } from '../coordinate.js';
 import type { CliContext } from '../context.js';
 import { CliError } from '../exit-codes.js';
 import { currentPrimaryOf, findMemberServerId, findPg, findServerId } from '../find.js';
+import { wholeNumber } from '../parse.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
-
-const int = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be a whole number of at least ${min}`);
-  return n;
-};
 
 const pgColumns = [
   ['ID', (p: ProtectionGroup) => p.id],
@@ -27,10 +22,11 @@ const pgColumns = [
 export function registerProtectionGroups(program: Command, ctx: () => CliContext): void {
   const pg = program.command('protection-group').description('protection groups: VMs failed over together');
   withOutput(pg.command('list').description('list protection groups'), true).action(async (o: OutputOptions) => {
-    printList(o, pgColumns, await ctx().primary().client.protectionGroups.list());
+    const c = ctx();
+    printList(o, pgColumns, await settleList(c, await c.primary().client.protectionGroups.list()));
   });
   withOutput(pg.command('show <pg>').description('show a protection group'), false).action(async (ref: string, o: OutputOptions) => {
-    printShow(o, fieldsOf(await findPg(ctx().primary(), ref)));
+    printShow(o, fieldsOf(await pgFor(ctx(), ref)));
   });
   withOutput(
     pg
@@ -49,8 +45,8 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
       return site.client.protectionGroups.create({ name, description: o.description, replication_type: o.replicationType as 'async' | 'sync' }, { peerToken });
     }, { pushAfterWait: o.wait === true });
     if (o.wait) {
-      await follow(owner, result.operation);
-      await pushOrExplain(result.protection_group.id, owner, peer);
+      const done = await follow(c, owner, result.operation, { pgRef: name });
+      await storeAfterWait(done, result.protection_group.id, name, owner, peer);
     }
     printShow(o, fieldsOf(await owner.client.protectionGroups.get(result.protection_group.id)));
   });
@@ -60,16 +56,20 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
     .action(async (ref: string, o: WaitOptions) => {
       const c = ctx();
       const owner = c.primary();
-      const target = await findPg(owner, ref);
+      const target = await pgFor(c, ref, { change: true });
       await c.reachablePeer();
       const r = await owner.client.protectionGroups.delete(target.id);
-      if (o.wait) await follow(owner, r.operation);
+      if (o.wait) await follow(c, owner, r.operation, { pgRef: ref });
     });
   withOutput(pg.command('sync-status <pg>').description("both sites' metadata versions: IN SYNC, OUT OF SYNC or UNREACHABLE"), true).action(async (ref: string, o: OutputOptions) => {
     const c = ctx();
     const p = await findPg(c.primary(), ref);
-    const rows = await syncStatus(p.id, c.both());
-    printList(o, [['Site', (r) => r.site], ['Metadata version', (r) => r.version], ['Sync state', (r) => r.syncState], ['Status', (r) => r.status]], rows);
+    const [a, b] = c.both();
+    const [rows, pending] = await Promise.all([syncStatus(p.id, c.both()), b ? pendingMetadata(p.id, a!, b) : null]);
+    printList(o, [['Site', (r) => r.site], ['Metadata version', (r) => r.version], ['Sync state', (r) => r.syncState], ['Status', (r) => r.status], ['Active operation', (r) => r.activeOperationId]], rows);
+    // What is still to be stored where, for people: under the table, or on stderr so machine formats stay parseable.
+    const said = pending && describePending(pending, ref);
+    if (said) (o.format === 'table' ? process.stdout : process.stderr).write(`${said}\n`);
   });
   pg.command('sync <pg>')
     .description('bring both sites to the same metadata version; after divergence --source-site picks the winner')
@@ -87,19 +87,20 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
 
   const member = program.command('member').description('servers in a protection group');
   withOutput(member.command('list <pg>').description('list members'), true).action(async (ref: string, o: OutputOptions) => {
-    const site = ctx().primary();
-    const p = await findPg(site, ref);
+    const c = ctx();
+    const p = await pgFor(c, ref);
+    const site = c.primary();
     printList(o, [['Server ID', (m) => m.server_id], ['Name', (m) => m.name], ['Boot order', (m) => m.boot_order], ['Flavor', (m) => m.details.flavor_name], ['Volumes', (m) => m.details.volumes.length], ['Ports', (m) => m.details.ports.length]], await site.client.members.list(p.id));
   });
   const memberChange = (verb: 'add' | 'remove') => {
     const cmd = member
       .command(`${verb} <pg> <server>`)
       .description(verb === 'add' ? 'protect a server (by id or name, in the project on the current primary site): its volumes join the Cinder group and the array construct' : 'stop protecting a server (by server id or member name; its volumes are kept)');
-    if (verb === 'add') cmd.option('--boot-order <n>', 'boot tier on failover (lower boots first)', int('--boot-order', 0), 0);
+    if (verb === 'add') cmd.option('--boot-order <n>', 'boot tier on failover (lower boots first)', wholeNumber('--boot-order', 0), 0);
     withOutput(cmd.option('--wait', 'wait for the operation'), false).action(async (ref: string, server: string, o: OutputOptions & WaitOptions & { bootOrder?: number }) => {
       const c = ctx();
       const owner = c.primary();
-      const p = await findPg(owner, ref);
+      const p = await pgFor(c, ref, { change: true });
       const { result: op, peer } = await coordinated(
         c,
         owner,
@@ -113,9 +114,9 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
         { pushAfterWait: o.wait === true },
       );
       if (!o.wait) return printShow(o, fieldsOf(op, ['params', 'result']));
-      const done = await follow(owner, op);
-      await pushOrExplain(p.id, owner, peer);
+      const done = await follow(c, owner, op, { pgRef: ref });
       printShow(o, operationSummary(owner, done));
+      await storeAfterWait(done, p.id, ref, owner, peer);
     });
   };
   memberChange('add');
@@ -123,23 +124,23 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
 
   const policy = program.command('policy').description('replication policy of a protection group');
   withOutput(policy.command('show <pg>').description('show the policy'), false).action(async (ref: string, o: OutputOptions) => {
-    const site = ctx().primary();
-    printShow(o, fieldsOf(await site.client.policy.get((await findPg(site, ref)).id)));
+    const c = ctx();
+    printShow(o, fieldsOf(await c.primary().client.policy.get((await pgFor(c, ref)).id)));
   });
   withOutput(
     policy
       .command('create <pg>')
       .description('set the replication interval, RPO target and retention')
-      .option('--interval <minutes>', 'minutes between replicated snapshots', int('--interval', 1))
-      .option('--rpo <minutes>', 'RPO target in minutes', int('--rpo', 1))
-      .option('--retention-hours <hours>', 'keep every recovery point this many hours', int('--retention-hours', 0))
-      .option('--retention-days <days>', 'then this many a day for this many days', int('--retention-days', 0))
-      .option('--per-day <n>', 'recovery points kept a day after that', int('--per-day', 0)),
+      .option('--interval <minutes>', 'minutes between replicated snapshots', wholeNumber('--interval', 1))
+      .option('--rpo <minutes>', 'RPO target in minutes', wholeNumber('--rpo', 1))
+      .option('--retention-hours <hours>', 'keep every recovery point this many hours', wholeNumber('--retention-hours', 0))
+      .option('--retention-days <days>', 'then this many a day for this many days', wholeNumber('--retention-days', 0))
+      .option('--per-day <n>', 'recovery points kept a day after that', wholeNumber('--per-day', 0)),
     false,
   ).action(async (ref: string, o: OutputOptions & { interval?: number; rpo?: number; retentionHours?: number; retentionDays?: number; perDay?: number }) => {
     const c = ctx();
     const owner = c.primary();
-    const p = await findPg(owner, ref);
+    const p = await pgFor(c, ref, { change: true });
     const cur = await owner.client.policy.get(p.id);
     const ret = (r: PolicyInput['retention']['source']) => ({
       all_for_sec: o.retentionHours !== undefined ? o.retentionHours * 3600 : r.all_for_sec,
@@ -153,8 +154,8 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
 
   const mapping = program.command('mapping').description("resource mappings: what a source site's network, flavor… is on the other site");
   withOutput(mapping.command('show <pg>').description('show the mappings'), true).action(async (ref: string, o: OutputOptions) => {
-    const site = ctx().primary();
-    printList(o, [['Kind', (m) => m.kind], ['Source site', (m) => m.source_site_id], ['Source', (m) => m.source_id], ['Target', (m) => m.target_id]], await site.client.resourceMappings.get((await findPg(site, ref)).id));
+    const c = ctx();
+    printList(o, [['Kind', (m) => m.kind], ['Source site', (m) => m.source_site_id], ['Source', (m) => m.source_id], ['Target', (m) => m.target_id]], await c.primary().client.resourceMappings.get((await pgFor(c, ref)).id));
   });
   const KINDS = ['network', 'subnet', 'security_group', 'flavor', 'image', 'availability_zone', 'volume_type', 'keypair'];
   withOutput(
@@ -166,7 +167,7 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
   ).action(async (ref: string, o: OutputOptions & { replace?: boolean }, cmd: Command) => {
     const c = ctx();
     const owner = c.primary();
-    const p = await findPg(owner, ref);
+    const p = await pgFor(c, ref, { change: true });
     const given: ResourceMapping[] = [];
     for (const kind of KINDS) {
       const vals = (cmd.opts() as Record<string, string[] | undefined>)[kind.replace(/_(\w)/g, (_, x: string) => x.toUpperCase())] ?? [];
@@ -188,15 +189,20 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
   const rp = program.command('recovery-point').description('recovery points of a protection group');
   withOutput(rp.command('create <pg>').description('replicate now: a snapshot of every member, transferred to the other site').option('--wait', 'wait until it is a recovery point'), false).action(
     async (ref: string, o: OutputOptions & WaitOptions) => {
-      const site = ctx().primary();
-      const p = await findPg(site, ref);
+      const c = ctx();
+      const site = c.primary();
+      const p = await pgFor(c, ref);
+      const peer = c.secondary();
+      // The peer's protector-api down says nothing sure of its array: a warning, not a refusal.
+      const down = o.wait && peer ? await requireReachable(peer).then(() => null, (err: unknown) => (err instanceof PeerUnreachableError ? err.reason : String(err))) : null;
+      if (down) process.stderr.write(`${peer!.name} does not answer (${down}): if its array is down too, the transfer cannot complete and the engine fails the operation once the link has been down for its [engine] dead_link_grace (30 s by default)\n`);
       const op = await site.client.actions.sync(p.id);
       if (!o.wait) return printShow(o, fieldsOf(op, ['params', 'result']));
-      printShow(o, operationSummary(site, await follow(site, op)));
+      printShow(o, operationSummary(site, await follow(c, site, op, { pgRef: ref, retry: `run 'protector recovery-point create ${ref} --wait' again ${down ? `once ${peer!.name} and its array answer` : 'once the cause above is fixed'}` })));
     },
   );
   withOutput(rp.command('list <pg>').description('fully transferred recovery points, newest first'), true).action(async (ref: string, o: OutputOptions) => {
-    const site = ctx().primary();
-    printList(o, [['ID', (r) => r.id], ['Kind', (r) => r.kind], ['Array', (r) => r.array], ['Created', (r) => r.created_at], ['Completed', (r) => r.completed_at], ['Volumes', (r) => r.volumes.length]], await site.client.recoveryPoints.list((await findPg(site, ref)).id));
+    const c = ctx();
+    printList(o, [['ID', (r) => r.id], ['Kind', (r) => r.kind], ['Array', (r) => r.array], ['Created', (r) => r.created_at], ['Completed', (r) => r.completed_at], ['Volumes', (r) => r.volumes.length]], await c.primary().client.recoveryPoints.list((await pgFor(c, ref)).id));
   });
 }
