@@ -15,6 +15,9 @@ export interface SiteApi {
   token(user: 'alice' | 'mallory'): Promise<string>;
   /** A project's id on this site. */
   project(name: 'demo' | 'tenant-b'): string;
+  /** Stops listening (a protector-api going down); `start` listens again on the same port. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,7 +42,7 @@ export async function startSiteApis(t: TwoSites, pairingSecret: string): Promise
     });
     const peer = here === t.a ? p.siteB : p.siteA;
     await p.sites.setPairing(peer.id, pairingSecret);
-    const app = await buildApi({
+    const build = () => buildApi({
       logger: createLogger({ service: 'protector-api', level: 'error', destination: { write: () => undefined } }),
       metrics: createMetrics({ defaultMetrics: false }),
       db: p.db,
@@ -52,9 +55,22 @@ export async function startSiteApis(t: TwoSites, pairingSecret: string): Promise
       wwwAuthenticateUri: authUrl,
       checkResponses: true,
     });
+    let app = await build();
     await app.listen({ host: '127.0.0.1', port: 0 });
     const address = app.server.address();
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const port = typeof address === 'object' && address ? address.port : 0;
+    const url = `http://127.0.0.1:${port}`;
+    let up = true;
+    const stop = async () => {
+      if (up) await app.close();
+      up = false;
+    };
+    const startAgain = async () => {
+      if (up) return;
+      app = await build();
+      await app.listen({ host: '127.0.0.1', port });
+      up = true;
+    };
     const tokens = new Map<string, string>();
     const token = async (user: 'alice' | 'mallory'): Promise<string> => {
       const u = USERS[user];
@@ -62,7 +78,7 @@ export async function startSiteApis(t: TwoSites, pairingSecret: string): Promise
       tokens.set(user, tk);
       return tk;
     };
-    return { url, call: httpCaller(url, () => token('alice')), token, project: (name) => projectOf(here, name), close: () => app.close() };
+    return { url, call: httpCaller(url, () => token('alice')), token, project: (name) => projectOf(here, name), stop, start: startAgain, close: stop };
   };
   return { a: await start(t.atA, t.a), b: await start(t.atB, t.b) };
 }
