@@ -61,7 +61,7 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
       const r = await owner.client.protectionGroups.delete(target.id);
       if (o.wait) await follow(c, owner, r.operation, { pgRef: ref });
     });
-  withOutput(pg.command('sync-status <pg>').description("both sites' metadata versions: IN SYNC, OUT OF SYNC or UNREACHABLE"), true).action(async (ref: string, o: OutputOptions) => {
+  withOutput(pg.command('sync-status <pg>').description("both sites' metadata versions (IN SYNC, OUT OF SYNC or UNREACHABLE) and the operation running on each; then what is still to be stored where, and how (changes nothing)"), true).action(async (ref: string, o: OutputOptions) => {
     const c = ctx();
     const p = await findPg(c.primary(), ref);
     const [a, b] = c.both();
