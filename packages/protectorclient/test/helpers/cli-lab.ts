@@ -1,19 +1,11 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { Engine } from '../../../protector/src/engine/index.js';
 import { lifecycleWorkflows } from '../../../protector/src/engine/workflows/index.js';
 import { engineWithHook } from '../../../protector/test/helpers/dr.js';
 import { startSiteApis, type SiteApi } from '../../../protector/test/helpers/two-site-apis.js';
 import { ALICE, startTwoSites, type TwoSites } from '../../../protector/test/helpers/two-sites.js';
-
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runProtector, type CliResult } from './run-cli.js';
 
 /**
  * Two sites as the CLI meets them, in this process: cloudsim sites with their Keystones, each
@@ -35,9 +27,6 @@ export interface CliLab {
   close(): Promise<void>;
 }
 
-const bin = fileURLToPath(new URL('../../dist/bin/protector.js', import.meta.url));
-const run = promisify(execFile);
-
 export async function startCliLab(): Promise<CliLab> {
   const t = await startTwoSites();
   const api = await startSiteApis(t, 'cli-lab-pairing-secret-0123456789abcdefghij');
@@ -50,13 +39,7 @@ export async function startCliLab(): Promise<CliLab> {
   const protector = async (args: string[], o: { from?: 'a' | 'b' } = {}): Promise<CliResult> => {
     const [first, second] = o.from === 'b' ? (['b', 'a'] as const) : (['a', 'b'] as const);
     const global = ['--os-cloud', `site-${first}-demo`, '--os-endpoint', api[first].url, '--secondary-cloud', `site-${second}-demo`, '--secondary-endpoint', api[second].url, '--timeout', '5'];
-    try {
-      const r = await run(process.execPath, [bin, ...global, ...args], { env, timeout: 120_000 });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      const e = err as { code?: number; stdout?: string; stderr?: string };
-      return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-    }
+    return runProtector([...global, ...args], env);
   };
 
   const startEngines: CliLab['startEngines'] = (o = {}) => {

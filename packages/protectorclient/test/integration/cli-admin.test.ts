@@ -3,16 +3,14 @@
 // remote project checked in the peer's Keystone, names accepted where ids are, and machine
 // output that ends with a newline.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { startApi, type ApiHarness } from '../../../protector/test/helpers/api.js';
 import { activePg } from '../../../protector/test/helpers/api-pg.js';
 import { ProtectionGroups } from '../../../protector/src/db/protection-groups.js';
+import { runProtector } from '../helpers/run-cli.js';
 
 const h1 = await startApi({ peer: true });
 const h2 = await startApi({ peerOf: h1 });
@@ -26,21 +24,13 @@ writeFileSync(
   `clouds:\n  a-admin:\n${cloud(h1.site.url('keystone'), 'admin', 'secret', 'admin')}  b-admin:\n${cloud(peer.site.url('keystone'), 'admin', 'secret', 'admin')}` +
     `  a-demo:\n${cloud(h1.site.url('keystone'), 'alice', 'alice-pw', 'demo')}  b-demo:\n${cloud(peer.site.url('keystone'), 'alice', 'alice-pw', 'demo')}`,
 );
-const bin = fileURLToPath(new URL('../../dist/bin/protector.js', import.meta.url));
-const run = promisify(execFile);
 const env = { PATH: process.env.PATH, HOME: dir, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml') };
 
 /** The binary with `who`'s clouds on both sites (the peer's Protector at `peerUrl`); never throws. */
-async function protector(who: 'admin' | 'demo', args: string[], o: { peerUrl?: string | null } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+async function protector(who: 'admin' | 'demo', args: string[], o: { peerUrl?: string | null } = {}) {
   const global = ['--os-cloud', `a-${who}`, '--os-endpoint', h1.url, '--timeout', '5'];
   if (o.peerUrl !== null) global.push('--secondary-cloud', `b-${who}`, '--secondary-endpoint', o.peerUrl ?? h2.url);
-  try {
-    const r = await run(process.execPath, [bin, ...global, ...args], { env, timeout: 60_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
+  return runProtector([...global, ...args], env);
 }
 const DOWN = 'http://127.0.0.1:9';
 const inventory = async (h: ApiHarness) => JSON.stringify([(await h.call('GET', '/v1/admin/sites', { token: await h.token('admin') })).body, (await h.call('GET', '/v1/admin/tenant-mappings', { token: await h.token('admin') })).body]);
