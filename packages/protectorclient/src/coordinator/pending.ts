@@ -49,12 +49,12 @@ const time = (iso: string | null): number => (iso === null ? Number.NaN : Date.p
 
 /**
  * The operation that last changed `copy`: the newest one of the PG on that site that changes
- * documents (a `sync` only replicates) and was still running when the copy last changed. Null
+ * documents (a `replicate` only copies data) and was still running when the copy last changed. Null
  * when a later change (a policy set through the API, say) came after it.
  */
 async function originOf(copy: SiteCopy, pgId: string): Promise<DocumentOrigin | null> {
   const { items } = await copy.site.client.operations.listPage({ pg_id: pgId, limit: 10 });
-  const op: Operation | undefined = items.find((o) => o.type !== 'sync');
+  const op: Operation | undefined = items.find((o) => o.type !== 'replicate');
   if (!op) return null;
   const finished = time(op.finished_at);
   if (!Number.isNaN(finished) && finished < time(copy.updatedAt)) return null;

@@ -85,11 +85,11 @@ test('recovery-point create --wait with the peer site down: warned, progress sho
     assert.match(r.stdout, /cannot complete: array site-b-array unreachable for \d+ s \(grace 3 s; progress 0%\)/);
     const lines = r.stderr.trimEnd().split('\n');
     assert.match(lines[0]!, /^site-b-demo does not answer \(.*connection refused.*\): if its array is down too, the transfer cannot complete and the engine fails the operation once the link has been down for its \[engine\] dead_link_grace \(30 s by default\)$/);
-    assert.ok(lines.some((l) => /^sync [0-9a-f]{8}: step 2 wait_for_transfer running$/.test(l)), r.stderr);
-    assert.ok(lines.some((l) => /^sync [0-9a-f]{8}: step 2 wait_for_transfer failed \d+\.\d s: /.test(l)), r.stderr);
+    assert.ok(lines.some((l) => /^replicate [0-9a-f]{8}: step 2 wait_for_transfer running$/.test(l)), r.stderr);
+    assert.ok(lines.some((l) => /^replicate [0-9a-f]{8}: step 2 wait_for_transfer failed \d+\.\d s: /.test(l)), r.stderr);
     assert.equal(
       lines.at(-1),
-      `protector: operation ${id} (sync) ended failed on site-a-demo; 'protector --os-cloud site-a-demo operation show ${id} --steps' lists what each step did; run 'protector recovery-point create rp-peer-down --wait' again once site-b-demo and its array answer`,
+      `protector: operation ${id} (replicate) ended failed on site-a-demo; 'protector --os-cloud site-a-demo operation show ${id} --steps' lists what each step did; run 'protector recovery-point create rp-peer-down --wait' again once site-b-demo and its array answer`,
     );
   } finally {
     t.a.arrays.setArrayDown('site-b-array', false);

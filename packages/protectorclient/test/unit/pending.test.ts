@@ -75,16 +75,16 @@ test('an operation running on either site: wait, naming it and where it runs', a
     `site-b holds version 3, site-a 2: operation ${OP} (failover, running) is running on site-b; it is stored on site-a once that operation has finished, by the next command or 'protector protection-group sync app'`,
   );
   // The older copy's site is busy (a replication, say): it refuses pushes until it has finished.
-  const [a2, b2] = [site('site-a', status(2, 'in_sync', { active_operation_id: OP }), [{ ...running, type: 'sync' }]), site('site-b', status(3, 'out_of_sync'))];
+  const [a2, b2] = [site('site-a', status(2, 'in_sync', { active_operation_id: OP }), [{ ...running, type: 'replicate' }]), site('site-b', status(3, 'out_of_sync'))];
   const r2 = await catchUp(PG, a2.site, b2.site);
   assert.equal(r2.stored, undefined);
-  assert.match(describePending(r2.pending, 'app') ?? '', new RegExp(`^site-b holds version 3, site-a 2: operation ${OP} \\(sync, running\\) is running on site-a; site-a takes it once that operation has finished`));
+  assert.match(describePending(r2.pending, 'app') ?? '', new RegExp(`^site-b holds version 3, site-a 2: operation ${OP} \\(replicate, running\\) is running on site-a; site-a takes it once that operation has finished`));
 });
 
 test('the newer copy names the operation that left it, unless something changed it after that operation finished', async () => {
   const done = operation(OP, 'completed', [], { type: 'test_cleanup', finished_at: '2026-01-01T00:00:11.000000' });
-  const sync = operation('0b5e0000-0000-4000-8000-0000000000bb', 'completed', [], { type: 'sync', finished_at: '2026-01-01T00:00:12.000000' });
-  const p = await pendingMetadata(PG, site('site-a', status(2, 'in_sync')).site, site('site-b', status(3, 'out_of_sync'), [sync, done]).site);
+  const replicated = operation('0b5e0000-0000-4000-8000-0000000000bb', 'completed', [], { type: 'replicate', finished_at: '2026-01-01T00:00:12.000000' });
+  const p = await pendingMetadata(PG, site('site-a', status(2, 'in_sync')).site, site('site-b', status(3, 'out_of_sync'), [replicated, done]).site);
   assert.equal(
     describePending(p, 'app'),
     `site-b holds version 3, site-a 2: the document of operation ${OP} (test_cleanup, completed) is not stored on site-a yet; it will be pushed by the next command, or run 'protector protection-group sync app'`,

@@ -139,8 +139,8 @@ test('plain progress says a step still runs every 15 s without news (a transfer 
   let t = 0;
   let out = '';
   const stream = { isTTY: false, write: (s: string) => ((out += s), true) } as unknown as NodeJS.WriteStream;
-  const p = progressPrinter({ id: OP, type: 'sync' }, 'site-a', stream, { now: () => t });
-  const running = operation(OP, 'running', [['snapshot', 'completed'], ['wait_for_transfer', 'running']], { type: 'sync' });
+  const p = progressPrinter({ id: OP, type: 'replicate' }, 'site-a', stream, { now: () => t });
+  const running = operation(OP, 'running', [['snapshot', 'completed'], ['wait_for_transfer', 'running']], { type: 'replicate' });
   running.steps[1]!.detail = { progress: 0.25 };
   p.onProgress(running);
   p.onPoll(running);
@@ -151,8 +151,8 @@ test('plain progress says a step still runs every 15 s without news (a transfer 
   t = 16_000;
   p.onPoll(running);
   assert.deepEqual(out.trimEnd().split('\n'), [
-    'sync 0b5e0000: step 1 snapshot completed 1.0 s',
-    'sync 0b5e0000: step 2 wait_for_transfer running',
-    'sync 0b5e0000: step 2 wait_for_transfer still running after 15 s 25%',
+    'replicate 0b5e0000: step 1 snapshot completed 1.0 s',
+    'replicate 0b5e0000: step 2 wait_for_transfer running',
+    'replicate 0b5e0000: step 2 wait_for_transfer still running after 15 s 25%',
   ]);
 });

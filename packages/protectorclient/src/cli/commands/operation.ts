@@ -36,10 +36,11 @@ export function registerOperations(program: Command, ctx: () => CliContext): voi
     .description('resume a failed operation from the step where it stopped (an interrupted rollback goes on rolling back)')
     .option('--wait', 'follow the operation to its end')
     .action(async (id: string, o: { wait?: boolean }) => {
-      const site = ctx().primary();
+      const c = ctx();
+      const site = c.primary();
       const r = await site.client.operations.resume(id);
       process.stdout.write(`resumed operation ${r.id} (${r.type}, ${r.status})\n`);
-      if (o.wait) await follow(site, r);
+      if (o.wait) await follow(c, site, r);
     });
   withOutput(op.command('cancel <operation>').description('cancel an operation no engine has started'), false).action(async (id: string, o: OutputOptions) => {
     printShow(o, fieldsOf(await ctx().primary().client.operations.cancel(id), ['steps']));
