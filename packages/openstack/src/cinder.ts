@@ -13,7 +13,7 @@ import type {
   VolumeService,
   VolumeType,
 } from './cinder-types.js';
-import { ServiceApi, ServiceClient, seg } from './service-api.js';
+import { ServiceApi, ServiceClient, seg, type CreateOptions } from './service-api.js';
 import type { KeystoneSession } from './session.js';
 import { pollStatus, pollUntilGone, type WaitOptions } from './wait.js';
 
@@ -93,10 +93,10 @@ export class CinderClient extends ServiceClient {
 
   // --- manage / unmanage (admin) ---
 
-  /** Adopts an existing backend volume, by the backend's name for it, as a new Cinder volume. */
-  async manageVolume(req: ManageVolumeRequest): Promise<Volume> {
+  /** Adopts an existing backend volume, by the backend's name for it, as a new Cinder volume. With `lookup`, see CreateOptions. */
+  async manageVolume(req: ManageVolumeRequest, opts: CreateOptions<Volume> = {}): Promise<Volume> {
     const { host, sourceName, ...rest } = req;
-    return (await this.api.post<{ volume: Volume }>('/os-volume-manage', { volume: { host, ref: { 'source-name': sourceName }, ...rest } })).volume;
+    return this.api.create('/os-volume-manage', { volume: { host, ref: { 'source-name': sourceName }, ...rest } }, (a: { volume: Volume }) => a.volume, opts);
   }
 
   /** The cinder-volume services (admin): their `host@backend` is what manage needs. */
@@ -146,9 +146,9 @@ export class CinderClient extends ServiceClient {
     await this.api.delete(`/group_types/${seg(id)}`);
   }
 
-  /** Creates a group; Cinder answers with its id and name only (status creating). */
-  async createGroup(req: CreateGroupRequest): Promise<{ id: string; name: string | null }> {
-    return (await this.api.post<{ group: { id: string; name: string | null } }>('/groups', { group: req })).group;
+  /** Creates a group; Cinder answers with its id and name only (status creating). With `lookup`, see CreateOptions. */
+  async createGroup(req: CreateGroupRequest, opts: CreateOptions<{ id: string; name: string | null }> = {}): Promise<{ id: string; name: string | null }> {
+    return this.api.create('/groups', { group: req }, (a: { group: { id: string; name: string | null } }) => a.group, opts);
   }
 
   /** With listVolumes the answer carries the member volume ids (3.25). */

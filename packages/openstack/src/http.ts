@@ -5,8 +5,9 @@ import { redact } from './redact.js';
 
 /**
  * The one HTTP helper every OpenStack client goes through: JSON bodies, token and microversion
- * headers, request-id propagation, per-request timeouts, bounded retries for idempotent reads,
- * and errors in one shape (OpenStackError) with tokens redacted.
+ * headers, request-id propagation, per-request timeouts, bounded retries for idempotent reads
+ * and for creates that can be looked up (createOnce), and errors in one shape (OpenStackError)
+ * with tokens redacted.
  */
 
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -22,7 +23,7 @@ export interface HttpLogger {
 export interface HttpOptions {
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number;
-  /** Extra attempts for GET/HEAD after a connection error or a 503; default 2. */
+  /** Extra attempts for GET/HEAD, and for creates with a lookup, after a connection error or a 503/502/504; default 2. */
   retries?: number;
   /** First backoff delay, doubled per attempt; default 200 ms. */
   backoffMs?: number;
@@ -135,7 +136,7 @@ export class HttpTransport {
     };
   }
 
-  /** Sends one request; GET and HEAD are retried on connection errors and 503, nothing else is. */
+  /** Sends one request; GET and HEAD are retried on transient failures (isTransient), nothing else is. */
   async send<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const idempotent = req.method === 'GET' || req.method === 'HEAD';
     const attempts = idempotent ? this.options.retries + 1 : 1;
@@ -143,14 +144,39 @@ export class HttpTransport {
       try {
         return await this.once<T>(req);
       } catch (err) {
-        // A timeout already spent the caller's budget; repeating it would multiply the wait.
-        const retryable = err instanceof ServiceUnavailableError && err.code !== 'Timeout';
-        if (!retryable || attempt >= attempts) throw err;
-        const delay = this.options.backoffMs * 2 ** (attempt - 1);
-        this.options.logger?.warn({ service: req.service, method: req.method, path: pathOf(req.url), attempt, delayMs: delay }, 'retrying OpenStack request');
-        await this.options.sleep(delay);
+        if (!isTransient(err) || attempt >= attempts) throw err;
+        await this.pause({ service: req.service, method: req.method, path: pathOf(req.url) }, attempt);
       }
     }
+  }
+
+  /**
+   * A create that may be sent again. A POST that failed in transit may still have been carried
+   * out (the answer was lost, or a proxy gave up waiting), so it is never simply repeated: after
+   * a transient failure `lookup` (a read by the deterministic name the create carries) is asked
+   * first, and only when it finds nothing is the POST sent again. At most `retries` more times,
+   * each retry logged with the call and the attempt as a GET's is.
+   */
+  async createOnce<T>(create: () => Promise<T>, lookup: () => Promise<T | undefined>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await create();
+      } catch (err) {
+        if (!isTransient(err) || attempt > this.options.retries) throw err;
+        await this.pause({ service: err.service, method: err.method, path: err.path, lookup: true }, attempt);
+        const found = await lookup();
+        if (found !== undefined) {
+          this.options.logger?.warn({ service: err.service, method: err.method, path: err.path, attempt }, 'OpenStack create had been carried out before its answer was lost; using the object found');
+          return found;
+        }
+      }
+    }
+  }
+
+  private async pause(call: Record<string, unknown>, attempt: number): Promise<void> {
+    const delay = this.options.backoffMs * 2 ** (attempt - 1);
+    this.options.logger?.warn({ ...call, attempt, delayMs: delay }, 'retrying OpenStack request');
+    await this.options.sleep(delay);
   }
 
   private async once<T>(req: HttpRequest): Promise<HttpResponse<T>> {
@@ -199,6 +225,16 @@ export class HttpTransport {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Worth another attempt: no connection or a reset one, a 503, or a proxy's 502/504 (the service
+ * behind it restarting). Not a timeout: that already spent the caller's budget, and repeating it
+ * would multiply the wait.
+ */
+export function isTransient(err: unknown): err is OpenStackError {
+  if (err instanceof ServiceUnavailableError) return err.code !== 'Timeout';
+  return err instanceof OpenStackError && (err.status === 502 || err.status === 504);
 }
 
 function parseBody<T>(text: string): T {

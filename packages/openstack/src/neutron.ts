@@ -1,5 +1,5 @@
 import type { CreateNetworkRequest, CreatePortRequest, CreateSubnetRequest, Network, NetworkQuota, NeutronFilter, Port, SecurityGroup, Subnet } from './neutron-types.js';
-import { ServiceApi, ServiceClient, seg } from './service-api.js';
+import { ServiceApi, ServiceClient, seg, type CreateOptions } from './service-api.js';
 import type { KeystoneSession } from './session.js';
 
 /** Neutron v2.0; the catalog URL is the service root, so paths carry /v2.0. */
@@ -16,8 +16,9 @@ export class NeutronClient extends ServiceClient {
     return (await this.api.get<{ network: Network }>(`/v2.0/networks/${seg(id)}`)).network;
   }
 
-  async createNetwork(req: CreateNetworkRequest): Promise<Network> {
-    return (await this.api.post<{ network: Network }>('/v2.0/networks', { network: req })).network;
+  /** With `lookup`, see CreateOptions. */
+  async createNetwork(req: CreateNetworkRequest, opts: CreateOptions<Network> = {}): Promise<Network> {
+    return this.api.create('/v2.0/networks', { network: req }, (a: { network: Network }) => a.network, opts);
   }
 
   /** Neutron refuses (409) while the network still has ports in use. */
@@ -33,8 +34,9 @@ export class NeutronClient extends ServiceClient {
     return (await this.api.get<{ subnet: Subnet }>(`/v2.0/subnets/${seg(id)}`)).subnet;
   }
 
-  async createSubnet(req: CreateSubnetRequest): Promise<Subnet> {
-    return (await this.api.post<{ subnet: Subnet }>('/v2.0/subnets', { subnet: req })).subnet;
+  /** With `lookup`, see CreateOptions. */
+  async createSubnet(req: CreateSubnetRequest, opts: CreateOptions<Subnet> = {}): Promise<Subnet> {
+    return this.api.create('/v2.0/subnets', { subnet: req }, (a: { subnet: Subnet }) => a.subnet, opts);
   }
 
   /** Neutron refuses (409) while a port still has an address on the subnet. */
@@ -51,8 +53,9 @@ export class NeutronClient extends ServiceClient {
     return (await this.api.get<{ port: Port }>(`/v2.0/ports/${seg(id)}`)).port;
   }
 
-  async createPort(req: CreatePortRequest): Promise<Port> {
-    return (await this.api.post<{ port: Port }>('/v2.0/ports', { port: req })).port;
+  /** With `lookup`, see CreateOptions. */
+  async createPort(req: CreatePortRequest, opts: CreateOptions<Port> = {}): Promise<Port> {
+    return this.api.create('/v2.0/ports', { port: req }, (a: { port: Port }) => a.port, opts);
   }
 
   async deletePort(id: string): Promise<void> {

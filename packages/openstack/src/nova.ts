@@ -8,7 +8,7 @@ import type {
   ServerListFilter,
   VolumeAttachment,
 } from './nova-types.js';
-import { ServiceApi, ServiceClient, seg } from './service-api.js';
+import { ServiceApi, ServiceClient, seg, type CreateOptions } from './service-api.js';
 import type { KeystoneSession } from './session.js';
 import { pollStatus, pollUntilGone, type WaitOptions } from './wait.js';
 
@@ -53,11 +53,11 @@ export class NovaClient extends ServiceClient {
     });
   }
 
-  /** Boots a server; answers with its id at once (status BUILD). */
-  async createServer(req: CreateServerRequest, schedulerHints?: Record<string, unknown>): Promise<{ id: string }> {
+  /** Boots a server; answers with its id at once (status BUILD). With `lookup`, see CreateOptions. */
+  async createServer(req: CreateServerRequest, opts: CreateOptions<{ id: string }> & { schedulerHints?: Record<string, unknown> } = {}): Promise<{ id: string }> {
     const body: Record<string, unknown> = { server: req };
-    if (schedulerHints) body['os:scheduler_hints'] = schedulerHints;
-    return (await this.api.post<{ server: { id: string } }>('/servers', body)).server;
+    if (opts.schedulerHints) body['os:scheduler_hints'] = opts.schedulerHints;
+    return this.api.create('/servers', body, (a: { server: { id: string } }) => a.server, opts);
   }
 
   async deleteServer(id: string): Promise<void> {

@@ -25,6 +25,15 @@ export interface CallOptions {
   subjectToken?: string;
 }
 
+/**
+ * For a create whose request carries a deterministic name: how to find what it made. With it, a
+ * create that fails in transit (503, 502, 504, a dropped connection) is retried, the lookup
+ * asked first, so nothing is created twice (HttpTransport.createOnce).
+ */
+export interface CreateOptions<T> {
+  lookup?: () => Promise<T | undefined>;
+}
+
 const MAX_PAGES = 1000;
 
 /**
@@ -83,6 +92,12 @@ export class ServiceApi {
 
   async post<T>(path: string, body?: unknown, opts: CallOptions = {}): Promise<T> {
     return (await this.request<T>('POST', path, { ...opts, body: body ?? {} })).body;
+  }
+
+  /** POSTs a create and picks the object out of the answer; retried as CreateOptions says when a lookup is given. */
+  async create<A, T>(path: string, body: unknown, pick: (answer: A) => T, opts: CreateOptions<T> = {}): Promise<T> {
+    const once = async () => pick(await this.post<A>(path, body));
+    return opts.lookup ? this.session.http.createOnce(once, opts.lookup) : once();
   }
 
   async put<T>(path: string, body: unknown): Promise<T> {

@@ -102,7 +102,17 @@ describe('HttpTransport', () => {
     assert.match(err.message, /^site-a Nova is unreachable \(GET \/v2\.1\/servers: connection refused\)/);
   });
 
-  it('never retries non-idempotent calls, nor errors other than 503 / connection failures', async () => {
+  it('retries GET through a proxy’s 502 and 504 (the service behind it restarting)', async () => {
+    for (const status of [502, 504]) {
+      let n = 0;
+      const f = fakeFetch(() => (++n === 1 ? new Response('<html>Bad Gateway</html>', { status, headers: { 'Content-Type': 'text/html' } }) : json(200, { ok: true })));
+      const res = await new HttpTransport({ fetch: f.fn, sleep: noSleep }).send<{ ok: boolean }>({ service: 'neutron', method: 'GET', url: 'http://q/v2.0/ports' });
+      assert.deepEqual(res.body, { ok: true }, String(status));
+      assert.equal(f.calls.length, 2, String(status));
+    }
+  });
+
+  it('never retries non-idempotent calls, nor errors other than 503/502/504 / connection failures', async () => {
     const post = fakeFetch(() => json(503, { serviceUnavailable: { code: 503, message: 'busy' } }));
     const http = new HttpTransport({ fetch: post.fn, sleep: noSleep });
     const err = await http.send({ service: 'cinder', method: 'POST', url: 'http://c/v3/p/volumes', body: {} }).catch((e: unknown) => e);
