@@ -36,10 +36,11 @@ export async function ensureGroup(
       if (!isNotFound(err)) throw err;
     }
   }
-  id ??= (await tenant.cinder.listGroups()).find((g) => g.name === req.name)?.id;
+  const lookup = async () => (await tenant.cinder.listGroups()).find((g) => g.name === req.name);
+  id ??= (await lookup())?.id;
   let created = false;
   if (!id) {
-    id = (await tenant.cinder.createGroup({ name: req.name, group_type: req.groupTypeId, volume_types: req.volumeTypes, description: 'Protector protection group' })).id;
+    id = (await tenant.cinder.createGroup({ name: req.name, group_type: req.groupTypeId, volume_types: req.volumeTypes, description: 'Protector protection group' }, { lookup })).id;
     created = true;
   }
   // Recorded before the wait: a crash while Cinder is still creating it must not lose the id.

@@ -58,7 +58,9 @@ export async function prepareDrillNetwork(s: RecoveryState, opts: PlanOptions & 
   let rec = recordOf(plan.pg.resources, 'drill', opId);
   const name = drillNetworkName(opId);
   let networkId = rec.networks[0] ?? (await tenant.neutron.listNetworks({ name }))[0]?.id;
-  if (!networkId) networkId = (await tenant.neutron.createNetwork({ name, description: `Isolated network of Protector drill ${opId}` })).id;
+  // Each create carries its deterministic name, so a retried one is looked up before it is sent again.
+  const findNetwork = async () => (await tenant.neutron.listNetworks({ name }))[0];
+  if (!networkId) networkId = (await tenant.neutron.createNetwork({ name, description: `Isolated network of Protector drill ${opId}` }, { lookup: findNetwork })).id;
   const net = networkId;
   if (!rec.networks.includes(net)) rec = await updateRecord(ctx, plan.pg.id, 'drill', (r) => void r.networks.push(net));
   const sourceSubnets = [...new Set(plan.members.flatMap((m) => m.details.ports.flatMap((p) => p.fixed_ips.map((f) => f.subnet_id))))];
@@ -68,7 +70,8 @@ export async function prepareDrillNetwork(s: RecoveryState, opts: PlanOptions & 
     const mapped = await tenant.neutron.getSubnet(await plan.target('subnet', src));
     const subName = `${name}-${i}`;
     let sub = existing.find((s) => s.name === subName);
-    if (!sub) sub = await tenant.neutron.createSubnet({ network_id: net, name: subName, cidr: mapped.cidr, ip_version: mapped.ip_version, enable_dhcp: mapped.enable_dhcp, gateway_ip: null });
+    const findSubnet = async () => (await tenant.neutron.listSubnets({ network_id: net })).find((s) => s.name === subName);
+    if (!sub) sub = await tenant.neutron.createSubnet({ network_id: net, name: subName, cidr: mapped.cidr, ip_version: mapped.ip_version, enable_dhcp: mapped.enable_dhcp, gateway_ip: null }, { lookup: findSubnet });
     const subId = sub.id;
     if (!rec.subnets.includes(subId)) rec = await updateRecord(ctx, plan.pg.id, 'drill', (r) => void r.subnets.push(subId));
     subnets.push({ source_subnet_id: src, subnet_id: subId, cidr: sub.cidr });
@@ -87,16 +90,17 @@ async function createOne(tenant: SiteClients, p: MemberPort, name: string, targe
   const wanted = await Promise.all(p.fixed_ips.map(async (f) => ({ ...f, target: await target.subnet(f.subnet_id) })));
   const sameIps = wanted.filter((f) => inCidr(f.ip_address, f.target.cidr) !== false).map((f) => ({ subnet_id: f.target.id, ip_address: f.ip_address }));
   const base = { network_id: target.networkId, name, security_groups: securityGroups, description: `Protector: recreated port ${p.id}` };
+  const lookup = async () => (await tenant.neutron.listPorts({ name })).find((x) => x.name === name);
   if (sameIps.length === wanted.length && wanted.length > 0) {
     try {
-      const port = await tenant.neutron.createPort({ ...base, fixed_ips: sameIps, ...(target.keepMac ? { mac_address: p.mac_address } : {}) });
+      const port = await tenant.neutron.createPort({ ...base, fixed_ips: sameIps, ...(target.keepMac ? { mac_address: p.mac_address } : {}) }, { lookup });
       return { port, same_ip: true, requested: p.fixed_ips.map((f) => f.ip_address) };
     } catch (err) {
       // Taken, or refused on this subnet: a new address, reported, rather than no server at all.
       if (!isOpenStackError(err) || (err.status !== 409 && err.status !== 400)) throw err;
     }
   }
-  const port = await tenant.neutron.createPort({ ...base, fixed_ips: wanted.map((f) => ({ subnet_id: f.target.id })) });
+  const port = await tenant.neutron.createPort({ ...base, fixed_ips: wanted.map((f) => ({ subnet_id: f.target.id })) }, { lookup });
   return { port, same_ip: false, requested: p.fixed_ips.map((f) => f.ip_address) };
 }
 

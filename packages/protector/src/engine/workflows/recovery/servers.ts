@@ -75,6 +75,11 @@ async function createServer(plan: RecoveryPlan, opId: string, key: RecordKey, m:
     if (!id) throw new StepError(`port ${p.id} of server ${m.name} was not recreated on the target`, { server_id: m.server_id });
     return { port: id };
   });
+  // Looked up (name and Protector's metadata) before a retried create is sent again.
+  const lookup = async () => {
+    const found = await findServer(tenant, m.name, opId, m.server_id);
+    return found === undefined ? undefined : { id: found };
+  };
   const { id } = await tenant.nova.createServer({
     name: m.name,
     flavorRef: await plan.flavorId(m),
@@ -85,7 +90,7 @@ async function createServer(plan: RecoveryPlan, opId: string, key: RecordKey, m:
     ...(d.key_name ? { key_name: await plan.target('keypair', d.key_name) } : {}),
     metadata: { protector_pg_id: plan.pg.id, protector_operation_id: opId, protector_member: m.server_id, ...(key === 'drill' ? { protector_drill: 'true' } : {}) },
     description: `${key === 'drill' ? 'Drill' : 'Failover'} of server ${m.name} (${m.server_id}) by Protector`,
-  });
+  }, { lookup });
   return id;
 }
 

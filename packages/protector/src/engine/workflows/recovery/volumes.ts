@@ -97,7 +97,7 @@ export async function manageVolumes(s: RecoveryState, key: RecordKey, opts: Plan
             bootable: v.boot_index === 0,
             description: `${key === 'drill' ? 'Drill copy' : 'Failover copy'} of volume ${v.volume_id} (server ${m.name}) by Protector operation ${opId}`,
             metadata: { protector_operation_id: opId, protector_source_volume_id: v.volume_id, protector_pg_id: plan.pg.id },
-          });
+          }, { lookup: () => findManaged(tenant, name, opId, v.volume_id) });
           got = { volume_id: created.id, array_volume: arrayVolumeName(created.id) };
         }
         const entry = got;
