@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
-import { Kysely, MysqlDialect, SqliteDialect } from 'kysely';
+import { Kysely, MysqlDialect, SqliteDialect, type Dialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createPool } from 'mysql2';
 import type { Database as Schema } from './schema.js';
+import { reportingUnavailable } from './unavailable.js';
 
 /** Which database a `[database] connection` URL names. */
 export type DatabaseTarget =
@@ -54,6 +55,11 @@ export function redactUrl(url: string): string {
 
 /** Opens the database a connection URL names; SQLite files are created with WAL, as cloudsim's are. */
 export function openDatabase(url: string, opts: { poolSize?: number } = {}): Kysely<Schema> {
+  return new Kysely<Schema>({ dialect: databaseDialect(url, opts) });
+}
+
+/** The Kysely dialect (and its connections) for a connection URL; openDatabase's, for tests that wrap it. */
+export function databaseDialect(url: string, opts: { poolSize?: number } = {}): Dialect {
   const t = parseConnection(url);
   if (t.kind === 'sqlite') {
     if (t.path !== ':memory:') mkdirSync(dirname(t.path), { recursive: true });
@@ -63,7 +69,7 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Kys
     db.pragma('foreign_keys = ON');
     // Engines and the API may be separate processes on one file: wait for the writer's lock.
     db.pragma('busy_timeout = 5000');
-    return new Kysely<Schema>({ dialect: new SqliteDialect({ database: db }) });
+    return new SqliteDialect({ database: db });
   }
   const pool = createPool({
     host: t.host,
@@ -78,7 +84,8 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Kys
     bigNumberStrings: false,
     charset: 'utf8mb4',
   });
-  return new Kysely<Schema>({ dialect: new MysqlDialect({ pool }) });
+  // A server that is away surfaces as DatabaseUnavailableError (retried by the engine, a 503 from the API).
+  return reportingUnavailable(new MysqlDialect({ pool }));
 }
 
 /** Whether the database is MySQL/MariaDB (for the few statements that differ, e.g. row locks). */
