@@ -88,6 +88,18 @@ export const OPTIONS = {
       default: 10,
       help: 'Seconds between attempts to open the database at startup.',
     }),
+    db_max_retries: opt(integerType({ min: -1 }), {
+      default: 20,
+      help: 'Times protector-engine retries writing an operation record (a step started or finished, the outcome) while the database is unreachable, before it leaves the operation for the next scan to resume; -1 retries until the database is back.',
+    }),
+    db_retry_interval: opt(integerType({ min: 1 }), {
+      default: 1,
+      help: 'Seconds before the first such retry; the wait doubles with each retry up to db_max_retry_interval.',
+    }),
+    db_max_retry_interval: opt(integerType({ min: 1 }), {
+      default: 10,
+      help: 'Longest wait, in seconds, between retries of a write while the database is unreachable.',
+    }),
   }),
 
   keystone_authtoken: group('Keystone token validation, as keystonemiddleware auth_token configures it.', {

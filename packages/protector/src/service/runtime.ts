@@ -3,13 +3,14 @@ import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { createBus, type MessageBus } from '../bus/index.js';
 import { loadConfig, policyFilePath, tryLoadConfig, type ConfigSources, type ProtectorConfig } from '../config/index.js';
-import { checkDatabaseVersion, openDatabase, redactUrl } from '../db/index.js';
+import { checkDatabaseVersion, isDatabaseUnavailable, openDatabase, redactUrl } from '../db/index.js';
 import type { Database } from '../db/schema.js';
 import { SecretBox } from '../db/secrets.js';
 import { localPair, Sites } from '../db/sites.js';
 import { createLogger, createMetrics, type Logger, type ProtectorMetrics, type ServiceName } from '../observability/index.js';
 import { Enforcer } from '../policy/index.js';
 import { createStorageDriver, type StorageDriver } from '../storage/index.js';
+import { DependencyWatch } from './dependency-watch.js';
 
 /** What both long-running services share: configuration, logs, metrics, database, bus, storage. */
 export interface Runtime {
@@ -23,6 +24,8 @@ export interface Runtime {
   bus: MessageBus;
   /** This node's name in leases and bus claims: `[DEFAULT] host` and the pid. */
   owner: string;
+  /** Outages of the database and of the broker, logged once each (a warning when they start, a line when they end). */
+  watch: { database: DependencyWatch; bus: DependencyWatch };
   /** The storage driver for the local site's array and its peer's, once both sites are registered. */
   storage(): Promise<StorageDriver | undefined>;
   close(): Promise<void>;
@@ -42,9 +45,10 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
   for (const w of loaded.problems) logger.warn({ problem: w }, 'configuration warning');
   if (!d.secret_key) throw new Error('[DEFAULT] secret_key is not set: it encrypts stored site credentials, so the service cannot start without it');
   const metrics = createMetrics({ defaultMetrics: true });
+  const watch = { database: new DependencyWatch('database', logger), bus: new DependencyWatch('message bus', logger) };
   const db = openDatabase(cfg.database.connection, { poolSize: cfg.database.max_pool_size });
   try {
-    await checkDatabaseVersion(db);
+    await openedDatabase(() => checkDatabaseVersion(db), cfg.database, watch.database);
   } catch (err) {
     await db.destroy();
     throw new Error(`database ${redactUrl(cfg.database.connection)}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
@@ -57,10 +61,10 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
   });
   const host = d.host || hostname();
   const owner = `${host}:${process.pid}`;
-  const bus = await createBus({ transportUrl: d.transport_url, db, owner, pollMs: cfg.engine.poll_interval * 1000 });
+  const bus = await createBus({ transportUrl: d.transport_url, db, owner, pollMs: cfg.engine.poll_interval * 1000, watch });
   let driver: StorageDriver | undefined;
   return {
-    cfg, logger, metrics, db, box, sites, enforcer, bus, owner,
+    cfg, logger, metrics, db, box, sites, enforcer, bus, owner, watch,
     async storage() {
       if (driver) return driver;
       const pair = localPair(await sites.list());
@@ -81,4 +85,22 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
       await db.destroy();
     },
   };
+}
+
+/**
+ * `[database] max_retries` and `retry_interval`: a database that is not reachable yet (starting
+ * with the host, restarting) is waited for; any other problem (not synced, wrong schema) is not.
+ */
+async function openedDatabase(check: () => Promise<void>, o: { max_retries: number; retry_interval: number }, watch: DependencyWatch): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await check();
+      watch.ok();
+      return;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err) || (o.max_retries >= 0 && attempt > o.max_retries)) throw err;
+      watch.failed(err, `waiting for it ([database] max_retries ${o.max_retries}, retry_interval ${o.retry_interval} s)`);
+      await new Promise((r) => setTimeout(r, o.retry_interval * 1000));
+    }
+  }
 }
