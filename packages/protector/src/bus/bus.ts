@@ -3,15 +3,19 @@
  * engine that misses a message still finds the operation when it scans for work, and one that
  * gets a message twice finds it already claimed. So every driver must guarantee only this:
  *
- * - `publish` returns once the message is stored or handed to the broker (at-least-once);
+ * - `publish` returns once the message is stored or handed to the broker (at-least-once), or
+ *   fails within a bounded time when it cannot be;
  * - `subscribe` calls the handler for messages of the topic, at most `concurrency` at a time,
- *   until `close`; a handler that throws does not stop the subscription;
+ *   until `close`; a handler that throws does not stop the subscription, and neither does the
+ *   database or the broker going away (delivery resumes when it is back);
+ * - `check` resolves when the bus can take a message now (for /healthz);
  * - `close` stops delivery and waits for running handlers, then releases connections.
  */
 export interface MessageBus {
   readonly driver: 'db' | 'rabbit';
   publish(topic: string, payload: BusPayload): Promise<void>;
   subscribe(topic: string, handler: (payload: BusPayload) => Promise<void>, opts?: { concurrency?: number }): Promise<void>;
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,12 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
+import { backoffDelay, type DependencyWatch } from '../service/dependency-watch.js';
 import { parsePayload, type BusPayload, type MessageBus } from './bus.js';
 
 /**
  * The default bus: a table in the service's own database, polled. A message is claimed by a
  * conditional UPDATE (`… WHERE claimed_by IS NULL`): of two engines racing for it exactly one
  * changes the row, on SQLite and MariaDB alike, which does what SKIP LOCKED would without
- * holding locks. Claimed messages are deleted once handled.
+ * holding locks. Claimed messages are deleted once handled. While the database is unreachable
+ * the poll backs off and keeps trying (the outage is reported once, to `watch`).
  */
 export class DbBus implements MessageBus {
   readonly driver = 'db' as const;
@@ -15,7 +18,7 @@ export class DbBus implements MessageBus {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly opts: { owner: string; pollMs: number; now?: () => number },
+    private readonly opts: { owner: string; pollMs: number; now?: () => number; watch?: DependencyWatch },
   ) {}
 
   private now(): number {
@@ -32,15 +35,25 @@ export class DbBus implements MessageBus {
   async subscribe(topic: string, handler: (payload: BusPayload) => Promise<void>, opts: { concurrency?: number } = {}): Promise<void> {
     const limit = Math.max(1, opts.concurrency ?? 1);
     const running = new Set<Promise<void>>();
+    let failures = 0;
     const loop = async () => {
       while (!this.closed) {
         let claimed = 0;
-        while (running.size < limit && !this.closed) {
-          const msg = await this.claim(topic);
-          if (!msg) break;
-          claimed++;
-          const p = this.handle(msg, handler).finally(() => running.delete(p));
-          running.add(p);
+        try {
+          while (running.size < limit && !this.closed) {
+            const msg = await this.claim(topic);
+            failures = 0;
+            this.opts.watch?.ok();
+            if (!msg) break;
+            claimed++;
+            const p = this.handle(msg, handler).finally(() => running.delete(p));
+            running.add(p);
+          }
+        } catch (err) {
+          // A poll that fails is tried again: the subscription lives as long as the bus does.
+          if (isDatabaseUnavailable(err)) this.opts.watch?.failed(err);
+          await sleep(backoffDelay(failures++, this.opts.pollMs, Math.max(this.opts.pollMs, 5000)));
+          continue;
         }
         if (running.size >= limit) await Promise.race(running);
         else if (claimed === 0) await sleep(this.opts.pollMs);
@@ -77,8 +90,13 @@ export class DbBus implements MessageBus {
     } catch {
       // The operations table is the truth: a failed wake-up is retried by the engine's scan.
     } finally {
-      await this.db.deleteFrom('bus_messages').where('id', '=', msg.id).execute();
+      // Lost with the database: the message stays claimed, and the operation is still found by the engine's scan.
+      await this.db.deleteFrom('bus_messages').where('id', '=', msg.id).execute().catch(() => {});
     }
+  }
+
+  async check(): Promise<void> {
+    await this.db.selectFrom('bus_messages').select('id').limit(1).execute();
   }
 
   async close(): Promise<void> {

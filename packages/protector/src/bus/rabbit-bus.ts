@@ -1,4 +1,5 @@
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
+import { backoffDelay, type DependencyWatch } from '../service/dependency-watch.js';
 import { parsePayload, type BusPayload, type MessageBus } from './bus.js';
 
 /** Where channels come from: the recovering connection, or the fresh one its setup hook gets. */
@@ -21,8 +22,10 @@ export function amqpUrl(transportUrl: string): string {
 /**
  * RabbitMQ driver: one durable queue per topic, persistent messages published on a confirm
  * channel, consumers with prefetch = concurrency and an ack after the handler. amqplib's
- * recovery reconnects with backoff; its setup hook re-creates the channels and consumers, so a
- * broker restart or a dropped connection only delays messages.
+ * recovery reconnects with backoff, for as long as the broker is away; its setup hook re-creates
+ * the channels and consumers, so a broker restart or a dropped connection only delays messages.
+ * A publish gives up after `publishTimeoutMs`: the operations table is the truth, and the
+ * engines' scan finds what a lost wake-up would have announced.
  */
 export class RabbitBus implements MessageBus {
   readonly driver = 'rabbit' as const;
@@ -33,12 +36,13 @@ export class RabbitBus implements MessageBus {
   private closed = false;
 
   private model?: RecoveringChannelModel;
+  /** The live connection; unset from a disconnect until the next setup. */
   private current?: ChannelModel;
 
-  private constructor() {}
+  private constructor(private readonly publishTimeoutMs: number) {}
 
-  static async connect(transportUrl: string, opts: { initialMaxRetries?: number } = {}): Promise<RabbitBus> {
-    const bus = new RabbitBus();
+  static async connect(transportUrl: string, opts: { initialMaxRetries?: number; publishTimeoutMs?: number; watch?: DependencyWatch } = {}): Promise<RabbitBus> {
+    const bus = new RabbitBus(opts.publishTimeoutMs ?? 10_000);
     const model = await connect(amqpUrl(transportUrl), {
       recovery: {
         initialDelay: 200,
@@ -50,6 +54,12 @@ export class RabbitBus implements MessageBus {
     });
     // amqplib emits these; without listeners an 'error' event would crash the process.
     model.on('error', () => {});
+    model.on('disconnect', (err: Error) => {
+      bus.current = undefined;
+      bus.pub = undefined;
+      opts.watch?.failed(err, 'reconnecting with back-off; operations are still found by the engines\' scan');
+    });
+    model.on('connect', () => opts.watch?.ok());
     bus.model = model;
     return bus;
   }
@@ -58,7 +68,9 @@ export class RabbitBus implements MessageBus {
     // Channels of the connection this hook is given die with it; the next setup makes new ones.
     this.current = model;
     this.consumers.length = 0;
-    this.pub = await model.createConfirmChannel();
+    const pub = await model.createConfirmChannel();
+    pub.on('error', () => {});
+    this.pub = pub;
     for (const s of this.subs) await this.consume(model, s);
   }
 
@@ -89,28 +101,41 @@ export class RabbitBus implements MessageBus {
 
   async publish(topic: string, payload: BusPayload): Promise<void> {
     const body = Buffer.from(JSON.stringify(payload));
-    let lastError: unknown;
-    // Bounded: a broker that stays away surfaces as an error the caller reports.
-    for (let attempt = 0; attempt < 20 && !this.closed; attempt++) {
+    const deadline = Date.now() + this.publishTimeoutMs;
+    let lastError: unknown = new Error('the bus is closed');
+    // Bounded by time, each attempt too (a broker that stops answering must not hold the caller).
+    for (let attempt = 0; !this.closed; attempt++) {
       try {
         const ch = this.pub;
-        if (!ch) throw new Error('not connected to RabbitMQ yet');
-        await ch.assertQueue(topic, { durable: true });
-        ch.sendToQueue(topic, body, { persistent: true, contentType: 'application/json' });
-        await ch.waitForConfirms();
+        if (!ch) throw new Error('not connected to RabbitMQ');
+        await within(deadline, (async () => {
+          await ch.assertQueue(topic, { durable: true });
+          ch.sendToQueue(topic, body, { persistent: true, contentType: 'application/json' });
+          await ch.waitForConfirms();
+        })());
         return;
       } catch (err) {
         lastError = err;
-        await new Promise((r) => setTimeout(r, Math.min(2000, 100 * 2 ** attempt)));
       }
+      const wait = Math.min(backoffDelay(attempt, 100, 2000), deadline - Date.now());
+      if (wait <= 0) break;
+      await new Promise((r) => setTimeout(r, wait));
     }
-    throw new Error(`RabbitMQ did not take the message: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
+    throw new Error(`RabbitMQ did not take the message within ${this.publishTimeoutMs} ms: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
   }
 
   async subscribe(topic: string, handler: (payload: BusPayload) => Promise<void>, opts: { concurrency?: number } = {}): Promise<void> {
     const s = { topic, handler, concurrency: Math.max(1, opts.concurrency ?? 1) };
     this.subs.push(s);
-    if (this.current) await this.consume(this.current, s);
+    const model = this.current;
+    // Disconnected (now or meanwhile): the next setup consumes it, as it does every subscription.
+    if (model) await this.consume(model, s).catch((err: unknown) => {
+      if (this.current === model) throw err;
+    });
+  }
+
+  async check(): Promise<void> {
+    if (!this.current || !this.pub) throw new Error('not connected to RabbitMQ');
   }
 
   async close(): Promise<void> {
@@ -118,5 +143,19 @@ export class RabbitBus implements MessageBus {
     for (const ch of this.consumers) await ch.close().catch(() => {});
     await Promise.allSettled(this.inFlight);
     await this.model?.close().catch(() => {});
+  }
+}
+
+/** The work, or a rejection once `deadline` (epoch ms) has passed. */
+async function within<T>(deadline: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer from RabbitMQ in time')), Math.max(0, deadline - Date.now()));
+  });
+  work.catch(() => {}); // settled later than the deadline: nobody waits for it any more
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
