@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { Engine, lifecycleWorkflows, Operations, startSiteWatcher } from '../engine/index.js';
+import { isDatabaseUnavailable } from '../db/index.js';
+import { DurableOperations, Engine, lifecycleWorkflows, startSiteWatcher } from '../engine/index.js';
 import { ProtectionGroups } from '../db/protection-groups.js';
 import { recordOperation, recordStep } from '../observability/index.js';
 import { fail, onShutdown, serviceCommand, sourcesOf } from '../service/cli.js';
@@ -12,12 +13,21 @@ program.parse();
 try {
   const rt = await openRuntime('protector-engine', sourcesOf(program));
   const e = rt.cfg.engine;
+  const db = rt.cfg.database;
+  // The operation records survive a database restart: writes are retried, holding the lease.
+  const ops = new DurableOperations(rt.db, {
+    owner: rt.owner,
+    leaseMs: e.lease_seconds * 1000,
+    watch: rt.watch.database,
+    retry: { maxRetries: db.db_max_retries, initialMs: db.db_retry_interval * 1000, maxMs: db.db_max_retry_interval * 1000 },
+  });
   let stopped = false;
   let engine: Engine | undefined;
   let watcher: { stop(): Promise<void> } | undefined;
   onShutdown(
     async () => {
       stopped = true;
+      ops.stopRetrying();
       await watcher?.stop();
       await engine?.stop(e.lease_seconds * 1000);
       await rt.close();
@@ -26,15 +36,22 @@ try {
   );
   // The workflows need both sites' arrays; until an admin registers the sites there is nothing to run.
   let storage: StorageDriver | undefined;
-  for (let waited = false; !(storage = await rt.storage()) && !stopped; waited = true) {
-    if (!waited) rt.logger.info('waiting for the local site and its peer to be registered (POST /v1/admin/sites)');
+  let said = false;
+  while (!stopped) {
+    try {
+      if ((storage = await rt.storage())) break;
+      if (!said) rt.logger.info('waiting for the local site and its peer to be registered (POST /v1/admin/sites)');
+      said = true;
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      rt.watch.database.failed(err);
+    }
     await new Promise((r) => setTimeout(r, e.poll_interval * 1000));
   }
   if (storage && !stopped) {
     // The clients log each retry (the call and the attempt) through the service's logger.
     const deps = { pgs: new ProtectionGroups(rt.db), sites: rt.sites, storage, http: { timeoutMs: rt.cfg.storage.request_timeout * 1000, logger: rt.logger } };
     const workflows = lifecycleWorkflows(deps, { stepTimeoutMs: e.step_timeout * 1000, bootTimeoutSeconds: e.server_boot_timeout, deadLinkGraceMs: e.dead_link_grace * 1000 });
-    const ops = new Operations(rt.db);
     const running = new Engine(ops, rt.bus, workflows, {
       owner: rt.owner,
       concurrency: e.concurrency,
@@ -52,7 +69,10 @@ try {
       run: (id) => void running.tryRun(id),
       onFenced: (r) => rt.logger.warn({ event: 'fenced_servers_stopped', ...r }, `the old primary answered with fenced servers running: stopped ${r.stopped.join(', ')} (split brain prevented)`),
       onResumed: (r) => rt.logger.warn({ event: 'rollback_resumed', ...r }, `site ${r.site_id} answers again: resuming the rollback of operation ${r.operation_id} at ${r.step}`),
-      onError: (err) => rt.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'site watch failed; retried at the next interval'),
+      onError: (err) =>
+        isDatabaseUnavailable(err)
+          ? rt.watch.database.failed(err)
+          : rt.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'site watch failed; retried at the next interval'),
     });
     rt.logger.info({ owner: rt.owner, concurrency: e.concurrency }, 'protector-engine running');
   }

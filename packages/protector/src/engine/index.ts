@@ -1,4 +1,5 @@
 export { Engine, type EngineOptions } from './runner.js';
+export { DurableOperations, LeaseLost, type DurableOptions } from './durable-operations.js';
 export { Operations, OperationInProgress, ResumeRefused, FINISHED, type NewOperation, type OperationRecord, type OperationStatus, type StepRecord, type StepStatus } from './operations.js';
 export { StepError, type Step, type StepContext, type StepDetail, type Workflow } from './workflow.js';
 export { LIFECYCLE_OPERATIONS, type OperationParams, type OperationType } from './operation-types.js';

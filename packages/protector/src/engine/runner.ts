@@ -1,5 +1,6 @@
 import type { MessageBus } from '../bus/index.js';
 import { OPERATIONS_TOPIC } from '../bus/index.js';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { Operations, type OperationRecord, type OperationStatus, type RollbackFailure, type StepRecord } from './operations.js';
 import { isUnreachable, StepError, type Step, type StepDetail, type Workflow } from './workflow.js';
 
@@ -68,7 +69,8 @@ export class Engine {
         const free = this.opts.concurrency - this.slots;
         if (free > 0) for (const id of await this.ops.claimable(free)) void this.tryRun(id);
       } catch (err) {
-        this.log('scan_failed', { error: err instanceof Error ? err.message : String(err) });
+        // An unreachable database is the operations store's to report (DurableOperations: once per outage).
+        if (!isDatabaseUnavailable(err)) this.log('scan_failed', { error: err instanceof Error ? err.message : String(err) });
       }
       if (!this.stopping) this.scanTimer = setTimeout(() => void scan(), this.opts.scanMs);
     };
@@ -83,7 +85,11 @@ export class Engine {
     this.slots++;
     this.claiming.add(id);
     try {
-      const claimed = await this.ops.claim(id, this.opts.owner, this.opts.leaseMs);
+      // Not claimed, or the database away: the next scan tries again (a caller such as the scan never sees it throw).
+      const claimed = await this.ops.claim(id, this.opts.owner, this.opts.leaseMs).catch((err: unknown) => {
+        if (!isDatabaseUnavailable(err)) this.log('claim_failed', { operation_id: id, error: err instanceof Error ? err.message : String(err) });
+        return false;
+      });
       if (!claimed) return;
       const abort = new AbortController();
       const done = this.run(id, abort)
@@ -191,10 +197,13 @@ export class Engine {
       this.log('step_started', { operation_id: op.id, step: step.name, seq });
       let detail: StepDetail;
       try {
-        detail = (await step.run({ operation: op, completed, signal, progress: (d) => this.ops.stepProgress(op.id, seq, d) })) ?? {};
+        // Progress is advisory: one lost to a database outage must not fail (or crash) the step.
+        const progress = (d: StepDetail) => this.ops.stepProgress(op.id, seq, d).catch(() => {});
+        detail = (await step.run({ operation: op, completed, signal, progress })) ?? {};
       } catch (err) {
-        // Interrupted by a shutdown or a lost lease: the step is left running for whoever resumes it.
-        if (signal.aborted) return 'aborted';
+        // Interrupted by a shutdown, a lost lease or the database going away under the step: the
+        // step is left running for whoever resumes it (it is idempotent), not recorded as failed.
+        if (signal.aborted || isDatabaseUnavailable(err)) return 'aborted';
         const message = err instanceof Error ? err.message : String(err);
         const errDetail = err instanceof StepError ? err.detail : {};
         await this.ops.stepFinished(op.id, seq, { status: 'failed', detail: errDetail, error: message });
@@ -232,7 +241,8 @@ export class Engine {
     for (const r of this.running.values()) r.abort.abort(new Error('engine shutting down'));
     const all = Promise.allSettled([...this.running.values()].map((r) => r.done));
     await Promise.race([all, new Promise((r) => setTimeout(r, graceMs).unref())]);
-    for (const id of this.running.keys()) await this.ops.release(id, this.opts.owner);
+    // Best effort: a lease that cannot be given back (the database away) expires on its own.
+    for (const id of this.running.keys()) await this.ops.release(id, this.opts.owner).catch(() => {});
     await this.bus.close();
   }
 }
