@@ -1,12 +1,13 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { OperationInProgress } from '../engine/operations.js';
 import { PolicyNotAuthorized } from '../policy/index.js';
 import { newRequestId, registerObservability, requestLogger } from '../observability/index.js';
 import { VERSION } from '../version.js';
 import { useAuth } from './auth.js';
 import type { ApiDeps } from './deps.js';
-import { ApiError, errorBody, statusTitle } from './errors.js';
+import { ApiError, errorBody, statusTitle, unavailable } from './errors.js';
 import { frameworkErrorOptions, MAX_PARAM_LENGTH, NOT_FOUND_MESSAGE } from './framework-errors.js';
 import { useMicroversions } from './microversion.js';
 import { registerMembers } from './resources/members.js';
@@ -106,7 +107,9 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
 
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     const e = toApiError(error);
-    if (e.status >= 500 && !(error instanceof ApiError)) requestLogger(request).error({ err: error }, 'unexpected error');
+    // The database away is an outage to report, not a fault of this service: a warning, no stack.
+    if (isDatabaseUnavailable(error)) requestLogger(request).warn({ err: error.message }, 'database unreachable; answered 503');
+    else if (e.status >= 500 && !(error instanceof ApiError)) requestLogger(request).error({ err: error }, 'unexpected error');
     reply.headers(e.headers).code(e.status).send(errorBody(e.status, e.message));
   });
   return app;
@@ -116,6 +119,8 @@ function toApiError(error: FastifyError | Error): ApiError {
   if (error instanceof ApiError) return error;
   if (error instanceof PolicyNotAuthorized) return new ApiError(403, error.message);
   if (error instanceof OperationInProgress) return new ApiError(409, error.message);
+  // Its own message names the server; the caller learns only what to do.
+  if (isDatabaseUnavailable(error)) return unavailable('The database of this Protector site is unreachable; the request was not carried out. Try again shortly.');
   const fe = error as FastifyError;
   if (fe.validation) return validationError(fe.validation as Parameters<typeof validationError>[0], fe.validationContext ?? 'request');
   if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new ApiError(415, 'The request body must be application/json.');

@@ -36,7 +36,11 @@ try {
     metrics: rt.metrics,
     bus: rt.bus,
     storage: () => rt.storage(),
-    healthChecks: { database: async () => rt.db.selectFrom('sites').select('id').limit(1).execute() },
+    // Readiness: 503 naming what is away. The database bus rides on the database, so only a broker is a check of its own.
+    healthChecks: {
+      database: async () => rt.db.selectFrom('sites').select('id').limit(1).execute(),
+      ...(rt.bus.driver === 'rabbit' ? { message_bus: () => rt.bus.check() } : {}),
+    },
   });
   await app.listen({ host: rt.cfg.api.bind_host, port: rt.cfg.api.bind_port });
   rt.logger.info({ bind_host: rt.cfg.api.bind_host, bind_port: rt.cfg.api.bind_port }, 'protector-api listening');

@@ -66,8 +66,10 @@ export function registerObservability<L extends FastifyBaseLogger, P extends Fas
   app.addHook('onError', async (request, _reply, error: FastifyError & { status?: unknown }) => {
     // 4xx are the caller's mistake and show in the request line (info, no stack); 5xx need the
     // error itself. Fastify's errors carry `statusCode`, the API's own (ApiError, policy) `status`.
+    // A 503 is a dependency being away (the database, Keystone), said where it is answered: a
+    // stack per refused request would bury the one line that matters.
     const status = typeof error.status === 'number' ? error.status : (error.statusCode ?? 500);
-    if (status >= 500) logger.error({ ...requestFields(request), err: error }, 'request failed');
+    if (status >= 500 && status !== 503) logger.error({ ...requestFields(request), err: error }, 'request failed');
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -6,7 +6,8 @@ import { buildApi } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
 import { openStackProbe } from '../../src/api/site-probe.js';
 import { DbBus } from '../../src/bus/index.js';
-import { openDatabase, syncDatabase } from '../../src/db/index.js';
+import type { Kysely } from 'kysely';
+import { openDatabase, syncDatabase, type Database } from '../../src/db/index.js';
 import { testDatabaseUrl } from './test-db.js';
 import { SecretBox } from '../../src/db/secrets.js';
 import { Sites, type Site as RegisteredSite } from '../../src/db/sites.js';
@@ -144,7 +145,7 @@ export function httpCaller(url: string, defaultToken: () => Promise<string>): Ap
  * `peerOf`: protector-api of that harness's peer site instead (site-b local, site-a its peer,
  * demo mapped to site-a's demo, the same pairing secret): the two form a real pair.
  */
-export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; clock?: Clock; peerOf?: ApiHarness } = {}): Promise<ApiHarness> {
+export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; clock?: Clock; peerOf?: ApiHarness; openDb?: (url: string) => Kysely<Database> } = {}): Promise<ApiHarness> {
   const pairedWith = opts.peerOf?.peer;
   const site = pairedWith ? pairedWith.site : await Site.start({ name: 'site-a', basePort: 0, bootTimeMs: 0, ...(opts.clock ? { clock: opts.clock } : {}) });
   const { demo, other } = pairedWith ? pairedWith.projects : populate(site);
@@ -159,7 +160,7 @@ export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; cl
     authUrl,
     credentials: { type: 'password', username: 'admin', password: 'secret', userDomainId: 'default', scope: { projectName: 'admin', projectDomainId: 'default' } },
   });
-  const db = openDatabase(await testDatabaseUrl());
+  const db = (opts.openDb ?? openDatabase)(await testDatabaseUrl());
   await syncDatabase(db);
   const storage = pairedWith
     ? new MockStorageDriver({ model: opts.peerOf!.site.arrays, localArray: 'peer-array', peerArray: 'site-a-array' })

@@ -91,7 +91,7 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
       if (err instanceof ResumeRefused) throw conflict(`${err.message}.`);
       throw err;
     }
-    await wakeEngine(deps, request, resumed.id);
+    wakeEngine(deps, request, resumed.id);
     reply.code(202);
     return { operation: operationView(resumed) };
   });

@@ -68,18 +68,20 @@ export async function recordOperation<T extends OperationType>(
     request_id: request.id,
     user_id: c.userId,
   });
-  await wakeEngine(deps, request, op.id);
+  wakeEngine(deps, request, op.id);
   return op;
 }
 
-/** Tells the engines an operation is waiting for them. */
-export async function wakeEngine(deps: ApiDeps, request: FastifyRequest, operationId: string): Promise<void> {
-  try {
-    await deps.bus?.publish(OPERATIONS_TOPIC, { operation_id: operationId });
-  } catch (err) {
-    // The row is the truth; an engine scanning for work still finds it, so the request succeeds.
-    requestLogger(request).warn({ err: err instanceof Error ? err.message : String(err), operation_id: operationId }, 'bus publish failed');
-  }
+/**
+ * Tells the engines an operation is waiting for them, without waiting for it: the row is the
+ * truth and an engine scanning for work finds it anyway, so no answer waits for the wake-up. A
+ * broker that is away (the publish gives up in bounded time) costs the engines' scan interval.
+ */
+export function wakeEngine(deps: ApiDeps, request: FastifyRequest, operationId: string): void {
+  const log = requestLogger(request);
+  void deps.bus?.publish(OPERATIONS_TOPIC, { operation_id: operationId }).catch((err: unknown) => {
+    log.warn({ err: err instanceof Error ? err.message : String(err), operation_id: operationId }, 'bus publish failed; the engines\' scan finds the operation');
+  });
 }
 
 /** An operation as the API shows it. */
