@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { buildApi } from '../api/app.js';
+import { readinessChecks } from '../api/readiness.js';
 import { openStackProbe } from '../api/site-probe.js';
 import { KeystoneClient, KeystoneSession, TokenValidator } from '@protector/openstack';
 import { fail, onShutdown, serviceCommand, sourcesOf } from '../service/cli.js';
@@ -36,11 +37,7 @@ try {
     metrics: rt.metrics,
     bus: rt.bus,
     storage: () => rt.storage(),
-    // Readiness: 503 naming what is away. The database bus rides on the database, so only a broker is a check of its own.
-    healthChecks: {
-      database: async () => rt.db.selectFrom('sites').select('id').limit(1).execute(),
-      ...(rt.bus.driver === 'rabbit' ? { message_bus: () => rt.bus.check() } : {}),
-    },
+    healthChecks: readinessChecks(rt.db, rt.bus),
   });
   await app.listen({ host: rt.cfg.api.bind_host, port: rt.cfg.api.bind_port });
   rt.logger.info({ bind_host: rt.cfg.api.bind_host, bind_port: rt.cfg.api.bind_port }, 'protector-api listening');

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { buildApi } from '../../src/api/app.js';
+import { readinessChecks } from '../../src/api/readiness.js';
 import { openStackProbe } from '../../src/api/site-probe.js';
 import { openDatabase } from '../../src/db/index.js';
 import { SecretBox } from '../../src/db/secrets.js';
@@ -40,7 +41,7 @@ async function protectorApi(): Promise<{ app: FastifyInstance; close: () => Prom
     wwwAuthenticateUri: authUrl,
     logger: createLogger({ service: 'protector-api', level: 'info', file: env('BENCH_LOG') }),
     metrics: createMetrics(),
-    healthChecks: { database: async () => db.selectFrom('sites').select('id').limit(1).execute() },
+    healthChecks: readinessChecks(db),
   });
   return {
     app,

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Site, type Clock } from '@protector/cloudsim';
 import { buildApi } from '../../src/api/app.js';
 import type { ApiDeps } from '../../src/api/deps.js';
+import { readinessChecks } from '../../src/api/readiness.js';
 import { openStackProbe } from '../../src/api/site-probe.js';
 import { DbBus } from '../../src/bus/index.js';
 import type { Kysely } from 'kysely';
@@ -169,7 +170,7 @@ export async function startApi(opts: { cacheSeconds?: number; peer?: boolean; cl
   const deps: ApiDeps = {
     logger: createLogger({ service: 'protector-api', level: 'debug', destination: { write: (line: string) => void logs.push(line) } }),
     metrics: createMetrics({ defaultMetrics: false }),
-    healthChecks: { database: async () => db.selectFrom('sites').select('id').limit(1).execute() },
+    healthChecks: readinessChecks(db),
     db,
     box: new SecretBox('test-secret-key-0123456789'),
     enforcer: new Enforcer({}),
