@@ -1,7 +1,7 @@
 // One Protector site for the dependency-outage system tests: a real protector-engine process and
 // an in-process protector-api on one database (MariaDB or SQLite) and bus (the database's or a
 // real RabbitMQ), two registered sites whose arrays are the simulated pair in a file, and an
-// async protection group whose `sync` operation the test can hold mid-step: the transfer it
+// async protection group whose `replicate` operation the test can hold mid-step: the transfer it
 // waits for crawls over a 1 byte/s link until the test releases it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -39,8 +39,8 @@ export interface OutageSite {
   apiLines(): Record<string, unknown>[];
   /** Opens the replication link up and keeps the arrays ticking (as cloudsim does in the lab): held transfers complete. */
   release(): Promise<void>;
-  /** Records a sync of the PG as the API does, without the API. */
-  newSync(): Promise<OperationRecord>;
+  /** Records a replicate-now of the PG as the API does, without the API. */
+  newReplicate(): Promise<OperationRecord>;
   waitFor<T>(what: string, probe: () => Promise<T | undefined>, ms?: number): Promise<T>;
   stepsOf(id: string): Promise<StepRecord[]>;
   /** Snapshots taken of the PG on its source array (a repeated step would take a second). */
@@ -138,7 +138,7 @@ export async function outageSite(opts: { dbUrl?: string; transportUrl?: string }
       ticking ??= setInterval(() => storage.model.tick(), 100);
       await new Promise((r) => setTimeout(r, 300));
     },
-    newSync: () => ops.create({ id: crypto.randomUUID(), project_id: PROJECT, pg_id: pgId, type: 'sync', params: {}, request_id: 'req-outage', user_id: 'alice' }),
+    newReplicate: () => ops.create({ id: crypto.randomUUID(), project_id: PROJECT, pg_id: pgId, type: 'replicate', params: {}, request_id: 'req-outage', user_id: 'alice' }),
     waitFor,
     stepsOf: (id) => ops.steps(id),
     snapshots: () => storage.model.listProtectionGroupSnapshots('site-a-array', handle.name).length,

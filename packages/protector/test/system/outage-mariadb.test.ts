@@ -30,7 +30,7 @@ test('protector-engine lives through a 20 s MariaDB stop mid-operation and compl
   let down = false;
   try {
     const before = s.snapshots();
-    const op = await s.newSync();
+    const op = await s.newReplicate();
     // The engine's scan takes it, snapshots, and waits for the transfer the test holds back.
     await s.waitFor('the transfer wait to start', async () => ((await s.stepsOf(op.id)).some((x) => x.name === 'wait_for_transfer' && x.status === 'running') ? true : undefined));
 
@@ -76,7 +76,7 @@ test('protector-engine lives through a 20 s MariaDB stop mid-operation and compl
     assert.equal((await fetchAnswer(`${s.apiUrl}/healthz`)).status, 200);
     assert.equal((await fetchAnswer(`${s.apiUrl}/v1/${PROJECT}/protection-groups`, { 'X-Auth-Token': TOKEN })).status, 200);
     // The scan keeps finding work: the next operation runs as usual.
-    const next = await s.newSync();
+    const next = await s.newReplicate();
     const after = await s.waitFor('the next operation', async () => {
       const o = await s.ops.get(next.id);
       return o?.status === 'completed' || o?.status === 'failed' ? o : undefined;
