@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import { DbBus } from '../../src/bus/index.js';
-import { openDatabase, syncDatabase } from '../../src/db/index.js';
+import { DatabaseUnavailableError, openDatabase, syncDatabase } from '../../src/db/index.js';
 import { ProtectionGroups } from '../../src/db/protection-groups.js';
 import { SecretBox } from '../../src/db/secrets.js';
 import { Sites } from '../../src/db/sites.js';
@@ -140,6 +140,27 @@ test('params that cannot be parsed fail the operation before any step, naming wh
   assert.equal(done.error, 'params: member_remove needs server_id');
   assert.deepEqual(steps.map((s) => [s.name, s.status]), [['params', 'failed']]);
   assert.equal(ran, false);
+});
+
+test('failureStatus: a step the database refused leaves the PG as it was; the operation is given back, then completes', async () => {
+  let runs = 0;
+  const workflow = defineWorkflow(deps, {
+    type: 'pg_create',
+    failureStatus: 'error',
+    steps: (_p, flow) =>
+      flow.step('needs_db', async (): Promise<{ runs: number }> => {
+        if (++runs === 1) throw new DatabaseUnavailableError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' }));
+        return { runs };
+      }),
+  });
+  const op = await newOp('pg_create');
+  const first = await run(workflow, op);
+  assert.equal(first.done.status, 'running', 'not failed: left for the scan to resume');
+  assert.equal(first.done.lease_owner, null);
+  assert.equal((await pgs.get(op.pg_id ?? ''))?.status, 'active', 'the PG is not marked error');
+  const again = await run(workflow, op);
+  assert.equal(again.done.status, 'completed');
+  assert.deepEqual(details(again.steps), { needs_db: { runs: 2 } });
 });
 
 test('failureStatus: a step that fails for real leaves the PG in that status', async () => {

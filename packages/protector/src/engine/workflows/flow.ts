@@ -1,4 +1,5 @@
 import type { PgStatus, ProtectionGroup } from '../../db/protection-groups.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import { createWorkflowContext, type WorkflowContext, type WorkflowDeps } from '../context.js';
 import type { OperationParams, OperationType } from '../operation-types.js';
 import type { OperationRecord } from '../operations.js';
@@ -180,7 +181,8 @@ export function defineWorkflow<T extends OperationType, O extends object>(deps: 
         try {
           return await d.run(env, sc);
         } catch (err) {
-          if (spec.failureStatus && op.pg_id && !sc.signal.aborted) await env.ctx.pgs.update(op.pg_id, { status: spec.failureStatus });
+          // A step the database refused is resumed by the engine, not failed: the PG keeps its state.
+          if (spec.failureStatus && op.pg_id && !sc.signal.aborted && !isDatabaseUnavailable(err)) await env.ctx.pgs.update(op.pg_id, { status: spec.failureStatus });
           throw err;
         }
       },
