@@ -29,43 +29,44 @@ export function isConnectionError(err: unknown): boolean {
 
 const translate = (err: unknown): unknown => (isConnectionError(err) ? new DatabaseUnavailableError(err) : err);
 
-async function guarded<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    throw translate(err);
-  }
-}
+/** Runs every call a driver makes to the database (acquire, statement, begin, commit, rollback). */
+export type AroundCall = <T>(work: () => Promise<T>) => Promise<T>;
 
-/** A pooled connection whose failures are translated; the driver is handed its inner connection back. */
-class GuardedConnection implements DatabaseConnection {
-  constructor(readonly inner: DatabaseConnection) {}
+/** A pooled connection whose statements go through `around`; the driver is handed its inner connection back. */
+class InterceptedConnection implements DatabaseConnection {
+  constructor(
+    readonly inner: DatabaseConnection,
+    private readonly around: AroundCall,
+  ) {}
   executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
-    return guarded(() => this.inner.executeQuery<R>(query));
+    return this.around(() => this.inner.executeQuery<R>(query));
   }
   streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
     return this.inner.streamQuery<R>(query, chunkSize);
   }
 }
 
-const innerOf = (c: DatabaseConnection): DatabaseConnection => (c instanceof GuardedConnection ? c.inner : c);
+const innerOf = (c: DatabaseConnection): DatabaseConnection => (c instanceof InterceptedConnection ? c.inner : c);
 
-class GuardedDriver implements Driver {
-  constructor(private readonly driver: Driver) {}
+class InterceptedDriver implements Driver {
+  constructor(
+    private readonly driver: Driver,
+    private readonly around: AroundCall,
+  ) {}
   init(): Promise<void> {
-    return guarded(() => this.driver.init());
+    return this.around(() => this.driver.init());
   }
   async acquireConnection(): Promise<DatabaseConnection> {
-    return new GuardedConnection(await guarded(() => this.driver.acquireConnection()));
+    return new InterceptedConnection(await this.around(() => this.driver.acquireConnection()), this.around);
   }
   beginTransaction(c: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return guarded(() => this.driver.beginTransaction(innerOf(c), settings));
+    return this.around(() => this.driver.beginTransaction(innerOf(c), settings));
   }
   commitTransaction(c: DatabaseConnection): Promise<void> {
-    return guarded(() => this.driver.commitTransaction(innerOf(c)));
+    return this.around(() => this.driver.commitTransaction(innerOf(c)));
   }
   rollbackTransaction(c: DatabaseConnection): Promise<void> {
-    return guarded(() => this.driver.rollbackTransaction(innerOf(c)));
+    return this.around(() => this.driver.rollbackTransaction(innerOf(c)));
   }
   releaseConnection(c: DatabaseConnection): Promise<void> {
     return this.driver.releaseConnection(innerOf(c));
@@ -75,16 +76,27 @@ class GuardedDriver implements Driver {
   }
 }
 
+/** The dialect with every call its driver makes to the database run through `around`. */
+export function interceptDialect(dialect: Dialect, around: AroundCall): Dialect {
+  return {
+    createDriver: () => new InterceptedDriver(dialect.createDriver(), around),
+    createQueryCompiler: () => dialect.createQueryCompiler(),
+    createAdapter: () => dialect.createAdapter(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+  };
+}
+
 /**
  * The dialect with its connection failures raised as DatabaseUnavailableError, so every caller
  * (repositories, the engine, the API) can tell "the database is away" from "this statement failed"
  * without knowing the driver's error codes.
  */
 export function reportingUnavailable(dialect: Dialect): Dialect {
-  return {
-    createDriver: () => new GuardedDriver(dialect.createDriver()),
-    createQueryCompiler: () => dialect.createQueryCompiler(),
-    createAdapter: () => dialect.createAdapter(),
-    createIntrospector: (db) => dialect.createIntrospector(db),
-  };
+  return interceptDialect(dialect, async (work) => {
+    try {
+      return await work();
+    } catch (err) {
+      throw translate(err);
+    }
+  });
 }

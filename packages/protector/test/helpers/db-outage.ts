@@ -1,6 +1,6 @@
-import { Kysely, type CompiledQuery, type DatabaseConnection, type Dialect, type Driver, type QueryResult, type TransactionSettings } from 'kysely';
+import { Kysely } from 'kysely';
 import { databaseDialect } from '../../src/db/connection.js';
-import { DatabaseUnavailableError } from '../../src/db/unavailable.js';
+import { DatabaseUnavailableError, interceptDialect } from '../../src/db/unavailable.js';
 import type { Database as Schema } from '../../src/db/schema.js';
 
 /**
@@ -11,45 +11,10 @@ import type { Database as Schema } from '../../src/db/schema.js';
  */
 export function outageDatabase(url: string): { db: Kysely<Schema>; down(): void; up(): void; readonly isDown: boolean } {
   let isDown = false;
-  const refuse = () => {
+  const dialect = interceptDialect(databaseDialect(url), async (work) => {
     if (isDown) throw new DatabaseUnavailableError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306 (test outage)'), { code: 'ECONNREFUSED', fatal: true }));
-  };
-  const inner: Dialect = databaseDialect(url);
-  class Conn implements DatabaseConnection {
-    constructor(readonly c: DatabaseConnection) {}
-    async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
-      refuse();
-      return this.c.executeQuery<R>(q);
-    }
-    streamQuery<R>(q: CompiledQuery, n?: number): AsyncIterableIterator<QueryResult<R>> {
-      return this.c.streamQuery<R>(q, n);
-    }
-  }
-  const unwrap = (c: DatabaseConnection) => (c instanceof Conn ? c.c : c);
-  const driver = (d: Driver): Driver => ({
-    init: () => d.init(),
-    acquireConnection: async () => {
-      refuse();
-      return new Conn(await d.acquireConnection());
-    },
-    beginTransaction: async (c: DatabaseConnection, s: TransactionSettings) => {
-      refuse();
-      return d.beginTransaction(unwrap(c), s);
-    },
-    commitTransaction: async (c: DatabaseConnection) => {
-      refuse();
-      return d.commitTransaction(unwrap(c));
-    },
-    rollbackTransaction: (c: DatabaseConnection) => d.rollbackTransaction(unwrap(c)),
-    releaseConnection: (c: DatabaseConnection) => d.releaseConnection(unwrap(c)),
-    destroy: () => d.destroy(),
+    return work();
   });
-  const dialect: Dialect = {
-    createDriver: () => driver(inner.createDriver()),
-    createQueryCompiler: () => inner.createQueryCompiler(),
-    createAdapter: () => inner.createAdapter(),
-    createIntrospector: (db) => inner.createIntrospector(db),
-  };
   return {
     db: new Kysely<Schema>({ dialect }),
     down: () => void (isDown = true),
