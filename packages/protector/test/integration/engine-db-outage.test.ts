@@ -165,6 +165,23 @@ test('retries are bounded by db_max_retries, and stop at shutdown', async () => 
   }
 });
 
+test('the database bus keeps polling through an outage and delivers what was published meanwhile', async () => {
+  const log = captureLog();
+  const bus = new DbBus(outage.db, { owner: 'engine-bus', pollMs: 20, watch: new DependencyWatch('database', log) });
+  const got: unknown[] = [];
+  const topic = `outage.${randomUUID()}`;
+  await bus.subscribe(topic, async (p) => void got.push(p.n));
+  outage.down();
+  await new DbBus(db, { owner: 'api', pollMs: 20 }).publish(topic, { n: 1 }); // the API's connection is fine
+  await sleep(200);
+  assert.deepEqual(got, []);
+  outage.up();
+  for (let i = 0; i < 250 && got.length === 0; i++) await sleep(20);
+  assert.deepEqual(got, [1]);
+  assert.deepEqual(outageLines(log), ONE_OUTAGE);
+  await bus.close();
+});
+
 test('no promise rejection went unhandled while the database was away', () => {
   assert.deepEqual(unhandled, []);
 });
