@@ -3,24 +3,15 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { closedPort } from '../helpers/closed-port.js';
 
 const bin = fileURLToPath(new URL('../../src/bin/protector-engine.ts', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'protector-db-wait-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A loopback port nothing listens on (taken, then given back). */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 test('protector-engine waits max_retries × retry_interval for an unreachable database, then exits with one line', async () => {
   const port = await closedPort();

@@ -2,21 +2,12 @@
 // DatabaseUnavailableError for the first (retried by the engine, a 503 from the API), and lets
 // every other error through as it is.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { DatabaseUnavailableError, isDatabaseUnavailable, openDatabase } from '../../src/db/index.js';
 import { isConnectionError, reportingUnavailable } from '../../src/db/unavailable.js';
-
-/** A loopback port nothing listens on (taken, then given back). */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+import { closedPort } from '../helpers/closed-port.js';
 
 test('a MariaDB that refuses connections surfaces as DatabaseUnavailableError, in statements and transactions alike', async () => {
   const db = openDatabase(`mysql+pymysql://protector:pw@127.0.0.1:${await closedPort()}/protector`);
