@@ -270,3 +270,26 @@ test('the old primary lost during the transfer, then the disaster declared: an u
   assert.equal(t.a.nova.getServer(servers[0]!.serverId)?.vm_state, 'stopped', "site-a's copy stays stopped");
   assert.equal((await onB(pg)).resources.leftovers?.fenced, true);
 });
+
+test('the old primary lost before a planned failover: refused at the pre-checks naming it, nothing changed on either site', { timeout: 120_000 }, async () => {
+  const { pg, servers } = await protectedPg(t, { name: 'lost-before', servers: { 'b-1': 0 } });
+  const before = siteBInventory();
+  await t.a.faults.set('all', { down: true });
+  t.a.arrays.setArrayDown('site-a-array', true);
+  let op;
+  try {
+    op = await runOp(t.atB, await onB(pg), 'failover', { type: 'planned' }, 'failed');
+  } finally {
+    await t.a.faults.set('all', { down: false });
+    t.a.arrays.setArrayDown('site-a-array', false);
+  }
+  assert.match(op.error ?? '', /^precheck: pre-checks found 2 blocker\(s\):\n/);
+  assert.match(op.error ?? '', /\[blocker\] replication_link_down: .*array site-a-array unreachable/);
+  assert.match(op.error ?? '', /\[blocker\] source_site_unreachable: site site-a \(the current primary\) does not answer/);
+  assert.deepEqual((await t.atB.ops.steps(op.id)).map((s) => [s.name, s.status]), [['precheck', 'failed']], 'no rollback: nothing had changed');
+  assert.deepEqual(siteBInventory(), before);
+  const pgB = await onB(pg);
+  assert.equal(pgB.status, 'active');
+  assert.equal(pgB.current_primary_site_id, t.atB.siteA.id);
+  assert.equal(t.a.nova.getServer(servers[0]!.serverId)?.vm_state, 'active', 'the workload was never stopped');
+});
