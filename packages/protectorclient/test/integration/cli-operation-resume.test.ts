@@ -1,17 +1,15 @@
 // `protector operation resume` against a real protector-api: a failed rollback back to work
 // (it holds its protection group again), and a clear one-line refusal of anything else.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { Operations } from '../../../protector/src/engine/operations.js';
 import { startApi } from '../../../protector/test/helpers/api.js';
 import { activePg, completeOperation } from '../../../protector/test/helpers/api-pg.js';
+import { runProtector } from '../helpers/run-cli.js';
 
 const h = await startApi({ peer: true });
 const dir = mkdtempSync(join(tmpdir(), 'cli-resume-'));
@@ -19,18 +17,8 @@ writeFileSync(
   join(dir, 'clouds.yaml'),
   `clouds:\n  a-demo:\n    auth: {auth_url: '${h.site.url('keystone')}/v3', username: alice, password: alice-pw, project_name: demo, user_domain_name: Default, project_domain_name: Default}\n    region_name: RegionOne\n`,
 );
-const bin = fileURLToPath(new URL('../../dist/bin/protector.js', import.meta.url));
 const env = { PATH: process.env.PATH, HOME: dir, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml') };
-
-async function protector(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await promisify(execFile)(process.execPath, [bin, '--os-cloud', 'a-demo', '--os-endpoint', h.url, '--timeout', '5', ...args], { env, timeout: 60_000 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+const protector = (args: string[]) => runProtector(['--os-cloud', 'a-demo', '--os-endpoint', h.url, '--timeout', '5', ...args], env);
 
 test('operation resume: an interrupted rollback goes on rolling back and holds its PG again; resuming it twice is refused in one line', async () => {
   const pgId = await activePg(h, 'resume-cli');
