@@ -1,4 +1,4 @@
-import { ArrayError, type ArrayModel, type ConnectionType } from '../array/index.js';
+import { ArrayError, type ArrayModel, type ConnectionType } from '@protector/arraysim';
 import type { Site } from '../site.js';
 
 /** The seed file's `array:` section: set-up of the site's own array. */

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { ArrayError } from '../array/index.js';
+import { ArrayError } from '@protector/arraysim';
 import { ApiError, badRequest, conflict, notFound } from '../http/errors.js';
 import type { Site } from '../site.js';
 

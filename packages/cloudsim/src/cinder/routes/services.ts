@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isoMicros } from '../../clock.js';
+import { isoMicros } from '../../timestamps.js';
 import type { Site } from '../../site.js';
 import { AVAILABILITY_ZONE } from '../model.js';
 import { P, requireAdmin, type ProjectParams } from './common.js';

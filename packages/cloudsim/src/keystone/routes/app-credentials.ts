@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { isoMicros } from '../../clock.js';
+import { isoMicros } from '../../timestamps.js';
 import { badRequest, forbidden, notFound, unauthorized } from '../../http/errors.js';
 import { hexId } from '../../ids.js';
 import type { Site } from '../../site.js';

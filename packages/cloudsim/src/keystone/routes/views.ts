@@ -1,4 +1,4 @@
-import { isoMicros } from '../../clock.js';
+import { isoMicros } from '../../timestamps.js';
 import type { Site } from '../../site.js';
 import type {
   ApplicationCredentialRecord,

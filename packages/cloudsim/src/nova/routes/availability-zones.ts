@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isoSeconds } from '../../clock.js';
+import { isoSeconds } from '../../timestamps.js';
 import type { Site } from '../../site.js';
 import { AVAILABILITY_ZONE } from '../model.js';
 import { requireAdmin } from './common.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { isoSeconds } from '../../clock.js';
+import { isoSeconds } from '../../timestamps.js';
 import { atLeast } from '../../http/microversion.js';
 import type { Site } from '../../site.js';
 import { AVAILABILITY_ZONE } from '../model.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isoSeconds } from '../../clock.js';
+import { isoSeconds } from '../../timestamps.js';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.js';
 import { atLeast } from '../../http/microversion.js';
 import type { Site } from '../../site.js';
