@@ -1,6 +1,5 @@
-import type { Clock } from './clock.js';
+import type { Clock, Db } from '@protector/arraysim';
 import type { ServiceName } from './sim/faults.js';
-import type { Db } from './store/database.js';
 
 /** What every service model of one site shares. */
 export interface SiteContext {

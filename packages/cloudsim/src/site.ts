@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { serviceRoutes, type RouteEntry } from './http/service.js';
 import { join } from 'node:path';
-import { ArrayModel } from './array/index.js';
-import { createArrayRestApp } from './array-rest/index.js';
+import { ArrayModel, openDatabase, systemClock, type Clock, type Db } from '@protector/arraysim';
+import { createArrayRestApp } from '@protector/arraysim/rest';
 import type { TokenValidator } from './auth.js';
-import { systemClock, type Clock } from './clock.js';
 import type { SiteContext } from './context.js';
+import type { Endpoint, SiteHost } from './host.js';
 import { createCinderApp } from './cinder/app.js';
 import { CinderModel } from './cinder/model.js';
 import { createGlanceApp } from './glance/app.js';
@@ -20,13 +20,10 @@ import { createNovaApp } from './nova/app.js';
 import { NovaModel } from './nova/model.js';
 import { createSimApp } from './sim/app.js';
 import { FaultSwitch, parseFaultArg, type ServiceName } from './sim/faults.js';
-import { openDatabase, type Db } from './store/database.js';
 import { Collection } from './store/collection.js';
 import { ensureArray } from './seed/array.js';
 import { applySeed, type SiteSeed } from './seed/load.js';
 
-/** What listens on a site's ports: the OpenStack services, the /sim control API, the array's REST 2.x face. */
-export type Endpoint = ServiceName | 'sim' | 'array';
 
 /** Port of each endpoint relative to the site's base port; 7 and 8 stay free for more arrays. */
 export const PORT_OFFSETS: Record<Endpoint, number> = {
@@ -78,7 +75,7 @@ const ARRAY_TICK_MS = 1000;
  * One simulated OpenStack site: one SQLite store, one model per service, one port per service
  * plus the /sim control port. Models are built in dependency order (Nova uses the others).
  */
-export class Site {
+export class Site implements SiteHost {
   readonly ctx: SiteContext;
   readonly db: Db;
   readonly faults: FaultSwitch;

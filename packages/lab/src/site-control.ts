@@ -1,4 +1,4 @@
-import { ArrayModel } from '@protector/cloudsim/array';
+import { ArrayModel } from '@protector/arraysim';
 import { join } from 'node:path';
 import { startSite, stopPid, waitReady } from './processes.js';
 import { startProtector, waitApi } from './protector.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../http/errors.js';
 import { createServiceApp } from '../http/service.js';
 import { computeFormat } from '../http/formats.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 import { registerAttachmentRoutes } from './routes/attachments.js';
 import { registerGroupTypeRoutes } from './routes/group-types.js';
 import { registerGroupRoutes } from './routes/groups.js';
@@ -17,7 +17,7 @@ import { registerVolumeMetadataRoutes } from './routes/volume-metadata.js';
 import { registerVolumeRoutes } from './routes/volumes.js';
 
 /** Cinder v3 on the site's port for it. */
-export function createCinderApp(site: Site): FastifyInstance {
+export function createCinderApp(site: SiteHost): FastifyInstance {
   const app = createServiceApp({
     name: 'cinder',
     errorFormat: computeFormat,

@@ -1,5 +1,5 @@
-import { ArrayError, type ArrayModel, type VolumeRecord as ArrayVolume, type VolumeSnapshotRecord as ArraySnapshot } from '../array/index.js';
-import { isoMicros } from '../clock.js';
+import { ArrayError, type ArrayModel, type VolumeRecord as ArrayVolume, type VolumeSnapshotRecord as ArraySnapshot } from '@protector/arraysim';
+import { isoMicros } from '../timestamps.js';
 import type { SiteContext } from '../context.js';
 import type { GlanceModel } from '../glance/model.js';
 import { ApiError, badRequest, notFound } from '../http/errors.js';

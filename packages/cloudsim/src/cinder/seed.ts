@@ -1,6 +1,6 @@
 import { seedProjectId } from '../neutron/seed.js';
 import { uuid } from '../ids.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 
 /** The seed file's Cinder sections. */
 export interface CinderSeed {
@@ -19,7 +19,7 @@ export interface CinderSeed {
 }
 
 /** Creates types, group types and volumes (available at once); errors name the entry. */
-export function seedCinder(site: Site, doc: CinderSeed): void {
+export function seedCinder(site: SiteHost, doc: CinderSeed): void {
   const cinder = site.cinder;
   for (const t of doc.volume_types ?? []) {
     if (cinder.types.find((x) => x.name === t.name)) throw new Error(`seed volume type '${t.name}': already exists`);

@@ -1,4 +1,4 @@
-import { isoMicros } from '../clock.js';
+import { isoMicros } from '../timestamps.js';
 
 /** A stored record that may be in a transient status until `_settle_at`. */
 export interface Settling {

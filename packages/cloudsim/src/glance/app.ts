@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createServiceApp } from '../http/service.js';
 import { glanceFormat } from '../http/formats.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 import { registerImageDataRoutes } from './routes/image-data.js';
 import { registerImageRoutes } from './routes/images.js';
 import { registerMemberRoutes } from './routes/members.js';
@@ -9,7 +9,7 @@ import { registerSchemaRoutes } from './routes/schemas.js';
 import { registerVersionRoutes } from './routes/versions.js';
 
 /** Glance v2 on the site's port for it. */
-export function createGlanceApp(site: Site): FastifyInstance {
+export function createGlanceApp(site: SiteHost): FastifyInstance {
   const app = createServiceApp({
     name: 'glance',
     errorFormat: glanceFormat,

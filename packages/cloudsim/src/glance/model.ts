@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isoSeconds } from '../clock.js';
+import { isoSeconds } from '../timestamps.js';
 import type { SiteContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import { uuid } from '../ids.js';

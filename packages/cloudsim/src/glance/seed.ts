@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { seedProjectId } from '../neutron/seed.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 
 /** The seed file's Glance section. */
 export interface GlanceSeed {
@@ -18,7 +18,7 @@ export interface GlanceSeed {
 }
 
 /** Creates the seed's images as if their data had been uploaded: active, with size and hashes. */
-export function seedGlance(site: Site, doc: GlanceSeed): void {
+export function seedGlance(site: SiteHost, doc: GlanceSeed): void {
   for (const entry of doc.images ?? []) {
     const where = `image '${entry.name}'`;
     const owner = seedProjectId(site, entry.project, where);

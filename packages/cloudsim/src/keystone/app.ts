@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createServiceApp } from '../http/service.js';
 import { keystoneFormat } from '../http/formats.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 import { registerAppCredentialRoutes } from './routes/app-credentials.js';
 import { registerAssignmentRoutes } from './routes/assignments.js';
 import { registerAuthRoutes } from './routes/auth.js';
@@ -14,7 +14,7 @@ import { registerUserRoutes } from './routes/users.js';
 import { registerVersionRoutes } from './routes/versions.js';
 
 /** Keystone v3 on the site's base port. */
-export function createKeystoneApp(site: Site): FastifyInstance {
+export function createKeystoneApp(site: SiteHost): FastifyInstance {
   const app = createServiceApp({
     name: 'keystone',
     errorFormat: keystoneFormat,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthContext } from '../auth.js';
-import { isoMicros } from '../clock.js';
+import { isoMicros } from '../timestamps.js';
 import type { SiteContext } from '../context.js';
 import { ApiError, notFound, unauthorized } from '../http/errors.js';
 import { hexId } from '../ids.js';

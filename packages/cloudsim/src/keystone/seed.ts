@@ -1,4 +1,4 @@
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 import type { DomainRecord, ProjectRecord } from './records.js';
 
 /** The identity part of a seed file; names everywhere, resolved to ids here. */
@@ -16,7 +16,7 @@ export interface KeystoneSeed {
  * Creates what the seed names, skipping what already exists (ensure-style), so applying it
  * twice changes nothing. An unknown name is an Error naming the entry: a typo must not pass.
  */
-export function seedKeystone(site: Site, doc: KeystoneSeed): void {
+export function seedKeystone(site: SiteHost, doc: KeystoneSeed): void {
   const ks = site.keystone;
   const domainByName = (name: string | undefined, where: string): DomainRecord => {
     const d = ks.domains.find((x) => x.name === (name ?? 'Default'));

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createServiceApp } from '../http/service.js';
 import { neutronFormat } from '../http/formats.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 import { registerNetworkRoutes } from './routes/networks.js';
 import { registerPortRoutes } from './routes/ports.js';
 import { registerQuotaRoutes } from './routes/quotas.js';
@@ -11,7 +11,7 @@ import { registerSubnetRoutes } from './routes/subnets.js';
 import { registerVersionRoutes } from './routes/versions.js';
 
 /** Neutron v2.0 on the site's port for it. */
-export function createNeutronApp(site: Site): FastifyInstance {
+export function createNeutronApp(site: SiteHost): FastifyInstance {
   const app = createServiceApp({
     name: 'neutron',
     errorFormat: neutronFormat,

@@ -1,4 +1,4 @@
-import { isoSeconds } from '../clock.js';
+import { isoSeconds } from '../timestamps.js';
 import type { SiteContext } from '../context.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import { uuid } from '../ids.js';

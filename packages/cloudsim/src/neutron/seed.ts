@@ -1,4 +1,4 @@
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 
 /** The seed file's Neutron sections. */
 export interface NeutronSeed {
@@ -33,7 +33,7 @@ export interface NeutronSeed {
 }
 
 /** A project id from a seed's project name (domain default); the admin project when absent. */
-export function seedProjectId(site: Site, name: string | undefined, where: string): string {
+export function seedProjectId(site: SiteHost, name: string | undefined, where: string): string {
   const wanted = name ?? 'admin';
   const project = site.keystone.projects.find((p) => p.name === wanted && p.domain_id === 'default');
   if (!project) throw new Error(`seed ${where}: unknown project '${wanted}' in domain default`);
@@ -44,7 +44,7 @@ export function seedProjectId(site: Site, name: string | undefined, where: strin
  * Creates the seed's security groups and networks through the model, so seeded objects obey
  * the same checks (cidrs, pools, duplicate rules) as API-created ones; errors name the entry.
  */
-export function seedNeutron(site: Site, doc: NeutronSeed): void {
+export function seedNeutron(site: SiteHost, doc: NeutronSeed): void {
   const model = site.neutron;
   const wrap = <T>(where: string, fn: () => T): T => {
     try {

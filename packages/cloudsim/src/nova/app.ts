@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { computeFormat } from '../http/formats.js';
 import { createServiceApp } from '../http/service.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 import { registerAvailabilityZoneRoutes } from './routes/availability-zones.js';
 import { registerFlavorRoutes } from './routes/flavors.js';
 import { registerHostRoutes } from './routes/hosts.js';
@@ -15,7 +15,7 @@ import { MAX_MICROVERSION, MIN_MICROVERSION, registerVersionRoutes } from './rou
 import { registerVolumeAttachmentRoutes } from './routes/volume-attachments.js';
 
 /** Nova on the site's port for it. */
-export function createNovaApp(site: Site): FastifyInstance {
+export function createNovaApp(site: SiteHost): FastifyInstance {
   const app = createServiceApp({
     name: 'nova',
     errorFormat: computeFormat,

@@ -1,5 +1,5 @@
 import type { ProjectRecord, UserRecord } from '../keystone/records.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 import { bootServer, type BdmRequest, type NetworksRequest } from './boot.js';
 import type { Listing } from './deps.js';
 import { generateSshKey, sshFingerprint } from './ssh-keys.js';
@@ -33,7 +33,7 @@ export const SEED_DATA_OFFSET = 1024 * 1024;
  * Creates the seed's flavors, key pairs, quotas and servers (ACTIVE at once), skipping what
  * exists by name. An unknown name is an Error naming the entry.
  */
-export function seedNova(site: Site, doc: NovaSeed): void {
+export function seedNova(site: SiteHost, doc: NovaSeed): void {
   const nova = site.nova;
   const ks = site.keystone;
   const project = (name: string, where: string): ProjectRecord => {

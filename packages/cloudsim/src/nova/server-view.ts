@@ -1,4 +1,4 @@
-import { isoSeconds } from '../clock.js';
+import { isoSeconds } from '../timestamps.js';
 import { atLeast, type Microversion } from '../http/microversion.js';
 import { serverStatus, powerState } from './lifecycle.js';
 import { hostId, resourceLinks } from './links.js';

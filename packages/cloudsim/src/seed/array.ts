@@ -1,5 +1,5 @@
-import { ArrayError, type ArrayModel, type ConnectionType } from '../array/index.js';
-import type { Site } from '../site.js';
+import { ArrayError, type ArrayModel, type ConnectionType } from '@protector/arraysim';
+import type { SiteHost } from '../host.js';
 
 /** The seed file's `array:` section: set-up of the site's own array. */
 export interface ArraySeed {
@@ -15,7 +15,7 @@ export interface ArraySeed {
  * Connects the site's array and issues its API tokens; errors name the entry. Both sites of a
  * pair may list the same connection: whichever starts second finds it made and leaves it.
  */
-export function seedArray(site: Site, doc: ArraySeed): void {
+export function seedArray(site: SiteHost, doc: ArraySeed): void {
   const { arrays, arrayName } = site;
   for (const c of doc.array?.connections ?? []) {
     const where = `array connection to '${String(c.remote)}'`;

@@ -5,7 +5,7 @@ import { seedGlance, type GlanceSeed } from '../glance/seed.js';
 import { seedKeystone, type KeystoneSeed } from '../keystone/seed.js';
 import { seedNeutron, type NeutronSeed } from '../neutron/seed.js';
 import { seedNova, type NovaSeed } from '../nova/seed.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 import { seedArray, type ArraySeed } from './array.js';
 
 /** A seed file: every service's section side by side at the top level. */
@@ -48,8 +48,8 @@ export function loadSeedFile(path: string): SiteSeed {
 }
 
 /** Applies a seed in dependency order: the array, identities, images, networks, volumes, servers. */
-export function applySeed(site: Site, seed: SiteSeed): void {
-  site.db.transaction(() => {
+export function applySeed(site: SiteHost, seed: SiteSeed): void {
+  site.ctx.db.transaction(() => {
     seedArray(site, seed);
     seedKeystone(site, seed);
     seedGlance(site, seed);

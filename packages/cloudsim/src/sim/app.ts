@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createServiceApp } from '../http/service.js';
 import { keystoneFormat } from '../http/formats.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 import type { Fault } from './faults.js';
 import { registerArrayRoutes } from './array.js';
 import { registerGuestRoutes } from './guest.js';
@@ -10,7 +10,7 @@ import { registerGuestRoutes } from './guest.js';
  * The simulator's own control API (not OpenStack): site info and fault switches. It has no
  * token check and listens on loopback only; it is how tests and the lab steer a site.
  */
-export function createSimApp(site: Site): FastifyInstance {
+export function createSimApp(site: SiteHost): FastifyInstance {
   const app = createServiceApp({ name: 'sim', errorFormat: keystoneFormat });
 
   app.get('/sim/info', async () => ({

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { ArrayError } from '../array/index.js';
+import { ArrayError } from '@protector/arraysim';
 import { ApiError, badRequest, conflict, notFound } from '../http/errors.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 
 const NAME = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,62}$' } as const;
 
@@ -29,7 +29,7 @@ const guarded = <T>(fn: () => T): T => {
  * cut or slow its replication link to a peer, or make a named call fail N times. These act on
  * the array model, so they hold for every process that shares its file.
  */
-export function registerArrayRoutes(app: FastifyInstance, site: Site): void {
+export function registerArrayRoutes(app: FastifyInstance, site: SiteHost): void {
   const arrays = site.arrays;
   const name = site.arrayName;
 

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ApiError, badRequest, conflict, notFound } from '../http/errors.js';
 import { serverStatus } from '../nova/lifecycle.js';
 import type { BdmRecord, ServerRecord } from '../nova/records.js';
-import type { Site } from '../site.js';
+import type { SiteHost } from '../host.js';
 
 /** Largest read or write a guest does in one call. */
 export const MAX_IO_BYTES = 16 * 1024 * 1024;
@@ -21,7 +21,7 @@ type Target = { device?: string; volume_id?: string; offset: number };
  * Reads and writes go to the attached Cinder volumes, whose bytes are on the site's array;
  * only an ACTIVE server can do I/O.
  */
-export function registerGuestRoutes(app: FastifyInstance, site: Site): void {
+export function registerGuestRoutes(app: FastifyInstance, site: SiteHost): void {
   const nova = site.nova;
 
   const server = (id: string): ServerRecord => {

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import type { Db } from '@protector/arraysim';
 
 /** Every stored resource has a string id; `project_id` (when present) scopes visibility. */
 export interface Stored {

@@ -1,7 +1,7 @@
 // The site serves its array's REST 2.x face on base+6 and steers the array through /sim.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ArrayRestClient } from '../../src/array-rest/index.js';
+import { ArrayRestClient } from '@protector/arraysim/rest';
 import { startTestSite } from '../helpers/site.js';
 
 const ts = await startTestSite();

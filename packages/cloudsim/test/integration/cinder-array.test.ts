@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@protector/arraysim';
 import { parseSeed } from '../../src/seed/load.js';
 import { Site } from '../../src/site.js';
 import { startTestSite } from '../helpers/site.js';

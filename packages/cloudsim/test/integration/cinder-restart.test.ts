@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@protector/arraysim';
 import { Site } from '../../src/site.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cloudsim-cinder-'));

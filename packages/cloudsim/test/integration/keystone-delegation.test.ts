@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ManualClock } from '../../src/clock.js';
+import { ManualClock } from '@protector/arraysim';
 import { startTestSite } from '../helpers/site.js';
 
 const clock = new ManualClock();

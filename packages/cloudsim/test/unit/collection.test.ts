@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Collection } from '../../src/store/collection.js';
-import { openDatabase } from '../../src/store/database.js';
+import { openDatabase } from '@protector/arraysim';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

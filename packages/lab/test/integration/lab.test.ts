@@ -8,7 +8,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { ArrayModel } from '@protector/cloudsim/array';
+import { ArrayModel } from '@protector/arraysim';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../dist/bin/protector-lab.js', import.meta.url));

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ManualClock } from '../../../cloudsim/src/clock.js';
-import { Site } from '../../../cloudsim/src/site.js';
+import { ManualClock, Site } from '../../../cloudsim/src/index.js';
 import { OpenStackError } from '../../src/errors.js';
 import { KeystoneClient } from '../../src/keystone.js';
 import { KeystoneSession } from '../../src/session.js';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { ArrayModel } from '@protector/cloudsim/array';
+import type { ArrayModel } from '@protector/arraysim';
 import { StorageError, type StorageErrorCode } from '../../src/storage/index.js';
 
 /** The first 32 bytes of an array volume, as text (tests write short padded strings). */

@@ -3,8 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { ManualClock } from '@protector/cloudsim';
-import { ArrayModel, BLOCK_SIZE } from '@protector/cloudsim/array';
+import { ArrayModel, BLOCK_SIZE, ManualClock } from '@protector/arraysim';
 import { createStorageDriver } from '../../src/storage/index.js';
 
 /**

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { code, read } from '../helpers/storage.js';
-import { ManualClock } from '@protector/cloudsim';
-import { ArrayModel, BLOCK_SIZE } from '@protector/cloudsim/array';
+import { ArrayModel, BLOCK_SIZE, ManualClock } from '@protector/arraysim';
 import { MockStorageDriver, type ReplicationGroupSpec } from '../../src/storage/index.js';
 
 const MiB = 1024 * 1024;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { notFound } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { VolumeAttachment, VolumeRecord } from '../records.js';
 import { P, allTenants, callerProject, caller, listBody, listQuerySchema, requireVersion, type IdParams, type ListQuery, type ProjectParams } from './common.js';
 
@@ -10,7 +10,7 @@ type Row = VolumeAttachment & { project_id: string };
  * Read-only /attachments (3.27): the attachments Nova made through the model, seen from
  * Cinder's side. Creating attachments here is not simulated; Nova's attach path is the way in.
  */
-export function registerAttachmentRoutes(app: FastifyInstance, site: Site): void {
+export function registerAttachmentRoutes(app: FastifyInstance, site: SiteHost): void {
   const cinder = site.cinder;
   const rows = (vols: VolumeRecord[]): Row[] =>
     vols.flatMap((v) => v.attachments.map((a) => ({ ...a, id: a.attachment_id, project_id: v.project_id })));

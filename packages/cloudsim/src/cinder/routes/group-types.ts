@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
 import { uuid } from '../../ids.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { GroupTypeRecord } from '../records.js';
 import { P, caller, listBody, listQuerySchema, requireAdmin, requireVersion, schemas, truthy, type IdParams, type ListQuery, type ProjectParams } from './common.js';
 import { registerSpecRoutes } from './specs.js';
@@ -14,7 +14,7 @@ const fields = {
 } as const;
 
 /** /group_types (3.11) with group_specs; writes are admin-only. */
-export function registerGroupTypeRoutes(app: FastifyInstance, site: Site): void {
+export function registerGroupTypeRoutes(app: FastifyInstance, site: SiteHost): void {
   const cinder = site.cinder;
   const find = (req: FastifyRequest, id: string): GroupTypeRecord => {
     requireVersion(req, '3.11');

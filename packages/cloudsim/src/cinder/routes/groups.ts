@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { notFound } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { GroupRecord } from '../records.js';
 import { P, allTenants, caller, callerProject, listBody, listQuerySchema, requireVersion, schemas, truthy, type IdParams, type ListQuery, type ProjectParams } from './common.js';
 import { groupDetail } from './views.js';
@@ -55,7 +55,7 @@ const actionBody = {
 const ids = (s: string | null | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 /** Generic volume groups (3.13): create, list, show, update membership, delete via action. */
-export function registerGroupRoutes(app: FastifyInstance, site: Site): void {
+export function registerGroupRoutes(app: FastifyInstance, site: SiteHost): void {
   const cinder = site.cinder;
   const root = () => site.url('cinder');
   const find = (req: FastifyRequest, id: string): GroupRecord => {

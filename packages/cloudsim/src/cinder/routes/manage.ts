@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, notFound } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { Manageable } from '../model.js';
 import { P, caller, callerProject, cleanMetadata, listBody, listQuerySchema, requireAdmin, requireVersion, schemas, truthy, type ListQuery, type ProjectParams } from './common.js';
 import { volumeDetail } from './views.js';
@@ -57,7 +57,7 @@ const sameHost = (a: string, b: string) => a === b || a.split('#')[0] === b.spli
  * Manageable volumes and snapshots (3.8, admin): what the site's array holds, as the Pure Storage
  * driver lists it; and POST /os-volume-manage, which adopts an array volume by name.
  */
-export function registerManageRoutes(app: FastifyInstance, site: Site): void {
+export function registerManageRoutes(app: FastifyInstance, site: SiteHost): void {
   const cinder = site.cinder;
   const list = (kind: 'volumes' | 'snapshots', detail: boolean) => async (req: FastifyRequest<{ Params: ProjectParams; Querystring: ListQuery & { host?: string } }>) => {
     requireVersion(req, '3.8');

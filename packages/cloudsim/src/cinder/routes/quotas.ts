@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { DEFAULT_QUOTAS, QUOTA_KEYS, type QuotaLimits } from '../quotas.js';
 import { policyForbidden } from '../../http/errors.js';
 import { P, caller, callerProject, requireAdmin, truthy, type ProjectParams } from './common.js';
@@ -19,7 +19,7 @@ const updateBody = {
 } as const;
 
 /** os-quota-sets (read own, admins read and write any) and /limits. */
-export function registerQuotaRoutes(app: FastifyInstance, site: Site): void {
+export function registerQuotaRoutes(app: FastifyInstance, site: SiteHost): void {
   const cinder = site.cinder;
   const render = (id: string, limits: QuotaLimits, usage?: Record<string, number>) => {
     const set: Record<string, unknown> = { id };

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { isoMicros } from '../../clock.js';
-import type { Site } from '../../site.js';
+import { isoMicros } from '../../timestamps.js';
+import type { SiteHost } from '../../host.js';
 import { AVAILABILITY_ZONE } from '../model.js';
 import { P, requireAdmin, type ProjectParams } from './common.js';
 
 /** os-services (admin) and os-availability-zone: one always-up scheduler and volume backend. */
-export function registerServiceRoutes(app: FastifyInstance, site: Site): void {
+export function registerServiceRoutes(app: FastifyInstance, site: SiteHost): void {
   app.get<{ Params: ProjectParams; Querystring: { host?: string; binary?: string } }>(
     `${P}/os-services`,
     { schema: { querystring: { type: 'object', properties: { host: { type: 'string', maxLength: 255 }, binary: { type: 'string', maxLength: 255 } } } } },

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { notFound } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { SnapshotRecord } from '../records.js';
 import { P, allTenants, caller, callerProject, cleanMetadata, listBody, listQuerySchema, schemas, truthy, type IdParams, type ListQuery, type ProjectParams } from './common.js';
 import { snapshotView } from './views.js';
@@ -44,7 +44,7 @@ const updateBody = {
 type SnapshotFields = { name?: string | null; display_name?: string | null; description?: string | null; display_description?: string | null };
 
 /** /snapshots: bytes are captured when the snapshot is taken; volumes can be created from them. */
-export function registerSnapshotRoutes(app: FastifyInstance, site: Site): void {
+export function registerSnapshotRoutes(app: FastifyInstance, site: SiteHost): void {
   const cinder = site.cinder;
   const find = (req: FastifyRequest, id: string): SnapshotRecord => {
     const auth = caller(req);

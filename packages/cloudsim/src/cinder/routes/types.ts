@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
 import { uuid } from '../../ids.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { DEFAULT_TYPE } from '../model.js';
 import type { VolumeTypeRecord } from '../records.js';
 import { P, caller, listBody, listQuerySchema, requireAdmin, schemas, truthy, type IdParams, type ListQuery, type ProjectParams } from './common.js';
@@ -45,7 +45,7 @@ const accessBody = {
 type TypeFields = { name?: string; description?: string | null; 'os-volume-type-access:is_public'?: boolean | string; is_public?: boolean | string };
 
 /** /types with extra specs and project access; writes are admin-only. */
-export function registerTypeRoutes(app: FastifyInstance, site: Site): void {
+export function registerTypeRoutes(app: FastifyInstance, site: SiteHost): void {
   const cinder = site.cinder;
   const find = (req: FastifyRequest, id: string): VolumeTypeRecord => {
     const auth = caller(req);

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 
 export const MIN_MICROVERSION = '3.0';
 /** The highest microversion whose request and response shapes cloudsim honours. */
 export const MAX_MICROVERSION = '3.70';
 
 /** Version discovery without a token: GET / answers 300 Multiple Choices as Cinder does, GET /v3 describes v3. */
-export function registerVersionRoutes(app: FastifyInstance, site: Site): void {
+export function registerVersionRoutes(app: FastifyInstance, site: SiteHost): void {
   const v3 = () => ({
     id: 'v3.0',
     status: 'CURRENT',

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { P, caller, requireAdmin, truthy, type IdParams } from './common.js';
 
 const STATUSES = ['available', 'error', 'creating', 'deleting', 'in-use', 'attaching', 'detaching', 'error_deleting', 'maintenance', 'reserved', 'error_extending', 'extending'];
@@ -62,7 +62,7 @@ type ActionBody = {
 };
 
 /** POST /volumes/{id}/action: the volume actions clients and Nova's old attach flow use. */
-export function registerVolumeActionRoutes(app: FastifyInstance, site: Site): void {
+export function registerVolumeActionRoutes(app: FastifyInstance, site: SiteHost): void {
   const cinder = site.cinder;
 
   app.post<{ Params: IdParams; Body: ActionBody }>(`${P}/volumes/:id/action`, { schema: { body: actionBody } }, async (req, reply) => {

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, notFound } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { P, caller, schemas, type IdParams } from './common.js';
 
 type KeyParams = IdParams & { key: string };
@@ -9,7 +9,7 @@ const metaBody = { type: 'object', required: ['meta'], additionalProperties: fal
 const keyParams = { type: 'object', properties: { key: { type: 'string', minLength: 1, maxLength: 255 } } } as const;
 
 /** /volumes/{id}/metadata: OSC's `volume set --property` and `volume unset --property` use it. */
-export function registerVolumeMetadataRoutes(app: FastifyInstance, site: Site): void {
+export function registerVolumeMetadataRoutes(app: FastifyInstance, site: SiteHost): void {
   const cinder = site.cinder;
   const volume = (req: FastifyRequest<{ Params: IdParams }>) => {
     const auth = caller(req);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { VolumeRecord } from '../records.js';
 import {
   P, allTenants, caller, callerProject, cleanMetadata, listBody, listQuerySchema, parseDictFilter, schemas, truthy,
@@ -78,7 +78,7 @@ const volumeUpdate = {
 const idParams = { type: 'object', properties: { id: { type: 'string', maxLength: 255 } } } as const;
 
 /** /volumes: create, list (summary and detail), show, update, delete. */
-export function registerVolumeRoutes(app: FastifyInstance, site: Site): void {
+export function registerVolumeRoutes(app: FastifyInstance, site: SiteHost): void {
   const cinder = site.cinder;
   const root = () => site.url('cinder');
 

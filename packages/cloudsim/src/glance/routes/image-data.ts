@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { callerOf, ownImage, visibleImage } from '../access.js';
 
 /** Largest upload accepted; the simulation keeps sizes and hashes, not disks. */
@@ -8,7 +8,7 @@ export const MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 const paramsSchema = { type: 'object', properties: { id: { type: 'string', maxLength: 255 } }, required: ['id'] } as const;
 
 /** /v2/images/{id}/file: upload (queued → active) and download. */
-export function registerImageDataRoutes(app: FastifyInstance, site: Site): void {
+export function registerImageDataRoutes(app: FastifyInstance, site: SiteHost): void {
   const model = site.glance;
 
   app.put<{ Params: { id: string } }>('/v2/images/:id/file', { bodyLimit: MAX_UPLOAD_BYTES, schema: { params: paramsSchema } }, async (request, reply) => {

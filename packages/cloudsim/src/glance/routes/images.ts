@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError, badRequest, forbidden } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { callerOf, checkPrivileged, ownImage, visibleImage, type Caller } from '../access.js';
 import type { GlanceModel, ImageSpec } from '../model.js';
 import { checkProperty, isCore } from '../properties.js';
@@ -183,7 +183,7 @@ function applyPatch(image: ImageRecord, ops: unknown, caller: Caller): ImageReco
 }
 
 /** /v2/images: create, list, show, update (JSON patch), delete. */
-export function registerImageRoutes(app: FastifyInstance, site: Site): void {
+export function registerImageRoutes(app: FastifyInstance, site: SiteHost): void {
   const model = site.glance;
 
   app.get('/v2/images', async (request) => listImages(request, model, callerOf(request)));

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ApiError, forbidden } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { callerOf, imageNotFound, ownImage, visibleImage } from '../access.js';
 import type { MemberRecord } from '../records.js';
 
@@ -15,7 +15,7 @@ const addSchema = { type: 'object', required: ['member'], properties: { member: 
 const statusSchema = { type: 'object', required: ['status'], properties: { status: { type: 'string', enum: ['pending', 'accepted', 'rejected'] } }, additionalProperties: false } as const;
 
 /** Image members (sharing with other projects) and the deactivate/reactivate actions. */
-export function registerMemberRoutes(app: FastifyInstance, site: Site): void {
+export function registerMemberRoutes(app: FastifyInstance, site: SiteHost): void {
   const model = site.glance;
 
   app.post<{ Params: { id: string }; Body: { member: string } }>('/v2/images/:id/members', { schema: { params: imageParams, body: addSchema } }, async (request) => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 
 const VERSIONS: [string, string][] = [
   ['v2.16', 'CURRENT'],
@@ -16,7 +16,7 @@ const VERSIONS: [string, string][] = [
 ];
 
 /** Version discovery: Glance answers 300 Multiple Choices at / and /versions. */
-export function registerVersionRoutes(app: FastifyInstance, site: Site): void {
+export function registerVersionRoutes(app: FastifyInstance, site: SiteHost): void {
   const body = () => ({
     versions: VERSIONS.map(([id, status]) => ({ id, status, links: [{ rel: 'self', href: `${site.url('glance')}/v2/` }] })),
   });

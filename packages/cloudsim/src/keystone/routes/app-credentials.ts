@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { isoMicros } from '../../clock.js';
+import { isoMicros } from '../../timestamps.js';
 import { badRequest, forbidden, notFound, unauthorized } from '../../http/errors.js';
 import { hexId } from '../../ids.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { KeystoneModel } from '../model.js';
 import { hashSecret, verifySecret } from '../password.js';
 import type { ApplicationCredentialRecord, UserRecord } from '../records.js';
@@ -82,7 +82,7 @@ function registerAuthMethod(): void {
 }
 
 /** /v3/users/{user_id}/application_credentials and the auth method that uses them. */
-export function registerAppCredentialRoutes(app: FastifyInstance, site: Site): void {
+export function registerAppCredentialRoutes(app: FastifyInstance, site: SiteHost): void {
   registerAuthMethod();
   const ks = site.keystone;
   const v = views(site);

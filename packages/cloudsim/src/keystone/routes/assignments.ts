@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { notFound } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { AssignmentRecord } from '../records.js';
 import { enforce, listBody, must, truthy, type Query } from './common.js';
 import { views } from './views.js';
@@ -24,7 +24,7 @@ interface Row {
  * User grants on projects and domains (PUT/HEAD/DELETE/GET under /v3/{projects,domains}/{id}/users/{id}/roles)
  * and GET /v3/role_assignments with Keystone's filters, effective mode and include_names.
  */
-export function registerAssignmentRoutes(app: FastifyInstance, site: Site): void {
+export function registerAssignmentRoutes(app: FastifyInstance, site: SiteHost): void {
   const ks = site.keystone;
   const v = views(site);
 

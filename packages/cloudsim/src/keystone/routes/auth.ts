@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, notFound, unauthorized } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { KeystoneModel } from '../model.js';
 import type { TokenRecord, UserRecord } from '../records.js';
 
@@ -198,7 +198,7 @@ function mayValidate(req: FastifyRequest, subject: string): boolean {
 }
 
 /** POST/GET/HEAD/DELETE /v3/auth/tokens and GET /v3/auth/catalog. */
-export function registerAuthRoutes(app: FastifyInstance, site: Site): void {
+export function registerAuthRoutes(app: FastifyInstance, site: SiteHost): void {
   const ks = site.keystone;
 
   app.post<{ Body: AuthBody; Querystring: { nocatalog?: string } }>(

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { forbidden } from '../../http/errors.js';
 import { hexId } from '../../ids.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { EndpointRecord, RegionRecord, ServiceRecord } from '../records.js';
 import { applyFilters, duplicate, enforce, envelope, invalid, listBody, must, t, type IdParams, type Query } from './common.js';
 import { views } from './views.js';
@@ -22,7 +22,7 @@ interface RegionBody {
 }
 
 /** /v3/services, /v3/endpoints and /v3/regions: what the catalog in every token is built from. */
-export function registerCatalogRoutes(app: FastifyInstance, site: Site): void {
+export function registerCatalogRoutes(app: FastifyInstance, site: SiteHost): void {
   const ks = site.keystone;
   const v = views(site);
   const service = (id: string) => must(ks.services.get(id), 'service', id);

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { AuthContext } from '../../auth.js';
 import { ApiError, conflict, forbidden, notFound } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 
 /** Query strings as Fastify hands them over: repeated keys become arrays. */
 export type Query = Record<string, string | string[] | undefined>;
@@ -11,10 +11,10 @@ export interface IdParams {
 }
 
 /** Keystone's `links.self` for one resource (path below /v3). */
-export const selfLinks = (site: Site, path: string) => ({ self: `${site.authUrl}${path}` });
+export const selfLinks = (site: SiteHost, path: string) => ({ self: `${site.authUrl}${path}` });
 
 /** A collection body as Keystone pages it: everything on one page, so previous/next are null. */
-export function listBody<T>(site: Site, key: string, path: string, items: T[]): Record<string, unknown> {
+export function listBody<T>(site: SiteHost, key: string, path: string, items: T[]): Record<string, unknown> {
   return { [key]: items, links: { self: `${site.authUrl}${path}`, previous: null, next: null } };
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { forbidden } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { DEFAULT_DOMAIN_ID } from '../model.js';
 import { applyFilters, duplicate, enforce, envelope, must, t, type IdParams, type Query, listBody } from './common.js';
 import { views } from './views.js';
@@ -13,7 +13,7 @@ interface DomainBody {
 }
 
 /** /v3/domains. A domain must be disabled before it can be deleted; deleting it removes what it owns. */
-export function registerDomainRoutes(app: FastifyInstance, site: Site): void {
+export function registerDomainRoutes(app: FastifyInstance, site: SiteHost): void {
   const ks = site.keystone;
   const v = views(site);
   const get = (id: string) => must(ks.domains.get(id), 'domain', id);

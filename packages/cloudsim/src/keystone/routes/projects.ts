@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { forbidden } from '../../http/errors.js';
 import { hexId } from '../../ids.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { DEFAULT_DOMAIN_ID } from '../model.js';
 import type { ProjectRecord } from '../records.js';
 import { applyFilters, duplicate, enforce, envelope, invalid, listBody, must, t, type IdParams, type Query } from './common.js';
@@ -25,7 +25,7 @@ export const projectFilters = {
 };
 
 /** /v3/projects, /v3/users/{id}/projects and /v3/auth/projects (the caller's own). */
-export function registerProjectRoutes(app: FastifyInstance, site: Site): void {
+export function registerProjectRoutes(app: FastifyInstance, site: SiteHost): void {
   const ks = site.keystone;
   const v = views(site);
   const get = (id: string) => must(ks.projects.get(id), 'project', id);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { hexId } from '../../ids.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { RoleRecord } from '../records.js';
 import { applyFilters, duplicate, enforce, envelope, invalid, listBody, must, t, type IdParams, type Query } from './common.js';
 import { views } from './views.js';
@@ -19,7 +19,7 @@ const roleFilters = {
 };
 
 /** /v3/roles. Deleting a role removes its assignments and the tokens that carried it. */
-export function registerRoleRoutes(app: FastifyInstance, site: Site): void {
+export function registerRoleRoutes(app: FastifyInstance, site: SiteHost): void {
   const ks = site.keystone;
   const v = views(site);
   const get = (id: string) => must(ks.roles.get(id), 'role', id);

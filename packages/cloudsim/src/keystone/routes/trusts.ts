@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { forbidden, notFound, unauthorized } from '../../http/errors.js';
 import { hexId } from '../../ids.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { KeystoneModel } from '../model.js';
 import type { TrustRecord } from '../records.js';
 import { applyFilters, enforce, envelope, invalid, listBody, must, parseExpiry, t, type IdParams, type Query } from './common.js';
@@ -72,7 +72,7 @@ function registerTrustScoper(): void {
 }
 
 /** /v3/OS-TRUST/trusts and trust-scoped authentication. */
-export function registerTrustRoutes(app: FastifyInstance, site: Site): void {
+export function registerTrustRoutes(app: FastifyInstance, site: SiteHost): void {
   registerTrustScoper();
   const ks = site.keystone;
   const v = views(site);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { unauthorized } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { DEFAULT_DOMAIN_ID } from '../model.js';
 import type { UserRecord } from '../records.js';
 import { applyFilters, duplicate, enforce, envelope, invalid, listBody, must, t, type IdParams, type Query } from './common.js';
@@ -37,7 +37,7 @@ const userFilters = {
 };
 
 /** /v3/users and POST /v3/users/{id}/password. */
-export function registerUserRoutes(app: FastifyInstance, site: Site): void {
+export function registerUserRoutes(app: FastifyInstance, site: SiteHost): void {
   const ks = site.keystone;
   const v = views(site);
   const get = (id: string) => must(ks.users.get(id), 'user', id);

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 
 /** Version discovery at / (300 Multiple Choices) and /v3. */
-export function registerVersionRoutes(app: FastifyInstance, site: Site): void {
+export function registerVersionRoutes(app: FastifyInstance, site: SiteHost): void {
   const v3 = () => ({
     id: 'v3.14',
     status: 'stable',

@@ -1,5 +1,5 @@
-import { isoMicros } from '../../clock.js';
-import type { Site } from '../../site.js';
+import { isoMicros } from '../../timestamps.js';
+import type { SiteHost } from '../../host.js';
 import type {
   ApplicationCredentialRecord,
   DomainRecord,
@@ -14,7 +14,7 @@ import type {
 import { selfLinks } from './common.js';
 
 /** How each resource reads on the wire: the stored record plus `links`, minus secrets. */
-export function views(site: Site) {
+export function views(site: SiteHost) {
   const roleRef = (id: string) => {
     const r = site.keystone.roles.get(id);
     return { id, name: r?.name ?? id, domain_id: r?.domain_id ?? null, links: selfLinks(site, `/roles/${id}`) };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { callerOf, disallowed, listResponse, ownerFor, pickFields, withoutOwner, type Caller } from '../listing.js';
 import { networkNotFound, type NetworkSpec } from '../model.js';
 import type { NetworkRecord } from '../records.js';
@@ -32,7 +32,7 @@ export function canSeeNetwork(net: NetworkRecord, caller: Caller): boolean {
   return caller.isAdmin || net.project_id === caller.projectId || net.shared || net['router:external'];
 }
 
-export function registerNetworkRoutes(app: FastifyInstance, site: Site): void {
+export function registerNetworkRoutes(app: FastifyInstance, site: SiteHost): void {
   const model = site.neutron;
 
   /** The network as the caller may see it; another project's private network is 404. */
@@ -66,7 +66,7 @@ export function registerNetworkRoutes(app: FastifyInstance, site: Site): void {
   app.post<{ Body: Record<string, CreateItem | CreateItem[]> }>('/v2.0/networks', { schema: { body: createSchema } }, async (request, reply) => {
     const caller = callerOf(request);
     const { items, bulk } = itemsOf<CreateItem>(request.body, 'network', 'networks');
-    const created = site.db.transaction(() =>
+    const created = site.ctx.db.transaction(() =>
       items.map((item) => {
         checkAdminAttrs(item, caller, 'create_network');
         return model.createNetwork(ownerFor(caller, item), withoutOwner(item));

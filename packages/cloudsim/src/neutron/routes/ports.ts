@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { callerOf, disallowed, listResponse, ownerFor, pickFields, withoutOwner, type Caller } from '../listing.js';
 import { networkNotFound, portNotFound, type PortPatch, type PortSpec } from '../model.js';
 import type { PortRecord } from '../records.js';
@@ -43,7 +43,7 @@ export function portView(port: PortRecord, caller: Caller): Record<string, unkno
   return rest;
 }
 
-export function registerPortRoutes(app: FastifyInstance, site: Site): void {
+export function registerPortRoutes(app: FastifyInstance, site: SiteHost): void {
   const model = site.neutron;
 
   // A port is the business of its project and of the network's owner.
@@ -81,7 +81,7 @@ export function registerPortRoutes(app: FastifyInstance, site: Site): void {
   app.post<{ Body: Record<string, CreateItem | CreateItem[]> }>('/v2.0/ports', { schema: { body: createSchema } }, async (request, reply) => {
     const caller = callerOf(request);
     const { items, bulk } = itemsOf<CreateItem>(request.body, 'port', 'ports');
-    const created = site.db.transaction(() =>
+    const created = site.ctx.db.transaction(() =>
       items.map((item) => {
         const net = model.getNetwork(item.network_id);
         if (!net || !canSeeNetwork(net, caller)) throw networkNotFound(item.network_id);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { forbidden } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { callerOf, type Caller } from '../listing.js';
 import { DEFAULT_QUOTA, type Quota } from '../model.js';
 import { updateBody } from './schema.js';
@@ -14,7 +14,7 @@ const updateSchema = updateBody('quota', {
 const params = { type: 'object', properties: { project: { type: 'string', maxLength: 255 } }, required: ['project'] } as const;
 
 /** Per-project limits: shown to the project itself and admins, changed by admins only. */
-export function registerQuotaRoutes(app: FastifyInstance, site: Site): void {
+export function registerQuotaRoutes(app: FastifyInstance, site: SiteHost): void {
   const model = site.neutron;
   const mayRead = (project: string, caller: Caller) => {
     if (!caller.isAdmin && project !== caller.projectId) throw forbidden('Non-admin is not authorised to access quotas for another tenant', 'HTTPForbidden');

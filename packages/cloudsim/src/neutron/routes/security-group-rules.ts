@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { callerOf, disallowed, listResponse, ownerFor, pickFields, withoutOwner, type Caller } from '../listing.js';
 import type { SecurityGroupRuleRecord } from '../records.js';
 import type { RuleSpec } from '../security-groups.js';
@@ -31,7 +31,7 @@ type CreateItem = RuleSpec & { project_id?: string; tenant_id?: string; remote_a
 
 const ruleNotFound = (id: string) => notFound(`Security group rule ${id} does not exist`, 'SecurityGroupRuleNotFound');
 
-export function registerSecurityGroupRuleRoutes(app: FastifyInstance, site: Site): void {
+export function registerSecurityGroupRuleRoutes(app: FastifyInstance, site: SiteHost): void {
   const groups = site.neutron.securityGroups;
   // A rule is visible to its project and to the owner of the group it belongs to.
   const canSee = (r: SecurityGroupRuleRecord, caller: Caller) =>
@@ -56,7 +56,7 @@ export function registerSecurityGroupRuleRoutes(app: FastifyInstance, site: Site
   app.post<{ Body: Record<string, CreateItem | CreateItem[]> }>('/v2.0/security-group-rules', { schema: { body: createSchema } }, async (request, reply) => {
     const caller = callerOf(request);
     const { items, bulk } = itemsOf<CreateItem>(request.body, 'security_group_rule', 'security_group_rules');
-    const created = site.db.transaction(() =>
+    const created = site.ctx.db.transaction(() =>
       items.map((item) => {
         const group = groups.get(item.security_group_id);
         if (!group || (!caller.isAdmin && group.project_id !== caller.projectId && !group.shared)) throw groupNotFound(item.security_group_id);

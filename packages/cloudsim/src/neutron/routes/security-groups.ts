@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { callerOf, disallowed, listResponse, ownerFor, pickFields, withoutOwner, type Caller } from '../listing.js';
 import type { SecurityGroupRecord } from '../records.js';
 import type { SecurityGroupSpec } from '../security-groups.js';
@@ -14,7 +14,7 @@ type CreateItem = SecurityGroupSpec & { project_id?: string; tenant_id?: string 
 
 export const groupNotFound = (id: string) => notFound(`Security group ${id} does not exist`, 'SecurityGroupNotFound');
 
-export function registerSecurityGroupRoutes(app: FastifyInstance, site: Site): void {
+export function registerSecurityGroupRoutes(app: FastifyInstance, site: SiteHost): void {
   const groups = site.neutron.securityGroups;
   const view = (g: SecurityGroupRecord) => ({ ...g, security_group_rules: groups.rulesOf(g.id) });
   const visible = (id: string, caller: Caller): SecurityGroupRecord => {
@@ -43,7 +43,7 @@ export function registerSecurityGroupRoutes(app: FastifyInstance, site: Site): v
   app.post<{ Body: Record<string, CreateItem | CreateItem[]> }>('/v2.0/security-groups', { schema: { body: createSchema } }, async (request, reply) => {
     const caller = callerOf(request);
     const { items, bulk } = itemsOf<CreateItem>(request.body, 'security_group', 'security_groups');
-    const created = site.db.transaction(() =>
+    const created = site.ctx.db.transaction(() =>
       items.map((item) => {
         const owner = ownerFor(caller, item);
         site.neutron.checkQuota(owner, 'security_group');

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { callerOf, disallowed, listResponse, ownerFor, pickFields, withoutOwner, type Caller } from '../listing.js';
 import { networkNotFound, subnetNotFound, type SubnetPatch, type SubnetSpec } from '../model.js';
 import type { SubnetRecord } from '../records.js';
@@ -44,7 +44,7 @@ const updateSchema = updateBody('subnet', { type: 'object', properties: mutableP
 
 type CreateItem = SubnetSpec & { project_id?: string; tenant_id?: string; ipv6_ra_mode?: null; ipv6_address_mode?: null; subnetpool_id?: null };
 
-export function registerSubnetRoutes(app: FastifyInstance, site: Site): void {
+export function registerSubnetRoutes(app: FastifyInstance, site: SiteHost): void {
   const model = site.neutron;
 
   const canSee = (s: SubnetRecord, caller: Caller): boolean => {
@@ -76,7 +76,7 @@ export function registerSubnetRoutes(app: FastifyInstance, site: Site): void {
   app.post<{ Body: Record<string, CreateItem | CreateItem[]> }>('/v2.0/subnets', { schema: { body: createSchema } }, async (request, reply) => {
     const caller = callerOf(request);
     const { items, bulk } = itemsOf<CreateItem>(request.body, 'subnet', 'subnets');
-    const created = site.db.transaction(() =>
+    const created = site.ctx.db.transaction(() =>
       items.map((item) => {
         const net = model.getNetwork(item.network_id);
         if (!net || !canSeeNetwork(net, caller)) throw networkNotFound(item.network_id);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { notFound } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 
 /** Only what this simulation implements; clients decide what to send by these aliases. */
 const EXTENSIONS: { alias: string; name: string; description: string }[] = [
@@ -25,7 +25,7 @@ const RESOURCES = ['network', 'subnet', 'port', 'security_group', 'security_grou
 const extensionView = (e: (typeof EXTENSIONS)[number]) => ({ ...e, updated: '2023-01-01T10:00:00-00:00', links: [] });
 
 /** Version discovery, the v2.0 resource index and the extension list. */
-export function registerVersionRoutes(app: FastifyInstance, site: Site): void {
+export function registerVersionRoutes(app: FastifyInstance, site: SiteHost): void {
   const root = () => site.url('neutron');
   app.get('/', { config: { auth: false } }, async () => ({
     versions: [{ status: 'CURRENT', id: 'v2.0', links: [{ href: `${root()}/v2.0/`, rel: 'self' }] }],

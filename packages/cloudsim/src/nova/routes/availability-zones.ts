@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { isoSeconds } from '../../clock.js';
-import type { Site } from '../../site.js';
+import { isoSeconds } from '../../timestamps.js';
+import type { SiteHost } from '../../host.js';
 import { AVAILABILITY_ZONE } from '../model.js';
 import { requireAdmin } from './common.js';
 
 /** os-availability-zone: one zone, "nova", on the site's one compute host. */
-export function registerAvailabilityZoneRoutes(app: FastifyInstance, site: Site): void {
+export function registerAvailabilityZoneRoutes(app: FastifyInstance, site: SiteHost): void {
   const host = () => site.nova.host;
   app.get('/v2.1/os-availability-zone', async () => ({
     availabilityZoneInfo: [{ zoneName: AVAILABILITY_ZONE, zoneState: { available: true }, hosts: null }],

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, conflict, notFound } from '../../http/errors.js';
 import { atLeast, type Microversion } from '../../http/microversion.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { resourceLinks } from '../links.js';
 import type { FlavorRecord } from '../records.js';
 import { caller, nextLink, paginate, requireAdmin, schemas } from './common.js';
@@ -32,7 +32,7 @@ type ListQuery = { limit?: number; marker?: string; is_public?: string; minRam?:
 const specsSchema = { type: 'object', additionalProperties: { type: ['string', 'number', 'boolean'], maxLength: 255 }, propertyNames: { minLength: 1, maxLength: 255, pattern: '^[a-zA-Z0-9-_:. ]+$' } } as const;
 
 /** /flavors, os-flavor-access and os-extra_specs; writes are admin-only. */
-export function registerFlavorRoutes(app: FastifyInstance, site: Site): void {
+export function registerFlavorRoutes(app: FastifyInstance, site: SiteHost): void {
   const nova = site.nova;
   const root = () => site.url('nova');
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { isoSeconds } from '../../clock.js';
+import { isoSeconds } from '../../timestamps.js';
 import { atLeast } from '../../http/microversion.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { AVAILABILITY_ZONE } from '../model.js';
 import { requireAdmin } from './common.js';
 
@@ -16,7 +16,7 @@ function stableUuid(seed: string): string {
  * os-services and os-hypervisors (admin): the site's one compute host and its control services,
  * with integer ids before 2.53 and UUIDs from it, and hypervisor statistics until 2.88.
  */
-export function registerHostRoutes(app: FastifyInstance, site: Site): void {
+export function registerHostRoutes(app: FastifyInstance, site: SiteHost): void {
   const nova = site.nova;
   const services = ['nova-conductor', 'nova-scheduler', 'nova-compute'];
 

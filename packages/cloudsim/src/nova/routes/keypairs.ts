@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { isoSeconds } from '../../clock.js';
+import { isoSeconds } from '../../timestamps.js';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.js';
 import { atLeast } from '../../http/microversion.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import type { KeypairRecord } from '../records.js';
 import { generateSshKey, sshFingerprint } from '../ssh-keys.js';
 import { caller, nextLink, paginate, schemas } from './common.js';
@@ -10,7 +10,7 @@ import { caller, nextLink, paginate, schemas } from './common.js';
 type UserQuery = { user_id?: string; limit?: number; marker?: string };
 
 /** os-keypairs: key pairs belong to a user; admins may act for another user from 2.10. */
-export function registerKeypairRoutes(app: FastifyInstance, site: Site): void {
+export function registerKeypairRoutes(app: FastifyInstance, site: SiteHost): void {
   const nova = site.nova;
   const root = () => site.url('nova');
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { policyForbidden } from '../../http/errors.js';
 import { atLeast } from '../../http/microversion.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { caller, schemas } from './common.js';
 
 /** GET /limits: the project's absolute limits and usage (rate limits are long gone from Nova). */
-export function registerLimitRoutes(app: FastifyInstance, site: Site): void {
+export function registerLimitRoutes(app: FastifyInstance, site: SiteHost): void {
   const nova = site.nova;
   app.get<{ Querystring: { tenant_id?: string } }>(
     '/v2.1/limits',

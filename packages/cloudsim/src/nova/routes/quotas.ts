@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { policyForbidden } from '../../http/errors.js';
 import { atLeast, type Microversion } from '../../http/microversion.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { DEFAULT_QUOTAS } from '../model.js';
 import { caller, requireAdmin, schemas } from './common.js';
 
@@ -28,7 +28,7 @@ type Params = { Params: { project: string } };
 const params = { params: { type: 'object', properties: { project: schemas.id } } } as const;
 
 /** os-quota-sets: show (own project, or any for admins), defaults, detail, update and reset (admin). */
-export function registerQuotaRoutes(app: FastifyInstance, site: Site): void {
+export function registerQuotaRoutes(app: FastifyInstance, site: SiteHost): void {
   const nova = site.nova;
   const readable = (req: FastifyRequest<Params>, rule: string) => {
     const auth = caller(req);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { rebootServer, startServer, stopServer } from '../lifecycle.js';
 import { caller, schemas } from './common.js';
 
@@ -30,7 +30,7 @@ const actionSchema = {
 type ActionBody = { 'os-start'?: null; 'os-stop'?: null; reboot?: { type: string }; lock?: null | { locked_reason?: string }; unlock?: null };
 
 /** POST /servers/{id}/action: power actions and lock; 409 when the state forbids them. */
-export function registerServerActionRoutes(app: FastifyInstance, site: Site): void {
+export function registerServerActionRoutes(app: FastifyInstance, site: SiteHost): void {
   const nova = site.nova;
   app.post<{ Params: { id: string }; Body: ActionBody }>('/v2.1/servers/:id/action', { schema: actionSchema }, async (req, reply) => {
     const auth = caller(req);

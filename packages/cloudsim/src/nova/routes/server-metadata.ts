@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, forbidden, notFound } from '../../http/errors.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { requireState } from '../lifecycle.js';
 import type { ServerRecord } from '../records.js';
 import { caller, schemas } from './common.js';
@@ -16,7 +16,7 @@ const metaBody = {
 } as const;
 
 /** /servers/{id}/metadata: replace (PUT), merge (POST), and per-key show, set and delete. */
-export function registerServerMetadataRoutes(app: FastifyInstance, site: Site): void {
+export function registerServerMetadataRoutes(app: FastifyInstance, site: SiteHost): void {
   const nova = site.nova;
   const base = '/v2.1/servers/:id/metadata';
   const server = (req: FastifyRequest<Params>): ServerRecord => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, policyForbidden } from '../../http/errors.js';
 import { atLeast } from '../../http/microversion.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { bootServer, ownerOf, type BdmRequest, type BootRequest } from '../boot.js';
 import { deleteServer, serverStatus } from '../lifecycle.js';
 import type { ServerRecord } from '../records.js';
@@ -154,7 +154,7 @@ function safeRegex(pattern: string, field: string): RegExp {
 
 const truthy = (v: string | undefined) => v !== undefined && !['0', 'false', 'f', 'off', 'no', 'n'].includes(v.toLowerCase());
 
-export function registerServerRoutes(app: FastifyInstance, site: Site): void {
+export function registerServerRoutes(app: FastifyInstance, site: SiteHost): void {
   const nova = site.nova;
   const root = () => site.url('nova');
 

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 
 export const MIN_MICROVERSION = '2.1';
 /** The highest microversion whose request and response shapes cloudsim honours. */
 export const MAX_MICROVERSION = '2.90';
 
 /** Version discovery: GET / lists v2.0 and v2.1; GET /v2.1 describes v2.1. No token needed. */
-export function registerVersionRoutes(app: FastifyInstance, site: Site): void {
+export function registerVersionRoutes(app: FastifyInstance, site: SiteHost): void {
   const v21 = () => ({
     id: 'v2.1',
     status: 'CURRENT',

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { conflict, notFound } from '../../http/errors.js';
 import { atLeast, type Microversion } from '../../http/microversion.js';
-import type { Site } from '../../site.js';
+import type { SiteHost } from '../../host.js';
 import { attachVolume, detachVolume, requireState } from '../lifecycle.js';
 import type { BdmRecord, ServerRecord } from '../records.js';
 import { caller, schemas } from './common.js';
@@ -24,7 +24,7 @@ function attachmentView(s: ServerRecord, b: BdmRecord, mv: Microversion, listing
 const serverParams = { type: 'object', properties: { id: schemas.id, volumeId: schemas.id } } as const;
 
 /** /servers/{id}/os-volume_attachments, mirrored into Cinder's attachments. */
-export function registerVolumeAttachmentRoutes(app: FastifyInstance, site: Site): void {
+export function registerVolumeAttachmentRoutes(app: FastifyInstance, site: SiteHost): void {
   const nova = site.nova;
   const base = '/v2.1/servers/:id/os-volume_attachments';
 

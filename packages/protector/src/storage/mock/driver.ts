@@ -1,4 +1,4 @@
-import { ArrayError, ArrayModel, type PodRecord, type ProtectionGroupRecord, type ProtectionGroupSnapshotRecord, type ProtectionGroupSettings } from '@protector/cloudsim/array';
+import { ArrayError, ArrayModel, type PodRecord, type ProtectionGroupRecord, type ProtectionGroupSnapshotRecord, type ProtectionGroupSettings } from '@protector/arraysim';
 import type { StorageDriver, TransferWaitOptions } from '../driver.js';
 import { StorageError, type StorageErrorCode } from '../errors.js';
 import type {
@@ -104,7 +104,7 @@ const baseName = (name: string): string => {
 };
 
 /**
- * The StorageDriver over the simulated FlashArray pair (cloudsim's ArrayModel). Every action is
+ * The StorageDriver over the simulated FlashArray pair (arraysim's ArrayModel). Every action is
  * a call the array itself offers (protection groups, targets, PG snapshots with replicate_now,
  * copies from snapshots, pods), made on the array it would be made on, so faults and content
  * behave as on the array: what a restore brings back is what the snapshot captured. The model

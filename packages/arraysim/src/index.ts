@@ -1,0 +1,3 @@
+export * from './model/index.js';
+export { ManualClock, systemClock, type Clock } from './clock.js';
+export { openDatabase, type Db } from './database.js';
