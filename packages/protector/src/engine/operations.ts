@@ -66,14 +66,6 @@ export function rollbackFailure(op: OperationRecord): RollbackFailure | undefine
   return r && typeof r.step === 'string' ? { step: r.step, error: String(r.error ?? ''), unreachable: r.unreachable === true } : undefined;
 }
 
-/** Where a resumed operation picks up: its rollback's failed step, or the forward step that failed. */
-function resumePoint(op: OperationRecord): { phase: 'rollback' | 'forward'; step: string | null } {
-  const rb = rollbackFailure(op);
-  if (rb) return { phase: 'rollback', step: rb.step };
-  const failed = typeof op.error === 'string' ? op.error.split(':')[0]! : null;
-  return { phase: 'forward', step: failed };
-}
-
 export interface NewOperation {
   id: string;
   project_id: string;
@@ -271,7 +263,10 @@ export class Operations {
           throw new OperationInProgress(op.pg_id, pg?.active_operation_id ?? null);
         }
       }
-      const rollback = resumePoint(op);
+      // Where it picks up: its rollback's failed step, or the forward step recorded as failed.
+      const rb = rollbackFailure(op);
+      const failed = await tx.selectFrom('operation_steps').select('name').where('operation_id', '=', id).where('status', '=', 'failed').orderBy('seq', 'desc').executeTakeFirst();
+      const rollback = rb ? { phase: 'rollback' as const, step: rb.step } : { phase: 'forward' as const, step: failed?.name ?? null };
       const { rollback_failed: _was, ...rest } = op.result;
       const resumed = [...(Array.isArray(op.result.resumed) ? op.result.resumed : []), { at: now, by, ...rollback, error: op.error }];
       await tx
