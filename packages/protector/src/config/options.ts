@@ -181,11 +181,15 @@ export const OPTIONS = {
     }),
     pure_verify_ssl: opt(booleanType(), {
       default: true,
-      help: "If true, verify the FlashArray management certificate (pure driver).",
+      help: 'If true, verify the FlashArray management certificate (pure driver). False accepts any certificate and logs a warning: for labs only.',
+    }),
+    pure_ca_file: opt(stringType(), {
+      default: '',
+      help: "PEM file of the CA (or the arrays' own self-signed certificates) that signed the FlashArray management certificates (pure driver). Empty: the system's trusted CAs.",
     }),
     pure_api_version: opt(stringType({ pattern: /^2\.\d+$/, patternHelp: 'must be a REST 2.x version such as 2.20' }), {
       default: '2.20',
-      help: 'FlashArray REST API version to use (pure driver); the array must offer it in /api/api_version.',
+      help: 'Highest FlashArray REST version to use (pure driver). The driver uses the highest version both it and the array offer, up to this one, and refuses an array that offers none it supports.',
     }),
     request_timeout: opt(floatType({ min: 0.1 }), {
       default: 30,

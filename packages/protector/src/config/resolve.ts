@@ -11,6 +11,7 @@ import type { IniEntry } from './ini.js';
 import { allOptions, type ProtectorConfig, type RegisteredOption } from './options.js';
 import type { Problem } from './problems.js';
 import type { SourceFile } from './sources.js';
+import { storageChecks } from './storage-checks.js';
 
 export interface Origin {
   readonly file: string;
@@ -156,5 +157,6 @@ function crossChecks(cfg: ProtectorConfig, origins: ReadonlyMap<string, Origin>,
   if (cfg.engine.heartbeat_seconds >= cfg.engine.lease_seconds) {
     out.push({ ...at('engine', 'heartbeat_seconds'), severity: 'error', message: `heartbeat_seconds ${cfg.engine.heartbeat_seconds} must be less than lease_seconds ${cfg.engine.lease_seconds}, or leases expire while the engine still works` });
   }
+  out.push(...storageChecks(cfg, at, (group, name) => origins.has(`${group}.${name}`)));
   return out;
 }

@@ -130,3 +130,27 @@ test('`config check` without files is a usage error; `config sample` prints the 
   assert.equal(s.exitCode, 0);
   assert.match(s.output, /^\[database\]$/m);
 });
+
+test('a pure storage configuration is accepted when complete, and what it lacks is named', () => {
+  const ca = write('ca.pem', '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  const pureBase = `${GOOD}[database]\nconnection = mysql+pymysql://protector:pw@127.0.0.1/protector\n[storage]\ndriver = pure\n`;
+  const complete = write('pure.conf', `${pureBase}pure_ca_file = ${ca}\n`);
+  assert.deepEqual(summary(checkConfig({ files: [complete] })), []);
+  assert.deepEqual(configCheck([complete]), { output: 'OK\n', exitCode: 0 });
+
+  const bare = write('pure-bare.conf', pureBase);
+  assert.deepEqual(summary(checkConfig({ files: [bare] })).map((s) => s.replace(/:.*/, '')), ['0 [storage] pure_ca_file warning']);
+
+  const bad = write('pure-bad.conf', `${pureBase}pure_ca_file = /nonexistent/ca.pem\npure_api_version = 2.1\nmock_storage_path = /tmp/x.db\n`);
+  const found = summary(checkConfig({ files: [bad] }));
+  assert.deepEqual(found, [
+    '7 [storage] pure_ca_file error: cannot read the CA file: ENOENT',
+    '8 [storage] pure_api_version error: 2.1 is below 2.4, the oldest FlashArray REST version the pure driver can work with',
+    "9 [storage] mock_storage_path warning: ignored with driver = pure (it is the mock driver's simulated arrays)",
+  ]);
+  assert.equal(configCheck([bad]).exitCode, 1);
+
+  const notPem = write('not-pem.pem', 'hello');
+  const unverified = write('pure-insecure.conf', `${pureBase}pure_verify_ssl = false\npure_ca_file = ${notPem}\n`);
+  assert.deepEqual(summary(checkConfig({ files: [unverified] })).map((s) => s.replace(/:.*/, '')), ['7 [storage] pure_verify_ssl warning', '8 [storage] pure_ca_file error']);
+});

@@ -33,10 +33,16 @@ test('the generated tables have one row per option under its group', () => {
 test('the example in the document passes `config check` and loads as described', () => {
   const example = /```ini\n([\s\S]*?)```/.exec(readFileSync(DOC, 'utf8'))?.[1];
   assert.ok(example, 'the document has an ini example');
-  const path = join(mkdtempSync(join(tmpdir(), 'protector-docs-')), 'protector.conf');
-  writeFileSync(path, example);
+  const dir = mkdtempSync(join(tmpdir(), 'protector-docs-'));
+  const path = join(dir, 'protector.conf');
+  // The CA file the example names, as an operator would have exported it.
+  const ca = join(dir, 'flasharray-ca.pem');
+  writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  assert.match(example, /pure_ca_file = \/etc\/protector\/flasharray-ca.pem/);
+  writeFileSync(path, example.replace('/etc/protector/flasharray-ca.pem', ca));
   assert.deepEqual(checkConfig({ files: [path] }), []);
   const cfg = loadConfig({ files: [path] });
   assert.equal(cfg.storage.driver, 'pure');
+  assert.equal(cfg.storage.pure_ca_file, ca);
   assert.equal(cfg.keystone_authtoken.username, 'protector');
 });
