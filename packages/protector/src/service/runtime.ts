@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
@@ -9,7 +10,7 @@ import { SecretBox } from '../db/secrets.js';
 import { localPair, Sites } from '../db/sites.js';
 import { createLogger, createMetrics, type Logger, type ProtectorMetrics, type ServiceName } from '../observability/index.js';
 import { Enforcer } from '../policy/index.js';
-import { createStorageDriver, type StorageDriver } from '../storage/index.js';
+import { CLIENT_REST_VERSIONS, createStorageDriver, type PureDriverConfig, type StorageDriver } from '../storage/index.js';
 import { DependencyWatch } from './dependency-watch.js';
 
 /** What both long-running services share: configuration, logs, metrics, database, bus, storage. */
@@ -75,7 +76,7 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
       driver = createStorageDriver(
         cfg.storage.driver === 'mock'
           ? { driver: 'mock', path: cfg.storage.mock_storage_path, ...arrays }
-          : { driver: 'pure', ...arrays, local: endpoint(local), peer: endpoint(peer) },
+          : { driver: 'pure', ...arrays, local: endpoint(local), peer: endpoint(peer), session: pureSession(cfg, logger) },
       );
       return driver;
     },
@@ -84,6 +85,19 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
       await driver?.close();
       await db.destroy();
     },
+  };
+}
+
+/** `[storage] pure_*` and `request_timeout` as REST session options for both arrays. */
+function pureSession(cfg: ProtectorConfig, logger: Logger): NonNullable<PureDriverConfig['session']> {
+  const s = cfg.storage;
+  return {
+    ca: s.pure_ca_file ? readFileSync(s.pure_ca_file, 'utf8') : undefined,
+    verifyTls: s.pure_verify_ssl,
+    timeoutMs: s.request_timeout * 1000,
+    // Negotiation picks the highest of these the array offers.
+    versions: CLIENT_REST_VERSIONS.filter((v) => Number(v.split('.')[1]) <= Number(s.pure_api_version.split('.')[1])),
+    warn: (message) => logger.warn({ event: 'flasharray_warning' }, message),
   };
 }
 

@@ -1,20 +1,17 @@
 import type { StorageDriver } from './driver.js';
 import { StorageError } from './errors.js';
+import { createPureDriver, type PureDriverConfig } from './flasharray/pure.js';
 import { MockStorageDriver, type MockDriverConfig } from './mock/driver.js';
 
 export type { StorageDriver, TransferWaitOptions } from './driver.js';
 export { StorageError, isStorageError, type StorageErrorCode } from './errors.js';
 export type * from './types.js';
+export { FlashArrayDriver, type FlashArrayDriverOptions } from './flasharray/driver.js';
+export type { ArrayPort } from './flasharray/port.js';
+export { createPureDriver, type PureArrayEndpoint, type PureDriverConfig } from './flasharray/pure.js';
+export { MAX_REST_VERSION, MIN_REST_VERSION, CLIENT_REST_VERSIONS } from './flasharray/rest/index.js';
 export { MockStorageDriver, type MockDriverConfig } from './mock/driver.js';
 export { replicationGroupName } from './naming.js';
-
-/** Configuration of the FlashArray REST 2.x driver (a later issue); accepted so configs can name it. */
-export interface PureDriverConfig {
-  localArray: string;
-  peerArray: string;
-  local: { url: string; apiToken: string };
-  peer: { url: string; apiToken: string };
-}
 
 export type StorageDriverConfig = ({ driver: 'mock' } & MockDriverConfig) | ({ driver: 'pure' } & PureDriverConfig);
 
@@ -24,8 +21,7 @@ export function createStorageDriver(config: StorageDriverConfig): StorageDriver 
     case 'mock':
       return new MockStorageDriver(config);
     case 'pure':
-      // Refuse clearly rather than start a site that would fail at its first array call.
-      throw new StorageError('invalid', "storage driver 'pure' is not available yet (FlashArray REST 2.x driver is a later issue); use driver 'mock'");
+      return createPureDriver(config);
     default: {
       const name: unknown = (config as { driver: unknown }).driver;
       throw new StorageError('invalid', `unknown storage driver '${String(name)}' (expected 'mock' or 'pure')`);
