@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { ArrayModel, ManualClock } from '@protector/arraysim';
 import { serveArrayRest } from '@protector/arraysim/rest';
+import { tlsFront } from './tls-front.js';
 import { createPureDriver, MockStorageDriver, type StorageDriver } from '../../src/storage/index.js';
 
 /** The two ways the FlashArray driver reaches an array; the contract suite runs on each. */
@@ -37,7 +39,13 @@ export async function arrayPair(adapter: Adapter, opts: { bandwidth?: number; po
     const driver = new MockStorageDriver({ model, localArray: 'fa-a', peerArray: 'fa-b', clock, pollIntervalMs, sleep });
     return { adapter, clock, model, driver, advance, close: () => driver.close().then(() => model.close()) };
   }
-  const served = await Promise.all(['fa-a', 'fa-b'].map((a) => serveArrayRest(model, a, { clock, tls: 'self-signed' })));
+  const served = await Promise.all(
+    ['fa-a', 'fa-b'].map(async (a) => {
+      const plain = await serveArrayRest(model, a, { clock });
+      const front = await tlsFront(plain.url);
+      return { url: front.url, ca: readFileSync(new URL('../fixtures/tls/ca.pem', import.meta.url), 'utf8'), close: () => front.close().then(plain.close) };
+    }),
+  );
   const [a, b] = served as [(typeof served)[number], (typeof served)[number]];
   const driver = createPureDriver({
     localArray: 'fa-a',

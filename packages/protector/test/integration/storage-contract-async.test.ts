@@ -3,9 +3,8 @@ import { afterEach, describe, test } from 'node:test';
 import { code, read } from '../helpers/storage.js';
 import { BLOCK_SIZE, type ArrayModel } from '@protector/arraysim';
 import { ADAPTERS, arrayPair, type ArrayPairEnv } from '../helpers/array-pair.js';
-import { createStorageDriver, MockStorageDriver, type ReplicationGroupHandle, type ReplicationGroupSpec } from '../../src/storage/index.js';
+import { createStorageDriver, type ReplicationGroupHandle, type ReplicationGroupSpec } from '../../src/storage/index.js';
 
-const MiB = 1024 * 1024;
 const SIZE = 4 * BLOCK_SIZE;
 const V1 = 'volume-11111111-cinder';
 const V2 = 'volume-22222222-cinder';
@@ -346,10 +345,14 @@ for (const adapter of ADAPTERS) {
       const { model, driver } = await setup();
       const foreign: ReplicationGroupHandle = { type: 'async', name: 'x', sourceArray: 'fa-a', targetArray: 'fa-c' };
       await assert.rejects(driver.listRecoveryPoints(foreign), code('invalid', /configured for 'fa-a' and 'fa-b'/));
+      // The pure driver needs each array's address and API token from the site registrations.
       assert.throws(
-        () => createStorageDriver({ driver: 'pure', localArray: 'a', peerArray: 'b', local: { url: 'https://a', apiToken: 't' }, peer: { url: 'https://b', apiToken: 't' } }),
-        code('invalid', /not available yet/),
+        () => createStorageDriver({ driver: 'pure', localArray: 'a', peerArray: 'b', local: { url: '', apiToken: 't' }, peer: { url: 'https://b', apiToken: '' } }),
+        code('invalid', /the local array 'a' has no url registered \(set them with protector site register --array-url --array-api-token\)/),
       );
+      const pure = createStorageDriver({ driver: 'pure', localArray: 'a', peerArray: 'b', local: { url: 'https://a', apiToken: 't' }, peer: { url: 'https://b', apiToken: 't' } });
+      assert.equal(pure.name, 'pure');
+      await pure.close();
       const d = createStorageDriver({ driver: 'mock', model, localArray: 'fa-b', peerArray: 'fa-a' });
       assert.equal(d.name, 'mock');
       assert.equal((await d.validateConnection()).arrays[0]?.array, 'fa-b');

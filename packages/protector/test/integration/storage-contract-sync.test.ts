@@ -3,9 +3,8 @@ import { afterEach, describe, test } from 'node:test';
 import { code, read } from '../helpers/storage.js';
 import { BLOCK_SIZE, type ArrayModel } from '@protector/arraysim';
 import { ADAPTERS, arrayPair, type ArrayPairEnv } from '../helpers/array-pair.js';
-import { MockStorageDriver, type ReplicationGroupSpec } from '../../src/storage/index.js';
+import type { ReplicationGroupSpec } from '../../src/storage/index.js';
 
-const MiB = 1024 * 1024;
 const SIZE = 4 * BLOCK_SIZE;
 const V1 = 'volume-11111111-cinder';
 const V2 = 'volume-22222222-cinder';
