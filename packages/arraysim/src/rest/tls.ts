@@ -1,5 +1,7 @@
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 /** PEM material for an HTTPS face: the CA clients trust, and the server's certificate and key. */
 export interface ArrayTls {
@@ -91,4 +93,19 @@ export async function createSelfSignedTls(opts: TlsOptions = {}): Promise<ArrayT
     ],
   });
   return { ca: ca.cert.toString('pem'), caKey: await keyPem(ca.keys.privateKey), cert: cert.toString('pem'), key: await keyPem(keys.privateKey) };
+}
+
+/**
+ * A CA kept in two PEM files (certificate, PKCS#8 key), made on first use: a lab or a cloudsim
+ * site issues its array faces' certificates from it on every start, so clients trust one file.
+ */
+export async function ensureCaFiles(certFile: string, keyFile: string): Promise<{ cert: string; key: string }> {
+  const have = [existsSync(certFile), existsSync(keyFile)];
+  if (have[0] && have[1]) return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+  if (have[0] || have[1]) throw new Error(`found only one of the CA files ${certFile} and ${keyFile}; remove it or supply both`);
+  const made = await createSelfSignedTls();
+  for (const f of [certFile, keyFile]) mkdirSync(dirname(f), { recursive: true });
+  writeFileSync(keyFile, made.caKey, { mode: 0o600 });
+  writeFileSync(certFile, made.ca);
+  return { cert: made.ca, key: made.caKey };
 }
