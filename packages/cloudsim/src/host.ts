@@ -36,6 +36,8 @@ export interface SiteHost {
   readonly host: string;
   /** The Keystone clients authenticate against (the site's own or the external one), with /v3. */
   readonly authUrl: string;
-  /** Root URL of an endpoint (http://127.0.0.1:PORT), whether or not it is up. */
+  /** PEM of the CA the array face's HTTPS certificate is issued by. */
+  readonly arrayCa: string;
+  /** Root URL of an endpoint (http://127.0.0.1:PORT; https://… for the array), whether or not it is up. */
   url(endpoint: Endpoint): string;
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { serviceRoutes, type RouteEntry } from './http/service.js';
 import { join } from 'node:path';
 import { ArrayModel, openDatabase, systemClock, type Clock, type Db } from '@protector/arraysim';
-import { createArrayRestApp } from '@protector/arraysim/rest';
+import { createArrayRestApp, createSelfSignedTls, type ArrayTls, type RateLimit } from '@protector/arraysim/rest';
 import type { TokenValidator } from './auth.js';
 import type { SiteContext } from './context.js';
 import type { Endpoint, SiteHost } from './host.js';
@@ -65,8 +65,17 @@ export interface SiteOptions {
      * model; default: the site's own store (in memory when the site is).
      */
     dbPath?: string;
+    /** Certificate, key and CA of its HTTPS face; default: a new CA and certificate at start. */
+    tls?: ArrayTls;
+    /** Requests per second / minute its face accepts before answering 429 (default: no limit). */
+    rateLimit?: RateLimit;
+    /** REST versions its face advertises (default 2.0 … 2.36). */
+    versions?: string[];
   };
 }
+
+/** Names the array face's certificate is valid for: the listen address and the loopback names. */
+export const arrayHosts = (host: string): string[] => [...new Set([host, '127.0.0.1', 'localhost', '::1'])];
 
 /** How often a running site applies what is due on its arrays (schedules, transfers, retention). */
 const ARRAY_TICK_MS = 1000;
@@ -90,6 +99,8 @@ export class Site implements SiteHost {
   readonly arrays: ArrayModel;
   /** The array Cinder's volumes live on. */
   readonly arrayName: string;
+  /** PEM of the CA that issued the array face's certificate: what its clients verify it with. */
+  arrayCa = '';
   private tickTimer?: NodeJS.Timeout;
   private readonly listeners = new Map<Endpoint, Listener>();
   private readonly apps = new Map<Endpoint, FastifyInstance>();
@@ -135,6 +146,10 @@ export class Site implements SiteHost {
   }
 
   private async open(): Promise<void> {
+    // The array's face is HTTPS only, as on a real array; the OpenStack services stay plain HTTP.
+    const tls = this.options.array?.tls ?? (await createSelfSignedTls({ hosts: arrayHosts(this.host) }));
+    this.arrayCa = tls.ca;
+    const a = this.options.array;
     const apps: Record<Endpoint, FastifyInstance> = {
       keystone: createKeystoneApp(this),
       nova: createNovaApp(this),
@@ -142,12 +157,12 @@ export class Site implements SiteHost {
       neutron: createNeutronApp(this),
       glance: createGlanceApp(this),
       sim: createSimApp(this),
-      array: createArrayRestApp(this.arrays, this.arrayName, { clock: this.ctx.clock }),
+      array: createArrayRestApp(this.arrays, this.arrayName, { clock: this.ctx.clock, rateLimit: a?.rateLimit, versions: a?.versions }),
     };
     for (const [service, app] of Object.entries(apps) as [Endpoint, FastifyInstance][]) {
       const port = this.options.basePort === 0 ? 0 : this.options.basePort + PORT_OFFSETS[service];
       this.apps.set(service, app);
-      const listener = new Listener(app, this.host, port);
+      const listener = new Listener(app, this.host, port, service === 'array' ? tls : undefined);
       this.listeners.set(service, listener);
       await listener.open();
     }
@@ -188,11 +203,11 @@ export class Site implements SiteHost {
     return app ? serviceRoutes(app) : [];
   }
 
-  /** Root URL of a service (http://127.0.0.1:PORT), whether or not it is up. */
+  /** Root URL of a service (http://127.0.0.1:PORT; https for the array), whether or not it is up. */
   url(service: Endpoint): string {
     const l = this.listeners.get(service);
     const port = l ? l.port : this.options.basePort + PORT_OFFSETS[service];
-    return `http://${this.host}:${port}`;
+    return `${service === 'array' ? 'https' : 'http'}://${this.host}:${port}`;
   }
 
   /** The Keystone clients authenticate against: the site's own, or the external one. */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arraysDb, simUrl, type LabSite } from './sites.js';
+import { arrayCa, arraysDb, simUrl, type LabSite } from './sites.js';
 
 /** cloudsim's compiled entry point, found through the workspace dependency. */
 const cloudsimBin = fileURLToPath(new URL('./bin/cloudsim.js', import.meta.resolve('@protector/cloudsim')));
@@ -16,7 +16,8 @@ export interface Started {
 
 /**
  * Starts one cloudsim site as a child process writing to its own log file. Both sites open the
- * lab's one array file, so their arrays (each site's Cinder backend) form one replicated pair.
+ * lab's one array file, so their arrays (each site's Cinder backend) form one replicated pair, and
+ * issue their HTTPS certificates from the lab's one CA.
  */
 export function startSite(site: LabSite, labDir: string, detach: boolean): Started {
   const dataDir = join(labDir, site.name);
@@ -27,7 +28,7 @@ export function startSite(site: LabSite, labDir: string, detach: boolean): Start
     process.execPath,
     [
       cloudsimBin, 'up', '--name', site.name, '--base-port', String(site.basePort), '--data', dataDir, '--seed', site.seed,
-      '--array-name', site.array, '--array-db', arraysDb(labDir),
+      '--array-name', site.array, '--array-db', arraysDb(labDir), '--array-ca', arrayCa(labDir).cert, '--array-ca-key', arrayCa(labDir).key,
     ],
     { stdio: ['ignore', out, out], detached: detach },
   );

@@ -1,7 +1,7 @@
-export { ArrayModel, type TickResult } from './model.js';
+export { ArrayModel, type ArrayModelOptions, type PgSnapshotOptions, type TickResult } from './model.js';
 export { ArrayError, type ArrayErrorCode } from './errors.js';
 export { BLOCK_SIZE } from './content.js';
-export { ERADICATION_DELAY_MS } from './volumes.js';
+export { ERADICATION_DELAY_MS } from './store.js';
 export { PURITY_VERSION, type ConnectOptions } from './arrays.js';
 export type { ProtectionGroupSettings } from './protection-groups.js';
 export type { PodChange } from './pods.js';

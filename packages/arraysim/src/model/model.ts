@@ -1,12 +1,13 @@
 import { systemClock, type Clock } from '../clock.js';
-import { openDatabase, type Db } from '../database.js';
+import { openDatabase } from '../database.js';
 import * as arrays from './arrays.js';
+import { ModelBase, type ArrayModelOptions } from './model-base.js';
 import { checkName, podOf } from './names.js';
+import * as pgSnaps from './pg-snapshots.js';
+import { pgSnapshotRow } from './pg-rows.js';
 import * as pgs from './protection-groups.js';
 import * as pods from './pods.js';
 import type {
-  ArrayConnectionRecord,
-  ArrayRecord,
   PodRecord,
   PodReplicaLinkRecord,
   ProtectionGroupRecord,
@@ -15,166 +16,46 @@ import type {
   VolumeRecord,
   VolumeSnapshotRecord,
 } from './records.js';
-import { listTransfers, progressTransfers, queueReplication, rescaleTransfers } from './replication.js';
+import { listTransfers, progressTransfers, queueReplication } from './replication.js';
 import { applyRetention } from './retention.js';
 import { fireSchedules } from './schedules.js';
-import { migrate } from './schema.js';
 import * as snaps from './snapshots.js';
-import { Store } from './store.js';
 import * as vols from './volumes.js';
+
+export type { ArrayModelOptions } from './model-base.js';
 
 export interface TickResult {
   /** `<array>/<snapshot>` taken by schedules. */
   snapshots: string[];
   /** `<target>/<copy>` whose transfer completed. */
   completed: string[];
-  /** `<array>/<name>` eradicated by retention or the 24 h pending-eradication period. */
+  /** `<array>/<name>` eradicated by retention or the pending-eradication period. */
   eradicated: string[];
 }
 
+/** Options of a protection-group snapshot (POST protection-group-snapshots). */
+export interface PgSnapshotOptions {
+  suffix?: string;
+  /** Sends it to every allowed target at once. */
+  replicate_now?: boolean;
+  /** Queues it behind earlier transfers of the group to each target; the model runs transfers in order anyway, so it is replicate_now. */
+  replicate?: boolean;
+  /** Whether retention prunes it; default true here (as for scheduled snapshots); the REST face passes the array's default, false. */
+  apply_retention?: boolean;
+  /** Destroys and eradicates it an hour after it is taken (the copies on targets stay). */
+  for_replication?: boolean;
+}
+
 /**
- * A set of simulated FlashArrays in one SQLite file. Every call names the array it is made on and
- * fails as the array would when it is down or a fault is injected. All state is in the database,
- * so two processes may open the same file; time comes from the clock, and `tick` applies what is
- * due (schedules, transfers, retention) up to the clock's now.
+ * A set of simulated FlashArrays in one SQLite file (see ModelBase for the arrays themselves).
+ * Every call names the array it is made on and fails as the array would when it is down or a
+ * fault is injected. All state is in the database, so two processes may open the same file; time
+ * comes from the clock, and `tick` applies what is due (schedules, transfers, retention,
+ * eradication) up to the clock's now.
  */
-export class ArrayModel {
-  readonly store: Store;
-
-  constructor(
-    readonly db: Db,
-    clock: Clock = systemClock,
-  ) {
-    // A second process waits for the writer's lock instead of failing with SQLITE_BUSY.
-    db.pragma('busy_timeout = 5000');
-    migrate(db);
-    this.store = new Store(db, clock);
-  }
-
-  static open(path: string, clock: Clock = systemClock): ArrayModel {
-    return new ArrayModel(openDatabase(path), clock);
-  }
-
-  close(): void {
-    this.db.close();
-  }
-
-  private call<T>(array: string, call: string, fn: () => T): T {
-    arrays.guard(this.store, array, call);
-    return fn();
-  }
-
-  /**
-   * A call on volumes `reads` and `writes` (names, possibly in pods): pods must let this array
-   * serve them, and what it changes reaches every other synced copy of a stretched pod.
-   */
-  private volumeCall<T>(array: string, call: string, io: { reads?: string[]; writes?: string[] }, fn: () => T): T {
-    const names = [...(io.reads ?? []), ...(io.writes ?? [])];
-    // Volumes outside pods need none of this (and reads then take no write lock).
-    if (!names.some((n) => podOf(n) !== null)) return this.call(array, call, fn);
-    return this.call(array, call, () =>
-      this.store.tx(() => {
-        for (const n of io.reads ?? []) pods.checkAccess(this.store, array, n, 'read');
-        for (const n of io.writes ?? []) pods.checkAccess(this.store, array, n, 'write');
-        const out = fn();
-        pods.mirrorVolumes(this.store, array, io.writes ?? []);
-        return out;
-      }),
-    );
-  }
-
-  /** Link or array state changes: everything due is applied under the old state, then pods react. */
-  private changeLinkState(fn: () => void): void {
-    const s = this.store;
-    s.tx(() => {
-      progressTransfers(s);
-      pods.settle(s);
-      fn();
-      pods.settle(s);
-    });
-  }
-
-  // ---- arrays, connections and faults (administration: not subject to array faults) ----
-
-  createArray(name: string): ArrayRecord {
-    return arrays.createArray(this.store, name);
-  }
-
-  listArrays(): ArrayRecord[] {
-    return arrays.listArrays(this.store);
-  }
-
-  getArray(name: string): ArrayRecord {
-    return this.call(name, 'getArray', () => arrays.getArray(this.store, name));
-  }
-
-  connectArrays(local: string, remote: string, opts?: arrays.ConnectOptions): ArrayConnectionRecord {
-    return this.call(local, 'connectArrays', () =>
-      this.store.tx(() => {
-        const c = arrays.connect(this.store, local, remote, opts);
-        pods.settle(this.store);
-        return c;
-      }),
-    );
-  }
-
-  listArrayConnections(array: string): ArrayConnectionRecord[] {
-    return this.call(array, 'listArrayConnections', () => arrays.listConnections(this.store, array));
-  }
-
-  /**
-   * Fault and tuning switch on the link (down/up, a slow link); transfers are brought to now
-   * first, under the old state. Down shows as status 'connecting', as the array reports it.
-   */
-  setLink(a: string, b: string, change: { up?: boolean; bandwidth?: number; latency_ms?: number }): void {
-    const s = this.store;
-    this.changeLinkState(() => {
-      const c = arrays.requireConnection(s, a, b);
-      const status = change.up === undefined ? undefined : change.up ? 'connected' : 'connecting';
-      arrays.updateConnection(s, a, b, { status, bandwidth: change.bandwidth, latency_ms: change.latency_ms });
-      if (change.bandwidth !== undefined && change.bandwidth !== c.bandwidth) rescaleTransfers(s, c, change.bandwidth);
-    });
-  }
-
-  linkDown(a: string, b: string): void {
-    this.setLink(a, b, { up: false });
-  }
-
-  linkUp(a: string, b: string): void {
-    this.setLink(a, b, { up: true });
-  }
-
-  /** Whether an array is off the network (does not consume injected call failures). */
-  isArrayDown(name: string): boolean {
-    return arrays.isDown(this.store, name);
-  }
-
-  /** Takes an array off the network: every call on it fails as unreachable until it is back. */
-  setArrayDown(name: string, down: boolean): void {
-    const s = this.store;
-    this.changeLinkState(() => {
-      arrays.getArray(s, name);
-      arrays.setArrayDown(s, name, down);
-    });
-  }
-
-  /** The next `times` calls of method `call` on `array` fail with code 'failed'. */
-  failNext(array: string, call: string, times = 1): void {
-    arrays.failNext(this.store, array, call, times);
-  }
-
-  /** Issues an API token for `user` (a given `token` is stored as is: seeds use fixed ones). */
-  createApiToken(array: string, user: string, token?: string): string {
-    return arrays.createApiToken(this.store, array, user, token);
-  }
-
-  /** The user an API token belongs to, or null; checked by the REST face's login. */
-  apiTokenUser(array: string, token: string): string | null {
-    return this.call(array, 'login', () => arrays.apiTokenUser(this.store, array, token));
-  }
-
-  revokeApiToken(array: string, token: string): void {
-    arrays.revokeApiToken(this.store, array, token);
+export class ArrayModel extends ModelBase {
+  static open(path: string, clock: Clock = systemClock, opts: ArrayModelOptions = {}): ArrayModel {
+    return new ArrayModel(openDatabase(path), clock, opts);
   }
 
   // ---- volumes ----
@@ -258,6 +139,10 @@ export class ArrayModel {
     return this.call(array, 'destroyVolumeSnapshot', () => snaps.destroyVolumeSnapshot(this.store, array, name));
   }
 
+  recoverVolumeSnapshot(array: string, name: string): VolumeSnapshotRecord {
+    return this.call(array, 'recoverVolumeSnapshot', () => snaps.recoverVolumeSnapshot(this.store, array, name));
+  }
+
   eradicateVolumeSnapshot(array: string, name: string): void {
     this.call(array, 'eradicateVolumeSnapshot', () => snaps.eradicateVolumeSnapshot(this.store, array, name));
   }
@@ -324,16 +209,18 @@ export class ArrayModel {
     this.call(array, 'deletePodReplicaLink', () => pods.deletePodReplicaLink(this.store, array, localPod, remotePod));
   }
 
-  // ---- protection groups ----
+  // ---- protection groups (a target also shows `<source>:<pg>` replicas of the groups it receives) ----
 
   createProtectionGroup(array: string, name: string, settings?: pgs.ProtectionGroupSettings): ProtectionGroupRecord {
     return this.call(array, 'createProtectionGroup', () => pgs.createProtectionGroup(this.store, array, name, settings));
   }
 
+  /** A group of this array, or a replica `<source>:<pg>` (is_local false). */
   getProtectionGroup(array: string, name: string): ProtectionGroupRecord {
     return this.call(array, 'getProtectionGroup', () => pgs.getProtectionGroup(this.store, array, name));
   }
 
+  /** Own groups (destroyed ones included), then replica groups. */
   listProtectionGroups(array: string): ProtectionGroupRecord[] {
     return this.call(array, 'listProtectionGroups', () => pgs.listProtectionGroups(this.store, array));
   }
@@ -342,59 +229,107 @@ export class ArrayModel {
     return this.call(array, 'updateProtectionGroup', () => pgs.updateProtectionGroup(this.store, array, name, settings));
   }
 
+  /** Destroys pending eradication (snapshots with it; schedules and transfers stop until recovered). */
+  destroyProtectionGroup(array: string, name: string): ProtectionGroupRecord {
+    return this.call(array, 'destroyProtectionGroup', () => this.store.tx(() => {
+      progressTransfers(this.store);
+      return pgs.destroyProtectionGroup(this.store, array, name);
+    }));
+  }
+
+  recoverProtectionGroup(array: string, name: string): ProtectionGroupRecord {
+    return this.call(array, 'recoverProtectionGroup', () => this.store.tx(() => {
+      progressTransfers(this.store);
+      return pgs.recoverProtectionGroup(this.store, array, name);
+    }));
+  }
+
+  /** Eradicates a destroyed group and its snapshots (copies on targets stay). */
+  eradicateProtectionGroup(array: string, name: string): void {
+    this.call(array, 'eradicateProtectionGroup', () => pgs.eradicateProtectionGroup(this.store, array, name));
+  }
+
+  /** Destroys and eradicates at once, in any state (the mock storage driver's shortcut). */
   deleteProtectionGroup(array: string, name: string): void {
     this.call(array, 'deleteProtectionGroup', () => pgs.deleteProtectionGroup(this.store, array, name));
   }
 
-  addProtectionGroupVolumes(array: string, pg: string, volumes: string[]): void {
-    this.call(array, 'addProtectionGroupVolumes', () => pgs.addVolumes(this.store, array, pg, volumes));
+  /** Members already in the group are skipped, unless `strict` ("already a member", as the REST POST answers). */
+  addProtectionGroupVolumes(array: string, pg: string, volumes: string[], opts?: { strict?: boolean }): void {
+    this.call(array, 'addProtectionGroupVolumes', () => pgs.addVolumes(this.store, array, pg, volumes, opts));
   }
 
   removeProtectionGroupVolumes(array: string, pg: string, volumes: string[]): void {
     this.call(array, 'removeProtectionGroupVolumes', () => pgs.removeVolumes(this.store, array, pg, volumes));
   }
 
-  addProtectionGroupTargets(array: string, pg: string, targets: string[], allowed = true): void {
-    this.call(array, 'addProtectionGroupTargets', () => pgs.addTargets(this.store, array, pg, targets, allowed));
+  /** Targets already there keep their flag, unless `strict` ("already includes"). */
+  addProtectionGroupTargets(array: string, pg: string, targets: string[], allowed = true, opts?: { strict?: boolean }): void {
+    this.call(array, 'addProtectionGroupTargets', () => pgs.addTargets(this.store, array, pg, targets, allowed, opts));
   }
 
   removeProtectionGroupTargets(array: string, pg: string, targets: string[]): void {
     this.call(array, 'removeProtectionGroupTargets', () => pgs.removeTargets(this.store, array, pg, targets));
   }
 
+  /** `array` is the source here; the target gives consent through its replica `<source>:<pg>` on the REST face. */
   setProtectionGroupTargetAllowed(array: string, pg: string, target: string, allowed: boolean): void {
     this.call(array, 'setProtectionGroupTargetAllowed', () => pgs.setTargetAllowed(this.store, array, pg, target, allowed));
   }
 
   // ---- protection-group snapshots and replication ----
 
-  /** Snapshots every member at one instant; with `replicate_now` the copy is queued to each allowed target. */
-  snapshotProtectionGroup(array: string, pg: string, opts: { suffix?: string; replicate_now?: boolean } = {}): ProtectionGroupSnapshotRecord {
+  /** Snapshots every member at one instant; with `replicate_now` (or `replicate`) the copy is queued to each allowed target. */
+  snapshotProtectionGroup(array: string, pg: string, opts: PgSnapshotOptions = {}): ProtectionGroupSnapshotRecord {
     if (opts.suffix !== undefined) checkName('suffix', opts.suffix);
     return this.call(array, 'snapshotProtectionGroup', () =>
       this.store.tx(() => {
         progressTransfers(this.store);
-        const snap = pgs.snapshotPg(this.store, array, pg, opts.suffix);
-        if (opts.replicate_now) queueReplication(this.store, snap);
-        return pgs.toPgSnapshot(this.store, snap);
+        pgs.refuseReplicaSnapshot(this.store, array, pg);
+        const snap = pgSnaps.snapshotPg(this.store, array, pg, {
+          suffix: opts.suffix,
+          retained: opts.apply_retention ?? true,
+          forReplication: opts.for_replication === true,
+        });
+        if (opts.replicate_now || opts.replicate) queueReplication(this.store, snap);
+        return pgSnaps.toPgSnapshot(this.store, snap);
       }),
     );
   }
 
   /** `pg` filters by the group as named on this array (`<source>:<pg>` for copies). */
   listProtectionGroupSnapshots(array: string, pg?: string): ProtectionGroupSnapshotRecord[] {
-    return this.call(array, 'listProtectionGroupSnapshots', () => pgs.listPgSnapshots(this.store, array, pg));
+    return this.call(array, 'listProtectionGroupSnapshots', () => pgSnaps.listPgSnapshots(this.store, array, pg));
   }
 
   getProtectionGroupSnapshot(array: string, name: string): ProtectionGroupSnapshotRecord {
-    return this.call(array, 'getProtectionGroupSnapshot', () => pgs.toPgSnapshot(this.store, pgs.pgSnapshotRow(this.store, array, name)));
+    return this.call(array, 'getProtectionGroupSnapshot', () => pgSnaps.toPgSnapshot(this.store, pgSnapshotRow(this.store, array, name)));
   }
 
-  eradicateProtectionGroupSnapshot(array: string, name: string): void {
+  /** Destroys a snapshot or a copy pending eradication; a copy still transferring stops. */
+  destroyProtectionGroupSnapshot(array: string, name: string): ProtectionGroupSnapshotRecord {
+    return this.call(array, 'destroyProtectionGroupSnapshot', () => this.store.tx(() => {
+      progressTransfers(this.store);
+      return pgSnaps.destroyPgSnapshot(this.store, array, name);
+    }));
+  }
+
+  recoverProtectionGroupSnapshot(array: string, name: string): ProtectionGroupSnapshotRecord {
+    return this.call(array, 'recoverProtectionGroupSnapshot', () => this.store.tx(() => {
+      progressTransfers(this.store);
+      return pgSnaps.recoverPgSnapshot(this.store, array, name);
+    }));
+  }
+
+  /**
+   * Eradicates a snapshot or copy. By default in any state (destroying it first), the shortcut the
+   * mock storage driver takes; `{ requireDestroyed: true }` refuses a live one, as the array's DELETE does.
+   */
+  eradicateProtectionGroupSnapshot(array: string, name: string, opts: { requireDestroyed?: boolean } = {}): void {
     this.call(array, 'eradicateProtectionGroupSnapshot', () =>
       this.store.tx(() => {
         progressTransfers(this.store);
-        pgs.eradicatePgSnapshotRow(this.store, pgs.pgSnapshotRow(this.store, array, name));
+        pgSnaps.eradicatePgSnapshot(this.store, array, name, { force: !opts.requireDestroyed });
       }),
     );
   }
@@ -402,15 +337,15 @@ export class ArrayModel {
   /** Per-target transfer state of a source snapshot `<pg>.<suffix>`. */
   listTransfers(array: string, snapshot: string): TransferRecord[] {
     return this.call(array, 'listTransfers', () => {
-      pgs.pgSnapshotRow(this.store, array, snapshot);
+      pgSnapshotRow(this.store, array, snapshot);
       return listTransfers(this.store, array, snapshot);
     });
   }
 
   /**
    * Applies everything due at the clock's now: transfers progress, due schedules fire, transfers
-   * progress again (so an instant transfer completes), retention prunes and expired destroyed
-   * volumes are eradicated. Arrays that are down do nothing. `only` limits schedules, retention
+   * progress again (so an instant transfer completes), retention prunes, and destroyed objects
+   * whose pending-eradication period ran out (and due for_replication snapshots) are eradicated. Arrays that are down do nothing. `only` limits schedules, retention
    * and eradication to those arrays (a process ticking the array it hosts, when several
    * processes share one file); transfers and pods are shared state and always move on.
    */
@@ -424,7 +359,13 @@ export class ArrayModel {
       out.completed.push(...progressTransfers(s));
       for (const a of up) {
         out.eradicated.push(...applyRetention(s, a.name));
-        out.eradicated.push(...vols.eradicateExpiredVolumes(s, a.name).map((n) => `${a.name}/${n}`));
+        const gone = [
+          ...pgs.eradicateExpiredGroups(s, a.name),
+          ...pgSnaps.eradicateExpiredPgSnapshots(s, a.name),
+          ...snaps.eradicateExpiredVolumeSnapshots(s, a.name),
+          ...vols.eradicateExpiredVolumes(s, a.name),
+        ];
+        out.eradicated.push(...gone.map((n) => `${a.name}/${n}`));
       }
       out.eradicated.push(...pods.eradicateExpiredPods(s).map((n) => `pod/${n}`));
       return out;

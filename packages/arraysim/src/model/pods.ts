@@ -1,10 +1,10 @@
 import { connectionRow, getArray, isDown } from './arrays.js';
 import { BLOCK_SIZE, changedBytes, cloneContent, copyBlockRange, dropContent, replaceContent } from './content.js';
-import { conflict, invalid, notFound } from './errors.js';
+import { alreadyExists, conflict, destroyed, invalid, mustDestroyFirst, notFound } from './errors.js';
 import { checkName, POD_SEP, podOf } from './names.js';
 import type { PodArrayStatus, PodRecord, PodReplicaLinkRecord, ReplicaLinkStatus } from './records.js';
 import { newId, type Store } from './store.js';
-import { ERADICATION_DELAY_MS, moveVolumeRow, timeRemaining, type VolumeRow } from './volumes.js';
+import { moveVolumeRow, type VolumeRow } from './volumes.js';
 
 /*
  * Pods, as ActiveCluster and ActiveDR run them.
@@ -160,7 +160,7 @@ function toPod(s: Store, p: PodRow, array: string): PodRecord {
     arrays,
     array_count: arrays.length,
     destroyed: p.destroyed_at !== null,
-    time_remaining: timeRemaining(s, p.destroyed_at),
+    time_remaining: s.timeRemaining(p.destroyed_at),
     failover_preferences: (JSON.parse(p.failover_preferences) as string[]).map((name) => ({ name })),
     mediator: 'purestorage',
     source: { name: p.source_array },
@@ -328,7 +328,7 @@ export function settle(s: Store): void {
 
 /** Eradicates pods whose 24 h pending-eradication period has run out. */
 export function eradicateExpiredPods(s: Store): string[] {
-  const due = s.all<PodRow>('SELECT * FROM fa_pods WHERE destroyed_at IS NOT NULL AND destroyed_at + ? <= ?', ERADICATION_DELAY_MS, s.now());
+  const due = s.all<PodRow>('SELECT * FROM fa_pods WHERE destroyed_at IS NOT NULL AND destroyed_at + ? <= ?', s.eradicationDelayMs, s.now());
   for (const p of due) deletePodRows(s, p);
   return due.map((p) => p.name);
 }
@@ -344,7 +344,7 @@ export function checkAccess(s: Store, array: string, name: string, mode: 'read' 
   if (pod === null) return;
   settle(s);
   const p = podRow(s, array, pod);
-  if (p.destroyed_at !== null) throw conflict(`pod '${pod}' on array '${array}' is destroyed`);
+  if (p.destroyed_at !== null) throw destroyed(`pod '${pod}' on array '${array}'`);
   const r = podArray(s, p.id, array);
   if (!r.synced || r.resync_until !== null) throw conflict(`pod '${pod}' is offline on array '${array}' (its copy is not in sync)`);
   if (mode === 'write' && p.promotion === 'demoted') throw conflict(`pod '${pod}' on array '${array}' is demoted and does not accept writes`);
@@ -402,7 +402,7 @@ export function createPod(s: Store, array: string, name: string, opts: { failove
   checkName('name', name);
   return s.tx(() => {
     const a = getArray(s, array);
-    if (podNameTaken(s, array, name)) throw conflict(`pod '${name}' already exists on array '${array}'`);
+    if (podNameTaken(s, array, name)) throw alreadyExists(`pod '${name}' on array '${array}'`);
     const prefs = checkPreferences(opts.failover_preferences ?? [], [array]);
     const id = newId();
     s.run(
@@ -503,7 +503,7 @@ function setDestroyed(s: Store, p: PodRow, destroyed: boolean): void {
 export function eradicatePod(s: Store, array: string, name: string): void {
   s.tx(() => {
     const p = podRow(s, array, name);
-    if (p.destroyed_at === null) throw conflict(`pod '${name}' on array '${array}' must be destroyed before it is eradicated`);
+    if (p.destroyed_at === null) throw mustDestroyFirst(`pod '${name}' on array '${array}'`);
     deletePodRows(s, p);
   });
 }
@@ -520,14 +520,14 @@ export function addPodArray(s: Store, array: string, name: string, remote: strin
     const p = podRow(s, array, name);
     const r = getArray(s, remote);
     const rows = podArrays(s, p.id);
-    if (rows.some((x) => x.array === remote)) throw conflict(`pod '${name}' is already stretched to array '${remote}'`);
+    if (rows.some((x) => x.array === remote)) throw alreadyExists(`array '${remote}' in pod '${name}'`);
     if (rows.length >= 2) throw conflict(`pod '${name}' is already stretched over two arrays`);
     const c = connectionRow(s, array, remote);
     if (!c || c.type !== 'sync-replication') throw invalid('arrays', `array '${array}' is not connected to '${remote}' for sync replication`);
-    if (p.destroyed_at !== null) throw conflict(`pod '${name}' is destroyed`);
+    if (p.destroyed_at !== null) throw destroyed(`pod '${name}'`);
     if (p.promotion !== 'promoted') throw conflict(`pod '${name}' is demoted; only a promoted pod can be stretched`);
     if (linksOf(s, p.id).length > 0) throw conflict(`pod '${name}' has a replica link and cannot be stretched`);
-    if (podNameTaken(s, remote, name)) throw conflict(`array '${remote}' already has a pod named '${name}'`);
+    if (podNameTaken(s, remote, name)) throw alreadyExists(`pod '${name}' on array '${remote}'`);
     if (podVolumes(s, remote, name).length > 0) throw conflict(`array '${remote}' already has volumes named '${name}::…'`);
     s.run('INSERT INTO fa_pod_arrays (pod_id, array, array_id, synced) VALUES (?, ?, ?, 0)', p.id, remote, r.id);
     settle(s);
@@ -577,7 +577,7 @@ export function createPodReplicaLink(s: Store, array: string, localPod: string, 
     if (!connectionRow(s, array, remoteArray)) throw invalid('remote', `array '${array}' is not connected to '${remoteArray}'`);
     for (const p of [local, remote]) {
       if (podArrays(s, p.id).length > 1) throw conflict(`pod '${p.name}' is stretched and cannot be linked`);
-      if (p.destroyed_at !== null) throw conflict(`pod '${p.name}' is destroyed`);
+      if (p.destroyed_at !== null) throw destroyed(`pod '${p.name}'`);
       if (linksOf(s, p.id).length > 0) throw conflict(`pod '${p.name}' already has a replica link`);
     }
     if (local.promotion !== 'promoted') throw conflict(`pod '${localPod}' is demoted; a link starts from a promoted pod`);

@@ -1,51 +1,21 @@
-import { cloneContent, dropContent } from './content.js';
-import { conflict, invalid, notFound } from './errors.js';
-import { checkInt, checkName } from './names.js';
-import type { ProtectionGroupRecord, ProtectionGroupSnapshotRecord, ReplicationSchedule, Retention, Schedule } from './records.js';
-import { newId, serial, type Store } from './store.js';
-import { liveVolume } from './volumes.js';
 import { connectionRow } from './arrays.js';
-
-export interface PgRow {
-  array: string;
-  name: string;
-  id: string;
-  created: number;
-  next_suffix: number;
-  snap_enabled: number;
-  snap_frequency: number;
-  snap_last: number;
-  repl_enabled: number;
-  repl_frequency: number;
-  repl_last: number;
-  repl_blackout_start: number | null;
-  repl_blackout_end: number | null;
-  src_all_for: number;
-  src_per_day: number;
-  src_days: number;
-  tgt_all_for: number;
-  tgt_per_day: number;
-  tgt_days: number;
-}
-
-export interface PgSnapshotRow {
-  seq: number;
-  id: string;
-  array: string;
-  name: string;
-  pg_array: string;
-  pg: string;
-  suffix: string;
-  created: number;
-  replicated: number;
-  started: number | null;
-  completed: number | null;
-  progress: number | null;
-  data_transferred: number | null;
-  bytes_total: number | null;
-  duration_ms: number | null;
-  elapsed_ms: number | null;
-}
+import {
+  alreadyExists,
+  alreadyIncludes,
+  alreadyMember,
+  destroyed,
+  invalid,
+  mustDestroyFirst,
+  namePendingEradication,
+  notDestroyed,
+  notMember,
+} from './errors.js';
+import { checkInt, checkName } from './names.js';
+import { eradicatePgSnapshotRow, pgRow, toPg, type PgRow, type PgSnapshotRow } from './pg-rows.js';
+import type { ProtectionGroupRecord, ReplicationSchedule, Retention, Schedule } from './records.js';
+import { findReplicaGroup, listReplicaGroups, refuseReplicaChange } from './replica-groups.js';
+import { newId, type Store } from './store.js';
+import { liveVolume } from './volumes.js';
 
 /** FlashArray's defaults: hourly snapshots and 4-hourly replication, both off; keep 1 day, then 4 a day for 7 days. */
 const DEFAULT_RETENTION: Retention = { all_for_sec: 86400, per_day: 4, days: 7 };
@@ -58,31 +28,12 @@ export interface ProtectionGroupSettings {
   target_retention?: Partial<Retention>;
 }
 
-export function pgRow(s: Store, array: string, name: string): PgRow {
-  const r = s.get<PgRow>('SELECT * FROM fa_pgroups WHERE array = ? AND name = ?', array, name);
-  if (!r) throw notFound(`protection group '${name}' on array '${array}'`);
+/** A group this array owns, for a change: a replica is refused with its own message, a destroyed one unless `destroyedOk`. */
+function ownPg(s: Store, array: string, name: string, opts: { destroyedOk?: boolean } = {}): PgRow {
+  refuseReplicaChange(s, array, name);
+  const r = pgRow(s, array, name);
+  if (!opts.destroyedOk && r.destroyed_at !== null) throw destroyed(`protection group '${name}' on array '${array}'`);
   return r;
-}
-
-function toPg(s: Store, r: PgRow): ProtectionGroupRecord {
-  return {
-    name: r.name,
-    id: r.id,
-    source: { name: r.array },
-    created: r.created,
-    snapshot_schedule: { enabled: r.snap_enabled === 1, frequency: r.snap_frequency },
-    replication_schedule: {
-      enabled: r.repl_enabled === 1,
-      frequency: r.repl_frequency,
-      blackout: r.repl_blackout_start === null || r.repl_blackout_end === null ? null : { start: r.repl_blackout_start, end: r.repl_blackout_end },
-    },
-    source_retention: { all_for_sec: r.src_all_for, per_day: r.src_per_day, days: r.src_days },
-    target_retention: { all_for_sec: r.tgt_all_for, per_day: r.tgt_per_day, days: r.tgt_days },
-    volumes: s.all<{ volume: string }>('SELECT volume FROM fa_pgroup_volumes WHERE array = ? AND pg = ? ORDER BY volume', r.array, r.name).map((v) => v.volume),
-    targets: s
-      .all<{ target: string; allowed: number }>('SELECT target, allowed FROM fa_pgroup_targets WHERE array = ? AND pg = ? ORDER BY target', r.array, r.name)
-      .map((t) => ({ name: t.target, allowed: t.allowed === 1 })),
-  };
 }
 
 function checkRetention(field: string, r: Retention): Retention {
@@ -121,8 +72,10 @@ function applySettings(s: Store, r: PgRow, set: ProtectionGroupSettings): void {
 export function createProtectionGroup(s: Store, array: string, name: string, settings: ProtectionGroupSettings = {}): ProtectionGroupRecord {
   checkName('name', name);
   return s.tx(() => {
-    if (s.get('SELECT 1 FROM fa_pgroups WHERE array = ? AND name = ?', array, name)) {
-      throw conflict(`protection group '${name}' already exists on array '${array}'`);
+    const old = s.get<PgRow>('SELECT * FROM fa_pgroups WHERE array = ? AND name = ?', array, name);
+    if (old) {
+      const what = `protection group '${name}' on array '${array}'`;
+      throw old.destroyed_at === null ? alreadyExists(what) : namePendingEradication(what);
     }
     const now = s.now();
     const d = DEFAULT_RETENTION;
@@ -137,45 +90,60 @@ export function createProtectionGroup(s: Store, array: string, name: string, set
   });
 }
 
-export const getProtectionGroup = (s: Store, array: string, name: string): ProtectionGroupRecord => toPg(s, pgRow(s, array, name));
+/** A group of this array, or a replica `<source>:<pg>` it shows. */
+export const getProtectionGroup = (s: Store, array: string, name: string): ProtectionGroupRecord =>
+  findReplicaGroup(s, array, name) ?? toPg(s, pgRow(s, array, name));
 
-export const listProtectionGroups = (s: Store, array: string): ProtectionGroupRecord[] =>
-  s.all<PgRow>('SELECT * FROM fa_pgroups WHERE array = ? ORDER BY name', array).map((r) => toPg(s, r));
+/** This array's own groups (destroyed ones too, as the array lists them), then the replicas it shows. */
+export const listProtectionGroups = (s: Store, array: string): ProtectionGroupRecord[] => [
+  ...s.all<PgRow>('SELECT * FROM fa_pgroups WHERE array = ? ORDER BY name', array).map((r) => toPg(s, r)),
+  ...listReplicaGroups(s, array),
+];
 
 export function updateProtectionGroup(s: Store, array: string, name: string, settings: ProtectionGroupSettings): ProtectionGroupRecord {
   return s.tx(() => {
-    applySettings(s, pgRow(s, array, name), settings);
+    applySettings(s, ownPg(s, array, name), settings);
     return getProtectionGroup(s, array, name);
   });
 }
 
-export function addVolumes(s: Store, array: string, pg: string, volumes: string[]): void {
+const memberName = (v: string): string => `volume '${v}'`;
+const groupName = (array: string, pg: string): string => `protection group '${pg}' on array '${array}'`;
+
+/** Adds volumes; members already in the group are skipped unless `strict` (the REST face's POST). */
+export function addVolumes(s: Store, array: string, pg: string, volumes: string[], opts: { strict?: boolean } = {}): void {
   s.tx(() => {
-    pgRow(s, array, pg);
+    ownPg(s, array, pg);
     for (const v of volumes) {
       liveVolume(s, array, v);
-      s.run('INSERT OR IGNORE INTO fa_pgroup_volumes (array, pg, volume) VALUES (?, ?, ?)', array, pg, v);
+      const added = s.run('INSERT OR IGNORE INTO fa_pgroup_volumes (array, pg, volume) VALUES (?, ?, ?)', array, pg, v);
+      if (!added && opts.strict) throw alreadyMember(memberName(v), groupName(array, pg));
     }
   });
 }
 
 export function removeVolumes(s: Store, array: string, pg: string, volumes: string[]): void {
   s.tx(() => {
-    pgRow(s, array, pg);
+    ownPg(s, array, pg);
     for (const v of volumes) {
       if (!s.run('DELETE FROM fa_pgroup_volumes WHERE array = ? AND pg = ? AND volume = ?', array, pg, v)) {
-        throw notFound(`volume '${v}' in protection group '${pg}' on array '${array}'`);
+        throw notMember(memberName(v), groupName(array, pg));
       }
     }
   });
 }
 
-/** Targets must be arrays this one is connected to; `allowed` defaults to true (the target's consent). */
-export function addTargets(s: Store, array: string, pg: string, targets: string[], allowed = true): void {
+/**
+ * Targets must be arrays this one is connected to; `allowed` defaults to true (the target's
+ * consent). A target already there keeps its flag, or is refused with "already includes" if `strict`.
+ */
+export function addTargets(s: Store, array: string, pg: string, targets: string[], allowed = true, opts: { strict?: boolean } = {}): void {
   s.tx(() => {
-    pgRow(s, array, pg);
+    ownPg(s, array, pg);
     for (const t of targets) {
       if (!connectionRow(s, array, t)) throw invalid('targets', `array '${array}' is not connected to '${t}'`);
+      const there = s.get('SELECT 1 FROM fa_pgroup_targets WHERE array = ? AND pg = ? AND target = ?', array, pg, t);
+      if (there && opts.strict) throw alreadyIncludes(groupName(array, pg), `target array '${t}'`);
       s.run('INSERT OR REPLACE INTO fa_pgroup_targets (array, pg, target, allowed) VALUES (?, ?, ?, ?)', array, pg, t, allowed ? 1 : 0);
     }
   });
@@ -183,105 +151,78 @@ export function addTargets(s: Store, array: string, pg: string, targets: string[
 
 export function removeTargets(s: Store, array: string, pg: string, targets: string[]): void {
   s.tx(() => {
+    ownPg(s, array, pg, { destroyedOk: true });
     for (const t of targets) {
       if (!s.run('DELETE FROM fa_pgroup_targets WHERE array = ? AND pg = ? AND target = ?', array, pg, t)) {
-        throw notFound(`target '${t}' of protection group '${pg}' on array '${array}'`);
+        throw notMember(`target array '${t}'`, groupName(array, pg));
       }
     }
   });
 }
 
+/** The target's consent, set on the source's record of its target. */
 export function setTargetAllowed(s: Store, array: string, pg: string, target: string, allowed: boolean): void {
   s.tx(() => {
+    pgRow(s, array, pg);
     if (!s.run('UPDATE fa_pgroup_targets SET allowed = ? WHERE array = ? AND pg = ? AND target = ?', allowed ? 1 : 0, array, pg, target)) {
-      throw notFound(`target '${target}' of protection group '${pg}' on array '${array}'`);
+      throw notMember(`target array '${target}'`, groupName(array, pg));
     }
   });
 }
 
-export function pgSnapshotRow(s: Store, array: string, name: string): PgSnapshotRow {
-  const r = s.get<PgSnapshotRow>('SELECT * FROM fa_pg_snapshots WHERE array = ? AND name = ?', array, name);
-  if (!r) throw notFound(`protection group snapshot '${name}' on array '${array}'`);
-  return r;
+/**
+ * Destroys a group pending eradication: its snapshots are destroyed with it, schedules stop and
+ * its transfers pause; recovering it brings all of that back. Its name stays taken until eradicated.
+ */
+export function destroyProtectionGroup(s: Store, array: string, name: string): ProtectionGroupRecord {
+  return s.tx(() => {
+    ownPg(s, array, name);
+    s.run('UPDATE fa_pgroups SET destroyed_at = ? WHERE array = ? AND name = ?', s.now(), array, name);
+    return getProtectionGroup(s, array, name);
+  });
 }
 
-export function toPgSnapshot(s: Store, r: PgSnapshotRow): ProtectionGroupSnapshotRecord {
-  return {
-    name: r.name,
-    id: r.id,
-    source: { name: r.replicated ? `${r.pg_array}:${r.pg}` : r.pg },
-    suffix: r.suffix,
-    created: r.created,
-    destroyed: false,
-    volumes: s.all<{ volume: string }>('SELECT volume FROM fa_pg_snapshot_volumes WHERE seq = ? ORDER BY volume', r.seq).map((v) => v.volume),
-    progress: r.progress,
-    started: r.started,
-    completed: r.completed,
-    data_transferred: r.data_transferred,
-  };
+export function recoverProtectionGroup(s: Store, array: string, name: string): ProtectionGroupRecord {
+  return s.tx(() => {
+    const r = ownPg(s, array, name, { destroyedOk: true });
+    if (r.destroyed_at === null) throw notDestroyed(groupName(array, name));
+    s.run('UPDATE fa_pgroups SET destroyed_at = NULL WHERE array = ? AND name = ?', array, name);
+    return getProtectionGroup(s, array, name);
+  });
 }
 
-export function listPgSnapshots(s: Store, array: string, pg?: string): ProtectionGroupSnapshotRecord[] {
-  const rows = s.all<PgSnapshotRow>('SELECT * FROM fa_pg_snapshots WHERE array = ? ORDER BY seq', array);
-  return rows.filter((r) => pg === undefined || (r.replicated ? `${r.pg_array}:${r.pg}` : r.pg) === pg).map((r) => toPgSnapshot(s, r));
-}
-
-/** Inserts a snapshot row and one content clone per member; all in the caller's transaction, so it is one instant. */
-export function insertPgSnapshot(
-  s: Store,
-  at: { array: string; name: string; pg_array: string; pg: string; suffix: string; created: number; replicated: boolean },
-  members: { volume: string; provisioned: number; content_id: number }[],
-): PgSnapshotRow {
-  if (s.get('SELECT 1 FROM fa_pg_snapshots WHERE array = ? AND name = ?', at.array, at.name)) {
-    throw conflict(`protection group snapshot '${at.name}' already exists on array '${at.array}'`);
+/** Removes a group and its own snapshots; copies already on targets stay there. */
+function dropGroup(s: Store, array: string, name: string): void {
+  for (const r of s.all<PgSnapshotRow>('SELECT * FROM fa_pg_snapshots WHERE array = ? AND pg_array = ? AND pg = ? AND replicated = 0', array, array, name)) {
+    eradicatePgSnapshotRow(s, r);
   }
-  const seq = Number(
-    s.db
-      .prepare('INSERT INTO fa_pg_snapshots (id, array, name, pg_array, pg, suffix, created, replicated, progress, data_transferred) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(newId(), at.array, at.name, at.pg_array, at.pg, at.suffix, at.created, at.replicated ? 1 : 0, at.replicated ? 0 : null, at.replicated ? 0 : null)
-      .lastInsertRowid,
-  );
-  for (const m of members) {
-    s.run(
-      'INSERT INTO fa_pg_snapshot_volumes (seq, volume, array, name, id, serial, provisioned, content_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      seq, m.volume, at.array, `${at.name}.${m.volume}`, newId(), serial(), m.provisioned, cloneContent(s, m.content_id),
-    );
-  }
-  const row = s.get<PgSnapshotRow>('SELECT * FROM fa_pg_snapshots WHERE seq = ?', seq);
-  if (!row) throw new Error('protection group snapshot vanished while being written');
-  return row;
+  s.run('DELETE FROM fa_pgroups WHERE array = ? AND name = ?', array, name);
 }
 
-/** Snapshots every live member volume of `pg` at this instant (`<pg>.<suffix>`), without replicating. */
-export function snapshotPg(s: Store, array: string, pg: string, suffix?: string): PgSnapshotRow {
-  if (suffix !== undefined) checkName('suffix', suffix);
-  const g = pgRow(s, array, pg);
-  const sfx = suffix ?? String(g.next_suffix);
-  if (suffix === undefined) s.run('UPDATE fa_pgroups SET next_suffix = next_suffix + 1 WHERE array = ? AND name = ?', array, pg);
-  const members = s.all<{ volume: string; provisioned: number; content_id: number }>(
-    `SELECT v.name AS volume, v.provisioned, v.content_id FROM fa_pgroup_volumes m
-       JOIN fa_volumes v ON v.array = m.array AND v.name = m.volume
-     WHERE m.array = ? AND m.pg = ? AND v.destroyed_at IS NULL ORDER BY v.name`,
-    array,
-    pg,
-  );
-  return insertPgSnapshot(s, { array, name: `${pg}.${sfx}`, pg_array: array, pg, suffix: sfx, created: s.now(), replicated: false }, members);
+/** Eradicates a destroyed group, as the array does. */
+export function eradicateProtectionGroup(s: Store, array: string, name: string): void {
+  s.tx(() => {
+    if (ownPg(s, array, name, { destroyedOk: true }).destroyed_at === null) throw mustDestroyFirst(groupName(array, name));
+    dropGroup(s, array, name);
+  });
 }
 
-export function eradicatePgSnapshotRow(s: Store, r: PgSnapshotRow): void {
-  const contents = s.all<{ content_id: number }>('SELECT content_id FROM fa_pg_snapshot_volumes WHERE seq = ?', r.seq);
-  s.run('DELETE FROM fa_pg_snapshot_volumes WHERE seq = ?', r.seq);
-  s.run('DELETE FROM fa_pg_snapshots WHERE seq = ?', r.seq);
-  for (const c of contents) dropContent(s, c.content_id);
-}
-
-/** Deletes a protection group and its source snapshots; replicated copies on targets stay. */
+/** Destroys and eradicates at once, whatever the state: the shortcut model users (the mock storage driver) take. */
 export function deleteProtectionGroup(s: Store, array: string, name: string): void {
   s.tx(() => {
-    pgRow(s, array, name);
-    for (const r of s.all<PgSnapshotRow>('SELECT * FROM fa_pg_snapshots WHERE array = ? AND pg_array = ? AND pg = ? AND replicated = 0', array, array, name)) {
-      eradicatePgSnapshotRow(s, r);
-    }
-    s.run('DELETE FROM fa_pgroups WHERE array = ? AND name = ?', array, name);
+    ownPg(s, array, name, { destroyedOk: true });
+    dropGroup(s, array, name);
   });
+}
+
+/** Snapshots are taken of a group on its source array; a replica cannot be snapshotted on the target. */
+export function refuseReplicaSnapshot(s: Store, array: string, name: string): void {
+  refuseReplicaChange(s, array, name);
+}
+
+/** Eradicates groups whose pending-eradication period has run out. */
+export function eradicateExpiredGroups(s: Store, array: string): string[] {
+  const due = s.expiredNames('fa_pgroups', array);
+  for (const name of due) dropGroup(s, array, name);
+  return due;
 }

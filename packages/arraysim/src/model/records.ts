@@ -29,7 +29,7 @@ export interface ArrayConnectionRecord {
 }
 
 /** What volumes and volume snapshots have alike (REST 2.x gives both these fields). */
-interface BlockObject {
+export interface BlockObject {
   name: string;
   id: string;
   serial: string;
@@ -73,10 +73,17 @@ export interface Retention {
 }
 
 export interface ProtectionGroupRecord {
+  /** `<source-array>:<pg>` for a replica group on a target. */
   name: string;
   id: string;
+  /** The array the group belongs to. */
   source: Reference;
+  /** False for a replica group shown on a target (read-only there). */
+  is_local: boolean;
   created: number;
+  destroyed: boolean;
+  /** Milliseconds until a destroyed group is eradicated; null when not destroyed. */
+  time_remaining: number | null;
   snapshot_schedule: Schedule;
   replication_schedule: ReplicationSchedule;
   source_retention: Retention;
@@ -92,7 +99,9 @@ export interface ProtectionGroupSnapshotRecord {
   source: Reference;
   suffix: string;
   created: number;
+  /** Destroyed itself, or (on the source) with its group. */
   destroyed: boolean;
+  time_remaining: number | null;
   /** Member volume names. */
   volumes: string[];
   /** Transfer fields; on a source snapshot these are null. */
@@ -106,6 +115,8 @@ export interface ProtectionGroupSnapshotRecord {
 export interface TransferRecord {
   name: string;
   target: string;
+  /** The copy on the target was destroyed (its transfer stops). */
+  destroyed: boolean;
   progress: number;
   started: number | null;
   completed: number | null;

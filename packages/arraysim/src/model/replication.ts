@@ -1,6 +1,7 @@
 import { connectionRow, type ConnectionRow } from './arrays.js';
 import { changedBytes } from './content.js';
-import { insertPgSnapshot, type PgSnapshotRow } from './protection-groups.js';
+import type { PgSnapshotRow } from './pg-rows.js';
+import { insertPgSnapshot } from './pg-snapshots.js';
 import type { TransferRecord } from './records.js';
 import type { Store } from './store.js';
 
@@ -24,7 +25,11 @@ export function queueReplication(s: Store, snap: PgSnapshotRow): string[] {
   for (const { target } of targets) {
     if (!connectionRow(s, snap.array, target)) continue;
     const name = `${snap.array}:${snap.name}`;
-    insertPgSnapshot(s, { array: target, name, pg_array: snap.array, pg: snap.pg, suffix: snap.suffix, created: snap.created, replicated: true }, members);
+    insertPgSnapshot(
+      s,
+      { array: target, name, pg_array: snap.array, pg: snap.pg, suffix: snap.suffix, created: snap.created, replicated: true, retained: snap.retained === 1 },
+      members,
+    );
     sent.push(`${target}/${name}`);
   }
   return sent;
@@ -78,16 +83,18 @@ export function progressTransfers(s: Store): string[] {
 
 function progressLink(s: Store, c: ConnectionRow, from: number, to: number): string[] {
   const done: string[] = [];
+  // Destroyed copies do not transfer, and a destroyed source group's transfers wait for its recovery.
   const queues = s.all<{ array: string; pg_array: string; pg: string }>(
-    `SELECT DISTINCT array, pg_array, pg FROM fa_pg_snapshots WHERE replicated = 1 AND completed IS NULL
-       AND ((array = ? AND pg_array = ?) OR (array = ? AND pg_array = ?))`,
+    `SELECT DISTINCT array, pg_array, pg FROM fa_pg_snapshots t WHERE replicated = 1 AND completed IS NULL AND destroyed_at IS NULL
+       AND ((array = ? AND pg_array = ?) OR (array = ? AND pg_array = ?))
+       AND NOT EXISTS (SELECT 1 FROM fa_pgroups g WHERE g.array = t.pg_array AND g.name = t.pg AND g.destroyed_at IS NOT NULL)`,
     c.a, c.b, c.b, c.a,
   );
   for (const q of queues) {
     let cursor = from;
     for (;;) {
       const t = s.get<PgSnapshotRow>(
-        'SELECT * FROM fa_pg_snapshots WHERE array = ? AND pg_array = ? AND pg = ? AND replicated = 1 AND completed IS NULL ORDER BY seq LIMIT 1',
+        'SELECT * FROM fa_pg_snapshots WHERE array = ? AND pg_array = ? AND pg = ? AND replicated = 1 AND completed IS NULL AND destroyed_at IS NULL ORDER BY seq LIMIT 1',
         q.array, q.pg_array, q.pg,
       );
       if (!t) break;
@@ -147,6 +154,7 @@ export function listTransfers(s: Store, array: string, snapshot: string): Transf
     .map((r) => ({
       name: snapshot,
       target: r.array,
+      destroyed: r.destroyed_at !== null,
       progress: r.progress ?? 0,
       started: r.started,
       completed: r.completed,

@@ -1,4 +1,4 @@
-import { eradicatePgSnapshotRow, type PgRow, type PgSnapshotRow } from './protection-groups.js';
+import { eradicatePgSnapshotRow, type PgRow, type PgSnapshotRow } from './pg-rows.js';
 import type { Retention } from './records.js';
 import type { Store } from './store.js';
 
@@ -24,12 +24,19 @@ export function expired<T extends { created: number }>(snaps: T[], r: Retention,
   return drop;
 }
 
-/** Applies source retention to `array`'s own PG snapshots and target retention to copies it holds. */
+/**
+ * Applies source retention to `array`'s own PG snapshots and target retention to copies it holds.
+ * Only snapshots retention applies to (scheduled ones, apply_retention) and that are not destroyed
+ * count; a destroyed group's snapshots wait for the group's eradication instead.
+ */
 export function applyRetention(s: Store, array: string): string[] {
   const now = s.now();
   const gone: string[] = [];
-  for (const g of s.all<PgRow>('SELECT * FROM fa_pgroups WHERE array = ?', array)) {
-    const own = s.all<PgSnapshotRow>('SELECT * FROM fa_pg_snapshots WHERE array = ? AND pg_array = ? AND pg = ? AND replicated = 0', array, array, g.name);
+  for (const g of s.all<PgRow>('SELECT * FROM fa_pgroups WHERE array = ? AND destroyed_at IS NULL', array)) {
+    const own = s.all<PgSnapshotRow>(
+      'SELECT * FROM fa_pg_snapshots WHERE array = ? AND pg_array = ? AND pg = ? AND replicated = 0 AND retained = 1 AND destroyed_at IS NULL',
+      array, array, g.name,
+    );
     for (const r of expired(own, { all_for_sec: g.src_all_for, per_day: g.src_per_day, days: g.src_days }, now)) {
       eradicatePgSnapshotRow(s, r);
       gone.push(`${array}/${r.name}`);
@@ -41,7 +48,7 @@ export function applyRetention(s: Store, array: string): string[] {
     const g = s.get<PgRow>('SELECT * FROM fa_pgroups WHERE array = ? AND name = ?', q.pg_array, q.pg);
     if (!g) continue;
     const copies = s.all<PgSnapshotRow>(
-      'SELECT * FROM fa_pg_snapshots WHERE array = ? AND pg_array = ? AND pg = ? AND replicated = 1 AND completed IS NOT NULL',
+      'SELECT * FROM fa_pg_snapshots WHERE array = ? AND pg_array = ? AND pg = ? AND replicated = 1 AND completed IS NOT NULL AND retained = 1 AND destroyed_at IS NULL',
       array, q.pg_array, q.pg,
     );
     for (const r of expired(copies, { all_for_sec: g.tgt_all_for, per_day: g.tgt_per_day, days: g.tgt_days }, now)) {

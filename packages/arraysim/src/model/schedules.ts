@@ -1,5 +1,5 @@
-import type { PgRow } from './protection-groups.js';
-import { snapshotPg } from './protection-groups.js';
+import type { PgRow } from './pg-rows.js';
+import { snapshotPg } from './pg-snapshots.js';
 import { queueReplication } from './replication.js';
 import type { Store } from './store.js';
 
@@ -19,7 +19,7 @@ function inBlackout(g: PgRow, now: number): boolean {
 export function fireSchedules(s: Store, array: string): string[] {
   const now = s.now();
   const taken: string[] = [];
-  for (const g of s.all<PgRow>('SELECT * FROM fa_pgroups WHERE array = ? ORDER BY name', array)) {
+  for (const g of s.all<PgRow>('SELECT * FROM fa_pgroups WHERE array = ? AND destroyed_at IS NULL ORDER BY name', array)) {
     if (g.repl_enabled && now - g.repl_last >= g.repl_frequency && !inBlackout(g, now)) {
       const snap = snapshotPg(s, array, g.name);
       queueReplication(s, snap);

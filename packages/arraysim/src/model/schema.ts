@@ -1,7 +1,7 @@
 import type { Db } from '../database.js';
 
 /** Bumped when a table changes; older files are migrated step by step in `migrate`. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // Every table carries the `fa_` prefix so the array model can share a file with a cloudsim site.
 const V1 = `
@@ -78,13 +78,27 @@ CREATE TABLE IF NOT EXISTS fa_pod_links (
   dirty INTEGER NOT NULL DEFAULT 1, UNIQUE (a_pod, b_pod));
 `;
 
+/**
+ * Version 2: protection groups and their snapshots are destroyed pending eradication; a snapshot
+ * records whether retention applies to it (`retained`) and when a for_replication snapshot goes.
+ */
+const V2 = `
+ALTER TABLE fa_pgroups ADD COLUMN destroyed_at INTEGER;
+ALTER TABLE fa_pg_snapshots ADD COLUMN destroyed_at INTEGER;
+ALTER TABLE fa_pg_snapshots ADD COLUMN retained INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE fa_pg_snapshots ADD COLUMN eradicate_at INTEGER;
+`;
+
+const STEPS: Record<number, string> = { 2: V2 };
+
 export function migrate(db: Db): void {
   db.transaction(() => {
     db.exec(V1);
     const row = db.prepare(`SELECT value FROM fa_meta WHERE key = 'schema_version'`).get() as { value: string } | undefined;
-    if (!row) db.prepare(`INSERT INTO fa_meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
-    else if (Number(row.value) > SCHEMA_VERSION) {
-      throw new Error(`array schema version ${row.value} is newer than this code (${SCHEMA_VERSION})`);
-    }
+    // A file without a version row was just created by V1 above.
+    const from = row ? Number(row.value) : 1;
+    if (from > SCHEMA_VERSION) throw new Error(`array schema version ${from} is newer than this code (${SCHEMA_VERSION})`);
+    for (let v = from + 1; v <= SCHEMA_VERSION; v++) db.exec(STEPS[v] ?? '');
+    db.prepare(`INSERT OR REPLACE INTO fa_meta (key, value) VALUES ('schema_version', ?)`).run(String(SCHEMA_VERSION));
   }).immediate();
 }

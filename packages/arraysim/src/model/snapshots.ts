@@ -1,9 +1,10 @@
 import { cloneContent, dropContent, readContent, replaceContent } from './content.js';
-import { conflict, invalid, notFound } from './errors.js';
+import { alreadyExists, conflict, destroyed, invalid, mustDestroyFirst, notDestroyed, notFound } from './errors.js';
 import { checkInt, checkName, checkVolumeName } from './names.js';
+import { snapshotDestroyedAt } from './pg-rows.js';
 import type { VolumeRecord, VolumeSnapshotRecord } from './records.js';
 import { newId, serial, type Store } from './store.js';
-import { getVolume, insertVolume, liveVolume, timeRemaining } from './volumes.js';
+import { blockFields, getVolume, insertVolume, liveVolume } from './volumes.js';
 
 interface SnapshotRow {
   array: string;
@@ -18,17 +19,7 @@ interface SnapshotRow {
   content_id: number;
 }
 
-const toSnapshot = (s: Store, r: SnapshotRow): VolumeSnapshotRecord => ({
-  name: r.name,
-  id: r.id,
-  serial: r.serial,
-  provisioned: r.provisioned,
-  created: r.created,
-  destroyed: r.destroyed_at !== null,
-  time_remaining: timeRemaining(s, r.destroyed_at),
-  source: { name: r.source },
-  suffix: r.suffix,
-});
+const toSnapshot = (s: Store, r: SnapshotRow): VolumeSnapshotRecord => ({ ...blockFields(s, r), source: { name: r.source }, suffix: r.suffix });
 
 function snapshotRow(s: Store, array: string, name: string): SnapshotRow {
   const r = s.get<SnapshotRow>('SELECT * FROM fa_volume_snapshots WHERE array = ? AND name = ?', array, name);
@@ -44,9 +35,7 @@ export function createVolumeSnapshot(s: Store, array: string, volume: string, su
     const sfx = suffix ?? String(v.next_suffix);
     if (suffix === undefined) s.run('UPDATE fa_volumes SET next_suffix = next_suffix + 1 WHERE array = ? AND name = ?', array, volume);
     const name = `${volume}.${sfx}`;
-    if (s.get('SELECT 1 FROM fa_volume_snapshots WHERE array = ? AND name = ?', array, name)) {
-      throw conflict(`volume snapshot '${name}' already exists on array '${array}'`);
-    }
+    if (s.get('SELECT 1 FROM fa_volume_snapshots WHERE array = ? AND name = ?', array, name)) throw alreadyExists(`volume snapshot '${name}' on array '${array}'`);
     s.run(
       `INSERT INTO fa_volume_snapshots (array, name, id, serial, source, suffix, provisioned, created, content_id)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -56,6 +45,7 @@ export function createVolumeSnapshot(s: Store, array: string, volume: string, su
   });
 }
 
+/** One volume of a PG snapshot, with what its snapshot's state needs (the array holding it, its group). */
 interface PgVolumeRow {
   name: string;
   id: string;
@@ -63,26 +53,25 @@ interface PgVolumeRow {
   volume: string;
   provisioned: number;
   content_id: number;
-  pg_name: string;
   suffix: string;
   created: number;
   replicated: number;
   completed: number | null;
+  array: string;
+  pg: string;
+  snap_destroyed_at: number | null;
 }
 
-const PG_VOLUME_SQL = `SELECT v.name, v.id, v.serial, v.volume, v.provisioned, v.content_id, p.name AS pg_name, p.suffix,
-  p.created, p.replicated, p.completed FROM fa_pg_snapshot_volumes v JOIN fa_pg_snapshots p ON p.seq = v.seq`;
+const PG_VOLUME_SQL = `SELECT v.name, v.id, v.serial, v.volume, v.provisioned, v.content_id, p.suffix, p.created, p.replicated,
+  p.completed, p.array, p.pg, p.destroyed_at AS snap_destroyed_at FROM fa_pg_snapshot_volumes v JOIN fa_pg_snapshots p ON p.seq = v.seq`;
 
-const pgVolumeToSnapshot = (r: PgVolumeRow): VolumeSnapshotRecord => ({
-  name: r.name,
-  id: r.id,
-  serial: r.serial,
-  provisioned: r.provisioned,
-  created: r.created,
-  destroyed: false,
-  time_remaining: null,
+/** A PG snapshot's volume is destroyed when its snapshot is. */
+const pgVolumeDestroyedAt = (s: Store, r: PgVolumeRow): number | null => snapshotDestroyedAt(s, { ...r, destroyed_at: r.snap_destroyed_at });
+
+const pgVolumeToSnapshot = (s: Store, r: PgVolumeRow): VolumeSnapshotRecord => ({
+  ...blockFields(s, { ...r, destroyed_at: pgVolumeDestroyedAt(s, r) }),
   source: { name: r.volume },
-  suffix: r.pg_name.slice(r.pg_name.lastIndexOf('.') + 1),
+  suffix: r.suffix,
 });
 
 /** Volume snapshots and, as FlashArray lists them, the volumes of protection-group snapshots. */
@@ -90,7 +79,7 @@ export function listVolumeSnapshots(s: Store, array: string): VolumeSnapshotReco
   const own = s.all<SnapshotRow>('SELECT * FROM fa_volume_snapshots WHERE array = ? ORDER BY name', array).map((r) => toSnapshot(s, r));
   const pg = s
     .all<PgVolumeRow>(`${PG_VOLUME_SQL} WHERE v.array = ? AND (p.replicated = 0 OR p.completed IS NOT NULL) ORDER BY v.name`, array)
-    .map(pgVolumeToSnapshot);
+    .map((r) => pgVolumeToSnapshot(s, r));
   return [...own, ...pg];
 }
 
@@ -99,8 +88,17 @@ export const getVolumeSnapshot = (s: Store, array: string, name: string): Volume
 export function destroyVolumeSnapshot(s: Store, array: string, name: string): VolumeSnapshotRecord {
   return s.tx(() => {
     const r = snapshotRow(s, array, name);
-    if (r.destroyed_at !== null) throw conflict(`volume snapshot '${name}' on array '${array}' is already destroyed`);
+    if (r.destroyed_at !== null) throw destroyed(`volume snapshot '${name}' on array '${array}'`);
     s.run('UPDATE fa_volume_snapshots SET destroyed_at = ? WHERE array = ? AND name = ?', s.now(), array, name);
+    return toSnapshot(s, snapshotRow(s, array, name));
+  });
+}
+
+export function recoverVolumeSnapshot(s: Store, array: string, name: string): VolumeSnapshotRecord {
+  return s.tx(() => {
+    const r = snapshotRow(s, array, name);
+    if (r.destroyed_at === null) throw notDestroyed(`volume snapshot '${name}' on array '${array}'`);
+    s.run('UPDATE fa_volume_snapshots SET destroyed_at = NULL WHERE array = ? AND name = ?', array, name);
     return toSnapshot(s, snapshotRow(s, array, name));
   });
 }
@@ -108,7 +106,7 @@ export function destroyVolumeSnapshot(s: Store, array: string, name: string): Vo
 export function eradicateVolumeSnapshot(s: Store, array: string, name: string): void {
   s.tx(() => {
     const r = snapshotRow(s, array, name);
-    if (r.destroyed_at === null) throw conflict(`volume snapshot '${name}' on array '${array}' must be destroyed before it is eradicated`);
+    if (r.destroyed_at === null) throw mustDestroyFirst(`volume snapshot '${name}' on array '${array}'`);
     s.run('DELETE FROM fa_volume_snapshots WHERE array = ? AND name = ?', array, name);
     dropContent(s, r.content_id);
   });
@@ -131,11 +129,12 @@ export function resolveSource(s: Store, array: string, name: string): Source {
   }
   const snap = s.get<SnapshotRow>('SELECT * FROM fa_volume_snapshots WHERE array = ? AND name = ?', array, name);
   if (snap) {
-    if (snap.destroyed_at !== null) throw conflict(`volume snapshot '${name}' on array '${array}' is destroyed`);
+    if (snap.destroyed_at !== null) throw destroyed(`volume snapshot '${name}' on array '${array}'`);
     return snap;
   }
   const pg = s.get<PgVolumeRow>(`${PG_VOLUME_SQL} WHERE v.array = ? AND v.name = ?`, array, name);
   if (!pg) throw notFound(`snapshot '${name}' on array '${array}'`);
+  if (pgVolumeDestroyedAt(s, pg) !== null) throw destroyed(`snapshot '${name}' on array '${array}'`);
   if (pg.replicated && pg.completed === null) throw conflict(`snapshot '${name}' on array '${array}' has not finished transferring`);
   return pg;
 }
@@ -158,7 +157,7 @@ export function copyVolume(s: Store, array: string, source: string, dest: string
     const src = resolveSource(s, array, source);
     const existing = s.get('SELECT 1 FROM fa_volumes WHERE array = ? AND name = ?', array, dest);
     if (existing) {
-      if (!opts.overwrite) throw conflict(`volume '${dest}' already exists on array '${array}' (copy with overwrite to replace it)`);
+      if (!opts.overwrite) throw conflict(`volume '${dest}' on array '${array}' already exists (copy with overwrite to replace it)`);
       const v = liveVolume(s, array, dest);
       if (v.content_id !== src.content_id) replaceContent(s, v.content_id, src.content_id);
       s.run('UPDATE fa_volumes SET provisioned = ?, source = ? WHERE array = ? AND name = ?', src.provisioned, source, array, dest);
@@ -167,4 +166,11 @@ export function copyVolume(s: Store, array: string, source: string, dest: string
     }
     return getVolume(s, array, dest);
   });
+}
+
+/** Eradicates volume snapshots whose pending-eradication period has run out. */
+export function eradicateExpiredVolumeSnapshots(s: Store, array: string): string[] {
+  const due = s.expiredNames('fa_volume_snapshots', array);
+  for (const name of due) eradicateVolumeSnapshot(s, array, name);
+  return due;
 }

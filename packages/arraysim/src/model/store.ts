@@ -2,12 +2,22 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { Db } from '../database.js';
 
+/** How long a destroyed object waits before the array eradicates it (Purity's default: 24 hours). */
+export const ERADICATION_DELAY_MS = 24 * 3600 * 1000;
+
 /** The database and clock every array module works on; no state lives outside the database. */
 export class Store {
   constructor(
     readonly db: Db,
     readonly clock: Clock,
+    /** Pending-eradication period of destroyed volumes, snapshots, protection groups and pods. */
+    readonly eradicationDelayMs = ERADICATION_DELAY_MS,
   ) {}
+
+  /** Milliseconds left before an object destroyed at `destroyedAt` is eradicated; null when it is live. */
+  timeRemaining(destroyedAt: number | null): number | null {
+    return destroyedAt === null ? null : Math.max(0, destroyedAt + this.eradicationDelayMs - this.now());
+  }
 
   now(): number {
     return this.clock.now();
@@ -16,6 +26,14 @@ export class Store {
   /** BEGIN IMMEDIATE takes the write lock up front, so two processes never interleave a read-modify-write. */
   tx<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
+  }
+
+  /** Names of `array`'s objects in `table` (fa_volumes, …) whose pending-eradication period has run out. */
+  expiredNames(table: 'fa_volumes' | 'fa_volume_snapshots' | 'fa_pgroups', array: string): string[] {
+    return this.all<{ name: string }>(
+      `SELECT name FROM ${table} WHERE array = ? AND destroyed_at IS NOT NULL AND destroyed_at + ? <= ? ORDER BY name`,
+      array, this.eradicationDelayMs, this.now(),
+    ).map((r) => r.name);
   }
 
   get<T>(sql: string, ...params: unknown[]): T | undefined {

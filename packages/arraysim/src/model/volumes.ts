@@ -1,11 +1,8 @@
 import { BLOCK_SIZE, dropContent, newContent, readContent, truncateContent, writeContent } from './content.js';
-import { conflict, invalid, notFound } from './errors.js';
+import { alreadyExists, destroyed, invalid, mustDestroyFirst, notDestroyed, notFound } from './errors.js';
 import { checkInt, checkSize, checkVolumeName, POD_SEP, podOf } from './names.js';
-import type { VolumeRecord } from './records.js';
+import type { BlockObject, VolumeRecord } from './records.js';
 import { newId, serial, type Store } from './store.js';
-
-/** How long a destroyed volume or snapshot waits before the array eradicates it. */
-export const ERADICATION_DELAY_MS = 24 * 3600 * 1000;
 
 export interface VolumeRow {
   array: string;
@@ -20,20 +17,25 @@ export interface VolumeRow {
   next_suffix: number;
 }
 
-export const timeRemaining = (s: Store, destroyedAt: number | null): number | null =>
-  destroyedAt === null ? null : Math.max(0, destroyedAt + ERADICATION_DELAY_MS - s.now());
+/** The fields volumes and volume snapshots share (BlockObject), from a row of either. */
+export const blockFields = (
+  s: Store,
+  r: { name: string; id: string; serial: string; provisioned: number; created: number; destroyed_at: number | null },
+): BlockObject => ({
+  name: r.name,
+  id: r.id,
+  serial: r.serial,
+  provisioned: r.provisioned,
+  created: r.created,
+  destroyed: r.destroyed_at !== null,
+  time_remaining: s.timeRemaining(r.destroyed_at),
+});
 
 function toVolume(s: Store, r: VolumeRow): VolumeRecord {
   const blocks = s.get<{ n: number }>('SELECT COUNT(*) AS n FROM fa_block_maps WHERE content_id = ?', r.content_id)?.n ?? 0;
   const pod = podOf(r.name);
   return {
-    name: r.name,
-    id: r.id,
-    serial: r.serial,
-    provisioned: r.provisioned,
-    created: r.created,
-    destroyed: r.destroyed_at !== null,
-    time_remaining: timeRemaining(s, r.destroyed_at),
+    ...blockFields(s, r),
     source: r.source === null ? null : { name: r.source },
     pod: pod === null ? null : { name: pod },
     space: { total_physical: blocks * BLOCK_SIZE, unique: blocks * BLOCK_SIZE },
@@ -49,15 +51,13 @@ export function volumeRow(s: Store, array: string, name: string): VolumeRow {
 /** A volume that is not destroyed; destroyed volumes keep their content but cannot be used. */
 export function liveVolume(s: Store, array: string, name: string): VolumeRow {
   const r = volumeRow(s, array, name);
-  if (r.destroyed_at !== null) throw conflict(`volume '${name}' on array '${array}' is destroyed`);
+  if (r.destroyed_at !== null) throw destroyed(`volume '${name}' on array '${array}'`);
   return r;
 }
 
 /** Inserts a volume row over an existing content; used by create and by copy. */
 export function insertVolume(s: Store, array: string, name: string, size: number, content: number, source: string | null): void {
-  if (s.get('SELECT 1 FROM fa_volumes WHERE array = ? AND name = ?', array, name)) {
-    throw conflict(`volume '${name}' already exists on array '${array}'`);
-  }
+  if (s.get('SELECT 1 FROM fa_volumes WHERE array = ? AND name = ?', array, name)) throw alreadyExists(`volume '${name}' on array '${array}'`);
   s.run(
     'INSERT INTO fa_volumes (array, name, id, serial, provisioned, created, source, content_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     array, name, newId(), serial(), size, s.now(), source, content,
@@ -141,7 +141,7 @@ export function destroyVolume(s: Store, array: string, name: string): VolumeReco
 export function recoverVolume(s: Store, array: string, name: string): VolumeRecord {
   return s.tx(() => {
     const r = volumeRow(s, array, name);
-    if (r.destroyed_at === null) throw conflict(`volume '${name}' on array '${array}' is not destroyed`);
+    if (r.destroyed_at === null) throw notDestroyed(`volume '${name}' on array '${array}'`);
     s.run('UPDATE fa_volumes SET destroyed_at = NULL WHERE array = ? AND name = ?', array, name);
     return getVolume(s, array, name);
   });
@@ -150,21 +150,18 @@ export function recoverVolume(s: Store, array: string, name: string): VolumeReco
 export function eradicateVolume(s: Store, array: string, name: string): void {
   s.tx(() => {
     const r = volumeRow(s, array, name);
-    if (r.destroyed_at === null) throw conflict(`volume '${name}' on array '${array}' must be destroyed before it is eradicated`);
+    if (r.destroyed_at === null) throw mustDestroyFirst(`volume '${name}' on array '${array}'`);
     s.run('DELETE FROM fa_pgroup_volumes WHERE array = ? AND volume = ?', array, name);
     s.run('DELETE FROM fa_volumes WHERE array = ? AND name = ?', array, name);
     dropContent(s, r.content_id);
   });
 }
 
-/** Eradicates volumes whose 24 h pending-eradication period has run out. */
+/** Eradicates volumes whose pending-eradication period has run out. */
 export function eradicateExpiredVolumes(s: Store, array: string): string[] {
-  const due = s.all<{ name: string }>(
-    'SELECT name FROM fa_volumes WHERE array = ? AND destroyed_at IS NOT NULL AND destroyed_at + ? <= ?',
-    array, ERADICATION_DELAY_MS, s.now(),
-  );
-  for (const d of due) eradicateVolume(s, array, d.name);
-  return due.map((d) => d.name);
+  const due = s.expiredNames('fa_volumes', array);
+  for (const name of due) eradicateVolume(s, array, name);
+  return due;
 }
 
 /**
@@ -184,9 +181,7 @@ export function renameVolume(s: Store, array: string, name: string, newName: str
 /** Renames the row and everything that refers to it by name; the caller has checked the new name. */
 export function moveVolumeRow(s: Store, array: string, name: string, newName: string): void {
   if (name === newName) return;
-  if (s.get('SELECT 1 FROM fa_volumes WHERE array = ? AND name = ?', array, newName)) {
-    throw conflict(`volume '${newName}' already exists on array '${array}'`);
-  }
+  if (s.get('SELECT 1 FROM fa_volumes WHERE array = ? AND name = ?', array, newName)) throw alreadyExists(`volume '${newName}' on array '${array}'`);
   s.run('UPDATE fa_volumes SET name = ? WHERE array = ? AND name = ?', newName, array, name);
   s.run('UPDATE fa_pgroup_volumes SET volume = ? WHERE array = ? AND volume = ?', newName, array, name);
   s.run(

@@ -14,13 +14,20 @@ import { registerProtectionGroups } from './protection-groups.js';
 import type { RestContext } from './route.js';
 import { Sessions } from './session.js';
 import { registerVolumeSnapshots } from './volume-snapshots.js';
-import { API_VERSIONS } from './versions.js';
+import { RateLimiter, type RateLimit } from './rate-limit.js';
+import { API_VERSIONS, checkVersions } from './versions.js';
 import { registerVolumes } from './volumes.js';
 
 export interface ArrayRestOptions {
   clock?: Clock;
   /** Session idle timeout; FlashArray's default is 30 minutes. */
   sessionIdleMs?: number;
+  /** Versions advertised and served (default 2.0 … 2.36, as Purity//FA 6.7). */
+  versions?: readonly string[];
+  /** Answer 429 over this many requests per second / minute (off by default). */
+  rateLimit?: RateLimit;
+  /** Serve HTTPS from the app itself (`app.listen`); hosts with their own server (cloudsim) leave it out. */
+  https?: { key: string; cert: string };
 }
 
 const DEFAULT_IDLE_MS = 30 * 60 * 1000;
@@ -30,14 +37,18 @@ const DEFAULT_IDLE_MS = 30 * 60 * 1000;
  * here. The app does not advance time: whoever hosts it calls `model.tick()`.
  */
 export function createArrayRestApp(model: ArrayModel, array: string, opts: ArrayRestOptions = {}): FastifyInstance {
+  const versions = checkVersions(opts.versions ?? API_VERSIONS);
+  const clock = opts.clock ?? systemClock;
+  const limiter = opts.rateLimit ? new RateLimiter(clock, opts.rateLimit) : null;
   const app = Fastify({
+    ...(opts.https ? { https: opts.https } : {}),
     logger: false,
     bodyLimit: 1024 * 1024,
     routerOptions: { caseSensitive: true, ignoreTrailingSlash: true, maxParamLength: 2048 },
     exposeHeadRoutes: false,
   });
-  const sessions = new Sessions(opts.clock ?? systemClock, opts.sessionIdleMs ?? DEFAULT_IDLE_MS);
-  const ctx: RestContext = { app, model, array, sessions };
+  const sessions = new Sessions(clock, opts.sessionIdleMs ?? DEFAULT_IDLE_MS);
+  const ctx: RestContext = { app, model, array, sessions, versions };
 
   // Clients send Content-Type: application/json on bodiless POSTs too; an empty body is no body.
   app.removeAllContentTypeParsers();
@@ -56,9 +67,10 @@ export function createArrayRestApp(model: ArrayModel, array: string, opts: Array
     reply.header('x-request-id', typeof given === 'string' && given.length <= 128 ? given : randomUUID());
     // A down array answers nothing at all, not even version discovery.
     if (model.isArrayDown(array)) throw new ArrayError('unreachable', `array '${array}' is unreachable`);
+    limiter?.take(reply, request.url.split('?')[0] ?? '');
   });
 
-  app.get('/api/api_version', async () => ({ version: [...API_VERSIONS] }));
+  app.get('/api/api_version', async () => ({ version: [...versions] }));
   registerLogin(ctx);
   registerArrays(ctx);
   registerArrayConnections(ctx);

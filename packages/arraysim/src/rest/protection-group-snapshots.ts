@@ -1,36 +1,27 @@
 import type { ProtectionGroupSnapshotRecord } from '../model/records.js';
 import { bool, parseBody, str } from './body.js';
-import { unsupported, withContext } from './errors.js';
+import { badRequest, withContext } from './errors.js';
 import type { JsonObject } from './json.js';
 import { LIST_PARAMS, required } from './params.js';
 import { itemsResponse, listResponse } from './query.js';
+import { snapshotFields } from './render.js';
 import { route, type RestContext } from './route.js';
 
 /** The ProtectionGroupSnapshot model; on a target, copies are `<source>:<pg>.<suffix>`. */
-function render(s: ProtectionGroupSnapshotRecord): JsonObject {
-  return {
-    id: s.id,
-    name: s.name,
-    created: s.created,
-    destroyed: s.destroyed,
-    pod: null,
-    source: { name: s.source.name },
-    suffix: s.suffix,
-    time_remaining: null,
-  };
-}
+const render = (s: ProtectionGroupSnapshotRecord): JsonObject => snapshotFields(s);
 
 /** A copy is named after the array it came from (`<source>:<pg>.<suffix>`). */
 const isCopy = (s: ProtectionGroupSnapshotRecord): boolean => s.source.name.includes(':');
 
 const transfer = (
   name: string,
+  destroyed: boolean,
   t: { progress: number | null; started: number | null; completed: number | null; data_transferred: number | null },
 ): JsonObject => ({
   name,
   completed: t.completed,
   data_transferred: t.data_transferred,
-  destroyed: false,
+  destroyed,
   // No deduplication or compression on the simulated wire: what is sent is what is written.
   physical_bytes_written: t.data_transferred,
   progress: t.progress,
@@ -41,6 +32,10 @@ export function registerProtectionGroupSnapshots(ctx: RestContext): void {
   const { model, array } = ctx;
   const SELECT = { ...LIST_PARAMS, names: 'list', source_names: 'list', destroyed: 'bool' } as const;
 
+  /**
+   * `names` takes snapshot names and, as on the array, group names (all of that group's
+   * snapshots: Cinder asks a target for `names=<source>:<pg>`); a name matching neither is an error.
+   */
   const select = (q: { names?: string[]; source_names?: string[]; destroyed?: boolean }): ProtectionGroupSnapshotRecord[] => {
     let snaps = withContext(array, () => model.listProtectionGroupSnapshots(array));
     if (q.destroyed !== undefined) snaps = snaps.filter((s) => s.destroyed === q.destroyed);
@@ -50,40 +45,58 @@ export function registerProtectionGroupSnapshots(ctx: RestContext): void {
     }
     if (q.names) {
       const names = q.names;
-      for (const n of names) if (!snaps.some((s) => s.name === n)) withContext(n, () => model.getProtectionGroupSnapshot(array, n));
-      snaps = snaps.filter((s) => names.includes(s.name));
+      for (const n of names) {
+        if (snaps.some((s) => s.name === n || s.source.name === n)) continue;
+        // Neither a snapshot nor a group with snapshots here: the array names what is missing.
+        if (!withContext(n, () => model.listProtectionGroups(array)).some((g) => g.name === n)) {
+          withContext(n, () => model.getProtectionGroupSnapshot(array, n));
+        }
+      }
+      snaps = snaps.filter((s) => names.includes(s.name) || names.includes(s.source.name));
     }
     return snaps;
   };
 
   route(ctx, 'GET', 'protection-group-snapshots', SELECT, ({ q }) => listResponse(select(q).map(render), q));
 
-  // replicate_now sends the snapshot to every allowed target at once. Retention applies to every
-  // snapshot in the model, so apply_retention=true is what already happens.
+  /**
+   * As FA 2.20: `replicate_now` sends the snapshot to every allowed target now, `replicate`
+   * queues it behind earlier transfers of the group (the model runs them in order either way);
+   * `apply_retention` lets retention prune it (else it stays until destroyed); `for_replication`
+   * has it destroyed and eradicated an hour later.
+   */
   route(
     ctx,
     'POST',
     'protection-group-snapshots',
-    { source_names: 'list', replicate_now: 'bool', apply_retention: 'bool', replicate: 'bool' },
+    { source_names: 'list', replicate_now: 'bool', apply_retention: 'bool', replicate: 'bool', for_replication: 'bool' },
     ({ q, body }) => {
-      if (q.replicate === true) throw unsupported('replicate', 'Queueing a snapshot for the next scheduled replication');
-      if (q.apply_retention === false) throw unsupported('apply_retention', 'Exempting a snapshot from retention');
+      if (q.replicate === true && q.replicate_now === true) throw badRequest('replicate', "The 'replicate' and 'replicate_now' parameters cannot be used together.");
       const pgs = required('source_names', q.source_names);
       const { suffix } = parseBody(body, { suffix: str(255) });
-      const made = pgs.map((pg) => withContext(pg, () => model.snapshotProtectionGroup(array, pg, { suffix, replicate_now: q.replicate_now === true })));
-      return itemsResponse(made.map(render));
+      const opts = { suffix, replicate_now: q.replicate_now, replicate: q.replicate, apply_retention: q.apply_retention === true, for_replication: q.for_replication };
+      return itemsResponse(pgs.map((pg) => render(withContext(pg, () => model.snapshotProtectionGroup(array, pg, opts)))));
     },
   );
 
+  // Destroy or recover; setting the state a snapshot is already in changes nothing.
   route(ctx, 'PATCH', 'protection-group-snapshots', { names: 'list' }, ({ q, body }) => {
     const names = required('names', q.names);
     const { destroyed } = parseBody(body, { destroyed: bool() });
-    if (destroyed === true) throw unsupported('destroyed', 'Destroying a protection group snapshot (DELETE eradicates it at once)');
-    return itemsResponse(names.map((n) => render(withContext(n, () => model.getProtectionGroupSnapshot(array, n)))));
+    const out = names.map((n) =>
+      withContext(n, () => {
+        const s = model.getProtectionGroupSnapshot(array, n);
+        if (destroyed === true && !s.destroyed) return model.destroyProtectionGroupSnapshot(array, n);
+        if (destroyed === false && s.destroyed) return model.recoverProtectionGroupSnapshot(array, n);
+        return s;
+      }),
+    );
+    return itemsResponse(out.map(render));
   });
 
+  // Eradicate: only a destroyed snapshot, as on the array.
   route(ctx, 'DELETE', 'protection-group-snapshots', { names: 'list' }, ({ q }) => {
-    for (const n of required('names', q.names)) withContext(n, () => model.eradicateProtectionGroupSnapshot(array, n));
+    for (const n of required('names', q.names)) withContext(n, () => model.eradicateProtectionGroupSnapshot(array, n, { requireDestroyed: true }));
     return undefined;
   });
 
@@ -94,10 +107,10 @@ export function registerProtectionGroupSnapshots(ctx: RestContext): void {
    */
   route(ctx, 'GET', 'protection-group-snapshots/transfer', SELECT, ({ q }) => {
     const items = select(q).flatMap((s) => {
-      if (isCopy(s)) return [transfer(s.name, s)];
+      if (isCopy(s)) return [transfer(s.name, s.destroyed, s)];
       const ts = withContext(s.name, () => model.listTransfers(array, s.name));
-      if (ts.length === 0) return [transfer(s.name, { progress: null, started: null, completed: null, data_transferred: null })];
-      return ts.map((t) => transfer(s.name, t));
+      if (ts.length === 0) return [transfer(s.name, s.destroyed, { progress: null, started: null, completed: null, data_transferred: null })];
+      return ts.map((t) => transfer(s.name, s.destroyed, t));
     });
     return listResponse(items, q);
   });

@@ -17,10 +17,10 @@ function render(g: ProtectionGroupRecord): JsonObject {
   return {
     id: g.id,
     name: g.name,
-    destroyed: false,
+    destroyed: g.destroyed,
     host_count: 0,
     host_group_count: 0,
-    is_local: true,
+    is_local: g.is_local,
     pod: null,
     replication_schedule: {
       enabled: g.replication_schedule.enabled,
@@ -33,7 +33,7 @@ function render(g: ProtectionGroupRecord): JsonObject {
     source_retention: retention(g.source_retention),
     target_count: g.targets.length,
     target_retention: retention(g.target_retention),
-    time_remaining: null,
+    time_remaining: g.time_remaining,
     volume_count: g.volumes.length,
     retention_lock: 'unlocked',
   };
@@ -102,9 +102,11 @@ export function registerProtectionGroups(ctx: RestContext): void {
     return names.map((n) => all.find((g) => g.name === n) ?? withContext(n, () => model.getProtectionGroup(array, n)));
   };
 
+  // Own groups and, on a target, the replica groups `<source>:<pg>` (is_local false).
   route(ctx, 'GET', 'protection-groups', { ...LIST_PARAMS, names: 'list', ids: 'list', destroyed: 'bool' }, ({ q }) => {
-    // Protection groups are never in the destroyed state here (see docs/array-rest.md).
-    let items = q.destroyed === true ? [] : list().map(render);
+    let items = list()
+      .filter((g) => q.destroyed === undefined || g.destroyed === q.destroyed)
+      .map(render);
     items = selectNamed(items, 'name', q.names, 'names');
     items = selectNamed(items, 'id', q.ids, 'ids');
     return listResponse(items, q);
@@ -117,17 +119,28 @@ export function registerProtectionGroups(ctx: RestContext): void {
     return itemsResponse(names.map((n) => render(withContext(n, () => model.createProtectionGroup(array, n, s)))));
   });
 
+  // Settings, destroy (pending eradication) and recover; a recovered group takes settings in the same call.
   route(ctx, 'PATCH', 'protection-groups', { names: 'list', ids: 'list' }, ({ q, body }) => {
     const names = targetNames(q, list);
     const b = parseBody(body, PATCH_BODY);
-    if (b.destroyed !== undefined) throw unsupported('destroyed', 'Destroying and recovering protection groups (DELETE removes one at once)');
     if (b.name !== undefined) throw unsupported('name', 'Renaming protection groups');
     const s = settings(b);
-    return itemsResponse(names.map((n) => render(withContext(n, () => model.updateProtectionGroup(array, n, s)))));
+    const changes = Object.keys(s).length > 0;
+    const out = names.map((n) =>
+      withContext(n, () => {
+        let g = model.getProtectionGroup(array, n);
+        if (b.destroyed === false && g.destroyed) g = model.recoverProtectionGroup(array, n);
+        if (changes || b.destroyed === undefined) g = model.updateProtectionGroup(array, n, s);
+        if (b.destroyed === true && !g.destroyed) g = model.destroyProtectionGroup(array, n);
+        return g;
+      }),
+    );
+    return itemsResponse(out.map(render));
   });
 
+  // Eradicate: only a destroyed group, as on the array.
   route(ctx, 'DELETE', 'protection-groups', { names: 'list', ids: 'list' }, ({ q }) => {
-    for (const n of targetNames(q, list)) withContext(n, () => model.deleteProtectionGroup(array, n));
+    for (const n of targetNames(q, list)) withContext(n, () => model.eradicateProtectionGroup(array, n));
     return undefined;
   });
 
@@ -149,7 +162,7 @@ export function registerProtectionGroups(ctx: RestContext): void {
 
   route(ctx, 'POST', 'protection-groups/volumes', MEMBER_PARAMS, ({ q }) => {
     const [gs, members] = membership(q);
-    for (const g of gs) withContext(g, () => model.addProtectionGroupVolumes(array, g, members));
+    for (const g of gs) withContext(g, () => model.addProtectionGroupVolumes(array, g, members, { strict: true }));
     const ids = volumeIds();
     return itemsResponse(groups(gs).flatMap((g) => members.map((m) => memberItem(g, m, ids.get(m) ?? null))));
   });
@@ -172,7 +185,7 @@ export function registerProtectionGroups(ctx: RestContext): void {
 
   route(ctx, 'POST', 'protection-groups/targets', MEMBER_PARAMS, ({ q }) => {
     const [gs, members] = membership(q);
-    for (const g of gs) withContext(g, () => model.addProtectionGroupTargets(array, g, members));
+    for (const g of gs) withContext(g, () => model.addProtectionGroupTargets(array, g, members, true, { strict: true }));
     const ids = arrayIds();
     return itemsResponse(
       groups(gs).flatMap((g) => g.targets.filter((t) => members.includes(t.name)).map((t) => memberItem(g, t.name, ids.get(t.name) ?? null, { allowed: t.allowed }))),

@@ -3,7 +3,6 @@ import type { ArrayModel } from '../model/model.js';
 import { badRequest, RestError, unauthorized } from './errors.js';
 import { parseParams, type ParamSpec, type Params } from './params.js';
 import type { Sessions } from './session.js';
-import { API_VERSIONS } from './versions.js';
 
 /** What every resource module works with: the model, the one array it serves, its sessions. */
 export interface RestContext {
@@ -11,6 +10,8 @@ export interface RestContext {
   model: ArrayModel;
   array: string;
   sessions: Sessions;
+  /** The versions this face advertises and serves. */
+  versions: readonly string[];
 }
 
 export interface Call<S extends ParamSpec> {
@@ -40,11 +41,14 @@ export function route<S extends ParamSpec>(
     url: `/api/:version/${path}`,
     handler: async (request, reply) => {
       const { version } = request.params as { version: string };
-      if (!API_VERSIONS.includes(version)) throw new RestError(404, request.url.split('?')[0] ?? '', `API version '${version}' is not supported.`);
+      if (!ctx.versions.includes(version)) throw new RestError(404, request.url.split('?')[0] ?? '', `API version '${version}' is not supported.`);
       if (opts.auth !== false) authenticate(ctx, request);
       const q = parseParams(request.query, params);
       const out = handler({ q, body: request.body, request, reply });
       if (out === undefined) return reply.code(200).send();
+      // Lists hand the next page's token in a header too, as the array does.
+      const token = (out as { continuation_token?: unknown }).continuation_token;
+      if (typeof token === 'string') reply.header('x-next-token', token);
       return reply.code(200).type('application/json').send(out);
     },
   });

@@ -4,24 +4,11 @@ import { unsupported, withContext } from './errors.js';
 import type { JsonObject } from './json.js';
 import { LIST_PARAMS, required } from './params.js';
 import { itemsResponse, listResponse, selectNamed } from './query.js';
+import { snapshotFields } from './render.js';
 import { route, targetNames, type RestContext } from './route.js';
 
 /** The VolumeSnapshot model; protection-group snapshot volumes are listed here too, as on the array. */
-function render(s: VolumeSnapshotRecord): JsonObject {
-  return {
-    id: s.id,
-    name: s.name,
-    created: s.created,
-    destroyed: s.destroyed,
-    pod: null,
-    provisioned: s.provisioned,
-    serial: s.serial,
-    source: { name: s.source.name },
-    suffix: s.suffix,
-    time_remaining: s.time_remaining,
-    volume_group: null,
-  };
-}
+const render = (s: VolumeSnapshotRecord): JsonObject => ({ ...snapshotFields(s), provisioned: s.provisioned, serial: s.serial, volume_group: null });
 
 export function registerVolumeSnapshots(ctx: RestContext): void {
   const { model, array } = ctx;
@@ -56,11 +43,13 @@ export function registerVolumeSnapshots(ctx: RestContext): void {
     const names = targetNames(q, list);
     const b = parseBody(body, { destroyed: bool(), name: str(255), suffix: str(255) });
     if (b.name !== undefined || b.suffix !== undefined) throw unsupported(b.name !== undefined ? 'name' : 'suffix', 'Renaming volume snapshots');
-    if (b.destroyed === false) throw unsupported('destroyed', 'Recovering a destroyed volume snapshot');
+    // Setting the state an object is already in changes nothing, as on the array.
     const out = names.map((name) =>
       withContext(name, () => {
         const s = model.getVolumeSnapshot(array, name);
-        return b.destroyed === true && !s.destroyed ? model.destroyVolumeSnapshot(array, name) : s;
+        if (b.destroyed === true && !s.destroyed) return model.destroyVolumeSnapshot(array, name);
+        if (b.destroyed === false && s.destroyed) return model.recoverVolumeSnapshot(array, name);
+        return s;
       }),
     );
     return itemsResponse(out.map(render));

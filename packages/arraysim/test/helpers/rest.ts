@@ -36,7 +36,7 @@ export async function serveLoggedIn(model: ArrayModel, arrays: string[], clock: 
   for (const name of arrays) {
     const served = await serveArrayRest(model, name, { clock });
     after(() => served.close());
-    const client = new ArrayRestClient(served.url);
+    const client = new ArrayRestClient(served.url, { ca: served.ca });
     assert.equal((await client.login(model.createApiToken(name, 'pureuser'))).status, 200);
     clients.push(client);
   }

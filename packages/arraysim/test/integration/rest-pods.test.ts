@@ -113,7 +113,7 @@ test('pods/arrays stretches a pod to a second array and back', async () => {
   assert.equal(onB.body.items[0]?.array_count, 2);
   const volsB = await b.call<List<{ name: string }>>('GET', 'volumes', { query: { names: 'ps::v' } });
   assert.equal(volsB.status, 200, volsB.text);
-  assertError(await a.call('POST', 'pods/arrays', { query: { group_names: 'ps', member_names: 'fa-c' } }), 400, 'fa-c', /already stretched/);
+  assertError(await a.call('POST', 'pods/arrays', { query: { group_names: 'ps', member_names: 'fa-c' } }), 400, 'fa-c', /over two arrays/);
   assertError(await a.call('POST', 'pods/arrays', { query: { group_names: 'ps' } }), 400, 'member_names');
   assert.equal((await a.call('DELETE', 'pods/arrays', { query: { group_names: 'ps', member_names: 'fa-b' } })).status, 200);
   const after1 = await a.call<List<PodMember>>('GET', 'pods/arrays', { query: { group_names: 'ps' } });

@@ -26,6 +26,9 @@ interface Pg {
   target_retention: { all_for_sec: number; per_day: number; days: number };
   volume_count: number;
   target_count: number;
+  is_local: boolean;
+  destroyed: boolean;
+  time_remaining: number | null;
 }
 interface PgSnap {
   name: string;
@@ -33,6 +36,7 @@ interface PgSnap {
   suffix: string;
   created: number;
   destroyed: boolean;
+  time_remaining: number | null;
 }
 interface Transfer {
   name: string;
@@ -110,8 +114,19 @@ test('protection groups: create with schedules, update, list, delete', async () 
 
   const listed = await a.call<List<Pg>>('GET', 'protection-groups', { query: { filter: "snapshot_schedule.enabled='true'" } });
   assert.deepEqual(names(listed.body), ['pg-sched']);
+
+  // Destroy, recover, destroy again, eradicate: as on the array, DELETE needs a destroyed group.
+  assertError(await a.call('DELETE', 'protection-groups', { query: { names: 'pg-sched' } }), 400, 'pg-sched', /must be destroyed/);
+  const gone = await a.call<List<Pg>>('PATCH', 'protection-groups', { query: { names: 'pg-sched' }, body: { destroyed: true } });
+  assert.deepEqual([gone.body.items[0]?.destroyed, gone.body.items[0]?.time_remaining], [true, 24 * 3600 * 1000]);
+  assertError(await a.call('POST', 'protection-groups', { query: { names: 'pg-sched' } }), 400, 'pg-sched', /pending eradication/);
+  assertError(await a.call('PATCH', 'protection-groups', { query: { names: 'pg-sched' }, body: { snapshot_schedule: { enabled: false } } }), 400, 'pg-sched', /has been destroyed/);
+  assert.deepEqual(names((await a.call<List<Pg>>('GET', 'protection-groups', { query: { destroyed: true } })).body), ['pg-sched']);
+  const back = await a.call<List<Pg>>('PATCH', 'protection-groups', { query: { names: 'pg-sched' }, body: { destroyed: false, snapshot_schedule: { enabled: false } } });
+  assert.deepEqual([back.body.items[0]?.destroyed, back.body.items[0]?.snapshot_schedule.enabled], [false, false]);
+  await a.call('PATCH', 'protection-groups', { query: { names: 'pg-sched' }, body: { destroyed: true } });
   assert.equal((await a.call('DELETE', 'protection-groups', { query: { names: 'pg-sched' } })).status, 200);
-  assertError(await a.call('GET', 'protection-groups', { query: { names: 'pg-sched' } }), 400, 'pg-sched');
+  assertError(await a.call('GET', 'protection-groups', { query: { names: 'pg-sched' } }), 400, 'pg-sched', /does not exist/);
 });
 
 test('protection-groups/volumes and /targets add, list, allow and remove members', async () => {
@@ -129,6 +144,8 @@ test('protection-groups/volumes and /targets add, list, allow and remove members
   assert.equal((await a.call('DELETE', 'protection-groups/volumes', { query: { group_names: 'pg-m', member_names: 'm2' } })).status, 200);
   assert.deepEqual(model.getProtectionGroup('fa-a', 'pg-m').volumes, ['m1']);
   assertError(await a.call('POST', 'protection-groups/volumes', { query: { group_names: 'pg-m', member_names: 'ghost' } }), 400, 'pg-m', /ghost/);
+  assertError(await a.call('POST', 'protection-groups/volumes', { query: { group_names: 'pg-m', member_names: 'm1' } }), 400, 'pg-m', /already a member/);
+  assertError(await a.call('DELETE', 'protection-groups/volumes', { query: { group_names: 'pg-m', member_names: 'm2' } }), 400, 'pg-m', /not a member/);
   assertError(await a.call('POST', 'protection-groups/volumes', { query: { group_names: 'pg-m' } }), 400, 'member_names');
 
   const t = await a.call<List<Member>>('POST', 'protection-groups/targets', { query: { group_names: 'pg-m', member_names: 'fa-b' } });
@@ -136,6 +153,12 @@ test('protection-groups/volumes and /targets add, list, allow and remove members
   assert.deepEqual(t.body.items.map((m) => [m.member.name, m.allowed]), [['fa-b', true]]);
   assert.equal(t.body.items[0]?.member.id, model.getArray('fa-b').id);
   assertError(await a.call('POST', 'protection-groups/targets', { query: { group_names: 'pg-m', member_names: 'fa-x' } }), 400, 'pg-m');
+  assertError(await a.call('POST', 'protection-groups/targets', { query: { group_names: 'pg-m', member_names: 'fa-b' } }), 400, 'pg-m', /already includes/);
+  // The target shows the group as soon as it is a target, read-only, named after the source.
+  const replica = await b.call<List<Pg>>('GET', 'protection-groups', { query: { names: 'fa-a:pg-m' } });
+  assert.equal(replica.status, 200, replica.text);
+  assert.deepEqual([replica.body.items[0]?.is_local, replica.body.items[0]?.source.name, replica.body.items[0]?.target_count], [false, 'fa-a', 0]);
+  assertError(await b.call('PATCH', 'protection-groups', { query: { names: 'fa-a:pg-m' }, body: { destroyed: true } }), 400, 'fa-a:pg-m', /replica/);
   // The target withdraws and gives consent as the array does: on its side, naming <source>:<pg>.
   const refused = await b.call<List<Member>>('PATCH', 'protection-groups/targets', { query: { group_names: 'fa-a:pg-m' }, body: { allowed: false } });
   assert.equal(refused.status, 200, refused.text);
@@ -173,8 +196,17 @@ test('protection-group snapshots: take, list by source, eradicate; bad input', a
   assertError(await a.call('POST', 'protection-group-snapshots', { query: { source_names: 'pg-s' }, body: { suffix: 42 } }), 400, 'suffix');
   assertError(await a.call('POST', 'protection-group-snapshots', { query: { source_names: 'nope' } }), 400, 'nope');
   assertError(await a.call('POST', 'protection-group-snapshots', { query: { source_names: 'pg-s', replicate_now: 'soon' } }), 400, 'replicate_now');
-  assertError(await a.call('PATCH', 'protection-group-snapshots', { query: { names: 'pg-s.1' }, body: { destroyed: true } }), 400, 'destroyed');
+  assertError(await a.call('POST', 'protection-group-snapshots', { query: { source_names: 'pg-s', replicate: true, replicate_now: true } }), 400, 'replicate');
   assertError(await a.call('GET', 'protection-group-snapshots', { query: { names: 'pg-s.9' } }), 400, 'pg-s.9');
+  // A group's name selects its snapshots.
+  assert.deepEqual(names((await a.call<List<PgSnap>>('GET', 'protection-group-snapshots', { query: { names: 'pg-s' } })).body), ['pg-s.1', 'pg-s.manual']);
+  assertError(await a.call('DELETE', 'protection-group-snapshots', { query: { names: 'pg-s.1' } }), 400, 'pg-s.1', /must be destroyed/);
+  const d = await a.call<List<PgSnap>>('PATCH', 'protection-group-snapshots', { query: { names: 'pg-s.1' }, body: { destroyed: true } });
+  assert.deepEqual([d.body.items[0]?.destroyed, d.body.items[0]?.time_remaining], [true, 24 * 3600 * 1000]);
+  assert.equal((await a.call<List<{ destroyed: boolean }>>('GET', 'volume-snapshots', { query: { names: 'pg-s.1.ps1' } })).body.items[0]?.destroyed, true);
+  const r = await a.call<List<PgSnap>>('PATCH', 'protection-group-snapshots', { query: { names: 'pg-s.1' }, body: { destroyed: false } });
+  assert.equal(r.body.items[0]?.destroyed, false);
+  await a.call('PATCH', 'protection-group-snapshots', { query: { names: 'pg-s.1' }, body: { destroyed: true } });
   assert.equal((await a.call('DELETE', 'protection-group-snapshots', { query: { names: 'pg-s.1' } })).status, 200);
   assertError(await a.call('DELETE', 'protection-group-snapshots', { query: { names: 'pg-s.1' } }), 400, 'pg-s.1', /does not exist/);
 });

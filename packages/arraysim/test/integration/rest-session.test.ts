@@ -11,31 +11,33 @@ const clock = new ManualClock();
 const model = ArrayModel.open(':memory:', clock);
 const IDLE = 10 * 60 * 1000;
 let url = '';
+let ca = '';
 let close: () => Promise<void> = async () => {};
 let apiToken = '';
 
 before(async () => {
   model.createArray('fa-a');
   apiToken = model.createApiToken('fa-a', 'pureuser');
-  ({ url, close } = await serveArrayRest(model, 'fa-a', { clock, sessionIdleMs: IDLE }));
+  ({ url, ca, close } = await serveArrayRest(model, 'fa-a', { clock, sessionIdleMs: IDLE }));
 });
 after(async () => {
   await close();
   model.close();
 });
+const client = (version?: string) => new ArrayRestClient(url, { ca, version });
 
 
-test('api_version lists 2.0 up to the served version, without a session', async () => {
-  const a = await new ArrayRestClient(url).call<{ version: string[] }>('GET', '/api/api_version');
+test('api_version lists 2.0 up to 2.36 (as Purity//FA 6.7), without a session', async () => {
+  const a = await client().call<{ version: string[] }>('GET', '/api/api_version');
   assert.equal(a.status, 200);
   assert.equal(a.body.version[0], '2.0');
-  assert.equal(a.body.version.at(-1), '2.20');
+  assert.equal(a.body.version.at(-1), '2.36');
   assert.ok(a.body.version.includes('2.4'));
 });
 
 test('login exchanges an API token for x-auth-token; any listed version works', async () => {
   for (const version of ['2.0', '2.4', '2.20']) {
-    const c = new ArrayRestClient(url, version);
+    const c = client(version);
     const a = await c.login(apiToken);
     assert.equal(a.status, 200);
     assert.deepEqual(a.body, { items: [{ username: 'pureuser' }] });
@@ -45,7 +47,7 @@ test('login exchanges an API token for x-auth-token; any listed version works', 
 });
 
 test('login refuses a wrong or missing API token with 401 and an error body', async () => {
-  const c = new ArrayRestClient(url);
+  const c = client();
   assertError(await c.login('00000000-0000-0000-0000-000000000000'), 401, 'login');
   assertError(await c.call('POST', 'login', { token: null }), 401, 'login');
   assertError(await c.login('x'.repeat(5000)), 401, 'login');
@@ -57,14 +59,14 @@ test('login refuses a wrong or missing API token with 401 and an error body', as
 });
 
 test('calls without a session, or with an unknown one, answer 401', async () => {
-  const c = new ArrayRestClient(url);
+  const c = client();
   assertError(await c.call('GET', 'volumes'), 401, '/api/2.20/volumes');
   assertError(await c.call('GET', 'volumes', { token: 'not-a-session' }), 401);
   assertError(await c.call('POST', 'logout'), 401);
 });
 
 test('a session expires after the idle period; use keeps it alive', async () => {
-  const c = new ArrayRestClient(url);
+  const c = client();
   await c.login(apiToken);
   clock.advance(IDLE - 1000);
   assert.equal((await c.call('GET', 'volumes')).status, 200);
@@ -79,9 +81,9 @@ test('a session expires after the idle period; use keeps it alive', async () => 
 });
 
 test('logout ends the session', async () => {
-  const c = new ArrayRestClient(url);
+  const c = client();
   await c.login(apiToken);
-  const keep = new ArrayRestClient(url);
+  const keep = client();
   await keep.login(apiToken);
   assert.equal((await c.call('POST', 'logout')).status, 200);
   assertError(await c.call('GET', 'volumes'), 401);
@@ -90,15 +92,15 @@ test('logout ends the session', async () => {
 
 test('a revoked API token cannot log in again, but its session lives on', async () => {
   const t = model.createApiToken('fa-a', 'ops');
-  const c = new ArrayRestClient(url);
+  const c = client();
   await c.login(t);
   model.revokeApiToken('fa-a', t);
   assert.equal((await c.call('GET', 'arrays')).status, 200);
-  assertError(await new ArrayRestClient(url).login(t), 401);
+  assertError(await client().login(t), 401);
 });
 
 test('unknown versions, paths and query parameters are refused in the array error shape', async () => {
-  const c = new ArrayRestClient(url);
+  const c = client();
   await c.login(apiToken);
   assertError(await c.call('GET', '/api/2.99/volumes'), 404);
   assertError(await c.call('GET', '/api/1.19/volumes'), 404);
@@ -110,7 +112,7 @@ test('unknown versions, paths and query parameters are refused in the array erro
 });
 
 test('x-request-id is echoed, or made up when not sent', async () => {
-  const c = new ArrayRestClient(url);
+  const c = client();
   const a = await c.call('GET', '/api/api_version', { headers: { 'x-request-id': 'req-42' } });
   assert.equal(a.headers.get('x-request-id'), 'req-42');
   const b = await c.call('GET', '/api/api_version');
@@ -118,13 +120,13 @@ test('x-request-id is echoed, or made up when not sent', async () => {
 });
 
 test('an array that is down answers 503 to everything; an injected fault answers 500', async () => {
-  const c = new ArrayRestClient(url);
+  const c = client();
   await c.login(apiToken);
   model.setArrayDown('fa-a', true);
   try {
     assertError(await c.call('GET', 'volumes'), 503);
     assertError(await c.call('GET', '/api/api_version'), 503);
-    assertError(await new ArrayRestClient(url).login(apiToken), 503);
+    assertError(await client().login(apiToken), 503);
   } finally {
     model.setArrayDown('fa-a', false);
   }
@@ -137,7 +139,7 @@ test('an array that is down answers 503 to everything; an injected fault answers
 });
 
 test('GET arrays describes this array', async () => {
-  const c = new ArrayRestClient(url);
+  const c = client();
   await c.login(apiToken);
   const a = await c.call<{ items: { name: string; id: string; os: string; version: string }[]; total_item_count: number | null }>('GET', 'arrays');
   assert.equal(a.status, 200);

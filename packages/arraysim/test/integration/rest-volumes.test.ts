@@ -108,7 +108,9 @@ test('volume snapshots: list by source, destroy, eradicate', async () => {
   assert.deepEqual(names(destroyed.body), ['sv.1']);
   assert.equal((await c.call('DELETE', 'volume-snapshots', { query: { names: 'sv.1' } })).status, 200);
   assertError(await c.call('GET', 'volume-snapshots', { query: { names: 'sv.1' } }), 400, 'sv.1');
-  assertError(await c.call('PATCH', 'volume-snapshots', { query: { names: 'sv.b' }, body: { destroyed: false } }), 400, 'destroyed');
+  await c.call('PATCH', 'volume-snapshots', { query: { names: 'sv.b' }, body: { destroyed: true } });
+  const back = await c.call<List<{ destroyed: boolean; time_remaining: number | null }>>('PATCH', 'volume-snapshots', { query: { names: 'sv.b' }, body: { destroyed: false } });
+  assert.deepEqual([back.body.items[0]?.destroyed, back.body.items[0]?.time_remaining], [false, null]);
   assertError(await c.call('POST', 'volume-snapshots', { query: { source_names: 'missing' } }), 400, 'missing');
   assertError(await c.call('POST', 'volume-snapshots', {}), 400, 'source_names');
   assertError(await c.call('POST', 'volume-snapshots', { query: { source_names: 'sv' }, body: { suffix: 'bad.suffix' } }), 400, 'sv');

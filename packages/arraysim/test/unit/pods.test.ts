@@ -68,7 +68,7 @@ test('stretching needs a sync-replication connection and a free name on the remo
   assert.throws(() => m.addPodArray('fa-a', 'pod1', 'fa-b'), /not connected to 'fa-b' for sync replication/);
   assert.throws(() => m.addPodArray('fa-a', 'pod1', 'fa-c'), /not connected/);
   assert.throws(() => m.createPod('fa-a', 'pod1'), /already exists/);
-  assert.throws(() => m.createVolume('fa-a', 'nopod::v', SIZE), /pod 'nopod' on array 'fa-a' does not exist/);
+  assert.throws(() => m.createVolume('fa-a', 'nopod::v', SIZE), /Pod 'nopod' on array 'fa-a' does not exist/);
   assert.throws(() => m.createVolume('fa-a', 'pod1::bad.name', SIZE), /not a valid name/);
 });
 

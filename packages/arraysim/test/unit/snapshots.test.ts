@@ -51,7 +51,7 @@ test('copy a snapshot to a new volume, and over an existing one only with overwr
   assert.equal(c.source?.name, 'v.s1');
   assert.equal(c.provisioned, MiB);
   assert.equal(m.readVolume('fa-a', 'restored', 100, 11).toString(), 'version one');
-  assert.throws(() => m.copyVolume('fa-a', 'v.s1', 'v'), /volume 'v' already exists on array 'fa-a' \(copy with overwrite/);
+  assert.throws(() => m.copyVolume('fa-a', 'v.s1', 'v'), /Volume 'v' on array 'fa-a' already exists \(copy with overwrite/);
   const before = m.getVolume('fa-a', 'v');
   const after = m.copyVolume('fa-a', 'v.s1', 'v', { overwrite: true });
   assert.equal(after.serial, before.serial, 'overwrite keeps the volume identity');
@@ -60,7 +60,7 @@ test('copy a snapshot to a new volume, and over an existing one only with overwr
   m.writeVolume('fa-a', 'restored', 100, Buffer.from('restored!!!'));
   assert.equal(m.readVolume('fa-a', 'v', 100, 11).toString(), 'version one');
   assert.equal(m.readSnapshot('fa-a', 'v.s1', 100, 11).toString(), 'version one');
-  assert.throws(() => m.copyVolume('fa-a', 'v.nope', 'x'), /snapshot 'v.nope' on array 'fa-a' does not exist/);
+  assert.throws(() => m.copyVolume('fa-a', 'v.nope', 'x'), /Snapshot 'v.nope' on array 'fa-a' does not exist/);
 });
 
 test('a protection-group snapshot captures every member at one instant', () => {
@@ -80,8 +80,8 @@ test('a protection-group snapshot captures every member at one instant', () => {
   assert.deepEqual(m.listVolumeSnapshots('fa-a').map((x) => x.name), ['pg1.1.v', 'pg1.1.w']);
   m.copyVolume('fa-a', 'pg1.1.v', 'v', { overwrite: true });
   assert.equal(m.readVolume('fa-a', 'v', 0, 6).toString(), 'v-at-1');
-  assert.throws(() => m.addProtectionGroupVolumes('fa-a', 'pg1', ['ghost']), /volume 'ghost' on array 'fa-a' does not exist/);
-  assert.throws(() => m.createProtectionGroup('fa-a', 'pg1'), /protection group 'pg1' already exists/);
+  assert.throws(() => m.addProtectionGroupVolumes('fa-a', 'pg1', ['ghost']), /Volume 'ghost' on array 'fa-a' does not exist/);
+  assert.throws(() => m.createProtectionGroup('fa-a', 'pg1'), /Protection group 'pg1' on array 'fa-a' already exists/);
   assert.throws(
     () => m.updateProtectionGroup('fa-a', 'pg1', { source_retention: { per_day: -1 } }),
     /source_retention.per_day: expected an integer/,

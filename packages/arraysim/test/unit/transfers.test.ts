@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ManualClock } from '../../src/clock.js';
-import { ArrayModel, BLOCK_SIZE } from '../../src/index.js';
-
-const MiB = 1024 * 1024;
+import { BLOCK_SIZE } from '../../src/index.js';
+import { MiB, replicatingPair } from '../helpers/model.js';
 
 /** fa-a replicates pg1 (volume v) to fa-b over a 1 MiB/s, 50 ms link. */
-function pair(): { m: ArrayModel; clock: ManualClock } {
-  const clock = new ManualClock();
-  const m = ArrayModel.open(':memory:', clock);
-  m.createArray('fa-a');
-  m.createArray('fa-b');
-  m.connectArrays('fa-a', 'fa-b', { bandwidth: MiB, latency_ms: 50 });
-  m.createVolume('fa-a', 'v', 16 * MiB);
-  m.createProtectionGroup('fa-a', 'pg1');
-  m.addProtectionGroupVolumes('fa-a', 'pg1', ['v']);
-  m.addProtectionGroupTargets('fa-a', 'pg1', ['fa-b']);
-  return { m, clock };
-}
+const pair = () => replicatingPair();
 
 test('a transfer takes changed bytes / bandwidth + latency, and only what changed since the last one', () => {
   const { m, clock } = pair();

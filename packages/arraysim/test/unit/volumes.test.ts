@@ -19,7 +19,7 @@ test('an array reports its name, id and Purity version', () => {
   const a = m.getArray('fa-a');
   assert.equal(a.version, '6.5.0');
   assert.match(a.id, /^[0-9a-f-]{36}$/);
-  assert.throws(() => m.createArray('fa-a'), /array 'fa-a' already exists/);
+  assert.throws(() => m.createArray('fa-a'), /Array 'fa-a' already exists/);
 });
 
 test('volumes are created with a serial, read zeros, and hold what is written', () => {
@@ -42,22 +42,22 @@ test('bad input is refused naming the field or object', () => {
   const { m } = setup();
   assert.throws(() => m.createVolume('fa-a', 'v', 1000), /provisioned: 1000 is not a multiple of 512/);
   assert.throws(() => m.createVolume('fa-a', 'bad.name', 512), /name: 'bad.name' is not a valid name/);
-  assert.throws(() => m.createVolume('fa-x', 'v', 512), /array 'fa-x' does not exist/);
+  assert.throws(() => m.createVolume('fa-x', 'v', 512), /Array 'fa-x' does not exist/);
   m.createVolume('fa-a', 'v', 512);
-  assert.throws(() => m.createVolume('fa-a', 'v', 512), (e: unknown) => code('conflict')(e) && /volume 'v' already exists on array 'fa-a'/.test(String(e)));
+  assert.throws(() => m.createVolume('fa-a', 'v', 512), (e: unknown) => code('conflict')(e) && /Volume 'v' on array 'fa-a' already exists/.test(String(e)));
   assert.throws(() => m.writeVolume('fa-a', 'v', 500, Buffer.alloc(20)), /offset: 500\+20 bytes runs past the end of volume 'v'/);
-  assert.throws(() => m.readVolume('fa-a', 'nope', 0, 1), (e: unknown) => code('not_found')(e) && /volume 'nope' on array 'fa-a' does not exist/.test(String(e)));
+  assert.throws(() => m.readVolume('fa-a', 'nope', 0, 1), (e: unknown) => code('not_found')(e) && /Volume 'nope' on array 'fa-a' does not exist/.test(String(e)));
 });
 
 test('destroy keeps content for 24 h, recover brings it back, eradicate needs destroy first', () => {
   const { m, clock } = setup();
   m.createVolume('fa-a', 'v', MiB);
   m.writeVolume('fa-a', 'v', 0, Buffer.from('keep me'));
-  assert.throws(() => m.eradicateVolume('fa-a', 'v'), /must be destroyed before it is eradicated/);
+  assert.throws(() => m.eradicateVolume('fa-a', 'v'), /must be destroyed before it can be eradicated/);
   const d = m.destroyVolume('fa-a', 'v');
   assert.equal(d.destroyed, true);
   assert.equal(d.time_remaining, ERADICATION_DELAY_MS);
-  assert.throws(() => m.readVolume('fa-a', 'v', 0, 7), /volume 'v' on array 'fa-a' is destroyed/);
+  assert.throws(() => m.readVolume('fa-a', 'v', 0, 7), /Volume 'v' on array 'fa-a' has been destroyed/);
   clock.advance(3600_000);
   assert.equal(m.getVolume('fa-a', 'v').time_remaining, ERADICATION_DELAY_MS - 3600_000);
   m.recoverVolume('fa-a', 'v');

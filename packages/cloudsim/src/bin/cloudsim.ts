@@ -4,7 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cloudsYaml } from '../clouds-yaml.js';
 import { loadSeedFile } from '../seed/load.js';
-import { PORT_OFFSETS, Site } from '../site.js';
+import { ensureCaFiles, createSelfSignedTls, type RateLimit } from '@protector/arraysim/rest';
+import { arrayHosts, PORT_OFFSETS, Site } from '../site.js';
 import { parseFaultArg } from '../sim/faults.js';
 
 const int = (name: string) => (v: string) => {
@@ -16,6 +17,12 @@ const collect = (v: string, acc: string[]) => {
   parseFaultArg(v); // reject a malformed fault before anything starts
   return [...acc, v];
 };
+
+function rateLimit(v: string): RateLimit {
+  const m = /^(\d+)(?:\/(\d+))?$/.exec(v);
+  if (!m || Number(m[1]) < 1 || (m[2] !== undefined && Number(m[2]) < 1)) throw new InvalidArgumentError('--array-rate-limit takes PER_SECOND or PER_SECOND/PER_MINUTE, e.g. 10/300');
+  return { perSecond: Number(m[1]), perMinute: m[2] === undefined ? undefined : Number(m[2]) };
+}
 
 const program = new Command('cloudsim').description('A simulated OpenStack site (Keystone, Nova, Cinder, Neutron, Glance) for labs and CI.');
 
@@ -32,6 +39,9 @@ program
   .option('--fault <service:state>', 'initial fault, e.g. nova:down, cinder:error_rate=0.1, all:latency_ms=20 (repeatable)', collect, [])
   .option('--array-name <name>', "name of the site's simulated FlashArray, Cinder's backend (default: <name>-array)")
   .option('--array-db <file>', 'SQLite file of the array model, shared by sites whose arrays replicate to each other (default: the site state.db)')
+  .option('--array-ca <file>', "CA certificate (PEM) the array's HTTPS certificate is issued from; created with --array-ca-key if missing (default: <data>/array-ca.pem)")
+  .option('--array-ca-key <file>', 'private key of that CA (default: <data>/array-ca-key.pem)')
+  .option('--array-rate-limit <n[/m]>', "requests per second (and per minute) the array's REST face accepts before answering 429", rateLimit)
   .option('--keystone-url <url>', 'validate tokens against this (real) Keystone instead of the built-in one')
   .option('--service-user <name>', 'service user in that Keystone', 'cloudsim')
   .option('--service-password <pw>', 'its password (or CLOUDSIM_SERVICE_PASSWORD)')
@@ -41,6 +51,11 @@ program
     const seed = opts.seed ? loadSeedFile(opts.seed as string) : undefined;
     const password = (opts.servicePassword as string | undefined) ?? process.env.CLOUDSIM_SERVICE_PASSWORD;
     if (opts.keystoneUrl && !password) throw new InvalidArgumentError('--keystone-url needs --service-password or CLOUDSIM_SERVICE_PASSWORD');
+    // One CA per data folder (or the lab's), kept across restarts, so clients keep trusting the face.
+    const caFile = resolve((opts.arrayCa as string | undefined) ?? join(dataDir, 'array-ca.pem'));
+    const caKeyFile = resolve((opts.arrayCaKey as string | undefined) ?? join(dataDir, 'array-ca-key.pem'));
+    const ca = await ensureCaFiles(caFile, caKeyFile);
+    const tls = await createSelfSignedTls({ ca, hosts: arrayHosts('127.0.0.1') });
     const site = await Site.start({
       name: opts.name as string,
       basePort: opts.basePort as number,
@@ -50,7 +65,12 @@ program
       bootTimeMs: opts.bootTime as number,
       faults: opts.fault as string[],
       seed,
-      array: { name: opts.arrayName as string | undefined, dbPath: opts.arrayDb ? resolve(opts.arrayDb as string) : undefined },
+      array: {
+        name: opts.arrayName as string | undefined,
+        dbPath: opts.arrayDb ? resolve(opts.arrayDb as string) : undefined,
+        tls,
+        rateLimit: opts.arrayRateLimit as RateLimit | undefined,
+      },
       externalKeystone: opts.keystoneUrl
         ? {
             authUrl: (opts.keystoneUrl as string).replace(/\/$/, ''),
@@ -67,6 +87,7 @@ program
     console.log(`cloudsim site ${site.ctx.name} is up`);
     for (const s of ['keystone', 'nova', 'cinder', 'neutron', 'glance', 'sim'] as const) console.log(`  ${s.padEnd(9)} ${site.url(s)}`);
     console.log(`  array     ${site.url('array')}/api/api_version  ${site.arrayName} (FlashArray REST 2.x; Cinder backend; model in ${opts.arrayDb ? resolve(opts.arrayDb as string) : join(dataDir, 'state.db')})`);
+    console.log(`  array CA  ${caFile} (verify the array's HTTPS face with it)`);
     console.log(`  clouds.yaml: ${cloudsFile} (cloud '${site.ctx.name}')`);
     console.log(`  try: OS_CLIENT_CONFIG_FILE=${cloudsFile} openstack --os-cloud ${site.ctx.name} server list`);
     const stop = async (signal: string) => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createServer, type Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /**
@@ -14,12 +15,18 @@ export class Listener {
     private readonly app: FastifyInstance,
     readonly host: string,
     port: number,
+    /** Serve HTTPS with this certificate and key (the array's face, as real arrays are HTTPS only). */
+    private readonly tls?: { cert: string; key: string },
   ) {
     this.boundPort = port;
   }
 
   get port(): number {
     return this.boundPort;
+  }
+
+  get protocol(): 'http' | 'https' {
+    return this.tls ? 'https' : 'http';
   }
 
   get isOpen(): boolean {
@@ -30,7 +37,9 @@ export class Listener {
     if (this.server) return;
     await this.app.ready();
     const handler = (req: IncomingMessage, res: ServerResponse) => this.app.routing(req, res);
-    const server = createServer({ keepAliveTimeout: 5000 }, handler);
+    const server = this.tls
+      ? createHttpsServer({ keepAliveTimeout: 5000, cert: this.tls.cert, key: this.tls.key }, handler)
+      : createServer({ keepAliveTimeout: 5000 }, handler);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.boundPort, this.host, () => {

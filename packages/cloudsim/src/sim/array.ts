@@ -36,6 +36,8 @@ export function registerArrayRoutes(app: FastifyInstance, site: SiteHost): void 
   const view = () => ({
     name,
     url: site.url('array'),
+    // The CA its HTTPS certificate is issued by (PEM), to verify the face with.
+    ca: site.arrayCa,
     down: arrays.isArrayDown(name),
     // A down array answers nothing, its connections included.
     connections: arrays.isArrayDown(name) ? [] : arrays.listArrayConnections(name),

@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { labCloudsYaml } from '../clouds.js';
 import { join, resolve } from 'node:path';
 import { startSite, stopPid, waitReady, type Started } from '../processes.js';
-import { labArrays, labSites, simUrl } from '../sites.js';
+import { ensureCaFiles } from '@protector/arraysim/rest';
+import { arrayCa, labArrays, labSites, simUrl } from '../sites.js';
 import { isAlive, readState, writeState } from '../state.js';
 import { installProtectorInKeystone } from '../keystone-setup.js';
 import { registerLabSites } from '../register.js';
@@ -31,6 +32,8 @@ program
     const running = readState(dir)?.sites.filter((s) => isAlive(s.pid)) ?? [];
     if (running.length > 0) throw new Error(`the lab in ${dir} is already running (${running.map((s) => s.name).join(', ')}); run 'protector-lab down' first`);
     mkdirSync(dir, { recursive: true });
+    // Made once and kept: a client that trusts the lab CA keeps trusting it across restarts.
+    await ensureCaFiles(arrayCa(dir).cert, arrayCa(dir).key);
     const sites = labSites(opts.basePort);
     const started: Started[] = [];
     const services: ProtectorProcesses[] = [];
@@ -81,6 +84,7 @@ program
     }
     for (const [i, site] of sites.entries()) console.log(`  protector on ${site.name}: API ${apiUrl(site)}   logs ${services[i]!.logs.api}, ${services[i]!.logs.engine}`);
     console.log(`  arrays model: ${arrays[0]?.db ?? ''} (site-a-array and site-b-array, connected for replication)`);
+    console.log(`  arrays CA: ${arrayCa(dir).cert} (the array REST faces are HTTPS; verify them with this file)`);
     console.log(`\nclouds.yaml: ${clouds}`);
     console.log(`  clouds ${sites.map((s) => `${s.name} (admin)`).join(', ')}, ${sites.map((s) => `${s.name}-demo`).join(', ')} (the demo tenant)`);
     console.log(

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { ArrayModel } from '@protector/arraysim';
+import { ArrayRestClient } from '@protector/arraysim/rest';
 
 const run = promisify(execFile);
 const bin = fileURLToPath(new URL('../../dist/bin/protector-lab.js', import.meta.url));
@@ -23,6 +24,10 @@ test('the lab brings up two seeded sites and stops them', async () => {
   const up = await lab('up', '--detach', '--base-port', '18000');
   assert.match(up.stdout, /site-a: Keystone http:\/\/127\.0\.0\.1:18000\/v3/);
   assert.match(up.stdout, /site-b: Keystone http:\/\/127\.0\.0\.1:18100\/v3/);
+  // The array faces are HTTPS only, and the CA file to verify them with is named.
+  assert.match(up.stdout, /site-a-array: .* REST https:\/\/127\.0\.0\.1:18006\/api\/api_version/);
+  assert.doesNotMatch(up.stdout, /REST http:/);
+  assert.ok(up.stdout.includes(`arrays CA: ${join(dir, 'array-ca.pem')}`), up.stdout);
 
   const clouds = parse(readFileSync(join(dir, 'clouds.yaml'), 'utf8')) as {
     clouds: Record<string, { auth: { auth_url: string } }>;
@@ -60,14 +65,17 @@ test('the lab brings up two seeded sites and stops them', async () => {
   // The boot volumes live on site-a's array, which is connected to site-b's; both arrays have a token.
   assert.equal(bootVolumes['site-a']?.length, 2);
   const state = JSON.parse(readFileSync(join(dir, 'lab.json'), 'utf8')) as {
-    arrays: { name: string; url: string; db: string; api_tokens: { user: string; token: string }[] }[];
+    arrays: { name: string; url: string; ca: string; db: string; api_tokens: { user: string; token: string }[] }[];
   };
-  // Each array's REST face answers on its site's base+6 and takes the token from lab.json.
+  // Each array's REST face answers HTTPS on its site's base+6, verified with the lab's one CA
+  // file, and takes the token from lab.json.
   for (const a of state.arrays) {
-    const login = await fetch(`${a.url}/api/2.20/login`, { method: 'POST', headers: { 'api-token': a.api_tokens[0]!.token } });
-    assert.equal(login.status, 200, a.name);
-    const list = await fetch(`${a.url}/api/2.20/arrays`, { headers: { 'x-auth-token': login.headers.get('x-auth-token')! } });
-    assert.deepEqual(((await list.json()) as { items: { name: string }[] }).items.map((x) => x.name), [a.name]);
+    assert.match(a.url, /^https:/);
+    assert.equal(a.ca, join(dir, 'array-ca.pem'));
+    const c = new ArrayRestClient(a.url, { ca: readFileSync(a.ca, 'utf8') });
+    assert.equal((await c.login(a.api_tokens[0]!.token)).status, 200, a.name);
+    const list = await c.call<{ items: { name: string }[] }>('GET', 'arrays');
+    assert.deepEqual(list.body.items.map((x) => x.name), [a.name]);
   }
   assert.deepEqual(state.arrays.map((a) => a.name), ['site-a-array', 'site-b-array']);
   const arrays = ArrayModel.open(state.arrays[0]!.db);
