@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ArrayModel, ManualClock } from '@protector/arraysim';
-import { serveArrayRest } from '@protector/arraysim/rest';
-import { tlsFront } from './tls-front.js';
+import { createSelfSignedTls, serveArrayRest, type ArrayRestOptions } from '@protector/arraysim/rest';
 import { createPureDriver, MockStorageDriver, type StorageDriver } from '../../src/storage/index.js';
 
 /** The two ways the FlashArray driver reaches an array; the contract suite runs on each. */
@@ -13,6 +11,8 @@ export interface ArrayPairEnv {
   clock: ManualClock;
   model: ArrayModel;
   driver: StorageDriver;
+  /** REST adapter: every back-off the sessions took (429, retries), in ms of simulated time. */
+  sessionWaits: number[];
   /** Moves simulated time on and lets the arrays act on it (as cloudsim's sites do in the lab). */
   advance(ms: number): void;
   close(): Promise<void>;
@@ -23,7 +23,13 @@ export interface ArrayPairEnv {
  * clock, and a driver for them through `adapter`: in-process (the mock driver) or REST (the pure
  * driver over HTTPS to each array's REST face, served from the same model with a test CA).
  */
-export async function arrayPair(adapter: Adapter, opts: { bandwidth?: number; pollIntervalMs?: number; type?: 'async-replication' | 'sync-replication' } = {}): Promise<ArrayPairEnv> {
+export async function arrayPair(adapter: Adapter, opts: {
+    bandwidth?: number;
+    pollIntervalMs?: number;
+    type?: 'async-replication' | 'sync-replication';
+    /** REST adapter: how the arrays' faces behave (rate limit, session idle timeout, versions). */
+    face?: Pick<ArrayRestOptions, 'rateLimit' | 'sessionIdleMs' | 'versions'>;
+  } = {},): Promise<ArrayPairEnv> {
   const clock = new ManualClock();
   const model = ArrayModel.open(':memory:', clock);
   model.createArray('fa-a');
@@ -35,25 +41,31 @@ export async function arrayPair(adapter: Adapter, opts: { bandwidth?: number; po
   };
   const sleep = async (ms: number): Promise<void> => advance(ms);
   const pollIntervalMs = opts.pollIntervalMs ?? 100;
+  const sessionWaits: number[] = [];
   if (adapter === 'in-process') {
     const driver = new MockStorageDriver({ model, localArray: 'fa-a', peerArray: 'fa-b', clock, pollIntervalMs, sleep });
-    return { adapter, clock, model, driver, advance, close: () => driver.close().then(() => model.close()) };
+    return { adapter, clock, model, driver, advance, sessionWaits, close: () => driver.close().then(() => model.close()) };
   }
-  const served = await Promise.all(
-    ['fa-a', 'fa-b'].map(async (a) => {
-      const plain = await serveArrayRest(model, a, { clock });
-      const front = await tlsFront(plain.url);
-      return { url: front.url, ca: readFileSync(new URL('../fixtures/tls/ca.pem', import.meta.url), 'utf8'), close: () => front.close().then(plain.close) };
-    }),
-  );
+  // One CA for both faces, as in the lab: the driver is given it as its CA bundle.
+  const tls = await createSelfSignedTls();
+  const served = await Promise.all(['fa-a', 'fa-b'].map((a) => serveArrayRest(model, a, { ...opts.face, clock, tls })));
   const [a, b] = served as [(typeof served)[number], (typeof served)[number]];
   const driver = createPureDriver({
     localArray: 'fa-a',
     peerArray: 'fa-b',
     local: { url: a.url, apiToken: model.createApiToken('fa-a', 'pureuser') },
     peer: { url: b.url, apiToken: model.createApiToken('fa-b', 'pureuser') },
-    // Retries back off on the simulated clock, so a test never waits for real.
-    session: { ca: a.ca, retries: 2, retryDelayMs: 10, timeoutMs: 5000, sleep: async () => undefined },
+    // Back-offs (retries, 429) pass on the simulated clock, so a test never waits for real.
+    session: {
+      ca: a.ca,
+      retries: 2,
+      retryDelayMs: 10,
+      timeoutMs: 5000,
+      sleep: async (ms) => {
+        sessionWaits.push(ms);
+        advance(ms);
+      },
+    },
     clock,
     pollIntervalMs,
     sleep,
@@ -64,6 +76,7 @@ export async function arrayPair(adapter: Adapter, opts: { bandwidth?: number; po
     model,
     driver,
     advance,
+    sessionWaits,
     close: async () => {
       await driver.close();
       await Promise.all(served.map((s) => s.close()));

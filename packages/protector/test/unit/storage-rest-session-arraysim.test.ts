@@ -1,34 +1,29 @@
-// FlashArraySession against the simulated array's REST face (@protector/arraysim/rest, behind an
-// HTTPS front): the session's wire format matches what the project's FlashArray model serves.
+// FlashArraySession against the simulated array's REST face (@protector/arraysim/rest, over its own
+// HTTPS): the session's wire format matches what the project's FlashArray model serves.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ArrayModel, ManualClock } from '@protector/arraysim';
 import { serveArrayRest } from '@protector/arraysim/rest';
 import { FlashArraySession } from '../../src/storage/flasharray/rest/index.js';
-import { TEST_CA } from '../helpers/fake-flasharray.js';
 import { code } from '../helpers/storage.js';
-import { tlsFront } from '../helpers/tls-front.js';
 
 const MiB = 1024 * 1024;
 const clock = new ManualClock();
 const model = ArrayModel.open(':memory:', clock);
-let served: { url: string; close: () => Promise<void> };
-let front: { url: string; close: () => Promise<void> };
+let served: { url: string; ca: string; close: () => Promise<void> };
 let apiToken = '';
 
 before(async () => {
   model.createArray('fa-a');
   apiToken = model.createApiToken('fa-a', 'pureuser');
   served = await serveArrayRest(model, 'fa-a', { clock, sessionIdleMs: 30 * 60 * 1000 });
-  front = await tlsFront(served.url);
 });
 after(async () => {
-  await front.close();
   await served.close();
 });
 
 const session = (over: Partial<ConstructorParameters<typeof FlashArraySession>[0]> = {}) =>
-  new FlashArraySession({ array: 'fa-a', url: front.url, apiToken, ca: TEST_CA, pageSize: 2, sleep: async () => {}, ...over });
+  new FlashArraySession({ array: 'fa-a', url: served.url, apiToken, ca: served.ca, pageSize: 2, sleep: async () => {}, ...over });
 
 test('volumes: create, conflict on a second create, read, page, destroy, eradicate, not_found once gone', async () => {
   const s = session();

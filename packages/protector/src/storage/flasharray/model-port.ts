@@ -82,18 +82,8 @@ export class ModelArrayPort implements ArrayPort {
   }
 
   async getProtectionGroup(name: string): Promise<ProtectionGroup | null> {
-    const sep = name.indexOf(':');
-    if (sep >= 0) return this.replicaGroup(name.slice(0, sep), name.slice(sep + 1));
     const g = this.find(`GET protection-groups ${name}`, () => this.model.getProtectionGroup(this.name, name));
-    return g && group(g, name, true);
-  }
-
-  /** A source's group as this target sees it: present once the source lists this array as a target. */
-  private replicaGroup(source: string, pg: string): ProtectionGroup | null {
-    const name = `${source}:${pg}`;
-    this.run(`GET protection-groups ${name}`, () => this.model.getArray(this.name));
-    const g = this.find(`GET protection-groups ${name}`, () => this.model.getProtectionGroup(source, pg));
-    return g?.targets.some((t) => t.name === this.name) ? group(g, name, false) : null;
+    return g && group(g);
   }
 
   async createProtectionGroup(name: string, settings: ProtectionGroupSettings): Promise<void> {
@@ -105,14 +95,11 @@ export class ModelArrayPort implements ArrayPort {
   }
 
   async destroyProtectionGroup(name: string): Promise<void> {
-    this.run(`PATCH protection-groups ${name} destroyed`, () => this.model.deleteProtectionGroup(this.name, name));
+    this.run(`PATCH protection-groups ${name} destroyed`, () => this.model.destroyProtectionGroup(this.name, name));
   }
 
   async eradicateProtectionGroup(name: string): Promise<void> {
-    // Destroying already removed it (this model keeps no destroyed groups); a live one is refused.
-    if (this.find(`DELETE protection-groups ${name}`, () => this.model.getProtectionGroup(this.name, name))) {
-      throw new StorageError('conflict', `array '${this.name}': DELETE protection-groups ${name}: protection group '${name}' is not destroyed`);
-    }
+    this.run(`DELETE protection-groups ${name}`, () => this.model.eradicateProtectionGroup(this.name, name));
   }
 
   async listGroupVolumes(group: string): Promise<string[]> {
@@ -120,7 +107,7 @@ export class ModelArrayPort implements ArrayPort {
   }
 
   async addGroupVolumes(group: string, volumes: string[]): Promise<void> {
-    this.run(`POST protection-groups/volumes ${group}`, () => this.model.addProtectionGroupVolumes(this.name, group, volumes));
+    this.run(`POST protection-groups/volumes ${group}`, () => this.model.addProtectionGroupVolumes(this.name, group, volumes, { strict: true }));
   }
 
   async removeGroupVolumes(group: string, volumes: string[]): Promise<void> {
@@ -132,7 +119,7 @@ export class ModelArrayPort implements ArrayPort {
   }
 
   async addGroupTargets(group: string, targets: string[]): Promise<void> {
-    this.run(`POST protection-groups/targets ${group}`, () => this.model.addProtectionGroupTargets(this.name, group, targets));
+    this.run(`POST protection-groups/targets ${group}`, () => this.model.addProtectionGroupTargets(this.name, group, targets, true, { strict: true }));
   }
 
   async allowReplicaGroup(replicaGroup: string, allowed: boolean): Promise<void> {
@@ -184,14 +171,11 @@ export class ModelArrayPort implements ArrayPort {
   }
 
   async destroyGroupSnapshot(name: string): Promise<void> {
-    // This model eradicates at once (it keeps no destroyed group snapshots).
-    this.run(`PATCH protection-group-snapshots ${name} destroyed`, () => this.model.eradicateProtectionGroupSnapshot(this.name, name));
+    this.run(`PATCH protection-group-snapshots ${name} destroyed`, () => this.model.destroyProtectionGroupSnapshot(this.name, name));
   }
 
   async eradicateGroupSnapshot(name: string): Promise<void> {
-    if (this.find(`DELETE protection-group-snapshots ${name}`, () => this.model.getProtectionGroupSnapshot(this.name, name))) {
-      this.run(`DELETE protection-group-snapshots ${name}`, () => this.model.eradicateProtectionGroupSnapshot(this.name, name));
-    }
+    this.run(`DELETE protection-group-snapshots ${name}`, () => this.model.eradicateProtectionGroupSnapshot(this.name, name, { requireDestroyed: true }));
   }
 
   async getPod(name: string): Promise<Pod | null> {
@@ -239,12 +223,12 @@ function portError(array: string, call: string, err: unknown): StorageError {
   return new StorageError(err instanceof ArrayError ? CODES[err.code] : 'failed', msg, { cause: err });
 }
 
-function group(g: ProtectionGroupRecord, name: string, local: boolean): ProtectionGroup {
+function group(g: ProtectionGroupRecord): ProtectionGroup {
   return {
-    name,
+    name: g.name,
     source: g.source.name,
-    is_local: local,
-    destroyed: false,
+    is_local: g.is_local,
+    destroyed: g.destroyed,
     snapshot_schedule: { enabled: g.snapshot_schedule.enabled, frequency: g.snapshot_schedule.frequency },
     replication_schedule: { enabled: g.replication_schedule.enabled, frequency: g.replication_schedule.frequency },
     source_retention: { ...g.source_retention },

@@ -151,7 +151,7 @@ export interface ArrayPort {
   /** Includes destroyed snapshots. */
   getGroupSnapshot(name: string): Promise<GroupSnapshot | null>;
   listGroupSnapshots(group: string): Promise<GroupSnapshot[]>;
-  /** Transfers of the named snapshots, or of every snapshot of `group`. */
+  /** Transfers of the named snapshots ('not_found' for one that does not exist), or of every snapshot of `group`. */
   listTransfers(select: { names: string[] } | { group: string }): Promise<SnapshotTransfer[]>;
   /** The member volumes of each snapshot of `group` (the source-side volume names), by snapshot name. */
   listSnapshotVolumes(group: string): Promise<Map<string, string[]>>;

@@ -211,9 +211,12 @@ export class RestArrayPort implements ArrayPort {
   }
 
   async listTransfers(select: { names: string[] } | { group: string }): Promise<SnapshotTransfer[]> {
-    const query: Query = 'names' in select ? { names: select.names } : { source_names: [select.group] };
-    const items = await orNull(this.session.list<SnapshotTransfer>('protection-group-snapshots/transfer', query));
-    return (items ?? []).map((t) => ({
+    // A named snapshot that does not exist is 'not_found'; a group without snapshots has none.
+    const items =
+      'names' in select
+        ? await this.session.list<SnapshotTransfer>('protection-group-snapshots/transfer', { names: select.names })
+        : ((await orNull(this.session.list<SnapshotTransfer>('protection-group-snapshots/transfer', { source_names: [select.group] }))) ?? []);
+    return items.map((t) => ({
       name: t.name,
       progress: t.progress ?? null,
       started: t.started ?? null,
