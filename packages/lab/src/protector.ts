@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { arraysDb, type LabSite } from './sites.js';
+import { arrayCa, arraysDb, type LabSite } from './sites.js';
 
 /** protector-api, protector-engine and protector-manage, found through the workspace dependency. */
 const bin = (name: string) => fileURLToPath(new URL(`./dist/bin/${name}.js`, import.meta.resolve('@protector/protector/package.json')));
@@ -21,8 +21,17 @@ export interface ProtectorProcesses {
   logs: { api: string; engine: string };
 }
 
-/** The site's protector.conf: SQLite, the lab's array file, its Keystone, fast engine polling. */
-export function protectorConf(site: LabSite, labDir: string): string {
+/** Which storage driver the lab's Protector sites use: pure (REST 2.x over HTTPS, the production path) or mock. */
+export type LabStorage = 'pure' | 'mock';
+
+/** The [storage] section: the pure driver trusts the lab CA; the mock one opens the arrays' file. */
+function storageSection(storage: LabStorage, labDir: string): string[] {
+  if (storage === 'mock') return ['[storage]', 'driver = mock', `mock_storage_path = ${arraysDb(labDir)}`];
+  return ['[storage]', 'driver = pure', `pure_ca_file = ${arrayCa(labDir).cert}`];
+}
+
+/** The site's protector.conf: SQLite, the lab's arrays, its Keystone, fast engine polling. */
+export function protectorConf(site: LabSite, labDir: string, storage: LabStorage = 'pure'): string {
   const dir = join(labDir, site.name, 'protector');
   return [
     '# Written by protector-lab up: one Protector site of the lab.',
@@ -46,9 +55,7 @@ export function protectorConf(site: LabSite, labDir: string): string {
     'interface = public',
     'token_cache_time = 60',
     '',
-    '[storage]',
-    'driver = mock',
-    `mock_storage_path = ${arraysDb(labDir)}`,
+    ...storageSection(storage, labDir),
     '',
     '[engine]',
     'lease_seconds = 10',
@@ -61,11 +68,11 @@ export function protectorConf(site: LabSite, labDir: string): string {
 }
 
 /** Writes the configuration and applies the database migrations (protector-manage db sync). */
-export function prepareProtector(site: LabSite, labDir: string): string {
+export function prepareProtector(site: LabSite, labDir: string, storage: LabStorage = 'pure'): string {
   const dir = join(labDir, site.name, 'protector');
   mkdirSync(dir, { recursive: true });
   const conf = join(dir, 'protector.conf');
-  writeFileSync(conf, protectorConf(site, labDir), { mode: 0o600 });
+  writeFileSync(conf, protectorConf(site, labDir, storage), { mode: 0o600 });
   const r = spawnSync(process.execPath, [bin('protector-manage'), '--config-file', conf, 'db', 'sync'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`protector-manage db sync failed for ${site.name}: ${(r.stderr || r.stdout).trim()}`);
   return conf;

@@ -12,9 +12,14 @@ import { installProtectorInKeystone } from '../keystone-setup.js';
 import { registerLabSites } from '../register.js';
 import { startLabSite, stopLab, stopLabSite } from '../site-control.js';
 import { demo, demoTable } from '../demo.js';
-import { apiUrl, prepareProtector, startProtector, waitApi, type ProtectorProcesses } from '../protector.js';
+import { apiUrl, prepareProtector, startProtector, waitApi, type LabStorage, type ProtectorProcesses } from '../protector.js';
 
 const program = new Command('protector-lab').description('Two simulated OpenStack sites on one machine.');
+const storageDriver = (v: string): LabStorage => {
+  if (v !== 'pure' && v !== 'mock') throw new InvalidArgumentError("must be 'pure' or 'mock'");
+  return v;
+};
+
 const port = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1024 || n > 65000) throw new InvalidArgumentError('--base-port must be a port from 1024 to 65000');
@@ -27,7 +32,8 @@ program
   .option('--dir <dir>', 'lab folder for state, logs and clouds.yaml', '.lab')
   .option('--base-port <port>', 'first port of site-a; site-b is 100 above', port, 15000)
   .option('--detach', 'leave the sites running in the background; stop them with `down`')
-  .action(async (opts: { dir: string; basePort: number; detach?: boolean }) => {
+  .option('--storage <driver>', "Protector's storage driver: pure (FlashArray REST 2.x over HTTPS to the simulated arrays) or mock (their model, in process)", storageDriver, 'pure')
+  .action(async (opts: { dir: string; basePort: number; detach?: boolean; storage: LabStorage }) => {
     const dir = resolve(opts.dir);
     const running = readState(dir)?.sites.filter((s) => isAlive(s.pid)) ?? [];
     if (running.length > 0) throw new Error(`the lab in ${dir} is already running (${running.map((s) => s.name).join(', ')}); run 'protector-lab down' first`);
@@ -52,7 +58,7 @@ program
       for (const site of sites) {
         console.log(`starting protector-api and protector-engine of ${site.name} on ${apiUrl(site)} …`);
         await installProtectorInKeystone(site);
-        const conf = prepareProtector(site, dir);
+        const conf = prepareProtector(site, dir, opts.storage);
         const p = startProtector(site, dir, conf, opts.detach === true);
         services.push(p);
         await waitApi(site, p);
@@ -83,6 +89,11 @@ program
       console.log(`  ${a.name}: ${a.site}'s Cinder backend   REST ${a.url}/api/api_version   api token ${a.api_tokens.map((t) => `${t.token} (${t.user})`).join(', ') || 'none'}`);
     }
     for (const [i, site] of sites.entries()) console.log(`  protector on ${site.name}: API ${apiUrl(site)}   logs ${services[i]!.logs.api}, ${services[i]!.logs.engine}`);
+    console.log(
+      opts.storage === 'pure'
+        ? `  protector storage: driver pure (FlashArray REST 2.x over HTTPS to the arrays above, verified with the arrays CA)`
+        : `  protector storage: driver mock (the arrays' model file, in process; start with --storage pure for the REST path)`,
+    );
     console.log(`  arrays model: ${arrays[0]?.db ?? ''} (site-a-array and site-b-array, connected for replication)`);
     console.log(`  arrays CA: ${arrayCa(dir).cert} (the array REST faces are HTTPS; verify them with this file)`);
     console.log(`\nclouds.yaml: ${clouds}`);

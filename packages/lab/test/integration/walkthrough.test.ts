@@ -4,7 +4,7 @@
 // protection group, a change refused while the peer site is down.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -65,6 +65,9 @@ test('a new user: help everywhere, one-line errors with documented exit codes', 
 });
 
 test('the DR lifecycle through the CLI, every step proven by data, in under 5 minutes', { timeout: 600_000 }, async () => {
+  // The lab's default: Protector's pure driver over HTTPS to the arrays' REST faces, trusting the lab CA.
+  const conf = readFileSync(join(dir, 'site-a', 'protector', 'protector.conf'), 'utf8');
+  assert.match(conf, /\[storage\]\ndriver = pure\npure_ca_file = .*array-ca\.pem\n/);
   const started = Date.now();
   const r = await lab('demo');
   const seconds = (Date.now() - started) / 1000;

@@ -15,7 +15,8 @@ import type { WorkflowDeps } from '../../src/engine/context.js';
 import { Engine, Operations, type OperationRecord, type OperationType, type Workflow } from '../../src/engine/index.js';
 import { lifecycleWorkflows } from '../../src/engine/workflows/index.js';
 import { createSiteClients, type SiteClients } from '@protector/openstack';
-import { MockStorageDriver } from '../../src/storage/index.js';
+import { createPureDriver, MockStorageDriver, type StorageDriver } from '../../src/storage/index.js';
+import { createSelfSignedTls } from '@protector/arraysim/rest';
 
 export const SECRET_KEY = 'two-sites-test-secret-key';
 export const SERVICE_USER = { name: 'protector', password: 'protector-pw' } as const;
@@ -56,7 +57,7 @@ export interface SiteProtector {
   sites: Sites;
   pgs: ProtectionGroups;
   ops: Operations;
-  storage: MockStorageDriver;
+  storage: StorageDriver;
   deps: WorkflowDeps;
   /** This database's registrations of the two sites. */
   siteA: Site;
@@ -91,12 +92,21 @@ export interface TwoSites extends Omit<SiteProtector, 'run'> {
   close(): Promise<void>;
 }
 
+/**
+ * The storage driver the workflow tests run on: mock (in-process, the default) or, with
+ * PROTECTOR_TEST_STORAGE=pure, the pure driver over HTTPS to each site's array REST face (CI runs
+ * the suite both ways).
+ */
+export const TEST_STORAGE: 'mock' | 'pure' = process.env.PROTECTOR_TEST_STORAGE === 'pure' ? 'pure' : 'mock';
+
 /** Two cloudsim sites sharing one array file, both registered in one Protector database (site-a local). */
 export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<TwoSites> {
   const dir = mkdtempSync(join(tmpdir(), 'protector-two-sites-'));
   const arrayFile = join(dir, 'arrays.db');
-  const a = await CloudSite.start({ name: 'site-a', basePort: 0, bootTimeMs: 0, array: { name: 'site-a-array', dbPath: arrayFile }, seed: seed('site-a') });
-  const b = await CloudSite.start({ name: 'site-b', basePort: 0, bootTimeMs: 0, array: { name: 'site-b-array', dbPath: arrayFile }, seed: seed('site-b') });
+  // One CA for both array faces, as in the lab: the pure driver trusts it.
+  const tls = await createSelfSignedTls();
+  const a = await CloudSite.start({ name: 'site-a', basePort: 0, bootTimeMs: 0, array: { name: 'site-a-array', dbPath: arrayFile, tls }, seed: seed('site-a') });
+  const b = await CloudSite.start({ name: 'site-b', basePort: 0, bootTimeMs: 0, array: { name: 'site-b-array', dbPath: arrayFile, tls }, seed: seed('site-b') });
   a.arrays.connectArrays('site-a-array', 'site-b-array', { type: 'sync-replication' });
 
   const engines: Engine[] = [];
@@ -114,7 +124,7 @@ export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<Tw
         auth_url: `${s.url('keystone')}/v3`,
         region_name: 'RegionOne',
         credentials: { username: SERVICE_USER.name, password: SERVICE_USER.password, user_domain_name: 'Default', project_name: 'service', project_domain_name: 'Default' },
-        array: { name: s.arrayName, url: s.url('array'), api_token: null },
+        array: { name: s.arrayName, url: s.url('array'), api_token: TEST_STORAGE === 'pure' ? s.arrays.createApiToken(s.arrayName, `protector-${local}`) : null },
       });
       if (!created) throw new Error(`could not register ${s.options.name}`);
       return created;
@@ -123,12 +133,12 @@ export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<Tw
     const siteB = await register(b);
     const pgs = new ProtectionGroups(db);
     const ops = new Operations(db);
-    const storage = new MockStorageDriver({
-      path: arrayFile,
-      localArray: local === 'a' ? 'site-a-array' : 'site-b-array',
-      peerArray: local === 'a' ? 'site-b-array' : 'site-a-array',
-      pollIntervalMs: 100,
-    });
+    const arrays = { localArray: local === 'a' ? 'site-a-array' : 'site-b-array', peerArray: local === 'a' ? 'site-b-array' : 'site-a-array' };
+    const endpoint = (s: Site) => ({ url: s.array.url ?? '', apiToken: s.array.api_token ?? '' });
+    const storage: StorageDriver =
+      TEST_STORAGE === 'pure'
+        ? createPureDriver({ ...arrays, local: endpoint(local === 'a' ? siteA : siteB), peer: endpoint(local === 'a' ? siteB : siteA), session: { ca: tls.ca }, pollIntervalMs: 100 })
+        : new MockStorageDriver({ path: arrayFile, ...arrays, pollIntervalMs: 100 });
     const deps: WorkflowDeps = { pgs, sites, storage, http: { retries: 0, timeoutMs: 10_000 } };
     const engine = (owner = `engine-${local}-${randomUUID().slice(0, 8)}`, o: { leaseMs?: number; workflows?: Workflow[] } = {}): Engine => {
       const bus = new DbBus(db, { owner, pollMs: 50 });
