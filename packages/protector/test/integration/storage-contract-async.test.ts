@@ -348,7 +348,7 @@ for (const adapter of ADAPTERS) {
       // The pure driver needs each array's address and API token from the site registrations.
       assert.throws(
         () => createStorageDriver({ driver: 'pure', localArray: 'a', peerArray: 'b', local: { url: '', apiToken: 't' }, peer: { url: 'https://b', apiToken: '' } }),
-        code('invalid', /the local array 'a' has no url registered \(set them with protector site register --array-url --array-api-token\)/),
+        code('invalid', /the local array 'a' has no url registered \(set them with protector site create --array-url --array-api-token\)/),
       );
       const pure = createStorageDriver({ driver: 'pure', localArray: 'a', peerArray: 'b', local: { url: 'https://a', apiToken: 't' }, peer: { url: 'https://b', apiToken: 't' } });
       assert.equal(pure.name, 'pure');

@@ -33,7 +33,7 @@ export function createPureDriver(config: PureDriverConfig): FlashArrayDriver {
     if (missing.length > 0) {
       throw new StorageError(
         'invalid',
-        `pure storage driver: the ${side} array '${array}' has no ${missing.join(' and ')} registered (set them with protector site register --array-url --array-api-token)`,
+        `pure storage driver: the ${side} array '${array}' has no ${missing.join(' and ')} registered (set them with protector site create --array-url --array-api-token)`,
       );
     }
     return new RestArrayPort(new FlashArraySession({ ...config.session, array, url: e.url, apiToken: e.apiToken, sleep: config.session?.sleep }), array);
