@@ -58,6 +58,14 @@ def error(r, status, context, phrase, what):
     return e
 
 
+DAY_MS = 24 * 3600 * 1000
+
+
+def just_destroyed(obj):
+    """Destroyed a moment ago: time_remaining counts down from the 24 h eradication delay."""
+    return obj.destroyed is True and DAY_MS - 60_000 < obj.time_remaining <= DAY_MS
+
+
 def until(fn, what, timeout=10.0):
     """Polls `fn` until it returns a truthy value (the arrays tick on the system clock)."""
     deadline = time.monotonic() + timeout
