@@ -67,7 +67,7 @@ export function createArrayRestApp(model: ArrayModel, array: string, opts: Array
     reply.header('x-request-id', typeof given === 'string' && given.length <= 128 ? given : randomUUID());
     // A down array answers nothing at all, not even version discovery.
     if (model.isArrayDown(array)) throw new ArrayError('unreachable', `array '${array}' is unreachable`);
-    limiter?.take(reply, request.url.split('?')[0] ?? '');
+    if (limiter && !limiter.take(reply)) return reply;
   });
 
   app.get('/api/api_version', async () => ({ version: [...versions] }));

@@ -196,6 +196,8 @@ function compare(v: Json, op: string, lit: Literal): boolean {
   if (v === null || typeof v === 'object') return false;
   if (op === '=') {
     if (typeof lit === 'string' && typeof v === 'string') return lit.includes('*') ? wildcard(lit).test(v) : v === lit;
+    // Numbers compare as numbers even when quoted: Cinder asks for progress="1.0".
+    if (typeof v === 'number' && typeof lit === 'string' && lit.trim() !== '' && !Number.isNaN(Number(lit))) return v === Number(lit);
     return String(v) === String(lit);
   }
   const a = typeof v === 'number' ? v : String(v);

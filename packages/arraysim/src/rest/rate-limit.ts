@@ -1,6 +1,5 @@
 import type { FastifyReply } from 'fastify';
 import type { Clock } from '../clock.js';
-import { RestError } from './errors.js';
 
 /** Requests a face accepts per second and per minute; either alone limits that window only. */
 export interface RateLimit {
@@ -12,7 +11,9 @@ export interface RateLimit {
  * FlashArray's request rate limit, in fixed windows on the app's clock. Every answer carries
  * `X-RateLimit-Limit-second`, `X-RateLimit-Remaining-second` and the `-minute` pair (pypureclient
  * reads both pairs on a 429); a request over either limit answers 429 with `Retry-After` (seconds
- * until its window ends).
+ * until its window ends). On the array the limit is enforced by its API gateway (Kong), so the 429
+ * body is Kong's `{"message": "API rate limit exceeded"}`, not the array's error list, and
+ * pypureclient reads it that way.
  */
 export class RateLimiter {
   private readonly limits: { second: number; minute: number };
@@ -28,8 +29,8 @@ export class RateLimiter {
     this.limits = { second, minute };
   }
 
-  /** Counts one request; throws the 429 when a window is full. Headers are set either way. */
-  take(reply: FastifyReply, path: string): void {
+  /** Counts one request and sets the headers; when a window is full, answers the 429 and returns false. */
+  take(reply: FastifyReply): boolean {
     const now = this.clock.now();
     const spans = { second: 1000, minute: 60_000 } as const;
     for (const w of ['second', 'minute'] as const) {
@@ -43,10 +44,10 @@ export class RateLimiter {
       reply.header(`X-RateLimit-Limit-${w}`, String(this.limits[w]));
       reply.header(`X-RateLimit-Remaining-${w}`, String(Math.max(0, this.limits[w] - this.windows[w].used)));
     }
-    if (full) {
-      const left = this.windows[full].start + spans[full] - now;
-      reply.header('Retry-After', String(Math.max(1, Math.ceil(left / 1000))));
-      throw new RestError(429, path, `Too many requests: the limit is ${this.limits[full]} per ${full}. Retry later.`);
-    }
+    if (!full) return true;
+    const left = this.windows[full].start + spans[full] - now;
+    reply.header('Retry-After', String(Math.max(1, Math.ceil(left / 1000))));
+    void reply.code(429).type('application/json').send({ message: 'API rate limit exceeded' });
+    return false;
   }
 }
