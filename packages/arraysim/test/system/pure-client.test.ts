@@ -84,6 +84,7 @@ for (const [script, what] of [
   ['protection.py', 'protection groups, members, targets, the replica group and allowed on the target, replicate_now and transfers, restore on the target, destroy/recover/eradicate'],
   ['pods.py', 'pods: failover preferences, stretch and unstretch, volumes in and out, destroy and eradicate'],
   ['transport.py', 'HTTPS verified with the CA (ssl_cert), 429 under the rate limit'],
+  ['driver.py', "the calls of Protector's FlashArray REST adapter, in its forms"],
 ] as const) {
   test(`Pure's client: ${what}`, { skip }, async () => {
     const out = await oracle(script);
