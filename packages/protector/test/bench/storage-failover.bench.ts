@@ -38,8 +38,9 @@ async function failover(adapter: Adapter): Promise<number> {
     await env.driver.reverseReplication(h, { volumes: copies.map((c) => c.name), policy });
     const ms = performance.now() - start;
     // Proof it did the work: the copies hold the source's bytes.
-    const text = env.model.readVolume('fa-b', copies[0]!.name, 0, 24).toString();
-    if (!text.startsWith(`data of ${vols[0]}`)) throw new Error(`restored copy holds '${text}'`);
+    const want = `data of ${vols[0]}`;
+    const text = env.model.readVolume('fa-b', copies[0]!.name, 0, want.length).toString();
+    if (text !== want) throw new Error(`restored copy holds '${text}'`);
     return ms;
   } finally {
     await env.close();
