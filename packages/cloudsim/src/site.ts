@@ -71,6 +71,8 @@ export interface SiteOptions {
     rateLimit?: RateLimit;
     /** REST versions its face advertises (default 2.0 … 2.36). */
     versions?: string[];
+    /** Idle time after which its face ends a REST session (default 30 minutes, as FlashArray). */
+    sessionIdleMs?: number;
   };
 }
 
@@ -157,7 +159,7 @@ export class Site implements SiteHost {
       neutron: createNeutronApp(this),
       glance: createGlanceApp(this),
       sim: createSimApp(this),
-      array: createArrayRestApp(this.arrays, this.arrayName, { clock: this.ctx.clock, rateLimit: a?.rateLimit, versions: a?.versions }),
+      array: createArrayRestApp(this.arrays, this.arrayName, { clock: this.ctx.clock, rateLimit: a?.rateLimit, versions: a?.versions, sessionIdleMs: a?.sessionIdleMs }),
     };
     for (const [service, app] of Object.entries(apps) as [Endpoint, FastifyInstance][]) {
       const port = this.options.basePort === 0 ? 0 : this.options.basePort + PORT_OFFSETS[service];

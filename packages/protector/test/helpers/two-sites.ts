@@ -16,7 +16,7 @@ import { Engine, Operations, type OperationRecord, type OperationType, type Work
 import { lifecycleWorkflows } from '../../src/engine/workflows/index.js';
 import { createSiteClients, type SiteClients } from '@protector/openstack';
 import { createPureDriver, MockStorageDriver, type StorageDriver } from '../../src/storage/index.js';
-import { createSelfSignedTls } from '@protector/arraysim/rest';
+import { createSelfSignedTls, type RateLimit } from '@protector/arraysim/rest';
 
 export const SECRET_KEY = 'two-sites-test-secret-key';
 export const SERVICE_USER = { name: 'protector', password: 'protector-pw' } as const;
@@ -100,13 +100,22 @@ export interface TwoSites extends Omit<SiteProtector, 'run'> {
 export const TEST_STORAGE: 'mock' | 'pure' = process.env.PROTECTOR_TEST_STORAGE === 'pure' ? 'pure' : 'mock';
 
 /** Two cloudsim sites sharing one array file, both registered in one Protector database (site-a local). */
-export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<TwoSites> {
+export async function startTwoSites(
+  opts: {
+    dbFile?: boolean;
+    /** The storage driver, whatever PROTECTOR_TEST_STORAGE says (tests of REST-only faults). */
+    storage?: 'mock' | 'pure';
+    /** How both arrays' REST faces behave: a rate limit, a short session idle time. */
+    arrayFace?: { rateLimit?: RateLimit; sessionIdleMs?: number };
+  } = {},
+): Promise<TwoSites> {
+  const storageDriver = opts.storage ?? TEST_STORAGE;
   const dir = mkdtempSync(join(tmpdir(), 'protector-two-sites-'));
   const arrayFile = join(dir, 'arrays.db');
   // One CA for both array faces, as in the lab: the pure driver trusts it.
   const tls = await createSelfSignedTls();
-  const a = await CloudSite.start({ name: 'site-a', basePort: 0, bootTimeMs: 0, array: { name: 'site-a-array', dbPath: arrayFile, tls }, seed: seed('site-a') });
-  const b = await CloudSite.start({ name: 'site-b', basePort: 0, bootTimeMs: 0, array: { name: 'site-b-array', dbPath: arrayFile, tls }, seed: seed('site-b') });
+  const a = await CloudSite.start({ name: 'site-a', basePort: 0, bootTimeMs: 0, array: { name: 'site-a-array', dbPath: arrayFile, tls, ...opts.arrayFace }, seed: seed('site-a') });
+  const b = await CloudSite.start({ name: 'site-b', basePort: 0, bootTimeMs: 0, array: { name: 'site-b-array', dbPath: arrayFile, tls, ...opts.arrayFace }, seed: seed('site-b') });
   a.arrays.connectArrays('site-a-array', 'site-b-array', { type: 'sync-replication' });
 
   const engines: Engine[] = [];
@@ -124,7 +133,7 @@ export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<Tw
         auth_url: `${s.url('keystone')}/v3`,
         region_name: 'RegionOne',
         credentials: { username: SERVICE_USER.name, password: SERVICE_USER.password, user_domain_name: 'Default', project_name: 'service', project_domain_name: 'Default' },
-        array: { name: s.arrayName, url: s.url('array'), api_token: TEST_STORAGE === 'pure' ? s.arrays.createApiToken(s.arrayName, `protector-${local}`) : null },
+        array: { name: s.arrayName, url: s.url('array'), api_token: storageDriver === 'pure' ? s.arrays.createApiToken(s.arrayName, `protector-${local}`) : null },
       });
       if (!created) throw new Error(`could not register ${s.options.name}`);
       return created;
@@ -136,7 +145,7 @@ export async function startTwoSites(opts: { dbFile?: boolean } = {}): Promise<Tw
     const arrays = { localArray: local === 'a' ? 'site-a-array' : 'site-b-array', peerArray: local === 'a' ? 'site-b-array' : 'site-a-array' };
     const endpoint = (s: Site) => ({ url: s.array.url ?? '', apiToken: s.array.api_token ?? '' });
     const storage: StorageDriver =
-      TEST_STORAGE === 'pure'
+      storageDriver === 'pure'
         ? createPureDriver({ ...arrays, local: endpoint(local === 'a' ? siteA : siteB), peer: endpoint(local === 'a' ? siteB : siteA), session: { ca: tls.ca }, pollIntervalMs: 100 })
         : new MockStorageDriver({ path: arrayFile, ...arrays, pollIntervalMs: 100 });
     const deps: WorkflowDeps = { pgs, sites, storage, http: { retries: 0, timeoutMs: 10_000 } };
