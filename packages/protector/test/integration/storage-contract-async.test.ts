@@ -86,6 +86,8 @@ for (const adapter of ADAPTERS) {
       await driver.removeVolumes(h, [V2]);
       assert.deepEqual(model.getProtectionGroup('fa-a', h.name).volumes, [V1]);
       await assert.rejects(driver.addVolumes(h, ['volume-missing-cinder']), code('not_found', /volume-missing-cinder/));
+      // Names are checked before the array is asked.
+      await assert.rejects(driver.addVolumes(h, ['volume_1', 'v'.repeat(64)]), code('invalid', /not valid FlashArray volume names: 'volume_1', 'v{64}' \(1 to 63 letters/));
     });
 
     test('a replicated snapshot becomes a recovery point only once fully transferred; status reports progress and lag', async () => {

@@ -22,7 +22,7 @@ import { doing, linkFrom, linkState, reachable, type ArrayPair } from './pair.js
 import { PodConstruct } from './pod.js';
 import type { ArrayPort } from './port.js';
 import { ProtectionGroupConstruct } from './protection-group.js';
-import { ARRAY_NAME, groupSettings, SUFFIX } from './settings.js';
+import { ARRAY_NAME, baseName, groupSettings, SUFFIX } from './settings.js';
 
 export interface FlashArrayDriverOptions {
   /** 'mock' (in-process adapter) or 'pure' (REST adapter): what `StorageDriver.name` reports. */
@@ -37,6 +37,14 @@ export interface FlashArrayDriverOptions {
   sleep?: (ms: number) => Promise<void>;
   /** How long a target may take to show a new replica group; default 60 s. */
   replicaWaitMs?: number;
+}
+
+/** Volume names are checked before any call: the array would refuse them with a less precise message. */
+function checkVolumeNames(names: string[]): void {
+  const bad = names.filter((n) => !ARRAY_NAME.test(n));
+  if (bad.length > 0) {
+    throw new StorageError('invalid', `not valid FlashArray volume names: ${bad.map((n) => `'${n}'`).join(', ')} (1 to 63 letters, digits and '-', starting with a letter or digit)`);
+  }
 }
 
 const systemClock: StorageClock = { now: () => Date.now() };
@@ -157,6 +165,7 @@ export class FlashArrayDriver implements StorageDriver {
 
   async addVolumes(h: ReplicationGroupHandle, volumes: string[]): Promise<GroupVolume[]> {
     const c = this.on(h);
+    checkVolumeNames(volumes.map(baseName));
     return doing(`adding volumes to replication group '${h.name}' on '${h.sourceArray}'`, () => c.addVolumes(h, volumes));
   }
 
@@ -251,6 +260,7 @@ export class FlashArrayDriver implements StorageDriver {
     const array = h.targetArray;
     const port = this.pair.port(array);
     const ctx = `restoring from recovery point '${recoveryPoint}' of '${h.name}' on '${array}'`;
+    checkVolumeNames(volumes.map((m) => m.target));
     return doing(ctx, async () => {
       // Resolve every mapping before copying anything, so a bad one changes nothing.
       const from = await c.restoreSources(h, recoveryPoint, volumes.map((m) => m.source), ctx);
