@@ -89,6 +89,8 @@ export interface TwoSites extends Omit<SiteProtector, 'run'> {
   push(pgId: string, from: 'a' | 'b'): Promise<void>;
   /** A server of alice's on site-a booted from a new volume of `volumeType`. */
   bootServer(name: string, volumeType: string): Promise<{ serverId: string; volumeId: string }>;
+  /** Pure driver: every back-off its REST sessions took (429, retries), in ms. */
+  sessionWaits: number[];
   close(): Promise<void>;
 }
 
@@ -110,6 +112,11 @@ export async function startTwoSites(
   } = {},
 ): Promise<TwoSites> {
   const storageDriver = opts.storage ?? TEST_STORAGE;
+  const sessionWaits: number[] = [];
+  const sessionSleep = (ms: number): Promise<void> => {
+    sessionWaits.push(ms);
+    return new Promise((r) => setTimeout(r, ms));
+  };
   const dir = mkdtempSync(join(tmpdir(), 'protector-two-sites-'));
   const arrayFile = join(dir, 'arrays.db');
   // One CA for both array faces, as in the lab: the pure driver trusts it.
@@ -146,7 +153,7 @@ export async function startTwoSites(
     const endpoint = (s: Site) => ({ url: s.array.url ?? '', apiToken: s.array.api_token ?? '' });
     const storage: StorageDriver =
       storageDriver === 'pure'
-        ? createPureDriver({ ...arrays, local: endpoint(local === 'a' ? siteA : siteB), peer: endpoint(local === 'a' ? siteB : siteA), session: { ca: tls.ca }, pollIntervalMs: 100 })
+        ? createPureDriver({ ...arrays, local: endpoint(local === 'a' ? siteA : siteB), peer: endpoint(local === 'a' ? siteB : siteA), session: { ca: tls.ca, sleep: sessionSleep }, pollIntervalMs: 100 })
         : new MockStorageDriver({ path: arrayFile, ...arrays, pollIntervalMs: 100 });
     const deps: WorkflowDeps = { pgs, sites, storage, http: { retries: 0, timeoutMs: 10_000 } };
     const engine = (owner = `engine-${local}-${randomUUID().slice(0, 8)}`, o: { leaseMs?: number; workflows?: Workflow[] } = {}): Engine => {
@@ -278,5 +285,5 @@ export async function startTwoSites(
     rmSync(dir, { recursive: true, force: true });
   };
 
-  return { dir, arrayFile, dbUrl, a, b, db, sites, pgs, ops, storage, deps, siteA, siteB, alice, engine, acceptPg, newOp, bootServer, atA, atB, push, close };
+  return { dir, arrayFile, dbUrl, a, b, db, sites, pgs, ops, storage, deps, siteA, siteB, alice, engine, acceptPg, newOp, bootServer, atA, atB, push, sessionWaits, close };
 }

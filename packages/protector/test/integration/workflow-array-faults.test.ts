@@ -20,8 +20,10 @@ test('a drill through rate-limited arrays whose sessions expire between steps co
   await guestWrite(t.a, app.serverId, 0, 'before the drill');
   await runOp(t.atA, pg, 'replicate');
   await new Promise((r) => setTimeout(r, 2000)); // every array session is idle past its limit now
+  const waitsBefore = t.sessionWaits.length;
   const drill = await runOp(t.atB, pg, 'test_failover');
   assert.equal(drill.status, 'completed', drill.error ?? '');
+  assert.ok(t.sessionWaits.length > waitsBefore, 'the arrays rate-limited the drill, and it waited as told');
   const rec = (await t.atB.pgs.get(pg.id))!.resources.drill!;
   assert.equal(await guestRead(t.b, rec.servers[app.serverId]!, 0, 'before the drill'.length), 'before the drill');
   await t.push(pg.id, 'b');
