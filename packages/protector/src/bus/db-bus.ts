@@ -41,9 +41,10 @@ export class DbBus implements MessageBus {
         let claimed = 0;
         try {
           while (running.size < limit && !this.closed) {
+            const startedAt = this.opts.watch?.time();
             const msg = await this.claim(topic);
             failures = 0;
-            this.opts.watch?.ok();
+            this.opts.watch?.ok(startedAt);
             if (!msg) break;
             claimed++;
             const p = this.handle(msg, handler).finally(() => running.delete(p));

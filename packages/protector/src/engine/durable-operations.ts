@@ -102,9 +102,10 @@ export class DurableOperations extends Operations {
   }
 
   private async reported<T>(call: () => Promise<T>): Promise<T> {
+    const startedAt = this.o.watch.time();
     try {
       const r = await call();
-      this.o.watch.ok();
+      this.o.watch.ok(startedAt);
       return r;
     } catch (err) {
       if (isDatabaseUnavailable(err)) this.o.watch.failed(err);

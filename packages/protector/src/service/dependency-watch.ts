@@ -19,6 +19,11 @@ export class DependencyWatch {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** The watch's clock, for `ok(startedAt)`. */
+  time(): number {
+    return this.now();
+  }
+
   get down(): boolean {
     return this.downSince !== undefined;
   }
@@ -31,9 +36,14 @@ export class DependencyWatch {
     this.logger.warn({ dependency: this.name, err: reason }, `${this.name} unreachable: ${reason}; ${retrying}`);
   }
 
-  /** A call succeeded: ends the outage, if there was one, saying how long it lasted. */
-  ok(): void {
+  /**
+   * A call succeeded: ends the outage, if there was one, saying how long it lasted. `startedAt`
+   * (this watch's clock) is when the call began: one that was already running when the outage was
+   * noticed proves nothing about now, so it does not end it (the log would flap otherwise).
+   */
+  ok(startedAt?: number): void {
     if (this.downSince === undefined) return;
+    if (startedAt !== undefined && startedAt <= this.downSince) return;
     const ms = this.now() - this.downSince;
     this.downSince = undefined;
     this.logger.info({ dependency: this.name, outage_ms: ms }, `${this.name} reachable again after ${(ms / 1000).toFixed(1)} s`);
