@@ -22,7 +22,10 @@ const db = openDatabase(url);
 await syncDatabase(db);
 const view = new Operations(db);
 const outage = outageDatabase(url);
+/** Every engine a test starts, stopped at the end even when an assertion failed first (a running engine keeps the process alive). */
+const started: Engine[] = [];
 after(async () => {
+  await Promise.all(started.map((e) => e.stop(1000)));
   process.off('unhandledRejection', onUnhandled);
   await outage.db.destroy();
   await db.destroy();
@@ -55,6 +58,7 @@ function engine(owner: string, workflows: Workflow[], leaseMs = 10_000) {
     owner, concurrency: 2, leaseMs, heartbeatMs: 30, scanMs: 20,
     log: (event, fields) => void events.push({ event, fields }),
   });
+  started.push(e);
   return { e, ops, log, events };
 }
 
@@ -170,16 +174,19 @@ test('the database bus keeps polling through an outage and delivers what was pub
   const bus = new DbBus(outage.db, { owner: 'engine-bus', pollMs: 20, watch: new DependencyWatch('database', log) });
   const got: unknown[] = [];
   const topic = `outage.${randomUUID()}`;
-  await bus.subscribe(topic, async (p) => void got.push(p.n));
-  outage.down();
-  await new DbBus(db, { owner: 'api', pollMs: 20 }).publish(topic, { n: 1 }); // the API's connection is fine
-  await sleep(200);
-  assert.deepEqual(got, []);
-  outage.up();
-  for (let i = 0; i < 250 && got.length === 0; i++) await sleep(20);
-  assert.deepEqual(got, [1]);
-  assert.deepEqual(outageLines(log), ONE_OUTAGE);
-  await bus.close();
+  try {
+    await bus.subscribe(topic, async (p) => void got.push(p.n));
+    outage.down();
+    await new DbBus(db, { owner: 'api', pollMs: 20 }).publish(topic, { n: 1 }); // the API's connection is fine
+    await sleep(200);
+    assert.deepEqual(got, []);
+    outage.up();
+    for (let i = 0; i < 250 && got.length === 0; i++) await sleep(20);
+    assert.deepEqual(got, [1]);
+    assert.deepEqual(outageLines(log), ONE_OUTAGE);
+  } finally {
+    await bus.close();
+  }
 });
 
 test('no promise rejection went unhandled while the database was away', () => {
