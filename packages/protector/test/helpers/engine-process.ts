@@ -5,10 +5,11 @@ import { DbBus } from '../../src/bus/index.js';
 import { openDatabase } from '../../src/db/index.js';
 import { ProtectionGroups } from '../../src/db/protection-groups.js';
 import { SecretBox } from '../../src/db/secrets.js';
-import { Sites } from '../../src/db/sites.js';
+import { localPair, Sites, type Site } from '../../src/db/sites.js';
 import { Engine, Operations, type Workflow } from '../../src/engine/index.js';
 import { lifecycleWorkflows } from '../../src/engine/workflows/index.js';
-import { MockStorageDriver } from '../../src/storage/index.js';
+import { createPureDriver, MockStorageDriver, type StorageDriver } from '../../src/storage/index.js';
+import { TEST_STORAGE } from './test-storage.js';
 
 export interface EngineProcessConfig {
   dbUrl: string;
@@ -25,6 +26,17 @@ export interface EngineProcessConfig {
   onlyStep?: string;
   /** `[engine] step_timeout` for the workflows, in ms. */
   stepTimeoutMs?: number;
+  /** The arrays' CA, for the pure driver (PROTECTOR_TEST_STORAGE=pure, inherited from the test). */
+  arrayCa?: string;
+}
+
+/** The driver the test runs on: the pure one reaches the arrays registered with the local site and its peer. */
+async function storageFor(cfg: EngineProcessConfig, sites: Sites): Promise<StorageDriver> {
+  if (TEST_STORAGE === 'mock') return new MockStorageDriver({ path: cfg.arrayFile, localArray: cfg.localArray, peerArray: cfg.peerArray, pollIntervalMs: 100 });
+  const pair = localPair(await sites.list());
+  if (!pair) throw new Error('the database has no local site and peer registered');
+  const endpoint = (s: Site) => ({ url: s.array.url ?? '', apiToken: s.array.api_token ?? '' });
+  return createPureDriver({ localArray: cfg.localArray, peerArray: cfg.peerArray, local: endpoint(pair.local), peer: endpoint(pair.peer), session: { ca: cfg.arrayCa }, pollIntervalMs: 100 });
 }
 
 /** Test-only: every step sleeps after its work, before the engine records it completed. */
@@ -50,8 +62,9 @@ async function main(): Promise<void> {
   const cfg = JSON.parse(raw) as EngineProcessConfig;
   const delay = cfg.stepDelayMs ?? Number(process.env.PROTECTOR_TEST_STEP_DELAY_MS ?? 0);
   const db = openDatabase(cfg.dbUrl);
-  const storage = new MockStorageDriver({ path: cfg.arrayFile, localArray: cfg.localArray, peerArray: cfg.peerArray, pollIntervalMs: 100 });
-  const deps = { pgs: new ProtectionGroups(db), sites: new Sites(db, new SecretBox(cfg.secretKey)), storage, http: { retries: 0 } };
+  const sites = new Sites(db, new SecretBox(cfg.secretKey));
+  const storage = await storageFor(cfg, sites);
+  const deps = { pgs: new ProtectionGroups(db), sites, storage, http: { retries: 0 } };
   const all = lifecycleWorkflows(deps, { stepTimeoutMs: cfg.stepTimeoutMs });
   const workflows = delay > 0 ? slowed(all, delay, cfg.onlyStep) : all;
   const engine = new Engine(new Operations(db), new DbBus(db, { owner: cfg.owner, pollMs: 100 }), workflows, {

@@ -17,6 +17,7 @@ import { lifecycleWorkflows } from '../../src/engine/workflows/index.js';
 import { createSiteClients, type SiteClients } from '@protector/openstack';
 import { createPureDriver, MockStorageDriver, type StorageDriver } from '../../src/storage/index.js';
 import { createSelfSignedTls, type RateLimit } from '@protector/arraysim/rest';
+import { TEST_STORAGE } from './test-storage.js';
 
 export const SECRET_KEY = 'two-sites-test-secret-key';
 export const SERVICE_USER = { name: 'protector', password: 'protector-pw' } as const;
@@ -89,17 +90,14 @@ export interface TwoSites extends Omit<SiteProtector, 'run'> {
   push(pgId: string, from: 'a' | 'b'): Promise<void>;
   /** A server of alice's on site-a booted from a new volume of `volumeType`. */
   bootServer(name: string, volumeType: string): Promise<{ serverId: string; volumeId: string }>;
+  /** The CA of both arrays' REST faces (PEM), for a pure driver in another process. */
+  arrayCa: string;
   /** Pure driver: every back-off its REST sessions took (429, retries), in ms. */
   sessionWaits: number[];
   close(): Promise<void>;
 }
 
-/**
- * The storage driver the workflow tests run on: mock (in-process, the default) or, with
- * PROTECTOR_TEST_STORAGE=pure, the pure driver over HTTPS to each site's array REST face (CI runs
- * the suite both ways).
- */
-export const TEST_STORAGE: 'mock' | 'pure' = process.env.PROTECTOR_TEST_STORAGE === 'pure' ? 'pure' : 'mock';
+export { TEST_STORAGE };
 
 /** Two cloudsim sites sharing one array file, both registered in one Protector database (site-a local). */
 export async function startTwoSites(
@@ -285,5 +283,5 @@ export async function startTwoSites(
     rmSync(dir, { recursive: true, force: true });
   };
 
-  return { dir, arrayFile, dbUrl, a, b, db, sites, pgs, ops, storage, deps, siteA, siteB, alice, engine, acceptPg, newOp, bootServer, atA, atB, push, sessionWaits, close };
+  return { dir, arrayFile, dbUrl, a, b, db, sites, pgs, ops, storage, deps, siteA, siteB, alice, engine, acceptPg, newOp, bootServer, atA, atB, push, sessionWaits, arrayCa: tls.ca, close };
 }

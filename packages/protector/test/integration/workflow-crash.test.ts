@@ -22,7 +22,7 @@ test('pg_create survives kill -9 of its engine mid-operation: exactly one group 
   const { pg, op } = await t.acceptPg({ name: 'crashy' });
   const cfg: EngineProcessConfig = {
     dbUrl: t.dbUrl, arrayFile: t.arrayFile, secretKey: SECRET_KEY, localArray: 'site-a-array', peerArray: 'site-b-array',
-    operationId: op.id, owner: 'engine-doomed', leaseMs: LEASE_MS,
+    operationId: op.id, owner: 'engine-doomed', leaseMs: LEASE_MS, arrayCa: t.arrayCa,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', join(pkg, 'test/helpers/engine-process.ts')], {
     cwd: pkg,

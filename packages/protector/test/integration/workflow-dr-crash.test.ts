@@ -26,7 +26,7 @@ async function engineRun(p: SiteProtector, local: 'a' | 'b', op: OperationRecord
   const cfg: EngineProcessConfig = {
     dbUrl: p.dbUrl, arrayFile: t.arrayFile, secretKey: SECRET_KEY,
     localArray: local === 'a' ? 'site-a-array' : 'site-b-array', peerArray: local === 'a' ? 'site-b-array' : 'site-a-array',
-    operationId: op.id, owner: `engine-${step ?? 'last'}`, leaseMs: LEASE_MS, stepTimeoutMs: 20_000,
+    operationId: op.id, owner: `engine-${step ?? 'last'}`, leaseMs: LEASE_MS, stepTimeoutMs: 20_000, arrayCa: t.arrayCa,
     ...(step ? { stepDelayMs: 60_000, onlyStep: step } : {}),
   };
   const child = spawn(process.execPath, ['--import', 'tsx', join(pkg, 'test/helpers/engine-process.ts')], {
