@@ -1,8 +1,7 @@
 import { KeystoneSession } from '@protector/openstack';
 import { ProtectorClient } from '../api/index.js';
 import { resolveClouds, type CloudConfig } from '../config/index.js';
-import { requireReachable, type SiteHandle } from '../coordinator/index.js';
-import { CliError, EXIT } from './exit-codes.js';
+import { Coordinator, type SiteHandle } from '../coordinator/index.js';
 
 /** The global options every command sees (as the OpenStack client names them). */
 export interface GlobalOptions {
@@ -24,6 +23,7 @@ export interface GlobalOptions {
 export class CliContext {
   private clouds?: { primary: CloudConfig; secondary: CloudConfig | null };
   private handles = new Map<string, SiteHandle>();
+  private coord?: Coordinator;
 
   constructor(
     readonly opts: GlobalOptions,
@@ -58,14 +58,25 @@ export class CliContext {
   }
 
   /**
+   * The SDK's Coordinator over the two sites, with the CLI's words for what to run: the
+   * cross-site rules live there, the terminal here.
+   */
+  coordinator(): Coordinator {
+    this.coord ??= new Coordinator(this.primary(), this.secondary(), {
+      syncHint: (pgRef) => `run 'protector protection-group sync ${pgRef}'`,
+      peerHint: 'name it with --secondary-cloud or OS_SECONDARY_CLOUD',
+      note: (level, message) => void process.stderr.write(`${level === 'warning' ? 'protector: ' : ''}${message}\n`),
+    });
+    return this.coord;
+  }
+
+  /**
    * The peer, which must answer before anything changes (DESIGN §5.1): protection groups and the
    * admin changes (sites, tenant mappings) alike. Without a peer named, nothing is tried: a
    * missing argument, not an unreachable site.
    */
-  async reachablePeer(): Promise<SiteHandle> {
-    const s = this.secondary();
-    if (!s) throw new CliError('every change needs the peer site to answer first: name it with --secondary-cloud or OS_SECONDARY_CLOUD', EXIT.usage);
-    return requireReachable(s);
+  reachablePeer(): Promise<SiteHandle> {
+    return this.coordinator().reachablePeer();
   }
 
   /** How long `--wait` follows an operation, and a site that stopped answering (ms). */

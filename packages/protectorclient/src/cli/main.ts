@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { isProtectorApiError, isProtectorUnreachable } from '../api/index.js';
 import { CloudConfigError } from '../config/index.js';
-import { DivergedError, PeerUnreachableError } from '../coordinator/index.js';
+import { DivergedError, PeerRequiredError, PeerUnreachableError } from '../coordinator/index.js';
 import { OutputError } from '../output/format.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerDr } from './commands/dr.js';
@@ -71,6 +71,7 @@ export function explain(err: unknown, debug: boolean): { message: string; code: 
   if (err instanceof CommanderError) return { message: '', code: err.exitCode === 0 ? EXIT.ok : EXIT.usage };
   if (debug && err instanceof Error) process.stderr.write(`${err.stack ?? err.message}\n`);
   if (err instanceof PeerUnreachableError) return { message: err.message, code: EXIT.peerUnreachable };
+  if (err instanceof PeerRequiredError) return { message: err.message, code: EXIT.usage };
   if (err instanceof CliError) return { message: err.message, code: err.exitCode };
   if (err instanceof OutputError || err instanceof CloudConfigError) return { message: err.message, code: EXIT.usage };
   if (err instanceof DivergedError) return { message: err.message, code: EXIT.error };

@@ -2,8 +2,8 @@
 // exactly one object of that name; ambiguity lists the matches.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CliError } from '../../src/cli/exit-codes.js';
-import { findByRef } from '../../src/cli/find.js';
+import { findByRef, LookupError } from '../../src/coordinator/index.js';
+
 
 const A = { id: '11111111-1111-4111-8111-111111111111', name: 'web' };
 const B = { id: '22222222-2222-4222-8222-222222222222', name: 'web' };
@@ -27,8 +27,8 @@ test('an id is taken as an id; a name must match exactly one', async () => {
 });
 
 test('an ambiguous name lists the matches; an unknown one names what and where', async () => {
-  await assert.rejects(findByRef('web', lookup([A, B, C])), (e: unknown) => e instanceof CliError && e.message === `more than one server is named 'web' in the project on site-a (${A.id}, ${B.id}); use its id`);
-  await assert.rejects(findByRef('db', lookup([A])), (e: unknown) => e instanceof CliError && e.message === "no server 'db' in the project on site-a");
+  await assert.rejects(findByRef('web', lookup([A, B, C])), (e: unknown) => e instanceof LookupError && e.message === `more than one server is named 'web' in the project on site-a (${A.id}, ${B.id}); use its id`);
+  await assert.rejects(findByRef('db', lookup([A])), (e: unknown) => e instanceof LookupError && e.message === "no server 'db' in the project on site-a");
   await assert.rejects(findByRef('44444444-4444-4444-8444-444444444444', lookup([A])), /no server '44444444/, 'an unknown id is looked up as a name too');
 });
 

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
-import type { Operation, PrecheckReport, SyncStatus } from '../../api/index.js';
-import { PeerUnreachableError, requireReachable, type SiteHandle } from '../../coordinator/index.js';
-import { follow, operationSummary, settle, storeAfterWait } from '../coordinate.js';
+import type { Operation, PrecheckReport } from '../../api/index.js';
+import { follow, operationSummary, storeAfterWait } from '../coordinate.js';
 import type { CliContext } from '../context.js';
-import { CliError, EXIT } from '../exit-codes.js';
-import { findPg } from '../find.js';
+import { EXIT } from '../exit-codes.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
 
 type Action = 'failover' | 'failback' | 'test-failover' | 'test-cleanup';
@@ -17,50 +15,6 @@ interface ActionOptions extends OutputOptions {
   force?: boolean;
   network?: string;
   bootTimeout?: number;
-}
-
-/**
- * The site an action runs on: the one whose own copy says it is not the current primary (it
- * brings the workload up; DESIGN §5, docs/dr-workflows.md). Asked of both sites; an unplanned
- * failover is the one action that goes ahead with only that site answering.
- */
-async function runningSite(sites: SiteHandle[], pgRef: string, unplanned: boolean): Promise<{ target: SiteHandle; other: SiteHandle | null; pgId: string; status: SyncStatus }> {
-  const seen: { site: SiteHandle; st?: SyncStatus; error?: string }[] = [];
-  let pgId = await firstFound(sites, pgRef);
-  // What an earlier action left on one site is stored on the other first: the copies then agree
-  // on which site runs this (DESIGN §5). Both changed: refused, except the unplanned failover.
-  if (pgId && sites.length === 2) await settle(pgId, pgRef, sites[0]!, sites[1]!, !unplanned);
-  for (const site of sites) {
-    try {
-      pgId ??= (await findPg(site, pgRef)).id;
-      seen.push({ site, st: await site.client.metadata.syncStatus(pgId) });
-    } catch (err) {
-      seen.push({ site, error: err instanceof Error ? err.message : String(err) });
-    }
-  }
-  const target = seen.find((s) => s.st && s.st.site_id !== s.st.current_primary_site_id);
-  if (!target?.st || !pgId) {
-    // The site that would run it does not answer: refused, as every change without its peer.
-    const down = seen.find((s) => s.error);
-    if (down && seen.some((s) => s.st)) throw new PeerUnreachableError(down.site.name, down.error ?? 'no answer');
-    const why = seen.map((s) => `${s.site.name}: ${s.error ?? `it runs the workload (${s.st?.status})`}`).join('; ');
-    throw new CliError(`no site can run this for protection group ${pgRef}: ${why}`);
-  }
-  const other = seen.find((s) => s !== target) ?? null;
-  if (!unplanned) {
-    if (!other) throw new CliError('this action needs both sites: name the peer with --secondary-cloud or OS_SECONDARY_CLOUD');
-    await requireReachable(other.site);
-  }
-  return { target: target.site, other: other?.error ? null : (other?.site ?? null), pgId, status: target.st };
-}
-
-/** The PG's id from the first site that knows it (null: none answers or knows it; said below). */
-async function firstFound(sites: SiteHandle[], pgRef: string): Promise<string | undefined> {
-  for (const site of sites) {
-    const id = await findPg(site, pgRef).then((p) => p.id, () => undefined);
-    if (id) return id;
-  }
-  return undefined;
 }
 
 function printReport(o: OutputOptions, r: PrecheckReport): void {
@@ -80,7 +34,7 @@ export function registerDr(program: Command, ctx: () => CliContext): void {
   const run = (name: Action) => async (ref: string, o: ActionOptions) => {
     const c = ctx();
     const unplanned = name === 'failover' && o.unplanned === true;
-    const { target, other, pgId } = await runningSite(c.both(), ref, unplanned);
+    const { target, other, pgId } = await c.coordinator().runningSite(ref, unplanned);
     const a = target.client.actions;
     const boot = o.bootTimeout === undefined ? {} : { boot_timeout_seconds: o.bootTimeout };
     const dry = o.dryRun === true;
@@ -108,7 +62,7 @@ export function registerDr(program: Command, ctx: () => CliContext): void {
     const done = await follow(c, target, r, { pgRef: ref });
     printShow(o, operationSummary(target, done));
     // The operation changed the PG's document on the target, whatever its end: the peer gets it now, or at the next sync.
-    await storeAfterWait(done, pgId, ref, target, other);
+    await storeAfterWait(c, done, pgId, ref, target, other);
   };
 
   action('failover', 'bring the protection group up on the other site (planned: both sites, no data loss; --unplanned: the surviving site alone)')

@@ -46,7 +46,7 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
     }, { pushAfterWait: o.wait === true });
     if (o.wait) {
       const done = await follow(c, owner, result.operation, { pgRef: name });
-      await storeAfterWait(done, result.protection_group.id, name, owner, peer);
+      await storeAfterWait(c, done, result.protection_group.id, name, owner, peer);
     }
     printShow(o, fieldsOf(await owner.client.protectionGroups.get(result.protection_group.id)));
   });
@@ -116,7 +116,7 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
       if (!o.wait) return printShow(o, fieldsOf(op, ['params', 'result']));
       const done = await follow(c, owner, op, { pgRef: ref });
       printShow(o, operationSummary(owner, done));
-      await storeAfterWait(done, p.id, ref, owner, peer);
+      await storeAfterWait(c, done, p.id, ref, owner, peer);
     });
   };
   memberChange('add');
