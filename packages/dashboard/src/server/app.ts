@@ -1,0 +1,169 @@
+import { Coordinator, type ProtectionGroup, type SiteHandle } from '@protector/protectorclient';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { Sessions, type DashboardSession } from './sessions.js';
+import type { DashboardSite } from './site-pair.js';
+
+export const COOKIE = 'protector_dashboard';
+
+export interface DashboardOptions {
+  sites: readonly [DashboardSite, DashboardSite];
+  now?: () => number;
+  /** Per call to a site's Keystone or Protector. */
+  timeoutMs?: number;
+  /** Set the cookie's Secure flag (behind HTTPS); off only for a loopback lab. */
+  secureCookie?: boolean;
+}
+
+/** The API's error shape, for pages and tests alike. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+function cookieOf(req: FastifyRequest): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return undefined;
+}
+
+function setCookie(reply: FastifyReply, value: string, maxAgeS: number, secure: boolean): void {
+  // HttpOnly: no script reads it; SameSite=Strict: no other site's page sends it.
+  reply.header('set-cookie', `${COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.max(0, Math.floor(maxAgeS))}${secure ? '; Secure' : ''}`);
+}
+
+/** The sync column of the pages, in the CLI's words. */
+export type SyncWord = 'IN SYNC' | 'OUT OF SYNC' | 'UNREACHABLE';
+
+export interface PgRow {
+  id: string;
+  name: string;
+  status: string;
+  replication_type: string;
+  /** The site running the workload, by the pages' site names. */
+  active_site: string | null;
+  metadata_version: number;
+  sync: SyncWord;
+}
+
+/**
+ * protector-dashboard's server: each user's two site sessions held here (the browser has an
+ * HttpOnly cookie and a CSRF token, nothing secret), and a thin JSON API shaped for the pages,
+ * made of SDK calls through the Coordinator: the same cross-site rules as the CLI. Continuing
+ * with one site when the other is down is allowed; what needs both says so.
+ */
+export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
+  const now = opts.now ?? Date.now;
+  const sessions = new Sessions(opts.sites, now, { timeoutMs: opts.timeoutMs ?? 15_000 });
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+
+  app.setErrorHandler((err: Error, _req, reply) => {
+    if (err instanceof HttpError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+    const status = (err as { statusCode?: number }).statusCode;
+    if (status && status >= 400 && status < 500) return reply.code(400).send({ error: { code: 'bad_request', message: err.message } });
+    return reply.code(502).send({ error: { code: 'site_error', message: why(err) } });
+  });
+
+  const session = (req: FastifyRequest): DashboardSession => {
+    const s = sessions.get(cookieOf(req));
+    if (!s) throw new HttpError(401, 'login_required', 'log in to the sites first (the session ended or the Keystone tokens expired)');
+    // Changes need the CSRF token as well as the cookie.
+    if (req.method !== 'GET' && req.headers['x-csrf-token'] !== s.csrf) throw new HttpError(403, 'csrf', 'the X-CSRF-Token header is missing or does not match this session');
+    return s;
+  };
+
+  /** The Coordinator over the sites this user is logged in to, the first of the pair first. */
+  const coordinator = (s: DashboardSession): Coordinator => {
+    const handles = opts.sites.map((site) => s.logins.get(site.name)?.handle).filter((h): h is SiteHandle => h !== undefined);
+    return new Coordinator(handles[0]!, handles[1] ?? null, {
+      syncHint: (pg) => `use Sync on protection group ${pg}`,
+      peerHint: 'log in to the other site too (it may be down)',
+    });
+  };
+
+  const describe = (s: DashboardSession) => ({
+    user: [...s.logins.values()][0]?.userName ?? null,
+    csrf_token: s.csrf,
+    sites: opts.sites.map((site) => {
+      const l = s.logins.get(site.name);
+      return { name: site.name, logged_in: l !== undefined, expires_at: l ? new Date(l.expiresAt).toISOString() : null, project: l?.projectName ?? null, roles: l?.roles ?? [] };
+    }),
+  });
+
+  app.post('/api/login', async (req, reply) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    for (const f of ['username', 'password', 'project'] as const) {
+      if (typeof b[f] !== 'string' || b[f] === '') throw new HttpError(400, 'bad_request', `'${f}' is required`);
+    }
+    const { session: s, failures } = await sessions.login({
+      username: b.username as string,
+      password: b.password as string,
+      project: b.project as string,
+      userDomain: typeof b.user_domain === 'string' ? b.user_domain : undefined,
+      projectDomain: typeof b.project_domain === 'string' ? b.project_domain : undefined,
+    });
+    if (!s) throw new HttpError(401, 'login_failed', `no site accepted the login: ${failures.map((f) => `${f.site}: ${f.error}`).join('; ')}`);
+    const last = Math.max(...[...s.logins.values()].map((l) => l.expiresAt));
+    setCookie(reply, s.id, (last - now()) / 1000, opts.secureCookie === true);
+    return { ...describe(s), failures };
+  });
+
+  app.get('/api/session', async (req) => describe(session(req)));
+
+  app.post('/api/logout', async (req, reply) => {
+    sessions.end(session(req).id);
+    setCookie(reply, '', 0, opts.secureCookie === true);
+    return reply.code(204).send();
+  });
+
+  /** Each site: logged in, and whether its Protector answers now. */
+  app.get('/api/overview', async (req) => {
+    const s = session(req);
+    const sites = await Promise.all(
+      opts.sites.map(async (site) => {
+        const l = s.logins.get(site.name);
+        if (!l) return { name: site.name, logged_in: false, reachable: false, error: 'not logged in' };
+        try {
+          await l.handle.client.versions.list();
+          return { name: site.name, logged_in: true, reachable: true, error: null };
+        } catch (err) {
+          return { name: site.name, logged_in: true, reachable: false, error: why(err) };
+        }
+      }),
+    );
+    const rows = await pgRows(coordinator(s));
+    const byStatus: Record<string, number> = {};
+    for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
+    return { sites, protection_groups: { total: rows.length, by_status: byStatus, out_of_sync: rows.filter((r) => r.sync !== 'IN SYNC').length } };
+  });
+
+  app.get('/api/protection-groups', async (req) => ({ protection_groups: await pgRows(coordinator(session(req))) }));
+
+  return app;
+}
+
+/**
+ * The PG table: the first site's list, with each PG's sync state against the other site's copy
+ * (versions and sync states, as `protection-group list` reads them) and the site running it.
+ */
+async function pgRows(c: Coordinator): Promise<PgRow[]> {
+  const here = c.primary;
+  const peer = c.secondary;
+  const [mine, theirs] = await Promise.all([here.client.protectionGroups.list(), peer ? peer.client.protectionGroups.list().catch(() => null) : Promise.resolve(null)]);
+  const there = new Map((theirs ?? []).map((p) => [p.id, p]));
+  const localId = mine.length > 0 ? (await here.client.metadata.syncStatus(mine[0]!.id)).site_id : null;
+  return mine.map((p: ProtectionGroup): PgRow => {
+    const q = there.get(p.id);
+    const sync: SyncWord = theirs === null ? 'UNREACHABLE' : q && q.metadata_version === p.metadata_version && q.sync_state === 'in_sync' && p.sync_state === 'in_sync' ? 'IN SYNC' : 'OUT OF SYNC';
+    const active = p.current_primary_site_id === null ? null : p.current_primary_site_id === localId ? here.name : (peer?.name ?? null);
+    return { id: p.id, name: p.name, status: p.status, replication_type: p.replication_type, active_site: active, metadata_version: p.metadata_version, sync };
+  });
+}
