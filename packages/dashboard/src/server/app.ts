@@ -1,5 +1,7 @@
 import { Coordinator, type ProtectionGroup, type SiteHandle } from '@protector/protectorclient';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { registerActions } from './actions.js';
+import { HttpError } from './errors.js';
 import { Sessions, type DashboardSession } from './sessions.js';
 import type { DashboardSite } from './site-pair.js';
 
@@ -12,17 +14,6 @@ export interface DashboardOptions {
   timeoutMs?: number;
   /** Set the cookie's Secure flag (behind HTTPS); off only for a loopback lab. */
   secureCookie?: boolean;
-}
-
-/** The API's error shape, for pages and tests alike. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -146,6 +137,8 @@ export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
   });
 
   app.get('/api/protection-groups', async (req) => ({ protection_groups: await pgRows(coordinator(session(req))) }));
+
+  registerActions(app, { session, coordinator });
 
   return app;
 }
