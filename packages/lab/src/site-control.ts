@@ -43,6 +43,10 @@ export async function stopLabSite(state: LabState, labDir: string, name: string)
 
 /** Stops every process of the lab as the state file records them (restarted sites included). */
 export async function stopLab(state: LabState, log: (line: string) => void = console.log): Promise<void> {
+  if (state.dashboard) {
+    await stopPid(state.dashboard.pid);
+    log('protector-dashboard stopped');
+  }
   for (const p of state.protector ?? []) {
     await stopPid(p.engine.pid);
     await stopPid(p.api.pid);

@@ -13,6 +13,8 @@ export interface LabState {
   /** Each site's protector-api and protector-engine. */
   protector?: { site: string; api: { pid: number; url: string; log: string }; engine: { pid: number; log: string } }[];
   arrays?: LabArray[];
+  /** protector-dashboard, for both sites. */
+  dashboard?: { pid: number; url: string; log: string };
 }
 
 const file = (dir: string) => join(dir, 'lab.json');

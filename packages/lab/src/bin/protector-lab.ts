@@ -9,6 +9,7 @@ import { ensureCaFiles } from '@protector/arraysim/rest';
 import { arrayCa, labArrays, labSites, simUrl } from '../sites.js';
 import { isAlive, readState, writeState } from '../state.js';
 import { installProtectorInKeystone } from '../keystone-setup.js';
+import { DASHBOARD_LOGIN, dashboardUrl, startDashboard, waitDashboard } from '../dashboard.js';
 import { registerLabSites } from '../register.js';
 import { startLabSite, stopLab, stopLabSite } from '../site-control.js';
 import { demo, demoTable } from '../demo.js';
@@ -43,10 +44,13 @@ program
     const sites = labSites(opts.basePort);
     const started: Started[] = [];
     const services: ProtectorProcesses[] = [];
+    const clouds = join(dir, 'clouds.yaml');
+    let dashboard: ReturnType<typeof startDashboard> | undefined;
     const stopAll = () =>
       Promise.all([
         ...services.flatMap((p) => [p.engine, p.api]).map((c) => (c.pid ? stopPid(c.pid) : undefined)),
         ...started.map((s) => (s.child.pid ? stopPid(s.child.pid) : undefined)),
+        dashboard?.child.pid ? stopPid(dashboard.child.pid) : undefined,
       ]);
     try {
       for (const site of sites) {
@@ -65,6 +69,10 @@ program
       }
       console.log('registering the sites with each Protector and mapping the demo projects …');
       await registerLabSites(sites, labArrays(sites, dir));
+      writeFileSync(clouds, labCloudsYaml(sites), { mode: 0o600 });
+      console.log(`starting protector-dashboard on ${dashboardUrl(sites[0]!)} …`);
+      dashboard = startDashboard(sites, dir, clouds, opts.detach === true);
+      await waitDashboard(dashboard);
     } catch (err) {
       await stopAll();
       throw err;
@@ -78,9 +86,8 @@ program
         api: { pid: services[i]!.api.pid!, url: apiUrl(site), log: services[i]!.logs.api },
         engine: { pid: services[i]!.engine.pid!, log: services[i]!.logs.engine },
       })),
+      dashboard: { pid: dashboard!.child.pid!, url: dashboard!.url, log: dashboard!.log },
     });
-    const clouds = join(dir, 'clouds.yaml');
-    writeFileSync(clouds, labCloudsYaml(sites), { mode: 0o600 });
     console.log('\nThe lab is up:');
     for (const s of started) {
       console.log(`  ${s.site.name}: Keystone http://127.0.0.1:${s.site.basePort}/v3   control ${simUrl(s.site)}/sim/info   log ${s.log}`);
@@ -96,6 +103,7 @@ program
     );
     console.log(`  arrays model: ${arrays[0]?.db ?? ''} (site-a-array and site-b-array, connected for replication)`);
     console.log(`  arrays CA: ${arrayCa(dir).cert} (the array REST faces are HTTPS; verify them with this file)`);
+    console.log(`  dashboard: ${dashboard!.url}   log in as ${DASHBOARD_LOGIN.username} / ${DASHBOARD_LOGIN.password}, project ${DASHBOARD_LOGIN.project} (to both sites)   log ${dashboard!.log}`);
     console.log(`\nclouds.yaml: ${clouds}`);
     console.log(`  clouds ${sites.map((s) => `${s.name} (admin)`).join(', ')}, ${sites.map((s) => `${s.name}-demo`).join(', ')} (the demo tenant)`);
     console.log(
@@ -161,6 +169,12 @@ program
       const answers = alive && (await fetch(`${simUrl(s)}/sim/info`).then((r) => r.ok, () => false));
       healthy &&= answers;
       console.log(`${s.name.padEnd(8)} pid ${String(s.pid).padEnd(8)} ${alive ? 'running' : 'stopped'}  ${answers ? 'answering' : 'not answering'}  keystone http://127.0.0.1:${s.basePort}/v3`);
+    }
+    if (state.dashboard) {
+      const d = state.dashboard;
+      const answers = isAlive(d.pid) && (await fetch(`${d.url}/api/session`).then((r) => r.status === 401, () => false));
+      healthy &&= answers;
+      console.log(`dashboard protector-dashboard ${answers ? 'answering' : 'not answering'} ${d.url}`);
     }
     for (const p of state.protector ?? []) {
       const api = isAlive(p.api.pid) && (await fetch(`${p.api.url}/healthz`).then((r) => r.ok, () => false));

@@ -28,6 +28,15 @@ test('the lab brings up two seeded sites and stops them', async () => {
   assert.match(up.stdout, /site-a-array: .* REST https:\/\/127\.0\.0\.1:18006\/api\/api_version/);
   assert.doesNotMatch(up.stdout, /REST http:/);
   assert.ok(up.stdout.includes(`arrays CA: ${join(dir, 'array-ca.pem')}`), up.stdout);
+  // The dashboard is up with a login that works on both sites, as printed.
+  assert.match(up.stdout, /dashboard: http:\/\/127\.0\.0\.1:18008 {3}log in as demo \/ demo, project demo \(to both sites\)/);
+  const login = await fetch('http://127.0.0.1:18008/api/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo', password: 'demo', project: 'demo' }) });
+  const session = (await login.json()) as { sites: { name: string; logged_in: boolean }[]; failures: unknown[] };
+  assert.equal(login.status, 200, JSON.stringify(session));
+  assert.deepEqual(session.sites.map((s) => [s.name, s.logged_in]), [['site-a', true], ['site-b', true]]);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const table = await fetch('http://127.0.0.1:18008/api/protection-groups', { headers: { cookie } });
+  assert.equal(table.status, 200, await table.clone().text());
 
   const clouds = parse(readFileSync(join(dir, 'clouds.yaml'), 'utf8')) as {
     clouds: Record<string, { auth: { auth_url: string } }>;
@@ -96,8 +105,9 @@ test('the lab brings up two seeded sites and stops them', async () => {
     assert.equal(Buffer.from(((await r.json()) as { data: string }).data, 'base64').toString(), text, name);
   }
   const status = await lab('status');
-  // Two cloudsim sites and each site's protector-api answer; both engines run.
-  assert.equal(status.stdout.match(/ answering/g)?.length, 4, status.stdout);
+  // Two cloudsim sites, each site's protector-api and the dashboard answer; both engines run.
+  assert.equal(status.stdout.match(/ answering/g)?.length, 5, status.stdout);
+  assert.match(status.stdout, /dashboard protector-dashboard answering http:\/\/127\.0\.0\.1:18008/);
   assert.equal(status.stdout.match(/protector-engine running/g)?.length, 2, status.stdout);
   // Each Protector is in its Keystone's catalog and knows both sites (this one local).
   const token = await fetch('http://127.0.0.1:18000/v3/auth/tokens', {
