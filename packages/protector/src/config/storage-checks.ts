@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { compareVersions, MIN_REST_VERSION } from '../storage/flasharray/rest/versions.js';
 import type { ProtectorConfig } from './options.js';
 import type { Problem } from './problems.js';
-
-/** Oldest FlashArray REST version the pure driver works with (storage/flasharray/rest/versions.ts). */
-export const MIN_PURE_REST_VERSION = '2.4';
 
 type At = (group: string, name: string) => Omit<Problem, 'severity' | 'message'>;
 
@@ -34,11 +32,11 @@ export function storageChecks(cfg: ProtectorConfig, at: At, isSet: (group: strin
     const problem = caFileProblem(s.pure_ca_file);
     if (problem) out.push({ ...at('storage', 'pure_ca_file'), severity: 'error', message: problem });
   }
-  if (compareRest(s.pure_api_version, MIN_PURE_REST_VERSION) < 0) {
+  if (compareVersions(s.pure_api_version, MIN_REST_VERSION) < 0) {
     out.push({
       ...at('storage', 'pure_api_version'),
       severity: 'error',
-      message: `${s.pure_api_version} is below ${MIN_PURE_REST_VERSION}, the oldest FlashArray REST version the pure driver can work with`,
+      message: `${s.pure_api_version} is below ${MIN_REST_VERSION}, the oldest FlashArray REST version the pure driver can work with`,
     });
   }
   if (isSet('storage', 'mock_storage_path')) {
@@ -55,10 +53,4 @@ function caFileProblem(path: string): string | null {
     return `cannot read the CA file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
   }
   return text.includes('-----BEGIN CERTIFICATE-----') ? null : 'the CA file holds no PEM certificate (-----BEGIN CERTIFICATE-----)';
-}
-
-function compareRest(a: string, b: string): number {
-  const [am = 0, an = 0] = a.split('.').map(Number);
-  const [bm = 0, bn = 0] = b.split('.').map(Number);
-  return am - bm || an - bn;
 }

@@ -151,6 +151,9 @@ export class Sites {
   }
 }
 
+/** A registration's array as the pure storage driver reaches it (missing parts are empty: the driver names them). */
+export const arrayEndpoint = (s: Site): { url: string; apiToken: string } => ({ url: s.array.url ?? '', apiToken: s.array.api_token ?? '' });
+
 /**
  * This service's site and the peer it is paired with. A deployment pairs two sites (DESIGN §1),
  * but more may be registered (a replacement being prepared, say): the peer is the one paired

@@ -7,10 +7,10 @@ import { loadConfig, policyFilePath, tryLoadConfig, type ConfigSources, type Pro
 import { checkDatabaseVersion, isDatabaseUnavailable, openDatabase, redactUrl } from '../db/index.js';
 import type { Database } from '../db/schema.js';
 import { SecretBox } from '../db/secrets.js';
-import { localPair, Sites } from '../db/sites.js';
+import { arrayEndpoint, localPair, Sites } from '../db/sites.js';
 import { createLogger, createMetrics, type Logger, type ProtectorMetrics, type ServiceName } from '../observability/index.js';
 import { Enforcer } from '../policy/index.js';
-import { CLIENT_REST_VERSIONS, createStorageDriver, type PureDriverConfig, type StorageDriver } from '../storage/index.js';
+import { CLIENT_REST_VERSIONS, compareVersions, createStorageDriver, type PureDriverConfig, type StorageDriver } from '../storage/index.js';
 import { DependencyWatch } from './dependency-watch.js';
 
 /** What both long-running services share: configuration, logs, metrics, database, bus, storage. */
@@ -72,11 +72,10 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
       if (!pair) return undefined;
       const { local, peer } = pair;
       const arrays = { localArray: local.array.name, peerArray: peer.array.name };
-      const endpoint = (s: typeof local) => ({ url: s.array.url ?? '', apiToken: s.array.api_token ?? '' });
       driver = createStorageDriver(
         cfg.storage.driver === 'mock'
           ? { driver: 'mock', path: cfg.storage.mock_storage_path, ...arrays }
-          : { driver: 'pure', ...arrays, local: endpoint(local), peer: endpoint(peer), session: pureSession(cfg, logger) },
+          : { driver: 'pure', ...arrays, local: arrayEndpoint(local), peer: arrayEndpoint(peer), session: pureSession(cfg, logger) },
       );
       return driver;
     },
@@ -96,7 +95,7 @@ function pureSession(cfg: ProtectorConfig, logger: Logger): NonNullable<PureDriv
     verifyTls: s.pure_verify_ssl,
     timeoutMs: s.request_timeout * 1000,
     // Negotiation picks the highest of these the array offers.
-    versions: CLIENT_REST_VERSIONS.filter((v) => Number(v.split('.')[1]) <= Number(s.pure_api_version.split('.')[1])),
+    versions: CLIENT_REST_VERSIONS.filter((v) => compareVersions(v, s.pure_api_version) <= 0),
     warn: (message) => logger.warn({ event: 'flasharray_warning' }, message),
   };
 }

@@ -9,7 +9,7 @@ export type * from './types.js';
 export { FlashArrayDriver, type FlashArrayDriverOptions } from './flasharray/driver.js';
 export type { ArrayPort } from './flasharray/port.js';
 export { createPureDriver, type PureArrayEndpoint, type PureDriverConfig } from './flasharray/pure.js';
-export { MAX_REST_VERSION, MIN_REST_VERSION, CLIENT_REST_VERSIONS } from './flasharray/rest/index.js';
+export { MAX_REST_VERSION, MIN_REST_VERSION, CLIENT_REST_VERSIONS, compareVersions } from './flasharray/rest/index.js';
 export { MockStorageDriver, type MockDriverConfig } from './mock/driver.js';
 export { replicationGroupName } from './naming.js';
 

@@ -5,7 +5,7 @@ import { DbBus } from '../../src/bus/index.js';
 import { openDatabase } from '../../src/db/index.js';
 import { ProtectionGroups } from '../../src/db/protection-groups.js';
 import { SecretBox } from '../../src/db/secrets.js';
-import { localPair, Sites, type Site } from '../../src/db/sites.js';
+import { arrayEndpoint, localPair, Sites } from '../../src/db/sites.js';
 import { Engine, Operations, type Workflow } from '../../src/engine/index.js';
 import { lifecycleWorkflows } from '../../src/engine/workflows/index.js';
 import { createPureDriver, MockStorageDriver, type StorageDriver } from '../../src/storage/index.js';
@@ -35,8 +35,7 @@ async function storageFor(cfg: EngineProcessConfig, sites: Sites): Promise<Stora
   if (TEST_STORAGE === 'mock') return new MockStorageDriver({ path: cfg.arrayFile, localArray: cfg.localArray, peerArray: cfg.peerArray, pollIntervalMs: 100 });
   const pair = localPair(await sites.list());
   if (!pair) throw new Error('the database has no local site and peer registered');
-  const endpoint = (s: Site) => ({ url: s.array.url ?? '', apiToken: s.array.api_token ?? '' });
-  return createPureDriver({ localArray: cfg.localArray, peerArray: cfg.peerArray, local: endpoint(pair.local), peer: endpoint(pair.peer), session: { ca: cfg.arrayCa }, pollIntervalMs: 100 });
+  return createPureDriver({ localArray: cfg.localArray, peerArray: cfg.peerArray, local: arrayEndpoint(pair.local), peer: arrayEndpoint(pair.peer), session: { ca: cfg.arrayCa }, pollIntervalMs: 100 });
 }
 
 /** Test-only: every step sleeps after its work, before the engine records it completed. */

@@ -9,7 +9,7 @@ import { testDatabaseUrl } from './test-db.js';
 import { openDatabase, syncDatabase, type Database } from '../../src/db/index.js';
 import { mapResourceSites, ProtectionGroups, type ProtectionGroup, type ReplicationType } from '../../src/db/protection-groups.js';
 import { SecretBox } from '../../src/db/secrets.js';
-import { Sites, type Site } from '../../src/db/sites.js';
+import { arrayEndpoint, Sites, type Site } from '../../src/db/sites.js';
 import { TenantMappings } from '../../src/db/tenant-mappings.js';
 import type { WorkflowDeps } from '../../src/engine/context.js';
 import { Engine, Operations, type OperationRecord, type OperationType, type Workflow } from '../../src/engine/index.js';
@@ -97,7 +97,6 @@ export interface TwoSites extends Omit<SiteProtector, 'run'> {
   close(): Promise<void>;
 }
 
-export { TEST_STORAGE };
 
 /** Two cloudsim sites sharing one array file, both registered in one Protector database (site-a local). */
 export async function startTwoSites(
@@ -148,10 +147,9 @@ export async function startTwoSites(
     const pgs = new ProtectionGroups(db);
     const ops = new Operations(db);
     const arrays = { localArray: local === 'a' ? 'site-a-array' : 'site-b-array', peerArray: local === 'a' ? 'site-b-array' : 'site-a-array' };
-    const endpoint = (s: Site) => ({ url: s.array.url ?? '', apiToken: s.array.api_token ?? '' });
     const storage: StorageDriver =
       storageDriver === 'pure'
-        ? createPureDriver({ ...arrays, local: endpoint(local === 'a' ? siteA : siteB), peer: endpoint(local === 'a' ? siteB : siteA), session: { ca: tls.ca, sleep: sessionSleep }, pollIntervalMs: 100 })
+        ? createPureDriver({ ...arrays, local: arrayEndpoint(local === 'a' ? siteA : siteB), peer: arrayEndpoint(local === 'a' ? siteB : siteA), session: { ca: tls.ca, sleep: sessionSleep }, pollIntervalMs: 100 })
         : new MockStorageDriver({ path: arrayFile, ...arrays, pollIntervalMs: 100 });
     const deps: WorkflowDeps = { pgs, sites, storage, http: { retries: 0, timeoutMs: 10_000 } };
     const engine = (owner = `engine-${local}-${randomUUID().slice(0, 8)}`, o: { leaseMs?: number; workflows?: Workflow[] } = {}): Engine => {

@@ -86,7 +86,6 @@ export class CliContext {
 
   /** Both sites, the --os-cloud one first. */
   both(): SiteHandle[] {
-    const s = this.secondary();
-    return s ? [this.primary(), s] : [this.primary()];
+    return this.coordinator().both();
   }
 }

@@ -18,9 +18,9 @@ import type {
   TransferProgress,
 } from '../types.js';
 import type { Construct } from './construct.js';
-import { doing, linkFrom, linkState, reachable, type ArrayPair } from './pair.js';
+import { doing, linkFrom, linkState, type ArrayPair } from './pair.js';
 import { PodConstruct } from './pod.js';
-import type { ArrayPort } from './port.js';
+import type { ArrayInfo, ArrayPort } from './port.js';
 import { ProtectionGroupConstruct } from './protection-group.js';
 import { ARRAY_NAME, baseName, groupSettings, SUFFIX } from './settings.js';
 
@@ -115,14 +115,16 @@ export class FlashArrayDriver implements StorageDriver {
   }
 
   async validateConnection(): Promise<ConnectionReport> {
-    const [localUp, peerUp] = await Promise.all([reachable(this.pair.port(this.localArray)), reachable(this.pair.port(this.peerArray))]);
-    const report = async (side: Side): Promise<ArrayReport> => {
+    // Each array is asked once; its answer (or failure) also says whether the other's link can be up.
+    const [local, peer] = await Promise.allSettled([this.pair.port(this.localArray).getArray(), this.pair.port(this.peerArray).getArray()]);
+    const report = async (side: Side, info: PromiseSettledResult<ArrayInfo>, remoteUp: boolean): Promise<ArrayReport> => {
       const array = this.arrayOf(side);
       const remote = side === 'local' ? this.peerArray : this.localArray;
       const port = this.pair.port(array);
       try {
-        const a = await port.getArray();
-        const link = await linkFrom(port, remote, side === 'local' ? peerUp : localUp);
+        if (info.status === 'rejected') throw info.reason;
+        const a = info.value;
+        const link = await linkFrom(port, remote, remoteUp);
         const error =
           link.state === 'not_connected'
             ? `array '${array}' is not connected to '${remote}'`
@@ -135,7 +137,7 @@ export class FlashArrayDriver implements StorageDriver {
         return { side, array, reachable: false, version: null, link: { remote, state: 'down', type: null }, error: message };
       }
     };
-    const arrays = await Promise.all([report('local'), report('peer')]);
+    const arrays = await Promise.all([report('local', local, peer.status === 'fulfilled'), report('peer', peer, local.status === 'fulfilled')]);
     return { ok: arrays.every((a) => a.reachable && a.error === null), arrays };
   }
 

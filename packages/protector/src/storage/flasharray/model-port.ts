@@ -1,4 +1,4 @@
-import { ArrayError, type ArrayModel, type PodRecord, type ProtectionGroupRecord, type ProtectionGroupSnapshotRecord } from '@protector/arraysim';
+import { ArrayError, type ArrayModel, type PodRecord, type ProtectionGroupRecord, type ProtectionGroupSnapshotRecord, type VolumeRecord } from '@protector/arraysim';
 import { StorageError, type StorageErrorCode } from '../errors.js';
 import type {
   ArrayConnection,
@@ -56,7 +56,7 @@ export class ModelArrayPort implements ArrayPort {
 
   async getVolume(name: string): Promise<Volume | null> {
     const v = this.find(`GET volumes ${name}`, () => this.model.getVolume(this.name, name));
-    return v && { name: v.name, provisioned: v.provisioned, destroyed: v.destroyed, source: v.source?.name ?? null, pod: v.pod?.name ?? null };
+    return v && volume(v);
   }
 
   async listPodVolumes(pod: string): Promise<string[]> {
@@ -64,13 +64,11 @@ export class ModelArrayPort implements ArrayPort {
   }
 
   async copyVolume(source: string, name: string, opts: { overwrite: boolean }): Promise<Volume> {
-    this.run(`POST volumes ${name} from ${source}`, () => this.model.copyVolume(this.name, source, name, { overwrite: opts.overwrite }));
-    return (await this.getVolume(name))!;
+    return volume(this.run(`POST volumes ${name} from ${source}`, () => this.model.copyVolume(this.name, source, name, { overwrite: opts.overwrite })));
   }
 
   async moveVolume(name: string, pod: string | null): Promise<Volume> {
-    const v = this.run(`PATCH volumes ${name} pod`, () => this.model.moveVolume(this.name, name, pod));
-    return (await this.getVolume(v.name))!;
+    return volume(this.run(`PATCH volumes ${name} pod`, () => this.model.moveVolume(this.name, name, pod)));
   }
 
   async destroyVolume(name: string): Promise<void> {
@@ -235,6 +233,8 @@ function group(g: ProtectionGroupRecord): ProtectionGroup {
     target_retention: { ...g.target_retention },
   };
 }
+
+const volume = (v: VolumeRecord): Volume => ({ name: v.name, provisioned: v.provisioned, destroyed: v.destroyed, source: v.source?.name ?? null, pod: v.pod?.name ?? null });
 
 const snapshot = (s: ProtectionGroupSnapshotRecord): GroupSnapshot => ({ name: s.name, source: s.source.name, suffix: s.suffix, created: s.created, destroyed: s.destroyed });
 

@@ -1,5 +1,5 @@
 import { isStorageError, StorageError, type StorageErrorCode } from '../errors.js';
-import type { ArrayReport, LinkState, ReplicationGroupHandle, StorageClock } from '../types.js';
+import type { ArrayReport, LinkState, StorageClock } from '../types.js';
 import type { ArrayPort } from './port.js';
 
 /**
@@ -83,5 +83,3 @@ export async function pollUntil<T>(pair: ArrayPair, timeoutMs: number, check: ()
     await pair.sleep(Math.min(pair.pollIntervalMs, deadline - now));
   }
 }
-
-export type Handle = ReplicationGroupHandle;
