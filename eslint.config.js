@@ -1,6 +1,7 @@
 // Flat config: typescript-eslint's recommended rules over every package's sources and tests.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '.lab/**', 'coverage/**'] },
@@ -13,5 +14,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-console': 'off',
     },
+  },
+  {
+    // The dashboard's pages run in the browser; TypeScript checks their globals.
+    files: ['packages/dashboard/web/**/*.{ts,tsx}', 'packages/dashboard/test/unit/web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: { 'no-undef': 'off', 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
   },
 );

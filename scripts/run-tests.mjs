@@ -18,7 +18,7 @@ function walk(dir, out) {
     const path = join(dir, name);
     if (name === 'node_modules' || name === 'dist') continue;
     if (statSync(path).isDirectory()) walk(path, out);
-    else if (name.endsWith('.test.ts')) out.push(path);
+    else if (name.endsWith('.test.ts') || name.endsWith('.test.tsx')) out.push(path);
   }
   return out;
 }
@@ -38,6 +38,6 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? (suites.includes('system') ? '1' : '2');
-const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files.sort()];
+const args = ['--import', './scripts/test-hooks.mjs', '--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files.sort()];
 const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -1,9 +1,11 @@
 import { Coordinator, type ProtectionGroup, type SiteHandle } from '@protector/protectorclient';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { DashboardConfig, OverviewView, PgListView, PgRow, SessionView, SiteReach, SyncWord } from '../shared/api.js';
 import { registerActions } from './actions.js';
 import { HttpError } from './errors.js';
-import { Sessions, type DashboardSession } from './sessions.js';
+import { Sessions, type DashboardSession, type LoginInput } from './sessions.js';
 import type { DashboardSite } from './site-pair.js';
+import { registerStatic } from './static.js';
 
 export const COOKIE = 'protector_dashboard';
 
@@ -14,6 +16,8 @@ export interface DashboardOptions {
   timeoutMs?: number;
   /** Set the cookie's Secure flag (behind HTTPS); off only for a loopback lab. */
   secureCookie?: boolean;
+  /** The built pages (default: dist/web beside the server); null serves the API alone. */
+  webRoot?: string | null;
 }
 
 const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -31,19 +35,6 @@ function setCookie(reply: FastifyReply, value: string, maxAgeS: number, secure: 
   reply.header('set-cookie', `${COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.max(0, Math.floor(maxAgeS))}${secure ? '; Secure' : ''}`);
 }
 
-/** The sync column of the pages, in the CLI's words. */
-export type SyncWord = 'IN SYNC' | 'OUT OF SYNC' | 'UNREACHABLE';
-
-export interface PgRow {
-  id: string;
-  name: string;
-  status: string;
-  replication_type: string;
-  /** The site running the workload, by the pages' site names. */
-  active_site: string | null;
-  metadata_version: number;
-  sync: SyncWord;
-}
 
 /**
  * protector-dashboard's server: each user's two site sessions held here (the browser has an
@@ -80,27 +71,21 @@ export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
     });
   };
 
-  const describe = (s: DashboardSession) => ({
+  const describe = (s: DashboardSession): SessionView => ({
     user: [...s.logins.values()][0]?.userName ?? null,
     csrf_token: s.csrf,
+    is_admin: [...s.logins.values()].some((l) => l.roles.includes('admin')),
     sites: opts.sites.map((site) => {
       const l = s.logins.get(site.name);
       return { name: site.name, logged_in: l !== undefined, expires_at: l ? new Date(l.expiresAt).toISOString() : null, project: l?.projectName ?? null, roles: l?.roles ?? [] };
     }),
   });
 
+  /** Before login: the pair's names, for the login form. */
+  app.get('/api/config', async (): Promise<DashboardConfig> => ({ sites: opts.sites.map((x) => x.name) }));
+
   app.post('/api/login', async (req, reply) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    for (const f of ['username', 'password', 'project'] as const) {
-      if (typeof b[f] !== 'string' || b[f] === '') throw new HttpError(400, 'bad_request', `'${f}' is required`);
-    }
-    const { session: s, failures } = await sessions.login({
-      username: b.username as string,
-      password: b.password as string,
-      project: b.project as string,
-      userDomain: typeof b.user_domain === 'string' ? b.user_domain : undefined,
-      projectDomain: typeof b.project_domain === 'string' ? b.project_domain : undefined,
-    });
+    const { session: s, failures } = await sessions.login(loginInput(req.body, opts.sites));
     if (!s) throw new HttpError(401, 'login_failed', `no site accepted the login: ${failures.map((f) => `${f.site}: ${f.error}`).join('; ')}`);
     const last = Math.max(...[...s.logins.values()].map((l) => l.expiresAt));
     setCookie(reply, s.id, (last - now()) / 1000, opts.secureCookie === true);
@@ -115,11 +100,10 @@ export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
     return reply.code(204).send();
   });
 
-  /** Each site: logged in, and whether its Protector answers now. */
-  app.get('/api/overview', async (req) => {
-    const s = session(req);
-    const sites = await Promise.all(
-      opts.sites.map(async (site) => {
+  /** Each site: logged in, and whether its Protector answers now (the pages' banner). */
+  const reach = (s: DashboardSession): Promise<SiteReach[]> =>
+    Promise.all(
+      opts.sites.map(async (site): Promise<SiteReach> => {
         const l = s.logins.get(site.name);
         if (!l) return { name: site.name, logged_in: false, reachable: false, error: 'not logged in' };
         try {
@@ -130,15 +114,22 @@ export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
         }
       }),
     );
+
+  app.get('/api/sites', async (req): Promise<{ sites: SiteReach[] }> => ({ sites: await reach(session(req)) }));
+
+  app.get('/api/overview', async (req): Promise<OverviewView> => {
+    const s = session(req);
+    const sites = await reach(s);
     const rows = await pgRows(coordinator(s));
     const byStatus: Record<string, number> = {};
     for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
     return { sites, protection_groups: { total: rows.length, by_status: byStatus, out_of_sync: rows.filter((r) => r.sync !== 'IN SYNC').length } };
   });
 
-  app.get('/api/protection-groups', async (req) => ({ protection_groups: await pgRows(coordinator(session(req))) }));
+  app.get('/api/protection-groups', async (req): Promise<PgListView> => ({ protection_groups: await pgRows(coordinator(session(req))) }));
 
   registerActions(app, { session, coordinator });
+  if (opts.webRoot !== null) registerStatic(app, opts.webRoot);
 
   return app;
 }
@@ -159,4 +150,37 @@ async function pgRows(c: Coordinator): Promise<PgRow[]> {
     const active = p.current_primary_site_id === null ? null : p.current_primary_site_id === localId ? here.name : (peer?.name ?? null);
     return { id: p.id, name: p.name, status: p.status, replication_type: p.replication_type, active_site: active, metadata_version: p.metadata_version, sync };
   });
+}
+
+const text = (b: Record<string, unknown>, f: string, where = f): string => {
+  const v = b[f];
+  if (typeof v !== 'string' || v === '') throw new HttpError(400, 'bad_request', `'${where}' is required`);
+  return v;
+};
+
+/** The login form: a password for both sites, or an application credential per site. */
+function loginInput(body: unknown, sites: readonly DashboardSite[]): LoginInput {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (b.method === 'application_credential') {
+    const given = (b.credentials ?? {}) as Record<string, unknown>;
+    if (typeof given !== 'object' || Array.isArray(given)) throw new HttpError(400, 'bad_request', "'credentials' must map site names to {id, secret}");
+    const credentials: Record<string, { id: string; secret: string }> = {};
+    for (const [site, c] of Object.entries(given)) {
+      if (!sites.some((x) => x.name === site)) throw new HttpError(400, 'bad_request', `'credentials.${site}': no site of that name (${sites.map((x) => x.name).join(', ')})`);
+      const cc = (c ?? {}) as Record<string, unknown>;
+      if (!cc.id && !cc.secret) continue;
+      credentials[site] = { id: text(cc, 'id', `credentials.${site}.id`), secret: text(cc, 'secret', `credentials.${site}.secret`) };
+    }
+    if (Object.keys(credentials).length === 0) throw new HttpError(400, 'bad_request', "'credentials' needs an application credential for at least one site");
+    return { method: 'application_credential', credentials };
+  }
+  if (b.method !== undefined && b.method !== 'password') throw new HttpError(400, 'bad_request', "'method' must be 'password' or 'application_credential'");
+  return {
+    method: 'password',
+    username: text(b, 'username'),
+    password: text(b, 'password'),
+    project: text(b, 'project'),
+    userDomain: typeof b.user_domain === 'string' && b.user_domain ? b.user_domain : undefined,
+    projectDomain: typeof b.project_domain === 'string' && b.project_domain ? b.project_domain : undefined,
+  };
 }

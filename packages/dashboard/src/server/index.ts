@@ -1,4 +1,6 @@
-/** @protector/dashboard: protector-dashboard's server (the pages come with issue [9]). */
-export { buildDashboardApp, COOKIE, type DashboardOptions, type PgRow, type SyncWord } from './app.js';
+/** @protector/dashboard: protector-dashboard's server and the JSON API its pages read. */
+export { buildDashboardApp, COOKIE, type DashboardOptions } from './app.js';
+export type * from '../shared/api.js';
 export { Sessions, type DashboardSession, type LoginInput } from './sessions.js';
 export { loadSitePair, SitePairError, type DashboardSite } from './site-pair.js';
+export { registerStatic, WEB_ROOT } from './static.js';

@@ -3,14 +3,14 @@ import { ProtectorClient, type SiteHandle } from '@protector/protectorclient';
 import { randomBytes } from 'node:crypto';
 import type { DashboardSite } from './site-pair.js';
 
-/** What a user types to log in (the same on both sites, as their clouds.yaml would hold). */
-export interface LoginInput {
-  username: string;
-  password: string;
-  project: string;
-  userDomain?: string;
-  projectDomain?: string;
-}
+/**
+ * What a user types to log in: a password (the same on both sites, as their clouds.yaml would
+ * hold), or an application credential per site (each site's Keystone issues its own; a site
+ * left out is not logged in to).
+ */
+export type LoginInput =
+  | { method: 'password'; username: string; password: string; project: string; userDomain?: string; projectDomain?: string }
+  | { method: 'application_credential'; credentials: Record<string, { id: string; secret: string }> };
 
 /** One site's login: a token-only Keystone session (no password kept) and the SDK client over it. */
 export interface SiteLogin {
@@ -56,6 +56,10 @@ export class Sessions {
     const failures: LoginFailure[] = [];
     await Promise.all(
       this.sites.map(async (site) => {
+        if (input.method === 'application_credential' && !input.credentials[site.name]) {
+          failures.push({ site: site.name, error: 'no application credential given for this site' });
+          return;
+        }
         try {
           logins.set(site.name, await this.loginTo(site, input));
         } catch (err) {
@@ -71,17 +75,22 @@ export class Sessions {
 
   private async loginTo(site: DashboardSite, input: LoginInput): Promise<SiteLogin> {
     const common = { authUrl: site.authUrl, region: site.region, interface: site.interface, http: { timeoutMs: this.http.timeoutMs, retries: 0 } };
-    const byPassword = new KeystoneSession({
+    const ac = input.method === 'application_credential' ? input.credentials[site.name]! : null;
+    const first = new KeystoneSession({
       ...common,
-      credentials: {
-        type: 'password',
-        username: input.username,
-        password: input.password,
-        userDomainName: input.userDomain ?? 'Default',
-        scope: { projectName: input.project, projectDomainName: input.projectDomain ?? 'Default' },
-      },
+      credentials: ac
+        ? { type: 'application_credential', id: ac.id, secret: ac.secret }
+        : input.method === 'password'
+          ? {
+              type: 'password',
+              username: input.username,
+              password: input.password,
+              userDomainName: input.userDomain ?? 'Default',
+              scope: { projectName: input.project, projectDomainName: input.projectDomain ?? 'Default' },
+            }
+          : (undefined as never),
     });
-    const info = await byPassword.auth();
+    const info = await first.auth();
     // From here on only the token: renewing it never outlives what Keystone granted.
     const session = new KeystoneSession({ ...common, credentials: { type: 'token', token: info.token, scope: { projectId: info.projectId ?? '' } } });
     return {

@@ -1,0 +1,53 @@
+import { Bullseye, Spinner } from '@patternfly/react-core';
+import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
+import { BrowserRouter, Route, Routes } from 'react-router';
+import type { DashboardConfig } from '../../src/shared/api';
+import { get } from './api/client';
+import { SessionProvider, useSession } from './api/session';
+import { Layout } from './components/Layout';
+import { LoginPage } from './pages/LoginPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { OverviewPage } from './pages/OverviewPage';
+import { ProtectionGroupsPage } from './pages/ProtectionGroupsPage';
+
+/** The pages, behind the login; each route is one page file. */
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/" element={<OverviewPage />} />
+      <Route path="/protection-groups" element={<ProtectionGroupsPage />} />
+      <Route path="*" element={<NotFoundPage />} />
+    </Routes>
+  );
+}
+
+function Gate() {
+  const { session, loading } = useSession();
+  const config = useQuery({ queryKey: ['config'], queryFn: () => get<DashboardConfig>('/api/config'), staleTime: Infinity });
+  if (loading || !config.data) {
+    return (
+      <Bullseye>
+        <Spinner aria-label="Loading" />
+      </Bullseye>
+    );
+  }
+  if (!session) return <LoginPage sites={config.data.sites} />;
+  return (
+    <Layout>
+      <AppRoutes />
+    </Layout>
+  );
+}
+
+export function App({ client }: { client?: QueryClient }) {
+  const qc = client ?? new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } });
+  return (
+    <QueryClientProvider client={qc}>
+      <BrowserRouter>
+        <SessionProvider>
+          <Gate />
+        </SessionProvider>
+      </BrowserRouter>
+    </QueryClientProvider>
+  );
+}
