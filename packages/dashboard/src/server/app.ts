@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { DashboardConfig, OverviewView, PgListView, PgRow, SessionView, SiteReach, SyncWord } from '../shared/api.js';
 import { registerActions } from './actions.js';
 import { HttpError } from './errors.js';
+import { registerPgDetail } from './pg-detail.js';
 import { Sessions, type DashboardSession, type LoginInput } from './sessions.js';
 import type { DashboardSite } from './site-pair.js';
 import { registerStatic } from './static.js';
@@ -129,6 +130,7 @@ export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
   app.get('/api/protection-groups', async (req): Promise<PgListView> => ({ protection_groups: await pgRows(coordinator(session(req))) }));
 
   registerActions(app, { session, coordinator });
+  registerPgDetail(app, { session, coordinator });
   if (opts.webRoot !== null) registerStatic(app, opts.webRoot);
 
   return app;

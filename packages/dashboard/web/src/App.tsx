@@ -8,6 +8,7 @@ import { Layout } from './components/Layout';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OverviewPage } from './pages/OverviewPage';
+import { PgDetailPage } from './pages/pg-detail/PgDetailPage';
 import { ProtectionGroupsPage } from './pages/ProtectionGroupsPage';
 
 /** The pages, behind the login; each route is one page file. */
@@ -16,6 +17,7 @@ export function AppRoutes() {
     <Routes>
       <Route path="/" element={<OverviewPage />} />
       <Route path="/protection-groups" element={<ProtectionGroupsPage />} />
+      <Route path="/protection-groups/:pg" element={<PgDetailPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );
