@@ -1,9 +1,12 @@
 import { Coordinator, type ProtectionGroup, type SiteHandle } from '@protector/protectorclient';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { DashboardConfig, OverviewView, PgListView, PgRow, SessionView, SiteReach, SyncWord } from '../shared/api.js';
+import { registerActionPlan } from './action-plan.js';
 import { registerActions } from './actions.js';
 import { HttpError } from './errors.js';
 import { registerPgDetail } from './pg-detail.js';
+import { registerOperations } from './operations.js';
+import { registerPgLifecycle } from './pg-lifecycle.js';
 import { Sessions, type DashboardSession, type LoginInput } from './sessions.js';
 import type { DashboardSite } from './site-pair.js';
 import { registerStatic } from './static.js';
@@ -131,6 +134,9 @@ export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
 
   registerActions(app, { session, coordinator });
   registerPgDetail(app, { session, coordinator });
+  registerActionPlan(app, { session, coordinator });
+  registerOperations(app, { session, coordinator, sites: opts.sites.map((x) => x.name) });
+  registerPgLifecycle(app, { session, coordinator });
   if (opts.webRoot !== null) registerStatic(app, opts.webRoot);
 
   return app;

@@ -5,8 +5,13 @@ import type { DashboardConfig } from '../../src/shared/api';
 import { get } from './api/client';
 import { SessionProvider, useSession } from './api/session';
 import { Layout } from './components/Layout';
+import { CreatePgWizard } from './pages/CreatePgWizard';
+import { DrWizardPage } from './pages/dr/DrWizardPage';
+import { EditPgPage } from './pages/EditPgPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
+import { OperationPage } from './pages/OperationPage';
+import { OperationsPage } from './pages/OperationsPage';
 import { OverviewPage } from './pages/OverviewPage';
 import { PgDetailPage } from './pages/pg-detail/PgDetailPage';
 import { ProtectionGroupsPage } from './pages/ProtectionGroupsPage';
@@ -18,6 +23,11 @@ export function AppRoutes() {
       <Route path="/" element={<OverviewPage />} />
       <Route path="/protection-groups" element={<ProtectionGroupsPage />} />
       <Route path="/protection-groups/:pg" element={<PgDetailPage />} />
+      <Route path="/protection-groups/new" element={<CreatePgWizard />} />
+      <Route path="/protection-groups/:pg/edit" element={<EditPgPage />} />
+      <Route path="/protection-groups/:pg/dr" element={<DrWizardPage />} />
+      <Route path="/operations" element={<OperationsPage />} />
+      <Route path="/operations/:site/:id" element={<OperationPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );

@@ -1,0 +1,96 @@
+import './dom';
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, test } from 'node:test';
+import type { OperationView } from '../../../src/shared/operations';
+import { OperationPage } from '../../../web/src/pages/OperationPage';
+import { OperationsPage } from '../../../web/src/pages/OperationsPage';
+import { cleanup, fakeApi, renderPage } from './harness';
+
+afterEach(() => cleanup());
+
+const step = (seq: number, name: string, status: string, error: string | null = null) => ({ seq, name, status: status as 'completed', started_at: '2026-01-02T10:00:00.000000', finished_at: null, duration_ms: status === 'completed' ? 1500 : null, detail: {}, error });
+function view(status: string, over: Partial<OperationView> = {}): OperationView {
+  const ended = ['completed', 'failed'].includes(status);
+  return {
+    site: 'site-b',
+    operation: {
+      id: 'op-1', project_id: 'p', protection_group_id: 'pg-1', type: 'test_failover', status: status as never, progress: ended ? 100 : 40, params: {}, result: {},
+      error: status === 'failed' ? 'boot_servers: web did not become ACTIVE' : null, request_id: 'r', user_id: 'u',
+      created_at: '2026-01-02T10:00:00.000000', started_at: '2026-01-02T10:00:00.000000', finished_at: ended ? '2026-01-02T10:00:12.000000' : null, updated_at: '2026-01-02T10:00:00.000000',
+      steps: [step(0, 'precheck', 'completed'), step(1, 'boot_servers', ended ? status : 'running', status === 'failed' ? 'web did not become ACTIVE' : null)],
+      rto_seconds: 12,
+    },
+    stored: ended ? true : null,
+    actions: { cleanup: { allowed: false, reason: 'only a failover or failback leaves copies to clean up; this is a test_failover' }, cancel: ended ? { allowed: false, reason: `it has already ended (${status})` } : { allowed: false, reason: 'it is running: only an operation no engine has started can be cancelled safely' } },
+    ...over,
+  };
+}
+
+test('the operation page shows the steps, progress and elapsed time, polls every 2 s while it runs and stops once it has ended', { timeout: 20_000 }, async () => {
+  let reads = 0;
+  const calls = fakeApi({ 'GET /api/operations/site-b/op-1': () => (++reads === 1 ? view('running') : view('completed')) });
+  renderPage(<OperationPage />, { path: '/operations/site-b/op-1', route: '/operations/:site/:id' });
+  await screen.findByText('boot_servers');
+  const rows = screen.getAllByRole('row');
+  assert.match(rows[1]!.textContent ?? '', /1precheckcompleted2026-01-02 10:00:00 UTC1\.5 s/);
+  assert.match(rows[2]!.textContent ?? '', /2boot_serversrunning/);
+  assert.equal(screen.getByRole('progressbar', { name: 'Progress' }).getAttribute('aria-valuenow'), '40');
+  assert.match(document.body.textContent ?? '', /Elapsed12 s/);
+  // Disabled, with the reason said.
+  assert.equal((screen.getByRole('button', { name: 'Cancel' }) as HTMLButtonElement).disabled, true);
+  assert.match(document.body.textContent ?? '', /Not now: it is running: only an operation no engine has started can be cancelled safely/);
+  assert.match(document.body.textContent ?? '', /Not now: only a failover or failback leaves copies to clean up/);
+  // The next poll, about 2 s later, finds it ended.
+  await screen.findByText(/Ended completed after 12 s/, undefined, { timeout: 5000 });
+  assert.match(document.body.textContent ?? '', /Its result was stored on the other site/);
+  assert.match(document.body.textContent ?? '', /Took12 s/);
+  const seen = calls.length;
+  await sleep(2600);
+  assert.equal(calls.length, seen, 'no poll once it has ended');
+});
+
+test('Cancel where the API allows it; a refusal says the API\'s reason', async () => {
+  let cancelled = false;
+  const calls = fakeApi({
+    'GET /api/operations/site-a/op-1': () => (cancelled ? view('cancelled' as never, { site: 'site-a' }) : view('pending', { site: 'site-a', actions: { cancel: { allowed: true, reason: null }, cleanup: { allowed: true, reason: null } } })),
+    'POST /api/operations/site-a/op-1/cancel': () => {
+      cancelled = true;
+      return { site: 'site-a', operation: view('cancelled').operation };
+    },
+    'POST /api/operations/site-a/op-1/cleanup': () => ({ status: 409, body: { error: { code: 'conflict', message: 'site-a: Operation op-1 left nothing to clean up.' } } }),
+  });
+  renderPage(<OperationPage />, { path: '/operations/site-a/op-1', route: '/operations/:site/:id' });
+  const user = userEvent.setup();
+  await user.click(await screen.findByRole('button', { name: 'Clean up' }));
+  await screen.findByText('site-a: Operation op-1 left nothing to clean up.');
+  await user.click(screen.getByRole('button', { name: 'Cancel' }));
+  await waitFor(() => assert.ok(calls.some((c) => c.method === 'POST' && c.path === '/api/operations/site-a/op-1/cancel')));
+  await screen.findByText('cancelled');
+});
+
+test('the history: both sites in one table with their site, filters sent to the server, a site that did not answer said', async () => {
+  const row = (site: string, id: string, type: string, status: string) => ({ ...view('completed').operation, id, site, type, status, protection_group_name: 'app' });
+  const calls = fakeApi({
+    'GET /api/operations': (c) =>
+      c.path.includes('type=failover')
+        ? { operations: [row('site-b', 'f1', 'failover', 'running')], next: null, unreachable: [], reasons: {} }
+        : { operations: [row('site-b', 'o2', 'test_failover', 'completed'), row('site-a', 'o1', 'pg_create', 'completed')], next: 'c2', unreachable: ['site-c'], reasons: { 'site-c': 'connection refused' } },
+  });
+  renderPage(<OperationsPage />, { path: '/operations', route: '/operations' });
+  await screen.findByText('test_failover');
+  const rows = screen.getAllByRole('row');
+  assert.match(rows[1]!.textContent ?? '', /site-b.*test_failover.*completed.*app/);
+  assert.match(rows[2]!.textContent ?? '', /site-a.*pg_create/);
+  assert.equal(rows[1]!.querySelector('a')?.getAttribute('href'), '/operations/site-b/o2');
+  assert.match(document.body.textContent ?? '', /site-c did not answer: its operations are missing from this list.*connection refused/);
+  const user = userEvent.setup();
+  await user.selectOptions(screen.getByRole('combobox', { name: 'Type' }), 'failover');
+  await waitFor(() => assert.match(screen.getAllByRole('row')[1]!.textContent ?? '', /site-b.*failover.*running/));
+  assert.ok(calls.some((c) => c.path === '/api/operations?limit=25&type=failover'));
+  await user.selectOptions(screen.getByRole('combobox', { name: 'Type' }), '');
+  await user.click(await screen.findByRole('button', { name: 'Older' }));
+  await waitFor(() => assert.ok(calls.some((c) => c.path === '/api/operations?limit=25&cursor=c2')));
+});
