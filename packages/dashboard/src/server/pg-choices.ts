@@ -23,9 +23,10 @@ const volName = (v: Volume): string => (v.name ? `${v.name} (${v.id})` : v.id);
  * volumes only, every type replication-enabled and of the PG's replication type, no volume in
  * another volume group, not a member already. A tenant sees a volume type's replication_enabled
  * but not its replication_type (Cinder's user-visible specs): then the site checks that when the
- * server is added, and the note says so.
+ * server is added, and the note says so. `ownGroupId`: the volume group of the PG being added to
+ * (its volumes are not "in another group").
  */
-export async function serverChoices(site: SiteHandle): Promise<ChoiceServer[]> {
+export async function serverChoices(site: SiteHandle, ownGroupId?: string): Promise<ChoiceServer[]> {
   const o = openstackOf(site);
   const [servers, volumes, types, ports, members] = await Promise.all([o.nova.listServers(), o.cinder.listVolumes(), o.cinder.listVolumeTypes(), o.neutron.listPorts(), protectedServers(site)]);
   const vols = new Map(volumes.map((v) => [v.id, v]));
@@ -39,7 +40,7 @@ export async function serverChoices(site: SiteHandle): Promise<ChoiceServer[]> {
       const problems = (rt: ReplicationType): string[] => {
         const out: string[] = [];
         const pg = members.get(s.id);
-        if (pg) out.push(`already protected by protection group ${pg}`);
+        if (pg) out.push(`already a member of protection group ${pg}`);
         if (attached.length === 0) out.push('it has no volumes: only servers on replicated Cinder volumes can be protected');
         for (const v of attached) {
           const t = typeOf(v);
@@ -50,7 +51,7 @@ export async function serverChoices(site: SiteHandle): Promise<ChoiceServer[]> {
           if (!ENABLED.test(t.extra_specs.replication_enabled ?? '')) out.push(`volume ${volName(v)} has type '${t.name}', which is not replicated`);
           else if (t.extra_specs.replication_type === undefined) hidden = true;
           else if (replicationTypeOf(t.extra_specs) !== rt) out.push(`volume ${volName(v)} has type '${t.name}', which does not replicate ${rt}`);
-          if (v.group_id) out.push(`volume ${volName(v)} is already in another volume group (${v.group_id})`);
+          if (v.group_id && v.group_id !== ownGroupId) out.push(`volume ${volName(v)} is already in another volume group (${v.group_id})`);
         }
         return out;
       };
