@@ -5,6 +5,9 @@ import type { DashboardConfig } from '../../src/shared/api';
 import { get } from './api/client';
 import { SessionProvider, useSession } from './api/session';
 import { Layout } from './components/Layout';
+import { SitesPage } from './pages/admin/SitesPage';
+import { TenantMappingsPage } from './pages/admin/TenantMappingsPage';
+import { HealthPage } from './pages/HealthPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OverviewPage } from './pages/OverviewPage';
@@ -16,6 +19,9 @@ export function AppRoutes() {
     <Routes>
       <Route path="/" element={<OverviewPage />} />
       <Route path="/protection-groups" element={<ProtectionGroupsPage />} />
+      <Route path="/health" element={<HealthPage />} />
+      <Route path="/admin/sites" element={<SitesPage />} />
+      <Route path="/admin/tenant-mappings" element={<TenantMappingsPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );
