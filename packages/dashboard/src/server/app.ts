@@ -1,14 +1,20 @@
-import { Coordinator, type ProtectionGroup, type SiteHandle } from '@protector/protectorclient';
+import { Coordinator, type SiteHandle } from '@protector/protectorclient';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { DashboardConfig, OverviewView, PgListView, PgRow, SessionView, SiteReach, SyncWord } from '../shared/api.js';
 import { registerActionPlan } from './action-plan.js';
+import type { DashboardConfig, SessionView, SiteReach } from '../shared/api.js';
 import { registerActions } from './actions.js';
+import { registerAdmin } from './admin.js';
 import { HttpError } from './errors.js';
 import { registerPgDetail } from './pg-detail.js';
 import { registerOperations } from './operations.js';
 import { registerPgLifecycle } from './pg-lifecycle.js';
+import { registerHealth } from './health.js';
+import { registerOverview } from './overview.js';
+import { pairOf, reach } from './pair.js';
+import { registerPgList } from './pg-list.js';
 import { Sessions, type DashboardSession, type LoginInput } from './sessions.js';
 import type { DashboardSite } from './site-pair.js';
+import { httpErrorOf, why } from './site-errors.js';
 import { registerStatic } from './static.js';
 
 export const COOKIE = 'protector_dashboard';
@@ -24,7 +30,6 @@ export interface DashboardOptions {
   webRoot?: string | null;
 }
 
-const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 function cookieOf(req: FastifyRequest): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
@@ -51,7 +56,8 @@ export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
   const sessions = new Sessions(opts.sites, now, { timeoutMs: opts.timeoutMs ?? 15_000 });
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
 
-  app.setErrorHandler((err: Error, _req, reply) => {
+  app.setErrorHandler((thrown: Error, _req, reply) => {
+    const err = httpErrorOf(thrown) as Error;
     if (err instanceof HttpError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
     const status = (err as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) return reply.code(400).send({ error: { code: 'bad_request', message: err.message } });
@@ -104,34 +110,13 @@ export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
     return reply.code(204).send();
   });
 
-  /** Each site: logged in, and whether its Protector answers now (the pages' banner). */
-  const reach = (s: DashboardSession): Promise<SiteReach[]> =>
-    Promise.all(
-      opts.sites.map(async (site): Promise<SiteReach> => {
-        const l = s.logins.get(site.name);
-        if (!l) return { name: site.name, logged_in: false, reachable: false, error: 'not logged in' };
-        try {
-          await l.handle.client.versions.list();
-          return { name: site.name, logged_in: true, reachable: true, error: null };
-        } catch (err) {
-          return { name: site.name, logged_in: true, reachable: false, error: why(err) };
-        }
-      }),
-    );
+  app.get('/api/sites', async (req): Promise<{ sites: SiteReach[] }> => ({ sites: await reach(pairOf(opts.sites, session(req))) }));
 
-  app.get('/api/sites', async (req): Promise<{ sites: SiteReach[] }> => ({ sites: await reach(session(req)) }));
-
-  app.get('/api/overview', async (req): Promise<OverviewView> => {
-    const s = session(req);
-    const sites = await reach(s);
-    const rows = await pgRows(coordinator(s));
-    const byStatus: Record<string, number> = {};
-    for (const r of rows) byStatus[r.status] = (byStatus[r.status] ?? 0) + 1;
-    return { sites, protection_groups: { total: rows.length, by_status: byStatus, out_of_sync: rows.filter((r) => r.sync !== 'IN SYNC').length } };
-  });
-
-  app.get('/api/protection-groups', async (req): Promise<PgListView> => ({ protection_groups: await pgRows(coordinator(session(req))) }));
-
+  const pairCtx = { session, sites: opts.sites };
+  registerOverview(app, { ...pairCtx, now });
+  registerPgList(app, pairCtx);
+  registerHealth(app, pairCtx);
+  registerAdmin(app, pairCtx);
   registerActions(app, { session, coordinator });
   registerPgDetail(app, { session, coordinator });
   registerActionPlan(app, { session, coordinator });
@@ -140,24 +125,6 @@ export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
   if (opts.webRoot !== null) registerStatic(app, opts.webRoot);
 
   return app;
-}
-
-/**
- * The PG table: the first site's list, with each PG's sync state against the other site's copy
- * (versions and sync states, as `protection-group list` reads them) and the site running it.
- */
-async function pgRows(c: Coordinator): Promise<PgRow[]> {
-  const here = c.primary;
-  const peer = c.secondary;
-  const [mine, theirs] = await Promise.all([here.client.protectionGroups.list(), peer ? peer.client.protectionGroups.list().catch(() => null) : Promise.resolve(null)]);
-  const there = new Map((theirs ?? []).map((p) => [p.id, p]));
-  const localId = mine.length > 0 ? (await here.client.metadata.syncStatus(mine[0]!.id)).site_id : null;
-  return mine.map((p: ProtectionGroup): PgRow => {
-    const q = there.get(p.id);
-    const sync: SyncWord = theirs === null ? 'UNREACHABLE' : q && q.metadata_version === p.metadata_version && q.sync_state === 'in_sync' && p.sync_state === 'in_sync' ? 'IN SYNC' : 'OUT OF SYNC';
-    const active = p.current_primary_site_id === null ? null : p.current_primary_site_id === localId ? here.name : (peer?.name ?? null);
-    return { id: p.id, name: p.name, status: p.status, replication_type: p.replication_type, active_site: active, metadata_version: p.metadata_version, sync };
-  });
 }
 
 const text = (b: Record<string, unknown>, f: string, where = f): string => {

@@ -5,7 +5,8 @@ import type { MetadataState, PgDetailView, PgMetadataView, PgOperationRow, PgSit
 import type { ActionContext } from './actions.js';
 import { registerPgChanges } from './pg-changes.js';
 import { registerEligibleServers } from './pg-eligible.js';
-import { locate, pgParam, route, siteNamer, why, type Copy, type Located } from './pg-locate.js';
+import { why } from './site-errors.js';
+import { locate, pgParam, route, siteNamer, type Copy, type Located } from './pg-locate.js';
 import { MappingChecks } from './pg-mapping-check.js';
 
 /** How many operations of the PG each site is asked for. */

@@ -1,12 +1,7 @@
 import {
-  DivergedError,
   findPg,
   isProtectorApiError,
-  isProtectorUnreachable,
   LookupError,
-  NoRunningSiteError,
-  PeerRequiredError,
-  PeerUnreachableError,
   type Coordinator,
   type ProtectionGroup,
   type SiteHandle,
@@ -14,8 +9,8 @@ import {
 } from '@protector/protectorclient';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from './errors.js';
+import { httpErrorOf, why } from './site-errors.js';
 
-export const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
 /** One logged-in site's copy of a PG: read, unknown there (pg null, error null), or not read (error). */
 export interface Copy {
@@ -97,42 +92,13 @@ export function siteNamer(copy: ReadCopy, others: SiteHandle[], registered: { id
   };
 }
 
-/** The site's 400 ("Invalid input for field/attribute policy.rpo_minutes. …") as the pages' `'field': reason`. */
-function fieldMessage(message: string): string {
-  const m = /^Invalid input for field\/attribute (\S+?)\.\s+(.*)$/s.exec(message);
-  if (!m) return message;
-  const strip = (s: string) => s.replace(/\b(policy|member)\./g, '');
-  return `'${strip(m[1]!)}': ${strip(m[2]!)}`;
-}
-
-/** The SDK's and the Coordinator's errors as answers in the API's shape, with the status they mean. */
-export function toHttp(err: unknown): unknown {
-  if (err instanceof HttpError) return err;
-  if (err instanceof DivergedError) {
-    return new HttpError(409, 'diverged', `protection group ${err.pgId} diverged: ${err.versions.map((v) => `${v.site} holds version ${v.version} (${v.syncState})`).join(', ')}; choose the site whose copy wins ('source_site')`);
-  }
-  if (err instanceof PeerUnreachableError || err instanceof PeerRequiredError) return new HttpError(409, 'peer_unreachable', err.message);
-  if (err instanceof NoRunningSiteError) return new HttpError(409, 'conflict', err.message);
-  if (err instanceof LookupError) return new HttpError(404, 'not_found', err.message);
-  if (isProtectorUnreachable(err)) return new HttpError(503, 'site_unreachable', err.message);
-  if (isProtectorApiError(err)) {
-    const site = err.site ? `${err.site}: ` : '';
-    if (err.status === 400) return new HttpError(400, 'bad_request', fieldMessage(err.message));
-    if (err.status === 403) return new HttpError(403, 'forbidden', site + err.message);
-    if (err.status === 404) return new HttpError(404, 'not_found', site + err.message);
-    if (err.status === 409) return new HttpError(409, 'conflict', site + err.message);
-    if (err.status === 503) return new HttpError(503, 'site_unavailable', site + err.message);
-  }
-  return err;
-}
-
 /** A route whose SDK and Coordinator errors answer with the status they mean. */
 export function route<T>(fn: (req: FastifyRequest, reply: FastifyReply) => Promise<T>): (req: FastifyRequest, reply: FastifyReply) => Promise<T> {
   return async (req, reply) => {
     try {
       return await fn(req, reply);
     } catch (err) {
-      throw toHttp(err);
+      throw httpErrorOf(err);
     }
   };
 }

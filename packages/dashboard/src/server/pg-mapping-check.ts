@@ -1,6 +1,7 @@
 import type { MappingKind, PrecheckFinding, SiteHandle } from '@protector/protectorclient';
 import type { MissingMapping } from '../shared/pg-detail.js';
-import { siteNamer, why, type ReadCopy } from './pg-locate.js';
+import { why } from './site-errors.js';
+import { siteNamer, type ReadCopy } from './pg-locate.js';
 
 /** How long one answer is reused: the page polls every few seconds, a pre-check reads the other site's Nova, Neutron, Cinder and Glance. */
 const TTL_MS = 30_000;

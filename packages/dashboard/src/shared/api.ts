@@ -47,22 +47,6 @@ export interface SiteReach {
   error: string | null;
 }
 
-export interface OverviewView {
-  sites: SiteReach[];
-  protection_groups: { total: number; by_status: Record<string, number>; out_of_sync: number };
-}
-
-export interface PgRow {
-  id: string;
-  name: string;
-  status: string;
-  replication_type: string;
-  /** The site running the workload, by the pages' site names. */
-  active_site: string | null;
-  metadata_version: number;
-  sync: SyncWord;
-}
-
-export interface PgListView {
-  protection_groups: PgRow[];
-}
+// The overview's and the PG table's shapes live beside their pages' other types.
+export type { OverviewView } from './overview.js';
+export type { PgListView, PgRow } from './pg-list.js';

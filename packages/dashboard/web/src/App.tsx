@@ -8,6 +8,9 @@ import { Layout } from './components/Layout';
 import { CreatePgWizard } from './pages/CreatePgWizard';
 import { DrWizardPage } from './pages/dr/DrWizardPage';
 import { EditPgPage } from './pages/EditPgPage';
+import { SitesPage } from './pages/admin/SitesPage';
+import { TenantMappingsPage } from './pages/admin/TenantMappingsPage';
+import { HealthPage } from './pages/HealthPage';
 import { LoginPage } from './pages/LoginPage';
 import { NotFoundPage } from './pages/NotFoundPage';
 import { OperationPage } from './pages/OperationPage';
@@ -28,6 +31,9 @@ export function AppRoutes() {
       <Route path="/protection-groups/:pg/dr" element={<DrWizardPage />} />
       <Route path="/operations" element={<OperationsPage />} />
       <Route path="/operations/:site/:id" element={<OperationPage />} />
+      <Route path="/health" element={<HealthPage />} />
+      <Route path="/admin/sites" element={<SitesPage />} />
+      <Route path="/admin/tenant-mappings" element={<TenantMappingsPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );

@@ -4,3 +4,4 @@ export { pairSites, type PairedSite } from './pairing.js';
 export { catchUp, describePending, describeStored, pendingMetadata, type CaughtUp, type DocumentOrigin, type PendingMetadata, type SiteCopy } from './pending.js';
 export { Coordinator, MetadataNotStoredError, NoRunningSiteError, PeerRequiredError, type CoordinatorFace, type RunningSite } from './coordinator.js';
 export { apiNotFound, currentPrimaryOf, findByRef, findPg, findSite, LookupError, type Lookup } from './find.js';
+export { RemoteProjectError, verifyRemoteProject } from './remote-project.js';

@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { App } from '../../../web/src/App';
 import { pollEvery, pollWhile } from '../../../web/src/api/poll';
-import { ProtectionGroupsPage } from '../../../web/src/pages/ProtectionGroupsPage';
-import { cleanup, fakeApi, renderPage } from './harness';
+import { cleanup, fakeApi } from './harness';
 import { render } from '@testing-library/react';
 
 afterEach(() => cleanup());
@@ -17,22 +16,7 @@ test('no page polls faster than every 2 s', () => {
   assert.equal(pollWhile(false), 10_000);
 });
 
-test('the PG table shows each state in words', async () => {
-  fakeApi({
-    'GET /api/protection-groups': () => ({
-      protection_groups: [
-        { id: '1', name: 'app', status: 'active', replication_type: 'async', active_site: 'site-a', metadata_version: 3, sync: 'IN SYNC' },
-        { id: '2', name: 'db', status: 'failing_over', replication_type: 'sync', active_site: null, metadata_version: 1, sync: 'UNREACHABLE' },
-      ],
-    }),
-  });
-  renderPage(<ProtectionGroupsPage />);
-  await screen.findByText('app');
-  const rows = screen.getAllByRole('row');
-  assert.equal(rows.length, 3);
-  assert.match(rows[1]!.textContent ?? '', /app.*active.*async.*site-a.*IN SYNC/);
-  assert.match(rows[2]!.textContent ?? '', /db.*failing_over.*sync.*-.*UNREACHABLE/);
-});
+// The PG table's own tests are in pg-table.test.tsx.
 
 test('logging in sends the form to both sites, keeps the CSRF token and reports a site that refused', async () => {
   let logged = false;
@@ -44,7 +28,7 @@ test('logging in sends the form to both sites, keeps the CSRF token and reports 
       return { ...session, failures: [{ site: 'site-b', error: 'connection refused' }] };
     },
     'GET /api/sites': () => ({ sites: [{ name: 'site-a', logged_in: true, reachable: true, error: null }, { name: 'site-b', logged_in: false, reachable: false, error: 'not logged in' }] }),
-    'GET /api/overview': () => ({ sites: [], protection_groups: { total: 0, by_status: {}, out_of_sync: 0 } }),
+    'GET /api/overview': () => ({ sites: [], protection_groups: { total: 0, by_status: {}, out_of_sync: 0 }, readiness: { ready: 0, not_ready: 0, rows: [] }, rpo: { window_hours: 6, from: '2025-01-01T00:00:00.000Z', to: '2025-01-01T06:00:00.000Z', rows: [] }, operations: [], problems: [] }),
     'POST /api/logout': () => ({ status: 204 }),
   });
   const session = { user: 'demo', csrf_token: 'tok-1', is_admin: false, sites: [{ name: 'site-a', logged_in: true, expires_at: null, project: 'demo', roles: ['member'] }, { name: 'site-b', logged_in: false, expires_at: null, project: null, roles: [] }] };
@@ -60,7 +44,7 @@ test('logging in sends the form to both sites, keeps the CSRF token and reports 
   // The banner says site-b is not logged in and what still works.
   await waitFor(() => assert.match(document.body.textContent ?? '', /site-b is not logged in/));
   // Admin pages are not offered to a member.
-  assert.equal(screen.queryByRole('link', { name: 'Sites' }), null);
+  assert.equal(screen.queryByRole('link', { name: 'Sites', hidden: true }), null);
   await user.click(screen.getByRole('button', { name: 'Log out' }));
   const out = calls.find((c) => c.path === '/api/logout')!;
   assert.equal(out.headers['x-csrf-token'], 'tok-1');
