@@ -3,46 +3,19 @@
 // its end, and its result stored on the other site; cleanup likewise. Actions that lose data or
 // move the workload home need the PG's name typed; an unknown action is a clean 404.
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { protectedPg } from '../../../protector/test/helpers/dr.js';
-import { ALICE } from '../../../protector/test/helpers/two-sites.js';
 import { startCliLab } from '../../../protectorclient/test/helpers/cli-lab.js';
-import { buildDashboardApp } from '../../src/server/index.js';
+import { dashboardOn, logIn } from '../helpers/dashboard-server.js';
 
 const lab = await startCliLab();
 const { t } = lab;
 // Made before the engines scan: protectedPg runs its operations with engines of its own.
 const { pg } = await protectedPg(t, { name: 'dash-drill', servers: { 'dd-web': 0 } });
 lab.startEngines();
-const app = buildDashboardApp({
-  sites: [
-    { name: 'site-a', authUrl: `${t.a.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.a.url },
-    { name: 'site-b', authUrl: `${t.b.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.b.url },
-  ],
-  timeoutMs: 5000,
-});
-after(async () => {
-  await app.close();
-  await lab.close();
-});
-
-const r0 = await app.inject({ method: 'POST', url: '/api/login', payload: { username: ALICE.name, password: ALICE.password, project: 'demo' } });
-const cookie = String(r0.headers['set-cookie']).split(';')[0]!;
-const csrf = (r0.json() as { csrf_token: string }).csrf_token;
-const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers: { cookie, 'x-csrf-token': csrf } });
-
-/** Polls the operation page's API as the page does (every 2 s at most), until it has ended. */
-async function followed(site: string, id: string): Promise<{ operation: { status: string; steps: { name: string; status: string }[] }; stored: boolean | null; store_error?: string }> {
-  for (let i = 0; i < 120; i++) {
-    const r = await app.inject({ method: 'GET', url: `/api/operations/${site}/${id}`, headers: { cookie } });
-    assert.equal(r.statusCode, 200, r.body);
-    const body = r.json() as Awaited<ReturnType<typeof followed>>;
-    if (body.stored !== null) return body;
-    await sleep(500);
-  }
-  assert.fail(`operation ${id} did not end`);
-}
+const app = dashboardOn(lab);
+const alice = await logIn(app);
+const post = (url: string, payload: unknown) => alice.call('POST', url, payload);
 
 test('a drill from the dashboard: pre-checked, run on site-b, followed to its end, stored on site-a; cleanup likewise', { timeout: 180_000 }, async () => {
   const dry = await post(`/api/protection-groups/${pg.id}/actions/test-failover`, { dry_run: true });
@@ -55,16 +28,16 @@ test('a drill from the dashboard: pre-checked, run on site-b, followed to its en
   assert.equal(run.statusCode, 200, run.body);
   const started = run.json() as { site: string; operation: { id: string; type: string } };
   assert.deepEqual([started.site, started.operation.type], ['site-b', 'test_failover']);
-  const done = await followed('site-b', started.operation.id);
+  const done = await alice.ended('site-b', started.operation.id);
   assert.equal(done.operation.status, 'completed', JSON.stringify(done.operation.steps));
   assert.equal(done.stored, true, done.store_error);
-  const table = (await app.inject({ method: 'GET', url: '/api/protection-groups', headers: { cookie } })).json() as { protection_groups: { name: string; status: string; sync: string }[] };
+  const table = await alice.read<{ protection_groups: { name: string; status: string; sync: string }[] }>('/api/protection-groups');
   const row = table.protection_groups.find((p) => p.name === 'dash-drill');
   assert.deepEqual([row?.status, row?.sync], ['test_failed_over', 'IN SYNC']);
 
   const cleanup = await post(`/api/protection-groups/${pg.id}/actions/test-cleanup`, {});
   assert.equal(cleanup.statusCode, 200, cleanup.body);
-  const cleaned = await followed('site-b', (cleanup.json() as { operation: { id: string } }).operation.id);
+  const cleaned = await alice.ended('site-b', (cleanup.json() as { operation: { id: string } }).operation.id);
   assert.equal(cleaned.operation.status, 'completed');
   assert.equal(cleaned.stored, true);
 });
@@ -77,6 +50,6 @@ test('unplanned failover and failback need the PG name typed; an unknown action 
   const unknown = await post(`/api/protection-groups/${pg.id}/actions/explode`, {});
   assert.equal(unknown.statusCode, 404);
   assert.match((unknown.json() as { error: { message: string } }).error.message, /no action 'explode' \(test-failover, test-cleanup, failover, failback\)/);
-  const noCsrf = await app.inject({ method: 'POST', url: `/api/protection-groups/${pg.id}/actions/test-failover`, payload: {}, headers: { cookie } });
+  const noCsrf = await app.inject({ method: 'POST', url: `/api/protection-groups/${pg.id}/actions/test-failover`, payload: {}, headers: { cookie: alice.cookie } });
   assert.equal(noCsrf.statusCode, 403);
 });

@@ -4,38 +4,17 @@
 // refused while the other site does not answer, the remote project checked in the peer's
 // Keystone); a member gets the protector API's 403, cleanly.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { ALICE, SERVICE_USER } from '../../../protector/test/helpers/two-sites.js';
+import { test } from 'node:test';
+import { SERVICE_USER } from '../../../protector/test/helpers/two-sites.js';
 import { startCliLab } from '../../../protectorclient/test/helpers/cli-lab.js';
 import type { AdminSitesView, AdminTenantMappingsView, SiteValidationView, VolumeTypesView } from '../../src/shared/admin.js';
-import { buildDashboardApp } from '../../src/server/index.js';
+import { dashboardOn, logIn } from '../helpers/dashboard-server.js';
 
 const lab = await startCliLab();
 const { t } = lab;
-const app = buildDashboardApp({
-  sites: [
-    { name: 'site-a', authUrl: `${t.a.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.a.url },
-    { name: 'site-b', authUrl: `${t.b.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.b.url },
-  ],
-  timeoutMs: 3000,
-});
-after(async () => {
-  await app.close();
-  await lab.close();
-});
-
-async function login(username: string, password: string, project: string) {
-  const r = await app.inject({ method: 'POST', url: '/api/login', payload: { username, password, project } });
-  assert.equal(r.statusCode, 200, r.body);
-  const cookie = String(r.headers['set-cookie']).split(';')[0]!;
-  const csrf = (r.json() as { csrf_token: string; is_admin: boolean }).csrf_token;
-  const isAdmin = (r.json() as { is_admin: boolean }).is_admin;
-  const call = (method: 'GET' | 'POST' | 'DELETE', url: string, payload?: Record<string, unknown>) => app.inject({ method, url, payload, headers: { cookie, 'x-csrf-token': csrf } });
-  return { call, isAdmin };
-}
-
-const admin = await login(SERVICE_USER.name, SERVICE_USER.password, 'service');
-const member = await login(ALICE.name, ALICE.password, 'demo');
+const app = dashboardOn(lab, { timeoutMs: 3000 });
+const admin = await logIn(app, { username: SERVICE_USER.name, password: SERVICE_USER.password, project: 'service' });
+const member = await logIn(app);
 const projectOf = (which: 'a' | 'b', name: string) => t[which].keystone.projects.find((p) => p.name === name)!.id;
 
 test('an admin lists each site’s registrations, validates one check by check, and reads its replicated volume types', async () => {

@@ -3,49 +3,20 @@
 // sites newest first and paged without loss or repeat, filtered, and still answered with one site
 // down (which it names); cleanup and cancel refused as clean 409s with the API's reason.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { test } from 'node:test';
 import { protectedPg } from '../../../protector/test/helpers/dr.js';
-import { ALICE } from '../../../protector/test/helpers/two-sites.js';
 import { startCliLab } from '../../../protectorclient/test/helpers/cli-lab.js';
-import { buildDashboardApp } from '../../src/server/index.js';
-import type { ActionPlan, OperationHistory, OperationView } from '../../src/shared/operations.js';
+import type { ActionPlan, OperationHistory } from '../../src/shared/operations.js';
+import { dashboardOn, logIn } from '../helpers/dashboard-server.js';
 
 const lab = await startCliLab();
 const { t } = lab;
 // Made before the engines scan: protectedPg runs its operations (on site-a) with engines of its own.
 const { pg } = await protectedPg(t, { name: 'ops-pg', servers: { 'ops-web': 0 } });
 lab.startEngines();
-const app = buildDashboardApp({
-  sites: [
-    { name: 'site-a', authUrl: `${t.a.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.a.url },
-    { name: 'site-b', authUrl: `${t.b.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.b.url },
-  ],
-  timeoutMs: 3000,
-  webRoot: null,
-});
-after(async () => {
-  await app.close();
-  await lab.close();
-});
-
-const r0 = await app.inject({ method: 'POST', url: '/api/login', payload: { username: ALICE.name, password: ALICE.password, project: 'demo' } });
-const cookie = String(r0.headers['set-cookie']).split(';')[0]!;
-const csrf = (r0.json() as { csrf_token: string }).csrf_token;
-const post = (url: string, payload: unknown = {}) => app.inject({ method: 'POST', url, payload: payload as Record<string, unknown>, headers: { cookie, 'x-csrf-token': csrf } });
-const read = async <T>(url: string): Promise<T> => {
-  const r = await app.inject({ method: 'GET', url, headers: { cookie } });
-  assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
-  return r.json() as T;
-};
-async function ended(site: string, id: string): Promise<OperationView> {
-  for (let i = 0; i < 120; i++) {
-    const v = await read<OperationView>(`/api/operations/${site}/${id}`);
-    if (v.stored !== null) return v;
-    await sleep(500);
-  }
-  assert.fail(`operation ${id} did not end`);
-}
+const app = dashboardOn(lab, { timeoutMs: 3000, webRoot: null });
+const { call, read, ended } = await logIn(app);
+const post = (url: string) => call('POST', url);
 
 let drillId = '';
 
@@ -66,7 +37,7 @@ test('the plan of a drill: run on site-b, its recovery points, the mappings by n
   assert.match(unplanned.data_loss, /Data written on site-a after the recovery point used is lost \(the newest finished transferring at /);
   const planned = await read<ActionPlan>(`/api/protection-groups/${pg.id}/actions/failover/plan`);
   assert.deepEqual([planned.recovery_point, planned.recovery_points], ['none', []]);
-  const unknown = await app.inject({ method: 'GET', url: `/api/protection-groups/${pg.id}/actions/explode/plan`, headers: { cookie } });
+  const unknown = await call('GET', `/api/protection-groups/${pg.id}/actions/explode/plan`);
   assert.equal(unknown.statusCode, 404);
 });
 
@@ -113,7 +84,7 @@ test('the history merges both sites newest first, pages without loss or repeat, 
 
   const drills = await read<OperationHistory>('/api/operations?type=test_failover&pg=ops-pg');
   assert.deepEqual(drills.operations.map((o) => [o.site, o.type]), [['site-b', 'test_failover']]);
-  const bad = await app.inject({ method: 'GET', url: '/api/operations?status=Nope', headers: { cookie } });
+  const bad = await call('GET', '/api/operations?status=Nope');
   assert.equal(bad.statusCode, 400);
 
   await lab.api.b.stop();

@@ -3,14 +3,13 @@
 // the other, marked UNREACHABLE; the overview's lag series is derived from the PG's recovery
 // points; operations not yet finished show on the overview; health answers per site.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { protectedPg, runOp } from '../../../protector/test/helpers/dr.js';
-import { ALICE } from '../../../protector/test/helpers/two-sites.js';
 import { startCliLab } from '../../../protectorclient/test/helpers/cli-lab.js';
 import type { OverviewView } from '../../src/shared/overview.js';
 import type { HealthView } from '../../src/shared/health.js';
 import type { PgListView } from '../../src/shared/pg-list.js';
-import { buildDashboardApp } from '../../src/server/index.js';
+import { dashboardOn, logIn } from '../helpers/dashboard-server.js';
 
 const lab = await startCliLab();
 const { t } = lab;
@@ -18,25 +17,8 @@ const { pg } = await protectedPg(t, { name: 'dash-rpo', servers: { 'rpo-web': 0 
 // A second recovery point: the series has a drop.
 await runOp(t.atA, pg, 'replicate');
 await t.push(pg.id, 'a');
-const app = buildDashboardApp({
-  sites: [
-    { name: 'site-a', authUrl: `${t.a.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.a.url },
-    { name: 'site-b', authUrl: `${t.b.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.b.url },
-  ],
-  timeoutMs: 3000,
-});
-after(async () => {
-  await app.close();
-  await lab.close();
-});
-
-const r0 = await app.inject({ method: 'POST', url: '/api/login', payload: { username: ALICE.name, password: ALICE.password, project: 'demo' } });
-const cookie = String(r0.headers['set-cookie']).split(';')[0]!;
-const read = async <T>(url: string): Promise<T> => {
-  const r = await app.inject({ method: 'GET', url, headers: { cookie } });
-  assert.equal(r.statusCode, 200, r.body);
-  return r.json() as T;
-};
+const app = dashboardOn(lab, { timeoutMs: 3000 });
+const { call, read } = await logIn(app);
 
 test('the PG table: members, the newest recovery point and its lag against the RPO, the site running it, in sync', async () => {
   const v = await read<PgListView>('/api/protection-groups');
@@ -93,7 +75,7 @@ test('the overview: the lag series is the sawtooth of the recovery points; readi
       ['site-a', pendingA.id, 'replicate', 'pending', 'dash-rpo'],
       ['site-b', pendingB.id, 'replicate', 'pending', 'dash-rpo'],
     ].sort());
-    const bad = await app.inject({ method: 'GET', url: '/api/overview?hours=0', headers: { cookie } });
+    const bad = await call('GET', '/api/overview?hours=0');
     assert.deepEqual([bad.statusCode, bad.json()], [400, { error: { code: 'bad_request', message: "'hours': must be a whole number of hours from 1 to 168" } }]);
   } finally {
     // No engine runs in this file: the API cancels what none has started, and the PG is free again.

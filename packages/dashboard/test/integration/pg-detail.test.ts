@@ -4,13 +4,11 @@
 // set with field errors, a diverged PG synced only from an explicit source site, replicate-now,
 // and the document still answered with one site down.
 import assert from 'node:assert/strict';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { protectedPg } from '../../../protector/test/helpers/dr.js';
-import { ALICE } from '../../../protector/test/helpers/two-sites.js';
 import { startCliLab } from '../../../protectorclient/test/helpers/cli-lab.js';
-import { buildDashboardApp } from '../../src/server/index.js';
 import type { EligibleServersView, MappingsAnswer, MemberChangeAnswer, PgDetailView, PolicyAnswer, SyncNowAnswer } from '../../src/shared/pg-detail.js';
+import { dashboardOn, logIn } from '../helpers/dashboard-server.js';
 
 const lab = await startCliLab();
 const { t } = lab;
@@ -19,28 +17,8 @@ const { pg, servers } = await protectedPg(t, { name: 'dash-detail', servers: { '
 const plain = await t.bootServer('pd-plain', 'standard');
 const fresh = await t.bootServer('pd-new', 'replicated-async');
 lab.startEngines();
-const app = buildDashboardApp({
-  sites: [
-    { name: 'site-a', authUrl: `${t.a.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.a.url },
-    { name: 'site-b', authUrl: `${t.b.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.b.url },
-  ],
-  timeoutMs: 5000,
-});
-after(async () => {
-  await app.close();
-  await lab.close();
-});
-
-const r0 = await app.inject({ method: 'POST', url: '/api/login', payload: { username: ALICE.name, password: ALICE.password, project: 'demo' } });
-const cookie = String(r0.headers['set-cookie']).split(';')[0]!;
-const csrf = (r0.json() as { csrf_token: string }).csrf_token;
-const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
-  app.inject({ method, url, headers: { cookie, ...(method === 'GET' ? {} : { 'x-csrf-token': csrf }) }, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
-const detail = async (): Promise<PgDetailView> => {
-  const r = await call('GET', `/api/protection-groups/${pg.id}`);
-  assert.equal(r.statusCode, 200, r.body);
-  return r.json() as PgDetailView;
-};
+const { call, read, ended } = await logIn(dashboardOn(lab));
+const detail = () => read<PgDetailView>(`/api/protection-groups/${pg.id}`);
 const errorOf = (r: { json(): unknown }) => (r.json() as { error: { code: string; message: string } }).error;
 
 /** A site's own Protector API, as alice: what each site stores, not what the dashboard says. */
@@ -50,19 +28,11 @@ async function onSite<T>(site: 'a' | 'b', path: string): Promise<T> {
   return r.body;
 }
 
-/** Follows an operation as its page does (every 2 s at most) until it has ended and its result is stored on the other site. */
+/** Follows an operation as its page does until it has ended and its result is stored on the other site. */
 async function followed(site: string, id: string): Promise<{ status: string; error: string | null }> {
-  for (let i = 0; i < 120; i++) {
-    const r = await call('GET', `/api/operations/${site}/${id}`);
-    assert.equal(r.statusCode, 200, r.body);
-    const body = r.json() as { operation: { status: string; error: string | null }; stored: boolean | null; store_error?: string };
-    if (body.stored !== null) {
-      assert.equal(body.stored, true, body.store_error);
-      return body.operation;
-    }
-    await sleep(500);
-  }
-  assert.fail(`operation ${id} did not end`);
+  const v = await ended(site, id);
+  assert.equal(v.stored, true, v.store_error);
+  return v.operation;
 }
 
 test('one document: the PG on both sites, members, recovery points with their age, policy, mappings, operations, versions', async () => {

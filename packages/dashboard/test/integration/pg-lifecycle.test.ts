@@ -4,41 +4,18 @@
 // and member (each change pushed to the peer), an edit is stored on both, and a delete needs the
 // name typed and answers its operation.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ALICE } from '../../../protector/test/helpers/two-sites.js';
 import { startCliLab } from '../../../protectorclient/test/helpers/cli-lab.js';
-import { buildDashboardApp } from '../../src/server/index.js';
 import type { PgChoices, PgCreated, PgCreatePlan, PgSetupView } from '../../src/shared/pg-lifecycle.js';
-import type { OperationView } from '../../src/shared/operations.js';
+import { dashboardOn, logIn } from '../helpers/dashboard-server.js';
 
 const lab = await startCliLab();
 const { t } = lab;
 lab.startEngines();
 const web = await t.bootServer('pl-web', 'replicated-async');
 const plain = await t.bootServer('pl-plain', 'standard');
-const app = buildDashboardApp({
-  sites: [
-    { name: 'site-a', authUrl: `${t.a.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.a.url },
-    { name: 'site-b', authUrl: `${t.b.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.b.url },
-  ],
-  timeoutMs: 5000,
-  webRoot: null,
-});
-after(async () => {
-  await app.close();
-  await lab.close();
-});
-
-const r0 = await app.inject({ method: 'POST', url: '/api/login', payload: { username: ALICE.name, password: ALICE.password, project: 'demo' } });
-const cookie = String(r0.headers['set-cookie']).split(';')[0]!;
-const csrf = (r0.json() as { csrf_token: string }).csrf_token;
-const send = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: unknown) => app.inject({ method, url, payload: payload as Record<string, unknown>, headers: { cookie, 'x-csrf-token': csrf } });
-const read = async <T>(url: string): Promise<T> => {
-  const r = await app.inject({ method: 'GET', url, headers: { cookie } });
-  assert.equal(r.statusCode, 200, `${url}: ${r.body}`);
-  return r.json() as T;
-};
+const { call, read, ended } = await logIn(dashboardOn(lab, { webRoot: null }));
 const pgCount = async () => [(await t.atA.pgs.list((await t.alice('a').session.auth()).projectId!)).length, (await t.atB.pgs.list((await t.alice('b').session.auth()).projectId!)).length];
 
 const choices = await read<PgChoices>('/api/protection-groups/new/choices');
@@ -59,7 +36,7 @@ test('the choices: servers with eligibility and the reason, resources of both si
 
 test('a dry run lists every problem and changes nothing', async () => {
   const before = await pgCount();
-  const r = await send('POST', '/api/protection-groups', {
+  const r = await call('POST', '/api/protection-groups', {
     name: 'pl-bad',
     replication_type: 'async',
     servers: [plain.serverId, 'no-such-server'],
@@ -77,11 +54,11 @@ test('a dry run lists every problem and changes nothing', async () => {
   assert.match(byField['mappings.0.target_id'] ?? '', /no network not-a-network on site-b/);
   assert.deepEqual(await pgCount(), before, 'nothing created');
   // The same body without dry_run is refused with every problem, still changing nothing.
-  const refused = await send('POST', '/api/protection-groups', { name: 'pl-bad', replication_type: 'async', servers: [plain.serverId] });
+  const refused = await call('POST', '/api/protection-groups', { name: 'pl-bad', replication_type: 'async', servers: [plain.serverId] });
   assert.equal(refused.statusCode, 409, refused.body);
   assert.match((refused.json() as { error: { message: string } }).error.message, /'servers.0': server pl-plain cannot join/);
   assert.deepEqual(await pgCount(), before);
-  const bad = await send('POST', '/api/protection-groups', { name: ' spaced', replication_type: 'both' });
+  const bad = await call('POST', '/api/protection-groups', { name: ' spaced', replication_type: 'both' });
   assert.equal(bad.statusCode, 400);
   assert.match((bad.json() as { error: { message: string } }).error.message, /'name': must not start or end with a space; 'replication_type': must be 'async' or 'sync'/);
 });
@@ -95,11 +72,11 @@ test('a create reaches both sites with its policy, mapping and member; then edit
     policy: { interval_minutes: 10, rpo_minutes: 20, retention: { source: { all_for_sec: 7200, per_day: 2, days: 3 }, target: { all_for_sec: 7200, per_day: 2, days: 3 } } },
     mappings: [{ kind: 'network', source_id: demoNet, target_id: drNet }],
   };
-  const dry = (await send('POST', '/api/protection-groups', { ...body, dry_run: true })).json() as PgCreatePlan;
+  const dry = (await call('POST', '/api/protection-groups', { ...body, dry_run: true })).json() as PgCreatePlan;
   assert.equal(dry.ok, true, JSON.stringify(dry.problems));
   assert.deepEqual(dry.steps.slice(1), ['set the replication policy: a recovery point every 10 min, RPO 20 min', 'set 1 resource mapping from site-a to site-b', 'add server pl-web (boot order 2)']);
 
-  const r = await send('POST', '/api/protection-groups', body);
+  const r = await call('POST', '/api/protection-groups', body);
   assert.equal(r.statusCode, 202, r.body);
   const created = r.json() as PgCreated;
   assert.deepEqual([created.site, created.operation.type, created.protection_group.name], ['site-a', 'pg_create', 'pl-app']);
@@ -123,31 +100,26 @@ test('a create reaches both sites with its policy, mapping and member; then edit
   }
   assert.equal((await p0Version(id)).a, (await p0Version(id)).b, 'both at one version');
 
-  const taken = (await send('POST', '/api/protection-groups', { name: 'pl-app', replication_type: 'async', dry_run: true })).json() as PgCreatePlan;
+  const taken = (await call('POST', '/api/protection-groups', { name: 'pl-app', replication_type: 'async', dry_run: true })).json() as PgCreatePlan;
   assert.deepEqual(taken.problems.map((p) => p.message), ["a protection group named 'pl-app' already exists on site-a", "a protection group named 'pl-app' already exists on site-b"]);
 
-  const edited = await send('PATCH', `/api/protection-groups/pl-app`, { description: 'edited' });
+  const edited = await call('PATCH', `/api/protection-groups/pl-app`, { description: 'edited' });
   assert.equal(edited.statusCode, 200, edited.body);
   for (const p of [t.atA, t.atB]) assert.deepEqual([(await p.pgs.get(id))!.description, (await p.pgs.get(id))!.sync_state], ['edited', 'in_sync']);
-  const badEdit = await send('PATCH', `/api/protection-groups/pl-app`, { replication_type: 'sync' });
+  const badEdit = await call('PATCH', `/api/protection-groups/pl-app`, { replication_type: 'sync' });
   assert.equal(badEdit.statusCode, 400);
   assert.match(badEdit.body, /'replication_type': not something a protection group's update changes/);
 
-  const unconfirmed = await send('DELETE', `/api/protection-groups/${id}`);
+  const unconfirmed = await call('DELETE', `/api/protection-groups/${id}`);
   assert.equal(unconfirmed.statusCode, 400);
   assert.match(unconfirmed.body, /type the protection group's name \(pl-app\) to delete it/);
-  const del = await send('DELETE', `/api/protection-groups/${id}?confirm=pl-app`);
+  const del = await call('DELETE', `/api/protection-groups/${id}?confirm=pl-app`);
   assert.equal(del.statusCode, 202, del.body);
   const op = (del.json() as { site: string; operation: { id: string; type: string } }).operation;
   assert.equal(op.type, 'pg_delete');
-  let v: OperationView | null = null;
-  for (let i = 0; i < 120; i++) {
-    v = await read<OperationView>(`/api/operations/site-a/${op.id}`);
-    if (v.stored !== null) break;
-    await sleep(500);
-  }
-  assert.equal(v?.operation.status, 'completed', JSON.stringify(v?.operation.steps));
-  assert.match(v?.store_error ?? '', /no longer exists on site-a/);
+  const v = await ended('site-a', op.id);
+  assert.equal(v.operation.status, 'completed', JSON.stringify(v.operation.steps));
+  assert.match(v.store_error ?? '', /no longer exists on site-a/);
   assert.equal(await t.atA.pgs.get(id), undefined, 'gone on site-a');
 });
 

@@ -3,32 +3,15 @@
 // reads the PG table with both sites' sync state; a change without the CSRF token is refused;
 // with one site down the login still works on the other, and the PG table says UNREACHABLE.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { startCliLab, type CliLab } from '../../../protectorclient/test/helpers/cli-lab.js';
+import { test } from 'node:test';
+import { startCliLab } from '../../../protectorclient/test/helpers/cli-lab.js';
 import { ALICE } from '../../../protector/test/helpers/two-sites.js';
-import { buildDashboardApp, COOKIE } from '../../src/server/index.js';
+import { COOKIE } from '../../src/server/index.js';
+import { dashboardOn, DEMO, logIn } from '../helpers/dashboard-server.js';
 
-let lab: CliLab;
-let app: ReturnType<typeof buildDashboardApp>;
-
-before(async () => {
-  lab = await startCliLab();
-  // The pair as a clouds.yaml names it (this lab's APIs are not in the Keystone catalogs: overrides).
-  app = buildDashboardApp({
-    sites: [
-      { name: 'site-a', authUrl: `${lab.t.a.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.a.url },
-      { name: 'site-b', authUrl: `${lab.t.b.url('keystone')}/v3`, region: 'RegionOne', endpoint: lab.api.b.url },
-    ],
-    timeoutMs: 5000,
-  });
-});
-after(async () => {
-  await app?.close();
-  await lab?.close();
-});
-
-const login = () => app.inject({ method: 'POST', url: '/api/login', payload: { username: ALICE.name, password: ALICE.password, project: 'demo' } });
-const cookieFrom = (setCookie: string | string[] | undefined): string => String(Array.isArray(setCookie) ? setCookie[0] : setCookie).split(';')[0]!;
+const lab = await startCliLab();
+const app = dashboardOn(lab);
+const login = () => app.inject({ method: 'POST', url: '/api/login', payload: DEMO });
 
 test('log in to both sites: an HttpOnly SameSite cookie, a CSRF token, nothing secret in the answer', async () => {
   const r = await login();
@@ -51,23 +34,21 @@ test('log in to both sites: an HttpOnly SameSite cookie, a CSRF token, nothing s
 test('the PG table reads both sites; a change without the CSRF token is refused; logout ends the session', async () => {
   const created = await lab.protector(['protection-group', 'create', 'dash-pg', '-f', 'json']);
   assert.equal(created.code, 0, created.stderr);
-  const r = await login();
-  const cookie = cookieFrom(r.headers['set-cookie']);
-  const { csrf_token } = r.json() as { csrf_token: string };
+  const alice = await logIn(app);
+  const { cookie, csrf } = alice;
 
-  const table = await app.inject({ method: 'GET', url: '/api/protection-groups', headers: { cookie } });
-  assert.equal(table.statusCode, 200, table.body);
-  const row = (table.json() as { protection_groups: { name: string; sync: string; replication_type: string }[] }).protection_groups.find((p) => p.name === 'dash-pg');
-  assert.ok(row, table.body);
+  const table = await alice.read<{ protection_groups: { name: string; sync: string; replication_type: string }[] }>('/api/protection-groups');
+  const row = table.protection_groups.find((p) => p.name === 'dash-pg');
+  assert.ok(row, JSON.stringify(table));
   assert.equal(row.replication_type, 'async');
   assert.equal(row.sync, 'IN SYNC');
-  const overview = (await app.inject({ method: 'GET', url: '/api/overview', headers: { cookie } })).json() as { sites: { name: string; reachable: boolean }[] };
+  const overview = await alice.read<{ sites: { name: string; reachable: boolean }[] }>('/api/overview');
   assert.deepEqual(overview.sites.map((s) => [s.name, s.reachable]), [['site-a', true], ['site-b', true]]);
 
   assert.equal((await app.inject({ method: 'GET', url: '/api/protection-groups' })).statusCode, 401, 'no cookie, no data');
   const forged = await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie } });
   assert.equal(forged.statusCode, 403);
-  const out = await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie, 'x-csrf-token': csrf_token } });
+  const out = await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie, 'x-csrf-token': csrf } });
   assert.equal(out.statusCode, 204);
   assert.equal((await app.inject({ method: 'GET', url: '/api/session', headers: { cookie } })).statusCode, 401);
 });
@@ -75,12 +56,10 @@ test('the PG table reads both sites; a change without the CSRF token is refused;
 test("with site-b's Protector down, the pages still answer from site-a: the table says UNREACHABLE, the overview why", async () => {
   await lab.api.b.stop();
   try {
-    const r = await login();
-    assert.equal(r.statusCode, 200, r.body);
-    const cookie = cookieFrom(r.headers['set-cookie']);
-    const table = (await app.inject({ method: 'GET', url: '/api/protection-groups', headers: { cookie } })).json() as { protection_groups: { name: string; sync: string }[] };
+    const alice = await logIn(app);
+    const table = await alice.read<{ protection_groups: { name: string; sync: string }[] }>('/api/protection-groups');
     assert.equal(table.protection_groups.find((p) => p.name === 'dash-pg')?.sync, 'UNREACHABLE');
-    const overview = (await app.inject({ method: 'GET', url: '/api/overview', headers: { cookie } })).json() as { sites: { name: string; reachable: boolean; error: string | null }[] };
+    const overview = await alice.read<{ sites: { name: string; reachable: boolean; error: string | null }[] }>('/api/overview');
     assert.equal(overview.sites[1]?.reachable, false);
     assert.ok(overview.sites[1]?.error);
   } finally {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import type { PgChoices, PgCreateInput, PgSetupView } from '../../../src/shared/pg-lifecycle';
 import { CreatePgWizard } from '../../../web/src/pages/CreatePgWizard';
-import { DeletePgModal } from '../../../web/src/pages/EditPgPage';
+import { DeletePgModal } from '../../../web/src/components/DeletePgModal';
 import { cleanup, fakeApi, renderPage } from './harness';
 
 afterEach(() => cleanup());
@@ -117,7 +117,7 @@ test('changing the replication type drops the servers that cannot join it', asyn
 
 test('delete needs the name typed, then follows the delete operation', async () => {
   const calls = fakeApi({ 'DELETE /api/protection-groups/pg-1': () => ({ status: 202, body: { site: 'site-a', protection_group: { id: 'pg-1' }, operation: { id: 'op-d' } } }) });
-  renderPage(<DeletePgModal pg={{ id: 'pg-1', name: 'app' }} isOpen onClose={() => {}} />);
+  renderPage(<DeletePgModal pg={{ id: 'pg-1', name: 'app' }} onClose={() => {}} />);
   const user = userEvent.setup();
   const del = () => screen.getByRole('button', { name: 'Delete' }) as HTMLButtonElement;
   assert.equal(del().disabled, true);

@@ -1,13 +1,11 @@
 import './dom';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { MemoryRouter, Route, Routes, useParams } from 'react-router';
 import type { ActionPlan } from '../../../src/shared/operations';
 import { DrWizardPage } from '../../../web/src/pages/dr/DrWizardPage';
-import { cleanup, fakeApi, type ApiCall } from './harness';
+import { cleanup, fakeApi, renderPage, type ApiCall } from './harness';
 
 afterEach(() => cleanup());
 
@@ -40,25 +38,8 @@ const report = (ok: boolean) => ({
   report: '',
 });
 
-function OperationStub() {
-  const { site, id } = useParams();
-  return <p>operation page {site}/{id}</p>;
-}
-
-/** The wizard at its URL, with the operation page's route so that Start's navigation shows. */
-function renderWizard(path: string) {
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={qc}>
-      <MemoryRouter initialEntries={[path]}>
-        <Routes>
-          <Route path="/protection-groups/:pg/dr" element={<DrWizardPage />} />
-          <Route path="/operations/:site/:id" element={<OperationStub />} />
-        </Routes>
-      </MemoryRouter>
-    </QueryClientProvider>,
-  );
-}
+/** The wizard at its URL; where Start goes shows (`where`). */
+const renderWizard = (path: string) => renderPage(<DrWizardPage />, { path, route: '/protection-groups/:pg/dr' });
 
 const next = () => screen.getByRole('button', { name: 'Next' }) as HTMLButtonElement;
 
@@ -100,7 +81,7 @@ test('an unplanned failover: pre-check blockers stop the wizard, and Start needs
   await user.type(screen.getByRole('textbox', { name: /Type app to confirm/ }), 'p');
   await waitFor(() => assert.equal(startButton().disabled, false));
   await user.click(startButton());
-  await screen.findByText('operation page site-b/op-9');
+  assert.equal((await screen.findByTestId('where')).textContent, '/operations/site-b/op-9');
   const started = calls.filter((c) => c.method === 'POST' && !(c.body as { dry_run?: boolean }).dry_run);
   assert.deepEqual(started.map((c) => c.body), [{ unplanned: true, confirm: 'app' }]);
   const checks = calls.filter((c) => (c.body as { dry_run?: boolean } | undefined)?.dry_run);
@@ -132,7 +113,7 @@ test('point in time: a recovery point must be chosen, and the pre-check and star
   // No name to type for a planned move; Start is there at once.
   assert.equal(screen.queryByRole('textbox', { name: /to confirm/ }), null);
   await user.click(screen.getByRole('button', { name: 'Start' }));
-  await screen.findByText('operation page site-b/op-5');
+  assert.equal((await screen.findByTestId('where')).textContent, '/operations/site-b/op-5');
   assert.deepEqual(
     calls.filter((c) => c.method === 'POST').map((c) => c.body),
     [{ recovery_point_id: 'a:pg.1', dry_run: true }, { recovery_point_id: 'a:pg.1' }],

@@ -1,7 +1,7 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { cleanup, render, type RenderResult } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { MemoryRouter, Route, Routes } from 'react-router';
+import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 
 export interface ApiCall {
   method: string;
@@ -33,7 +33,13 @@ export function fakeApi(routes: Record<string, Handler>): ApiCall[] {
   return calls;
 }
 
-/** Renders one page at a path (with its route pattern, for useParams), with a fresh query cache. */
+/** Where a page went (any path but its own route): `screen.findByTestId('where')`. */
+function Where() {
+  const l = useLocation();
+  return <p data-testid="where">{l.pathname + l.search}</p>;
+}
+
+/** Renders one page at a path (with its route pattern, for useParams), with a fresh query cache; any other path shows where the page went. */
 export function renderPage(ui: ReactNode, opts: { path?: string; route?: string } = {}): RenderResult {
   const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
   return render(
@@ -41,6 +47,7 @@ export function renderPage(ui: ReactNode, opts: { path?: string; route?: string 
       <MemoryRouter initialEntries={[opts.path ?? '/']}>
         <Routes>
           <Route path={opts.route ?? '*'} element={ui} />
+          {opts.route !== undefined && opts.route !== '*' && <Route path="*" element={<Where />} />}
         </Routes>
       </MemoryRouter>
     </QueryClientProvider>,

@@ -2,39 +2,20 @@
 // they are disabled (a site down offers the unplanned failover), filters, Sync now and Delete
 // followed to their operation (the 200-row benchmark is pg-table-bench.test.tsx).
 import './dom';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
-import { MemoryRouter, Route, Routes, useLocation } from 'react-router';
 import type { SiteReach } from '../../../src/shared/api';
 import type { PgRow } from '../../../src/shared/pg-list';
 import { ProtectionGroupsPage } from '../../../web/src/pages/ProtectionGroupsPage';
 import { down, row, up } from './fixtures';
-import { cleanup, fakeApi } from './harness';
+import { cleanup, fakeApi, renderPage } from './harness';
 
 afterEach(() => cleanup());
 
-function Where() {
-  const l = useLocation();
-  return <p data-testid="where">{l.pathname + l.search}</p>;
-}
-
 /** The page at /protection-groups; any other path shows where the page went. */
-function show() {
-  const qc = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  return render(
-    <QueryClientProvider client={qc}>
-      <MemoryRouter initialEntries={['/protection-groups']}>
-        <Routes>
-          <Route path="/protection-groups" element={<ProtectionGroupsPage />} />
-          <Route path="*" element={<Where />} />
-        </Routes>
-      </MemoryRouter>
-    </QueryClientProvider>,
-  );
-}
+const show = () => renderPage(<ProtectionGroupsPage />, { path: '/protection-groups', route: '/protection-groups' });
 
 const list = (rows: PgRow[], sites: SiteReach[] = [up('site-a'), up('site-b')]) => ({ 'GET /api/protection-groups': () => ({ protection_groups: rows, sites, problems: [] }) });
 
@@ -159,7 +140,8 @@ test('Delete asks for the name typed, then deletes and follows the operation', a
   await user.type(within(dialog).getByRole('textbox', { name: 'Type app to confirm' }), 'p');
   await user.click(confirm);
   assert.equal((await screen.findByTestId('where')).textContent, '/operations/site-a/op-del');
-  assert.ok(calls.some((c) => c.method === 'DELETE' && c.path === '/api/protection-groups/pg-1'));
+  // The name typed goes with the call: the server refuses a delete without it.
+  assert.ok(calls.some((c) => c.method === 'DELETE' && c.path === '/api/protection-groups/pg-1?confirm=app'));
 });
 
 test('while an operation holds a row the table re-reads every 2 s; otherwise every 10 s', async () => {

@@ -1,5 +1,5 @@
 import type { LagPoint } from '../../../src/shared/overview';
-import { duration } from '../domain/duration';
+import { duration } from '../domain/time';
 
 const W = 240;
 const H = 56;

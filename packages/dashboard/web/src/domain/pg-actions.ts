@@ -6,6 +6,7 @@
  */
 import type { SiteReach } from '../../../src/shared/api';
 import type { PgRow } from '../../../src/shared/pg-list';
+import { pgPath } from './paths';
 
 export type PgActionId = 'test-failover' | 'test-cleanup' | 'failover' | 'unplanned-failover' | 'failback' | 'sync-now' | 'edit' | 'delete';
 
@@ -105,7 +106,7 @@ export function pgActions(row: PgRow, sites: SiteReach[]): PgAction[] {
   const s: Sites = { running, target, all: sites };
   const there = target?.name ?? 'the other site';
   const here = running?.name ?? 'the current primary';
-  const dr = (action: string) => `/protection-groups/${encodeURIComponent(row.id)}/dr?action=${action}`;
+  const dr = (action: string) => pgPath(row.id, `/dr?action=${action}`);
   const list: Omit<PgAction, 'disabled'>[] = [
     { id: 'test-failover', title: 'Drill', description: `A DR drill: boot copies on ${there} from a recovery point, isolated; production keeps running.`, to: dr('test-failover') },
     { id: 'test-cleanup', title: 'Clean up drill', description: 'Remove exactly what the drill created, and report what could not be removed.', to: dr('test-cleanup') },
@@ -113,7 +114,7 @@ export function pgActions(row: PgRow, sites: SiteReach[]): PgAction[] {
     { id: 'unplanned-failover', title: 'Unplanned failover', description: `${here} is lost: start the workload on ${there} from the newest recovery point; later writes are lost.`, to: dr('unplanned-failover') },
     { id: 'failback', title: 'Failback', description: `Back to ${there}: resynchronise the data, then a planned failover back.`, to: dr('failback') },
     { id: 'sync-now', title: 'Sync now', description: 'Replicate now: a snapshot of every member, transferred to the other site.', to: null },
-    { id: 'edit', title: 'Edit', description: 'Change the name, description, policy or resource mappings.', to: `/protection-groups/${encodeURIComponent(row.id)}/edit` },
+    { id: 'edit', title: 'Edit', description: 'Change the name, description, policy or resource mappings.', to: pgPath(row.id, '/edit') },
     { id: 'delete', title: 'Delete', description: 'Delete the protection group: its array construct and Cinder groups; servers and volumes are kept.', to: null },
   ];
   return list.map((a) => ({ ...a, disabled: rules[a.id](row, s) }));

@@ -3,7 +3,8 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import type { PgChoices, PgCreated, PgCreatePlan } from '../../../src/shared/pg-lifecycle';
-import { api, get, messageOf } from '../api/client';
+import { api, get } from '../api/client';
+import { ErrorAlert } from '../components/ErrorAlert';
 import { QueryState } from '../components/QueryState';
 import { bodyOf, EMPTY_FORM, mappingsProblem, nameProblem, policyProblem, type CreateForm } from './create-pg/form';
 import { ReviewStep, SetupProgress } from './create-pg/Review';
@@ -63,11 +64,7 @@ export function CreatePgWizard() {
               </WizardStep>
               <WizardStep id="review" name="Review" footer={{ nextButtonText: 'Create', isNextDisabled: !passed || create.isPending }}>
                 <ReviewStep check={check} />
-                {create.isError && (
-                  <Alert variant="danger" isInline title="Not created">
-                    {messageOf(create.error)}
-                  </Alert>
-                )}
+                <ErrorAlert error={create.error} title="Not created" />
               </WizardStep>
             </Wizard>
           </>

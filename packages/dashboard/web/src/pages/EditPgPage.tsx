@@ -1,68 +1,15 @@
-import {
-  ActionGroup,
-  Alert,
-  Button,
-  Content,
-  Form,
-  FormGroup,
-  Modal,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
-  PageSection,
-  TextArea,
-  TextInput,
-  Title,
-} from '@patternfly/react-core';
+import { ActionGroup, Alert, Button, Content, Form, FormGroup, PageSection, TextArea, TextInput, Title } from '@patternfly/react-core';
 import type { ProtectionGroup } from '@protector/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
-import type { PgDeleted, PgUpdated } from '../../../src/shared/pg-lifecycle';
-import { api, get, messageOf } from '../api/client';
+import type { PgUpdated } from '../../../src/shared/pg-lifecycle';
+import { api, get } from '../api/client';
+import { DeletePgModal } from '../components/DeletePgModal';
+import { ErrorAlert } from '../components/ErrorAlert';
 import { QueryState } from '../components/QueryState';
 import { StatusLabel } from '../components/StatusLabel';
-
-const enc = encodeURIComponent;
-
-/**
- * Deleting a PG: the name typed to confirm (Delete stays disabled until it matches), then the
- * delete operation's page. Exported for the PG page's own Delete button.
- */
-export function DeletePgModal({ pg, isOpen, onClose }: { pg: { id: string; name: string }; isOpen: boolean; onClose: () => void }) {
-  const navigate = useNavigate();
-  const [typed, setTyped] = useState('');
-  const del = useMutation({
-    mutationFn: () => api<PgDeleted>('DELETE', `/api/protection-groups/${enc(pg.id)}?confirm=${enc(typed)}`),
-    onSuccess: (r) => void navigate(`/operations/${enc(r.site)}/${enc(r.operation.id)}`),
-  });
-  return (
-    <Modal variant="small" isOpen={isOpen} onClose={onClose} aria-labelledby="delete-pg-title">
-      <ModalHeader title={`Delete protection group ${pg.name}?`} labelId="delete-pg-title" titleIconVariant="danger" />
-      <ModalBody>
-        <Content component="p">Its array construct and Cinder groups are deleted on both sites; the servers and their volumes are kept, unprotected.</Content>
-        <Form onSubmit={(e) => e.preventDefault()}>
-          <FormGroup label={`Type ${pg.name} to confirm`} fieldId="delete-confirm" isRequired>
-            <TextInput id="delete-confirm" value={typed} onChange={(_e, v) => setTyped(v)} />
-          </FormGroup>
-        </Form>
-        {del.isError && (
-          <Alert variant="danger" isInline title="Not deleted">
-            {messageOf(del.error)}
-          </Alert>
-        )}
-      </ModalBody>
-      <ModalFooter>
-        <Button variant="danger" isDisabled={typed !== pg.name || del.isPending} isLoading={del.isPending} onClick={() => del.mutate()}>
-          Delete
-        </Button>
-        <Button variant="link" onClick={onClose}>
-          Cancel
-        </Button>
-      </ModalFooter>
-    </Modal>
-  );
-}
+import { pgApi, pgPath } from '../domain/paths';
 
 function EditForm({ pg, site }: { pg: ProtectionGroup; site: string }) {
   const navigate = useNavigate();
@@ -72,10 +19,10 @@ function EditForm({ pg, site }: { pg: ProtectionGroup; site: string }) {
   const [deleting, setDeleting] = useState(false);
   const change = { ...(name !== pg.name ? { name } : {}), ...(description !== pg.description ? { description } : {}) };
   const save = useMutation({
-    mutationFn: () => api<PgUpdated>('PATCH', `/api/protection-groups/${enc(pg.id)}`, change),
+    mutationFn: () => api<PgUpdated>('PATCH', pgApi(pg.id), change),
     onSuccess: (r) => {
       void qc.invalidateQueries({ queryKey: ['protection-groups'] });
-      void navigate(`/protection-groups/${enc(r.protection_group.name)}`);
+      void navigate(pgPath(r.protection_group.name));
     },
   });
   const blocked = pg.status === 'deleting' ? 'it is being deleted' : null;
@@ -99,16 +46,12 @@ function EditForm({ pg, site }: { pg: ProtectionGroup; site: string }) {
         <FormGroup label="Description" fieldId="edit-description">
           <TextArea id="edit-description" value={description} onChange={(_e, v) => setDescription(v)} maxLength={255} />
         </FormGroup>
-        {save.isError && (
-          <Alert variant="danger" isInline title="Not saved">
-            {messageOf(save.error)}
-          </Alert>
-        )}
+        <ErrorAlert error={save.error} title="Not saved" />
         <ActionGroup>
           <Button variant="primary" isDisabled={!!blocked || !!nameBad || Object.keys(change).length === 0 || save.isPending} isLoading={save.isPending} onClick={() => save.mutate()}>
             Save
           </Button>
-          <Button variant="link" onClick={() => void navigate(`/protection-groups/${enc(pg.name)}`)}>
+          <Button variant="link" onClick={() => void navigate(pgPath(pg.name))}>
             Cancel
           </Button>
         </ActionGroup>
@@ -120,7 +63,7 @@ function EditForm({ pg, site }: { pg: ProtectionGroup; site: string }) {
       <Button variant="danger" isDisabled={!!blocked} onClick={() => setDeleting(true)}>
         Delete protection group
       </Button>
-      {deleting && <DeletePgModal pg={pg} isOpen onClose={() => setDeleting(false)} />}
+      {deleting && <DeletePgModal pg={pg} onClose={() => setDeleting(false)} />}
     </>
   );
 }
@@ -128,7 +71,7 @@ function EditForm({ pg, site }: { pg: ProtectionGroup; site: string }) {
 /** A PG's name and description (what the API lets change), and its deletion. */
 export function EditPgPage() {
   const { pg = '' } = useParams();
-  const q = useQuery({ queryKey: ['pg-edit', pg], queryFn: () => get<PgUpdated>(`/api/protection-groups/${enc(pg)}/edit`) });
+  const q = useQuery({ queryKey: ['pg-edit', pg], queryFn: () => get<PgUpdated>(pgApi(pg, '/edit')) });
   return (
     <PageSection>
       <QueryState q={q} what={`protection group ${pg}`}>

@@ -1,42 +1,20 @@
-import {
-  Alert,
-  Button,
-  Content,
-  DescriptionList,
-  DescriptionListDescription,
-  DescriptionListGroup,
-  DescriptionListTerm,
-  Flex,
-  FlexItem,
-  PageSection,
-  Progress,
-  Title,
-} from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { Alert, Content, PageSection, Progress, Title } from '@patternfly/react-core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { Allowed, Cancelled, CleanupStarted, OperationView } from '../../../src/shared/operations';
-import { api, get, messageOf } from '../api/client';
+import { api, get } from '../api/client';
 import { pollEvery, POLL_FAST_MS } from '../api/poll';
+import { ActionButton } from '../components/ActionButton';
+import { DataTable } from '../components/DataTable';
+import { DetailList } from '../components/DetailList';
+import { ErrorAlert } from '../components/ErrorAlert';
 import { QueryState } from '../components/QueryState';
 import { StatusLabel } from '../components/StatusLabel';
-import { duration, FINISHED, when } from './ops/words';
+import { operationApi, operationPath, pgPath } from '../domain/paths';
+import { duration, when } from '../domain/time';
+import { FINISHED } from './ops/words';
 
-const enc = encodeURIComponent;
-
-/** A button that may not be pressed now, with the reason said beside it (never a silent grey). */
-function ActionButton({ label, what, allowed, busy, onClick }: { label: string; what: string; allowed: Allowed; busy: boolean; onClick: () => void }) {
-  return (
-    <FlexItem>
-      <Button variant="secondary" isDisabled={!allowed.allowed || busy} isLoading={busy} onClick={onClick}>
-        {label}
-      </Button>
-      <Content component="small" style={{ display: 'block' }}>
-        {allowed.allowed ? what : `${what} Not now: ${allowed.reason}.`}
-      </Content>
-    </FlexItem>
-  );
-}
+const whyNot = (a: Allowed): string | null => (a.allowed ? null : (a.reason ?? 'the API does not allow it now'));
 
 function Outcome({ v }: { v: OperationView }) {
   const op = v.operation;
@@ -63,15 +41,15 @@ export function OperationPage() {
   const key = ['operation', site, id];
   const q = useQuery({
     queryKey: key,
-    queryFn: () => get<OperationView>(`/api/operations/${enc(site)}/${enc(id)}`),
+    queryFn: () => get<OperationView>(operationApi(site, id)),
     refetchInterval: (query) => (query.state.data && FINISHED.has(query.state.data.operation.status) ? false : pollEvery(POLL_FAST_MS)),
   });
   const cleanup = useMutation({
-    mutationFn: () => api<CleanupStarted>('POST', `/api/operations/${enc(site)}/${enc(id)}/cleanup`),
-    onSuccess: (r) => void navigate(`/operations/${enc(r.site)}/${enc(r.operation.id)}`),
+    mutationFn: () => api<CleanupStarted>('POST', operationApi(site, id, '/cleanup')),
+    onSuccess: (r) => void navigate(operationPath(r.site, r.operation.id)),
   });
   const cancel = useMutation({
-    mutationFn: () => api<Cancelled>('POST', `/api/operations/${enc(site)}/${enc(id)}/cancel`),
+    mutationFn: () => api<Cancelled>('POST', operationApi(site, id, '/cancel')),
     onSuccess: () => void qc.invalidateQueries({ queryKey: key }),
   });
   const failed = cleanup.error ?? cancel.error;
@@ -94,56 +72,35 @@ export function OperationPage() {
                 aria-label="Progress"
                 variant={op.status === 'completed' ? 'success' : op.status === 'failed' ? 'danger' : ['partial', 'rolled_back', 'rolling_back'].includes(op.status) ? 'warning' : undefined}
               />
-              <DescriptionList isHorizontal isCompact style={{ marginBlock: '1rem' }}>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>Protection group</DescriptionListTerm>
-                  <DescriptionListDescription>{op.protection_group_id ? <Link to={`/protection-groups/${enc(op.protection_group_id)}`}>{op.protection_group_id}</Link> : '-'}</DescriptionListDescription>
-                </DescriptionListGroup>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>Started</DescriptionListTerm>
-                  <DescriptionListDescription>{when(op.started_at ?? op.created_at)}</DescriptionListDescription>
-                </DescriptionListGroup>
-                <DescriptionListGroup>
-                  <DescriptionListTerm>{ended ? 'Took' : 'Elapsed'}</DescriptionListTerm>
-                  <DescriptionListDescription>{op.started_at ? duration(op.rto_seconds) : 'not started yet'}</DescriptionListDescription>
-                </DescriptionListGroup>
-              </DescriptionList>
+              <div style={{ marginBlock: '1rem' }}>
+                <DetailList
+                  isCompact
+                  items={[
+                    ['Protection group', op.protection_group_id ? <Link to={pgPath(op.protection_group_id)}>{op.protection_group_id}</Link> : '-'],
+                    ['Started', when(op.started_at ?? op.created_at)],
+                    [ended ? 'Took' : 'Elapsed', op.started_at ? duration(op.rto_seconds) : 'not started yet'],
+                  ]}
+                />
+              </div>
               <Outcome v={v} />
-              {failed && (
-                <Alert variant="danger" isInline title="Refused">
-                  {messageOf(failed)}
-                </Alert>
-              )}
-              <Flex style={{ marginBlock: '1rem' }}>
-                <ActionButton label="Clean up" what="Removes what this failover left on the site it came from." allowed={v.actions.cleanup} busy={cleanup.isPending} onClick={() => cleanup.mutate()} />
-                <ActionButton label="Cancel" what="Stops this operation before any engine starts it; nothing is changed." allowed={v.actions.cancel} busy={cancel.isPending} onClick={() => cancel.mutate()} />
-              </Flex>
-              <Table aria-label="Steps" variant="compact">
-                <Thead>
-                  <Tr>
-                    <Th>#</Th>
-                    <Th>Step</Th>
-                    <Th>State</Th>
-                    <Th>Started</Th>
-                    <Th>Duration</Th>
-                    <Th>Error</Th>
-                  </Tr>
-                </Thead>
-                <Tbody>
-                  {op.steps.map((s) => (
-                    <Tr key={s.seq}>
-                      <Td dataLabel="#">{s.seq + 1}</Td>
-                      <Td dataLabel="Step">{s.name}</Td>
-                      <Td dataLabel="State">
-                        <StatusLabel value={s.status} />
-                      </Td>
-                      <Td dataLabel="Started">{when(s.started_at)}</Td>
-                      <Td dataLabel="Duration">{s.duration_ms === null ? '-' : duration(s.duration_ms / 1000)}</Td>
-                      <Td dataLabel="Error">{s.error ?? ''}</Td>
-                    </Tr>
-                  ))}
-                </Tbody>
-              </Table>
+              <ErrorAlert error={failed} title="Refused" />
+              <div style={{ marginBlock: '1rem' }}>
+                <ActionButton label="Clean up" does="Removes what this failover left on the site it came from." blocked={whyNot(v.actions.cleanup)} isLoading={cleanup.isPending} onClick={() => cleanup.mutate()} />
+                <ActionButton label="Cancel" does="Stops this operation before any engine starts it; nothing is changed." blocked={whyNot(v.actions.cancel)} isLoading={cancel.isPending} onClick={() => cancel.mutate()} />
+              </div>
+              <DataTable
+                label="Steps"
+                rows={op.steps}
+                rowKey={(x) => x.seq}
+                columns={[
+                  { title: '#', cell: (x) => x.seq + 1 },
+                  { title: 'Step', cell: (x) => x.name },
+                  { title: 'State', cell: (x) => <StatusLabel value={x.status} /> },
+                  { title: 'Started', cell: (x) => when(x.started_at) },
+                  { title: 'Duration', cell: (x) => (x.duration_ms === null ? '-' : duration(x.duration_ms / 1000)) },
+                  { title: 'Error', cell: (x) => x.error ?? '' },
+                ]}
+              />
             </>
           );
         }}

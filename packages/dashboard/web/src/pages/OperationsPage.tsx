@@ -1,16 +1,18 @@
-import { Alert, Button, FormSelect, FormSelectOption, PageSection, Title, Toolbar, ToolbarContent, ToolbarItem } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { Alert, Button, PageSection, Title, Toolbar, ToolbarContent, ToolbarItem } from '@patternfly/react-core';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import type { OperationHistory } from '../../../src/shared/operations';
 import { get } from '../api/client';
 import { pollWhile } from '../api/poll';
+import { DataTable } from '../components/DataTable';
+import { FilterSelect } from '../components/FilterSelect';
 import { QueryState } from '../components/QueryState';
 import { StatusLabel, TRANSITIONAL } from '../components/StatusLabel';
-import { OPERATION_STATUSES, OPERATION_TYPES, when } from './ops/words';
+import { operationPath } from '../domain/paths';
+import { when } from '../domain/time';
+import { OPERATION_STATUSES, OPERATION_TYPES } from './ops/words';
 
-const enc = encodeURIComponent;
 const PAGE = 25;
 
 /**
@@ -46,22 +48,8 @@ export function OperationsPage() {
       <Title headingLevel="h1">Operations</Title>
       <Toolbar>
         <ToolbarContent>
-          <ToolbarItem>
-            <FormSelect aria-label="Status" value={status} onChange={(_e, v) => filter('status', v)}>
-              <FormSelectOption value="" label="Any status" />
-              {OPERATION_STATUSES.map((s) => (
-                <FormSelectOption key={s} value={s} label={s} />
-              ))}
-            </FormSelect>
-          </ToolbarItem>
-          <ToolbarItem>
-            <FormSelect aria-label="Type" value={type} onChange={(_e, v) => filter('type', v)}>
-              <FormSelectOption value="" label="Any type" />
-              {OPERATION_TYPES.map((s) => (
-                <FormSelectOption key={s} value={s} label={s} />
-              ))}
-            </FormSelect>
-          </ToolbarItem>
+          <FilterSelect label="Status" any="Any status" value={status} options={OPERATION_STATUSES} onChange={(v) => filter('status', v)} />
+          <FilterSelect label="Type" any="Any type" value={type} options={OPERATION_TYPES} onChange={(v) => filter('type', v)} />
           {pg && (
             <ToolbarItem>
               <Button variant="link" onClick={() => filter('pg', '')}>
@@ -79,36 +67,20 @@ export function OperationsPage() {
                 {h.reasons[s]}
               </Alert>
             ))}
-            <Table aria-label="Operations" variant="compact">
-              <Thead>
-                <Tr>
-                  <Th>Created</Th>
-                  <Th>Site</Th>
-                  <Th>Type</Th>
-                  <Th>Status</Th>
-                  <Th>Progress</Th>
-                  <Th>Protection group</Th>
-                  <Th>Error</Th>
-                </Tr>
-              </Thead>
-              <Tbody>
-                {h.operations.map((o) => (
-                  <Tr key={`${o.site}/${o.id}`}>
-                    <Td dataLabel="Created">
-                      <Link to={`/operations/${enc(o.site)}/${enc(o.id)}`}>{when(o.created_at)}</Link>
-                    </Td>
-                    <Td dataLabel="Site">{o.site}</Td>
-                    <Td dataLabel="Type">{o.type}</Td>
-                    <Td dataLabel="Status">
-                      <StatusLabel value={o.status} />
-                    </Td>
-                    <Td dataLabel="Progress">{o.progress}%</Td>
-                    <Td dataLabel="Protection group">{o.protection_group_name ?? o.protection_group_id ?? '-'}</Td>
-                    <Td dataLabel="Error">{o.error ?? ''}</Td>
-                  </Tr>
-                ))}
-              </Tbody>
-            </Table>
+            <DataTable
+              label="Operations"
+              rows={h.operations}
+              rowKey={(o) => `${o.site}/${o.id}`}
+              columns={[
+                { title: 'Created', cell: (o) => <Link to={operationPath(o.site, o.id)}>{when(o.created_at)}</Link> },
+                { title: 'Site', cell: (o) => o.site },
+                { title: 'Type', cell: (o) => o.type },
+                { title: 'Status', cell: (o) => <StatusLabel value={o.status} /> },
+                { title: 'Progress', cell: (o) => `${o.progress}%` },
+                { title: 'Protection group', cell: (o) => o.protection_group_name ?? o.protection_group_id ?? '-' },
+                { title: 'Error', cell: (o) => o.error ?? '' },
+              ]}
+            />
             {h.operations.length === 0 && <p>No operations{status || type || pg ? ' match these filters' : ''}.</p>}
             <Toolbar>
               <ToolbarContent>

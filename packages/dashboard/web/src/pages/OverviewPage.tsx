@@ -1,55 +1,45 @@
 import { Alert, Card, CardBody, CardTitle, Content, Gallery, PageSection, Progress, Title } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import type { OverviewView, RunningOperation } from '../../../src/shared/overview';
 import { get } from '../api/client';
 import { pollWhile } from '../api/poll';
+import { DataTable } from '../components/DataTable';
 import { QueryState } from '../components/QueryState';
 import { RpoChart } from '../components/RpoChart';
 import { StatusLabel } from '../components/StatusLabel';
 import { Verdict } from '../components/Verdict';
-import { duration } from '../domain/duration';
+import { operationPath, pgPath } from '../domain/paths';
+import { duration } from '../domain/time';
 
 function Operations({ ops }: { ops: RunningOperation[] }) {
   if (ops.length === 0) return <Content component="p">No operation is running on either site.</Content>;
   return (
-    <Table aria-label="Running operations" variant="compact">
-      <Thead>
-        <Tr>
-          <Th modifier="wrap">Operation</Th>
-          <Th modifier="wrap">Protection group</Th>
-          <Th modifier="wrap">Site</Th>
-          <Th modifier="wrap">Status</Th>
-          <Th modifier="wrap">Progress</Th>
-        </Tr>
-      </Thead>
-      <Tbody>
-        {ops.map((o) => (
-          <Tr key={`${o.site}/${o.id}`}>
-            <Td dataLabel="Operation">
-              <Link to={`/operations/${encodeURIComponent(o.site)}/${encodeURIComponent(o.id)}`}>{o.type}</Link>
-            </Td>
-            <Td dataLabel="Protection group">{o.protection_group ?? o.protection_group_id ?? '-'}</Td>
-            <Td dataLabel="Site">{o.site}</Td>
-            <Td dataLabel="Status">
-              <StatusLabel value={o.status} />
-            </Td>
-            <Td dataLabel="Progress">
-              <Progress
-                value={o.steps_total > 0 ? (o.steps_done / o.steps_total) * 100 : 0}
-                title={o.current_step ?? ''}
-                measureLocation="outside"
-                label={`${o.steps_done} of ${o.steps_total} steps`}
-                valueText={`${o.steps_done} of ${o.steps_total} steps done${o.current_step ? `, now ${o.current_step}` : ''}`}
-                aria-label={`${o.type} progress`}
-                size="sm"
-              />
-            </Td>
-          </Tr>
-        ))}
-      </Tbody>
-    </Table>
+    <DataTable
+      label="Running operations"
+      rows={ops}
+      rowKey={(o) => `${o.site}/${o.id}`}
+      columns={[
+        { title: 'Operation', cell: (o) => <Link to={operationPath(o.site, o.id)}>{o.type}</Link> },
+        { title: 'Protection group', cell: (o) => o.protection_group ?? o.protection_group_id ?? '-' },
+        { title: 'Site', cell: (o) => o.site },
+        { title: 'Status', cell: (o) => <StatusLabel value={o.status} /> },
+        {
+          title: 'Progress',
+          cell: (o) => (
+            <Progress
+              value={o.steps_total > 0 ? (o.steps_done / o.steps_total) * 100 : 0}
+              title={o.current_step ?? ''}
+              measureLocation="outside"
+              label={`${o.steps_done} of ${o.steps_total} steps`}
+              valueText={`${o.steps_done} of ${o.steps_total} steps done${o.current_step ? `, now ${o.current_step}` : ''}`}
+              aria-label={`${o.type} progress`}
+              size="sm"
+            />
+          ),
+        },
+      ]}
+    />
   );
 }
 
@@ -89,32 +79,17 @@ export function OverviewPage() {
             {o.readiness.rows.length === 0 ? (
               <Content component="p">No protection group yet.</Content>
             ) : (
-              <Table aria-label="Readiness, worst first" variant="compact">
-                <Thead>
-                  <Tr>
-                    <Th modifier="wrap">Protection group</Th>
-                    <Th modifier="wrap">Status</Th>
-                    <Th modifier="wrap">Failover ready</Th>
-                    <Th modifier="wrap">Blockers</Th>
-                  </Tr>
-                </Thead>
-                <Tbody>
-                  {o.readiness.rows.map((r) => (
-                    <Tr key={r.id}>
-                      <Td dataLabel="Protection group">
-                        <Link to={`/protection-groups/${encodeURIComponent(r.id)}`}>{r.name}</Link>
-                      </Td>
-                      <Td dataLabel="Status">
-                        <StatusLabel value={r.status} />
-                      </Td>
-                      <Td dataLabel="Failover ready">
-                        <Verdict ok={r.failover_ready} yes="ready" no="not ready" />
-                      </Td>
-                      <Td dataLabel="Blockers">{r.reasons.length === 0 ? 'none' : r.reasons.join('; ')}</Td>
-                    </Tr>
-                  ))}
-                </Tbody>
-              </Table>
+              <DataTable
+                label="Readiness, worst first"
+                rows={o.readiness.rows}
+                rowKey={(r) => r.id}
+                columns={[
+                  { title: 'Protection group', cell: (r) => <Link to={pgPath(r.id)}>{r.name}</Link> },
+                  { title: 'Status', cell: (r) => <StatusLabel value={r.status} /> },
+                  { title: 'Failover ready', cell: (r) => <Verdict ok={r.failover_ready} yes="ready" no="not ready" /> },
+                  { title: 'Blockers', cell: (r) => (r.reasons.length === 0 ? 'none' : r.reasons.join('; ')) },
+                ]}
+              />
             )}
 
             <Title headingLevel="h2" style={{ marginBlockStart: '1.5rem' }}>
@@ -123,32 +98,21 @@ export function OverviewPage() {
             {o.rpo.rows.length === 0 ? (
               <Content component="p">No replication health to show.</Content>
             ) : (
-              <Table aria-label="RPO compliance" variant="compact">
-                <Thead>
-                  <Tr>
-                    <Th modifier="wrap">Protection group</Th>
-                    <Th modifier="wrap">Lag now</Th>
-                    <Th modifier="wrap">RPO</Th>
-                    <Th modifier="wrap">Compliance</Th>
-                    <Th modifier="wrap">Lag over time</Th>
-                  </Tr>
-                </Thead>
-                <Tbody>
-                  {o.rpo.rows.map((r) => (
-                    <Tr key={r.id}>
-                      <Td dataLabel="Protection group">{r.name}</Td>
-                      <Td dataLabel="Lag now">{r.lag_seconds === null ? 'no recovery point yet' : duration(r.lag_seconds)}</Td>
-                      <Td dataLabel="RPO">{r.rpo_minutes} min</Td>
-                      <Td dataLabel="Compliance">
-                        <Verdict ok={r.compliant} yes="compliant" no="not compliant" />
-                      </Td>
-                      <Td dataLabel="Lag over time">
-                        {r.series_error ? r.series_error : <RpoChart name={r.name} series={r.series} rpoMinutes={r.rpo_minutes} from={o.rpo.from} to={o.rpo.to} hours={o.rpo.window_hours} />}
-                      </Td>
-                    </Tr>
-                  ))}
-                </Tbody>
-              </Table>
+              <DataTable
+                label="RPO compliance"
+                rows={o.rpo.rows}
+                rowKey={(r) => r.id}
+                columns={[
+                  { title: 'Protection group', cell: (r) => r.name },
+                  { title: 'Lag now', cell: (r) => (r.lag_seconds === null ? 'no recovery point yet' : duration(r.lag_seconds)) },
+                  { title: 'RPO', cell: (r) => `${r.rpo_minutes} min` },
+                  { title: 'Compliance', cell: (r) => <Verdict ok={r.compliant} yes="compliant" no="not compliant" /> },
+                  {
+                    title: 'Lag over time',
+                    cell: (r) => (r.series_error ? r.series_error : <RpoChart name={r.name} series={r.series} rpoMinutes={r.rpo_minutes} from={o.rpo.from} to={o.rpo.to} hours={o.rpo.window_hours} />),
+                  },
+                ]}
+              />
             )}
 
             <Title headingLevel="h2" style={{ marginBlockStart: '1.5rem' }}>

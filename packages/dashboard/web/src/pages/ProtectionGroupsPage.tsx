@@ -1,18 +1,22 @@
-import { Alert, Button, FormSelect, FormSelectOption, MenuToggle, PageSection, TextInput, Title, Toolbar, ToolbarContent, ToolbarItem } from '@patternfly/react-core';
-import { ActionsColumn, Table, Tbody, Td, Th, Thead, Tr, type IAction } from '@patternfly/react-table';
+import { Alert, Button, MenuToggle, PageSection, TextInput, Title, Toolbar, ToolbarContent, ToolbarItem } from '@patternfly/react-core';
+import { ActionsColumn, type IAction } from '@patternfly/react-table';
 import EllipsisVIcon from '@patternfly/react-icons/dist/esm/icons/ellipsis-v-icon';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import type { SiteReach } from '../../../src/shared/api';
+import type { SyncNowAnswer } from '../../../src/shared/pg-detail';
 import type { PgListView, PgRow } from '../../../src/shared/pg-list';
 import { api, get, messageOf } from '../api/client';
 import { pollWhile } from '../api/poll';
-import { DeletePgModal, type Started } from '../components/DeletePgModal';
+import { DataTable } from '../components/DataTable';
+import { DeletePgModal } from '../components/DeletePgModal';
+import { FilterSelect } from '../components/FilterSelect';
 import { QueryState } from '../components/QueryState';
 import { StatusLabel, TRANSITIONAL } from '../components/StatusLabel';
 import { Verdict } from '../components/Verdict';
-import { duration } from '../domain/duration';
+import { operationPath, pgApi, pgPath } from '../domain/paths';
+import { duration, when } from '../domain/time';
 import { pgActions } from '../domain/pg-actions';
 
 const SYNC_WORDS = ['IN SYNC', 'OUT OF SYNC', 'UNREACHABLE'] as const;
@@ -33,7 +37,7 @@ function RecoveryPoint({ row }: { row: PgRow }) {
   if (rp.lag_seconds === null) return <>none yet</>;
   return (
     <>
-      {rp.transferred_at ? `${new Date(rp.transferred_at).toLocaleString()} · ` : ''}lag {duration(rp.lag_seconds)} of {rp.rpo_minutes} min RPO <Verdict ok={rp.rpo_compliant} yes="compliant" no="not compliant" />
+      {rp.transferred_at ? `${when(rp.transferred_at)} · ` : ''}lag {duration(rp.lag_seconds)} of {rp.rpo_minutes} min RPO <Verdict ok={rp.rpo_compliant} yes="compliant" no="not compliant" />
     </>
   );
 }
@@ -49,14 +53,12 @@ export function ProtectionGroupsPage() {
     queryFn: () => get<PgListView>('/api/protection-groups'),
     refetchInterval: (query) => pollWhile((query.state.data?.protection_groups ?? []).some((p) => TRANSITIONAL.has(p.status) || p.active_operation !== null)),
   });
-  const follow = (s: Started) => {
-    void qc.invalidateQueries({ queryKey: ['protection-groups'] });
-    navigate(`/operations/${encodeURIComponent(s.site)}/${encodeURIComponent(s.operation.id)}`);
-  };
   const syncNow = async (row: PgRow) => {
     setError(null);
     try {
-      follow(await api<Started>('POST', `/api/protection-groups/${encodeURIComponent(row.id)}/sync-now`));
+      const s = await api<SyncNowAnswer>('POST', pgApi(row.id, '/sync-now'));
+      void qc.invalidateQueries({ queryKey: ['protection-groups'] });
+      void navigate(operationPath(s.site, s.operation.id));
     } catch (err) {
       setError(`Sync now of ${row.name}: ${messageOf(err)}`);
     }
@@ -88,22 +90,8 @@ export function ProtectionGroupsPage() {
                   <ToolbarItem>
                     <TextInput aria-label="Filter by name" placeholder="Filter by name" value={filter.name} onChange={(_e, name) => setFilter({ ...filter, name })} />
                   </ToolbarItem>
-                  <ToolbarItem>
-                    <FormSelect aria-label="Filter by status" value={filter.status} onChange={(_e, status) => setFilter({ ...filter, status })}>
-                      <FormSelectOption value="" label="Any status" />
-                      {statuses.map((s) => (
-                        <FormSelectOption key={s} value={s} label={s} />
-                      ))}
-                    </FormSelect>
-                  </ToolbarItem>
-                  <ToolbarItem>
-                    <FormSelect aria-label="Filter by sync" value={filter.sync} onChange={(_e, sync) => setFilter({ ...filter, sync })}>
-                      <FormSelectOption value="" label="Any sync state" />
-                      {SYNC_WORDS.map((s) => (
-                        <FormSelectOption key={s} value={s} label={s} />
-                      ))}
-                    </FormSelect>
-                  </ToolbarItem>
+                  <FilterSelect label="Filter by status" any="Any status" value={filter.status} options={statuses} onChange={(status) => setFilter({ ...filter, status })} />
+                  <FilterSelect label="Filter by sync" any="Any sync state" value={filter.sync} options={SYNC_WORDS} onChange={(sync) => setFilter({ ...filter, sync })} />
                   <ToolbarItem align={{ default: 'alignEnd' }}>
                     <Button variant="primary" onClick={() => navigate('/protection-groups/new')}>
                       Create protection group
@@ -111,56 +99,39 @@ export function ProtectionGroupsPage() {
                   </ToolbarItem>
                 </ToolbarContent>
               </Toolbar>
-              <Table aria-label="Protection groups" variant="compact">
-                <Thead>
-                  <Tr>
-                    <Th modifier="wrap">Name</Th>
-                    <Th modifier="wrap">Status</Th>
-                    <Th modifier="wrap">Replication</Th>
-                    <Th modifier="wrap">Active site</Th>
-                    <Th modifier="wrap">Sync</Th>
-                    <Th modifier="wrap">Last recovery point</Th>
-                    <Th modifier="wrap">Members</Th>
-                    <Th screenReaderText="Actions" />
-                  </Tr>
-                </Thead>
-                <Tbody>
-                  {rows.map((p) => (
-                    <Tr key={p.id}>
-                      <Td dataLabel="Name">
-                        <Link to={`/protection-groups/${encodeURIComponent(p.id)}`}>{p.name}</Link>
-                      </Td>
-                      <Td dataLabel="Status">
-                        <StatusLabel value={p.status} />
-                      </Td>
-                      <Td dataLabel="Replication">{p.replication_type}</Td>
-                      <Td dataLabel="Active site">{p.active_site ?? '-'}</Td>
-                      <Td dataLabel="Sync">
-                        <StatusLabel value={p.sync} />
-                      </Td>
-                      <Td dataLabel="Last recovery point">
-                        <RecoveryPoint row={p} />
-                      </Td>
-                      <Td dataLabel="Members">{p.members ?? '?'}</Td>
-                      <Td isActionCell>
-                        <ActionsColumn
-                          items={items(p, v.sites)}
-                          popperProps={{ position: 'end', maxWidth: '34rem' }}
-                          actionsToggle={(t) => (
-                            <MenuToggle ref={t.toggleRef} aria-label={`Actions for ${p.name}`} variant="plain" onClick={t.onToggle} isExpanded={t.isOpen} isDisabled={t.isDisabled} icon={<EllipsisVIcon />} />
-                          )}
-                        />
-                      </Td>
-                    </Tr>
-                  ))}
-                </Tbody>
-              </Table>
+              <DataTable
+                label="Protection groups"
+                rows={rows}
+                rowKey={(p) => p.id}
+                columns={[
+                  { title: 'Name', cell: (p) => <Link to={pgPath(p.id)}>{p.name}</Link> },
+                  { title: 'Status', cell: (p) => <StatusLabel value={p.status} /> },
+                  { title: 'Replication', cell: (p) => p.replication_type },
+                  { title: 'Active site', cell: (p) => p.active_site ?? '-' },
+                  { title: 'Sync', cell: (p) => <StatusLabel value={p.sync} /> },
+                  { title: 'Last recovery point', cell: (p) => <RecoveryPoint row={p} /> },
+                  { title: 'Members', cell: (p) => p.members ?? '?' },
+                  {
+                    title: 'Actions',
+                    isActionCell: true,
+                    cell: (p) => (
+                      <ActionsColumn
+                        items={items(p, v.sites)}
+                        popperProps={{ position: 'end', maxWidth: '34rem' }}
+                        actionsToggle={(t) => (
+                          <MenuToggle ref={t.toggleRef} aria-label={`Actions for ${p.name}`} variant="plain" onClick={t.onToggle} isExpanded={t.isOpen} isDisabled={t.isDisabled} icon={<EllipsisVIcon />} />
+                        )}
+                      />
+                    ),
+                  },
+                ]}
+              />
               {rows.length === 0 && <p>{v.protection_groups.length === 0 ? 'No protection group yet: create one.' : 'No protection group matches the filters.'}</p>}
             </>
           );
         }}
       </QueryState>
-      {deleting && <DeletePgModal pg={deleting} onClose={() => setDeleting(null)} onStarted={(s) => { setDeleting(null); follow(s); }} />}
+      {deleting && <DeletePgModal pg={deleting} onClose={() => setDeleting(null)} />}
     </PageSection>
   );
 }

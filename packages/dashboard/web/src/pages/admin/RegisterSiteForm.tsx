@@ -1,7 +1,9 @@
-import { ActionGroup, Alert, Button, Checkbox, Form, FormGroup, FormSelect, FormSelectOption, TextInput } from '@patternfly/react-core';
+import { ActionGroup, Button, Checkbox, Form, FormGroup, FormSelect, FormSelectOption, TextInput } from '@patternfly/react-core';
+import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { SiteRegistrationInput } from '../../../../src/shared/admin';
-import { api, messageOf } from '../../api/client';
+import { api } from '../../api/client';
+import { ErrorAlert } from '../../components/ErrorAlert';
 
 const EMPTY = { name: '', description: '', auth_url: '', region_name: 'RegionOne', username: '', password: '', project_name: 'service', array_name: '', array_url: '', array_token: '' };
 type Fields = typeof EMPTY;
@@ -11,17 +13,21 @@ export function RegisterSiteForm({ sites, onDone }: { sites: string[]; onDone: (
   const [site, setSite] = useState(sites[0] ?? '');
   const [local, setLocal] = useState(false);
   const [f, setF] = useState<Fields>(EMPTY);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const field = (key: keyof Fields, label: string, opts: { type?: 'text' | 'password' | 'url'; required?: boolean } = {}) => (
     <FormGroup label={label} fieldId={`reg-${key}`} isRequired={opts.required}>
       <TextInput id={`reg-${key}`} type={opts.type ?? 'text'} value={f[key]} isRequired={opts.required} onChange={(_e, v) => setF({ ...f, [key]: v })} autoComplete="off" />
     </FormGroup>
   );
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    const body: SiteRegistrationInput = {
+  const register = useMutation({
+    mutationFn: (body: SiteRegistrationInput) => api('POST', '/api/admin/sites', body),
+    onSuccess: () => {
+      setF(EMPTY);
+      setLocal(false);
+      onDone();
+    },
+  });
+  const submit = () =>
+    register.mutate({
       site,
       name: f.name,
       description: f.description || undefined,
@@ -30,21 +36,10 @@ export function RegisterSiteForm({ sites, onDone }: { sites: string[]; onDone: (
       region_name: f.region_name,
       credentials: { username: f.username, password: f.password, project_name: f.project_name },
       array: { name: f.array_name, url: f.array_url || null, api_token: f.array_token || null },
-    };
-    try {
-      await api('POST', '/api/admin/sites', body);
-      setF(EMPTY);
-      setLocal(false);
-      onDone();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   return (
-    <Form aria-label="Register a site" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
-      {error && <Alert variant="danger" isInline title="The site was not registered">{error}</Alert>}
+    <Form aria-label="Register a site" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      <ErrorAlert error={register.error} title="The site was not registered" />
       <FormGroup label="Register on" fieldId="reg-site" isRequired>
         <FormSelect id="reg-site" value={site} onChange={(_e, v) => setSite(v)}>
           {sites.map((s) => (
@@ -64,7 +59,7 @@ export function RegisterSiteForm({ sites, onDone }: { sites: string[]; onDone: (
       {field('array_url', 'Array REST URL', { type: 'url' })}
       {field('array_token', 'Array API token (stored encrypted)', { type: 'password' })}
       <ActionGroup>
-        <Button type="submit" variant="primary" isLoading={busy} isDisabled={busy || site === ''}>
+        <Button type="submit" variant="primary" isLoading={register.isPending} isDisabled={register.isPending || site === ''}>
           Register
         </Button>
       </ActionGroup>

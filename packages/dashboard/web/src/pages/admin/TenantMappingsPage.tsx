@@ -1,14 +1,17 @@
-import { ActionGroup, Alert, Button, ExpandableSection, Form, FormGroup, FormSelect, FormSelectOption, PageSection, TextInput, Title } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
-import { useQuery } from '@tanstack/react-query';
+import { ActionGroup, Button, ExpandableSection, Form, FormGroup, FormSelect, FormSelectOption, PageSection, TextInput, Title } from '@patternfly/react-core';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { TenantMapping } from '@protector/contract';
 import type { AdminSitesView, AdminTenantMappingsView, TenantMappingInput } from '../../../../src/shared/admin';
-import { api, get, messageOf } from '../../api/client';
+import { api, get } from '../../api/client';
 import { pollEvery, POLL_SLOW_MS } from '../../api/poll';
+import { ConfirmModal } from '../../components/ConfirmModal';
+import { DataTable } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { PerSiteLists } from '../../components/PerSiteLists';
 import { QueryState } from '../../components/QueryState';
+import { adminApi } from '../../domain/paths';
 import { AdminOnly } from './AdminOnly';
-import { ConfirmDelete } from './ConfirmDelete';
 
 /** Mapping a local project to its project on the peer (the CLI's `tenant-mapping create`): checked in the peer's Keystone first. */
 function CreateMappingForm({ sites, onDone }: { sites: AdminSitesView['sites']; onDone: () => void }) {
@@ -16,26 +19,18 @@ function CreateMappingForm({ sites, onDone }: { sites: AdminSitesView['sites']; 
   const [site, setSite] = useState(usable[0]?.site ?? '');
   const peers = (usable.find((s) => s.site === site)?.items ?? []).filter((r) => !r.is_local);
   const [f, setF] = useState({ local_project_id: '', remote_site: '', remote_project_id: '', description: '' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const remote = f.remote_site || peers[0]?.id || '';
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    const body: TenantMappingInput = { site, local_project_id: f.local_project_id, remote_site: remote, remote_project_id: f.remote_project_id, description: f.description || undefined };
-    try {
-      await api('POST', '/api/admin/tenant-mappings', body);
+  const create = useMutation({
+    mutationFn: (body: TenantMappingInput) => api('POST', '/api/admin/tenant-mappings', body),
+    onSuccess: () => {
       setF({ local_project_id: '', remote_site: '', remote_project_id: '', description: '' });
       onDone();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    },
+  });
+  const submit = () => create.mutate({ site, local_project_id: f.local_project_id, remote_site: remote, remote_project_id: f.remote_project_id, description: f.description || undefined });
   return (
-    <Form aria-label="Create a tenant mapping" onSubmit={(e) => { e.preventDefault(); void submit(); }}>
-      {error && <Alert variant="danger" isInline title="The tenant mapping was not created">{error}</Alert>}
+    <Form aria-label="Create a tenant mapping" onSubmit={(e) => { e.preventDefault(); submit(); }}>
+      <ErrorAlert error={create.error} title="The tenant mapping was not created" />
       <FormGroup label="Store on" fieldId="tm-site" isRequired>
         <FormSelect id="tm-site" value={site} onChange={(_e, v) => { setSite(v); setF({ ...f, remote_site: '' }); }}>
           {usable.map((s) => (
@@ -60,7 +55,7 @@ function CreateMappingForm({ sites, onDone }: { sites: AdminSitesView['sites']; 
         <TextInput id="tm-description" value={f.description} onChange={(_e, v) => setF({ ...f, description: v })} />
       </FormGroup>
       <ActionGroup>
-        <Button type="submit" variant="primary" isLoading={busy} isDisabled={busy || site === '' || remote === ''}>
+        <Button type="submit" variant="primary" isLoading={create.isPending} isDisabled={create.isPending || site === '' || remote === ''}>
           Create
         </Button>
       </ActionGroup>
@@ -80,41 +75,34 @@ function TenantMappings() {
       <QueryState q={q} what="the tenant mappings">
         {(v) => (
           <>
-            {v.sites.map((s) => (
-              <section key={s.site} aria-label={`Stored on ${s.site}`} style={{ marginBlockStart: '1rem' }}>
-                <Title headingLevel="h2">Stored on {s.site}</Title>
-                {s.error && <Alert variant={s.error.code === 'forbidden' ? 'warning' : 'danger'} isInline title={s.error.message} />}
-                {s.items?.length === 0 && <p>None yet.</p>}
-                {s.items && s.items.length > 0 && (
-                  <Table aria-label={`Tenant mappings on ${s.site}`} variant="compact">
-                    <Thead>
-                      <Tr>
-                        <Th modifier="wrap">Local project</Th>
-                        <Th modifier="wrap">Remote site</Th>
-                        <Th modifier="wrap">Remote project</Th>
-                        <Th modifier="wrap">Description</Th>
-                        <Th screenReaderText="Delete" />
-                      </Tr>
-                    </Thead>
-                    <Tbody>
-                      {s.items.map((m) => (
-                        <Tr key={m.id}>
-                          <Td dataLabel="Local project">{m.local_project_id}</Td>
-                          <Td dataLabel="Remote site">{siteName(s.site, m.remote_site_id)}</Td>
-                          <Td dataLabel="Remote project">{m.remote_project_id}</Td>
-                          <Td dataLabel="Description">{m.description || '-'}</Td>
-                          <Td>
-                            <Button variant="link" isDanger aria-label={`Delete mapping of ${m.local_project_id} on ${s.site}`} onClick={() => setDeleting({ site: s.site, m })}>
-                              Delete
-                            </Button>
-                          </Td>
-                        </Tr>
-                      ))}
-                    </Tbody>
-                  </Table>
-                )}
-              </section>
-            ))}
+            <PerSiteLists sites={v.sites} heading={(site) => `Stored on ${site}`}>
+              {(items, site) =>
+                items.length === 0 ? (
+                  <p>None yet.</p>
+                ) : (
+                  <DataTable
+                    label={`Tenant mappings on ${site}`}
+                    rows={items}
+                    rowKey={(m) => m.id}
+                    columns={[
+                      { title: 'Local project', cell: (m) => m.local_project_id },
+                      { title: 'Remote site', cell: (m) => siteName(site, m.remote_site_id) },
+                      { title: 'Remote project', cell: (m) => m.remote_project_id },
+                      { title: 'Description', cell: (m) => m.description || '-' },
+                      {
+                        title: 'Delete',
+                        hideTitle: true,
+                        cell: (m) => (
+                          <Button variant="link" isDanger aria-label={`Delete mapping of ${m.local_project_id} on ${site}`} onClick={() => setDeleting({ site, m })}>
+                            Delete
+                          </Button>
+                        ),
+                      },
+                    ]}
+                  />
+                )
+              }
+            </PerSiteLists>
             {sites.data && (
               <ExpandableSection toggleText="Create a tenant mapping" style={{ marginBlockStart: '1.5rem' }}>
                 <CreateMappingForm sites={sites.data.sites} onDone={() => void q.refetch()} />
@@ -124,15 +112,17 @@ function TenantMappings() {
         )}
       </QueryState>
       {deleting && (
-        <ConfirmDelete
-          what={`the mapping of project ${deleting.m.local_project_id} on ${deleting.site}`}
-          detail={`${deleting.site}'s Protector no longer maps project ${deleting.m.local_project_id} to ${deleting.m.remote_project_id}; the other site must answer first.`}
-          onDelete={async () => {
-            await api('DELETE', `/api/admin/tenant-mappings/${encodeURIComponent(deleting.site)}/${encodeURIComponent(deleting.m.id)}`);
+        <ConfirmModal
+          title={`Delete the mapping of project ${deleting.m.local_project_id} on ${deleting.site}?`}
+          failed="Nothing was deleted"
+          onConfirm={async () => {
+            await api('DELETE', adminApi('tenant-mappings', deleting.site, deleting.m.id));
             await q.refetch();
           }}
           onClose={() => setDeleting(null)}
-        />
+        >
+          <p>{`${deleting.site}'s Protector no longer maps project ${deleting.m.local_project_id} to ${deleting.m.remote_project_id}; the other site must answer first.`}</p>
+        </ConfirmModal>
       )}
     </PageSection>
   );

@@ -1,8 +1,9 @@
-import { Alert, Button, Checkbox, Content, Form, FormGroup, FormHelperText, FormSelect, FormSelectOption, Grid, GridItem, HelperText, HelperTextItem, Radio, Switch, TextArea, TextInput } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { Alert, Button, Checkbox, Content, Form, FormGroup, FormSelect, FormSelectOption, Grid, GridItem, Radio, Switch, TextArea, TextInput } from '@patternfly/react-core';
 import type { MappingKind, ReplicationType } from '@protector/contract';
 import type { FormEvent } from 'react';
 import type { PgChoices } from '../../../../src/shared/pg-lifecycle';
+import { DataTable } from '../../components/DataTable';
+import { FieldHelp } from '../../components/FieldHelp';
 import { StatusLabel } from '../../components/StatusLabel';
 import { nameProblem, policyProblem, type CreateForm } from './form';
 
@@ -14,24 +15,13 @@ export interface StepProps {
 
 const noSubmit = (e: FormEvent) => e.preventDefault();
 
-function Problem({ text }: { text: string | null }) {
-  if (!text) return null;
-  return (
-    <FormHelperText>
-      <HelperText>
-        <HelperTextItem variant="error">{text}</HelperTextItem>
-      </HelperText>
-    </FormHelperText>
-  );
-}
-
 export function NameStep({ form, set, choices }: StepProps) {
   const problem = form.name === '' ? null : nameProblem(form.name, choices);
   return (
     <Form onSubmit={noSubmit}>
       <FormGroup label="Name" fieldId="pg-name" isRequired>
         <TextInput id="pg-name" value={form.name} onChange={(_e, v) => set({ ...form, name: v })} validated={problem ? 'error' : 'default'} />
-        <Problem text={problem} />
+        <FieldHelp error={problem} />
       </FormGroup>
       <FormGroup label="Description" fieldId="pg-description">
         <TextArea id="pg-description" value={form.description} onChange={(_e, v) => set({ ...form, description: v })} maxLength={255} />
@@ -76,50 +66,31 @@ export function MembersStep({ form, set, choices }: StepProps) {
       <Content component="p">
         Servers of the project on {choices.site}. Those that cannot join a {rt} protection group are shown with the reason. Lower boot orders boot first on failover.
       </Content>
-      <Table aria-label="Servers" variant="compact">
-        <Thead>
-          <Tr>
-            <Th screenReaderText="Protect" />
-            <Th>Server</Th>
-            <Th>Status</Th>
-            <Th>Volume types</Th>
-            <Th>Can it join?</Th>
-            <Th>Boot order</Th>
-          </Tr>
-        </Thead>
-        <Tbody>
-          {choices.servers.map((s) => {
-            const on = s.id in form.servers;
-            return (
-              <Tr key={s.id}>
-                <Td>
-                  <Checkbox id={`srv-${s.id}`} aria-label={`Protect ${s.name}`} isChecked={on} isDisabled={!s.eligible[rt]} onChange={(_e, v) => toggle(s.id, v)} />
-                </Td>
-                <Td dataLabel="Server">{s.name}</Td>
-                <Td dataLabel="Status">
-                  <StatusLabel value={s.status} />
-                </Td>
-                <Td dataLabel="Volume types">{s.volume_types.join(', ') || '-'}</Td>
-                <Td dataLabel="Can it join?">
-                  {s.eligible[rt] ? 'Yes' : `No: ${s.reason[rt]}`}
-                  {s.eligible[rt] && s.note ? ` (${s.note})` : ''}
-                </Td>
-                <Td dataLabel="Boot order">
-                  {on && (
-                    <TextInput
-                      type="number"
-                      aria-label={`Boot order of ${s.name}`}
-                      value={form.servers[s.id]}
-                      onChange={(_e, v) => set({ ...form, servers: { ...form.servers, [s.id]: Math.max(0, Math.floor(Number(v) || 0)) } })}
-                      style={{ maxWidth: '6rem' }}
-                    />
-                  )}
-                </Td>
-              </Tr>
-            );
-          })}
-        </Tbody>
-      </Table>
+      <DataTable
+        label="Servers"
+        rows={choices.servers}
+        rowKey={(s) => s.id}
+        columns={[
+          { title: 'Protect', hideTitle: true, cell: (s) => <Checkbox id={`srv-${s.id}`} aria-label={`Protect ${s.name}`} isChecked={s.id in form.servers} isDisabled={!s.eligible[rt]} onChange={(_e, v) => toggle(s.id, v)} /> },
+          { title: 'Server', cell: (s) => s.name },
+          { title: 'Status', cell: (s) => <StatusLabel value={s.status} /> },
+          { title: 'Volume types', cell: (s) => s.volume_types.join(', ') || '-' },
+          { title: 'Can it join?', cell: (s) => `${s.eligible[rt] ? 'Yes' : `No: ${s.reason[rt]}`}${s.eligible[rt] && s.note ? ` (${s.note})` : ''}` },
+          {
+            title: 'Boot order',
+            cell: (s) =>
+              s.id in form.servers && (
+                <TextInput
+                  type="number"
+                  aria-label={`Boot order of ${s.name}`}
+                  value={form.servers[s.id]}
+                  onChange={(_e, v) => set({ ...form, servers: { ...form.servers, [s.id]: Math.max(0, Math.floor(Number(v) || 0)) } })}
+                  style={{ maxWidth: '6rem' }}
+                />
+              ),
+          },
+        ]}
+      />
     </>
   );
 }
@@ -148,7 +119,7 @@ export function PolicyStep({ form, set }: StepProps) {
           ))}
         </Grid>
       )}
-      <Problem text={problem} />
+      <FieldHelp error={problem} />
     </Form>
   );
 }

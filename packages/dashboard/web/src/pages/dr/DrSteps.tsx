@@ -1,9 +1,9 @@
 import { Alert, Bullseye, Content, Form, FormGroup, FormSelect, FormSelectOption, Radio, Spinner, Title } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ActionPlan, WizardAction } from '../../../../src/shared/operations';
-import { messageOf } from '../../api/client';
-import { when } from '../ops/words';
+import { DataTable } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { when } from '../../domain/time';
 import { DR_ACTIONS, NO_RECOVERY_POINT, type DrChoice } from './actions';
 
 /** Step 1: the action, each with what it does and what it means for data; then where it would run. */
@@ -32,11 +32,7 @@ export function ActionStep({ action, onAction, plan }: { action: WizardAction | 
           <Spinner size="md" aria-label="Reading the plan" />
         </Bullseye>
       )}
-      {action && plan.isError && (
-        <Alert variant="danger" isInline title="This action cannot run now">
-          {messageOf(plan.error)}
-        </Alert>
-      )}
+      {action && <ErrorAlert error={plan.error} title="This action cannot run now" />}
       {action && plan.data && (
         <Alert variant="info" isInline title={`Runs on ${plan.data.target_site}${plan.data.source_site ? `, from ${plan.data.source_site}` : ''}`}>
           {plan.data.data_loss}
@@ -66,30 +62,18 @@ export function RecoveryPointStep({ plan, choice, onChoice }: { plan: ActionPlan
         <Radio id="rp-newest" name="rp" label={`The newest (${plan.recovery_points[0]!.id}, completed ${when(plan.recovery_points[0]!.completed_at)})`} isChecked={choice.recoveryPoint === null} onChange={() => pick(null)} />
       )}
       {plan.recovery_points.length > 0 && (
-        <Table aria-label="Recovery points" variant="compact">
-          <Thead>
-            <Tr>
-              <Th screenReaderText="Choose" />
-              <Th>Recovery point</Th>
-              <Th>Created</Th>
-              <Th>Completed</Th>
-              <Th>Volumes</Th>
-            </Tr>
-          </Thead>
-          <Tbody>
-            {plan.recovery_points.map((r) => (
-              <Tr key={r.id}>
-                <Td>
-                  <Radio id={`rp-${r.id}`} name="rp" aria-label={`Recovery point ${r.id}`} isChecked={choice.recoveryPoint === r.id} onChange={() => pick(r.id)} />
-                </Td>
-                <Td dataLabel="Recovery point">{r.id}</Td>
-                <Td dataLabel="Created">{when(r.created_at)}</Td>
-                <Td dataLabel="Completed">{when(r.completed_at)}</Td>
-                <Td dataLabel="Volumes">{r.volumes.length}</Td>
-              </Tr>
-            ))}
-          </Tbody>
-        </Table>
+        <DataTable
+          label="Recovery points"
+          rows={plan.recovery_points}
+          rowKey={(r) => r.id}
+          columns={[
+            { title: 'Choose', hideTitle: true, cell: (r) => <Radio id={`rp-${r.id}`} name="rp" aria-label={`Recovery point ${r.id}`} isChecked={choice.recoveryPoint === r.id} onChange={() => pick(r.id)} /> },
+            { title: 'Recovery point', cell: (r) => r.id },
+            { title: 'Created', cell: (r) => when(r.created_at) },
+            { title: 'Completed', cell: (r) => when(r.completed_at) },
+            { title: 'Volumes', cell: (r) => r.volumes.length },
+          ]}
+        />
       )}
     </>
   );
@@ -119,24 +103,16 @@ export function MappingsStep({ plan, choice, onChoice }: { plan: ActionPlan; cho
       {plan.mappings.length === 0 ? (
         <Content component="p">No resource mappings: the pre-check says whether the servers need some.</Content>
       ) : (
-        <Table aria-label="Mappings" variant="compact">
-          <Thead>
-            <Tr>
-              <Th>Kind</Th>
-              <Th>On {plan.source_site}</Th>
-              <Th>On {plan.target_site}</Th>
-            </Tr>
-          </Thead>
-          <Tbody>
-            {plan.mappings.map((m) => (
-              <Tr key={`${m.kind}/${m.source_id}`}>
-                <Td dataLabel="Kind">{m.kind.replace('_', ' ')}</Td>
-                <Td dataLabel="Source">{named(m.source_name, m.source_id)}</Td>
-                <Td dataLabel="Target">{named(m.target_name, m.target_id)}</Td>
-              </Tr>
-            ))}
-          </Tbody>
-        </Table>
+        <DataTable
+          label="Mappings"
+          rows={plan.mappings}
+          rowKey={(m) => `${m.kind}/${m.source_id}`}
+          columns={[
+            { title: 'Kind', cell: (m) => m.kind.replace('_', ' ') },
+            { title: `On ${plan.source_site}`, cell: (m) => named(m.source_name, m.source_id) },
+            { title: `On ${plan.target_site}`, cell: (m) => named(m.target_name, m.target_id) },
+          ]}
+        />
       )}
       {plan.unmapped_networks.length > 0 && (
         <Alert variant="warning" isInline title="Networks of the members without a mapping">

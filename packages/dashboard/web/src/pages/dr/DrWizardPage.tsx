@@ -4,11 +4,11 @@ import { useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import type { ActionPlan, ActionStarted, PrecheckAnswer, WizardAction } from '../../../../src/shared/operations';
 import { api, get } from '../../api/client';
+import { operationPath, pgApi, pgPath } from '../../domain/paths';
 import { isWizardAction, requestOf, type DrChoice } from './actions';
 import { ConfirmStep, PrecheckStep } from './DrCheckSteps';
 import { ActionStep, MappingsStep, RecoveryPointStep } from './DrSteps';
 
-const enc = encodeURIComponent;
 const NONE: DrChoice = { recoveryPoint: null, network: null };
 
 /**
@@ -30,12 +30,12 @@ export function DrWizardPage() {
 
   const plan = useQuery({
     queryKey: ['dr-plan', pg, action],
-    queryFn: () => get<ActionPlan>(`/api/protection-groups/${enc(pg)}/actions/${action}/plan`),
+    queryFn: () => get<ActionPlan>(pgApi(pg, `/actions/${action}/plan`)),
     enabled: action !== null,
     retry: false,
   });
   const req = action ? requestOf(action, choice) : null;
-  const path = req ? `/api/protection-groups/${enc(pg)}/actions/${req.route}` : '';
+  const path = req ? pgApi(pg, `/actions/${req.route}`) : '';
   // Run when the pre-check step is reached, again for every change of what would be sent.
   const check = useQuery({
     queryKey: ['dr-precheck', pg, req],
@@ -45,7 +45,7 @@ export function DrWizardPage() {
   });
   const start = useMutation({
     mutationFn: () => api<ActionStarted>('POST', path, { ...req!.body, ...(plan.data?.confirm_required ? { confirm: typed } : {}) }),
-    onSuccess: (r) => void navigate(`/operations/${enc(r.site)}/${enc(r.operation.id)}`),
+    onSuccess: (r) => void navigate(operationPath(r.site, r.operation.id)),
   });
 
   const pick = (a: WizardAction) => {
@@ -66,7 +66,7 @@ export function DrWizardPage() {
       <Wizard
         isVisitRequired
         onStepChange={(_e, current) => setStep(current.id)}
-        onClose={() => void navigate(`/protection-groups/${enc(pg)}`)}
+        onClose={() => void navigate(pgPath(pg))}
         onSave={() => start.mutate()}
         navAriaLabel="DR action steps"
       >

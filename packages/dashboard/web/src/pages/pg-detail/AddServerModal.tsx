@@ -1,12 +1,15 @@
-import { Button, Content, Form, FormGroup, FormHelperText, HelperText, HelperTextItem, Modal, ModalBody, ModalFooter, ModalHeader, TextInput } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { Button, Content, Form, FormGroup, Modal, ModalBody, ModalFooter, ModalHeader, TextInput } from '@patternfly/react-core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { EligibleServersView } from '../../../../src/shared/pg-detail';
 import { get } from '../../api/client';
+import { DataTable } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FieldHelp } from '../../components/FieldHelp';
 import { QueryState } from '../../components/QueryState';
 import { StatusLabel } from '../../components/StatusLabel';
-import { ErrorAlert, fieldError, pgApi } from './common';
+import { pgApi } from '../../domain/paths';
+import { fieldError } from './common';
 
 export interface AddServerProps {
   pg: string;
@@ -30,13 +33,7 @@ export function AddServerModal({ pg, pgName, onClose, onAdd, adding, error }: Ad
         <Form onSubmit={(e) => e.preventDefault()}>
           <FormGroup label="Boot order" fieldId="boot-order">
             <TextInput id="boot-order" value={boot} onChange={(_e, v) => setBoot(v)} validated={bootError ? 'error' : 'default'} inputMode="numeric" />
-            <FormHelperText>
-              <HelperText>
-                <HelperTextItem variant={bootError || serverError?.field === 'boot_order' ? 'error' : 'default'}>
-                  {bootError ?? (serverError?.field === 'boot_order' ? serverError.reason : 'Lower tiers boot first on failover; empty: after the current last.')}
-                </HelperTextItem>
-              </HelperText>
-            </FormHelperText>
+            <FieldHelp error={bootError ?? (serverError?.field === 'boot_order' ? serverError.reason : null)} help="Lower tiers boot first on failover; empty: after the current last." />
           </FormGroup>
         </Form>
         <ErrorAlert error={error} title="The server was not added" />
@@ -44,37 +41,35 @@ export function AddServerModal({ pg, pgName, onClose, onAdd, adding, error }: Ad
           {(v) => (
             <>
               <Content component="p">Servers of the project on {v.site}, where the workload runs.</Content>
-              <Table aria-label="Servers" variant="compact">
-                <Thead>
-                  <Tr>
-                    <Th>Name</Th>
-                    <Th>Status</Th>
-                    <Th>Can it be added?</Th>
-                    <Th screenReaderText="Action" />
-                  </Tr>
-                </Thead>
-                <Tbody>
-                  {v.servers.map((s) => (
-                    <Tr key={s.id}>
-                      <Td dataLabel="Name">
+              <DataTable
+                label="Servers"
+                rows={v.servers}
+                rowKey={(s) => s.id}
+                columns={[
+                  {
+                    title: 'Name',
+                    cell: (s) => (
+                      <>
                         {s.name}
                         <div>
                           <Content component="small">{s.id}</Content>
                         </div>
-                      </Td>
-                      <Td dataLabel="Status">
-                        <StatusLabel value={s.status} />
-                      </Td>
-                      <Td dataLabel="Can it be added?">{s.eligible ? 'yes' : `no: ${s.reason}`}</Td>
-                      <Td dataLabel="Action">
-                        <Button variant="secondary" size="sm" isDisabled={!s.eligible || adding || bootError !== null} aria-label={`Add ${s.name}`} onClick={() => onAdd(s.id, boot === '' ? undefined : Number(boot))}>
-                          Add
-                        </Button>
-                      </Td>
-                    </Tr>
-                  ))}
-                </Tbody>
-              </Table>
+                      </>
+                    ),
+                  },
+                  { title: 'Status', cell: (s) => <StatusLabel value={s.status} /> },
+                  { title: 'Can it be added?', cell: (s) => (s.eligible ? 'yes' : `no: ${s.reason}`) },
+                  {
+                    title: 'Action',
+                    hideTitle: true,
+                    cell: (s) => (
+                      <Button variant="secondary" size="sm" isDisabled={!s.eligible || adding || bootError !== null} aria-label={`Add ${s.name}`} onClick={() => onAdd(s.id, boot === '' ? undefined : Number(boot))}>
+                        Add
+                      </Button>
+                    ),
+                  },
+                ]}
+              />
               {v.servers.length === 0 && <Content component="p">The project has no servers on {v.site}.</Content>}
             </>
           )}

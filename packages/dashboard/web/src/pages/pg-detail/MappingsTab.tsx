@@ -1,10 +1,14 @@
-import { ActionGroup, Alert, Button, Content, Form, FormSelect, FormSelectOption, HelperText, HelperTextItem, Label, TextInput } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
+import { ActionGroup, Alert, Button, Content, Form, FormSelect, FormSelectOption, Label, TextInput } from '@patternfly/react-core';
 import { useState, type ReactNode } from 'react';
 import type { MappingKind } from '@protector/contract';
 import type { MappingInput, MappingsAnswer, MissingMapping, PgDetailView } from '../../../../src/shared/pg-detail';
 import { api } from '../../api/client';
-import { ActionButton, changeBlock, ErrorAlert, fieldError, pgApi, useChange } from './common';
+import { ActionButton } from '../../components/ActionButton';
+import { DataTable } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FieldHelp } from '../../components/FieldHelp';
+import { pgApi } from '../../domain/paths';
+import { changeBlock, fieldError, useChange } from './common';
 
 // Every kind the API takes (the Record makes the compiler name one left out).
 const KIND_LABEL: Record<MappingKind, string> = {
@@ -52,11 +56,7 @@ function Editor({ pg, d, onDone }: { pg: string; d: PgDetailView; onDone: () => 
   const cell = (i: number, c: Cell, input: ReactNode) => (
     <>
       {input}
-      {errorAt(i, c) && (
-        <HelperText>
-          <HelperTextItem variant="error">{errorAt(i, c)}</HelperTextItem>
-        </HelperText>
-      )}
+      <FieldHelp error={errorAt(i, c)} />
     </>
   );
   return (
@@ -75,36 +75,26 @@ function Editor({ pg, d, onDone }: { pg: string; d: PgDetailView; onDone: () => 
           </Button>
         </div>
       ))}
-      <Table aria-label="Mappings being edited" variant="compact">
-        <Thead>
-          <Tr>
-            <Th>Kind</Th>
-            <Th>Source site</Th>
-            <Th>Source (id or name)</Th>
-            <Th>Target on the other site</Th>
-            <Th screenReaderText="Action" />
-          </Tr>
-        </Thead>
-        <Tbody>
-          {rows.map((r, i) => (
-            <Tr key={i}>
-              <Td dataLabel="Kind">
-                {cell(i, 'kind', <FormSelect value={r.kind} aria-label={`Kind of mapping ${i + 1}`} onChange={(_e, v) => set(i, 'kind', v)}>{KINDS.map((k) => <FormSelectOption key={k} value={k} label={KIND_LABEL[k]} />)}</FormSelect>)}
-              </Td>
-              <Td dataLabel="Source site">
-                {cell(i, 'source_site', <FormSelect value={r.source_site} aria-label={`Source site of mapping ${i + 1}`} onChange={(_e, v) => set(i, 'source_site', v)}>{sites.map((s) => <FormSelectOption key={s} value={s} label={s} />)}</FormSelect>)}
-              </Td>
-              <Td dataLabel="Source">{cell(i, 'source_id', <TextInput value={r.source_id} aria-label={`Source of mapping ${i + 1}`} validated={errorAt(i, 'source_id') ? 'error' : 'default'} onChange={(_e, v) => set(i, 'source_id', v)} />)}</Td>
-              <Td dataLabel="Target">{cell(i, 'target_id', <TextInput value={r.target_id} aria-label={`Target of mapping ${i + 1}`} validated={errorAt(i, 'target_id') ? 'error' : 'default'} onChange={(_e, v) => set(i, 'target_id', v)} />)}</Td>
-              <Td dataLabel="Action">
-                <Button variant="link" isDanger onClick={() => setRows(rows.filter((_r, j) => j !== i))} aria-label={`Remove mapping ${i + 1}`}>
-                  Remove
-                </Button>
-              </Td>
-            </Tr>
-          ))}
-        </Tbody>
-      </Table>
+      <DataTable
+        label="Mappings being edited"
+        rows={rows}
+        rowKey={(_r, i) => i}
+        columns={[
+          { title: 'Kind', cell: (r, i) => cell(i, 'kind', <FormSelect value={r.kind} aria-label={`Kind of mapping ${i + 1}`} onChange={(_e, v) => set(i, 'kind', v)}>{KINDS.map((k) => <FormSelectOption key={k} value={k} label={KIND_LABEL[k]} />)}</FormSelect>) },
+          { title: 'Source site', cell: (r, i) => cell(i, 'source_site', <FormSelect value={r.source_site} aria-label={`Source site of mapping ${i + 1}`} onChange={(_e, v) => set(i, 'source_site', v)}>{sites.map((x) => <FormSelectOption key={x} value={x} label={x} />)}</FormSelect>) },
+          { title: 'Source (id or name)', cell: (r, i) => cell(i, 'source_id', <TextInput value={r.source_id} aria-label={`Source of mapping ${i + 1}`} validated={errorAt(i, 'source_id') ? 'error' : 'default'} onChange={(_e, v) => set(i, 'source_id', v)} />) },
+          { title: 'Target on the other site', cell: (r, i) => cell(i, 'target_id', <TextInput value={r.target_id} aria-label={`Target of mapping ${i + 1}`} validated={errorAt(i, 'target_id') ? 'error' : 'default'} onChange={(_e, v) => set(i, 'target_id', v)} />) },
+          {
+            title: 'Action',
+            hideTitle: true,
+            cell: (_r, i) => (
+              <Button variant="link" isDanger onClick={() => setRows(rows.filter((_x, j) => j !== i))} aria-label={`Remove mapping ${i + 1}`}>
+                Remove
+              </Button>
+            ),
+          },
+        ]}
+      />
       <div>
         <Button variant="secondary" onClick={() => setRows([...rows, { kind: 'network', source_site: d.protection_group.active_site ?? sites[0] ?? '', source_id: '', target_id: '' }])}>
           Add mapping
@@ -128,6 +118,11 @@ export function MappingsTab({ pg, d }: { pg: string; d: PgDetailView }) {
   const [editing, setEditing] = useState(false);
   if (editing) return <Editor pg={pg} d={d} onDone={() => setEditing(false)} />;
   const missing = d.missing_mappings;
+  // The mappings, then what the members use that has none.
+  const shown = [
+    ...d.resource_mappings.map((m) => ({ key: `${m.kind}|${m.source_site_id}|${m.source_id}`, kind: m.kind, site: m.source_site ?? m.source_site_id, source: m.source_id, target: m.target_id as ReactNode, missing: false })),
+    ...missing.map((m) => ({ key: `missing|${m.kind}|${m.source_id}`, kind: m.kind, site: m.source_site ?? '-', source: m.source_id, target: <MissingLabel m={m} />, missing: true })),
+  ];
   return (
     <>
       {d.mapping_check.error && (
@@ -138,36 +133,18 @@ export function MappingsTab({ pg, d }: { pg: string; d: PgDetailView }) {
       {missing.length > 0 && (
         <Alert variant="warning" isInline title={`${missing.length} resource${missing.length === 1 ? '' : 's'} used by the members ${missing.length === 1 ? 'has' : 'have'} no mapping: a failover or drill would be refused`} />
       )}
-      <Table aria-label="Resource mappings" variant="compact">
-        <Thead>
-          <Tr>
-            <Th>Kind</Th>
-            <Th>Source site</Th>
-            <Th>Source</Th>
-            <Th>Target</Th>
-          </Tr>
-        </Thead>
-        <Tbody>
-          {d.resource_mappings.map((m) => (
-            <Tr key={`${m.kind}|${m.source_site_id}|${m.source_id}`}>
-              <Td dataLabel="Kind">{KIND_LABEL[m.kind]}</Td>
-              <Td dataLabel="Source site">{m.source_site ?? m.source_site_id}</Td>
-              <Td dataLabel="Source">{m.source_id}</Td>
-              <Td dataLabel="Target">{m.target_id}</Td>
-            </Tr>
-          ))}
-          {missing.map((m) => (
-            <Tr key={`missing|${m.kind}|${m.source_id}`} aria-label={`missing ${KIND_LABEL[m.kind]} mapping`}>
-              <Td dataLabel="Kind">{KIND_LABEL[m.kind]}</Td>
-              <Td dataLabel="Source site">{m.source_site ?? '-'}</Td>
-              <Td dataLabel="Source">{m.source_id}</Td>
-              <Td dataLabel="Target">
-                <MissingLabel m={m} />
-              </Td>
-            </Tr>
-          ))}
-        </Tbody>
-      </Table>
+      <DataTable
+        label="Resource mappings"
+        rows={shown}
+        rowKey={(r) => r.key}
+        rowLabel={(r) => (r.missing ? `missing ${KIND_LABEL[r.kind]} mapping` : undefined)}
+        columns={[
+          { title: 'Kind', cell: (r) => KIND_LABEL[r.kind] },
+          { title: 'Source site', cell: (r) => r.site },
+          { title: 'Source', cell: (r) => r.source },
+          { title: 'Target', cell: (r) => r.target },
+        ]}
+      />
       {d.resource_mappings.length === 0 && missing.length === 0 && <Content component="p">No mappings: flavors, volume types, zones and keypairs of the same name are used on the other site.</Content>}
       <ActionButton label="Edit mappings" does="Change what this protection group's networks, subnets, flavors… are on the other site; the change is stored on both sites." blocked={changeBlock(d)} onClick={() => setEditing(true)} />
     </>

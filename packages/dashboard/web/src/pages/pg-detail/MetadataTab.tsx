@@ -1,14 +1,17 @@
 import { Alert, Content } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import type { MetadataSyncAnswer, PgDetailView } from '../../../../src/shared/pg-detail';
 import { api } from '../../api/client';
+import { ActionButton } from '../../components/ActionButton';
+import { DataTable } from '../../components/DataTable';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusLabel } from '../../components/StatusLabel';
-import { ActionButton, ErrorAlert, pgApi, Section, useChange } from './common';
+import { pgApi } from '../../domain/paths';
+import { Section, unreachable, useChange } from './common';
 
 /** Why no sync can run: it needs both sites, and something to bring together. */
 function syncBlock(d: PgDetailView): string | null {
-  const down = d.metadata.sites.find((s) => !s.reachable);
-  if (down) return `${down.site} ${down.logged_in ? 'does not answer' : 'is not logged in'}: a sync needs both sites`;
+  const down = unreachable(d);
+  if (down) return `${down}: a sync needs both sites`;
   if (d.metadata.state === 'in_sync') return `both sites already hold version ${d.protection_group.metadata_version}`;
   return null;
 }
@@ -24,30 +27,25 @@ export function MetadataTab({ pg, d }: { pg: string; d: PgDetailView }) {
   const top = Math.max(0, ...sites.map((s) => s.metadata_version ?? 0));
   return (
     <>
-      <Table aria-label="Metadata on each site" variant="compact">
-        <Thead>
-          <Tr>
-            <Th>Site</Th>
-            <Th>Metadata version</Th>
-            <Th>Sync state</Th>
-            <Th>Status there</Th>
-            <Th>Running operation</Th>
-          </Tr>
-        </Thead>
-        <Tbody>
-          {sites.map((s) => (
-            <Tr key={s.site}>
-              <Td dataLabel="Site">{s.site}</Td>
-              <Td dataLabel="Metadata version">{s.metadata_version ?? '-'}</Td>
-              <Td dataLabel="Sync state">
+      <DataTable
+        label="Metadata on each site"
+        rows={sites}
+        rowKey={(s) => s.site}
+        columns={[
+          { title: 'Site', cell: (s) => s.site },
+          { title: 'Metadata version', cell: (s) => s.metadata_version ?? '-' },
+          {
+            title: 'Sync state',
+            cell: (s) => (
+              <>
                 <StatusLabel value={s.sync} /> {s.error ?? ''}
-              </Td>
-              <Td dataLabel="Status there">{s.status ? <StatusLabel value={s.status} /> : '-'}</Td>
-              <Td dataLabel="Running operation">{s.active_operation_id ?? '-'}</Td>
-            </Tr>
-          ))}
-        </Tbody>
-      </Table>
+              </>
+            ),
+          },
+          { title: 'Status there', cell: (s) => (s.status ? <StatusLabel value={s.status} /> : '-') },
+          { title: 'Running operation', cell: (s) => s.active_operation_id ?? '-' },
+        ]}
+      />
       <Content component="p">
         <StatusLabel value={d.metadata.sync} /> {d.metadata.summary}
       </Content>

@@ -1,9 +1,15 @@
-import { Alert, Content, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, Label } from '@patternfly/react-core';
+import { Content, Label } from '@patternfly/react-core';
 import { Link } from 'react-router';
 import type { PgDetailView, SyncNowAnswer } from '../../../../src/shared/pg-detail';
 import { api } from '../../api/client';
+import { ActionButton } from '../../components/ActionButton';
+import { DetailList } from '../../components/DetailList';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { StatusLabel } from '../../components/StatusLabel';
-import { ActionButton, age, ErrorAlert, pgApi, Section, useChange, when } from './common';
+import { Verdict } from '../../components/Verdict';
+import { pgApi, pgPath } from '../../domain/paths';
+import { duration, when } from '../../domain/time';
+import { OperationStarted, Section, useChange } from './common';
 
 /** Why replicate-now cannot run: protector-api takes it on an active or failed-over PG, on the site running the workload. */
 function syncNowBlock(d: PgDetailView): string | null {
@@ -19,13 +25,9 @@ function Rpo({ d }: { d: PgDetailView }) {
   if (lag_seconds === null) return <>no recovery point yet{rpo_minutes !== null && `; RPO target ${rpo_minutes} min`}</>;
   return (
     <>
-      {d.protection_group.replication_type === 'sync' && lag_seconds === 0 ? 'synchronous: no lag' : `lag ${age(lag_seconds)}`}
+      {d.protection_group.replication_type === 'sync' && lag_seconds === 0 ? 'synchronous: no lag' : `lag ${duration(lag_seconds)}`}
       {rpo_minutes !== null && `, RPO target ${rpo_minutes} min `}
-      {within_rpo !== null && (
-        <Label color={within_rpo ? 'green' : 'red'} isCompact>
-          {within_rpo ? 'within RPO' : 'RPO missed'}
-        </Label>
-      )}
+      {within_rpo !== null && <Verdict ok={within_rpo} yes="within RPO" no="RPO missed" />}
     </>
   );
 }
@@ -36,78 +38,46 @@ export function OverviewTab({ pg, d }: { pg: string; d: PgDetailView }) {
   const syncNow = useChange(pg, () => api<SyncNowAnswer>('POST', pgApi(pg, '/sync-now')));
   return (
     <>
-      <DescriptionList isHorizontal aria-label="Overview details">
-        <DescriptionListGroup>
-          <DescriptionListTerm>Status</DescriptionListTerm>
-          <DescriptionListDescription>
-            <StatusLabel value={p.status} />
-          </DescriptionListDescription>
-        </DescriptionListGroup>
-        <DescriptionListGroup>
-          <DescriptionListTerm>Replication</DescriptionListTerm>
-          <DescriptionListDescription>{p.replication_type}</DescriptionListDescription>
-        </DescriptionListGroup>
-        <DescriptionListGroup>
-          <DescriptionListTerm>Active site</DescriptionListTerm>
-          <DescriptionListDescription>{p.active_site ?? 'unknown'}</DescriptionListDescription>
-        </DescriptionListGroup>
-        <DescriptionListGroup>
-          <DescriptionListTerm>Sites</DescriptionListTerm>
-          <DescriptionListDescription>
-            primary {p.primary_site ?? '-'}, secondary {p.secondary_site ?? '-'}
-          </DescriptionListDescription>
-        </DescriptionListGroup>
-        <DescriptionListGroup>
-          <DescriptionListTerm>Metadata</DescriptionListTerm>
-          <DescriptionListDescription>
-            {d.metadata.sites.map((s) => (
+      <DetailList
+        label="Overview details"
+        items={[
+          ['Status', <StatusLabel value={p.status} />],
+          ['Replication', p.replication_type],
+          ['Active site', p.active_site ?? 'unknown'],
+          ['Sites', `primary ${p.primary_site ?? '-'}, secondary ${p.secondary_site ?? '-'}`],
+          [
+            'Metadata',
+            d.metadata.sites.map((s) => (
               <div key={s.site}>
                 {s.site}: <StatusLabel value={s.sync} /> {s.metadata_version === null ? '' : `version ${s.metadata_version}`}
               </div>
-            ))}
-          </DescriptionListDescription>
-        </DescriptionListGroup>
-        <DescriptionListGroup>
-          <DescriptionListTerm>Last recovery point</DescriptionListTerm>
-          <DescriptionListDescription>{last ? `${when(last.created_at)} (${age(last.age_seconds)} ago)` : 'none yet'}</DescriptionListDescription>
-        </DescriptionListGroup>
-        <DescriptionListGroup>
-          <DescriptionListTerm>Lag</DescriptionListTerm>
-          <DescriptionListDescription>
-            <Rpo d={d} />
-          </DescriptionListDescription>
-        </DescriptionListGroup>
-        <DescriptionListGroup>
-          <DescriptionListTerm>Members</DescriptionListTerm>
-          <DescriptionListDescription>{d.members.length}</DescriptionListDescription>
-        </DescriptionListGroup>
-        {d.missing_mappings.length > 0 && (
-          <DescriptionListGroup>
-            <DescriptionListTerm>Mappings</DescriptionListTerm>
-            <DescriptionListDescription>
+            )),
+          ],
+          ['Last recovery point', last ? `${when(last.created_at)} (${duration(last.age_seconds)} ago)` : 'none yet'],
+          ['Lag', <Rpo d={d} />],
+          ['Members', d.members.length],
+          d.missing_mappings.length > 0 && [
+            'Mappings',
+            <>
               <Label color="orange" isCompact>
                 {d.missing_mappings.length} missing
               </Label>{' '}
               <Link to="?tab=mappings">see Resource mappings</Link>
-            </DescriptionListDescription>
-          </DescriptionListGroup>
-        )}
-      </DescriptionList>
+            </>,
+          ],
+        ]}
+      />
       <Section title="Actions">
         <div style={{ marginBlockEnd: 'var(--pf-t--global--spacer--sm)' }}>
           {/* A link styled as PatternFly's primary button: it navigates, it does not act. */}
-          <Link className="pf-v6-c-button pf-m-primary" to={`/protection-groups/${encodeURIComponent(pg)}/dr`}>
+          <Link className="pf-v6-c-button pf-m-primary" to={pgPath(pg, '/dr')}>
             Run a DR action
           </Link>{' '}
           <Content component="small">Fail over, fail back, or run a drill and clean it up, each pre-checked first.</Content>
         </div>
         <ActionButton label="Sync now" does="Take a snapshot now and replicate it to the other site: a new recovery point." blocked={syncNowBlock(d)} isLoading={syncNow.isPending} onClick={() => syncNow.mutate(undefined)} />
         <ErrorAlert error={syncNow.error} title="Replication was not started" />
-        {syncNow.data && (
-          <Alert variant="success" isInline title={`Replication started on ${syncNow.data.site}`}>
-            <Link to={`/operations/${syncNow.data.site}/${syncNow.data.operation.id}`}>Follow operation {syncNow.data.operation.id}</Link>
-          </Alert>
-        )}
+        {syncNow.data && <OperationStarted a={syncNow.data} what="Replication" />}
       </Section>
     </>
   );

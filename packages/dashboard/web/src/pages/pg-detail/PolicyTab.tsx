@@ -1,9 +1,14 @@
-import { ActionGroup, Alert, Button, DescriptionList, DescriptionListDescription, DescriptionListGroup, DescriptionListTerm, Form, FormGroup, FormHelperText, HelperText, HelperTextItem, TextInput } from '@patternfly/react-core';
+import { ActionGroup, Alert, Button, Form, FormGroup, TextInput } from '@patternfly/react-core';
 import { useState } from 'react';
 import type { Policy, RetentionSettings } from '@protector/contract';
 import type { PgDetailView, PolicyAnswer } from '../../../../src/shared/pg-detail';
 import { api } from '../../api/client';
-import { ActionButton, changeBlock, ErrorAlert, fieldError, pgApi, useChange } from './common';
+import { ActionButton } from '../../components/ActionButton';
+import { DetailList } from '../../components/DetailList';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FieldHelp } from '../../components/FieldHelp';
+import { pgApi } from '../../domain/paths';
+import { changeBlock, fieldError, useChange } from './common';
 
 /** The form's fields, by the API field each one sets (so a server error lands under its field). */
 const FIELDS = [
@@ -77,24 +82,15 @@ export function PolicyTab({ pg, d }: { pg: string; d: PgDetailView }) {
             {save.data.store_error}
           </Alert>
         )}
-        <DescriptionList isHorizontal aria-label="Policy details">
-          <DescriptionListGroup>
-            <DescriptionListTerm>Replication interval</DescriptionListTerm>
-            <DescriptionListDescription>{p ? `${p.interval_minutes} min` : 'not set'}</DescriptionListDescription>
-          </DescriptionListGroup>
-          <DescriptionListGroup>
-            <DescriptionListTerm>RPO target</DescriptionListTerm>
-            <DescriptionListDescription>{p ? `${p.rpo_minutes} min` : 'not set'}</DescriptionListDescription>
-          </DescriptionListGroup>
-          <DescriptionListGroup>
-            <DescriptionListTerm>Retention on the source array</DescriptionListTerm>
-            <DescriptionListDescription>{p ? retentionText(p.retention.source) : '-'}</DescriptionListDescription>
-          </DescriptionListGroup>
-          <DescriptionListGroup>
-            <DescriptionListTerm>Retention on the target array</DescriptionListTerm>
-            <DescriptionListDescription>{p ? retentionText(p.retention.target) : '-'}</DescriptionListDescription>
-          </DescriptionListGroup>
-        </DescriptionList>
+        <DetailList
+          label="Policy details"
+          items={[
+            ['Replication interval', p ? `${p.interval_minutes} min` : 'not set'],
+            ['RPO target', p ? `${p.rpo_minutes} min` : 'not set'],
+            ['Retention on the source array', p ? retentionText(p.retention.source) : '-'],
+            ['Retention on the target array', p ? retentionText(p.retention.target) : '-'],
+          ]}
+        />
         <ActionButton
           label="Edit policy"
           does="Change the replication interval, RPO target and retention; the change is made on one site and stored on the other."
@@ -125,11 +121,7 @@ export function PolicyTab({ pg, d }: { pg: string; d: PgDetailView }) {
       {FIELDS.map(([f, label, help]) => (
         <FormGroup key={f} label={label} fieldId={`policy-${f}`} isRequired>
           <TextInput id={`policy-${f}`} value={editing[f]} inputMode="decimal" validated={errorOf(f) ? 'error' : 'default'} onChange={(_e, v) => setEditing({ ...editing, [f]: v })} />
-          <FormHelperText>
-            <HelperText>
-              <HelperTextItem variant={errorOf(f) ? 'error' : 'default'}>{errorOf(f) ?? help}</HelperTextItem>
-            </HelperText>
-          </FormHelperText>
+          <FieldHelp error={errorOf(f)} help={help} />
         </FormGroup>
       ))}
       {save.error && !FIELDS.some(([f]) => f === server?.field) && <ErrorAlert error={save.error} title="The policy was not changed" />}

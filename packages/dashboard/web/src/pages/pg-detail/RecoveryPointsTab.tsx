@@ -1,7 +1,7 @@
 import { Alert, Content } from '@patternfly/react-core';
-import { Table, Tbody, Td, Th, Thead, Tr } from '@patternfly/react-table';
 import type { PgDetailView } from '../../../../src/shared/pg-detail';
-import { age, when } from './common';
+import { DataTable } from '../../components/DataTable';
+import { duration, when } from '../../domain/time';
 
 /** Fully transferred recovery points, newest first: what a point-in-time failover or a drill can start from. */
 export function RecoveryPointsTab({ d }: { d: PgDetailView }) {
@@ -15,30 +15,19 @@ export function RecoveryPointsTab({ d }: { d: PgDetailView }) {
           {d.recovery_points_error}
         </Alert>
       )}
-      <Table aria-label="Recovery points" variant="compact">
-        <Thead>
-          <Tr>
-            <Th>ID</Th>
-            <Th>Kind</Th>
-            <Th>Array</Th>
-            <Th>Taken</Th>
-            <Th>Age</Th>
-            <Th>Volumes</Th>
-          </Tr>
-        </Thead>
-        <Tbody>
-          {d.recovery_points.map((r) => (
-            <Tr key={r.id}>
-              <Td dataLabel="ID">{r.id}</Td>
-              <Td dataLabel="Kind">{r.kind}</Td>
-              <Td dataLabel="Array">{r.array}</Td>
-              <Td dataLabel="Taken">{when(r.created_at)}</Td>
-              <Td dataLabel="Age">{age(r.age_seconds)}</Td>
-              <Td dataLabel="Volumes">{r.volumes.length}</Td>
-            </Tr>
-          ))}
-        </Tbody>
-      </Table>
+      <DataTable
+        label="Recovery points"
+        rows={d.recovery_points}
+        rowKey={(r) => r.id}
+        columns={[
+          { title: 'ID', cell: (r) => r.id },
+          { title: 'Kind', cell: (r) => r.kind },
+          { title: 'Array', cell: (r) => r.array },
+          { title: 'Taken', cell: (r) => when(r.created_at) },
+          { title: 'Age', cell: (r) => duration(r.age_seconds) },
+          { title: 'Volumes', cell: (r) => r.volumes.length },
+        ]}
+      />
       {d.recovery_points.length === 0 && !d.recovery_points_error && <Content component="p">No recovery point yet: the first replication makes one.</Content>}
     </>
   );
