@@ -1,5 +1,6 @@
 import type { Coordinator, SiteHandle } from '@protector/protectorclient';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { bodyOf } from './body.js';
 import { HttpError } from './errors.js';
 import { answered } from './site-errors.js';
 import type { DashboardSession } from './sessions.js';
@@ -54,7 +55,7 @@ export function registerActions(app: FastifyInstance, ctx: ActionContext): void 
     const { pg, action } = req.params as { pg: string; action: string };
     if (!(action in ACTIONS)) throw new HttpError(404, 'not_found', `no action '${action}' (${Object.keys(ACTIONS).join(', ')})`);
     const name = action as ActionName;
-    const b = (req.body ?? {}) as ActionInput;
+    const b = bodyOf(req) as ActionInput;
     const s = ctx.session(req);
     const c = ctx.coordinator(s);
     const unplanned = name === 'failover' && b.unplanned === true;

@@ -1,17 +1,12 @@
 import { findSite, requireReachable, verifyRemoteProject, type SiteCreate, type SiteHandle } from '@protector/protectorclient';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminSitesView, AdminTenantMappingsView, PerSite, SiteValidationView, VolumeTypesView } from '../shared/admin.js';
+import { bodyOf } from './body.js';
 import { HttpError } from './errors.js';
-import { otherOf, pairOf, siteNamed, type PairContext, type PairSite } from './pair.js';
+import { askEach, otherOf, pairOf, siteNamed, type PairContext, type PairSite } from './pair.js';
 import { onSite, siteError } from './site-errors.js';
 
 type Body = Record<string, unknown>;
-
-const bodyOf = (req: FastifyRequest): Body => {
-  const b = req.body;
-  if (b === null || typeof b !== 'object' || Array.isArray(b)) throw new HttpError(400, 'bad_request', 'the body must be a JSON object');
-  return b as Body;
-};
 
 const text = (b: Body, f: string, where = f): string => {
   const v = b[f];
@@ -44,17 +39,12 @@ async function peerOf(pair: PairSite[], site: string): Promise<SiteHandle> {
 
 /** Each logged-in site's list; when every site refused with the same 403, that 403 is the answer. */
 async function perSite<T>(pair: PairSite[], list: (h: SiteHandle) => Promise<T[]>): Promise<PerSite<T>[]> {
-  const rows = await Promise.all(
-    pair.map(async (p): Promise<PerSite<T>> => {
-      if (!p.handle) return { site: p.name, items: null, error: { code: 'not_logged_in', message: `not logged in to ${p.name}` } };
-      try {
-        return { site: p.name, items: await list(p.handle), error: null };
-      } catch (err) {
-        const e = siteError(err, p.name);
-        return { site: p.name, items: null, error: { code: e.code, message: e.message } };
-      }
-    }),
-  );
+  const rows = (await askEach(pair, list)).map((a): PerSite<T> => {
+    if (a.ok) return { site: a.name, items: a.value, error: null };
+    if (!a.handle) return { site: a.name, items: null, error: { code: 'not_logged_in', message: `not logged in to ${a.name}` } };
+    const e = siteError(a.error, a.name);
+    return { site: a.name, items: null, error: { code: e.code, message: e.message } };
+  });
   const asked = rows.filter((r) => r.error?.code !== 'not_logged_in');
   if (asked.length > 0 && asked.every((r) => r.error?.code === 'forbidden')) throw new HttpError(403, 'forbidden', asked.map((r) => r.error!.message).join('; '));
   return rows;
@@ -93,50 +83,49 @@ function registration(b: Body): SiteCreate {
  */
 export function registerAdmin(app: FastifyInstance, ctx: PairContext): void {
   const pair = (req: FastifyRequest) => pairOf(ctx.sites, ctx.session(req));
-  const params = (req: FastifyRequest) => req.params as { site: string; id: string };
+  /** The logged-in site `site` (the body's for a create, else the route's `:site`), with the pair. */
+  const at = (req: FastifyRequest, site: string) => {
+    const p = pair(req);
+    return { p, site, here: siteNamed(p, site) };
+  };
+  const addressed = (req: FastifyRequest) => {
+    const { site, id } = req.params as { site: string; id: string };
+    return { ...at(req, site), id };
+  };
+  /** What `:site`'s Protector says about its registration `:id` (an id or a name). */
+  const ofRegistration = <T>(req: FastifyRequest, ask: (here: SiteHandle, registrationId: string) => Promise<T>): Promise<T> => {
+    const { site, id, here } = addressed(req);
+    return onSite(site, async () => ask(here, (await findSite(here, id)).id));
+  };
 
   app.get('/api/admin/sites', async (req): Promise<AdminSitesView> => ({ sites: await perSite(pair(req), (h) => h.client.sites.list()) }));
 
   app.post('/api/admin/sites', async (req, reply) => {
-    const p = pair(req);
     const b = bodyOf(req);
-    const name = text(b, 'site');
-    const here = siteNamed(p, name);
+    const { p, site, here } = at(req, text(b, 'site'));
     const input = registration(b);
-    await peerOf(p, name);
-    const created = await onSite(name, () => here.client.sites.create(input));
-    return reply.code(201).send({ site: name, registration: created });
+    await peerOf(p, site);
+    const created = await onSite(site, () => here.client.sites.create(input));
+    return reply.code(201).send({ site, registration: created });
   });
 
   app.delete('/api/admin/sites/:site/:id', async (req, reply) => {
-    const p = pair(req);
-    const { site, id } = params(req);
-    const here = siteNamed(p, site);
+    const { p, site, id, here } = addressed(req);
     const target = await onSite(site, () => findSite(here, id));
     await peerOf(p, site);
     await onSite(site, () => here.client.sites.delete(target.id));
     return reply.code(204).send();
   });
 
-  app.post('/api/admin/sites/:site/:id/validate', async (req): Promise<SiteValidationView> => {
-    const { site, id } = params(req);
-    const here = siteNamed(pair(req), site);
-    return onSite(site, async () => ({ site, validation: await here.client.sites.validate((await findSite(here, id)).id) }));
-  });
+  app.post('/api/admin/sites/:site/:id/validate', async (req): Promise<SiteValidationView> => ofRegistration(req, async (here, id) => ({ site: here.name, validation: await here.client.sites.validate(id) })));
 
-  app.get('/api/admin/sites/:site/:id/volume-types', async (req): Promise<VolumeTypesView> => {
-    const { site, id } = params(req);
-    const here = siteNamed(pair(req), site);
-    return onSite(site, async () => ({ site, volume_types: await here.client.sites.volumeTypes((await findSite(here, id)).id) }));
-  });
+  app.get('/api/admin/sites/:site/:id/volume-types', async (req): Promise<VolumeTypesView> => ofRegistration(req, async (here, id) => ({ site: here.name, volume_types: await here.client.sites.volumeTypes(id) })));
 
   app.get('/api/admin/tenant-mappings', async (req): Promise<AdminTenantMappingsView> => ({ sites: await perSite(pair(req), (h) => h.client.tenantMappings.list()) }));
 
   app.post('/api/admin/tenant-mappings', async (req, reply) => {
-    const p = pair(req);
     const b = bodyOf(req);
-    const name = text(b, 'site');
-    const here = siteNamed(p, name);
+    const { p, site: name, here } = at(req, text(b, 'site'));
     const input = { local_project_id: text(b, 'local_project_id'), remote_site: text(b, 'remote_site'), remote_project_id: text(b, 'remote_project_id'), description: optional(b, 'description') };
     const remote = await onSite(name, () => findSite(here, input.remote_site));
     const peer = await peerOf(p, name);
@@ -148,9 +137,7 @@ export function registerAdmin(app: FastifyInstance, ctx: PairContext): void {
   });
 
   app.delete('/api/admin/tenant-mappings/:site/:id', async (req, reply) => {
-    const p = pair(req);
-    const { site, id } = params(req);
-    const here = siteNamed(p, site);
+    const { p, site, id, here } = addressed(req);
     await peerOf(p, site);
     await onSite(site, () => here.client.tenantMappings.delete(id));
     return reply.code(204).send();

@@ -120,7 +120,7 @@ export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
   registerActions(app, { session, coordinator });
   registerPgDetail(app, { session, coordinator });
   registerActionPlan(app, { session, coordinator });
-  registerOperations(app, { session, coordinator, sites: opts.sites.map((x) => x.name) });
+  registerOperations(app, { ...pairCtx, coordinator });
   registerPgLifecycle(app, { session, coordinator });
   if (opts.webRoot !== null) registerStatic(app, opts.webRoot);
 

@@ -1,15 +1,14 @@
 import { findPg, isFinished, isProtectorApiError, MetadataNotStoredError, type Operation, type OperationDetail, type ProtectionGroup, type SiteHandle } from '@protector/protectorclient';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Allowed, Cancelled, CleanupStarted, OperationHistory, OperationRow, OperationView } from '../shared/operations.js';
 import type { ActionContext } from './actions.js';
 import { HttpError } from './errors.js';
+import { askEach, otherOf, pairOf, siteNamed, whyNot, type PairContext } from './pair.js';
 import type { DashboardSession } from './sessions.js';
-import { answered, why } from './site-errors.js';
+import { answered, noneIfNotFound } from './site-errors.js';
 
-export interface OperationsContext extends ActionContext {
-  /** Every site of the pair by name, logged in or not (the history names those it could not read). */
-  sites: string[];
-}
+/** The session, the Coordinator, and every site of the pair, logged in or not (the history names those it could not read). */
+export type OperationsContext = ActionContext & PairContext;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const WORD = /^[a-z_]+$/;
@@ -53,23 +52,22 @@ export function registerOperations(app: FastifyInstance, ctx: OperationsContext)
   /** Operations whose result this server already stored on the peer, per session. */
   const stored = new WeakMap<DashboardSession, Set<string>>();
 
-  const handle = (s: DashboardSession, site: string): SiteHandle => {
-    const h = s.logins.get(site)?.handle;
-    if (!h) throw new HttpError(404, 'not_found', `not logged in to a site named '${site}' (${ctx.sites.join(', ')})`);
-    return h;
+  /** The operation a route names: `:id` on the logged-in site `:site`. */
+  const addressed = (req: FastifyRequest) => {
+    const { site, id } = req.params as { site: string; id: string };
+    const s = ctx.session(req);
+    const pair = pairOf(ctx.sites, s);
+    return { s, site, id, here: siteNamed(pair, site), other: otherOf(pair, site)?.handle ?? null };
   };
 
   app.get('/api/operations/:site/:id', async (req): Promise<OperationView> => {
-    const { site, id } = req.params as { site: string; id: string };
-    const s = ctx.session(req);
-    const here = handle(s, site);
+    const { s, site, id, here, other } = addressed(req);
     return answered(async () => {
       const op = await here.client.operations.get(id);
-      const pg = op.protection_group_id ? await here.client.protectionGroups.get(op.protection_group_id).catch((err: unknown) => (isProtectorApiError(err) && err.status === 404 ? null : Promise.reject(err))) : null;
+      const pg = op.protection_group_id ? await here.client.protectionGroups.get(op.protection_group_id).catch(noneIfNotFound) : null;
       const view = (v: Pick<OperationView, 'stored' | 'store_error'>): OperationView => ({ site, operation: op, ...v, actions: { cleanup: cleanupOf(op, pg, site), cancel: cancelOf(op) } });
       if (!isFinished(op.status) || !op.protection_group_id) return view({ stored: null });
       const c = ctx.coordinator(s);
-      const other = c.both().find((h) => h.name !== site) ?? null;
       if (!pg) return view({ stored: false, store_error: `protection group ${op.protection_group_id} no longer exists on ${site}: there is no document to store${other ? ` on ${other.name}` : ''}` });
       const done = stored.get(s) ?? new Set<string>();
       stored.set(s, done);
@@ -87,14 +85,12 @@ export function registerOperations(app: FastifyInstance, ctx: OperationsContext)
   });
 
   app.post('/api/operations/:site/:id/cleanup', async (req): Promise<CleanupStarted> => {
-    const { site, id } = req.params as { site: string; id: string };
-    const here = handle(ctx.session(req), site);
+    const { site, id, here } = addressed(req);
     return answered(async () => ({ site, operation: await here.client.operations.cleanup(id) }));
   });
 
   app.post('/api/operations/:site/:id/cancel', async (req): Promise<Cancelled> => {
-    const { site, id } = req.params as { site: string; id: string };
-    const here = handle(ctx.session(req), site);
+    const { site, id, here } = addressed(req);
     return answered(async () => ({ site, operation: await here.client.operations.cancel(id) }));
   });
 
@@ -104,32 +100,26 @@ export function registerOperations(app: FastifyInstance, ctx: OperationsContext)
     const limit = q.limit === undefined ? 25 : Number(q.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new HttpError(400, 'bad_request', "'limit': a whole number from 1 to 100");
     const markers = decode(q.cursor);
-    const s = ctx.session(req);
-    const logged = ctx.sites.map((name) => ({ name, h: s.logins.get(name)?.handle ?? null }));
-    const reasons: Record<string, string> = {};
-    for (const x of logged) if (!x.h) reasons[x.name] = 'not logged in';
-    const pgId = q.pg ? await pgIdOf(q.pg, logged.flatMap((x) => (x.h ? [x.h] : []))) : undefined;
+    const pair = pairOf(ctx.sites, ctx.session(req));
+    const pgId = q.pg ? await pgIdOf(q.pg, pair.flatMap((x) => (x.handle ? [x.handle] : []))) : undefined;
     const filters = { ...(q.status ? { status: q.status as Operation['status'] } : {}), ...(q.type ? { type: q.type } : {}), ...(pgId ? { pg_id: pgId } : {}) };
 
-    const pages = await Promise.all(
-      logged.map(async ({ name, h }) => {
-        if (!h) return null;
-        try {
-          const [page, pgs] = await Promise.all([
-            h.client.operations.listPage({ ...filters, limit, sort: 'created_at:desc', ...(markers[name] ? { marker: markers[name] } : {}) }),
-            h.client.protectionGroups.list().catch(() => [] as ProtectionGroup[]),
-          ]);
-          const names = new Map(pgs.map((p) => [p.id, p.name]));
-          const rows = page.items.map((o): OperationRow => ({ ...o, site: name, protection_group_name: o.protection_group_id ? (names.get(o.protection_group_id) ?? null) : null }));
-          return { name, rows, more: page.next !== undefined };
-        } catch (err) {
-          // A filter the site refuses is the user's to fix, not a site down.
-          if (isProtectorApiError(err) && err.status === 400) throw new HttpError(400, 'bad_request', `${name}: ${err.message}`);
-          reasons[name] = why(err);
-          return null;
-        }
-      }),
-    );
+    const answers = await askEach(pair, async (h) => {
+      const [page, pgs] = await Promise.all([
+        h.client.operations.listPage({ ...filters, limit, sort: 'created_at:desc', ...(markers[h.name] ? { marker: markers[h.name] } : {}) }),
+        h.client.protectionGroups.list().catch(() => [] as ProtectionGroup[]),
+      ]);
+      const names = new Map(pgs.map((p) => [p.id, p.name]));
+      const rows = page.items.map((o): OperationRow => ({ ...o, site: h.name, protection_group_name: o.protection_group_id ? (names.get(o.protection_group_id) ?? null) : null }));
+      return { name: h.name, rows, more: page.next !== undefined };
+    });
+    const reasons: Record<string, string> = {};
+    for (const a of answers) {
+      // A filter the site refuses is the user's to fix, not a site down.
+      if (!a.ok && isProtectorApiError(a.error) && a.error.status === 400) throw new HttpError(400, 'bad_request', `${a.name}: ${a.error.message}`);
+      if (!a.ok) reasons[a.name] = whyNot(a)!;
+    }
+    const pages = answers.map((a) => (a.ok ? a.value : null));
     const merged = pages
       .flatMap((p) => p?.rows ?? [])
       .sort((a, b) => b.created_at.localeCompare(a.created_at) || a.id.localeCompare(b.id))

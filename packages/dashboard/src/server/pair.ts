@@ -35,17 +35,27 @@ export function siteNamed(pair: PairSite[], name: string): SiteHandle {
 /** The other site of the pair than `name` (null when not logged in). */
 export const otherOf = (pair: PairSite[], name: string): PairSite | null => pair.find((x) => x.name !== name) ?? null;
 
-/** Each site: logged in, and whether its Protector answers now (the pages' banner). */
-export function reach(pair: PairSite[]): Promise<SiteReach[]> {
+/** One site's answer to a call asked of both: its value, or what the call threw; a site not logged in is not asked. */
+export type SiteAnswer<T> = { name: string; handle: SiteHandle; ok: true; value: T } | { name: string; handle: SiteHandle; ok: false; error: unknown } | { name: string; handle: null; ok: false; error: null };
+
+/** `ask` of every logged-in site of the pair at once: either may be down, each answer (or failure) is kept. */
+export function askEach<T>(pair: PairSite[], ask: (h: SiteHandle) => Promise<T>): Promise<SiteAnswer<T>[]> {
   return Promise.all(
-    pair.map(async (p): Promise<SiteReach> => {
-      if (!p.handle) return { name: p.name, logged_in: false, reachable: false, error: 'not logged in' };
+    pair.map(async ({ name, handle }): Promise<SiteAnswer<T>> => {
+      if (!handle) return { name, handle, ok: false, error: null };
       try {
-        await p.handle.client.versions.list();
-        return { name: p.name, logged_in: true, reachable: true, error: null };
+        return { name, handle, ok: true, value: await ask(handle) };
       } catch (err) {
-        return { name: p.name, logged_in: true, reachable: false, error: why(err) };
+        return { name, handle, ok: false, error: err };
       }
     }),
   );
+}
+
+/** Why a site gave no answer, in the pages' words ('not logged in', or the failure's message); null when it answered. */
+export const whyNot = (a: SiteAnswer<unknown>): string | null => (a.ok ? null : a.handle ? why(a.error) : 'not logged in');
+
+/** Each site: logged in, and whether its Protector answers now (the pages' banner). */
+export async function reach(pair: PairSite[]): Promise<SiteReach[]> {
+  return (await askEach(pair, (h) => h.client.versions.list())).map((a) => ({ name: a.name, logged_in: a.handle !== null, reachable: a.ok, error: whyNot(a) }));
 }

@@ -6,8 +6,8 @@ import {
   pendingMetadata,
   syncPair,
   DivergedError,
-  isProtectorApiError,
   type Coordinator,
+  type Operation,
   type PolicyInput,
   type ResourceMapping,
   type RetentionSettings,
@@ -16,16 +16,12 @@ import {
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { MappingInput, MappingsAnswer, MemberChangeAnswer, MetadataSyncAnswer, PgChangeAnswer, PolicyAnswer, SyncNowAnswer } from '../shared/pg-detail.js';
 import type { ActionContext } from './actions.js';
+import { bodyOf } from './body.js';
 import { HttpError } from './errors.js';
 import { locate, pgParam, route, runningCopy, siteNamer } from './pg-locate.js';
+import { noneIfNotFound } from './site-errors.js';
 
 const bad = (field: string, reason: string) => new HttpError(400, 'bad_request', `'${field}': ${reason}`);
-
-function bodyOf(req: FastifyRequest): Record<string, unknown> {
-  const b = req.body ?? {};
-  if (typeof b !== 'object' || Array.isArray(b)) throw new HttpError(400, 'bad_request', 'the body must be a JSON object');
-  return b as Record<string, unknown>;
-}
 
 /**
  * A change to the PG's document, as every CLI change: the peer must answer first, the change is
@@ -105,31 +101,30 @@ function mappingInputs(b: Record<string, unknown>, sites: string[]): MappingInpu
 export function registerPgChanges(app: FastifyInstance, ctx: ActionContext): void {
   const coordinator = (req: FastifyRequest) => ctx.coordinator(ctx.session(req));
 
-  // Members change on the site running the workload (protector-api refuses them elsewhere).
+  /** A member change, made on the site running the workload (protector-api refuses it elsewhere). */
+  const memberChange = async (req: FastifyRequest, make: (site: SiteHandle, pgId: string) => Promise<Operation>): Promise<MemberChangeAnswer> => {
+    const c = coordinator(req);
+    const { pg, peer } = await forChange(c, pgParam(req));
+    const owner = await currentPrimaryOf(pg, c.primary, peer);
+    const { result, ...answer } = await change(c, owner, pg.id, (site) => make(site, pg.id));
+    return { ...answer, operation: result };
+  };
+
   app.post(
     '/api/protection-groups/:pg/members',
     route(async (req): Promise<MemberChangeAnswer> => {
-      const c = coordinator(req);
       const b = bodyOf(req);
       if (typeof b.server_id !== 'string' || b.server_id === '') throw bad('server_id', 'is required');
-      const serverId = b.server_id;
-      const bootOrder = b.boot_order === undefined || b.boot_order === null ? undefined : wholeNumber(b.boot_order, 'boot_order', undefined);
-      const { pg, peer } = await forChange(c, pgParam(req));
-      const owner = await currentPrimaryOf(pg, c.primary, peer);
-      const r = await change(c, owner, pg.id, (site) => site.client.members.add(pg.id, { server_id: serverId, boot_order: bootOrder }));
-      return { site: r.site, stored: r.stored, store_error: r.store_error, operation: r.result };
+      const member = { server_id: b.server_id, boot_order: b.boot_order === undefined || b.boot_order === null ? undefined : wholeNumber(b.boot_order, 'boot_order', undefined) };
+      return memberChange(req, (site, pgId) => site.client.members.add(pgId, member));
     }),
   );
 
   app.delete(
     '/api/protection-groups/:pg/members/:server_id',
     route(async (req): Promise<MemberChangeAnswer> => {
-      const c = coordinator(req);
       const serverId = (req.params as { server_id: string }).server_id;
-      const { pg, peer } = await forChange(c, pgParam(req));
-      const owner = await currentPrimaryOf(pg, c.primary, peer);
-      const r = await change(c, owner, pg.id, (site) => site.client.members.remove(pg.id, serverId));
-      return { site: r.site, stored: r.stored, store_error: r.store_error, operation: r.result };
+      return memberChange(req, (site, pgId) => site.client.members.remove(pgId, serverId));
     }),
   );
 
@@ -140,10 +135,10 @@ export function registerPgChanges(app: FastifyInstance, ctx: ActionContext): voi
       const b = bodyOf(req);
       const { pg } = await forChange(c, pgParam(req));
       const owner = c.primary;
-      const cur = await owner.client.policy.get(pg.id).catch((err: unknown) => (isProtectorApiError(err) && err.status === 404 ? null : Promise.reject(err)));
+      const cur = await owner.client.policy.get(pg.id).catch(noneIfNotFound);
       const want = policyInput(b, cur);
-      const r = await change(c, owner, pg.id, (site) => site.client.policy.set(pg.id, want));
-      return { site: r.site, stored: r.stored, store_error: r.store_error, policy: r.result };
+      const { result, ...answer } = await change(c, owner, pg.id, (site) => site.client.policy.set(pg.id, want));
+      return { ...answer, policy: result };
     }),
   );
 
@@ -161,9 +156,9 @@ export function registerPgChanges(app: FastifyInstance, ctx: ActionContext): voi
       const ownId = st.site_id ?? pg.current_primary_site_id;
       const peerId = pg.primary_site_id === ownId ? pg.secondary_site_id : pg.primary_site_id;
       const list: ResourceMapping[] = given.map((m) => ({ kind: m.kind, source_site_id: m.source_site === owner.name ? ownId : peerId, source_id: m.source_id, target_id: m.target_id }));
-      const r = await change(c, owner, pg.id, (site) => site.client.resourceMappings.replace(pg.id, list));
+      const { result, ...answer } = await change(c, owner, pg.id, (site) => site.client.resourceMappings.replace(pg.id, list));
       const name = siteNamer({ site: owner, pg, status: st, error: null }, c.both());
-      return { site: r.site, stored: r.stored, store_error: r.store_error, resource_mappings: r.result.map((m) => ({ ...m, source_site: name(m.source_site_id) })) };
+      return { ...answer, resource_mappings: result.map((m) => ({ ...m, source_site: name(m.source_site_id) })) };
     }),
   );
 

@@ -1,13 +1,14 @@
-import { catchUp, describeStored, isProtectorApiError, pendingMetadata, type Coordinator, type PendingMetadata, type SiteHandle } from '@protector/protectorclient';
+import { catchUp, describeStored, pendingMetadata, type Coordinator, type PendingMetadata, type SiteHandle } from '@protector/protectorclient';
 import type { FastifyInstance } from 'fastify';
 import type { SyncWord } from '../shared/api.js';
 import type { MetadataState, PgDetailView, PgMetadataView, PgOperationRow, PgSiteCopy, RecoveryPointRow } from '../shared/pg-detail.js';
 import type { ActionContext } from './actions.js';
 import { registerPgChanges } from './pg-changes.js';
 import { registerEligibleServers } from './pg-eligible.js';
-import { why } from './site-errors.js';
+import { noneIfNotFound, why } from './site-errors.js';
 import { locate, pgParam, route, siteNamer, type Copy, type Located } from './pg-locate.js';
 import { MappingChecks } from './pg-mapping-check.js';
+import { pairSync } from './pg-read.js';
 
 /** How many operations of the PG each site is asked for. */
 const OPERATIONS_PER_SITE = 25;
@@ -34,7 +35,7 @@ export function registerPgDetail(app: FastifyInstance, ctx: ActionContext, now: 
       const site = src.site;
       const id = l.pgId;
       const [policy, members, mappings, doc, points, operations] = await Promise.all([
-        site.client.policy.get(id).catch((err: unknown) => (isProtectorApiError(err) && err.status === 404 ? null : Promise.reject(err))),
+        site.client.policy.get(id).catch(noneIfNotFound),
         site.client.members.list(id),
         site.client.resourceMappings.get(id),
         site.client.metadata.get(id),
@@ -151,7 +152,7 @@ function metadataView(l: Located, loggedIn: number, registered: { id: string; na
     sites.push({ site: peer?.name ?? 'the other site', logged_in: false, reachable: false, error: 'not logged in', known: false, metadata_version: null, sync: 'UNREACHABLE', status: null, active_operation_id: null, changes_allowed: null, updated_at: null });
   }
   const unread = sites.find((x) => !x.known);
-  const sync: SyncWord = unread ? 'UNREACHABLE' : sites.every((x) => x.sync === 'IN SYNC') && new Set(sites.map((x) => x.metadata_version)).size === 1 ? 'IN SYNC' : 'OUT OF SYNC';
+  const sync = pairSync([...l.copies.map((x) => x.status ?? ('unread' as const)), ...(loggedIn < 2 ? ['unread' as const] : [])]);
   const { state, summary } = describe(pending, sites, unread);
   return { sites, sync, state, summary, stored };
 }

@@ -2,9 +2,11 @@ import { MetadataNotStoredError, type ProtectionGroupUpdate } from '@protector/p
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { PgChoices, PgCreated, PgCreatePlan, PgDeleted, PgProblem, PgSetupView, PgUpdated } from '../shared/pg-lifecycle.js';
 import type { ActionContext } from './actions.js';
+import { bodyOf } from './body.js';
 import { HttpError } from './errors.js';
 import { pgChoices } from './pg-choices.js';
 import { checkCreate, describeCreate, descriptionProblem, nameProblem, parseCreate } from './pg-create-check.js';
+import { pgParam } from './pg-locate.js';
 import { PgSetups } from './pg-setup.js';
 import { answered } from './site-errors.js';
 
@@ -58,7 +60,7 @@ export function registerPgLifecycle(app: FastifyInstance, ctx: ActionContext): v
   });
 
   app.get('/api/protection-groups/:pg/setup', async (req): Promise<PgSetupView> => {
-    const { pg } = req.params as { pg: string };
+    const pg = pgParam(req);
     const v = setups.get(ctx.session(req), pg);
     if (!v) throw new HttpError(404, 'not_found', `no create of protection group '${pg}' was started in this session`);
     return v;
@@ -66,14 +68,13 @@ export function registerPgLifecycle(app: FastifyInstance, ctx: ActionContext): v
 
   /** The edit page's read: the PG as the owning site holds it, its copies settled first. */
   app.get('/api/protection-groups/:pg/edit', async (req): Promise<PgUpdated> => {
-    const { pg: ref } = req.params as { pg: string };
     const c = ctx.coordinator(ctx.session(req));
-    return answered(async () => ({ site: c.primary.name, protection_group: await c.pg(ref) }));
+    return answered(async () => ({ site: c.primary.name, protection_group: await c.pg(pgParam(req)) }));
   });
 
   app.patch('/api/protection-groups/:pg', async (req): Promise<PgUpdated> => {
-    const { pg: ref } = req.params as { pg: string };
-    const b = (req.body ?? {}) as Record<string, unknown>;
+    const ref = pgParam(req);
+    const b = bodyOf(req);
     const change: ProtectionGroupUpdate = {};
     for (const k of Object.keys(b)) if (k !== 'name' && k !== 'description') throw new HttpError(400, 'bad_request', `'${k}': not something a protection group's update changes (name, description)`);
     if (b.name !== undefined) {
@@ -99,7 +100,7 @@ export function registerPgLifecycle(app: FastifyInstance, ctx: ActionContext): v
   });
 
   app.delete('/api/protection-groups/:pg', async (req, reply) => {
-    const { pg: ref } = req.params as { pg: string };
+    const ref = pgParam(req);
     const { confirm } = (req.query ?? {}) as { confirm?: string };
     const c = ctx.coordinator(ctx.session(req));
     return answered(async () => {

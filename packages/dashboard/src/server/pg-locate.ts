@@ -1,6 +1,6 @@
 import {
+  apiNotFound,
   findPg,
-  isProtectorApiError,
   LookupError,
   type Coordinator,
   type ProtectionGroup,
@@ -9,6 +9,7 @@ import {
 } from '@protector/protectorclient';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from './errors.js';
+import { runsHere } from './pg-read.js';
 import { httpErrorOf, why } from './site-errors.js';
 
 
@@ -31,7 +32,7 @@ export async function readCopy(site: SiteHandle, ref: string): Promise<Copy> {
     const pg = await findPg(site, ref);
     return { site, pg, status: await site.client.metadata.syncStatus(pg.id), error: null };
   } catch (err) {
-    if (err instanceof LookupError || (isProtectorApiError(err) && err.status === 404)) return { site, pg: null, status: null, error: null };
+    if (err instanceof LookupError || apiNotFound(err)) return { site, pg: null, status: null, error: null };
     return { site, pg: null, status: null, error: why(err) };
   }
 }
@@ -61,7 +62,7 @@ export async function locate(c: Coordinator, ref: string): Promise<Located> {
     throw new HttpError(404, 'not_found', `no protection group '${ref}' on ${copies.filter((x) => !x.error).map((x) => x.site.name).join(' or ')}`);
   }
   // Newest copy first; on a tie, the one whose site runs the workload.
-  const runs = (x: ReadCopy) => x.status.site_id === x.status.current_primary_site_id;
+  const runs = (x: ReadCopy) => runsHere(x.status.site_id, x.status);
   const newest = [...read].sort((x, y) => y.status.metadata_version - x.status.metadata_version || Number(runs(y)) - Number(runs(x)))[0]!;
   const running = read.find(runs) ?? null;
   const other = (x: Copy) => c.both().find((h) => h !== x.site)?.name ?? null;

@@ -1,6 +1,6 @@
 import type { PgHealth, ProtectionGroup, ProtectorClient, SiteHandle } from '@protector/protectorclient';
 import type { SiteReach, SyncWord } from '../shared/api.js';
-import { why, type PairSite } from './pair.js';
+import { askEach, why, whyNot, type PairSite } from './pair.js';
 
 /** One site's protection-group list, or why it could not be read. */
 export interface SiteRead {
@@ -11,17 +11,8 @@ export interface SiteRead {
 }
 
 /** Each logged-in site's list, asked at once: either site may be down. */
-export function readLists(pair: PairSite[]): Promise<SiteRead[]> {
-  return Promise.all(
-    pair.map(async (p): Promise<SiteRead> => {
-      if (!p.handle) return { name: p.name, handle: null, pgs: null, error: 'not logged in' };
-      try {
-        return { name: p.name, handle: p.handle, pgs: await p.handle.client.protectionGroups.list(), error: null };
-      } catch (err) {
-        return { name: p.name, handle: p.handle, pgs: null, error: why(err) };
-      }
-    }),
-  );
+export async function readLists(pair: PairSite[]): Promise<SiteRead[]> {
+  return (await askEach(pair, (h) => h.client.protectionGroups.list())).map((a) => ({ name: a.name, handle: a.handle, pgs: a.ok ? a.value : null, error: whyNot(a) }));
 }
 
 /** The banner's words from the lists: a site whose list answered is reachable. */
@@ -61,13 +52,25 @@ export function mergeCopies(reads: SiteRead[]): PgCopies[] {
     const pick = held ?? newest;
     const other = reads.find((r) => r !== pick.r) ?? null;
     const otherCopy = other?.pgs?.find((x) => x.id === id) ?? null;
-    let sync: SyncWord;
-    if (!other || other.pgs === null) sync = 'UNREACHABLE';
-    else if (otherCopy && otherCopy.metadata_version === pick.p.metadata_version && otherCopy.sync_state === 'in_sync' && pick.p.sync_state === 'in_sync') sync = 'IN SYNC';
-    else sync = 'OUT OF SYNC';
-    return { shown: pick.p, at: pick.r, other, otherCopy, sync };
+    return { shown: pick.p, at: pick.r, other, otherCopy, sync: pairSync([pick.p, !other || other.pgs === null ? 'unread' : otherCopy]) };
   });
 }
+
+/** One site's copy of a PG for the pair's sync word: 'unread' when the site did not answer, null when it has none. */
+export type HeldCopy = { metadata_version: number; sync_state: string } | 'unread' | null;
+
+/**
+ * The pair's sync, as the CLI says it: UNREACHABLE while a site's copy could not be read, IN SYNC
+ * when every copy is in_sync at one metadata version, else OUT OF SYNC.
+ */
+export function pairSync(copies: readonly HeldCopy[]): SyncWord {
+  if (copies.includes('unread')) return 'UNREACHABLE';
+  const read = copies.filter((c): c is Exclude<HeldCopy, 'unread' | null> => c !== null && c !== 'unread');
+  return read.length === copies.length && read.every((c) => c.sync_state === 'in_sync') && new Set(read.map((c) => c.metadata_version)).size === 1 ? 'IN SYNC' : 'OUT OF SYNC';
+}
+
+/** Whether the site whose own registration id is `ownId` runs the PG's workload now (its current primary): each registry has its own ids, so only a site's own id is compared. */
+export const runsHere = (ownId: string | null, pg: { current_primary_site_id: string | null }): boolean => ownId !== null && pg.current_primary_site_id === ownId;
 
 // A site's own registration id never changes while the dashboard runs: asked once per client.
 const localIds = new WeakMap<ProtectorClient, Promise<string | null>>();
@@ -92,8 +95,7 @@ export function localIdOf(site: SiteHandle, anyPgId: string): Promise<string | n
 export async function activeSite(c: PgCopies): Promise<string | null> {
   const mine = await localIdOf(c.at.handle, c.shown.id).catch(() => null);
   if (mine === null) return null;
-  if (c.shown.current_primary_site_id === mine) return c.at.name;
-  return c.other?.name ?? null;
+  return runsHere(mine, c.shown) ? c.at.name : (c.other?.name ?? null);
 }
 
 /** The protector API's health, from the first answering site (one call for every PG). */

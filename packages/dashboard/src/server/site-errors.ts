@@ -1,4 +1,5 @@
 import {
+  apiNotFound,
   DivergedError,
   isProtectorApiError,
   isProtectorUnreachable,
@@ -71,4 +72,10 @@ export async function onSite<T>(site: string, call: () => Promise<T>): Promise<T
   } catch (err) {
     throw siteError(err, site);
   }
+}
+
+/** For a read's `.catch`: not there (a 404) is null; any other failure stays one. */
+export function noneIfNotFound(err: unknown): null {
+  if (apiNotFound(err)) return null;
+  throw err;
 }

@@ -9,10 +9,11 @@ import {
   ToggleGroup,
   ToggleGroupItem,
 } from '@patternfly/react-core';
+import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import type { LoginFailure } from '../../../src/shared/api';
-import { messageOf } from '../api/client';
 import { useSession } from '../api/session';
+import { ErrorAlert } from '../components/ErrorAlert';
 
 /**
  * Log in to both sites at once: a password (the same user on both Keystones), or an application
@@ -23,33 +24,26 @@ export function LoginPage({ sites }: { sites: string[] }) {
   const [method, setMethod] = useState<'password' | 'application_credential'>('password');
   const [f, setF] = useState({ username: '', password: '', project: '', user_domain: '', project_domain: '' });
   const [ac, setAc] = useState<Record<string, { id: string; secret: string }>>({});
-  const [error, setError] = useState<string | null>(null);
   const [failures, setFailures] = useState<LoginFailure[]>([]);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await login(
+  const run = useMutation({
+    mutationFn: () =>
+      login(
         method === 'password'
           ? { method, username: f.username, password: f.password, project: f.project, user_domain: f.user_domain || undefined, project_domain: f.project_domain || undefined }
           : { method, credentials: ac },
-      );
-      setFailures(r.failures);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+      ),
+    onSuccess: (r) => setFailures(r.failures),
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    run.mutate();
   };
   const field = (k: keyof typeof f) => ({ value: f[k], onChange: (_e: unknown, v: string) => setF({ ...f, [k]: v }) });
 
   return (
     <PfLoginPage loginTitle="Log in to both sites" loginSubtitle={`Protector: ${sites.join(' and ')}`}>
       <Form onSubmit={submit} aria-label="Log in">
-        {error && <Alert variant="danger" isInline title="Login failed">{error}</Alert>}
+        <ErrorAlert error={run.error} title="Login failed" />
         {failures.map((x) => (
           <Alert key={x.site} variant="warning" isInline title={`Not logged in to ${x.site}`}>{x.error}</Alert>
         ))}
@@ -84,7 +78,7 @@ export function LoginPage({ sites }: { sites: string[] }) {
           ))
         )}
         <ActionGroup>
-          <Button type="submit" variant="primary" isBlock isLoading={busy} isDisabled={busy}>
+          <Button type="submit" variant="primary" isBlock isLoading={run.isPending} isDisabled={run.isPending}>
             Log in
           </Button>
         </ActionGroup>

@@ -5,6 +5,7 @@ import type { PgChoices } from '../../../../src/shared/pg-lifecycle';
 import { DataTable } from '../../components/DataTable';
 import { FieldHelp } from '../../components/FieldHelp';
 import { StatusLabel } from '../../components/StatusLabel';
+import { kindLabel } from '../../domain/mapping-kinds';
 import { nameProblem, policyProblem, type CreateForm } from './form';
 
 export interface StepProps {
@@ -143,7 +144,7 @@ export function MappingsStep({ form, set, choices }: StepProps) {
         </Alert>
       )}
       {Object.entries(choices.resource_errors).map(([k, e]) => (
-        <Alert key={k} variant="warning" isInline title={`The ${k.replace('_', ' ')} list could not be read`}>
+        <Alert key={k} variant="warning" isInline title={`The ${kindLabel(k)} list could not be read`}>
           {e}
         </Alert>
       ))}
@@ -152,7 +153,7 @@ export function MappingsStep({ form, set, choices }: StepProps) {
           <GridItem span={3}>
             <FormSelect aria-label={`Kind of mapping ${i + 1}`} value={m.kind} onChange={(_e, v) => setRow(i, { kind: v as MappingKind, source_id: '', target_id: '' })}>
               {kinds.map((k) => (
-                <FormSelectOption key={k} value={k} label={k.replace('_', ' ')} />
+                <FormSelectOption key={k} value={k} label={kindLabel(k)} />
               ))}
             </FormSelect>
           </GridItem>

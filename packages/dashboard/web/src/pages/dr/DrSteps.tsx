@@ -3,6 +3,7 @@ import type { UseQueryResult } from '@tanstack/react-query';
 import type { ActionPlan, WizardAction } from '../../../../src/shared/operations';
 import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { kindLabel } from '../../domain/mapping-kinds';
 import { when } from '../../domain/time';
 import { DR_ACTIONS, NO_RECOVERY_POINT, type DrChoice } from './actions';
 
@@ -108,7 +109,7 @@ export function MappingsStep({ plan, choice, onChoice }: { plan: ActionPlan; cho
           rows={plan.mappings}
           rowKey={(m) => `${m.kind}/${m.source_id}`}
           columns={[
-            { title: 'Kind', cell: (m) => m.kind.replace('_', ' ') },
+            { title: 'Kind', cell: (m) => kindLabel(m.kind) },
             { title: `On ${plan.source_site}`, cell: (m) => named(m.source_name, m.source_id) },
             { title: `On ${plan.target_site}`, cell: (m) => named(m.target_name, m.target_id) },
           ]}

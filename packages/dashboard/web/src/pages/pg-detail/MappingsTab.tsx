@@ -1,27 +1,15 @@
 import { ActionGroup, Alert, Button, Content, Form, FormSelect, FormSelectOption, Label, TextInput } from '@patternfly/react-core';
 import { useState, type ReactNode } from 'react';
-import type { MappingKind } from '@protector/contract';
 import type { MappingInput, MappingsAnswer, MissingMapping, PgDetailView } from '../../../../src/shared/pg-detail';
 import { api } from '../../api/client';
 import { ActionButton } from '../../components/ActionButton';
 import { DataTable } from '../../components/DataTable';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FieldHelp } from '../../components/FieldHelp';
+import { kindLabel, MAPPING_KINDS } from '../../domain/mapping-kinds';
 import { pgApi } from '../../domain/paths';
 import { changeBlock, fieldError, useChange } from './common';
 
-// Every kind the API takes (the Record makes the compiler name one left out).
-const KIND_LABEL: Record<MappingKind, string> = {
-  network: 'network',
-  subnet: 'subnet',
-  security_group: 'security group',
-  flavor: 'flavor',
-  image: 'image',
-  availability_zone: 'availability zone',
-  volume_type: 'volume type',
-  keypair: 'keypair',
-};
-const KINDS = Object.keys(KIND_LABEL) as MappingKind[];
 type Cell = 'kind' | 'source_site' | 'source_id' | 'target_id';
 
 function MissingLabel({ m }: { m: MissingMapping }) {
@@ -80,7 +68,7 @@ function Editor({ pg, d, onDone }: { pg: string; d: PgDetailView; onDone: () => 
         rows={rows}
         rowKey={(_r, i) => i}
         columns={[
-          { title: 'Kind', cell: (r, i) => cell(i, 'kind', <FormSelect value={r.kind} aria-label={`Kind of mapping ${i + 1}`} onChange={(_e, v) => set(i, 'kind', v)}>{KINDS.map((k) => <FormSelectOption key={k} value={k} label={KIND_LABEL[k]} />)}</FormSelect>) },
+          { title: 'Kind', cell: (r, i) => cell(i, 'kind', <FormSelect value={r.kind} aria-label={`Kind of mapping ${i + 1}`} onChange={(_e, v) => set(i, 'kind', v)}>{MAPPING_KINDS.map((k) => <FormSelectOption key={k} value={k} label={kindLabel(k)} />)}</FormSelect>) },
           { title: 'Source site', cell: (r, i) => cell(i, 'source_site', <FormSelect value={r.source_site} aria-label={`Source site of mapping ${i + 1}`} onChange={(_e, v) => set(i, 'source_site', v)}>{sites.map((x) => <FormSelectOption key={x} value={x} label={x} />)}</FormSelect>) },
           { title: 'Source (id or name)', cell: (r, i) => cell(i, 'source_id', <TextInput value={r.source_id} aria-label={`Source of mapping ${i + 1}`} validated={errorAt(i, 'source_id') ? 'error' : 'default'} onChange={(_e, v) => set(i, 'source_id', v)} />) },
           { title: 'Target on the other site', cell: (r, i) => cell(i, 'target_id', <TextInput value={r.target_id} aria-label={`Target of mapping ${i + 1}`} validated={errorAt(i, 'target_id') ? 'error' : 'default'} onChange={(_e, v) => set(i, 'target_id', v)} />) },
@@ -137,9 +125,9 @@ export function MappingsTab({ pg, d }: { pg: string; d: PgDetailView }) {
         label="Resource mappings"
         rows={shown}
         rowKey={(r) => r.key}
-        rowLabel={(r) => (r.missing ? `missing ${KIND_LABEL[r.kind]} mapping` : undefined)}
+        rowLabel={(r) => (r.missing ? `missing ${kindLabel(r.kind)} mapping` : undefined)}
         columns={[
-          { title: 'Kind', cell: (r) => KIND_LABEL[r.kind] },
+          { title: 'Kind', cell: (r) => kindLabel(r.kind) },
           { title: 'Source site', cell: (r) => r.site },
           { title: 'Source', cell: (r) => r.source },
           { title: 'Target', cell: (r) => r.target },
