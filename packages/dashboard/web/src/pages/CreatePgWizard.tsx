@@ -45,9 +45,14 @@ export function CreatePgWizard() {
               </Alert>
             )}
             <Wizard
-                // Tall enough for every step in the side nav: PatternFly's 15.6rem minimum hid the last steps behind a scroll.
-                style={{ '--pf-v6-c-wizard__outer-wrap--MinHeight': '23rem' } as CSSProperties}
-                isVisitRequired onStepChange={(_e, s) => setStep(s.id)} onClose={() => void navigate('/protection-groups')} onSave={() => create.mutate()} navAriaLabel="Create steps">
+              // Tall enough for every step in the side nav: PatternFly's 15.6rem minimum hid the last steps behind a scroll.
+              style={{ '--pf-v6-c-wizard__outer-wrap--MinHeight': '23rem' } as CSSProperties}
+              isVisitRequired
+              onStepChange={(_e, s) => setStep(s.id)}
+              onClose={() => void navigate('/protection-groups')}
+              onSave={() => create.mutate()}
+              navAriaLabel="Create steps"
+            >
               <WizardStep id="name" name="Name" footer={{ isNextDisabled: nameProblem(form.name, c) !== null }}>
                 <NameStep form={form} set={setForm} choices={c} />
               </WizardStep>
