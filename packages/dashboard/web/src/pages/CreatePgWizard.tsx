@@ -1,6 +1,6 @@
 import { Alert, PageSection, Title, Wizard, WizardStep } from '@patternfly/react-core';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { useNavigate } from 'react-router';
 import type { PgChoices, PgCreated, PgCreatePlan } from '../../../src/shared/pg-lifecycle';
 import { api, get } from '../api/client';
@@ -45,7 +45,15 @@ export function CreatePgWizard() {
                 {c.blocked}
               </Alert>
             )}
-            <Wizard isVisitRequired onStepChange={(_e, s) => setStep(s.id)} onClose={() => void navigate('/protection-groups')} onSave={() => create.mutate()} navAriaLabel="Create steps">
+            <Wizard
+              // Tall enough for every step in the side nav: PatternFly's 15.6rem minimum hid the last steps behind a scroll.
+              style={{ '--pf-v6-c-wizard__outer-wrap--MinHeight': '23rem' } as CSSProperties}
+              isVisitRequired
+              onStepChange={(_e, s) => setStep(s.id)}
+              onClose={() => void navigate('/protection-groups')}
+              onSave={() => create.mutate()}
+              navAriaLabel="Create steps"
+            >
               <WizardStep id="name" name="Name" footer={{ isNextDisabled: nameProblem(form.name, c) !== null }}>
                 <NameStep form={form} set={setForm} choices={c} />
               </WizardStep>

@@ -1,6 +1,6 @@
 import { PageSection, Title, Wizard, WizardStep } from '@patternfly/react-core';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import type { ActionPlan, ActionStarted, PrecheckAnswer, WizardAction } from '../../../../src/shared/operations';
 import { api, get } from '../../api/client';
@@ -64,6 +64,8 @@ export function DrWizardPage() {
     <PageSection>
       <Title headingLevel="h1">DR action on {p?.pg.name ?? pg}</Title>
       <Wizard
+        // Tall enough for every step in the side nav: PatternFly's 15.6rem minimum hid the last steps behind a scroll.
+        style={{ '--pf-v6-c-wizard__outer-wrap--MinHeight': '20rem' } as CSSProperties}
         isVisitRequired
         onStepChange={(_e, current) => setStep(current.id)}
         onClose={() => void navigate(pgPath(pg))}
