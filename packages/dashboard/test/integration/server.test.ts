@@ -66,3 +66,46 @@ test("with site-b's Protector down, the pages still answer from site-a: the tabl
     await lab.api.b.start();
   }
 });
+
+/** An application credential of ALICE's on one site's Keystone (each site issues its own). */
+async function appCredential(keystone: string, name: string): Promise<{ id: string; secret: string }> {
+  const auth = await fetch(`${keystone}/v3/auth/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ auth: { identity: { methods: ['password'], password: { user: { name: ALICE.name, password: ALICE.password, domain: { name: 'Default' } } } }, scope: { project: { name: 'demo', domain: { name: 'Default' } } } } }),
+  });
+  assert.equal(auth.status, 201, await auth.clone().text());
+  const token = auth.headers.get('x-subject-token')!;
+  const userId = ((await auth.json()) as { token: { user: { id: string } } }).token.user.id;
+  const r = await fetch(`${keystone}/v3/users/${userId}/application_credentials`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-auth-token': token }, body: JSON.stringify({ application_credential: { name } }) });
+  assert.equal(r.status, 201, await r.clone().text());
+  const ac = ((await r.json()) as { application_credential: { id: string; secret: string } }).application_credential;
+  return { id: ac.id, secret: ac.secret };
+}
+
+test('log in with an application credential per site; a site left out is not logged in to; a bad secret is refused', async () => {
+  const a = await appCredential(lab.t.a.url('keystone'), 'dash-a');
+  const b = await appCredential(lab.t.b.url('keystone'), 'dash-b');
+  const both = await app.inject({ method: 'POST', url: '/api/login', payload: { method: 'application_credential', credentials: { 'site-a': a, 'site-b': b } } });
+  assert.equal(both.statusCode, 200, both.body);
+  const view = both.json() as { user: string; sites: { name: string; logged_in: boolean; project: string | null }[]; failures: unknown[] };
+  assert.equal(view.user, ALICE.name);
+  assert.deepEqual(view.sites.map((s) => [s.name, s.logged_in, s.project]), [['site-a', true, 'demo'], ['site-b', true, 'demo']]);
+  assert.ok(!both.body.includes(a.secret) && !both.body.includes(b.secret), 'no secret in the answer');
+  // The session works: the PG table reads through the credentials' tokens.
+  const cookie = String(both.headers['set-cookie']).split(';')[0]!;
+  assert.equal((await app.inject({ method: 'GET', url: '/api/protection-groups', headers: { cookie } })).statusCode, 200);
+
+  const one = await app.inject({ method: 'POST', url: '/api/login', payload: { method: 'application_credential', credentials: { 'site-a': a } } });
+  assert.equal(one.statusCode, 200, one.body);
+  const oneView = one.json() as { sites: { name: string; logged_in: boolean }[]; failures: { site: string; error: string }[] };
+  assert.deepEqual(oneView.sites.map((s) => s.logged_in), [true, false]);
+  assert.deepEqual(oneView.failures, [{ site: 'site-b', error: 'no application credential given for this site' }]);
+
+  const bad = await app.inject({ method: 'POST', url: '/api/login', payload: { method: 'application_credential', credentials: { 'site-a': { id: a.id, secret: 'wrong' } } } });
+  assert.equal(bad.statusCode, 401);
+  const unknown = await app.inject({ method: 'POST', url: '/api/login', payload: { method: 'application_credential', credentials: { 'site-c': a } } });
+  assert.deepEqual(unknown.json(), { error: { code: 'bad_request', message: "'credentials.site-c': no site of that name (site-a, site-b)" } });
+  const noSecret = await app.inject({ method: 'POST', url: '/api/login', payload: { method: 'application_credential', credentials: { 'site-a': { id: a.id } } } });
+  assert.deepEqual(noSecret.json(), { error: { code: 'bad_request', message: "'credentials.site-a.secret' is required" } });
+});
