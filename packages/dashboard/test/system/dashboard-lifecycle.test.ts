@@ -192,7 +192,7 @@ describe('the DR lifecycle in Chromium, against the lab', { skip: browserSkip(),
     await guest('site-a', await web1('site-a'), 'write', 0, 'written before the drill');
     const sync = main().getByRole('button', { name: 'Sync now' });
     await sync.click();
-    await main().getByText(/Replication started on site-a$/).waitFor();
+    await main().getByText(/Replication: operation started on site-a$/).waitFor();
     await main().getByRole('link', { name: /^Follow operation / }).click();
     const replicate = await followOperation('the replication');
     assert.equal(replicate.type, 'replicate');
