@@ -1,31 +1,10 @@
 import { findSite, requireReachable, verifyRemoteProject, type SiteCreate, type SiteHandle } from '@protector/protectorclient';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AdminSitesView, AdminTenantMappingsView, PerSite, SiteValidationView, VolumeTypesView } from '../shared/admin.js';
-import { bodyOf } from './body.js';
+import { bodyOf, objectField as object, optionalField as optional, secretField, textField as text, type Body } from './body.js';
 import { HttpError } from './errors.js';
 import { askEach, otherOf, pairOf, siteNamed, type PairContext, type PairSite } from './pair.js';
 import { onSite, siteError } from './site-errors.js';
-
-type Body = Record<string, unknown>;
-
-const text = (b: Body, f: string, where = f): string => {
-  const v = b[f];
-  if (typeof v !== 'string' || v.trim() === '') throw new HttpError(400, 'bad_request', `'${where}' is required`);
-  return v.trim();
-};
-
-const optional = (b: Body, f: string, where = f): string | undefined => {
-  const v = b[f];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v !== 'string') throw new HttpError(400, 'bad_request', `'${where}' must be a string`);
-  return v.trim();
-};
-
-const object = (b: Body, f: string): Body => {
-  const v = b[f];
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, 'bad_request', `'${f}' is required (an object)`);
-  return v as Body;
-};
 
 /**
  * What an admin change needs first, as the CLI's `site` and `tenant-mapping` commands: the other
@@ -67,7 +46,7 @@ function registration(b: Body): SiteCreate {
     region_name: optional(b, 'region_name') ?? 'RegionOne',
     credentials: {
       username: text(c, 'username', 'credentials.username'),
-      password: text(c, 'password', 'credentials.password'),
+      password: secretField(c, 'password', 'credentials.password'),
       project_name: optional(c, 'project_name', 'credentials.project_name') ?? 'service',
       user_domain_name: optional(c, 'user_domain_name', 'credentials.user_domain_name'),
       project_domain_name: optional(c, 'project_domain_name', 'credentials.project_domain_name'),

@@ -4,6 +4,7 @@ import { registerActionPlan } from './action-plan.js';
 import type { DashboardConfig, SessionView, SiteReach } from '../shared/api.js';
 import { registerActions } from './actions.js';
 import { registerAdmin } from './admin.js';
+import { secretField, textField } from './body.js';
 import { HttpError } from './errors.js';
 import { registerPgDetail } from './pg-detail.js';
 import { registerOperations } from './operations.js';
@@ -127,11 +128,6 @@ export function buildDashboardApp(opts: DashboardOptions): FastifyInstance {
   return app;
 }
 
-const text = (b: Record<string, unknown>, f: string, where = f): string => {
-  const v = b[f];
-  if (typeof v !== 'string' || v === '') throw new HttpError(400, 'bad_request', `'${where}' is required`);
-  return v;
-};
 
 /** The login form: a password for both sites, or an application credential per site. */
 function loginInput(body: unknown, sites: readonly DashboardSite[]): LoginInput {
@@ -144,7 +140,7 @@ function loginInput(body: unknown, sites: readonly DashboardSite[]): LoginInput 
       if (!sites.some((x) => x.name === site)) throw new HttpError(400, 'bad_request', `'credentials.${site}': no site of that name (${sites.map((x) => x.name).join(', ')})`);
       const cc = (c ?? {}) as Record<string, unknown>;
       if (!cc.id && !cc.secret) continue;
-      credentials[site] = { id: text(cc, 'id', `credentials.${site}.id`), secret: text(cc, 'secret', `credentials.${site}.secret`) };
+      credentials[site] = { id: textField(cc, 'id', `credentials.${site}.id`), secret: secretField(cc, 'secret', `credentials.${site}.secret`) };
     }
     if (Object.keys(credentials).length === 0) throw new HttpError(400, 'bad_request', "'credentials' needs an application credential for at least one site");
     return { method: 'application_credential', credentials };
@@ -152,9 +148,9 @@ function loginInput(body: unknown, sites: readonly DashboardSite[]): LoginInput 
   if (b.method !== undefined && b.method !== 'password') throw new HttpError(400, 'bad_request', "'method' must be 'password' or 'application_credential'");
   return {
     method: 'password',
-    username: text(b, 'username'),
-    password: text(b, 'password'),
-    project: text(b, 'project'),
+    username: textField(b, 'username'),
+    password: secretField(b, 'password'),
+    project: textField(b, 'project'),
     userDomain: typeof b.user_domain === 'string' && b.user_domain ? b.user_domain : undefined,
     projectDomain: typeof b.project_domain === 'string' && b.project_domain ? b.project_domain : undefined,
   };

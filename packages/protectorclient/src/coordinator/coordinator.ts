@@ -1,7 +1,7 @@
 import type { OperationDetail, ProtectionGroup, SyncStatus } from '../api/index.js';
 import { findPg } from './find.js';
 import { propagate } from './metadata.js';
-import { catchUp, describeStored, type CaughtUp } from './pending.js';
+import { catchUp, copiesAgree, describeStored, type CaughtUp } from './pending.js';
 import { DivergedError, PeerUnreachableError, requireReachable, type SiteHandle } from './sites.js';
 
 /** A change asked for with no peer site named: nothing was tried. */
@@ -164,7 +164,7 @@ export class Coordinator {
     let storedHere = false;
     for (const p of pgs) {
       const q = there.get(p.id);
-      if (!q || (q.metadata_version === p.metadata_version && q.sync_state === 'in_sync' && p.sync_state === 'in_sync')) continue;
+      if (!q || copiesAgree(copyOf(p), copyOf(q))) continue;
       const r = await this.settle(p.id, p.name, here, peer, false);
       storedHere ||= r?.stored?.to === here.name;
     }
@@ -216,3 +216,6 @@ async function firstFound(sites: SiteHandle[], pgRef: string): Promise<string | 
   }
   return undefined;
 }
+
+/** A listed PG's copy as the in-sync rule reads it. */
+const copyOf = (p: ProtectionGroup) => ({ version: p.metadata_version, syncState: p.sync_state });

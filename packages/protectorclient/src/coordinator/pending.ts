@@ -45,6 +45,10 @@ async function read(site: SiteHandle, pgId: string): Promise<Read> {
   }
 }
 
+/** Two copies agree: the same version, and each site has its acknowledgement. */
+export const copiesAgree = (a: { version: number; syncState: string }, b: { version: number; syncState: string }): boolean =>
+  a.version === b.version && a.syncState === 'in_sync' && b.syncState === 'in_sync';
+
 const time = (iso: string | null): number => (iso === null ? Number.NaN : Date.parse(iso));
 
 /**
@@ -72,7 +76,7 @@ export async function pendingMetadata(pgId: string, a: SiteHandle, b: SiteHandle
   if (!('copy' in ra)) return { state: 'unknown', site: ra.site, reason: ra.reason };
   if (!('copy' in rb)) return { state: 'unknown', site: rb.site, reason: rb.reason };
   const [ca, cb] = [ra.copy, rb.copy];
-  if (ca.version === cb.version && ca.syncState === 'in_sync' && cb.syncState === 'in_sync') return { state: 'in_sync', version: ca.version };
+  if (copiesAgree(ca, cb)) return { state: 'in_sync', version: ca.version };
   // Equal versions: only the acknowledgement is missing on the out_of_sync one.
   const [newer, older] = ca.version > cb.version || (ca.version === cb.version && ca.syncState === 'out_of_sync') ? [ca, cb] : [cb, ca];
   // The older copy changed too since they last agreed: never merged silently.
