@@ -27,15 +27,16 @@ export function useMicroversions(app: FastifyInstance): void {
   const min = parse(MIN_VERSION) as [number, number];
   const max = parse(MAX_VERSION) as [number, number];
   app.decorateRequest('apiVersion', null as unknown as [number, number]);
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook (a throw is Fastify's error path too): no promise per request for a check that waits for nothing.
+  app.addHook('onRequest', (request, reply, done) => {
     request.apiVersion = min;
     reply.header('OpenStack-API-Version', `${SERVICE} ${MIN_VERSION}`);
     reply.header('Vary', 'OpenStack-API-Version');
     const header = request.headers['openstack-api-version'];
-    if (typeof header !== 'string') return;
+    if (typeof header !== 'string') return done();
     // The header may name several services; ours is the one that counts.
     const mine = header.split(',').map((s) => s.trim().split(/\s+/)).find(([svc]) => svc?.toLowerCase() === SERVICE);
-    if (!mine) return;
+    if (!mine) return done();
     const asked = mine[1] ?? '';
     const v = asked.toLowerCase() === 'latest' ? max : parse(asked);
     // The header is the caller's text: named, not repeated.
@@ -45,5 +46,6 @@ export function useMicroversions(app: FastifyInstance): void {
     }
     request.apiVersion = v;
     reply.header('OpenStack-API-Version', `${SERVICE} ${v[0]}.${v[1]}`);
+    done();
   });
 }

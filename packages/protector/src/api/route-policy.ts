@@ -86,27 +86,33 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
  * body or the query (the action's kind, show_secrets).
  */
 export function useRoutePolicy(app: FastifyInstance, deps: ApiDeps): void {
-  app.addHook('onRequest', async (request) => {
-    const url = request.routeOptions.url;
-    if (request.is404 || url === undefined) return; // the not-found handler answers
-    const key = routeKey(request.method, url);
-    if (OPEN_ROUTES.has(key)) return; // as for the token (auth.ts)
-    const policy = ROUTE_POLICIES[key];
-    if (!policy) {
-      requestLogger(request).error({ route: key }, 'route has no policy entry; refused');
-      throw new ApiError(403, 'No policy rule governs this request, so it is refused.');
-    }
-    const check = policy.scope === 'admin' ? adminCheck(deps, request) : projectCheck(deps, request);
-    for (const action of policy.actions) {
-      try {
-        check(action);
-        return;
-      } catch (e) {
-        if (!(e instanceof PolicyNotAuthorized) || policy.actions.length === 1) throw e;
-      }
-    }
-    throw new PolicyNotAuthorized(policy.actions.join(' or '));
+  // A callback hook (what it throws goes to Fastify's error path as a rejection would): no promise per request.
+  app.addHook('onRequest', (request, _reply, done) => {
+    checkRoutePolicy(deps, request);
+    done();
   });
+}
+
+function checkRoutePolicy(deps: ApiDeps, request: FastifyRequest): void {
+  const url = request.routeOptions.url;
+  if (request.is404 || url === undefined) return; // the not-found handler answers
+  const key = routeKey(request.method, url);
+  if (OPEN_ROUTES.has(key)) return; // as for the token (auth.ts)
+  const policy = ROUTE_POLICIES[key];
+  if (!policy) {
+    requestLogger(request).error({ route: key }, 'route has no policy entry; refused');
+    throw new ApiError(403, 'No policy rule governs this request, so it is refused.');
+  }
+  const check = policy.scope === 'admin' ? adminCheck(deps, request) : projectCheck(deps, request);
+  for (const action of policy.actions) {
+    try {
+      check(action);
+      return;
+    } catch (e) {
+      if (!(e instanceof PolicyNotAuthorized) || policy.actions.length === 1) throw e;
+    }
+  }
+  throw new PolicyNotAuthorized(policy.actions.join(' or '));
 }
 
 const adminCheck = (deps: ApiDeps, request: FastifyRequest) => (action: ProtectorAction) => authorize(deps.enforcer, request, action);

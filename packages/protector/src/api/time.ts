@@ -2,5 +2,6 @@
 export function isoTime(ms: number): string;
 export function isoTime(ms: number | null): string | null;
 export function isoTime(ms: number | null): string | null {
-  return ms === null ? null : new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000');
+  // toISOString is always `YYYY-MM-DDTHH:mm:ss.sssZ` for the years a timestamp here can have.
+  return ms === null ? null : `${new Date(ms).toISOString().slice(0, -1)}000`;
 }

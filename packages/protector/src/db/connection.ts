@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createPool } from 'mysql2';
 import type { Database as Schema } from './schema.js';
+import { cachingStatements, PREPARED_STATEMENTS, preparedStatementPool } from './prepared.js';
 import { reportingUnavailable } from './unavailable.js';
 
 /** Which database a `[database] connection` URL names. */
@@ -69,7 +70,7 @@ export function databaseDialect(url: string, opts: { poolSize?: number } = {}): 
     db.pragma('foreign_keys = ON');
     // Engines and the API may be separate processes on one file: wait for the writer's lock.
     db.pragma('busy_timeout = 5000');
-    return new SqliteDialect({ database: db });
+    return new SqliteDialect({ database: cachingStatements(db) });
   }
   const pool = createPool({
     host: t.host,
@@ -83,9 +84,10 @@ export function databaseDialect(url: string, opts: { poolSize?: number } = {}): 
     supportBigNumbers: true,
     bigNumberStrings: false,
     charset: 'utf8mb4',
+    maxPreparedStatements: PREPARED_STATEMENTS,
   });
   // A server that is away surfaces as DatabaseUnavailableError (retried by the engine, a 503 from the API).
-  return reportingUnavailable(new MysqlDialect({ pool }));
+  return reportingUnavailable(new MysqlDialect({ pool: preparedStatementPool(pool) }));
 }
 
 /** Whether the database is MySQL/MariaDB (for the few statements that differ, e.g. row locks). */

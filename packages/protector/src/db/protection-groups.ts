@@ -1,6 +1,8 @@
 import type { MappingKind, PgStatus, ReplicationType } from '@protector/contract';
 import type { Kysely, Selectable } from 'kysely';
 import type { ReplicationGroupHandle } from '../storage/types.js';
+import { CompiledRead } from './compiled.js';
+import { keysetPage, type PageRequest, type PageRows } from './keyset.js';
 import type { Database, MembersTable, ProtectionGroupsTable } from './schema.js';
 
 /** PG states (DESIGN §3), replication types and mapping kinds: the wire's vocabulary, stored as is. */
@@ -145,6 +147,10 @@ export interface ResourceMapping {
   target_id: string;
 }
 
+/** What PG lists sort by. */
+export const PG_SORT_KEYS = ['created_at', 'name', 'status', 'updated_at'] as const;
+export type PgSortKey = (typeof PG_SORT_KEYS)[number];
+
 /** The site of the pair that does not run the workload now: where a failover or a drill brings it up. */
 export const standbySiteId = (pg: Pick<ProtectionGroup, 'primary_site_id' | 'secondary_site_id' | 'current_primary_site_id'>): string =>
   pg.current_primary_site_id === pg.primary_site_id ? pg.secondary_site_id : pg.primary_site_id;
@@ -183,6 +189,12 @@ const toPg = (r: Selectable<ProtectionGroupsTable>): ProtectionGroup => ({
 
 const toMember = (r: Selectable<MembersTable>): Member => ({ ...r, details: JSON.parse(r.details) as MemberDetails });
 
+// Every tenant route on a PG starts with one of these (compiled.ts).
+const PG_BY_ID = new CompiledRead<Database, [string], Selectable<ProtectionGroupsTable>>(1, (db, id) => db.selectFrom('protection_groups').selectAll().where('id', '=', id));
+const PG_IN_PROJECT = new CompiledRead<Database, [string, string], Selectable<ProtectionGroupsTable>>(2, (db, id, project) =>
+  db.selectFrom('protection_groups').selectAll().where('id', '=', id).where('project_id', '=', project),
+);
+
 /**
  * Protection groups and what hangs off them. Reads by a tenant are always scoped to its project:
  * another project's PG is simply not found (the API answers 404, never 403).
@@ -199,11 +211,18 @@ export class ProtectionGroups {
     return (await q.orderBy('created_at').execute()).map(toPg);
   }
 
+  /** One page of a project's PGs, filtered by name and status (db/keyset.ts); undefined when the marker is not among them. */
+  async page(projectId: string, filter: { name?: string; status?: string }, p: PageRequest<PgSortKey>): Promise<PageRows<ProtectionGroup> | undefined> {
+    let q = this.db.selectFrom('protection_groups').selectAll().where('project_id', '=', projectId);
+    if (filter.name !== undefined) q = q.where('name', '=', filter.name);
+    if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+    const page = await keysetPage(q, p);
+    return page && { rows: page.rows.map(toPg), more: page.more };
+  }
+
   /** The PG if it exists in `projectId` (any project when undefined). */
   async get(id: string, projectId?: string): Promise<ProtectionGroup | undefined> {
-    let q = this.db.selectFrom('protection_groups').selectAll().where('id', '=', id);
-    if (projectId !== undefined) q = q.where('project_id', '=', projectId);
-    const r = await q.executeTakeFirst();
+    const [r] = projectId === undefined ? await PG_BY_ID.rows(this.db, id) : await PG_IN_PROJECT.rows(this.db, id, projectId);
     return r && toPg(r);
   }
 

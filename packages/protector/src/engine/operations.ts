@@ -1,11 +1,16 @@
 import { FINISHED_STATUSES, type OperationStatus, type StepStatus } from '@protector/contract';
 import type { Kysely, Selectable } from 'kysely';
+import { keysetPage, type PageRequest, type PageRows } from '../db/keyset.js';
 import type { Database, OperationsTable, OperationStepsTable } from '../db/schema.js';
 
 /** Operation and step states (DESIGN §3): the wire's vocabulary, stored as is. */
 export type { OperationStatus, StepStatus } from '@protector/contract';
 
 export const FINISHED: readonly OperationStatus[] = FINISHED_STATUSES;
+
+/** What operation lists sort by. */
+export const OPERATION_SORT_KEYS = ['created_at', 'updated_at', 'status', 'type'] as const;
+export type OperationSortKey = (typeof OPERATION_SORT_KEYS)[number];
 
 export interface OperationRecord extends Omit<Selectable<OperationsTable>, 'params' | 'result' | 'status'> {
   status: OperationStatus;
@@ -117,6 +122,16 @@ export class Operations {
   async get(id: string): Promise<OperationRecord | undefined> {
     const r = await this.db.selectFrom('operations').selectAll().where('id', '=', id).executeTakeFirst();
     return r && toOperation(r);
+  }
+
+  /** One page of a project's operations, filtered (db/keyset.ts); undefined when the marker is not among them. */
+  async page(projectId: string, filter: { pg_id?: string; status?: string; type?: string }, p: PageRequest<OperationSortKey>): Promise<PageRows<OperationRecord> | undefined> {
+    let q = this.db.selectFrom('operations').selectAll().where('project_id', '=', projectId);
+    if (filter.pg_id !== undefined) q = q.where('pg_id', '=', filter.pg_id);
+    if (filter.status !== undefined) q = q.where('status', '=', filter.status);
+    if (filter.type !== undefined) q = q.where('type', '=', filter.type);
+    const page = await keysetPage(q, p);
+    return page && { rows: page.rows.map(toOperation), more: page.more };
   }
 
   /** The newest operation recorded on a protection group (a cancelled one never counts). */

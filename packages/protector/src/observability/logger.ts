@@ -43,6 +43,9 @@ export const REDACT_PATHS: readonly string[] = [
   ...KEY_SECRETS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];
 
+/** Loggers made by createLogger → a sibling writing to the same destination without the scrubbing passes. */
+const plainSiblings = new WeakMap<Logger, Logger>();
+
 /** Creates the service's root logger. */
 export function createLogger(options: LoggerOptions): Logger {
   const destination =
@@ -51,13 +54,16 @@ export function createLogger(options: LoggerOptions): Logger {
       ? // append, and create the file if missing; the directory is the packager's job
         pino.destination({ dest: options.file, append: true, mkdir: false, sync: true })
       : pino.destination({ dest: 2, sync: true }));
-  return pino(
+  const common = {
+    base: { service: options.service, host: options.host || hostname(), pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // level names, not numbers: operators grep for "error", not 50
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  const logger = pino(
     {
+      ...common,
       level: options.level ?? 'info',
-      base: { service: options.service, host: options.host || hostname(), pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
-      // level names, not numbers: operators grep for "error", not 50
-      formatters: { level: (label) => ({ level: label }) },
       redact: { paths: [...REDACT_PATHS], censor: REDACTED },
       // records arrive scrubbed (logMethod below); these keep pino's err serializer from
       // re-wrapping the plain object scrubValue made of an Error
@@ -73,6 +79,24 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
+  // Writes whatever logPlain hands it: the root logger decides the level.
+  plainSiblings.set(logger, pino({ ...common, level: 'trace' }, destination));
+  return logger;
+}
+
+/** Fields that cannot hold a secret: ids this service made or Keystone issued, route patterns, codes, numbers. */
+export type PlainFields = Readonly<Record<string, string | number>>;
+
+/**
+ * One record of fields that cannot hold a secret (`PlainFields`), written without the scrubbing
+ * passes (a deep copy of the record and regular expressions over every value and over the line),
+ * which cost more than answering a cached read: the line protector-api writes per request. Nothing
+ * is written when the logger does not write `level`; a logger not made by createLogger (a child)
+ * writes the record through its usual path.
+ */
+export function logPlain(logger: Logger, level: Level, fields: PlainFields, msg: string): void {
+  if (!logger.isLevelEnabled(level)) return;
+  (plainSiblings.get(logger) ?? logger)[level](fields, msg);
 }
 
 /**

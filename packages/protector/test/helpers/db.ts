@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { checkDatabaseVersion, databaseVersion, LATEST_VERSION, openDatabase, syncDatabase } from '../../src/db/index.js';
 import * as replicateType from '../../src/db/migrations/0003-replicate-operation-type.js';
 
-const ALL = ['0001-initial', '0002-site-pairing', '0003-replicate-operation-type'];
+const ALL = ['0001-initial', '0002-site-pairing', '0003-replicate-operation-type', '0004-list-indexes'];
 
 /** db sync / db version on an empty database at `url`, and the portable column types; SQLite and MariaDB run the same. */
 export async function exerciseMigrations(url: string): Promise<void> {

@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createLogger, withContext, type Logger } from '../../src/observability/logger.js';
+import { createLogger, logPlain, withContext, type Logger } from '../../src/observability/logger.js';
 
 const FERNET = 'gAAAAABpZ3xQk2Vt7aB_c-9fJd0Lr1sT8uVwXyZ0123456789abcdefghijKLMNOP_qrstu-vwxyz==';
 
@@ -126,4 +126,22 @@ test('the line-level pass catches class instances and keeps every line valid JSO
   assert.equal(all.length, 3);
   assert.equal((all[0] as { session: { user: string } }).session.user, 'admin');
   for (const s of ['instance-token', 'abc', 'spaced secret']) assert.ok(!text().includes(s), `${s} leaked:\n${text()}`);
+});
+
+test('logPlain: the same line shape, in order with the other records, at the levels the logger writes; a child scrubs as usual', () => {
+  const { log, lines } = captured('info');
+  log.info('before');
+  logPlain(log, 'info', { request_id: 'req-1', route: '/v1/:project_id/protection-groups', status: 200, duration_ms: 1.5 }, 'GET /v1/:project_id/protection-groups 200');
+  logPlain(log, 'debug', { request_id: 'req-2' }, 'not written at info');
+  log.warn('after');
+  const [before, plain, after, ...rest] = lines();
+  assert.deepEqual([before?.msg, plain?.msg, after?.msg, rest.length], ['before', 'GET /v1/:project_id/protection-groups 200', 'after', 0]);
+  assert.deepEqual(Object.keys(plain ?? {}).sort(), ['duration_ms', 'host', 'level', 'msg', 'pid', 'request_id', 'route', 'service', 'status', 'time']);
+  assert.equal(plain?.level, 'info');
+  assert.equal(plain?.service, 'protector-api');
+  assert.equal(plain?.status, 200);
+  // It is for fields that cannot hold secrets; a child logger (not createLogger's) still scrubs.
+  const child = captured('info');
+  logPlain(child.log.child({ request_id: 'req-3' }), 'info', { password: 'hunter2' }, 'x');
+  assert.equal(child.lines()[0]?.password, '[REDACTED]');
 });

@@ -1,10 +1,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { OperationRoutes, type OperationStep } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import { FINISHED, Operations, ResumeRefused, type OperationRecord, type StepRecord } from '../../engine/operations.js';
+import { FINISHED, OPERATION_SORT_KEYS, Operations, ResumeRefused, type OperationRecord, type StepRecord } from '../../engine/operations.js';
 import type { ApiDeps } from '../deps.js';
 import { conflict, notFound } from '../errors.js';
-import { listBody, paginate } from '../pagination.js';
+import { fetchPage, listBody, mapPage } from '../pagination.js';
 import { isoTime } from '../time.js';
 import { caller } from '../auth.js';
 import { operationView, recordOperation, tenant, wakeEngine } from './tenant.js';
@@ -48,14 +48,9 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     async (request) => {
       const { project_id } = request.params;
       tenant(deps, request, project_id, 'protector:operations:list');
-      const { pg_id, status, type, ...q } = request.query;
-      let query = deps.db.selectFrom('operations').select('id').where('project_id', '=', project_id);
-      if (pg_id !== undefined) query = query.where('pg_id', '=', pg_id);
-      if (status !== undefined) query = query.where('status', '=', status);
-      if (type !== undefined) query = query.where('type', '=', type);
-      const ids = (await query.execute()).map((r) => r.id);
-      const rows = (await Promise.all(ids.map((id) => ops.get(id)))).filter((o): o is OperationRecord => o !== undefined).map(operationView);
-      return listBody('operations', paginate(rows, q, { sortKeys: ['created_at', 'updated_at', 'status', 'type'], defaultSort: 'created_at:desc', ...deps.limits }), `/v1/${project_id}/operations`);
+      const { pg_id, status, type } = request.query;
+      const page = await fetchPage(request.query, { sortKeys: OPERATION_SORT_KEYS, defaultSort: 'created_at:desc', ...deps.limits }, (p) => ops.page(project_id, { pg_id, status, type }, p));
+      return listBody('operations', mapPage(page, operationView), `/v1/${project_id}/operations`);
     },
   );
 

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { PEER_AUTH_HEADER, ProtectionGroupRoutes } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import { ProtectionGroups } from '../../db/protection-groups.js';
+import { PG_SORT_KEYS, ProtectionGroups } from '../../db/protection-groups.js';
 import { Sites, type Site } from '../../db/sites.js';
 import { TenantMappings } from '../../db/tenant-mappings.js';
 import { OpenStackError, type SiteClients } from '@protector/openstack';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, badRequest, conflict } from '../errors.js';
-import { listBody, paginate } from '../pagination.js';
+import { fetchPage, listBody, mapPage } from '../pagination.js';
 import { wantsSecrets } from '../show-secrets.js';
 import { dependencyError, serviceClients, tokenClients } from './clients.js';
 import { loadPg, markChanged, operationView, pgView, recordOperation, requireInSync, tenant } from './tenant.js';
@@ -40,9 +40,9 @@ export function registerProtectionGroups(api: FastifyInstance, deps: ApiDeps): v
   app.get('/v1/:project_id/protection-groups', { schema: ProtectionGroupRoutes.list }, async (request) => {
     const { project_id } = request.params;
     tenant(deps, request, project_id, 'protector:protection_groups:list');
-    const { name, status, ...q } = request.query;
-    const rows = (await pgs.list(project_id)).filter((p) => (name === undefined || p.name === name) && (status === undefined || p.status === status)).map((p) => pgView(p));
-    return listBody('protection_groups', paginate(rows, q, { sortKeys: ['created_at', 'name', 'status', 'updated_at'], defaultSort: 'created_at', ...deps.limits }), base(project_id));
+    const { name, status } = request.query;
+    const page = await fetchPage(request.query, { sortKeys: PG_SORT_KEYS, defaultSort: 'created_at', ...deps.limits }, (p) => pgs.page(project_id, { name, status }, p));
+    return listBody('protection_groups', mapPage(page, pgView), base(project_id));
   });
 
   app.get('/v1/:project_id/protection-groups/:pg_id', { schema: ProtectionGroupRoutes.show }, async (request) => {

@@ -19,9 +19,9 @@ export function registerTenantMappings(api: FastifyInstance, deps: ApiDeps): voi
 
   app.get('/v1/admin/tenant-mappings', { schema: TenantMappingRoutes.list }, async (request) => {
     authorize(deps.enforcer, request, 'protector:tenant_mappings:list');
-    const { local_project_id, ...q } = request.query;
+    const { local_project_id } = request.query;
     const rows = (await mappings.list()).filter((m) => local_project_id === undefined || m.local_project_id === local_project_id).map(view);
-    return listBody('tenant_mappings', paginate(rows, q, { sortKeys: ['created_at', 'local_project_id'], defaultSort: 'created_at', ...deps.limits }), '/v1/admin/tenant-mappings');
+    return listBody('tenant_mappings', paginate(rows, request.query, { sortKeys: ['created_at', 'local_project_id'], defaultSort: 'created_at', ...deps.limits }), '/v1/admin/tenant-mappings');
   });
 
   app.post('/v1/admin/tenant-mappings', { schema: TenantMappingRoutes.create }, async (request, reply) => {
