@@ -1,3 +1,4 @@
+import { BatchWait } from './batch-wait.js';
 import type {
   AvailabilityZone,
   ComputeLimits,
@@ -49,6 +50,7 @@ export class NovaClient extends ServiceClient {
       image: filter.image,
       ip: filter.ip,
       'changes-since': filter.changesSince,
+      tags: filter.tags?.length ? filter.tags.join(',') : undefined,
       limit: filter.limit,
     });
   }
@@ -78,6 +80,11 @@ export class NovaClient extends ServiceClient {
 
   private async action(id: string, body: Record<string, unknown>): Promise<void> {
     await this.api.post(`/servers/${seg(id)}/action`, body);
+  }
+
+  /** Waits for many servers with one list per interval (narrow it with `tags`); ERROR ends a wait with Nova's fault message. */
+  serverWait(filter: ServerListFilter, opts: { intervalMs?: number } = {}): BatchWait<Server> {
+    return new BatchWait({ kind: 'server', list: () => this.listServers(filter), id: (s) => s.id, status: (s) => s.status, failed: FAILED_STATES, explain: (s) => s.fault?.message, intervalMs: opts.intervalMs });
   }
 
   /** Polls until the server reaches one of `wanted`; ERROR ends the wait with Nova's fault message. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { isDatabaseUnavailable } from '../db/index.js';
-import { DurableOperations, Engine, lifecycleWorkflows, startSiteWatcher } from '../engine/index.js';
+import { DurableOperations, Engine, lifecycleWorkflows, SiteLimits, startSiteWatcher } from '../engine/index.js';
 import { ProtectionGroups } from '../db/protection-groups.js';
 import { recordOperation, recordStep } from '../observability/index.js';
 import { fail, onShutdown, serviceCommand, sourcesOf } from '../service/cli.js';
@@ -50,7 +50,7 @@ try {
   }
   if (storage && !stopped) {
     // The clients log each retry (the call and the attempt) through the service's logger.
-    const deps = { pgs: new ProtectionGroups(rt.db), sites: rt.sites, storage, http: { timeoutMs: rt.cfg.storage.request_timeout * 1000, logger: rt.logger } };
+    const deps = { pgs: new ProtectionGroups(rt.db), sites: rt.sites, storage, http: { timeoutMs: rt.cfg.storage.request_timeout * 1000, logger: rt.logger }, limits: new SiteLimits(rt.cfg.concurrency) };
     const workflows = lifecycleWorkflows(deps, { stepTimeoutMs: e.step_timeout * 1000, bootTimeoutSeconds: e.server_boot_timeout, deadLinkGraceMs: e.dead_link_grace * 1000 });
     const running = new Engine(ops, rt.bus, workflows, {
       owner: rt.owner,

@@ -195,6 +195,10 @@ export const OPTIONS = {
       default: 30,
       help: 'Seconds to wait for one array REST call before failing it.',
     }),
+    transfer_poll_interval: opt(floatType({ min: 0.05 }), {
+      default: 0.2,
+      help: 'Seconds between reads of a replication transfer a workflow waits for: its completion is seen at most this long after it ends.',
+    }),
   }),
 
   engine: group('protector-engine: the operation runner.', {
@@ -234,6 +238,25 @@ export const OPTIONS = {
     replication_poll_interval: opt(integerType({ min: 1 }), {
       default: 60,
       help: 'Seconds between reads of each protection group replication status (lag, last transfer, RPO compliance).',
+    }),
+  }),
+
+  concurrency: group('What one protector-engine asks of each site at once, shared by all the operations it runs: a failover of many protection groups queues here rather than flooding the target cloud. Per engine: with N engines a site sees up to N times these.', {
+    nova: opt(integerType({ min: 1 }), {
+      default: 50,
+      help: 'Servers being created, started or stopped at once (each counted until it is ACTIVE or SHUTOFF).',
+    }),
+    cinder: opt(integerType({ min: 1 }), {
+      default: 50,
+      help: 'Volumes being managed into Cinder at once (each counted until it is available).',
+    }),
+    neutron: opt(integerType({ min: 1 }), {
+      default: 50,
+      help: 'Ports being created at once.',
+    }),
+    array: opt(integerType({ min: 1 }), {
+      default: 16,
+      help: 'Array calls that restore volumes from a recovery point at once, per array.',
     }),
   }),
 

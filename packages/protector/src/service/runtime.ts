@@ -71,7 +71,7 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
       const pair = localPair(await sites.list());
       if (!pair) return undefined;
       const { local, peer } = pair;
-      const arrays = { localArray: local.array.name, peerArray: peer.array.name };
+      const arrays = { localArray: local.array.name, peerArray: peer.array.name, pollIntervalMs: cfg.storage.transfer_poll_interval * 1000 };
       driver = createStorageDriver(
         cfg.storage.driver === 'mock'
           ? { driver: 'mock', path: cfg.storage.mock_storage_path, ...arrays }
