@@ -63,7 +63,7 @@ export interface SiteProtector {
   /** This database's registrations of the two sites. */
   siteA: Site;
   siteB: Site;
-  engine(owner?: string, opts?: { leaseMs?: number; workflows?: Workflow[] }): Engine;
+  engine(owner?: string, opts?: { leaseMs?: number; workflows?: Workflow[]; concurrency?: number }): Engine;
   newOp(pg: ProtectionGroup, type: OperationType, params?: Record<string, unknown>): Promise<OperationRecord>;
   /** Runs the operation with a fresh engine until it is finished. */
   run(id: string): Promise<OperationRecord>;
@@ -152,9 +152,9 @@ export async function startTwoSites(
         ? createPureDriver({ ...arrays, local: arrayEndpoint(local === 'a' ? siteA : siteB), peer: arrayEndpoint(local === 'a' ? siteB : siteA), session: { ca: tls.ca, sleep: sessionSleep }, pollIntervalMs: 100 })
         : new MockStorageDriver({ path: arrayFile, ...arrays, pollIntervalMs: 100 });
     const deps: WorkflowDeps = { pgs, sites, storage, http: { retries: 0, timeoutMs: 10_000 } };
-    const engine = (owner = `engine-${local}-${randomUUID().slice(0, 8)}`, o: { leaseMs?: number; workflows?: Workflow[] } = {}): Engine => {
+    const engine = (owner = `engine-${local}-${randomUUID().slice(0, 8)}`, o: { leaseMs?: number; workflows?: Workflow[]; concurrency?: number } = {}): Engine => {
       const bus = new DbBus(db, { owner, pollMs: 50 });
-      const e = new Engine(new Operations(db), bus, o.workflows ?? lifecycleWorkflows(deps, { stepTimeoutMs: 20_000 }), { owner, concurrency: 1, leaseMs: o.leaseMs ?? 60_000, heartbeatMs: 200, scanMs: 200 });
+      const e = new Engine(new Operations(db), bus, o.workflows ?? lifecycleWorkflows(deps, { stepTimeoutMs: 20_000 }), { owner, concurrency: o.concurrency ?? 1, leaseMs: o.leaseMs ?? 60_000, heartbeatMs: 200, scanMs: 200 });
       engines.push(e);
       return e;
     };
