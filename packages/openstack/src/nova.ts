@@ -41,18 +41,15 @@ export class NovaClient extends ServiceClient {
 
   /** Detailed list, all pages. `name` is a regular expression, as in Nova. */
   async listServers(filter: ServerListFilter = {}): Promise<Server[]> {
-    return this.api.listAll<Server>('/servers/detail', 'servers', {
-      name: filter.name,
-      status: filter.status,
-      all_tenants: filter.allTenants ? 'True' : undefined,
-      project_id: filter.projectId,
-      flavor: filter.flavor,
-      image: filter.image,
-      ip: filter.ip,
-      'changes-since': filter.changesSince,
-      tags: filter.tags?.length ? filter.tags.join(',') : undefined,
-      limit: filter.limit,
-    });
+    return this.api.listAll<Server>('/servers/detail', 'servers', serverQuery(filter));
+  }
+
+  /**
+   * One page only (`limit` is Nova's page size, as everywhere): `{ limit: 1 }` asks whether Nova
+   * answers in this project without walking every server it holds, one per page.
+   */
+  async listServersPage(filter: ServerListFilter = {}): Promise<Server[]> {
+    return (await this.api.get<{ servers: Server[] }>('/servers/detail', serverQuery(filter))).servers;
   }
 
   /** Boots a server; answers with its id at once (status BUILD). With `lookup`, see CreateOptions. */
@@ -140,3 +137,17 @@ export class NovaClient extends ServiceClient {
     return (await this.api.get<{ limits: { absolute: ComputeLimits } }>('/limits', { tenant_id: projectId })).limits.absolute;
   }
 }
+
+/** A server list filter as Nova's query string. */
+const serverQuery = (filter: ServerListFilter) => ({
+  name: filter.name,
+  status: filter.status,
+  all_tenants: filter.allTenants ? 'True' : undefined,
+  project_id: filter.projectId,
+  flavor: filter.flavor,
+  image: filter.image,
+  ip: filter.ip,
+  'changes-since': filter.changesSince,
+  tags: filter.tags?.length ? filter.tags.join(',') : undefined,
+  limit: filter.limit,
+});

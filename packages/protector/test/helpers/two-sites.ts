@@ -40,9 +40,10 @@ const seed = (site: string): NonNullable<SiteOptions['seed']> => ({
   ],
   flavors: [{ name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 }],
   networks: [
-    { name: 'demo-net', project: 'demo', subnets: [{ name: 'demo-subnet', cidr: site === 'site-a' ? '10.20.0.0/24' : '10.30.0.0/24' }] },
+    // /20: room for the scale benchmark's 1,000 servers (and their probes) on one network.
+    { name: 'demo-net', project: 'demo', subnets: [{ name: 'demo-subnet', cidr: site === 'site-a' ? '10.20.0.0/20' : '10.30.0.0/20' }] },
     // site-b's recovery network mirrors site-a's addressing, so failed-over ports keep their IPs.
-    ...(site === 'site-b' ? [{ name: 'dr-net', project: 'demo', subnets: [{ name: 'dr-subnet', cidr: '10.20.0.0/24' }] }] : []),
+    ...(site === 'site-b' ? [{ name: 'dr-net', project: 'demo', subnets: [{ name: 'dr-subnet', cidr: '10.20.0.0/20' }] }] : []),
   ],
   volume_types: [
     { name: 'replicated-async', extra_specs: { replication_enabled: '<is> True', replication_type: '<in> async', volume_backend_name: 'flasharray' } },
