@@ -154,7 +154,7 @@ export async function startTwoSites(
     const deps: WorkflowDeps = { pgs, sites, storage, http: { retries: 0, timeoutMs: 10_000 } };
     const engine = (owner = `engine-${local}-${randomUUID().slice(0, 8)}`, o: { leaseMs?: number; workflows?: Workflow[] } = {}): Engine => {
       const bus = new DbBus(db, { owner, pollMs: 50 });
-      const e = new Engine(new Operations(db), bus, o.workflows ?? lifecycleWorkflows(deps, { stepTimeoutMs: 20_000 }), { owner, concurrency: 1, leaseMs: o.leaseMs ?? 60_000, heartbeatMs: 200, scanMs: 200 });
+      const e = new Engine(new Operations(db), bus, o.workflows ?? lifecycleWorkflows(deps, { stepTimeoutMs: 20_000 }), { owner, capacity: { dr: 1, lifecycle: 1 }, leaseMs: o.leaseMs ?? 60_000, heartbeatMs: 200, scanMs: 200 });
       engines.push(e);
       return e;
     };
