@@ -54,7 +54,7 @@ try {
     const workflows = lifecycleWorkflows(deps, { stepTimeoutMs: e.step_timeout * 1000, bootTimeoutSeconds: e.server_boot_timeout, deadLinkGraceMs: e.dead_link_grace * 1000 });
     const running = new Engine(ops, rt.bus, workflows, {
       owner: rt.owner,
-      concurrency: e.concurrency,
+      capacity: { dr: e.dr_concurrency, lifecycle: e.lifecycle_concurrency },
       leaseMs: e.lease_seconds * 1000,
       heartbeatMs: e.heartbeat_seconds * 1000,
       scanMs: e.poll_interval * 1000,
@@ -74,7 +74,7 @@ try {
           ? rt.watch.database.failed(err)
           : rt.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'site watch failed; retried at the next interval'),
     });
-    rt.logger.info({ owner: rt.owner, concurrency: e.concurrency }, 'protector-engine running');
+    rt.logger.info({ owner: rt.owner, dr_concurrency: e.dr_concurrency, lifecycle_concurrency: e.lifecycle_concurrency }, 'protector-engine running');
   }
 } catch (err) {
   fail('protector-engine', err);

@@ -34,6 +34,14 @@ export const OPTIONS = {
       secret: true,
       help: 'Message bus the API uses to wake the engines. Empty means the database bus (an outbox table in [database] connection, needing no other service). A URL of the form rabbit://user:pass@host:5672/vhost selects RabbitMQ.',
     }),
+    report_interval: opt(integerType({ min: 1 }), {
+      default: 10,
+      help: 'Seconds between the heartbeats each protector-engine and protector-api process writes to the database (protector-manage service list). Must be less than service_down_time.',
+    }),
+    service_down_time: opt(integerType({ min: 1 }), {
+      default: 60,
+      help: 'A service whose last heartbeat is older than this many seconds is listed as down by protector-manage service list.',
+    }),
     secret_key: opt(stringType(), {
       default: '',
       secret: true,
@@ -202,10 +210,14 @@ export const OPTIONS = {
   }),
 
   engine: group('protector-engine: the operation runner.', {
-    concurrency: opt(integerType({ min: 1 }), {
-      default: 4,
-      deprecated_names: [{ name: 'workers' }],
-      help: 'Operations one engine runs at once. Operations of the same protection group never run at the same time.',
+    dr_concurrency: opt(integerType({ min: 1 }), {
+      default: 32,
+      help: 'DR operations (failover, failback, test_failover, test_cleanup and the cleanup after a failover) one engine runs at once. They have slots of their own, so lifecycle work never delays a failover. Operations of the same protection group never run at the same time.',
+    }),
+    lifecycle_concurrency: opt(integerType({ min: 1 }), {
+      default: 8,
+      deprecated_names: [{ name: 'concurrency' }, { name: 'workers' }],
+      help: 'Lifecycle operations (protection group create and delete, member add and remove, replicate now) one engine runs at once, beside its dr_concurrency DR operations. More wait their turn; the time they wait is reported as queued_seconds.',
     }),
     lease_seconds: opt(integerType({ min: 1 }), {
       default: 30,

@@ -127,6 +127,21 @@ export interface BusMessagesTable {
   claimed_at: number | null;
 }
 
+/** A protector-engine or protector-api process and its heartbeat (`protector-manage service list`). */
+export interface ServicesTable {
+  id: Generated<number>;
+  host: string;
+  /** protector-engine or protector-api. */
+  binary: string;
+  pid: number;
+  version: string;
+  started_at: number;
+  /** The last heartbeat; older than [DEFAULT] service_down_time, the service counts as down. */
+  last_seen: number;
+  /** Set by a graceful stop: the service is down at once, whatever its last heartbeat. */
+  stopped_at: number | null;
+}
+
 export interface Database {
   sites: SitesTable;
   tenant_mappings: TenantMappingsTable;
@@ -137,4 +152,5 @@ export interface Database {
   operations: OperationsTable;
   operation_steps: OperationStepsTable;
   bus_messages: BusMessagesTable;
+  services: ServicesTable;
 }

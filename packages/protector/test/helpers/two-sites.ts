@@ -64,7 +64,7 @@ export interface SiteProtector {
   /** This database's registrations of the two sites. */
   siteA: Site;
   siteB: Site;
-  engine(owner?: string, opts?: { leaseMs?: number; workflows?: Workflow[]; concurrency?: number }): Engine;
+  engine(owner?: string, opts?: { leaseMs?: number; workflows?: Workflow[]; /** DR operations at once (lifecycle: one). */ concurrency?: number }): Engine;
   newOp(pg: ProtectionGroup, type: OperationType, params?: Record<string, unknown>): Promise<OperationRecord>;
   /** Runs the operation with a fresh engine until it is finished. */
   run(id: string): Promise<OperationRecord>;
@@ -155,7 +155,7 @@ export async function startTwoSites(
     const deps: WorkflowDeps = { pgs, sites, storage, http: { retries: 0, timeoutMs: 10_000 } };
     const engine = (owner = `engine-${local}-${randomUUID().slice(0, 8)}`, o: { leaseMs?: number; workflows?: Workflow[]; concurrency?: number } = {}): Engine => {
       const bus = new DbBus(db, { owner, pollMs: 50 });
-      const e = new Engine(new Operations(db), bus, o.workflows ?? lifecycleWorkflows(deps, { stepTimeoutMs: 20_000 }), { owner, concurrency: o.concurrency ?? 1, leaseMs: o.leaseMs ?? 60_000, heartbeatMs: 200, scanMs: 200 });
+      const e = new Engine(new Operations(db), bus, o.workflows ?? lifecycleWorkflows(deps, { stepTimeoutMs: 20_000 }), { owner, capacity: { dr: o.concurrency ?? 1, lifecycle: 1 }, leaseMs: o.leaseMs ?? 60_000, heartbeatMs: 200, scanMs: 200 });
       engines.push(e);
       return e;
     };
