@@ -8,3 +8,4 @@ export { lifecycleWorkflows } from './workflows/index.js';
 export { enforceFencing, type FenceReport } from './fencing.js';
 export { resumePass, type ResumeReport } from './resume.js';
 export { startSiteWatcher, type SiteWatcherOptions } from './site-watcher.js';
+export { ReplicationRefresher, type RefreshReport, type ReplicationRefresherOptions } from './replication-refresher.js';

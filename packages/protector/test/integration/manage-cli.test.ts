@@ -24,11 +24,11 @@ test('db version, db sync (twice) and db version again', () => {
   assert.match(r.out, /current: none \(run protector-manage db sync\)/);
   r = manage('--config-file', conf, 'db', 'sync');
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /applied 0001-initial, 0002-site-pairing, 0003-replicate-operation-type/);
+  assert.match(r.out, /applied 0001-initial, 0002-site-pairing, 0003-replicate-operation-type, 0005-replication-state/);
   assert.match(manage('--config-file', conf, 'db', 'sync').out, /already up to date/);
   r = manage('--config-file', conf, 'db', 'version');
   assert.equal(r.code, 0);
-  assert.match(r.out, /^current: 0003-replicate-operation-type$/m);
+  assert.match(r.out, /^current: 0005-replication-state$/m);
 });
 
 test('config check names file, line, section and key of every problem; a clean file is OK', () => {
