@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { isDatabaseUnavailable } from '../db/index.js';
-import { DurableOperations, Engine, lifecycleWorkflows, SiteLimits, startSiteWatcher } from '../engine/index.js';
+import { DurableOperations, Engine, lifecycleWorkflows, ReplicationRefresher, SiteLimits, startSiteWatcher } from '../engine/index.js';
 import { ProtectionGroups } from '../db/protection-groups.js';
 import { recordOperation, recordStep } from '../observability/index.js';
 import { fail, onShutdown, serviceCommand, sourcesOf } from '../service/cli.js';
@@ -24,11 +24,13 @@ try {
   let stopped = false;
   let engine: Engine | undefined;
   let watcher: { stop(): Promise<void> } | undefined;
+  let refresher: ReplicationRefresher | undefined;
   onShutdown(
     async () => {
       stopped = true;
       ops.stopRetrying();
       await watcher?.stop();
+      await refresher?.stop();
       await engine?.stop(e.lease_seconds * 1000);
       await rt.close();
     },
@@ -74,6 +76,17 @@ try {
           ? rt.watch.database.failed(err)
           : rt.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'site watch failed; retried at the next interval'),
     });
+    // Health answers from what this records: every PG's replication state, read in batches per array.
+    refresher = new ReplicationRefresher(rt.db, storage, {
+      owner: rt.owner,
+      intervalMs: e.replication_poll_interval * 1000,
+      onRefreshed: (r) => rt.logger.debug({ event: 'replication_state_refreshed', ...r }, `replication state of ${r.pgs} protection groups recorded (${r.kind}) in ${r.durationMs} ms`),
+      onError: (err) =>
+        isDatabaseUnavailable(err)
+          ? rt.watch.database.failed(err)
+          : rt.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'replication state refresh failed; retried at the next interval'),
+    });
+    refresher.start();
     rt.logger.info({ owner: rt.owner, dr_concurrency: e.dr_concurrency, lifecycle_concurrency: e.lifecycle_concurrency }, 'protector-engine running');
   }
 } catch (err) {

@@ -248,8 +248,8 @@ export const OPTIONS = {
       help: 'Seconds to wait for a recovered server to become ACTIVE during failover, failback and drills.',
     }),
     replication_poll_interval: opt(integerType({ min: 1 }), {
-      default: 60,
-      help: 'Seconds between reads of each protection group replication status (lag, last transfer, RPO compliance).',
+      default: 30,
+      help: "Seconds between background refreshes of every protection group's replication state (link, newest recovery point, lag, transfers in flight), read in a few calls per array for all groups and recorded in the database. Health is answered from that record and reports its age; a record older than three intervals is reported stale. With several engines per site one of them refreshes per interval. Between refreshes, groups not read yet, whose replication was just reversed or with a transfer in flight are read every 5 seconds.",
     }),
   }),
 

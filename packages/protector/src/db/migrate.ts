@@ -2,6 +2,7 @@ import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } fr
 import * as initial from './migrations/0001-initial.js';
 import * as sitePairing from './migrations/0002-site-pairing.js';
 import * as replicateType from './migrations/0003-replicate-operation-type.js';
+import * as replicationState from './migrations/0005-replication-state.js';
 import * as engineServices from './migrations/0006-engine-services.js';
 import type { Database } from './schema.js';
 
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-site-pairing': sitePairing,
   '0003-replicate-operation-type': replicateType,
+  '0005-replication-state': replicationState,
   '0006-engine-services': engineServices,
 };
 

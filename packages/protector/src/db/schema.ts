@@ -142,6 +142,37 @@ export interface ServicesTable {
   stopped_at: number | null;
 }
 
+/** A PG's replication state as an engine last read it from the arrays (health answers from it). */
+export interface ReplicationStateTable {
+  pg_id: string;
+  /** The handle's direction when read (it swaps when replication is reversed). */
+  source_array: string;
+  target_array: string;
+  /** 'connected' | 'down'; null when the read failed before the link was known. */
+  link: string | null;
+  source_reachable: number | null;
+  target_reachable: number | null;
+  /** Age of the newest recovery point at checked_at; null when none (or the target could not be asked). */
+  lag_ms: number | null;
+  newest_recovery_point: string | null;
+  last_transfer_at: number | null;
+  /** Transfers in flight at checked_at: JSON `[{recovery_point, progress}]`. */
+  transfers: string;
+  detail: string;
+  /** Why the read of this PG failed; null when it succeeded. */
+  error: string | null;
+  checked_at: number;
+  /** The engine (owner) that read it. */
+  checked_by: string;
+}
+
+/** Background jobs one engine of a site does per interval: the holder of an unexpired lease. */
+export interface RefreshLeasesTable {
+  name: string;
+  owner: string | null;
+  expires_at: number;
+}
+
 export interface Database {
   sites: SitesTable;
   tenant_mappings: TenantMappingsTable;
@@ -153,4 +184,6 @@ export interface Database {
   operation_steps: OperationStepsTable;
   bus_messages: BusMessagesTable;
   services: ServicesTable;
+  replication_state: ReplicationStateTable;
+  refresh_leases: RefreshLeasesTable;
 }

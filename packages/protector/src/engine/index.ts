@@ -9,3 +9,4 @@ export { enforceFencing, type FenceReport } from './fencing.js';
 export { resumePass, type ResumeReport } from './resume.js';
 export { startSiteWatcher, type SiteWatcherOptions } from './site-watcher.js';
 export { DEFAULT_SITE_LIMITS, SiteLimits, type LimitedService, type SiteLimitsConfig } from './limits.js';
+export { ReplicationRefresher, type RefreshReport, type ReplicationRefresherOptions } from './replication-refresher.js';

@@ -82,7 +82,8 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
       const arrays = { localArray: local.array.name, peerArray: peer.array.name, pollIntervalMs: cfg.storage.transfer_poll_interval * 1000 };
       driver = createStorageDriver(
         cfg.storage.driver === 'mock'
-          ? { driver: 'mock', path: cfg.storage.mock_storage_path, ...arrays }
+          ? // protector-api must never block its event loop on the simulated arrays' SQLite file.
+            { driver: 'mock', path: cfg.storage.mock_storage_path, offThread: service === 'protector-api', ...arrays }
           : { driver: 'pure', ...arrays, local: arrayEndpoint(local), peer: arrayEndpoint(peer), session: pureSession(cfg, logger) },
       );
       return driver;

@@ -272,6 +272,8 @@ test('health, and a dry-run failover answers the pre-check report without record
   assert.equal(health.failover_ready, false);
   assert.ok(health.reasons.includes('the protection group has no members'), health.reasons.join('; '));
   assert.equal(health.rpo_compliant, false);
+  // Answered from the recorded replication state, which no engine has read yet in this harness.
+  assert.deepEqual([health.checked_at, health.state_age_seconds, health.stale, health.state_error, health.transfer_in_progress], [null, null, false, null, false]);
 
   const report = await alice.actions.failover(pgId, { type: 'planned', dry_run: true });
   assert.equal(report.action, 'planned_failover');
