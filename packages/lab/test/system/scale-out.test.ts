@@ -5,9 +5,14 @@
 // engine takes each of them over once its lease expires, every failover completes, the work was
 // spread across engines, and the data written on site-a before is read on site-b after.
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import { guest } from '../../src/guest.js';
 import { connectServer, siteDatabaseName, siteVhost } from '../../src/backends.js';
+import { protectorDir } from '../../src/protector.js';
 import { engineEvents, startScaleLab, type ScaleLab } from '../helpers/scale-lab.js';
 import { bootServers, demoNetMappings, finishFailover, protectorVia, protectServers, raiseQuotas, startFailover } from '../helpers/workload.js';
 
@@ -34,6 +39,9 @@ function backends(): { database: string; transportUrl: string; rabbitDir: string
 }
 
 const failoverText = (pg: string) => `written on site-a before the failover of ${pg}`;
+
+const run = promisify(execFile);
+const manageBin = fileURLToPath(new URL('../../../protector/dist/bin/protector-manage.js', import.meta.url));
 
 describe('a site scaled out: 2 protector-api and 3 protector-engine processes per site on MariaDB and RabbitMQ', { skip, timeout: 420_000 }, () => {
   let lab: ScaleLab;
@@ -168,6 +176,21 @@ describe('a site scaled out: 2 protector-api and 3 protector-engine processes pe
       if (steps > 0) assert.ok(takeover.every((x) => x.resumed === true), `failover ${id} was resumed after the ${steps} step(s) ${victim.host} completed, not started over`);
       t.diagnostic(`failover ${id} taken over ${((Date.parse(takeover[0]!.time) - killedAt) / 1000).toFixed(1)} s after the kill (lease_seconds 10)`);
     }
+
+    // The operator's view: protector-manage service list names site-b's three engines, the killed
+    // one down once its heartbeat is older than service_down_time (10 s in the lab), the others up.
+    const conf = join(protectorDir(b, lab.dir), 'protector.conf');
+    const listed = async () => {
+      const { stdout } = await run(process.execPath, [manageBin, '--config-file', conf, 'service', 'list', '-f', 'json']);
+      return (JSON.parse(stdout) as { Binary: string; Host: string; State: string }[]).filter((r) => r.Binary === 'protector-engine');
+    };
+    const wait = Date.now() + 30_000;
+    let rows = await listed();
+    while (rows.find((r) => r.Host === victim.host)?.State !== 'down' && Date.now() < wait) {
+      await new Promise((r) => setTimeout(r, 1000));
+      rows = await listed();
+    }
+    assert.deepEqual(rows.map((r) => `${r.Host} ${r.State}`).sort(), engines.map((e) => `${e.host} ${e.host === victim.host ? 'down' : 'up'}`).sort());
   });
 
   step('what site-a wrote before the failover is read on site-b after it, for every PG', async () => {
