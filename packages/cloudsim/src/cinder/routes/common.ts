@@ -66,7 +66,8 @@ export function allTenants(req: FastifyRequest<{ Querystring: ListQuery }>): boo
   return caller(req).isAdmin;
 }
 
-type Filter<T> = (item: T, value: string) => boolean;
+/** A filter query parameter: its value (parsed once per request) gives the predicate. */
+type Filter<T> = (value: string) => (item: T) => boolean;
 
 export interface ListOptions<T extends { id: string }> {
   /** Collection URL without query, for the next link. */
@@ -88,7 +89,7 @@ export function listBody<T extends { id: string }>(req: FastifyRequest<{ Queryst
   let out = items;
   for (const [name, match] of Object.entries(o.filters ?? {})) {
     const value = q[name];
-    if (value !== undefined) out = out.filter((x) => match(x, String(value)));
+    if (value !== undefined) out = out.filter(match(String(value)));
   }
   const order = sortOrder(q, o.sortKeys);
   out = [...out].sort((a, b) => {

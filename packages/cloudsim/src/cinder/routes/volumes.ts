@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest } from '../../http/errors.js';
 import type { SiteHost } from '../../host.js';
+import type { Frozen } from '../../store/frozen.js';
 import type { VolumeRecord } from '../records.js';
 import {
   P, allTenants, caller, callerProject, cleanMetadata, listBody, listQuerySchema, parseDictFilter, schemas, truthy,
@@ -82,21 +83,25 @@ export function registerVolumeRoutes(app: FastifyInstance, site: SiteHost): void
   const cinder = site.cinder;
   const root = () => site.url('cinder');
 
-  const visible = (req: FastifyRequest<{ Querystring: ListQuery }>): VolumeRecord[] => {
+  const visible = (req: FastifyRequest<{ Querystring: ListQuery }>): Frozen<VolumeRecord>[] => {
     if (allTenants(req)) {
       const p = req.query.project_id;
       return cinder.listVolumes(typeof p === 'string' ? p : undefined);
     }
     return cinder.listVolumes(callerProject(req));
   };
-  const filters: Record<string, (v: VolumeRecord, value: string) => boolean> = {
-    name: (v, x) => v.name === x,
-    status: (v, x) => v.status === x,
-    bootable: (v, x) => v.bootable === String(truthy(x)),
-    availability_zone: (v, x) => v.availability_zone === x,
-    volume_type: (v, x) => v.volume_type === x || v.volume_type_id === x,
-    group_id: (v, x) => v.group_id === x,
-    metadata: (v, x) => Object.entries(parseDictFilter(x, 'metadata')).every(([k, val]) => v.metadata[k] === val),
+  const filters: Record<string, (value: string) => (v: Frozen<VolumeRecord>) => boolean> = {
+    name: (x) => (v) => v.name === x,
+    status: (x) => (v) => v.status === x,
+    bootable: (x) => (v) => v.bootable === String(truthy(x)),
+    availability_zone: (x) => (v) => v.availability_zone === x,
+    volume_type: (x) => (v) => v.volume_type === x || v.volume_type_id === x,
+    group_id: (x) => (v) => v.group_id === x,
+    // Every pair must match, as Cinder's volume_metadata.any(key, value) per pair.
+    metadata: (x) => {
+      const want = Object.entries(parseDictFilter(x, 'metadata'));
+      return (v) => want.every(([k, val]) => Object.hasOwn(v.metadata, k) && v.metadata[k] === val);
+    },
   };
   const sortKeys = ['created_at', 'updated_at', 'id', 'name', 'size', 'status', 'bootable', 'availability_zone', 'volume_type', 'project_id'];
   const list = (detail: boolean) => async (req: FastifyRequest<{ Params: ProjectParams; Querystring: ListQuery }>) =>
