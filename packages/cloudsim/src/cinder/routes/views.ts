@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import { atLeast } from '../../http/microversion.js';
+import { JsonMemo } from '../../http/json-body.js';
+import { atLeast, formatVersion } from '../../http/microversion.js';
 import type { GroupRecord, GroupTypeRecord, SnapshotRecord, VolumeRecord, VolumeTypeRecord } from '../records.js';
 import type { Frozen } from '../../store/frozen.js';
 import { caller } from './common.js';
@@ -12,6 +13,14 @@ const links = (root: string, projectId: string, kind: string, id: string) => [
 /** The short form lists use: id, name, links. */
 export function volumeSummary(root: string, v: Frozen<VolumeRecord>) {
   return { id: v.id, name: v.name, links: links(root, v.project_id, 'volumes', v.id) };
+}
+
+const listed = new JsonMemo<Frozen<VolumeRecord>>();
+
+/** volumeDetail's JSON for a list, remembered while the volume stays the same. */
+export function volumeDetailJson(req: FastifyRequest, root: string, v: Frozen<VolumeRecord>): string {
+  const variant = `${formatVersion(req.microversion)} ${caller(req).isAdmin ? 'admin' : 'user'} ${root}`;
+  return listed.json(v, variant, [], () => volumeDetail(req, root, v));
 }
 
 /** Cinder's detailed volume view; admin-only and microversion-gated fields as Cinder shows them. */

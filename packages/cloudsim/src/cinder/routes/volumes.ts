@@ -1,13 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { jsonArray, jsonObject, sendJson } from '../../http/json-body.js';
 import { badRequest } from '../../http/errors.js';
 import type { SiteHost } from '../../host.js';
 import type { Frozen } from '../../store/frozen.js';
 import type { VolumeRecord } from '../records.js';
 import {
-  P, allTenants, caller, callerProject, cleanMetadata, listBody, listQuerySchema, parseDictFilter, schemas, truthy,
+  P, allTenants, caller, callerProject, cleanMetadata, listPage, listQuerySchema, parseDictFilter, schemas, truthy,
   type IdParams, type ListQuery, type ProjectParams,
 } from './common.js';
-import { volumeDetail, volumeSummary } from './views.js';
+import { volumeDetail, volumeDetailJson, volumeSummary } from './views.js';
 
 interface CreateBody {
   volume: {
@@ -104,14 +105,21 @@ export function registerVolumeRoutes(app: FastifyInstance, site: SiteHost): void
     },
   };
   const sortKeys = ['created_at', 'updated_at', 'id', 'name', 'size', 'status', 'bootable', 'availability_zone', 'volume_type', 'project_id'];
-  const list = (detail: boolean) => async (req: FastifyRequest<{ Params: ProjectParams; Querystring: ListQuery }>) =>
-    listBody(req, visible(req), {
-      base: `${root()}/v3/${req.params.project_id}/volumes${detail ? '/detail' : ''}`,
+  // Volume lists are what a caller polls many volumes with: items keep their JSON while unchanged.
+  const list = (detail: boolean) => async (req: FastifyRequest<{ Params: ProjectParams; Querystring: ListQuery }>, reply: FastifyReply) => {
+    const base = root();
+    const { page, links, count } = listPage(req, visible(req), {
+      base: `${base}/v3/${req.params.project_id}/volumes${detail ? '/detail' : ''}`,
       key: 'volumes',
-      render: detail ? (v) => volumeDetail(req, root(), v) : (v) => volumeSummary(root(), v),
       filters,
       sortKeys,
     });
+    const items = page.map((v) => (detail ? volumeDetailJson(req, base, v) : JSON.stringify(volumeSummary(base, v))));
+    const members: [string, string][] = [['volumes', jsonArray(items)]];
+    if (links) members.push(['volumes_links', JSON.stringify(links)]);
+    if (count !== undefined) members.push(['count', JSON.stringify(count)]);
+    return sendJson(reply, jsonObject(members));
+  };
   const listSchema = { querystring: { ...listQuerySchema, properties: { ...listQuerySchema.properties, project_id: { type: 'string', maxLength: 255 } } } };
   app.get(`${P}/volumes`, { schema: listSchema }, list(false));
   app.get(`${P}/volumes/detail`, { schema: listSchema }, list(true));

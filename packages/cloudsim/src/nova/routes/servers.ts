@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, policyForbidden } from '../../http/errors.js';
+import { jsonArray, jsonObject, sendJson } from '../../http/json-body.js';
 import { atLeast } from '../../http/microversion.js';
 import type { SiteHost } from '../../host.js';
 import { bootServer, ownerOf, type BdmRequest, type BootRequest } from '../boot.js';
 import { deleteServer, serverStatus } from '../lifecycle.js';
 import type { Frozen } from '../../store/frozen.js';
 import type { ServerRecord } from '../records.js';
-import { serverAddresses, serverDetail, serverSummary, type NetworkNames } from '../server-view.js';
+import { serverAddresses, serverDetail, serverDetailJson, serverSummary, type NetworkNames } from '../server-view.js';
 import { caller, nextLink, paginate, schemas } from './common.js';
 import { MAX_TAGS, tagSchema } from './server-tags.js';
 
@@ -246,15 +247,15 @@ export function registerServerRoutes(app: FastifyInstance, site: SiteHost): void
     const path = detail ? 'servers/detail' : 'servers';
     const base = root();
     const { page, links } = paginate(servers, q, (s) => s.id, (m) => nextLink(`${base}/v2.1/${path}`, q, m));
-    const body: Record<string, unknown> = {
-      servers: page.map((s) => (detail ? serverDetail(nova, base, s, { mv: req.microversion, isAdmin: auth.isAdmin, networkNames }) : serverSummary(base, s))),
-    };
-    if (links) body.servers_links = links;
-    return body;
+    const opts = { mv: req.microversion, isAdmin: auth.isAdmin, networkNames };
+    const items = page.map((s) => (detail ? serverDetailJson(nova, base, s, opts) : JSON.stringify(serverSummary(base, s))));
+    const members: [string, string][] = [['servers', jsonArray(items)]];
+    if (links) members.push(['servers_links', JSON.stringify(links)]);
+    return jsonObject(members);
   };
 
-  app.get<{ Querystring: ListQuery }>('/v2.1/servers', { schema: listSchema }, async (req) => list(req, false));
-  app.get<{ Querystring: ListQuery }>('/v2.1/servers/detail', { schema: listSchema }, async (req) => list(req, true));
+  app.get<{ Querystring: ListQuery }>('/v2.1/servers', { schema: listSchema }, async (req, reply) => sendJson(reply, list(req, false)));
+  app.get<{ Querystring: ListQuery }>('/v2.1/servers/detail', { schema: listSchema }, async (req, reply) => sendJson(reply, list(req, true)));
 
   app.post<{ Body: CreateBody }>('/v2.1/servers', { schema: createSchema }, async (req, reply) => {
     const auth = caller(req);
