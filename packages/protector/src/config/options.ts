@@ -256,15 +256,15 @@ export const OPTIONS = {
   concurrency: group('What one protector-engine asks of each site at once, shared by all the operations it runs: a failover of many protection groups queues here rather than flooding the target cloud. Per engine: with N engines a site sees up to N times these.', {
     nova: opt(integerType({ min: 1 }), {
       default: 50,
-      help: 'Servers being created, started or stopped at once (each counted until it is ACTIVE or SHUTOFF).',
+      help: 'Servers being created (each counted until it is ACTIVE) or deleted at once.',
     }),
     cinder: opt(integerType({ min: 1 }), {
       default: 50,
-      help: 'Volumes being managed into Cinder at once (each counted until it is available).',
+      help: 'Volumes being managed into Cinder (each counted until it is available) or deleted at once.',
     }),
     neutron: opt(integerType({ min: 1 }), {
       default: 50,
-      help: 'Ports being created at once.',
+      help: 'Ports being created or deleted at once.',
     }),
     array: opt(integerType({ min: 1 }), {
       default: 16,
