@@ -5,6 +5,7 @@
 import autocannon from 'autocannon';
 import { ArrayRestClient } from '@protector/arraysim/rest';
 import { Site } from '../../src/site.js';
+import { TestSite } from '../helpers/site.js';
 
 const N = Number(process.env.BENCH_OBJECTS ?? 1000);
 const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
@@ -26,21 +27,7 @@ async function call<T = Record<string, unknown>>(service: Parameters<Site['url']
   return (text ? JSON.parse(text) : {}) as T;
 }
 
-async function token(user: string, password: string, project: string): Promise<string> {
-  const res = await fetch(`${site.url('keystone')}/v3/auth/tokens`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      auth: {
-        identity: { methods: ['password'], password: { user: { name: user, password, domain: { id: 'default' } } } },
-        scope: { project: { name: project, domain: { id: 'default' } } },
-      },
-    }),
-  });
-  const id = res.headers.get('x-subject-token');
-  if (!id) throw new Error(`token for ${user}: HTTP ${res.status}`);
-  return id;
-}
+const token = (user: string, password: string, project: string): Promise<string> => new TestSite(site).token(user, password, project);
 
 /**
  * Runs `fn(i)` for i < n, `CREATE_CONCURRENCY` at a time; describes the rate of the first and the
