@@ -5,13 +5,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const only = process.argv[2];
+// `npm run bench -- a,b` runs the benchmarks whose file names contain a or b.
+const only = process.argv[2]?.split(',').filter(Boolean);
 let failed = false;
 for (const pkg of readdirSync('packages')) {
   const dir = join('packages', pkg, 'test', 'bench');
   if (!existsSync(dir)) continue;
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort()) {
-    if (only && !file.includes(only)) continue;
+    if (only && !only.some((o) => file.includes(o))) continue;
     console.log(`\n== ${join(dir, file)}`);
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(dir, file)], { stdio: 'inherit' });
     if (r.status !== 0) failed = true;

@@ -79,7 +79,11 @@ export interface SiteOptions {
 /** Names the array face's certificate is valid for: the listen address and the loopback names. */
 export const arrayHosts = (host: string): string[] => [...new Set([host, '127.0.0.1', 'localhost', '::1'])];
 
-/** How often a running site applies what is due on its arrays (schedules, transfers, retention). */
+/**
+ * How often a running site applies what is due on its arrays (schedules, retention, eradication).
+ * Transfers do not wait for it: every array read that shows transfer state (or needs a transfer
+ * done) first brings transfers to now, so a completion shows from its simulated end.
+ */
 const ARRAY_TICK_MS = 1000;
 
 /**

@@ -50,11 +50,20 @@ export const OperationStep = Type.Object({
 });
 export type OperationStep = Static<typeof OperationStep>;
 
-/** `GET …/operations/{id}`: the operation with its steps and the achieved RTO. */
+/** `GET …/operations/{id}`: the operation with its steps, the time it waited for an engine and the achieved RTO. */
 export const OperationDetail = Type.Object({
   ...Operation.properties,
   steps: Type.Array(OperationStep),
-  rto_seconds: Nullable(Type.Number({ description: 'Seconds from start to end (to now while running); null before it started' })),
+  queued_seconds: Type.Number({
+    minimum: 0,
+    description: 'Seconds from the request (created_at) until an engine first picked the operation up (started_at); to now while it still waits, to its end if it was cancelled first',
+  }),
+  rto_seconds: Nullable(
+    Type.Number({
+      minimum: 0,
+      description: 'The achieved RTO: seconds from the request (created_at, so queued_seconds included) to the end (to now while it waits or runs); null for an operation cancelled before any engine started it',
+    }),
+  ),
 });
 export type OperationDetail = Static<typeof OperationDetail>;
 

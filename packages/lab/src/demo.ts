@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { createSiteClients, type SiteClients } from '@protector/openstack';
 import { formatList } from '@protector/protectorclient';
 import { keystoneUrl } from './protector.js';
-import { labSites, simUrl, type LabSite } from './sites.js';
+import { guest } from './guest.js';
+import { labSites, type LabSite } from './sites.js';
 import { startLabSite, stopLabSite } from './site-control.js';
 import { readState, writeState } from './state.js';
 
@@ -58,12 +59,6 @@ export async function demo(labDir: string, log: (line: string) => void = console
     createSiteClients({ authUrl: keystoneUrl(s), credentials: { type: 'password', username: 'demo', password: 'demo', userDomainName: 'Default', scope: { projectName: 'demo', projectDomainName: 'Default' } } });
   const a = tenant(siteA);
   const b = tenant(siteB);
-  const guest = async (s: LabSite, server: string, verb: 'write' | 'read', offset: number, data: string): Promise<string> => {
-    const body = verb === 'write' ? { offset, data: Buffer.from(data).toString('base64') } : { offset, length: data.length };
-    const r = await fetch(`${simUrl(s)}/sim/servers/${server}/${verb}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
-    if (!r.ok) throw new Error(`guest ${verb} on ${server}: ${r.status} ${await r.text()}`);
-    return verb === 'read' ? Buffer.from(((await r.json()) as { data: string }).data, 'base64').toString() : '';
-  };
   const web = async (cloud: string): Promise<string> => {
     const peer = cloud === 'site-a-demo' ? 'site-b-demo' : 'site-a-demo';
     const members = JSON.parse(await cli('--os-cloud', cloud, '--secondary-cloud', peer, 'member', 'list', pg, '-f', 'json')) as { 'Server ID': string; Name: string }[];

@@ -1,9 +1,7 @@
 import { ArrayModel } from '@protector/arraysim';
-import { join } from 'node:path';
-import { startSite, stopPid, waitReady } from './processes.js';
-import { startProtector, waitApi } from './protector.js';
+import { recorded, startService, startSite, stopPid, waitReady, waitService } from './processes.js';
 import { arraysDb, labSites, type LabSite } from './sites.js';
-import { isAlive, writeState, type LabState } from './state.js';
+import { isAlive, writeState, type LabState, type ServiceState } from './state.js';
 
 function siteOf(state: LabState, name: string): { site: LabSite; index: number } {
   const index = state.sites.findIndex((s) => s.name === name);
@@ -31,14 +29,19 @@ export async function stopLabSite(state: LabState, labDir: string, name: string)
   const { site, index } = siteOf(state, name);
   // Recorded before anything stops, so a foreground `up` watching these processes lets them go.
   writeState(labDir, { ...state, stopped: [...new Set([...(state.stopped ?? []), name])] });
-  const p = state.protector?.find((x) => x.site === name);
-  if (p) {
-    await stopPid(p.engine.pid);
-    await stopPid(p.api.pid);
-  }
+  await stopServices(state.protector?.find((x) => x.site === name)?.processes ?? []);
   await stopPid(state.sites[index]!.pid);
   setArrayDown(labDir, site.array, true);
   return { ...state, stopped: [...new Set([...(state.stopped ?? []), name])] };
+}
+
+/**
+ * A site's Protector processes, the engines first (each gives its leases back) and together
+ * (each may take its lease time to stop), then the APIs.
+ */
+export async function stopServices(processes: readonly ServiceState[]): Promise<void> {
+  await Promise.all(processes.filter((p) => p.kind === 'engine').map((p) => stopPid(p.pid)));
+  await Promise.all(processes.filter((p) => p.kind === 'api').map((p) => stopPid(p.pid)));
 }
 
 /** Stops every process of the lab as the state file records them (restarted sites included). */
@@ -48,9 +51,8 @@ export async function stopLab(state: LabState, log: (line: string) => void = con
     log('protector-dashboard stopped');
   }
   for (const p of state.protector ?? []) {
-    await stopPid(p.engine.pid);
-    await stopPid(p.api.pid);
-    log(`protector on ${p.site} stopped`);
+    await stopServices(p.processes);
+    log(`protector on ${p.site} stopped (${p.processes.map((x) => x.name).join(', ')})`);
   }
   for (const s of state.sites) {
     await stopPid(s.pid);
@@ -66,10 +68,10 @@ export async function startLabSite(state: LabState, labDir: string, name: string
   setArrayDown(labDir, site.array, false);
   const s = startSite(site, labDir, true);
   await waitReady(s);
-  const conf = join(labDir, site.name, 'protector', 'protector.conf');
-  const p = startProtector(site, labDir, conf, true);
-  await waitApi(site, p);
+  // Each process again on the files it ran on: the layout `up` chose.
+  const running = (state.protector?.find((x) => x.site === name)?.processes ?? []).map(({ pid: _old, ...p }) => startService(p, true));
+  await Promise.all(running.map((p) => waitService(name, p)));
   const sites = state.sites.map((x, i) => (i === index ? { ...x, pid: s.child.pid! } : x));
-  const protector = (state.protector ?? []).map((x) => (x.site === name ? { ...x, api: { ...x.api, pid: p.api.pid! }, engine: { ...x.engine, pid: p.engine.pid! } } : x));
+  const protector = (state.protector ?? []).map((x) => (x.site === name ? { ...x, processes: running.map(recorded) } : x));
   return { ...state, sites, protector, stopped: (state.stopped ?? []).filter((x) => x !== name) };
 }

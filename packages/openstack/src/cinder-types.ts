@@ -69,6 +69,8 @@ export interface VolumeListFilter {
   allTenants?: boolean;
   projectId?: string;
   groupId?: string;
+  /** Volumes whose metadata holds every one of these pairs. */
+  metadata?: Readonly<Record<string, string>>;
   limit?: number;
 }
 

@@ -1,3 +1,4 @@
+import { BatchWait } from './batch-wait.js';
 import type {
   CreateGroupRequest,
   CreateVolumeRequest,
@@ -53,6 +54,7 @@ export class CinderClient extends ServiceClient {
       all_tenants: filter.allTenants ? '1' : undefined,
       project_id: filter.projectId,
       group_id: filter.groupId,
+      metadata: filter.metadata ? JSON.stringify(filter.metadata) : undefined,
       limit: filter.limit,
     });
   }
@@ -79,7 +81,12 @@ export class CinderClient extends ServiceClient {
     await this.api.post(`/volumes/${seg(id)}/action`, body);
   }
 
-  async waitForVolumeStatus(id: string, wanted: string | readonly string[], opts: WaitOptions = {}): Promise<Volume> {
+  /** Waits for many volumes with one list per interval (narrow it with `metadata`). */
+  volumeWait(filter: VolumeListFilter, opts: { intervalMs?: number } = {}): BatchWait<Volume> {
+    return new BatchWait({ kind: 'volume', list: () => this.listVolumes(filter), id: (v) => v.id, status: (v) => v.status, failed: VOLUME_FAILED, intervalMs: opts.intervalMs });
+  }
+
+    async waitForVolumeStatus(id: string, wanted: string | readonly string[], opts: WaitOptions = {}): Promise<Volume> {
     const want = typeof wanted === 'string' ? [wanted] : wanted;
     return pollStatus(
       { what: `volume ${id}`, fetch: () => this.getVolume(id), status: (v) => v.status, wanted: want, failed: VOLUME_FAILED.filter((s) => !want.includes(s)) },

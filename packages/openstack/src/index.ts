@@ -12,6 +12,7 @@ export { HttpTransport, isTransient, tlsFetch, type HttpOptions, type HttpLogger
 export { OpenStackError, ServiceUnavailableError, isNotFound, isUnavailable, isOpenStackError, type ServiceName } from './errors.js';
 export { EndpointNotFoundError, findEndpoint, type EndpointInterface } from './catalog.js';
 export { WaitError, type WaitOptions } from './wait.js';
+export { BatchWait, type BatchWaitSpec } from './batch-wait.js';
 export { replicatedTypes, replicationTypeOf, type ReplicationType } from './replication-specs.js';
 export { serviceCredentials, type StoredCredentials } from './service-credentials.js';
 export type * from './keystone-types.js';

@@ -73,4 +73,9 @@ export class NeutronClient extends ServiceClient {
   async getQuota(projectId: string): Promise<NetworkQuota> {
     return (await this.api.get<{ quota: NetworkQuota }>(`/v2.0/quotas/${seg(projectId)}`)).quota;
   }
+
+  /** Limit and use of each resource in one call (the quota-details extension): no list of every port to count them. */
+  async getQuotaDetails(projectId: string): Promise<Record<keyof NetworkQuota, { limit: number; used: number; reserved: number }>> {
+    return (await this.api.get<{ quota: Record<keyof NetworkQuota, { limit: number; used: number; reserved: number }> }>(`/v2.0/quotas/${seg(projectId)}/details`)).quota;
+  }
 }

@@ -137,5 +137,7 @@ export interface ServerListFilter {
   image?: string;
   ip?: string;
   changesSince?: string;
+  /** Servers carrying every one of these tags (2.26). */
+  tags?: readonly string[];
   limit?: number;
 }

@@ -1,3 +1,4 @@
+import { BatchWait } from './batch-wait.js';
 import type {
   AvailabilityZone,
   ComputeLimits,
@@ -40,17 +41,15 @@ export class NovaClient extends ServiceClient {
 
   /** Detailed list, all pages. `name` is a regular expression, as in Nova. */
   async listServers(filter: ServerListFilter = {}): Promise<Server[]> {
-    return this.api.listAll<Server>('/servers/detail', 'servers', {
-      name: filter.name,
-      status: filter.status,
-      all_tenants: filter.allTenants ? 'True' : undefined,
-      project_id: filter.projectId,
-      flavor: filter.flavor,
-      image: filter.image,
-      ip: filter.ip,
-      'changes-since': filter.changesSince,
-      limit: filter.limit,
-    });
+    return this.api.listAll<Server>('/servers/detail', 'servers', serverQuery(filter));
+  }
+
+  /**
+   * One page only (`limit` is Nova's page size, as everywhere): `{ limit: 1 }` asks whether Nova
+   * answers in this project without walking every server it holds, one per page.
+   */
+  async listServersPage(filter: ServerListFilter = {}): Promise<Server[]> {
+    return (await this.api.get<{ servers: Server[] }>('/servers/detail', serverQuery(filter))).servers;
   }
 
   /** Boots a server; answers with its id at once (status BUILD). With `lookup`, see CreateOptions. */
@@ -78,6 +77,11 @@ export class NovaClient extends ServiceClient {
 
   private async action(id: string, body: Record<string, unknown>): Promise<void> {
     await this.api.post(`/servers/${seg(id)}/action`, body);
+  }
+
+  /** Waits for many servers with one list per interval (narrow it with `tags`); ERROR ends a wait with Nova's fault message. */
+  serverWait(filter: ServerListFilter, opts: { intervalMs?: number } = {}): BatchWait<Server> {
+    return new BatchWait({ kind: 'server', list: () => this.listServers(filter), id: (s) => s.id, status: (s) => s.status, failed: FAILED_STATES, explain: (s) => s.fault?.message, intervalMs: opts.intervalMs });
   }
 
   /** Polls until the server reaches one of `wanted`; ERROR ends the wait with Nova's fault message. */
@@ -133,3 +137,17 @@ export class NovaClient extends ServiceClient {
     return (await this.api.get<{ limits: { absolute: ComputeLimits } }>('/limits', { tenant_id: projectId })).limits.absolute;
   }
 }
+
+/** A server list filter as Nova's query string. */
+const serverQuery = (filter: ServerListFilter) => ({
+  name: filter.name,
+  status: filter.status,
+  all_tenants: filter.allTenants ? 'True' : undefined,
+  project_id: filter.projectId,
+  flavor: filter.flavor,
+  image: filter.image,
+  ip: filter.ip,
+  'changes-since': filter.changesSince,
+  tags: filter.tags?.length ? filter.tags.join(',') : undefined,
+  limit: filter.limit,
+});

@@ -16,7 +16,7 @@ import type {
   VolumeRecord,
   VolumeSnapshotRecord,
 } from './records.js';
-import { listTransfers, progressTransfers, queueReplication } from './replication.js';
+import { listTransfers, progressTransfers, queueReplication, transfersInFlight } from './replication.js';
 import { applyRetention } from './retention.js';
 import { fireSchedules } from './schedules.js';
 import * as snaps from './snapshots.js';
@@ -118,7 +118,19 @@ export class ArrayModel extends ModelBase {
 
   /** Copies a volume, a volume snapshot or a PG snapshot volume to `dest` (or over it with overwrite). */
   copyVolume(array: string, source: string, dest: string, opts?: { overwrite?: boolean }): VolumeRecord {
-    return this.volumeCall(array, 'copyVolume', { reads: [source], writes: [dest] }, () => snaps.copyVolume(this.store, array, source, dest, opts));
+    return this.volumeCall(array, 'copyVolume', { reads: [source], writes: [dest] }, () =>
+      this.transfersToNow(() => snaps.copyVolume(this.store, array, source, dest, opts)),
+    );
+  }
+
+  /**
+   * Runs a call that shows transfer state or depends on it (a copy is readable once transferred)
+   * after bringing transfers to now: a copy is complete from its simulated end, as on a real
+   * array, however long ago the host last ticked. Without transfers in flight it writes nothing.
+   */
+  private transfersToNow<T>(fn: () => T): T {
+    if (transfersInFlight(this.store)) this.store.tx(() => progressTransfers(this.store));
+    return fn();
   }
 
   // ---- volume snapshots ----
@@ -132,7 +144,7 @@ export class ArrayModel extends ModelBase {
   }
 
   listVolumeSnapshots(array: string): VolumeSnapshotRecord[] {
-    return this.call(array, 'listVolumeSnapshots', () => snaps.listVolumeSnapshots(this.store, array));
+    return this.call(array, 'listVolumeSnapshots', () => this.transfersToNow(() => snaps.listVolumeSnapshots(this.store, array)));
   }
 
   destroyVolumeSnapshot(array: string, name: string): VolumeSnapshotRecord {
@@ -149,7 +161,7 @@ export class ArrayModel extends ModelBase {
 
   /** Reads a volume snapshot or PG snapshot volume (`<pg>.<sfx>.<vol>`, `<src>:<pg>.<sfx>.<vol>`). */
   readSnapshot(array: string, name: string, offset: number, length: number): Buffer {
-    return this.call(array, 'readSnapshot', () => snaps.readSnapshot(this.store, array, name, offset, length));
+    return this.call(array, 'readSnapshot', () => this.transfersToNow(() => snaps.readSnapshot(this.store, array, name, offset, length)));
   }
 
   /** Moves a volume into `pod` (renamed `<pod>::<name>`) or out of its pod (null); returns the new name. */
@@ -299,11 +311,13 @@ export class ArrayModel extends ModelBase {
 
   /** `pg` filters by the group as named on this array (`<source>:<pg>` for copies). */
   listProtectionGroupSnapshots(array: string, pg?: string): ProtectionGroupSnapshotRecord[] {
-    return this.call(array, 'listProtectionGroupSnapshots', () => pgSnaps.listPgSnapshots(this.store, array, pg));
+    return this.call(array, 'listProtectionGroupSnapshots', () => this.transfersToNow(() => pgSnaps.listPgSnapshots(this.store, array, pg)));
   }
 
   getProtectionGroupSnapshot(array: string, name: string): ProtectionGroupSnapshotRecord {
-    return this.call(array, 'getProtectionGroupSnapshot', () => pgSnaps.toPgSnapshot(this.store, pgSnapshotRow(this.store, array, name)));
+    return this.call(array, 'getProtectionGroupSnapshot', () =>
+      this.transfersToNow(() => pgSnaps.toPgSnapshot(this.store, pgSnapshotRow(this.store, array, name))),
+    );
   }
 
   /** Destroys a snapshot or a copy pending eradication; a copy still transferring stops. */
@@ -336,10 +350,12 @@ export class ArrayModel extends ModelBase {
 
   /** Per-target transfer state of a source snapshot `<pg>.<suffix>`. */
   listTransfers(array: string, snapshot: string): TransferRecord[] {
-    return this.call(array, 'listTransfers', () => {
-      pgSnapshotRow(this.store, array, snapshot);
-      return listTransfers(this.store, array, snapshot);
-    });
+    return this.call(array, 'listTransfers', () =>
+      this.transfersToNow(() => {
+        pgSnapshotRow(this.store, array, snapshot);
+        return listTransfers(this.store, array, snapshot);
+      }),
+    );
   }
 
   /**

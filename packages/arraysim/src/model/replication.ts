@@ -64,13 +64,21 @@ const linkUp = (s: Store, c: ConnectionRow): boolean =>
   c.status === 'connected' &&
   (s.get<{ n: number }>('SELECT COUNT(*) AS n FROM fa_arrays WHERE name IN (?, ?) AND down = 0', c.a, c.b)?.n ?? 0) === 2;
 
+/** Whether any copy is still transferring (or waiting to); by a partial index, so cheap enough for every read. */
+export function transfersInFlight(s: Store): boolean {
+  return s.get('SELECT 1 FROM fa_pg_snapshots WHERE replicated = 1 AND completed IS NULL LIMIT 1') !== undefined;
+}
+
 /**
  * Moves every transfer forward to now. Link and array state only change through calls that run
  * this first, so the state seen here held for the whole interval since the last run. Transfers of
  * one PG to one target run one after another, oldest first; each takes
- * (bytes changed since the target's last complete copy) / bandwidth + latency.
+ * (bytes changed since the target's last complete copy) / bandwidth + latency. With nothing in
+ * flight there is nothing to move (a transfer queued later starts when it is queued), so nothing
+ * is written.
  */
 export function progressTransfers(s: Store): string[] {
+  if (!transfersInFlight(s)) return [];
   const now = s.now();
   const completed: string[] = [];
   for (const c of s.all<ConnectionRow>('SELECT * FROM fa_connections')) {

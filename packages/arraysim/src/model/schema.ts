@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS fa_pg_snapshots (
   started INTEGER, completed INTEGER, progress REAL, data_transferred INTEGER,
   bytes_total INTEGER, duration_ms INTEGER, elapsed_ms INTEGER,
   UNIQUE (array, name));
+-- Transfers not yet complete: few, and looked up on every read that shows transfer state.
+CREATE INDEX IF NOT EXISTS fa_pg_snapshots_in_flight ON fa_pg_snapshots(array, pg_array, pg, seq) WHERE replicated = 1 AND completed IS NULL;
 CREATE TABLE IF NOT EXISTS fa_pg_snapshot_volumes (
   seq INTEGER NOT NULL REFERENCES fa_pg_snapshots(seq) ON DELETE CASCADE, volume TEXT NOT NULL,
   array TEXT NOT NULL, name TEXT NOT NULL, id TEXT NOT NULL, serial TEXT NOT NULL,

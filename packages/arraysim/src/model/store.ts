@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../database.js';
 
 /** How long a destroyed object waits before the array eradicates it (Purity's default: 24 hours). */
@@ -7,6 +8,9 @@ export const ERADICATION_DELAY_MS = 24 * 3600 * 1000;
 
 /** The database and clock every array module works on; no state lives outside the database. */
 export class Store {
+  /** Statements by SQL text: preparing is most of the cost of a small query. */
+  private readonly statements = new Map<string, Statement>();
+
   constructor(
     readonly db: Db,
     readonly clock: Clock,
@@ -36,16 +40,25 @@ export class Store {
     ).map((r) => r.name);
   }
 
+  private statement(sql: string): Statement {
+    let stmt = this.statements.get(sql);
+    if (!stmt) {
+      stmt = this.db.prepare(sql);
+      this.statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
   get<T>(sql: string, ...params: unknown[]): T | undefined {
-    return this.db.prepare(sql).get(...params) as T | undefined;
+    return this.statement(sql).get(...params) as T | undefined;
   }
 
   all<T>(sql: string, ...params: unknown[]): T[] {
-    return this.db.prepare(sql).all(...params) as T[];
+    return this.statement(sql).all(...params) as T[];
   }
 
   run(sql: string, ...params: unknown[]): number {
-    return this.db.prepare(sql).run(...params).changes;
+    return this.statement(sql).run(...params).changes;
   }
 }
 

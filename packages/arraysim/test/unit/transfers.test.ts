@@ -114,3 +114,28 @@ test('schedules fire on time, replication skips its blackout window', () => {
   m.tick();
   assert.deepEqual(m.listProtectionGroupSnapshots('fa-b').map((s) => s.name), ['fa-a:pg1.3']);
 });
+
+test('reads bring transfers to now: a copy shows complete, and is readable, from its simulated end without a tick', () => {
+  const { m, clock } = pair();
+  m.writeVolume('fa-a', 'v', 0, Buffer.alloc(MiB, 4));
+  const start = clock.now();
+  m.snapshotProtectionGroup('fa-a', 'pg1', { replicate_now: true });
+  const end = start + 1000 + 50; // 1 MiB at 1 MiB/s, 50 ms latency
+  clock.advance(end - start - 1);
+  assert.equal(m.listTransfers('fa-a', 'pg1.1')[0]?.completed, null);
+  assert.throws(() => m.copyVolume('fa-b', 'fa-a:pg1.1.v', 'early'), /has not finished transferring/);
+  clock.advance(1);
+  assert.equal(m.listTransfers('fa-a', 'pg1.1')[0]?.completed, end);
+  assert.equal(m.getProtectionGroupSnapshot('fa-b', 'fa-a:pg1.1').completed, end);
+  assert.deepEqual(m.listProtectionGroupSnapshots('fa-b').map((s) => [s.name, s.completed]), [['fa-a:pg1.1', end]]);
+  assert.ok(m.listVolumeSnapshots('fa-b').some((s) => s.name === 'fa-a:pg1.1.v'));
+  assert.deepEqual(m.readSnapshot('fa-b', 'fa-a:pg1.1.v', 0, 2), Buffer.alloc(2, 4));
+  assert.equal(m.copyVolume('fa-b', 'fa-a:pg1.1.v', 'restored').name, 'restored');
+  // Nothing left in flight: reads write nothing (no write lock taken on a shared file).
+  const changes = m.db.prepare('SELECT total_changes()').pluck();
+  const before = changes.get();
+  clock.advance(10_000);
+  m.listProtectionGroupSnapshots('fa-b');
+  m.listTransfers('fa-a', 'pg1.1');
+  assert.equal(changes.get(), before);
+});

@@ -4,7 +4,8 @@ import type { SiteContext } from '../context.js';
 import type { GlanceModel } from '../glance/model.js';
 import { ApiError, badRequest, notFound } from '../http/errors.js';
 import { uuid } from '../ids.js';
-import { Collection } from '../store/collection.js';
+import { Collection, type Frozen } from '../store/collection.js';
+import { thaw } from '../store/frozen.js';
 import { checkQuota, limitsOf, type QuotaLimits, type Usage } from './quotas.js';
 import type {
   GroupRecord, GroupTypeRecord, QuotaRecord, SnapshotRecord, VolumeAttachment, VolumeRecord, VolumeTypeRecord,
@@ -143,8 +144,18 @@ export class CinderModel {
     return doc;
   }
 
-  private freshList<T extends Settling>(coll: Collection<T>, docs: T[], onGone?: (doc: T) => void): T[] {
-    return docs.map((d) => this.fresh(coll, d, onGone)).filter((d): d is T => d !== undefined);
+  /** Shared read-only records with due transitions applied; only those that changed are copied and stored. */
+  private freshList<T extends Settling>(coll: Collection<T>, docs: Frozen<T>[], onGone?: (doc: T) => void): Frozen<T>[] {
+    const now = this.now();
+    const out: Frozen<T>[] = [];
+    for (const d of docs) {
+      if (d._settle_at === undefined || now < d._settle_at) out.push(d);
+      else {
+        const settled = this.fresh(coll, thaw<T>(d), onGone);
+        if (settled) out.push(settled as Frozen<T>);
+      }
+    }
+    return out;
   }
 
   // ---- volumes -------------------------------------------------------------------------------
@@ -153,8 +164,8 @@ export class CinderModel {
     return this.fresh(this.volumes, this.volumes.get(id));
   }
 
-  listVolumes(projectId?: string): VolumeRecord[] {
-    return this.freshList(this.volumes, this.volumes.list(undefined, projectId));
+  listVolumes(projectId?: string): Frozen<VolumeRecord>[] {
+    return this.freshList(this.volumes, this.volumes.views(undefined, projectId));
   }
 
   /** A volume the caller may see: its own project's, or any for admins; 404 otherwise. */
@@ -576,8 +587,8 @@ export class CinderModel {
     return this.fresh(this.snapshots, this.snapshots.get(id));
   }
 
-  listSnapshots(projectId?: string): SnapshotRecord[] {
-    return this.freshList(this.snapshots, this.snapshots.list(undefined, projectId));
+  listSnapshots(projectId?: string): Frozen<SnapshotRecord>[] {
+    return this.freshList(this.snapshots, this.snapshots.views(undefined, projectId));
   }
 
   /**
@@ -656,8 +667,8 @@ export class CinderModel {
     return this.fresh(this.groups, this.groups.get(id));
   }
 
-  listGroups(projectId?: string): GroupRecord[] {
-    return this.freshList(this.groups, this.groups.list(undefined, projectId));
+  listGroups(projectId?: string): Frozen<GroupRecord>[] {
+    return this.freshList(this.groups, this.groups.views(undefined, projectId));
   }
 
   findGroupType(nameOrId: string): GroupTypeRecord {
@@ -726,7 +737,7 @@ export class CinderModel {
     return this.groups.put(g);
   }
 
-  groupVolumes(groupId: string): VolumeRecord[] {
+  groupVolumes(groupId: string): Frozen<VolumeRecord>[] {
     return this.listVolumes().filter((v) => v.group_id === groupId);
   }
 

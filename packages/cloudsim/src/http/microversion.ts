@@ -26,10 +26,16 @@ export function compareVersions(a: Microversion, b: Microversion): number {
   return a.major - b.major || a.minor - b.minor;
 }
 
-/** True when the request's negotiated version is at least `version` ("2.47"). */
+const literals = new Map<string, Microversion>();
+
+/** True when the request's negotiated version is at least `version` ("2.47"). Views ask this per item, so literals are parsed once. */
 export function atLeast(v: Microversion, version: string): boolean {
-  const other = parseVersion(version);
-  if (!other) throw new Error(`bad version literal ${version}`);
+  let other = literals.get(version);
+  if (!other) {
+    other = parseVersion(version);
+    if (!other) throw new Error(`bad version literal ${version}`);
+    literals.set(version, other);
+  }
   return compareVersions(v, other) >= 0;
 }
 

@@ -21,6 +21,20 @@ export function parseIpv4(text: string): number | undefined {
   return parts.reduce((acc, p) => acc * 256 + p, 0);
 }
 
+const storedAddresses = new Map<string, number>();
+
+/** parseIpv4 of an address already stored (so valid); remembered, as allocating reads every port's addresses. */
+export function storedIpv4(text: string): number {
+  let n = storedAddresses.get(text);
+  if (n === undefined) {
+    n = parseIpv4(text) ?? -1;
+    // Bounded: a simulated cloud has far fewer addresses in use.
+    if (storedAddresses.size >= 100_000) storedAddresses.clear();
+    storedAddresses.set(text, n);
+  }
+  return n;
+}
+
 export function formatIpv4(n: number): string {
   return [24, 16, 8, 0].map((s) => (Math.floor(n / 2 ** s) % 256).toString()).join('.');
 }
@@ -94,7 +108,7 @@ export function checkPools(cidr: Cidr, pools: AllocationPool[], gateway: number 
 }
 
 /** First free address of the pools, in pool order; undefined when all are taken. */
-export function firstFree(pools: AllocationPool[], taken: Set<number>): number | undefined {
+export function firstFree(pools: readonly Readonly<AllocationPool>[], taken: Set<number>): number | undefined {
   for (const p of pools) {
     const s = parseIpv4(p.start) ?? 0;
     const e = parseIpv4(p.end) ?? -1;

@@ -2,8 +2,8 @@ import { isoSeconds } from '../timestamps.js';
 import type { SiteContext } from '../context.js';
 import { ApiError, badRequest, conflict, notFound } from '../http/errors.js';
 import { macAddress, uuid } from '../ids.js';
-import { Collection } from '../store/collection.js';
-import { checkPools, defaultPools, firstFree, formatIpv4, hostRange, inCidr, parseCidr, parseIpv4 } from './ip-allocation.js';
+import { Collection, type Frozen } from '../store/collection.js';
+import { checkPools, defaultPools, firstFree, formatIpv4, hostRange, inCidr, parseCidr, parseIpv4, storedIpv4 } from './ip-allocation.js';
 import type { AllocationPool, FixedIp, HostRoute, NetworkRecord, PortRecord, SecurityGroupRecord, SubnetRecord } from './records.js';
 import { SecurityGroups } from './security-groups.js';
 
@@ -121,12 +121,12 @@ export class NeutronModel {
   }
 
   usage(projectId: string): Record<keyof Quota, number> {
-    const nets = this.networks.list(undefined, projectId);
     const groups = this.securityGroups.ofProject(projectId);
+    const ofProject = (d: { project_id: string }) => d.project_id === projectId;
     return {
-      network: nets.length,
-      subnet: this.subnets.list((s) => s.project_id === projectId).length,
-      port: this.ports.list((p) => p.project_id === projectId).length,
+      network: this.networks.views(undefined, projectId).length,
+      subnet: this.subnets.views(ofProject).length,
+      port: this.ports.views(ofProject).length,
       security_group: groups.length,
       security_group_rule: groups.reduce((n, g) => n + this.securityGroups.rulesOf(g.id).length, 0),
       router: 0,
@@ -146,8 +146,9 @@ export class NeutronModel {
 
   // ---- networks ----
 
-  getNetwork(id: string): NetworkRecord | undefined {
-    return this.networks.get(id);
+  /** The shared read-only network; `mustGetNetwork` gives a copy to change. */
+  getNetwork(id: string): Frozen<NetworkRecord> | undefined {
+    return this.networks.view(id);
   }
 
   /**
@@ -300,8 +301,9 @@ export class NeutronModel {
 
   // ---- ports ----
 
-  getPort(id: string): PortRecord | undefined {
-    return this.ports.get(id);
+  /** The shared read-only port; `mustGetPort` gives a copy to change. */
+  getPort(id: string): Frozen<PortRecord> | undefined {
+    return this.ports.view(id);
   }
 
   mustGetPort(id: string): PortRecord {
@@ -325,11 +327,11 @@ export class NeutronModel {
     let mac = spec.mac_address?.toLowerCase();
     if (mac !== undefined) {
       if (!MAC.test(mac)) throw badRequest(`Invalid input for mac_address. Reason: '${spec.mac_address}' is not a valid MAC address.`, 'InvalidInput');
-      if (this.ports.find((p) => p.network_id === net.id && p.mac_address === mac)) {
+      if (this.ports.views((p) => p.mac_address === mac, net.id).length > 0) {
         throw conflict(`Unable to complete operation for network ${net.id}. The mac address ${mac} is in use.`, 'MacAddressInUse');
       }
     }
-    const siblings = this.ports.list(undefined, net.id);
+    const siblings = this.ports.views(undefined, net.id);
     while (mac === undefined || siblings.some((p) => p.mac_address === mac)) mac = macAddress();
     const fixedIps = this.allocate(net, spec.fixed_ips, undefined);
     const deviceOwner = spec.device_owner ?? '';
@@ -375,17 +377,17 @@ export class NeutronModel {
    * none are requested). `keep` is the port being updated, whose own addresses stay usable.
    */
   private allocate(net: NetworkRecord, requested: PortSpec['fixed_ips'], keep: PortRecord | undefined): FixedIp[] {
-    const subnets = this.subnets.list(undefined, net.id);
+    const subnets = this.subnets.views(undefined, net.id);
     const taken = new Map<string, Set<number>>();
-    const takenOf = (s: SubnetRecord): Set<number> => {
+    const takenOf = (s: Frozen<SubnetRecord>): Set<number> => {
       let set = taken.get(s.id);
       if (!set) {
         set = new Set<number>();
-        for (const p of this.ports.list(undefined, net.id)) {
+        for (const p of this.ports.views(undefined, net.id)) {
           if (p.id === keep?.id) continue;
-          for (const f of p.fixed_ips) if (f.subnet_id === s.id) set.add(parseIpv4(f.ip_address) ?? -1);
+          for (const f of p.fixed_ips) if (f.subnet_id === s.id) set.add(storedIpv4(f.ip_address));
         }
-        if (s.gateway_ip) set.add(parseIpv4(s.gateway_ip) ?? -1);
+        if (s.gateway_ip) set.add(storedIpv4(s.gateway_ip));
         taken.set(s.id, set);
       }
       return set;
@@ -401,7 +403,7 @@ export class NeutronModel {
     }
     const result: FixedIp[] = [];
     for (const req of requested) {
-      let subnet: SubnetRecord | undefined;
+      let subnet: Frozen<SubnetRecord> | undefined;
       if (req.subnet_id !== undefined) {
         subnet = subnets.find((s) => s.id === req.subnet_id);
         if (!subnet) {
@@ -507,6 +509,6 @@ export class NeutronModel {
 
   /** Whether any port still refers to a security group. */
   groupInUse(groupId: string): boolean {
-    return this.ports.find((p) => p.security_groups.includes(groupId)) !== undefined;
+    return this.ports.views((p) => p.security_groups.includes(groupId)).length > 0;
   }
 }

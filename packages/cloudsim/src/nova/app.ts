@@ -11,6 +11,7 @@ import { registerQuotaRoutes } from './routes/quotas.js';
 import { registerServerMetadataRoutes } from './routes/server-metadata.js';
 import { registerServerActionRoutes } from './routes/server-actions.js';
 import { registerServerRoutes } from './routes/servers.js';
+import { registerServerTagRoutes } from './routes/server-tags.js';
 import { MAX_MICROVERSION, MIN_MICROVERSION, registerVersionRoutes } from './routes/versions.js';
 import { registerVolumeAttachmentRoutes } from './routes/volume-attachments.js';
 
@@ -28,6 +29,7 @@ export function createNovaApp(site: SiteHost): FastifyInstance {
   registerServerRoutes(app, site);
   registerServerActionRoutes(app, site);
   registerServerMetadataRoutes(app, site);
+  registerServerTagRoutes(app, site);
   registerVolumeAttachmentRoutes(app, site);
   registerFlavorRoutes(app, site);
   registerKeypairRoutes(app, site);

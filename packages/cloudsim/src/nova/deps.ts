@@ -4,6 +4,7 @@
  */
 
 import type { VolumeAttachment } from '../cinder/records.js';
+import type { Frozen } from '../store/frozen.js';
 
 /** Attachments are Cinder's own records; Nova reads them as they are. */
 export type VolumeAttachmentView = VolumeAttachment;
@@ -62,9 +63,11 @@ export interface NeutronApi {
   /** Neutron's network collection; used to pick the network for networks 'auto'. */
   readonly networks?: Listing<NetworkView>;
   readonly ports?: Listing<PortView & { name: string }>;
-  getNetwork(id: string): { id: string; name: string } | undefined;
+  /** Read-only: Nova names addresses after networks while rendering many servers. */
+  getNetwork(id: string): { readonly id: string; readonly name: string } | undefined;
   visibleNetwork(id: string, projectId: string, isAdmin: boolean): { id: string; name: string } | undefined;
-  getPort(id: string): PortView | undefined;
+  /** Read-only: Nova looks up every server's ports while rendering a list. */
+  getPort(id: string): Frozen<PortView> | undefined;
   getSubnet(id: string): { id: string; ip_version: number } | undefined;
   createPort(
     projectId: string,

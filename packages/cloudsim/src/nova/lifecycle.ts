@@ -1,5 +1,6 @@
 import { ApiError, badRequest, conflict, notFound } from '../http/errors.js';
 import { uuid } from '../ids.js';
+import type { Frozen } from '../store/frozen.js';
 import type { NovaModel } from './model.js';
 import type { BdmRecord, ServerRecord, VmState } from './records.js';
 
@@ -35,14 +36,14 @@ export function settle(nova: NovaModel, s: ServerRecord): ServerRecord {
 }
 
 /** Nova's power_state numbers. */
-export function powerState(s: ServerRecord): number {
+export function powerState(s: Frozen<ServerRecord>): number {
   if (s.vm_state === 'active') return 1;
   if (s.vm_state === 'stopped') return 4;
   return 0;
 }
 
 /** The API status from vm_state and task_state, as nova.api.openstack.common.status_from_state. */
-export function serverStatus(s: ServerRecord): string {
+export function serverStatus(s: Frozen<ServerRecord>): string {
   if (s.vm_state === 'active') {
     if (s.task_state === 'rebooting') return 'REBOOT';
     if (s.task_state === 'rebooting_hard') return 'HARD_REBOOT';

@@ -1,7 +1,8 @@
 import type { SiteContext } from '../context.js';
 import { conflict, forbidden, notFound } from '../http/errors.js';
 import { uuid } from '../ids.js';
-import { Collection } from '../store/collection.js';
+import { Collection, type Frozen } from '../store/collection.js';
+import { thaw } from '../store/frozen.js';
 import type { NovaDeps } from './deps.js';
 import { settle } from './lifecycle.js';
 import type { FlavorRecord, KeypairRecord, QuotaRecord, ServerRecord } from './records.js';
@@ -63,8 +64,10 @@ export class NovaModel {
     return s;
   }
 
-  listServers(projectId?: string): ServerRecord[] {
-    return this.servers.list(undefined, projectId).map((s) => settle(this, s));
+  /** Servers (shared, read-only), all or one project's; those with a transition due are settled and stored first. */
+  listServers(projectId?: string): Frozen<ServerRecord>[] {
+    const now = this.now();
+    return this.servers.views(undefined, projectId).map((s) => (s.task_until !== null && now >= s.task_until ? settle(this, thaw<ServerRecord>(s)) : s));
   }
 
   // --- flavors -------------------------------------------------------------------------
@@ -113,7 +116,7 @@ export class NovaModel {
 
   /** What a project uses of the quotas Nova counts. */
   usage(projectId: string): Record<string, number> {
-    const servers = this.servers.list(undefined, projectId);
+    const servers = this.servers.views(undefined, projectId);
     return {
       instances: servers.length,
       cores: servers.reduce((n, s) => n + s.flavor.vcpus, 0),

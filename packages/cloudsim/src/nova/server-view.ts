@@ -1,8 +1,11 @@
-import { isoSeconds } from '../timestamps.js';
-import { atLeast, type Microversion } from '../http/microversion.js';
+import { isoMicros, isoSeconds } from '../timestamps.js';
+import { JsonMemo } from '../http/json-body.js';
+import { atLeast, formatVersion, type Microversion } from '../http/microversion.js';
 import { serverStatus, powerState } from './lifecycle.js';
 import { hostId, resourceLinks } from './links.js';
 import type { NovaModel } from './model.js';
+import type { Frozen } from '../store/frozen.js';
+import type { PortView } from './deps.js';
 import type { ServerRecord } from './records.js';
 
 export interface ViewOptions {
@@ -10,18 +13,44 @@ export interface ViewOptions {
   isAdmin: boolean;
   /** GET /servers/{id} (and PUT from 2.75) show a few fields the list does not. */
   single?: boolean;
+  /** Shared by the servers of one list. */
+  networkNames?: NetworkNames;
 }
 
 type Address = { version: number; addr: string; 'OS-EXT-IPS:type': string; 'OS-EXT-IPS-MAC:mac_addr': string };
 
-/** addresses: the server's ports' fixed IPs, keyed by network name. */
-export function serverAddresses(nova: NovaModel, s: ServerRecord): Record<string, Address[]> {
+/** Network names by id, looked up once per request however many servers use them. */
+export type NetworkNames = Map<string, string>;
+
+/** A server's port (absent once deleted) and the name of its network: what its addresses show. */
+interface PortOnNetwork {
+  port: Frozen<PortView> | undefined;
+  network: string;
+}
+
+function portsOf(nova: NovaModel, s: Frozen<ServerRecord>, names: NetworkNames): PortOnNetwork[] {
   const { neutron } = nova.deps;
-  const out: Record<string, Address[]> = {};
-  for (const ref of s.ports) {
+  return s.ports.map((ref) => {
     const port = neutron.getPort(ref.id);
+    if (!port) return { port, network: '' };
+    let network = names.get(port.network_id);
+    if (network === undefined) {
+      network = neutron.getNetwork(port.network_id)?.name ?? port.network_id;
+      names.set(port.network_id, network);
+    }
+    return { port, network };
+  });
+}
+
+/** addresses: the server's ports' fixed IPs, keyed by network name. */
+export function serverAddresses(nova: NovaModel, s: Frozen<ServerRecord>, names: NetworkNames = new Map()): Record<string, Address[]> {
+  return addressesOf(portsOf(nova, s, names));
+}
+
+function addressesOf(ports: PortOnNetwork[]): Record<string, Address[]> {
+  const out: Record<string, Address[]> = {};
+  for (const { port, network: net } of ports) {
     if (!port) continue;
-    const net = neutron.getNetwork(port.network_id)?.name ?? port.network_id;
     for (const ip of port.fixed_ips) {
       (out[net] ??= []).push({
         version: ip.ip_address.includes(':') ? 6 : 4,
@@ -35,12 +64,24 @@ export function serverAddresses(nova: NovaModel, s: ServerRecord): Record<string
 }
 
 /** The summary entry of GET /servers. */
-export function serverSummary(root: string, s: ServerRecord): Record<string, unknown> {
+export function serverSummary(root: string, s: Frozen<ServerRecord>): Record<string, unknown> {
   return { id: s.id, name: s.name, links: resourceLinks(root, 'servers', s.id) };
 }
 
 /** A server as GET /servers/detail and GET /servers/{id} show it at the request's microversion. */
-export function serverDetail(nova: NovaModel, root: string, s: ServerRecord, o: ViewOptions): Record<string, unknown> {
+const listed = new JsonMemo<Frozen<ServerRecord>>();
+
+/**
+ * serverDetail's JSON for a list, remembered while the server, its ports and their networks'
+ * names stay the same (a list polled again re-renders only what changed).
+ */
+export function serverDetailJson(nova: NovaModel, root: string, s: Frozen<ServerRecord>, o: ViewOptions): string {
+  const ports = portsOf(nova, s, o.networkNames ?? new Map());
+  const variant = `${formatVersion(o.mv)} ${o.isAdmin ? 'admin' : 'user'} ${o.single ? 'single' : 'list'} ${root}`;
+  return listed.json(s, variant, ports.flatMap((p) => [p.port, p.network]), () => serverDetail(nova, root, s, o, ports));
+}
+
+export function serverDetail(nova: NovaModel, root: string, s: Frozen<ServerRecord>, o: ViewOptions, ports?: PortOnNetwork[]): Record<string, unknown> {
   const { mv, isAdmin } = o;
   const status = serverStatus(s);
   const flavor = atLeast(mv, '2.47')
@@ -66,7 +107,7 @@ export function serverDetail(nova: NovaModel, root: string, s: ServerRecord, o: 
     flavor,
     created: isoSeconds(s.created_ms),
     updated: isoSeconds(s.updated_ms),
-    addresses: serverAddresses(nova, s),
+    addresses: addressesOf(ports ?? portsOf(nova, s, o.networkNames ?? new Map())),
     accessIPv4: '',
     accessIPv6: '',
     links: resourceLinks(root, 'servers', s.id),
@@ -74,7 +115,7 @@ export function serverDetail(nova: NovaModel, root: string, s: ServerRecord, o: 
     'OS-EXT-AZ:availability_zone': s.availability_zone,
     config_drive: '',
     key_name: s.key_name,
-    'OS-SRV-USG:launched_at': s.launched_ms === null ? null : new Date(s.launched_ms).toISOString().replace('Z', '000'),
+    'OS-SRV-USG:launched_at': s.launched_ms === null ? null : isoMicros(s.launched_ms),
     'OS-SRV-USG:terminated_at': null,
     'OS-EXT-STS:task_state': s.task_state === 'rebooting_hard' ? 'reboot_started_hard' : s.task_state === 'rebooting' ? 'reboot_started' : null,
     'OS-EXT-STS:vm_state': s.vm_state,

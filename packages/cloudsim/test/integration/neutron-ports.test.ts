@@ -168,3 +168,25 @@ test('bad port bodies are 400 naming the field', async () => {
     assert.match(res.body.NeutronError.message, field);
   }
 });
+
+test('a tenant polls many ports in one list: repeated id filters, device_id, and only what it may see', async () => {
+  const t = await ts.tenant('port-poller');
+  const { networkId } = await smallNetwork(t.token, '10.30.0.0/28');
+  const made: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const res = await ts.call<{ port: Port }>('neutron', 'POST', '/v2.0/ports', { token: t.token, body: { port: { network_id: networkId, device_id: i < 2 ? 'vm-a' : 'vm-b' } } });
+    assert.equal(res.status, 201, res.text);
+    made.push(res.body.port.id);
+  }
+  const ids = (query: string, token = t.token) =>
+    ts.call<{ ports: Port[] }>('neutron', 'GET', `/v2.0/ports?${query}`, { token }).then((r) => r.body.ports.map((p) => p.id).sort());
+  assert.deepEqual(await ids(`id=${made[0]}&id=${made[3]}`), [made[0]!, made[3]!].sort());
+  assert.deepEqual(await ids('device_id=vm-b'), [made[2]!, made[3]!].sort());
+  assert.deepEqual(await ids(`network_id=${networkId}`), [...made].sort());
+  // Another tenant sees none of them, whatever it asks for.
+  const stranger = await ts.tenant('port-stranger');
+  assert.deepEqual(await ids(`id=${made[0]}`, stranger.token), []);
+  // Binding details are admin-only.
+  const mine = await ts.call<{ ports: Port[] }>('neutron', 'GET', `/v2.0/ports?id=${made[0]}`, { token: t.token });
+  assert.equal(mine.body.ports[0]?.['binding:host_id'], undefined);
+});

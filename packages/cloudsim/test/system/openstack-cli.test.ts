@@ -99,3 +99,23 @@ test('volume create, show, list; server boot from volume, stop, start, delete; v
   await os('volume', 'delete', vol.id);
   await eventually('volume gone', async () => !(await os<{ ID: string }[]>('volume', 'list', '-f', 'json')).some((v) => v.ID === vol.id));
 });
+
+test('server tags: boot with --tag (2.52), list --tags / --not-tags (2.26), set and unset a tag', async () => {
+  const nova = <T = Record<string, unknown>>(version: string, ...args: string[]) => os<T>(...args, '--os-compute-api-version', version);
+  const net = await os<{ id: string }>('network', 'create', 'tag-net', '-f', 'json');
+  await os('subnet', 'create', '--network', net.id, '--subnet-range', '10.77.0.0/24', 'tag-sub');
+  for (const [name, tags] of [['tag-a', ['pg-1', 'tier-0']], ['tag-b', ['pg-1']], ['tag-c', ['pg-2']]] as const) {
+    await nova('2.52', 'server', 'create', '--flavor', 'm1.tiny', '--image', 'cirros', '--network', 'tag-net', ...tags.flatMap((t) => ['--tag', t]), '--wait', name);
+  }
+  const names = async (...filter: string[]) =>
+    (await nova<{ Name: string }[]>('2.26', 'server', 'list', ...filter, '-f', 'json')).map((s) => s.Name).filter((n) => n.startsWith('tag-')).sort();
+  assert.deepEqual(await names('--tags', 'pg-1'), ['tag-a', 'tag-b']);
+  assert.deepEqual(await names('--tags', 'pg-1', '--tags', 'tier-0'), ['tag-a']);
+  assert.deepEqual(await names('--not-tags', 'pg-1'), ['tag-c']);
+  await nova('2.26', 'server', 'set', '--tag', 'pg-2', 'tag-b');
+  await nova('2.26', 'server', 'unset', '--tag', 'pg-1', 'tag-b');
+  assert.deepEqual(await names('--tags', 'pg-2'), ['tag-b', 'tag-c']);
+  const shown = await nova<{ tags: unknown }>('2.26', 'server', 'show', 'tag-b', '-f', 'json');
+  assert.match(JSON.stringify(shown.tags), /pg-2/);
+  for (const name of ['tag-a', 'tag-b', 'tag-c']) await os('server', 'delete', '--wait', name);
+});

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { protectedPg, runOp } from '../../../protector/test/helpers/dr.js';
+import { refreshReplicationState } from '../../../protector/test/helpers/recorded-pgs.js';
 import { startCliLab } from '../../../protectorclient/test/helpers/cli-lab.js';
 import type { OverviewView } from '../../src/shared/overview.js';
 import type { HealthView } from '../../src/shared/health.js';
@@ -17,6 +18,8 @@ const { pg } = await protectedPg(t, { name: 'dash-rpo', servers: { 'rpo-web': 0 
 // A second recovery point: the series has a drop.
 await runOp(t.atA, pg, 'replicate');
 await t.push(pg.id, 'a');
+// Health answers from the state protector-engine records: one refresh per site, as its refresher does.
+for (const at of [t.atA, t.atB]) await refreshReplicationState(at);
 const app = dashboardOn(lab, { timeoutMs: 3000 });
 const { call, read } = await logIn(app);
 

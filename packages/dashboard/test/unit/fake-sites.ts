@@ -62,6 +62,11 @@ export function fakeSite(name: string, o: { selfId: string; pgs: ProtectionGroup
     rpo_compliant: true,
     failover_ready: true,
     reasons: [],
+    transfer_in_progress: false,
+    checked_at: '2025-01-01T00:00:10.000000',
+    state_age_seconds: 12,
+    stale: false,
+    state_error: null,
     ...o.health,
   });
   const client = {

@@ -24,7 +24,7 @@ test('readiness worst first, operations of both sites with their steps, RPO from
     selfId: 'a-self',
     pgs,
     extra: {
-      health: { get: async () => pgs.map((p) => ({ protection_group_id: p.id, name: p.name, status: p.status, replication_type: 'async', link: 'connected', lag_seconds: 90, newest_recovery_point: 'x', last_transfer_at: iso(-1), rpo_minutes: 15, rpo_compliant: true, failover_ready: reasonsOf[p.id]!.length === 0, reasons: reasonsOf[p.id]! })) },
+      health: { get: async () => pgs.map((p) => ({ protection_group_id: p.id, name: p.name, status: p.status, replication_type: 'async', link: 'connected', lag_seconds: 90, newest_recovery_point: 'x', last_transfer_at: iso(-1), rpo_minutes: 15, rpo_compliant: true, failover_ready: reasonsOf[p.id]!.length === 0, reasons: reasonsOf[p.id]!, transfer_in_progress: false, checked_at: iso(-1), state_age_seconds: 5, stale: false, state_error: null })) },
       recoveryPoints: { list: async () => [{ created_at: iso(-12), completed_at: iso(-11) }, { created_at: iso(-2), completed_at: iso(-1.5) }] },
       operations: operations('site-a', [{ id: 'op-a', status: 'running', pg: 'pg-1', steps: [step('precheck', 'completed'), step('stop', 'skipped'), step('boot', 'running'), step('swap', 'pending')] }]),
     },

@@ -32,6 +32,11 @@ export interface ApiDeps {
   storage?: () => Promise<StorageDriver | undefined>;
   now?: () => number;
   /**
+   * `[engine] replication_poll_interval` in ms: how often engines record each PG's replication
+   * state, so health can say when a record is stale (older than three intervals). Default 30 s.
+   */
+  replicationRefreshMs?: number;
+  /**
    * Tests only: validate every JSON answer against its route's response schema, undeclared
    * fields refused; a mismatch is a 500 with the reason logged (src/api/response-check.ts).
    */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { isDatabaseUnavailable } from '../db/index.js';
-import { DurableOperations, Engine, lifecycleWorkflows, startSiteWatcher } from '../engine/index.js';
+import { DurableOperations, Engine, lifecycleWorkflows, ReplicationRefresher, SiteLimits, startSiteWatcher } from '../engine/index.js';
 import { ProtectionGroups } from '../db/protection-groups.js';
 import { recordOperation, recordStep } from '../observability/index.js';
 import { fail, onShutdown, serviceCommand, sourcesOf } from '../service/cli.js';
@@ -24,11 +24,13 @@ try {
   let stopped = false;
   let engine: Engine | undefined;
   let watcher: { stop(): Promise<void> } | undefined;
+  let refresher: ReplicationRefresher | undefined;
   onShutdown(
     async () => {
       stopped = true;
       ops.stopRetrying();
       await watcher?.stop();
+      await refresher?.stop();
       await engine?.stop(e.lease_seconds * 1000);
       await rt.close();
     },
@@ -50,11 +52,11 @@ try {
   }
   if (storage && !stopped) {
     // The clients log each retry (the call and the attempt) through the service's logger.
-    const deps = { pgs: new ProtectionGroups(rt.db), sites: rt.sites, storage, http: { timeoutMs: rt.cfg.storage.request_timeout * 1000, logger: rt.logger } };
+    const deps = { pgs: new ProtectionGroups(rt.db), sites: rt.sites, storage, http: { timeoutMs: rt.cfg.storage.request_timeout * 1000, logger: rt.logger }, limits: new SiteLimits(rt.cfg.concurrency) };
     const workflows = lifecycleWorkflows(deps, { stepTimeoutMs: e.step_timeout * 1000, bootTimeoutSeconds: e.server_boot_timeout, deadLinkGraceMs: e.dead_link_grace * 1000 });
     const running = new Engine(ops, rt.bus, workflows, {
       owner: rt.owner,
-      concurrency: e.concurrency,
+      capacity: { dr: e.dr_concurrency, lifecycle: e.lifecycle_concurrency },
       leaseMs: e.lease_seconds * 1000,
       heartbeatMs: e.heartbeat_seconds * 1000,
       scanMs: e.poll_interval * 1000,
@@ -74,7 +76,18 @@ try {
           ? rt.watch.database.failed(err)
           : rt.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'site watch failed; retried at the next interval'),
     });
-    rt.logger.info({ owner: rt.owner, concurrency: e.concurrency }, 'protector-engine running');
+    // Health answers from what this records: every PG's replication state, read in batches per array.
+    refresher = new ReplicationRefresher(rt.db, storage, {
+      owner: rt.owner,
+      intervalMs: e.replication_poll_interval * 1000,
+      onRefreshed: (r) => rt.logger.debug({ event: 'replication_state_refreshed', ...r }, `replication state of ${r.pgs} protection groups recorded (${r.kind}) in ${r.durationMs} ms`),
+      onError: (err) =>
+        isDatabaseUnavailable(err)
+          ? rt.watch.database.failed(err)
+          : rt.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'replication state refresh failed; retried at the next interval'),
+    });
+    refresher.start();
+    rt.logger.info({ owner: rt.owner, dr_concurrency: e.dr_concurrency, lifecycle_concurrency: e.lifecycle_concurrency }, 'protector-engine running');
   }
 } catch (err) {
   fail('protector-engine', err);

@@ -34,6 +34,14 @@ export const OPTIONS = {
       secret: true,
       help: 'Message bus the API uses to wake the engines. Empty means the database bus (an outbox table in [database] connection, needing no other service). A URL of the form rabbit://user:pass@host:5672/vhost selects RabbitMQ.',
     }),
+    report_interval: opt(integerType({ min: 1 }), {
+      default: 10,
+      help: 'Seconds between the heartbeats each protector-engine and protector-api process writes to the database (protector-manage service list). Must be less than service_down_time.',
+    }),
+    service_down_time: opt(integerType({ min: 1 }), {
+      default: 60,
+      help: 'A service whose last heartbeat is older than this many seconds is listed as down by protector-manage service list.',
+    }),
     secret_key: opt(stringType(), {
       default: '',
       secret: true,
@@ -195,13 +203,21 @@ export const OPTIONS = {
       default: 30,
       help: 'Seconds to wait for one array REST call before failing it.',
     }),
+    transfer_poll_interval: opt(floatType({ min: 0.05 }), {
+      default: 0.2,
+      help: 'Seconds between reads of a replication transfer a workflow waits for: its completion is seen at most this long after it ends.',
+    }),
   }),
 
   engine: group('protector-engine: the operation runner.', {
-    concurrency: opt(integerType({ min: 1 }), {
-      default: 4,
-      deprecated_names: [{ name: 'workers' }],
-      help: 'Operations one engine runs at once. Operations of the same protection group never run at the same time.',
+    dr_concurrency: opt(integerType({ min: 1 }), {
+      default: 32,
+      help: 'DR operations (failover, failback, test_failover, test_cleanup and the cleanup after a failover) one engine runs at once. They have slots of their own, so lifecycle work never delays a failover. Operations of the same protection group never run at the same time.',
+    }),
+    lifecycle_concurrency: opt(integerType({ min: 1 }), {
+      default: 8,
+      deprecated_names: [{ name: 'concurrency' }, { name: 'workers' }],
+      help: 'Lifecycle operations (protection group create and delete, member add and remove, replicate now) one engine runs at once, beside its dr_concurrency DR operations. More wait their turn; the time they wait is reported as queued_seconds.',
     }),
     lease_seconds: opt(integerType({ min: 1 }), {
       default: 30,
@@ -232,8 +248,27 @@ export const OPTIONS = {
       help: 'Seconds to wait for a recovered server to become ACTIVE during failover, failback and drills.',
     }),
     replication_poll_interval: opt(integerType({ min: 1 }), {
-      default: 60,
-      help: 'Seconds between reads of each protection group replication status (lag, last transfer, RPO compliance).',
+      default: 30,
+      help: "Seconds between background refreshes of every protection group's replication state (link, newest recovery point, lag, transfers in flight), read in a few calls per array for all groups and recorded in the database. Health is answered from that record and reports its age; a record older than three intervals is reported stale. With several engines per site one of them refreshes per interval. Between refreshes, groups not read yet, whose replication was just reversed or with a transfer in flight are read every 5 seconds.",
+    }),
+  }),
+
+  concurrency: group('What one protector-engine asks of each site at once, shared by all the operations it runs: a failover of many protection groups queues here rather than flooding the target cloud. Per engine: with N engines a site sees up to N times these.', {
+    nova: opt(integerType({ min: 1 }), {
+      default: 50,
+      help: 'Servers being created (each counted until it is ACTIVE) or deleted at once.',
+    }),
+    cinder: opt(integerType({ min: 1 }), {
+      default: 50,
+      help: 'Volumes being managed into Cinder (each counted until it is available) or deleted at once.',
+    }),
+    neutron: opt(integerType({ min: 1 }), {
+      default: 50,
+      help: 'Ports being created or deleted at once.',
+    }),
+    array: opt(integerType({ min: 1 }), {
+      default: 16,
+      help: 'Array calls that restore volumes from a recovery point at once, per array.',
     }),
   }),
 

@@ -157,6 +157,9 @@ function crossChecks(cfg: ProtectorConfig, origins: ReadonlyMap<string, Origin>,
   if (cfg.engine.heartbeat_seconds >= cfg.engine.lease_seconds) {
     out.push({ ...at('engine', 'heartbeat_seconds'), severity: 'error', message: `heartbeat_seconds ${cfg.engine.heartbeat_seconds} must be less than lease_seconds ${cfg.engine.lease_seconds}, or leases expire while the engine still works` });
   }
+  if (cfg.DEFAULT.report_interval >= cfg.DEFAULT.service_down_time) {
+    out.push({ ...at('DEFAULT', 'report_interval'), severity: 'error', message: `report_interval ${cfg.DEFAULT.report_interval} must be less than service_down_time ${cfg.DEFAULT.service_down_time}, or running services are listed as down` });
+  }
   out.push(...storageChecks(cfg, at, (group, name) => origins.has(`${group}.${name}`)));
   return out;
 }

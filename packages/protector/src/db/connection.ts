@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, MysqlDialect, SqliteDialect, type Dialect } from 'kysely';
+import { Kysely, MysqlAdapter, MysqlDialect, SqliteDialect, type Dialect } from 'kysely';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createPool } from 'mysql2';
@@ -92,3 +92,10 @@ export function databaseDialect(url: string, opts: { poolSize?: number } = {}): 
 
 /** Whether the database is MySQL/MariaDB (for the few statements that differ, e.g. row locks). */
 export const isMysql = (url: string): boolean => parseConnection(url).kind === 'mysql';
+
+/**
+ * Whether `db` (or the transaction) speaks MySQL/MariaDB, which has row locks (`SELECT … FOR
+ * UPDATE`); SQLite has none and needs none, since it admits one writer at a time. Read from the
+ * executor's adapter, which a transaction shares with the instance it came from.
+ */
+export const locksRows = (db: Kysely<Schema>): boolean => db.getExecutor().adapter instanceof MysqlAdapter;

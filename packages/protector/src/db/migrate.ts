@@ -3,6 +3,8 @@ import * as initial from './migrations/0001-initial.js';
 import * as sitePairing from './migrations/0002-site-pairing.js';
 import * as replicateType from './migrations/0003-replicate-operation-type.js';
 import * as listIndexes from './migrations/0004-list-indexes.js';
+import * as replicationState from './migrations/0005-replication-state.js';
+import * as engineServices from './migrations/0006-engine-services.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. Names are their versions: never rename or reorder one that shipped. */
@@ -11,6 +13,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-site-pairing': sitePairing,
   '0003-replicate-operation-type': replicateType,
   '0004-list-indexes': listIndexes,
+  '0005-replication-state': replicationState,
+  '0006-engine-services': engineServices,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

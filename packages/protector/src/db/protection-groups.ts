@@ -3,6 +3,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ReplicationGroupHandle } from '../storage/types.js';
 import { CompiledRead } from './compiled.js';
 import { keysetPage, type PageRequest, type PageRows } from './keyset.js';
+import { locksRows } from './connection.js';
+import { transact } from './retry.js';
 import type { Database, MembersTable, ProtectionGroupsTable } from './schema.js';
 
 /** PG states (DESIGN §3), replication types and mapping kinds: the wire's vocabulary, stored as is. */
@@ -177,9 +179,6 @@ export const DEFAULT_POLICY = {
   retention: { source: { all_for_sec: 86400, per_day: 4, days: 7 }, target: { all_for_sec: 86400, per_day: 4, days: 7 } },
 } as const;
 
-/** Runs `fn` in a transaction, or in the caller's when the repository was built on one. */
-const atomically = <T>(db: Kysely<Database>, fn: (tx: Kysely<Database>) => Promise<T>): Promise<T> => (db.isTransaction ? fn(db) : db.transaction().execute(fn));
-
 const toPg = (r: Selectable<ProtectionGroupsTable>): ProtectionGroup => ({
   ...r,
   replication_type: r.replication_type,
@@ -235,7 +234,7 @@ export class ProtectionGroups {
   async create(pg: Omit<ProtectionGroup, 'created_at' | 'updated_at' | 'metadata_version' | 'sync_state' | 'active_operation_id'>): Promise<ProtectionGroup | null> {
     if (await this.findByName(pg.project_id, pg.name)) return null;
     const now = this.now();
-    await atomically(this.db, async (tx) => {
+    await transact(this.db, async (tx) => {
       await tx
         .insertInto('protection_groups')
         .values({ ...pg, resources: JSON.stringify(pg.resources), metadata_version: 1, sync_state: 'in_sync', active_operation_id: null, created_at: now, updated_at: now })
@@ -258,10 +257,20 @@ export class ProtectionGroups {
     return this.get(id);
   }
 
-  /** Merges what a workflow step created into `resources` (read-modify-write in one transaction). */
+  /**
+   * Merges what a workflow step created into `resources`: a read-modify-write in one transaction.
+   * On MariaDB the read locks the row (a plain read would see a snapshot, and of two concurrent
+   * merges the second would overwrite the first); SQLite lets one writer in at a time. `fn` may
+   * run more than once (the transaction is retried after a deadlock), so it must only compute.
+   */
   async setResources(id: string, fn: (r: PgResources) => PgResources): Promise<PgResources> {
-    return atomically(this.db, async (tx) => {
-      const row = await tx.selectFrom('protection_groups').select('resources').where('id', '=', id).executeTakeFirstOrThrow();
+    return transact(this.db, async (tx) => {
+      const row = await tx
+        .selectFrom('protection_groups')
+        .select('resources')
+        .where('id', '=', id)
+        .$if(locksRows(tx), (q) => q.forUpdate())
+        .executeTakeFirstOrThrow();
       const next = fn(JSON.parse(row.resources) as PgResources);
       await tx.updateTable('protection_groups').set({ resources: JSON.stringify(next), updated_at: this.now() }).where('id', '=', id).execute();
       return next;
@@ -269,7 +278,7 @@ export class ProtectionGroups {
   }
 
   async delete(id: string): Promise<void> {
-    await atomically(this.db, async (tx) => {
+    await transact(this.db, async (tx) => {
       await tx.deleteFrom('resource_mappings').where('pg_id', '=', id).execute();
       await tx.deleteFrom('replication_policies').where('pg_id', '=', id).execute();
       await tx.deleteFrom('members').where('pg_id', '=', id).execute();
@@ -333,7 +342,7 @@ export class ProtectionGroups {
 
   /** Replaces all of a PG's mappings at once (PUT semantics). */
   async replaceMappings(pgId: string, mappings: ResourceMapping[]): Promise<ResourceMapping[]> {
-    await atomically(this.db, async (tx) => {
+    await transact(this.db, async (tx) => {
       await tx.deleteFrom('resource_mappings').where('pg_id', '=', pgId).execute();
       if (mappings.length) await tx.insertInto('resource_mappings').values(mappings.map((m) => ({ pg_id: pgId, ...m }))).execute();
     });

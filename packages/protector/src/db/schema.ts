@@ -127,6 +127,52 @@ export interface BusMessagesTable {
   claimed_at: number | null;
 }
 
+/** A protector-engine or protector-api process and its heartbeat (`protector-manage service list`). */
+export interface ServicesTable {
+  id: Generated<number>;
+  host: string;
+  /** protector-engine or protector-api. */
+  binary: string;
+  pid: number;
+  version: string;
+  started_at: number;
+  /** The last heartbeat; older than [DEFAULT] service_down_time, the service counts as down. */
+  last_seen: number;
+  /** Set by a graceful stop: the service is down at once, whatever its last heartbeat. */
+  stopped_at: number | null;
+}
+
+/** A PG's replication state as an engine last read it from the arrays (health answers from it). */
+export interface ReplicationStateTable {
+  pg_id: string;
+  /** The handle's direction when read (it swaps when replication is reversed). */
+  source_array: string;
+  target_array: string;
+  /** 'connected' | 'down'; null when the read failed before the link was known. */
+  link: string | null;
+  source_reachable: number | null;
+  target_reachable: number | null;
+  /** Age of the newest recovery point at checked_at; null when none (or the target could not be asked). */
+  lag_ms: number | null;
+  newest_recovery_point: string | null;
+  last_transfer_at: number | null;
+  /** Transfers in flight at checked_at: JSON `[{recovery_point, progress}]`. */
+  transfers: string;
+  detail: string;
+  /** Why the read of this PG failed; null when it succeeded. */
+  error: string | null;
+  checked_at: number;
+  /** The engine (owner) that read it. */
+  checked_by: string;
+}
+
+/** Background jobs one engine of a site does per interval: the holder of an unexpired lease. */
+export interface RefreshLeasesTable {
+  name: string;
+  owner: string | null;
+  expires_at: number;
+}
+
 export interface Database {
   sites: SitesTable;
   tenant_mappings: TenantMappingsTable;
@@ -137,4 +183,7 @@ export interface Database {
   operations: OperationsTable;
   operation_steps: OperationStepsTable;
   bus_messages: BusMessagesTable;
+  services: ServicesTable;
+  replication_state: ReplicationStateTable;
+  refresh_leases: RefreshLeasesTable;
 }

@@ -3,6 +3,7 @@ import type { Site, Sites } from '../db/sites.js';
 import { TenantMappings } from '../db/tenant-mappings.js';
 import { createSiteClients, serviceCredentials, type HttpOptions, type SiteClients } from '@protector/openstack';
 import type { StorageDriver } from '../storage/index.js';
+import { SiteLimits, type LimitedService } from './limits.js';
 import { StepError } from './workflow.js';
 
 /** What the lifecycle workflows need from the process that runs them (protector-engine, tests). */
@@ -14,6 +15,8 @@ export interface WorkflowDeps {
   now?: () => number;
   /** Timeouts, retries and logger for the OpenStack clients; the site name is filled in per site. */
   http?: HttpOptions;
+  /** What this engine may ask of each site at once, shared by all its operations (`[concurrency]`). */
+  limits?: SiteLimits;
 }
 
 export interface ClientsForOptions {
@@ -34,7 +37,18 @@ export interface WorkflowContext {
   /** The registered site; a StepError when it is not (any more) registered. */
   site(siteId: string): Promise<Site>;
   clientsFor(siteId: string, opts?: ClientsForOptions): Promise<SiteClients>;
+  /** Runs one unit of work on a site's service within this engine's limit for it. */
+  limited<T>(siteId: string, service: LimitedService, fn: () => Promise<T>): Promise<T>;
 }
+
+/** Deps without limits (tests, tools) share one default set per deps object, as an engine would. */
+const defaultLimits = new WeakMap<WorkflowDeps, SiteLimits>();
+const limitsOf = (deps: WorkflowDeps): SiteLimits => {
+  if (deps.limits) return deps.limits;
+  let l = defaultLimits.get(deps);
+  if (!l) defaultLimits.set(deps, (l = new SiteLimits()));
+  return l;
+};
 
 /**
  * A fresh context per operation run (the workflow builder makes one per `steps()`/`rollback()`), so sessions and their
@@ -92,5 +106,6 @@ export function createWorkflowContext(deps: WorkflowDeps): WorkflowContext {
     }
   };
 
-  return { pgs: deps.pgs, sites: deps.sites, storage: deps.storage, now, site, clientsFor };
+  const limits = limitsOf(deps);
+  return { pgs: deps.pgs, sites: deps.sites, storage: deps.storage, now, site, clientsFor, limited: (siteId, service, fn) => limits.run(siteId, service, fn) };
 }

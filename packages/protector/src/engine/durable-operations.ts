@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { backoffDelay, type DependencyWatch } from '../service/dependency-watch.js';
-import { Operations, type OperationRecord, type OperationStatus, type StepRecord, type StepStatus } from './operations.js';
+import type { WorkClass } from './operation-types.js';
+import { Operations, type Claimable, type OperationRecord, type OperationStatus, type StepRecord, type StepStatus } from './operations.js';
 
 export interface DurableOptions {
   /** This engine's name in leases: a write retried after an outage first proves the lease is still its own. */
@@ -31,8 +32,8 @@ export class LeaseLost extends Error {
  * database restart delays an operation rather than failing it. Before each retry of a step's
  * record the lease is renewed (a conditional update on this owner): if another engine took the
  * operation meanwhile, the write is not made (LeaseLost) and that engine resumes it instead, so
- * no step is recorded by two engines. The probes the engine repeats anyway (the scan, a claim,
- * a heartbeat) are not retried here, only reported.
+ * no step is recorded by two engines. The probes the engine repeats anyway (the scan, a claim
+ * and the type read before it, a heartbeat) are not retried here, only reported.
  */
 export class DurableOperations extends Operations {
   private givenUp = false;
@@ -51,8 +52,12 @@ export class DurableOperations extends Operations {
     this.givenUp = true;
   }
 
-  override claimable(limit: number): Promise<string[]> {
-    return this.reported(() => super.claimable(limit));
+  override claimable(free: Readonly<Record<WorkClass, number>>): Promise<Claimable[]> {
+    return this.reported(() => super.claimable(free));
+  }
+
+  override typeOf(id: string): Promise<string | undefined> {
+    return this.reported(() => super.typeOf(id));
   }
 
   override claim(id: string, owner: string, leaseMs: number): Promise<boolean> {

@@ -1,10 +1,12 @@
 export { Engine, type EngineOptions } from './runner.js';
 export { DurableOperations, LeaseLost, type DurableOptions } from './durable-operations.js';
-export { Operations, OperationInProgress, ResumeRefused, FINISHED, type NewOperation, type OperationRecord, type OperationStatus, type StepRecord, type StepStatus } from './operations.js';
+export { Operations, OperationInProgress, ResumeRefused, FINISHED, type Claimable, type NewOperation, type OperationRecord, type OperationStatus, type StepRecord, type StepStatus } from './operations.js';
 export { StepError, type Step, type StepContext, type StepDetail, type Workflow } from './workflow.js';
-export { LIFECYCLE_OPERATIONS, type OperationParams, type OperationType } from './operation-types.js';
+export { DR_OPERATIONS, LIFECYCLE_OPERATIONS, WORK_CLASSES, workClassOf, type OperationParams, type OperationType, type WorkClass } from './operation-types.js';
 export { createWorkflowContext, type WorkflowDeps } from './context.js';
 export { lifecycleWorkflows } from './workflows/index.js';
 export { enforceFencing, type FenceReport } from './fencing.js';
 export { resumePass, type ResumeReport } from './resume.js';
 export { startSiteWatcher, type SiteWatcherOptions } from './site-watcher.js';
+export { DEFAULT_SITE_LIMITS, SiteLimits, type LimitedService, type SiteLimitsConfig } from './limits.js';
+export { ReplicationRefresher, type RefreshReport, type ReplicationRefresherOptions } from './replication-refresher.js';

@@ -39,3 +39,13 @@ export type OperationType = keyof OperationParams;
 export const LIFECYCLE_OPERATIONS: readonly OperationType[] = ['pg_create', 'member_add', 'member_remove', 'pg_delete'];
 /** The DR actions of DESIGN §6; each runs on the site that ends up running the workload. */
 export const DR_OPERATIONS: readonly OperationType[] = ['failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup'];
+
+/**
+ * The two kinds of work an engine has separate slots for ([engine] dr_concurrency and
+ * lifecycle_concurrency), so a failover never waits behind protection group creations.
+ */
+export type WorkClass = 'dr' | 'lifecycle';
+export const WORK_CLASSES: readonly WorkClass[] = ['dr', 'lifecycle'];
+
+/** A DR action is `dr`; everything else (lifecycle, replicate now, types this code does not know) is `lifecycle`. */
+export const workClassOf = (type: string): WorkClass => ((DR_OPERATIONS as readonly string[]).includes(type) ? 'dr' : 'lifecycle');

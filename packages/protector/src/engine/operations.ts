@@ -1,7 +1,9 @@
 import { FINISHED_STATUSES, type OperationStatus, type StepStatus } from '@protector/contract';
 import type { Kysely, Selectable } from 'kysely';
 import { keysetPage, type PageRequest, type PageRows } from '../db/keyset.js';
+import { transact } from '../db/retry.js';
 import type { Database, OperationsTable, OperationStepsTable } from '../db/schema.js';
+import { DR_OPERATIONS, type WorkClass } from './operation-types.js';
 
 /** Operation and step states (DESIGN §3): the wire's vocabulary, stored as is. */
 export type { OperationStatus, StepStatus } from '@protector/contract';
@@ -81,7 +83,16 @@ export interface NewOperation {
   user_id: string;
 }
 
-/** Reads and writes operations and their steps; every write is a single statement or a transaction. */
+/** An operation an engine may take, with its type (which decides the slot it needs). */
+export interface Claimable {
+  id: string;
+  type: string;
+}
+
+/**
+ * Reads and writes operations and their steps; every write is a single statement or a short
+ * transaction, run again after a deadlock (db/retry.ts).
+ */
 export class Operations {
   constructor(
     readonly db: Kysely<Database>,
@@ -94,7 +105,7 @@ export class Operations {
    */
   async create(n: NewOperation): Promise<OperationRecord> {
     const now = this.now();
-    await this.db.transaction().execute(async (tx) => {
+    await transact(this.db, async (tx) => {
       if (n.pg_id) {
         const r = await tx
           .updateTable('protection_groups')
@@ -153,15 +164,25 @@ export class Operations {
     const now = this.now();
     const r = await this.db
       .updateTable('operations')
-      // A rollback that lost its engine stays rolling_back when it is taken over.
-      .set((eb) => ({ lease_owner: owner, lease_expires_at: now + leaseMs, status: eb.case().when('status', '=', 'rolling_back').then('rolling_back').else('running').end(), updated_at: now }))
+      // A rollback that lost its engine stays rolling_back when it is taken over. started_at is
+      // the first pickup (created_at to it is the time the operation was queued), kept by a takeover.
+      .set((eb) => ({
+        lease_owner: owner,
+        lease_expires_at: now + leaseMs,
+        status: eb.case().when('status', '=', 'rolling_back').then('rolling_back').else('running').end(),
+        started_at: eb.fn.coalesce('started_at', eb.val(now)),
+        updated_at: now,
+      }))
       .where('id', '=', id)
       .where('status', 'in', ['pending', 'running', 'rolling_back'])
       .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
       .executeTakeFirst();
-    if (Number(r.numUpdatedRows) !== 1) return false;
-    await this.db.updateTable('operations').set({ started_at: now }).where('id', '=', id).where('started_at', 'is', null).execute();
-    return true;
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** The operation's type (what kind of engine slot it needs), undefined if it does not exist. */
+  async typeOf(id: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('operations').select('type').where('id', '=', id).executeTakeFirst())?.type;
   }
 
   /** Extends the lease; false when another engine has taken it (this one must stop). */
@@ -182,25 +203,33 @@ export class Operations {
     await this.db.updateTable('operations').set({ lease_owner: null, lease_expires_at: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
   }
 
-  /** Operations an engine may take now: unfinished and not held by a live lease. */
-  async claimable(limit: number): Promise<string[]> {
+  /**
+   * Operations an engine may take now, oldest first, up to `free` of each class of work: DR
+   * operations first, so an engine with both kinds of slot free claims those before any
+   * lifecycle work. Unfinished and not held by a live lease.
+   */
+  async claimable(free: Readonly<Record<WorkClass, number>>): Promise<Claimable[]> {
     const now = this.now();
-    const rows = await this.db
-      .selectFrom('operations')
-      .select('id')
-      // Unheld (new, released at a shutdown, resumed) or held under a lease that ran out.
-      .where('status', 'in', ['pending', 'running', 'rolling_back'])
-      .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
-      .orderBy('created_at')
-      .limit(limit)
-      .execute();
-    return rows.map((r) => r.id);
+    const of = (cls: WorkClass) =>
+      this.db
+        .selectFrom('operations')
+        .select(['id', 'type'])
+        // Unheld (new, released at a shutdown, resumed) or held under a lease that ran out.
+        .where('status', 'in', ['pending', 'running', 'rolling_back'])
+        .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
+        .where('type', cls === 'dr' ? 'in' : 'not in', [...DR_OPERATIONS])
+        .orderBy('created_at')
+        .limit(free[cls])
+        .execute();
+    const dr = free.dr > 0 ? await of('dr') : [];
+    const lifecycle = free.lifecycle > 0 ? await of('lifecycle') : [];
+    return [...dr, ...lifecycle];
   }
 
   /** Written before a step runs: it exists, running, with its start time. */
   async stepStarted(id: string, seq: number, name: string): Promise<void> {
     const now = this.now();
-    await this.db.transaction().execute(async (tx) => {
+    await transact(this.db, async (tx) => {
       const existing = await tx.selectFrom('operation_steps').select('seq').where('operation_id', '=', id).where('seq', '=', seq).executeTakeFirst();
       if (existing) {
         await tx
@@ -256,7 +285,7 @@ export class Operations {
    */
   async resume(id: string, by: string): Promise<OperationRecord> {
     const now = this.now();
-    await this.db.transaction().execute(async (tx) => {
+    await transact(this.db, async (tx) => {
       const row = await tx.selectFrom('operations').selectAll().where('id', '=', id).executeTakeFirst();
       if (!row) throw new ResumeRefused(`operation ${id} does not exist`);
       const op = toOperation(row);
@@ -301,11 +330,11 @@ export class Operations {
   /** Ends the operation and frees its protection group for the next one, in one transaction. */
   async finish(id: string, owner: string, outcome: { status: OperationStatus; result?: Record<string, unknown>; error?: string }): Promise<void> {
     const now = this.now();
-    await this.db.transaction().execute(async (tx) => {
+    await transact(this.db, async (tx) => {
       const op = await tx.selectFrom('operations').select(['pg_id', 'result']).where('id', '=', id).where('lease_owner', '=', owner).executeTakeFirst();
       if (!op) return;
       const result = { ...(JSON.parse(op.result) as Record<string, unknown>), ...outcome.result };
-      await tx
+      const ended = await tx
         .updateTable('operations')
         .set({
           status: outcome.status,
@@ -318,7 +347,10 @@ export class Operations {
           lease_expires_at: null,
         })
         .where('id', '=', id)
-        .execute();
+        // Still ours: on MariaDB the read above is a snapshot, and another engine may have taken an expired lease since.
+        .where('lease_owner', '=', owner)
+        .executeTakeFirst();
+      if (Number(ended.numUpdatedRows) !== 1) return;
       if (op.pg_id) await tx.updateTable('protection_groups').set({ active_operation_id: null }).where('id', '=', op.pg_id).where('active_operation_id', '=', id).execute();
     });
   }

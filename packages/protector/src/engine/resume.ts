@@ -21,7 +21,7 @@ export interface ResumeReport {
 async function siteAnswers(ctx: WorkflowContext, pg: ProtectionGroup, siteId: string): Promise<boolean> {
   try {
     const tenant = await ctx.clientsFor(siteId, { asTenantOf: pg });
-    await tenant.nova.listServers({ limit: 1 });
+    await tenant.nova.listServersPage({ limit: 1 });
     const arrays = await ctx.storage.validateConnection();
     return arrays.arrays.every((a) => a.reachable);
   } catch {

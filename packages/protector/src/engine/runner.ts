@@ -2,13 +2,17 @@ import type { MessageBus } from '../bus/index.js';
 import { OPERATIONS_TOPIC } from '../bus/index.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { Operations, type OperationRecord, type OperationStatus, type RollbackFailure, type StepRecord } from './operations.js';
+import { WORK_CLASSES, workClassOf, type WorkClass } from './operation-types.js';
 import { isUnreachable, StepError, type Step, type StepDetail, type Workflow } from './workflow.js';
 
 export interface EngineOptions {
   /** This engine's name in leases (`[DEFAULT] host` plus the pid). */
   owner: string;
-  /** Operations run at once. */
-  concurrency: number;
+  /**
+   * Operations run at once, by class of work ([engine] dr_concurrency, lifecycle_concurrency):
+   * separate slots, so DR actions are never held up by lifecycle work filling the engine.
+   */
+  capacity: Readonly<Record<WorkClass, number>>;
   leaseMs: number;
   heartbeatMs: number;
   /** How often to look for operations nobody woke this engine for (missed messages, expired leases). */
@@ -33,8 +37,8 @@ export class Engine {
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private scanTimer?: NodeJS.Timeout;
   private stopping = false;
-  /** Slots taken, counted before the claim's await so concurrent wake-ups cannot overshoot. */
-  private slots = 0;
+  /** Slots taken by class, counted before the claim's await so concurrent wake-ups cannot overshoot. */
+  private readonly slots: Record<WorkClass, number> = { dr: 0, lifecycle: 0 };
   private readonly claiming = new Set<string>();
 
   constructor(
@@ -59,15 +63,25 @@ export class Engine {
     this.opts.log?.(event, fields);
   }
 
+  /** Slots free now, by class of work. */
+  private free(): Record<WorkClass, number> {
+    const { capacity } = this.opts;
+    return { dr: capacity.dr - this.slots.dr, lifecycle: capacity.lifecycle - this.slots.lifecycle };
+  }
+
   async start(): Promise<void> {
+    // A wake-up holds its handler while the operation runs, so the bus may deliver as many as
+    // both classes' slots; one for a class that is full returns at once and the scan takes it later.
+    const total = WORK_CLASSES.reduce((n, c) => n + this.opts.capacity[c], 0);
     await this.bus.subscribe(OPERATIONS_TOPIC, async (p) => {
       if (typeof p.operation_id === 'string') await this.tryRun(p.operation_id);
-    }, { concurrency: this.opts.concurrency });
+    }, { concurrency: total });
     const scan = async () => {
       if (this.stopping) return;
       try {
-        const free = this.opts.concurrency - this.slots;
-        if (free > 0) for (const id of await this.ops.claimable(free)) void this.tryRun(id);
+        const free = this.free();
+        // DR operations come first in the list, so they are claimed first.
+        if (free.dr > 0 || free.lifecycle > 0) for (const c of await this.ops.claimable(free)) void this.tryRun(c.id, c.type);
       } catch (err) {
         // An unreachable database is the operations store's to report (DurableOperations: once per outage).
         if (!isDatabaseUnavailable(err)) this.log('scan_failed', { error: err instanceof Error ? err.message : String(err) });
@@ -77,19 +91,29 @@ export class Engine {
     await scan();
   }
 
-  /** Runs the operation here if it can be claimed; returns when it has finished or was not taken. */
-  async tryRun(id: string): Promise<void> {
+  /**
+   * Runs the operation here if a slot of its class is free and it can be claimed; returns when
+   * it has finished or was not taken. `type` saves reading it when the caller knows it.
+   */
+  async tryRun(id: string, type?: string): Promise<void> {
     // Reserved before the first await: a bus message and a scan waking this engine for the same
     // operation at once must not both run it.
-    if (this.stopping || this.running.has(id) || this.claiming.has(id) || this.slots >= this.opts.concurrency) return;
-    this.slots++;
+    if (this.stopping || this.running.has(id) || this.claiming.has(id)) return;
     this.claiming.add(id);
+    // Not claimed, or the database away: the next scan tries again (a caller such as the scan never sees it throw).
+    const failed = (event: string) => (err: unknown) => {
+      if (!isDatabaseUnavailable(err)) this.log(event, { operation_id: id, error: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    };
+    let cls: WorkClass | undefined;
     try {
-      // Not claimed, or the database away: the next scan tries again (a caller such as the scan never sees it throw).
-      const claimed = await this.ops.claim(id, this.opts.owner, this.opts.leaseMs).catch((err: unknown) => {
-        if (!isDatabaseUnavailable(err)) this.log('claim_failed', { operation_id: id, error: err instanceof Error ? err.message : String(err) });
-        return false;
-      });
+      const known = type ?? (await this.ops.typeOf(id).catch(failed('claim_failed')));
+      if (known === undefined) return;
+      const c = workClassOf(known);
+      if (this.stopping || this.slots[c] >= this.opts.capacity[c]) return;
+      this.slots[c]++;
+      cls = c;
+      const claimed = await this.ops.claim(id, this.opts.owner, this.opts.leaseMs).catch(failed('claim_failed'));
       if (!claimed) return;
       const abort = new AbortController();
       const done = this.run(id, abort)
@@ -100,7 +124,7 @@ export class Engine {
       await done;
     } finally {
       this.claiming.delete(id);
-      this.slots--;
+      if (cls) this.slots[cls]--;
     }
   }
 

@@ -12,6 +12,8 @@ import { createLogger, createMetrics, type Logger, type ProtectorMetrics, type S
 import { Enforcer } from '../policy/index.js';
 import { CLIENT_REST_VERSIONS, compareVersions, createStorageDriver, type PureDriverConfig, type StorageDriver } from '../storage/index.js';
 import { DependencyWatch } from './dependency-watch.js';
+import { startHeartbeat } from './heartbeat.js';
+import { VERSION } from '../version.js';
 
 /** What both long-running services share: configuration, logs, metrics, database, bus, storage. */
 export interface Runtime {
@@ -63,6 +65,12 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
   const host = d.host || hostname();
   const owner = `${host}:${process.pid}`;
   const bus = await createBus({ transportUrl: d.transport_url, db, owner, pollMs: cfg.engine.poll_interval * 1000, watch });
+  // In `protector-manage service list` from now on (an engine also while it waits for the sites).
+  const heartbeat = service === 'protector-manage' ? undefined : startHeartbeat(db, { host, binary: service, pid: process.pid, version: VERSION }, {
+    intervalMs: d.report_interval * 1000,
+    watch: watch.database,
+    onError: (err) => logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'service heartbeat failed; tried again at the next report_interval'),
+  });
   let driver: StorageDriver | undefined;
   return {
     cfg, logger, metrics, db, box, sites, enforcer, bus, owner, watch,
@@ -71,15 +79,18 @@ export async function openRuntime(service: ServiceName, sources: ConfigSources):
       const pair = localPair(await sites.list());
       if (!pair) return undefined;
       const { local, peer } = pair;
-      const arrays = { localArray: local.array.name, peerArray: peer.array.name };
+      const arrays = { localArray: local.array.name, peerArray: peer.array.name, pollIntervalMs: cfg.storage.transfer_poll_interval * 1000 };
       driver = createStorageDriver(
         cfg.storage.driver === 'mock'
-          ? { driver: 'mock', path: cfg.storage.mock_storage_path, ...arrays }
+          ? // protector-api must never block its event loop on the simulated arrays' SQLite file.
+            { driver: 'mock', path: cfg.storage.mock_storage_path, offThread: service === 'protector-api', ...arrays }
           : { driver: 'pure', ...arrays, local: arrayEndpoint(local), peer: arrayEndpoint(peer), session: pureSession(cfg, logger) },
       );
       return driver;
     },
     async close() {
+      // Listed down at once: a graceful stop is not a heartbeat that went quiet.
+      await heartbeat?.stop();
       await bus.close();
       await driver?.close();
       await db.destroy();

@@ -1,3 +1,4 @@
+import type { StorageError } from './errors.js';
 import type {
   ConnectionReport,
   GroupVolume,
@@ -128,6 +129,15 @@ export interface StorageDriver {
    * Read-only.
    */
   replicationStatus(handle: ReplicationGroupHandle): Promise<ReplicationStatus>;
+
+  /**
+   * replicationStatus of many groups at once, in a few calls per array for all of them rather
+   * than some per group (the engine's background refresh of every PG's recorded state): the same
+   * answers, in the order of `handles`. A group that could not be read (its construct gone, a
+   * handle of other arrays) is its StorageError, the others are still answered; an unreachable
+   * array is not an error (it shows as down). Read-only.
+   */
+  replicationStatuses(handles: ReplicationGroupHandle[]): Promise<(ReplicationStatus | StorageError)[]>;
 
   /**
    * Polls (on the driver's clock) until the recovery point has fully transferred and returns

@@ -2,6 +2,7 @@ import type { StorageDriver } from './driver.js';
 import { StorageError } from './errors.js';
 import { createPureDriver, type PureDriverConfig } from './flasharray/pure.js';
 import { MockStorageDriver, type MockDriverConfig } from './mock/driver.js';
+import { OffThreadMockDriver } from './mock/off-thread.js';
 
 export type { StorageDriver, TransferWaitOptions } from './driver.js';
 export { StorageError, isStorageError, type StorageErrorCode } from './errors.js';
@@ -11,6 +12,7 @@ export type { ArrayPort } from './flasharray/port.js';
 export { createPureDriver, type PureArrayEndpoint, type PureDriverConfig } from './flasharray/pure.js';
 export { MAX_REST_VERSION, MIN_REST_VERSION, CLIENT_REST_VERSIONS, compareVersions } from './flasharray/rest/index.js';
 export { MockStorageDriver, type MockDriverConfig } from './mock/driver.js';
+export { OffThreadMockDriver, type OffThreadMockConfig } from './mock/off-thread.js';
 export { replicationGroupName } from './naming.js';
 
 export type StorageDriverConfig = ({ driver: 'mock' } & MockDriverConfig) | ({ driver: 'pure' } & PureDriverConfig);
@@ -19,6 +21,10 @@ export type StorageDriverConfig = ({ driver: 'mock' } & MockDriverConfig) | ({ d
 export function createStorageDriver(config: StorageDriverConfig): StorageDriver {
   switch (config.driver) {
     case 'mock':
+      if ('path' in config && config.offThread) {
+        if (config.clock) throw new StorageError('invalid', 'an off-thread mock driver runs its model on the system clock; a clock cannot be given');
+        return new OffThreadMockDriver(config);
+      }
       return new MockStorageDriver(config);
     case 'pure':
       return createPureDriver(config);

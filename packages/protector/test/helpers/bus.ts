@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import type { BusPayload, MessageBus } from '../../src/bus/index.js';
 
 /** Waits until `check` holds, polling; fails with `what` after `ms`. */
-export async function eventually(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > end) assert.fail(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }

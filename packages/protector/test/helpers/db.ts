@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { checkDatabaseVersion, databaseVersion, LATEST_VERSION, openDatabase, syncDatabase } from '../../src/db/index.js';
 import * as replicateType from '../../src/db/migrations/0003-replicate-operation-type.js';
 
-const ALL = ['0001-initial', '0002-site-pairing', '0003-replicate-operation-type', '0004-list-indexes'];
+const ALL = ['0001-initial', '0002-site-pairing', '0003-replicate-operation-type', '0004-list-indexes', '0005-replication-state', '0006-engine-services'];
 
 /** db sync / db version on an empty database at `url`, and the portable column types; SQLite and MariaDB run the same. */
 export async function exerciseMigrations(url: string): Promise<void> {
@@ -31,6 +31,16 @@ export async function exerciseMigrations(url: string): Promise<void> {
     await db.insertInto('operations').values([op('o1', 'sync'), op('o2', 'failover')]).execute();
     await replicateType.up(db as never);
     assert.deepEqual((await db.selectFrom('operations').select(['id', 'type']).orderBy('id').execute()).map((r) => [r.id, r.type]), [['o1', 'replicate'], ['o2', 'failover']]);
+    // 0005: the engines' refresh lease exists from the start, unheld.
+    assert.deepEqual(await db.selectFrom('refresh_leases').select(['name', 'owner', 'expires_at']).execute(), [{ name: 'replication_state', owner: null, expires_at: 0 }]);
+    // 0006: a service row per host, binary and pid; its id is a number.
+    const svc = { host: 'node-1', binary: 'protector-engine', pid: 42, version: '0.1.0', started_at: now, last_seen: now, stopped_at: null };
+    await db.insertInto('services').values(svc).execute();
+    await assert.rejects(db.insertInto('services').values(svc).execute(), 'one row per host, binary and pid');
+    await db.insertInto('services').values({ ...svc, pid: 43 }).execute();
+    const services = await db.selectFrom('services').select(['id', 'last_seen', 'stopped_at']).orderBy('id').execute();
+    assert.deepEqual(services.map((r) => [typeof r.id, r.last_seen, r.stopped_at]), [['number', now, null], ['number', now, null]]);
+    assert.ok((await db.introspection.getTables()).some((t) => t.name === 'services'));
     // Code older than the database refuses it.
     await sql`INSERT INTO protector_migrations (name, timestamp) VALUES ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(db);
     await assert.rejects(checkDatabaseVersion(db), /newer than/);

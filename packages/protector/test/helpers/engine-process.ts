@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const workflows = delay > 0 ? slowed(all, delay, cfg.onlyStep) : all;
   const engine = new Engine(new Operations(db), new DbBus(db, { owner: cfg.owner, pollMs: 100 }), workflows, {
     owner: cfg.owner,
-    concurrency: 1,
+    capacity: { dr: 1, lifecycle: 1 },
     leaseMs: cfg.leaseMs,
     heartbeatMs: Math.max(50, Math.floor(cfg.leaseMs / 3)),
     scanMs: 1000,

@@ -19,8 +19,14 @@ export async function testDatabaseUrl(): Promise<string> {
     after(() => rmSync(dir, { recursive: true, force: true }));
     return `sqlite:///${join(dir, 'protector.db')}`;
   }
+  if (parseConnection(base).kind !== 'mysql') throw new Error('PROTECTOR_TEST_DB_URL must name a MariaDB/MySQL database');
+  return freshMysqlDatabase(base);
+}
+
+/** A new, empty database on the MariaDB server `base` names (its name plus a random suffix), dropped when the file ends. */
+export async function freshMysqlDatabase(base: string): Promise<string> {
   const t = parseConnection(base);
-  if (t.kind !== 'mysql') throw new Error('PROTECTOR_TEST_DB_URL must name a MariaDB/MySQL database');
+  if (t.kind !== 'mysql') throw new Error('freshMysqlDatabase needs the URL of a MariaDB/MySQL database');
   const name = `${t.database}_${randomBytes(4).toString('hex')}`;
   const admin = await createConnection({ host: t.host, port: t.port, user: t.user, password: t.password });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);

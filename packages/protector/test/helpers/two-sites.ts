@@ -40,9 +40,10 @@ const seed = (site: string): NonNullable<SiteOptions['seed']> => ({
   ],
   flavors: [{ name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 }],
   networks: [
-    { name: 'demo-net', project: 'demo', subnets: [{ name: 'demo-subnet', cidr: site === 'site-a' ? '10.20.0.0/24' : '10.30.0.0/24' }] },
+    // /20: room for the scale benchmark's 1,000 servers (and their probes) on one network.
+    { name: 'demo-net', project: 'demo', subnets: [{ name: 'demo-subnet', cidr: site === 'site-a' ? '10.20.0.0/20' : '10.30.0.0/20' }] },
     // site-b's recovery network mirrors site-a's addressing, so failed-over ports keep their IPs.
-    ...(site === 'site-b' ? [{ name: 'dr-net', project: 'demo', subnets: [{ name: 'dr-subnet', cidr: '10.20.0.0/24' }] }] : []),
+    ...(site === 'site-b' ? [{ name: 'dr-net', project: 'demo', subnets: [{ name: 'dr-subnet', cidr: '10.20.0.0/20' }] }] : []),
   ],
   volume_types: [
     { name: 'replicated-async', extra_specs: { replication_enabled: '<is> True', replication_type: '<in> async', volume_backend_name: 'flasharray' } },
@@ -63,7 +64,7 @@ export interface SiteProtector {
   /** This database's registrations of the two sites. */
   siteA: Site;
   siteB: Site;
-  engine(owner?: string, opts?: { leaseMs?: number; workflows?: Workflow[] }): Engine;
+  engine(owner?: string, opts?: { leaseMs?: number; workflows?: Workflow[]; /** DR operations at once (lifecycle: one). */ concurrency?: number }): Engine;
   newOp(pg: ProtectionGroup, type: OperationType, params?: Record<string, unknown>): Promise<OperationRecord>;
   /** Runs the operation with a fresh engine until it is finished. */
   run(id: string): Promise<OperationRecord>;
@@ -152,9 +153,9 @@ export async function startTwoSites(
         ? createPureDriver({ ...arrays, local: arrayEndpoint(local === 'a' ? siteA : siteB), peer: arrayEndpoint(local === 'a' ? siteB : siteA), session: { ca: tls.ca, sleep: sessionSleep }, pollIntervalMs: 100 })
         : new MockStorageDriver({ path: arrayFile, ...arrays, pollIntervalMs: 100 });
     const deps: WorkflowDeps = { pgs, sites, storage, http: { retries: 0, timeoutMs: 10_000 } };
-    const engine = (owner = `engine-${local}-${randomUUID().slice(0, 8)}`, o: { leaseMs?: number; workflows?: Workflow[] } = {}): Engine => {
+    const engine = (owner = `engine-${local}-${randomUUID().slice(0, 8)}`, o: { leaseMs?: number; workflows?: Workflow[]; concurrency?: number } = {}): Engine => {
       const bus = new DbBus(db, { owner, pollMs: 50 });
-      const e = new Engine(new Operations(db), bus, o.workflows ?? lifecycleWorkflows(deps, { stepTimeoutMs: 20_000 }), { owner, concurrency: 1, leaseMs: o.leaseMs ?? 60_000, heartbeatMs: 200, scanMs: 200 });
+      const e = new Engine(new Operations(db), bus, o.workflows ?? lifecycleWorkflows(deps, { stepTimeoutMs: 20_000 }), { owner, capacity: { dr: o.concurrency ?? 1, lifecycle: 1 }, leaseMs: o.leaseMs ?? 60_000, heartbeatMs: 200, scanMs: 200 });
       engines.push(e);
       return e;
     };

@@ -11,7 +11,7 @@ const h = await startApi({ peer: true });
 const demo = h.projects.demo;
 type Err = { error: { code: number; message: string } };
 type Op = { id: string; type: string; status: string; protection_group_id: string | null };
-type OpShow = { operation: Op & { steps: { name: string; status: string; duration_ms: number | null; started_at: string | null; finished_at: string | null; error: string | null; detail: unknown }[]; rto_seconds: number | null } };
+type OpShow = { operation: Op & { steps: { name: string; status: string; duration_ms: number | null; started_at: string | null; finished_at: string | null; error: string | null; detail: unknown }[]; queued_seconds: number; rto_seconds: number | null } };
 
 const pgA = await activePg(h, 'ops-a');
 const pgB = await activePg(h, 'ops-b');
@@ -45,6 +45,25 @@ test('list with filters and pages; show with steps and rto_seconds', async () =>
   assert.equal(typeof show.body.operation.rto_seconds, 'number');
 });
 
+test('queued_seconds: request to first pickup; rto_seconds from the request to the end, the wait included; both run on while unfinished', async () => {
+  const alice = await h.token('alice');
+  let t = Date.now() - 60_000;
+  const ops = new Operations(h.deps.db, () => t);
+  const { id } = await ops.create({ id: randomUUID(), project_id: demo, pg_id: null, type: 'failover', params: { type: 'planned' }, request_id: 'req-queued', user_id: 'alice' });
+  const waiting = await h.call<OpShow>('GET', `/v1/${demo}/operations/${id}`, { token: alice });
+  assert.equal(waiting.status, 200, waiting.text);
+  // Pending since a minute ago (by the fake clock): both times count from the request to now.
+  assert.ok(waiting.body.operation.queued_seconds >= 59, String(waiting.body.operation.queued_seconds));
+  assert.equal(waiting.body.operation.rto_seconds, waiting.body.operation.queued_seconds, 'while it waits, the RTO so far is the wait');
+  t += 4200; // every engine busy for 4.2 s
+  assert.ok(await ops.claim(id, 'engine-1', 60_000));
+  t += 6000;
+  await ops.finish(id, 'engine-1', { status: 'completed' });
+  const done = await h.call<OpShow>('GET', `/v1/${demo}/operations/${id}`, { token: alice });
+  assert.equal(done.body.operation.queued_seconds, 4.2);
+  assert.equal(done.body.operation.rto_seconds, 10.2, 'from the request, not from the pickup (which would be 6)');
+});
+
 test('cancel: pending → cancelled (PG freed), running → 409, finished → 409', async () => {
   const alice = await h.token('alice');
   const del = await h.call<{ operation: Op }>('DELETE', `/v1/${demo}/protection-groups/${pgA}`, { token: alice });
@@ -55,6 +74,8 @@ test('cancel: pending → cancelled (PG freed), running → 409, finished → 40
   const cancelled = await h.call<OpShow>('POST', `/v1/${demo}/operations/${del.body.operation.id}/cancel`, { token: alice });
   assert.equal(cancelled.status, 200, cancelled.text);
   assert.equal(cancelled.body.operation.status, 'cancelled');
+  assert.equal(cancelled.body.operation.rto_seconds, null, 'cancelled before any engine took it: no RTO');
+  assert.equal(typeof cancelled.body.operation.queued_seconds, 'number');
   const pg = await h.call<{ protection_group: { status: string; active_operation_id: string | null } }>('GET', `/v1/${demo}/protection-groups/${pgA}`, { token: alice });
   assert.equal(pg.body.protection_group.active_operation_id, null, 'the PG is free again');
   assert.equal(pg.body.protection_group.status, 'active', 'a delete that never ran leaves the PG as it was');

@@ -11,6 +11,7 @@ import { seal, sign } from '../../src/metadata/signing.js';
 import { replicationGroupName } from '../../src/storage/index.js';
 import { createWorkflowContext } from '../../src/engine/context.js';
 import { expectStatus, protectedPg, runOp } from '../helpers/dr.js';
+import { refreshReplicationState } from '../helpers/recorded-pgs.js';
 import { startSiteApis } from '../helpers/two-site-apis.js';
 import { MALLORY, startTwoSites } from '../helpers/two-sites.js';
 
@@ -177,6 +178,8 @@ test('a tenant cannot forge another project\'s array, members or trust into its 
   // demo's PG: its array construct and volumes untouched, healthy, and it deletes cleanly.
   assert.ok(t.a.arrays.listProtectionGroups('site-a-array').some((g) => g.name === arrayA), "demo's protection group is still on site-a-array");
   assert.deepEqual(t.a.arrays.listVolumes('site-a-array').filter((x) => arrayVolumesA.includes(x.name)).map((x) => x.name), arrayVolumesA);
+  // Health answers from the state the engine records: one refresh, as protector-engine does every interval.
+  await refreshReplicationState(t.atA);
   const healthA = await apis.a.call<{ health: { protection_group_id: string; failover_ready: boolean; reasons: unknown[] }[] }>('GET', `/v1/${apis.a.project('demo')}/health`, { token: await apis.a.token('alice') });
   const mine = healthA.body.health.find((h) => h.protection_group_id === pgA.id);
   assert.ok(mine?.failover_ready, JSON.stringify(healthA.body));

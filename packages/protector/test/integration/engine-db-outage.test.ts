@@ -55,7 +55,7 @@ function engine(owner: string, workflows: Workflow[], leaseMs = 10_000) {
   const watch = new DependencyWatch('database', log);
   const ops = new DurableOperations(outage.db, { owner, leaseMs, watch, retry: { maxRetries: -1, initialMs: 10, maxMs: 40 } });
   const e = new Engine(ops, new DbBus(outage.db, { owner, pollMs: 20, watch }), workflows, {
-    owner, concurrency: 2, leaseMs, heartbeatMs: 30, scanMs: 20,
+    owner, capacity: { dr: 2, lifecycle: 2 }, leaseMs, heartbeatMs: 30, scanMs: 20,
     log: (event, fields) => void events.push({ event, fields }),
   });
   started.push(e);

@@ -69,9 +69,9 @@ const connect = () => {
   return c;
 };
 
-function engine(owner: string, workflows: Workflow[], leaseMs = 60_000): Engine {
+function engine(owner: string, workflows: Workflow[], leaseMs = 60_000, capacity = { dr: 2, lifecycle: 2 }): Engine {
   const bus = new DbBus(connect(), { owner, pollMs: 10, now });
-  return new Engine(new Operations(connect(), now), bus, workflows, { owner, concurrency: 2, leaseMs, heartbeatMs: 20, scanMs: 20, now });
+  return new Engine(new Operations(connect(), now), bus, workflows, { owner, capacity, leaseMs, heartbeatMs: 20, scanMs: 20, now });
 }
 
 test('steps run in order, each recorded with start, end and duration; the PG is freed at the end', async () => {
@@ -120,6 +120,8 @@ test('an engine that dies mid-step loses its lease; another takes over and resum
   const op = await newOp('t-crash', await pg());
   const dyingRun = dying.tryRun(op.id);
   await eventually(() => w.isHolding(), 'the held step');
+  const firstPickup = (await ops.get(op.id))?.started_at;
+  assert.equal(typeof firstPickup, 'number');
   // The process "dies": its heartbeat stops and it never gives the lease up (the abort makes it
   // release, so the lease is put back as a killed process leaves it), and time passes beyond the lease.
   (dying as unknown as { running: Map<string, { abort: AbortController }> }).running.get(op.id)?.abort.abort(new Error('killed'));
@@ -131,6 +133,7 @@ test('an engine that dies mid-step loses its lease; another takes over and resum
   await taker.tryRun(op.id);
   const done = await ops.get(op.id);
   assert.equal(done?.status, 'completed', done?.error ?? '');
+  assert.equal(done?.started_at, firstPickup, 'a takeover keeps the first pickup (the end of the queue time)');
   assert.equal(w2.runs.get('first'), undefined, 'a completed step is not run again');
   assert.equal(w2.runs.get('second'), 1, 'the interrupted step runs again');
   assert.equal(w2.runs.get('third'), 1);
@@ -165,7 +168,7 @@ test('a graceful stop gives the lease up at once, so another engine resumes with
   const mid = await ops.get(op.id);
   assert.equal(mid?.status, 'running');
   assert.equal(mid?.lease_owner, null);
-  assert.ok((await ops.claimable(100)).includes(op.id), "a released operation is found by any engine's scan");
+  assert.ok((await ops.claimable({ dr: 100, lifecycle: 100 })).some((c) => c.id === op.id), "a released operation is found by any engine's scan");
   const w2 = counting('t-stop', ['a', 'b']);
   const e2 = engine('engine-b', [w2.workflow]);
   await e2.tryRun(op.id);
@@ -255,7 +258,7 @@ test('a failed operation cannot be resumed once a later one ran on its PG; the n
   const again = await ops.resume(later.id, 'u1');
   assert.equal(again.status, 'running');
   assert.equal(again.lease_owner, null);
-  assert.ok((await ops.claimable(100)).includes(later.id));
+  assert.ok((await ops.claimable({ dr: 100, lifecycle: 100 })).some((c) => c.id === later.id));
   await e.tryRun(later.id);
   assert.equal(w.runs.get('one'), 3, 'the failed step ran again');
   await e.stop();

@@ -62,7 +62,7 @@ test('every problem is reported with its file, line, section and key', () => {
     '13 [oslo_messaging_rabbit]  warning: section of a library Protector does not use; ignored',
     '16 [storage] driver error: invalid choice "netapp"; valid choices are mock, pure (string value)',
     "17 [storage]  error: no '=' or ':' found in assignment",
-    '19 [engine] workers warning: deprecated name; use [engine] concurrency',
+    '19 [engine] workers warning: deprecated name; use [engine] lifecycle_concurrency',
     '19 [engine] workers error: 0 is less than the minimum 1 (integer value)',
     '20 [engine] frobnicate error: unknown option',
   ]);

@@ -40,7 +40,8 @@ test('no files: every option has its documented default', () => {
   assert.equal(cfg.storage.driver, 'mock');
   assert.equal(cfg.storage.pure_verify_ssl, true);
   assert.equal(cfg.storage.pure_api_version, '2.20');
-  assert.equal(cfg.engine.concurrency, 4);
+  assert.equal(cfg.engine.dr_concurrency, 32);
+  assert.equal(cfg.engine.lifecycle_concurrency, 8);
   assert.equal(cfg.engine.lease_seconds, 30);
   assert.equal(cfg.engine.heartbeat_seconds, 10);
   assert.equal(cfg.engine.poll_interval, 1);
@@ -133,11 +134,12 @@ test('--config-dir: *.conf files in name order, after (so over) the config files
 });
 
 test('deprecated names are read, the new name wins within a file, a newer file wins over both', () => {
-  assert.equal(load('[engine]\nworkers = 7\n').engine.concurrency, 7);
-  assert.equal(load('[engine]\nconcurrency = 3\nworkers = 7\n').engine.concurrency, 3);
+  assert.equal(load('[engine]\nworkers = 7\n').engine.lifecycle_concurrency, 7);
+  assert.equal(load('[engine]\nconcurrency = 5\n').engine.lifecycle_concurrency, 5, 'the old single limit now bounds lifecycle work');
+  assert.equal(load('[engine]\nlifecycle_concurrency = 3\nconcurrency = 5\nworkers = 7\n').engine.lifecycle_concurrency, 3);
   assert.equal(load('[DEFAULT]\nsecret_key = k\nsql_connection = mysql://u:p@db/protector\n').database.connection, 'mysql://u:p@db/protector');
-  const { paths } = files({ 'a.conf': '[engine]\nconcurrency = 3\n', 'b.conf': '[engine]\nworkers = 9\n' });
-  assert.equal(loadConfig({ files: paths }).engine.concurrency, 9);
+  const { paths } = files({ 'a.conf': '[engine]\nlifecycle_concurrency = 3\n', 'b.conf': '[engine]\nworkers = 9\n' });
+  assert.equal(loadConfig({ files: paths }).engine.lifecycle_concurrency, 9);
   const r = tryLoadConfig({ files: paths });
   assert.deepEqual(r.problems.filter((p) => p.key !== 'secret_key').map((p) => [p.severity, p.key, p.line]), [['warning', 'workers', 2]]);
 });
@@ -174,9 +176,11 @@ test('a missing --config-file or --config-dir is an error, as in oslo.config', (
   assert.throws(() => loadConfig({ dirs: ['/nonexistent/conf.d'] }), /cannot read config directory: not found/);
 });
 
-test('cross-option rules: default_limit <= max_limit, heartbeat shorter than the lease', () => {
+test('cross-option rules: default_limit <= max_limit, heartbeat shorter than the lease, report_interval shorter than service_down_time', () => {
   assert.throws(() => load('[api]\nmax_limit = 10\n'), /\[api\] default_limit: error: default_limit 100 is greater than max_limit 10/);
   assert.throws(() => load('[engine]\nheartbeat_seconds = 30\n'), /protector\.conf:2 \[engine\] heartbeat_seconds: error: .*less than lease_seconds 30/);
+  assert.throws(() => load('[DEFAULT]\nservice_down_time = 10\n'), /\[DEFAULT\] report_interval: error: report_interval 10 must be less than service_down_time 10/);
+  assert.equal(load('[DEFAULT]\nreport_interval = 2\nservice_down_time = 5\n').DEFAULT.service_down_time, 5);
 });
 
 test('secret_key: a warning with the embedded defaults, an error in production', () => {

@@ -37,7 +37,7 @@ async function newOp(type: OperationType, params: Record<string, unknown> = {}):
 /** Runs the operation with an engine holding only `workflow`; returns it finished, with its steps. */
 async function run(workflow: Workflow, op: OperationRecord) {
   const owner = `engine-${randomUUID()}`;
-  const engine = new Engine(new Operations(db), new DbBus(db, { owner, pollMs: 50 }), [workflow], { owner, concurrency: 1, leaseMs: 60_000, heartbeatMs: 1000, scanMs: 1000 });
+  const engine = new Engine(new Operations(db), new DbBus(db, { owner, pollMs: 50 }), [workflow], { owner, capacity: { dr: 1, lifecycle: 1 }, leaseMs: 60_000, heartbeatMs: 1000, scanMs: 1000 });
   await engine.tryRun(op.id);
   const done = await ops.get(op.id);
   assert.ok(done);

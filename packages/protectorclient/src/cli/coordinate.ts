@@ -41,13 +41,14 @@ export function settleList(ctx: CliContext, pgs: ProtectionGroup[]): Promise<Pro
   return ctx.coordinator().settleList(pgs);
 }
 
-/** How a followed operation is printed: its outcome, RTO and steps (one formatter for every command). */
+/** How a followed operation is printed: its outcome, queue time, RTO (from the request) and steps (one formatter for every command). */
 export function operationSummary(site: SiteHandle, done: OperationDetail): ShowData {
   return [
     ['operation', done.id],
     ['type', done.type],
     ['status', done.status],
     ['site', site.name],
+    ['queued_seconds', done.queued_seconds],
     ['rto_seconds', done.rto_seconds],
     ['error', done.error],
     ['steps', done.steps.map((s) => `${s.name} ${s.status}${s.duration_ms === null ? '' : ` ${(s.duration_ms / 1000).toFixed(1)} s`}`)],

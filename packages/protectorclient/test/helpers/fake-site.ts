@@ -59,6 +59,7 @@ export function operation(id: string, status: OperationDetail['status'], steps: 
     started_at: t,
     finished_at: status === 'completed' || status === 'failed' ? t : null,
     updated_at: t,
+    queued_seconds: 0,
     rto_seconds: 1,
     steps: steps.map(([name, s], seq) => ({ seq, name, status: s, started_at: t, finished_at: null, duration_ms: s === 'completed' ? 1000 : null, detail: {}, error: null })),
     ...over,

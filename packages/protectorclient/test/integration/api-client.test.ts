@@ -208,7 +208,7 @@ test('members, policy, resource mappings, metadata and sync status of an active 
   assert.deepEqual(await alice.recoveryPoints.list(pgId), [], 'no array construct yet: no recovery points');
 });
 
-test('operations: filters, steps and rto_seconds, waiting with progress, cancel', async () => {
+test('operations: filters, steps, queued_seconds and rto_seconds, waiting with progress, cancel', async () => {
   const created = await alice.protectionGroups.create({ name: 'sdk-ops', replication_type: 'async' }, { peerToken: await peer.token('alice') });
   const pgId = created.protection_group.id;
   const opId = created.operation.id;
@@ -217,7 +217,9 @@ test('operations: filters, steps and rto_seconds, waiting with progress, cancel'
   assert.deepEqual(await alice.operations.list({ pg_id: pgId, status: 'completed' }), []);
   const pending = await alice.operations.get(opId);
   assert.deepEqual(pending.steps, []);
-  assert.equal(pending.rto_seconds, null);
+  // Waiting for an engine: the wait so far, which is also the RTO so far (it counts from the request).
+  assert.equal(typeof pending.queued_seconds, 'number');
+  assert.ok(pending.rto_seconds !== null && pending.rto_seconds >= pending.queued_seconds);
   assert.equal(pending.protection_group_id, pgId);
 
   // The wait reports the pending operation, then its finish with the step.
@@ -270,6 +272,8 @@ test('health, and a dry-run failover answers the pre-check report without record
   assert.equal(health.failover_ready, false);
   assert.ok(health.reasons.includes('the protection group has no members'), health.reasons.join('; '));
   assert.equal(health.rpo_compliant, false);
+  // Answered from the recorded replication state, which no engine has read yet in this harness.
+  assert.deepEqual([health.checked_at, health.state_age_seconds, health.stale, health.state_error, health.transfer_in_progress], [null, null, false, null, false]);
 
   const report = await alice.actions.failover(pgId, { type: 'planned', dry_run: true });
   assert.equal(report.action, 'planned_failover');

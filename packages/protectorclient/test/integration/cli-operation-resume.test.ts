@@ -2,23 +2,14 @@
 // (it holds its protection group again), and a clear one-line refusal of anything else.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { Operations } from '../../../protector/src/engine/operations.js';
 import { startApi } from '../../../protector/test/helpers/api.js';
 import { activePg, completeOperation } from '../../../protector/test/helpers/api-pg.js';
-import { runProtector } from '../helpers/run-cli.js';
+import { aliceCli } from '../helpers/run-cli.js';
 
 const h = await startApi({ peer: true });
-const dir = mkdtempSync(join(tmpdir(), 'cli-resume-'));
-writeFileSync(
-  join(dir, 'clouds.yaml'),
-  `clouds:\n  a-demo:\n    auth: {auth_url: '${h.site.url('keystone')}/v3', username: alice, password: alice-pw, project_name: demo, user_domain_name: Default, project_domain_name: Default}\n    region_name: RegionOne\n`,
-);
-const env = { PATH: process.env.PATH, HOME: dir, OS_CLIENT_CONFIG_FILE: join(dir, 'clouds.yaml') };
-const protector = (args: string[]) => runProtector(['--os-cloud', 'a-demo', '--os-endpoint', h.url, '--timeout', '5', ...args], env);
+const protector = aliceCli(h.site, h.url, 'cli-resume');
 
 test('operation resume: an interrupted rollback goes on rolling back and holds its PG again; resuming it twice is refused in one line', async () => {
   const pgId = await activePg(h, 'resume-cli');

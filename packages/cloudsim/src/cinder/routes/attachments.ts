@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { notFound } from '../../http/errors.js';
 import type { SiteHost } from '../../host.js';
+import type { Frozen } from '../../store/frozen.js';
 import type { VolumeAttachment, VolumeRecord } from '../records.js';
 import { P, allTenants, callerProject, caller, listBody, listQuerySchema, requireVersion, type IdParams, type ListQuery, type ProjectParams } from './common.js';
 
@@ -12,7 +13,7 @@ type Row = VolumeAttachment & { project_id: string };
  */
 export function registerAttachmentRoutes(app: FastifyInstance, site: SiteHost): void {
   const cinder = site.cinder;
-  const rows = (vols: VolumeRecord[]): Row[] =>
+  const rows = (vols: Frozen<VolumeRecord>[]): Row[] =>
     vols.flatMap((v) => v.attachments.map((a) => ({ ...a, id: a.attachment_id, project_id: v.project_id })));
   const summary = (a: Row) => ({ id: a.attachment_id, status: 'attached', instance: a.server_id, volume_id: a.volume_id });
   const detail = (a: Row) => ({
@@ -29,7 +30,7 @@ export function registerAttachmentRoutes(app: FastifyInstance, site: SiteHost): 
       base: `${site.url('cinder')}/v3/${req.params.project_id}/attachments${full ? '/detail' : ''}`,
       key: 'attachments',
       render: full ? detail : summary,
-      filters: { volume_id: (a, x) => a.volume_id === x, instance_id: (a, x) => a.server_id === x },
+      filters: { volume_id: (x) => (a) => a.volume_id === x, instance_id: (x) => (a) => a.server_id === x },
       sortKeys: ['id', 'attached_at', 'volume_id'],
     });
   };

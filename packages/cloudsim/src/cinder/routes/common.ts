@@ -66,7 +66,8 @@ export function allTenants(req: FastifyRequest<{ Querystring: ListQuery }>): boo
   return caller(req).isAdmin;
 }
 
-type Filter<T> = (item: T, value: string) => boolean;
+/** A filter query parameter: its value (parsed once per request) gives the predicate. */
+type Filter<T> = (value: string) => (item: T) => boolean;
 
 export interface ListOptions<T extends { id: string }> {
   /** Collection URL without query, for the next link. */
@@ -79,16 +80,32 @@ export interface ListOptions<T extends { id: string }> {
   sortKeys: readonly string[];
 }
 
+/** One page of a listing: its items, the next link when the page is full, the count when asked for. */
+export interface ListPage<T> {
+  page: T[];
+  links?: { href: string; rel: string }[];
+  count?: number;
+}
+
 /**
  * Filters, sorts (sort=k1:dir,k2 or sort_key/sort_dir; default created_at desc like Cinder) and
  * pages (limit/marker/offset) one listing, and renders it with a next link when the page is full.
  */
 export function listBody<T extends { id: string }>(req: FastifyRequest<{ Querystring: ListQuery }>, items: T[], o: ListOptions<T>): Record<string, unknown> {
+  const { page, links, count } = listPage(req, items, o);
+  const body: Record<string, unknown> = { [o.key]: page.map(o.render) };
+  if (links) body[`${o.key}_links`] = links;
+  if (count !== undefined) body.count = count;
+  return body;
+}
+
+/** listBody's page, for a route that renders it itself (in that order: items, `<key>_links`, count). */
+export function listPage<T extends { id: string }>(req: FastifyRequest<{ Querystring: ListQuery }>, items: T[], o: Omit<ListOptions<T>, 'render'>): ListPage<T> {
   const q = req.query;
   let out = items;
   for (const [name, match] of Object.entries(o.filters ?? {})) {
     const value = q[name];
-    if (value !== undefined) out = out.filter((x) => match(x, String(value)));
+    if (value !== undefined) out = out.filter(match(String(value)));
   }
   const order = sortOrder(q, o.sortKeys);
   out = [...out].sort((a, b) => {
@@ -106,16 +123,16 @@ export function listBody<T extends { id: string }>(req: FastifyRequest<{ Queryst
     start = i + 1;
   }
   const page = q.limit === undefined ? out.slice(start) : out.slice(start, start + q.limit);
-  const body: Record<string, unknown> = { [o.key]: page.map(o.render) };
+  const result: ListPage<T> = { page };
   const last = page[page.length - 1];
   if (q.limit !== undefined && last && page.length === q.limit && start + page.length < out.length) {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (k !== 'marker' && v !== undefined) params.set(k, String(v));
     params.set('marker', last.id);
-    body[`${o.key}_links`] = [{ href: `${o.base}?${params.toString()}`, rel: 'next' }];
+    result.links = [{ href: `${o.base}?${params.toString()}`, rel: 'next' }];
   }
-  if (truthy(q.with_count) && atLeast(req.microversion, '3.45')) body.count = count;
-  return body;
+  if (truthy(q.with_count) && atLeast(req.microversion, '3.45')) result.count = count;
+  return result;
 }
 
 function sortOrder(q: ListQuery, allowed: readonly string[]): [string, 'asc' | 'desc'][] {

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { notFound } from '../../http/errors.js';
 import type { SiteHost } from '../../host.js';
+import type { Frozen } from '../../store/frozen.js';
 import type { GroupRecord } from '../records.js';
 import { P, allTenants, caller, callerProject, listBody, listQuerySchema, requireVersion, schemas, truthy, type IdParams, type ListQuery, type ProjectParams } from './common.js';
 import { groupDetail } from './views.js';
@@ -65,7 +66,7 @@ export function registerGroupRoutes(app: FastifyInstance, site: SiteHost): void 
     if (!g || (!auth.isAdmin && g.project_id !== auth.projectId)) throw notFound(`Group ${id} could not be found.`);
     return g;
   };
-  const detail = (req: FastifyRequest, g: GroupRecord) => groupDetail(req, g, () => cinder.groupVolumes(g.id).map((v) => v.id));
+  const detail = (req: FastifyRequest, g: Frozen<GroupRecord>) => groupDetail(req, g, () => cinder.groupVolumes(g.id).map((v) => v.id));
   const list = (full: boolean) => async (req: FastifyRequest<{ Params: ProjectParams; Querystring: ListQuery }>) => {
     requireVersion(req, '3.13');
     const groups = allTenants(req) ? cinder.listGroups() : cinder.listGroups(callerProject(req));
@@ -73,7 +74,7 @@ export function registerGroupRoutes(app: FastifyInstance, site: SiteHost): void 
       base: `${root()}/v3/${req.params.project_id}/groups${full ? '/detail' : ''}`,
       key: 'groups',
       render: full ? (g) => detail(req, g) : (g) => ({ id: g.id, name: g.name }),
-      filters: { name: (g, x) => g.name === x, status: (g, x) => g.status === x },
+      filters: { name: (x) => (g) => g.name === x, status: (x) => (g) => g.status === x },
       sortKeys: ['id', 'name', 'created_at', 'status'],
     });
   };

@@ -57,7 +57,7 @@ export function registerSnapshotRoutes(app: FastifyInstance, site: SiteHost): vo
       base: `${site.url('cinder')}/v3/${req.params.project_id}/snapshots${full ? '/detail' : ''}`,
       key: 'snapshots',
       render: (s) => snapshotView(req, s),
-      filters: { name: (s, x) => s.name === x, status: (s, x) => s.status === x, volume_id: (s, x) => s.volume_id === x },
+      filters: { name: (x) => (s) => s.name === x, status: (x) => (s) => s.status === x, volume_id: (x) => (s) => s.volume_id === x },
       sortKeys: ['id', 'name', 'created_at', 'status', 'size', 'volume_id'],
     });
   app.get(`${P}/snapshots`, { schema: { querystring: listQuerySchema } }, list(false));

@@ -73,7 +73,7 @@ export function registerTypeRoutes(app: FastifyInstance, site: SiteHost): void {
         key: 'volume_types',
         render: (t) => volumeTypeView(req, t),
         sortKeys: ['id', 'name', 'description', 'is_public', 'created_at'],
-        filters: { name: (t, x) => t.name === x },
+        filters: { name: (x) => (t) => t.name === x },
       });
     },
   );

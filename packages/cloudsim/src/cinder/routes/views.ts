@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { atLeast } from '../../http/microversion.js';
+import { JsonMemo } from '../../http/json-body.js';
+import { atLeast, formatVersion } from '../../http/microversion.js';
 import type { GroupRecord, GroupTypeRecord, SnapshotRecord, VolumeRecord, VolumeTypeRecord } from '../records.js';
+import type { Frozen } from '../../store/frozen.js';
 import { caller } from './common.js';
 
 const links = (root: string, projectId: string, kind: string, id: string) => [
@@ -9,12 +11,20 @@ const links = (root: string, projectId: string, kind: string, id: string) => [
 ];
 
 /** The short form lists use: id, name, links. */
-export function volumeSummary(root: string, v: VolumeRecord) {
+export function volumeSummary(root: string, v: Frozen<VolumeRecord>) {
   return { id: v.id, name: v.name, links: links(root, v.project_id, 'volumes', v.id) };
 }
 
+const listed = new JsonMemo<Frozen<VolumeRecord>>();
+
+/** volumeDetail's JSON for a list, remembered while the volume stays the same. */
+export function volumeDetailJson(req: FastifyRequest, root: string, v: Frozen<VolumeRecord>): string {
+  const variant = `${formatVersion(req.microversion)} ${caller(req).isAdmin ? 'admin' : 'user'} ${root}`;
+  return listed.json(v, variant, [], () => volumeDetail(req, root, v));
+}
+
 /** Cinder's detailed volume view; admin-only and microversion-gated fields as Cinder shows them. */
-export function volumeDetail(req: FastifyRequest, root: string, v: VolumeRecord): Record<string, unknown> {
+export function volumeDetail(req: FastifyRequest, root: string, v: Frozen<VolumeRecord>): Record<string, unknown> {
   const admin = caller(req).isAdmin;
   const view: Record<string, unknown> = {
     id: v.id,
@@ -59,7 +69,7 @@ export function volumeDetail(req: FastifyRequest, root: string, v: VolumeRecord)
   return view;
 }
 
-export function snapshotView(req: FastifyRequest, s: SnapshotRecord): Record<string, unknown> {
+export function snapshotView(req: FastifyRequest, s: Frozen<SnapshotRecord>): Record<string, unknown> {
   const view: Record<string, unknown> = {
     id: s.id,
     name: s.name,
@@ -100,7 +110,7 @@ export function groupTypeView(t: GroupTypeRecord): Record<string, unknown> {
   return { id: t.id, name: t.name, description: t.description, is_public: t.is_public, group_specs: t.group_specs };
 }
 
-export function groupDetail(req: FastifyRequest, g: GroupRecord, volumeIds: () => string[]): Record<string, unknown> {
+export function groupDetail(req: FastifyRequest, g: Frozen<GroupRecord>, volumeIds: () => string[]): Record<string, unknown> {
   const view: Record<string, unknown> = {
     id: g.id,
     name: g.name,

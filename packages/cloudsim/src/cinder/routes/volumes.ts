@@ -1,12 +1,14 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { jsonArray, jsonObject, sendJson } from '../../http/json-body.js';
 import { badRequest } from '../../http/errors.js';
 import type { SiteHost } from '../../host.js';
+import type { Frozen } from '../../store/frozen.js';
 import type { VolumeRecord } from '../records.js';
 import {
-  P, allTenants, caller, callerProject, cleanMetadata, listBody, listQuerySchema, parseDictFilter, schemas, truthy,
+  P, allTenants, caller, callerProject, cleanMetadata, listPage, listQuerySchema, parseDictFilter, schemas, truthy,
   type IdParams, type ListQuery, type ProjectParams,
 } from './common.js';
-import { volumeDetail, volumeSummary } from './views.js';
+import { volumeDetail, volumeDetailJson, volumeSummary } from './views.js';
 
 interface CreateBody {
   volume: {
@@ -82,31 +84,42 @@ export function registerVolumeRoutes(app: FastifyInstance, site: SiteHost): void
   const cinder = site.cinder;
   const root = () => site.url('cinder');
 
-  const visible = (req: FastifyRequest<{ Querystring: ListQuery }>): VolumeRecord[] => {
+  const visible = (req: FastifyRequest<{ Querystring: ListQuery }>): Frozen<VolumeRecord>[] => {
     if (allTenants(req)) {
       const p = req.query.project_id;
       return cinder.listVolumes(typeof p === 'string' ? p : undefined);
     }
     return cinder.listVolumes(callerProject(req));
   };
-  const filters: Record<string, (v: VolumeRecord, value: string) => boolean> = {
-    name: (v, x) => v.name === x,
-    status: (v, x) => v.status === x,
-    bootable: (v, x) => v.bootable === String(truthy(x)),
-    availability_zone: (v, x) => v.availability_zone === x,
-    volume_type: (v, x) => v.volume_type === x || v.volume_type_id === x,
-    group_id: (v, x) => v.group_id === x,
-    metadata: (v, x) => Object.entries(parseDictFilter(x, 'metadata')).every(([k, val]) => v.metadata[k] === val),
+  const filters: Record<string, (value: string) => (v: Frozen<VolumeRecord>) => boolean> = {
+    name: (x) => (v) => v.name === x,
+    status: (x) => (v) => v.status === x,
+    bootable: (x) => (v) => v.bootable === String(truthy(x)),
+    availability_zone: (x) => (v) => v.availability_zone === x,
+    volume_type: (x) => (v) => v.volume_type === x || v.volume_type_id === x,
+    group_id: (x) => (v) => v.group_id === x,
+    // Every pair must match, as Cinder's volume_metadata.any(key, value) per pair.
+    metadata: (x) => {
+      const want = Object.entries(parseDictFilter(x, 'metadata'));
+      return (v) => want.every(([k, val]) => Object.hasOwn(v.metadata, k) && v.metadata[k] === val);
+    },
   };
   const sortKeys = ['created_at', 'updated_at', 'id', 'name', 'size', 'status', 'bootable', 'availability_zone', 'volume_type', 'project_id'];
-  const list = (detail: boolean) => async (req: FastifyRequest<{ Params: ProjectParams; Querystring: ListQuery }>) =>
-    listBody(req, visible(req), {
-      base: `${root()}/v3/${req.params.project_id}/volumes${detail ? '/detail' : ''}`,
+  // Volume lists are what a caller polls many volumes with: items keep their JSON while unchanged.
+  const list = (detail: boolean) => async (req: FastifyRequest<{ Params: ProjectParams; Querystring: ListQuery }>, reply: FastifyReply) => {
+    const base = root();
+    const { page, links, count } = listPage(req, visible(req), {
+      base: `${base}/v3/${req.params.project_id}/volumes${detail ? '/detail' : ''}`,
       key: 'volumes',
-      render: detail ? (v) => volumeDetail(req, root(), v) : (v) => volumeSummary(root(), v),
       filters,
       sortKeys,
     });
+    const items = page.map((v) => (detail ? volumeDetailJson(req, base, v) : JSON.stringify(volumeSummary(base, v))));
+    const members: [string, string][] = [['volumes', jsonArray(items)]];
+    if (links) members.push(['volumes_links', JSON.stringify(links)]);
+    if (count !== undefined) members.push(['count', JSON.stringify(count)]);
+    return sendJson(reply, jsonObject(members));
+  };
   const listSchema = { querystring: { ...listQuerySchema, properties: { ...listQuerySchema.properties, project_id: { type: 'string', maxLength: 255 } } } };
   app.get(`${P}/volumes`, { schema: listSchema }, list(false));
   app.get(`${P}/volumes/detail`, { schema: listSchema }, list(true));

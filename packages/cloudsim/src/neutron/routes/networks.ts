@@ -28,7 +28,7 @@ export function networkView(net: NetworkRecord, caller: Caller): Record<string, 
   return rest;
 }
 
-export function canSeeNetwork(net: NetworkRecord, caller: Caller): boolean {
+export function canSeeNetwork(net: Pick<NetworkRecord, 'project_id' | 'shared' | 'router:external'>, caller: Caller): boolean {
   return caller.isAdmin || net.project_id === caller.projectId || net.shared || net['router:external'];
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { SiteHost } from '../../host.js';
+import type { Frozen } from '../../store/frozen.js';
 import { callerOf, disallowed, listResponse, ownerFor, pickFields, withoutOwner, type Caller } from '../listing.js';
 import { networkNotFound, portNotFound, type PortPatch, type PortSpec } from '../model.js';
 import type { PortRecord } from '../records.js';
@@ -37,7 +38,7 @@ type CreateItem = PortSpec & Extra;
 type UpdateItem = PortPatch & Extra;
 
 /** Binding details are for admins only in Neutron's default policy (vnic_type excepted). */
-export function portView(port: PortRecord, caller: Caller): Record<string, unknown> {
+export function portView(port: Frozen<PortRecord>, caller: Caller): Record<string, unknown> {
   if (caller.isAdmin) return { ...port };
   const { 'binding:host_id': _h, 'binding:profile': _p, 'binding:vif_type': _t, 'binding:vif_details': _d, ...rest } = port;
   return rest;
@@ -47,7 +48,7 @@ export function registerPortRoutes(app: FastifyInstance, site: SiteHost): void {
   const model = site.neutron;
 
   // A port is the business of its project and of the network's owner.
-  const canSee = (p: PortRecord, caller: Caller): boolean =>
+  const canSee = (p: Frozen<PortRecord>, caller: Caller): boolean =>
     caller.isAdmin || p.project_id === caller.projectId || model.getNetwork(p.network_id)?.project_id === caller.projectId;
   const visible = (id: string, caller: Caller): PortRecord => {
     const p = model.mustGetPort(id);
@@ -69,7 +70,7 @@ export function registerPortRoutes(app: FastifyInstance, site: SiteHost): void {
 
   app.get('/v2.0/ports', async (request) => {
     const caller = callerOf(request);
-    const ports = model.ports.list().filter((p) => canSee(p, caller));
+    const ports = model.ports.views((p) => canSee(p, caller));
     return listResponse(request, 'ports', ports.map((p) => portView(p, caller)), site.url('neutron'));
   });
 

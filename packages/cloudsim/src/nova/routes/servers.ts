@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, policyForbidden } from '../../http/errors.js';
+import { jsonArray, jsonObject, sendJson } from '../../http/json-body.js';
 import { atLeast } from '../../http/microversion.js';
 import type { SiteHost } from '../../host.js';
 import { bootServer, ownerOf, type BdmRequest, type BootRequest } from '../boot.js';
 import { deleteServer, serverStatus } from '../lifecycle.js';
+import type { Frozen } from '../../store/frozen.js';
 import type { ServerRecord } from '../records.js';
-import { serverAddresses, serverDetail, serverSummary } from '../server-view.js';
+import { serverAddresses, serverDetail, serverDetailJson, serverSummary, type NetworkNames } from '../server-view.js';
 import { caller, nextLink, paginate, schemas } from './common.js';
+import { MAX_TAGS, tagSchema } from './server-tags.js';
 
 const UUID = '^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$';
 const intOrDigits = { type: ['integer', 'string'], pattern: '^-?[0-9]+$' } as const;
@@ -71,7 +74,7 @@ const createSchema = {
           metadata: schemas.metadata,
           user_data: { type: ['string', 'null'], maxLength: 65535, pattern: '^[A-Za-z0-9+/=\\s]*$' },
           description: { type: ['string', 'null'], maxLength: 255 },
-          tags: { type: 'array', maxItems: 50, items: { type: 'string', minLength: 1, maxLength: 60, pattern: '^[^,/]*$' } },
+          tags: { type: 'array', maxItems: MAX_TAGS, items: tagSchema },
           adminPass: { type: 'string', maxLength: 255 },
           min_count: { ...intOrDigits, pattern: '^[0-9]+$' },
           max_count: { ...intOrDigits, pattern: '^[0-9]+$' },
@@ -99,7 +102,7 @@ type CreateBody = { server: Omit<BootRequest, 'block_device_mapping_v2' | 'min_c
 const VALID_STATUSES = ['ACTIVE', 'BUILD', 'DELETED', 'ERROR', 'HARD_REBOOT', 'MIGRATING', 'PASSWORD', 'PAUSED', 'REBOOT', 'REBUILD', 'RESCUE', 'RESIZE', 'REVERT_RESIZE', 'SHELVED', 'SHELVED_OFFLOADED', 'SHUTOFF', 'SOFT_DELETED', 'SUSPENDED', 'UNKNOWN', 'VERIFY_RESIZE'];
 
 /** Sort keys Nova accepts that the simulator has data for. */
-const SORT_KEYS: Record<string, (s: ServerRecord) => string | number> = {
+const SORT_KEYS: Record<string, (s: Frozen<ServerRecord>) => string | number> = {
   created_at: (s) => s.created_ms,
   updated_at: (s) => s.updated_ms,
   launched_at: (s) => s.launched_ms ?? 0,
@@ -118,6 +121,8 @@ const SORT_KEYS: Record<string, (s: ServerRecord) => string | number> = {
   node: () => '',
 };
 
+const isoTime = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?(Z|[+-]\\d{2}:?\\d{2})?$' } as const;
+
 const listSchema = {
   querystring: {
     type: 'object',
@@ -131,7 +136,12 @@ const listSchema = {
       ip: { type: 'string', maxLength: 255 },
       ip6: { type: 'string', maxLength: 255 },
       // Nova parses with iso8601, which takes a missing zone as UTC.
-      'changes-since': { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?)?(Z|[+-]\\d{2}:?\\d{2})?$' },
+      'changes-since': isoTime,
+      'changes-before': isoTime,
+      tags: { type: 'string' },
+      'tags-any': { type: 'string' },
+      'not-tags': { type: 'string' },
+      'not-tags-any': { type: 'string' },
       all_tenants: { type: 'string', maxLength: 16 },
       project_id: { type: 'string', maxLength: 255 },
       tenant_id: { type: 'string', maxLength: 255 },
@@ -142,7 +152,31 @@ const listSchema = {
   },
 } as const;
 
-type ListQuery = Partial<Record<'limit', number> & Record<'marker' | 'name' | 'status' | 'flavor' | 'image' | 'ip' | 'ip6' | 'changes-since' | 'all_tenants' | 'project_id' | 'tenant_id' | 'sort_key' | 'sort_dir', string>>;
+type TimeFilter = 'changes-since' | 'changes-before';
+type ListQuery = Partial<
+  Record<'limit', number> &
+    Record<'marker' | 'name' | 'status' | 'flavor' | 'image' | 'ip' | 'ip6' | TimeFilter | TagFilter | 'all_tenants' | 'project_id' | 'tenant_id' | 'sort_key' | 'sort_dir', string>
+>;
+
+/** Nova's tag filters (2.26): comma-separated tags; a server matches all / any / not all / none of them. */
+const TAG_FILTERS = {
+  tags: (have: readonly string[], want: string[]) => want.every((t) => have.includes(t)),
+  'tags-any': (have: readonly string[], want: string[]) => want.some((t) => have.includes(t)),
+  'not-tags': (have: readonly string[], want: string[]) => !want.every((t) => have.includes(t)),
+  'not-tags-any': (have: readonly string[], want: string[]) => !want.some((t) => have.includes(t)),
+};
+type TagFilter = keyof typeof TAG_FILTERS;
+
+/**
+ * A changes-since / changes-before bound in epoch ms. Nova keeps updated_at to the second (what
+ * the API shows), so servers are compared at that precision.
+ */
+function timeBound(text: string, field: TimeFilter): number {
+  const ms = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(text) || !text.includes('T') ? text : `${text}Z`);
+  if (Number.isNaN(ms)) throw badRequest(`Invalid input for query parameters ${field}. Value: ${text}. not a date-time`);
+  return ms;
+}
+const updatedSecond = (s: Frozen<ServerRecord>) => Math.floor(s.updated_ms / 1000) * 1000;
 
 function safeRegex(pattern: string, field: string): RegExp {
   try {
@@ -165,6 +199,16 @@ export function registerServerRoutes(app: FastifyInstance, site: SiteHost): void
     if (allTenants && !auth.isAdmin) throw policyForbidden(`os_compute_api:servers:${detail ? 'detail' : 'index'}:get_all_tenants`);
     const projectFilter = allTenants ? (q.project_id ?? q.tenant_id) : (auth.projectId ?? '');
     let servers = nova.listServers(projectFilter);
+    const networkNames: NetworkNames = new Map();
+    // Below 2.26 Nova drops tag filters as unknown options.
+    if (atLeast(req.microversion, '2.26')) {
+      for (const [name, match] of Object.entries(TAG_FILTERS) as [TagFilter, (have: readonly string[], want: string[]) => boolean][]) {
+        const value = q[name];
+        if (value === undefined) continue;
+        const want = value.split(',');
+        servers = servers.filter((s) => match(s.tags, want));
+      }
+    }
     if (q.name !== undefined) {
       const re = safeRegex(q.name, 'name');
       servers = servers.filter((s) => re.test(s.name));
@@ -183,13 +227,15 @@ export function registerServerRoutes(app: FastifyInstance, site: SiteHost): void
       const value = q[field];
       if (value === undefined) continue;
       const re = safeRegex(value, field);
-      servers = servers.filter((s) => Object.values(serverAddresses(nova, s)).flat().some((a) => a.version === version && re.test(a.addr)));
+      servers = servers.filter((s) => Object.values(serverAddresses(nova, s, networkNames)).flat().some((a) => a.version === version && re.test(a.addr)));
     }
-    if (q['changes-since'] !== undefined) {
-      const text = q['changes-since'];
-      const since = Date.parse(/(Z|[+-]\d{2}:?\d{2})$/.test(text) || !text.includes('T') ? text : `${text}Z`);
-      if (Number.isNaN(since)) throw badRequest(`Invalid input for query parameters changes-since. Value: ${text}. not a date-time`);
-      servers = servers.filter((s) => s.updated_ms >= since);
+    const since = q['changes-since'] === undefined ? undefined : timeBound(q['changes-since'], 'changes-since');
+    if (since !== undefined) servers = servers.filter((s) => updatedSecond(s) >= since);
+    // changes-before is 2.66; Nova drops it below.
+    if (q['changes-before'] !== undefined && atLeast(req.microversion, '2.66')) {
+      const before = timeBound(q['changes-before'], 'changes-before');
+      if (since !== undefined && before < since) throw badRequest('The value of changes-since must be less than or equal to changes-before.');
+      servers = servers.filter((s) => updatedSecond(s) <= before);
     }
     const key = SORT_KEYS[q.sort_key ?? 'created_at'] ?? SORT_KEYS.created_at!;
     const dir = q.sort_dir === 'asc' ? 1 : -1;
@@ -199,16 +245,17 @@ export function registerServerRoutes(app: FastifyInstance, site: SiteHost): void
       return (ka < kb ? -1 : ka > kb ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0) * dir;
     });
     const path = detail ? 'servers/detail' : 'servers';
-    const { page, links } = paginate(servers, q, (s) => s.id, (m) => nextLink(`${root()}/v2.1/${path}`, q, m));
-    const body: Record<string, unknown> = {
-      servers: page.map((s) => (detail ? serverDetail(nova, root(), s, { mv: req.microversion, isAdmin: auth.isAdmin }) : serverSummary(root(), s))),
-    };
-    if (links) body.servers_links = links;
-    return body;
+    const base = root();
+    const { page, links } = paginate(servers, q, (s) => s.id, (m) => nextLink(`${base}/v2.1/${path}`, q, m));
+    const opts = { mv: req.microversion, isAdmin: auth.isAdmin, networkNames };
+    const items = page.map((s) => (detail ? serverDetailJson(nova, base, s, opts) : JSON.stringify(serverSummary(base, s))));
+    const members: [string, string][] = [['servers', jsonArray(items)]];
+    if (links) members.push(['servers_links', JSON.stringify(links)]);
+    return jsonObject(members);
   };
 
-  app.get<{ Querystring: ListQuery }>('/v2.1/servers', { schema: listSchema }, async (req) => list(req, false));
-  app.get<{ Querystring: ListQuery }>('/v2.1/servers/detail', { schema: listSchema }, async (req) => list(req, true));
+  app.get<{ Querystring: ListQuery }>('/v2.1/servers', { schema: listSchema }, async (req, reply) => sendJson(reply, list(req, false)));
+  app.get<{ Querystring: ListQuery }>('/v2.1/servers/detail', { schema: listSchema }, async (req, reply) => sendJson(reply, list(req, true)));
 
   app.post<{ Body: CreateBody }>('/v2.1/servers', { schema: createSchema }, async (req, reply) => {
     const auth = caller(req);

@@ -19,8 +19,9 @@ function view(status: string, over: Partial<OperationView> = {}): OperationView 
     operation: {
       id: 'op-1', project_id: 'p', protection_group_id: 'pg-1', type: 'test_failover', status: status as never, progress: ended ? 100 : 40, params: {}, result: {},
       error: status === 'failed' ? 'boot_servers: web did not become ACTIVE' : null, request_id: 'r', user_id: 'u',
-      created_at: '2026-01-02T10:00:00.000000', started_at: '2026-01-02T10:00:00.000000', finished_at: ended ? '2026-01-02T10:00:12.000000' : null, updated_at: '2026-01-02T10:00:00.000000',
+      created_at: '2026-01-02T09:59:57.000000', started_at: '2026-01-02T10:00:00.000000', finished_at: ended ? '2026-01-02T10:00:12.000000' : null, updated_at: '2026-01-02T10:00:00.000000',
       steps: [step(0, 'precheck', 'completed'), step(1, 'boot_servers', ended ? status : 'running', status === 'failed' ? 'web did not become ACTIVE' : null)],
+      queued_seconds: 3,
       rto_seconds: 12,
     },
     stored: ended ? true : null,
@@ -38,7 +39,7 @@ test('the operation page shows the steps, progress and elapsed time, polls every
   assert.match(rows[1]!.textContent ?? '', /1precheckcompleted2026-01-02 10:00:00 UTC1\.5 s/);
   assert.match(rows[2]!.textContent ?? '', /2boot_serversrunning/);
   assert.equal(screen.getByRole('progressbar', { name: 'Progress' }).getAttribute('aria-valuenow'), '40');
-  assert.match(document.body.textContent ?? '', /Elapsed12 s/);
+  assert.match(document.body.textContent ?? '', /Requested2026-01-02 09:59:57 UTCStarted2026-01-02 10:00:00 UTCQueued3 sElapsed12 s/);
   // Disabled, with the reason said.
   assert.equal((screen.getByRole('button', { name: 'Cancel' }) as HTMLButtonElement).disabled, true);
   assert.match(document.body.textContent ?? '', /Not now: it is running: only an operation no engine has started can be cancelled safely/);

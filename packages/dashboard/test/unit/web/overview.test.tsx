@@ -89,7 +89,8 @@ test('the health page: each site’s own answer per PG with reasons; a site that
       sites: [
         {
           ...up('site-a'),
-          health: [{ protection_group_id: 'p2', name: 'lagging', status: 'active', replication_type: 'async', link: 'connected', lag_seconds: 1320, newest_recovery_point: 'a:g.7', last_transfer_at: '2025-03-01T12:40:00.000Z', rpo_minutes: 15, rpo_compliant: false, failover_ready: false, reasons: ['the newest recovery point is 22 min old, beyond the 15 min RPO'] }],
+          health: [{ protection_group_id: 'p2', name: 'lagging', status: 'active', replication_type: 'async', link: 'connected', lag_seconds: 1320, newest_recovery_point: 'a:g.7', last_transfer_at: '2025-03-01T12:40:00.000Z', rpo_minutes: 15, rpo_compliant: false, failover_ready: false, reasons: ['the newest recovery point is 22 min old, beyond the 15 min RPO'], transfer_in_progress: true, checked_at: '2025-03-01T12:41:00.000000', state_age_seconds: 125, stale: true, state_error: null },
+            { protection_group_id: 'p3', name: 'new', status: 'active', replication_type: 'sync', link: null, lag_seconds: null, newest_recovery_point: null, last_transfer_at: null, rpo_minutes: 15, rpo_compliant: false, failover_ready: false, reasons: ['its replication state has not been read from the arrays yet'], transfer_in_progress: false, checked_at: null, state_age_seconds: null, stale: false, state_error: null }],
         },
         { ...down('site-b'), health: null },
       ],
@@ -97,6 +98,7 @@ test('the health page: each site’s own answer per PG with reasons; a site that
   });
   renderPage(<HealthPage />);
   const table = await screen.findByRole('grid', { name: 'Health on site-a' });
-  assert.match(table.textContent ?? '', /lagging.*active.*connected.*22 min.*a:g\.7.*15 min.*not compliant.*not ready.*beyond the 15 min RPO/);
+  assert.match(table.textContent ?? '', /lagging.*active.*connected.*22 min.*a:g\.7.*2 min 5 s ago stale \(transfer in progress\).*15 min.*not compliant.*not ready.*beyond the 15 min RPO/);
+  assert.match(table.textContent ?? '', /new.*unknown \(see the reasons\).*no recovery point yet.*not yet.*has not been read from the arrays yet/);
   assert.match(screen.getByLabelText('site site-b').textContent ?? '', /site-b.*down.*no health.*connection refused/);
 });

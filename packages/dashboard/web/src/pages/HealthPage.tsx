@@ -1,5 +1,6 @@
 import { Alert, PageSection, Title } from '@patternfly/react-core';
 import { useQuery } from '@tanstack/react-query';
+import type { PgHealth } from '@protector/contract';
 import type { HealthView, SiteHealth } from '../../../src/shared/health';
 import { get } from '../api/client';
 import { pollEvery, POLL_SLOW_MS } from '../api/poll';
@@ -8,6 +9,17 @@ import { QueryState } from '../components/QueryState';
 import { StatusLabel } from '../components/StatusLabel';
 import { Verdict } from '../components/Verdict';
 import { duration, when } from '../domain/time';
+
+/** How old the replication state the answer comes from is (the engine reads the arrays in the background). */
+function StateAge({ h }: { h: PgHealth }) {
+  if (h.checked_at === null) return <>not yet</>;
+  return (
+    <>
+      {duration(h.state_age_seconds)} ago {h.stale && <Verdict ok={false} yes="" no="stale" />}
+      {h.transfer_in_progress && <> (transfer in progress)</>}
+    </>
+  );
+}
 
 /** One site's own health answer: per PG the link, lag against the RPO, and failover readiness with reasons. */
 function SiteHealthTable({ s }: { s: SiteHealth }) {
@@ -27,9 +39,10 @@ function SiteHealthTable({ s }: { s: SiteHealth }) {
       columns={[
         { title: 'Protection group', cell: (h) => h.name },
         { title: 'Status', cell: (h) => <StatusLabel value={h.status} /> },
-        { title: 'Replication link', cell: (h) => (h.link === null ? 'no array construct yet' : <Verdict ok={h.link === 'connected'} yes={h.link} no={h.link} />) },
+        { title: 'Replication link', cell: (h) => (h.link === null ? 'unknown (see the reasons)' : <Verdict ok={h.link === 'connected'} yes={h.link} no={h.link} />) },
         { title: 'Lag', cell: (h) => (h.lag_seconds === null ? 'no recovery point yet' : duration(h.lag_seconds)) },
         { title: 'Newest recovery point', cell: (h) => `${h.newest_recovery_point ?? '-'}${h.last_transfer_at ? ` (transferred ${when(h.last_transfer_at)})` : ''}` },
+        { title: 'Read from the arrays', cell: (h) => <StateAge h={h} /> },
         {
           title: 'RPO',
           cell: (h) => (

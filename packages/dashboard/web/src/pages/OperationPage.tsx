@@ -30,9 +30,10 @@ function Outcome({ v }: { v: OperationView }) {
 }
 
 /**
- * One operation as it runs: its steps with their state, timing and errors, the overall progress
- * and elapsed time, its outcome and whether the other site stored it; polled every 2 s until it
- * ends. Clean up and Cancel are offered where the API allows them, and say why not otherwise.
+ * One operation as it runs: its steps with their state, timing and errors, the overall progress,
+ * the time it waited for an engine and the elapsed time from the request (its RTO), its outcome
+ * and whether the other site stored it; polled every 2 s until it ends. Clean up and Cancel are
+ * offered where the API allows them, and say why not otherwise.
  */
 export function OperationPage() {
   const { site = '', id = '' } = useParams();
@@ -77,8 +78,11 @@ export function OperationPage() {
                   isCompact
                   items={[
                     ['Protection group', op.protection_group_id ? <Link to={pgPath(op.protection_group_id)}>{op.protection_group_id}</Link> : '-'],
-                    ['Started', when(op.started_at ?? op.created_at)],
-                    [ended ? 'Took' : 'Elapsed', op.started_at ? duration(op.rto_seconds) : 'not started yet'],
+                    ['Requested', when(op.created_at)],
+                    ['Started', op.started_at ? when(op.started_at) : 'not started yet'],
+                    // Waiting for an engine, then the RTO from the request (the wait included).
+                    ['Queued', duration(op.queued_seconds)],
+                    [ended ? 'Took' : 'Elapsed', duration(op.rto_seconds)],
                   ]}
                 />
               </div>

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { DEFAULT_POLICY, ProtectionGroups, type ProtectionGroup } from '../../db/protection-groups.js';
 import { Sites, type Site } from '../../db/sites.js';
+import { transact } from '../../db/retry.js';
 import { TenantMappings } from '../../db/tenant-mappings.js';
 import { acceptDocument, buildDocument, DocumentRefused } from '../../metadata/document.js';
 import type { ApiDeps } from '../deps.js';
@@ -63,7 +64,7 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
     const servers = new Set(p.members.map((m) => m.server_id));
 
     // All of it or nothing: a push that fails half-way leaves this site's copy as it was.
-    await deps.db.transaction().execute(async (tx) => {
+    await transact(deps.db, async (tx) => {
       const pgs = new ProtectionGroups(tx, deps.now);
       let pg = await pgs.get(pg_id);
       if (pg && pg.project_id !== project_id) throw notFound(`Protection group ${pg_id}`);

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { OperationRoutes, type OperationStep } from '@protector/contract';
+import { OperationRoutes, type OperationDetail, type OperationStep } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
 import { FINISHED, OPERATION_SORT_KEYS, Operations, ResumeRefused, type OperationRecord, type StepRecord } from '../../engine/operations.js';
 import type { ApiDeps } from '../deps.js';
@@ -9,6 +9,7 @@ import { isoTime } from '../time.js';
 import { caller } from '../auth.js';
 import { operationView, recordOperation, tenant, wakeEngine } from './tenant.js';
 import { ProtectionGroups } from '../../db/protection-groups.js';
+import { transact } from '../../db/retry.js';
 import { rollbackLeftovers } from '../../engine/workflows/recovery/teardown.js';
 
 const stepView = (s: StepRecord): OperationStep => ({
@@ -22,11 +23,27 @@ const stepView = (s: StepRecord): OperationStep => ({
   error: s.error,
 });
 
-/** Seconds from the start of the operation to its end (or to now while it runs): the achieved RTO. */
-function rtoSeconds(o: OperationRecord, now: number): number | null {
-  if (o.started_at === null) return null;
-  return Math.round(((o.finished_at ?? now) - o.started_at) / 100) / 10;
+const seconds = (ms: number): number => Math.round(Math.max(0, ms) / 100) / 10;
+
+/**
+ * The operation's times as the API reports them beside it: how long it waited for an engine
+ * (request to first pickup), and the achieved RTO, measured from the request as the user
+ * lives it (the wait included), to the end or to now.
+ */
+export function operationTimes(o: Pick<OperationRecord, 'created_at' | 'started_at' | 'finished_at'>, now: number): { queued_seconds: number; rto_seconds: number | null } {
+  const end = o.finished_at ?? now;
+  return {
+    queued_seconds: seconds((o.started_at ?? end) - o.created_at),
+    // Cancelled before any engine took it: nothing was recovered, so there is no RTO to speak of.
+    rto_seconds: o.started_at === null && o.finished_at !== null ? null : seconds(end - o.created_at),
+  };
 }
+
+const detailView = async (ops: Operations, o: OperationRecord, now: number): Promise<OperationDetail> => ({
+  ...operationView(o),
+  steps: (await ops.steps(o.id)).map(stepView),
+  ...operationTimes(o, now),
+});
 
 /** `/v1/{project_id}/operations`: what the engines did and are doing, step by step. */
 export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
@@ -58,7 +75,7 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     const { project_id, operation_id } = request.params;
     tenant(deps, request, project_id, 'protector:operations:show');
     const o = await load(project_id, operation_id);
-    return { operation: { ...operationView(o), steps: (await ops.steps(o.id)).map(stepView), rto_seconds: rtoSeconds(o, now()) } };
+    return { operation: await detailView(ops, o, now()) };
   });
 
   app.post('/v1/:project_id/operations/:operation_id/cleanup', { schema: OperationRoutes.cleanup }, async (request, reply) => {
@@ -98,7 +115,7 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     if (FINISHED.includes(o.status)) throw conflict(`Operation ${o.id} is already ${o.status}.`);
     // Only an operation no engine has started is safe to stop: nothing has been changed yet.
     const t = now();
-    const done = await deps.db.transaction().execute(async (tx) => {
+    const done = await transact(deps.db, async (tx) => {
       const r = await tx
         .updateTable('operations')
         .set({ status: 'cancelled', finished_at: t, updated_at: t, error: 'cancelled by the user before it started' })
@@ -116,6 +133,6 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     });
     if (!done) throw conflict(`Operation ${o.id} is running and cannot be cancelled safely; wait for it to finish, then clean up if needed.`);
     const after = (await ops.get(o.id)) as OperationRecord;
-    return { operation: { ...operationView(after), steps: (await ops.steps(o.id)).map(stepView), rto_seconds: rtoSeconds(after, now()) } };
+    return { operation: await detailView(ops, after, now()) };
   });
 }

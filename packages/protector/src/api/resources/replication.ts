@@ -1,13 +1,16 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ReplicationRoutes, type PgHealth } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
-import { ProtectionGroups, type ProtectionGroup } from '../../db/protection-groups.js';
+import { ProtectionGroups } from '../../db/protection-groups.js';
+import { ReplicationStates } from '../../db/replication-state.js';
 import { setReplicationHealth } from '../../observability/index.js';
-import type { ReplicationStatus, StorageDriver } from '../../storage/index.js';
+import type { StorageDriver } from '../../storage/index.js';
 import { StorageError } from '../../storage/index.js';
 import type { ApiDeps } from '../deps.js';
 import { unavailable } from '../errors.js';
 import { listBody, paginate } from '../pagination.js';
+import { pgHealth } from '../replication-health.js';
 import { isoTime } from '../time.js';
 import { loadPg, tenant } from './tenant.js';
 
@@ -22,25 +25,34 @@ const storageUnavailable = (err: unknown): never => {
   throw err;
 };
 
-/** Why a PG could not be failed over now; empty when it could (DESIGN §6 Health). */
-function readiness(pg: ProtectionGroup, status: ReplicationStatus | null, rpoMinutes: number, members: number): string[] {
-  const reasons: string[] = [];
-  if (pg.status !== 'active') reasons.push(`the protection group is ${pg.status}, not active`);
-  if (members === 0) reasons.push('the protection group has no members');
-  if (!pg.resources.array) reasons.push('the array construct has not been created yet');
-  if (status) {
-    if (status.link !== 'connected') reasons.push(`the replication link between ${status.sourceArray} and ${status.targetArray} is ${status.link}: ${status.detail}`);
-    if (status.lagMs === null) reasons.push('there is no recovery point on the target array yet');
-    else if (status.lagMs > rpoMinutes * 60_000) reasons.push(`the newest recovery point is ${Math.round(status.lagMs / 60_000)} min old, beyond the ${rpoMinutes} min RPO`);
-  }
-  if (pg.sync_state === 'out_of_sync') reasons.push(`its metadata (version ${pg.metadata_version}) is not acknowledged by the peer site`);
-  return reasons;
+/** `[engine] replication_poll_interval`'s default, for callers that do not say. */
+const DEFAULT_REFRESH_MS = 30_000;
+
+/** PGs per health query: each page is a few ms of work between which other requests are served. */
+const HEALTH_PAGE = 200;
+
+/**
+ * The lag and RPO gauges of each PG health reports, set only when they change: recorded state
+ * changes once per refresh, and setting 1,000 PGs' labels on every request costs more than the rest.
+ */
+function rpoGauges(deps: ApiDeps): { set(h: PgHealth, projectId: string): void } {
+  const last = new Map<string, string>();
+  return {
+    set(h, projectId) {
+      const key = `${h.lag_seconds}|${h.rpo_compliant}`;
+      if (last.get(h.protection_group_id) === key) return;
+      last.set(h.protection_group_id, key);
+      setReplicationHealth(deps.metrics, { pgId: h.protection_group_id, projectId, lagSeconds: h.lag_seconds, rpoCompliant: h.rpo_compliant, recoveryPointAgeSeconds: h.lag_seconds });
+    },
+  };
 }
 
 /** Recovery points of a PG, and per-PG replication health of a project (with the RPO gauges). */
 export function registerReplication(api: FastifyInstance, deps: ApiDeps): void {
   const app = api.withTypeProvider<TypeBoxTypeProvider>();
   const pgs = new ProtectionGroups(deps.db, deps.now);
+  const states = new ReplicationStates(deps.db);
+  const gauges = rpoGauges(deps);
   const base = '/v1/:project_id/protection-groups/:pg_id';
 
   app.get(
@@ -64,36 +76,21 @@ export function registerReplication(api: FastifyInstance, deps: ApiDeps): void {
     },
   );
 
+  // From the database only: the state engines record in the background, never an array call. In
+  // pages, letting other requests (/healthz) run between them when thousands of PGs are listed.
   app.get('/v1/:project_id/health', { schema: ReplicationRoutes.health }, async (request) => {
     const { project_id } = request.params;
     tenant(deps, request, project_id, 'protector:health:show');
-    const list = await pgs.list(project_id);
-    const d = list.some((pg) => pg.resources.array) ? await driver(deps) : undefined;
-    const out: PgHealth[] = [];
-    for (const pg of list) {
-      const policy = await pgs.policy(pg.id);
-      const rpo = policy?.rpo_minutes ?? 0;
-      let status: ReplicationStatus | null = null;
-      if (pg.resources.array && d) status = await d.replicationStatus(pg.resources.array).catch(storageUnavailable);
-      const reasons = readiness(pg, status, rpo, (await pgs.members(pg.id)).length);
-      const lagSeconds = status?.lagMs == null ? null : Math.round(status.lagMs / 1000);
-      const compliant = lagSeconds !== null && lagSeconds <= rpo * 60;
-      setReplicationHealth(deps.metrics, { pgId: pg.id, projectId: pg.project_id, lagSeconds, rpoCompliant: compliant, recoveryPointAgeSeconds: lagSeconds });
-      out.push({
-        protection_group_id: pg.id,
-        name: pg.name,
-        status: pg.status,
-        replication_type: pg.replication_type,
-        link: status?.link ?? null,
-        lag_seconds: lagSeconds,
-        newest_recovery_point: status?.newestRecoveryPoint ?? null,
-        last_transfer_at: isoTime(status?.lastTransferAt ?? null),
-        rpo_minutes: rpo,
-        rpo_compliant: compliant,
-        failover_ready: reasons.length === 0,
-        reasons,
-      });
+    const clock = { now: (deps.now ?? Date.now)(), refreshMs: deps.replicationRefreshMs ?? DEFAULT_REFRESH_MS };
+    const health: PgHealth[] = [];
+    for await (const rows of states.healthPages(project_id, HEALTH_PAGE)) {
+      for (const row of rows) {
+        const h = pgHealth(row, clock);
+        gauges.set(h, project_id);
+        health.push(h);
+      }
+      await nextTurn();
     }
-    return { health: out };
+    return { health };
   });
 }

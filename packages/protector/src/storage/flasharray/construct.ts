@@ -7,7 +7,15 @@ import type {
   ReplicationStatus,
   TransferProgress,
 } from '../types.js';
+import type { StorageError } from '../errors.js';
 import type { LinkReport } from './pair.js';
+
+/** One PG's part of a status read: its handle, and its status so far with the link the driver asked. */
+export interface StatusRead {
+  h: ReplicationGroupHandle;
+  base: ReplicationStatus;
+  link: LinkReport;
+}
 
 /**
  * What the driver does with a PG's array construct, once per replication type: a protection
@@ -22,8 +30,12 @@ export interface Construct {
   removeVolumes(h: ReplicationGroupHandle, volumes: string[]): Promise<GroupVolume[]>;
   snapshotNow(h: ReplicationGroupHandle, opts: { replicate: boolean; suffix?: string }): Promise<PendingRecoveryPoint>;
   listRecoveryPoints(h: ReplicationGroupHandle): Promise<RecoveryPoint[]>;
-  /** Lag, newest point and transfers, given the link (which the driver has already asked). */
-  status(h: ReplicationGroupHandle, base: ReplicationStatus, link: LinkReport): Promise<ReplicationStatus>;
+  /**
+   * Lag, newest point and transfers of each read, given its link (which the driver has already
+   * asked), in a few array calls for all of them rather than some per PG. A read whose construct
+   * could not be read is its error; the others are still answered.
+   */
+  statuses(reads: StatusRead[]): Promise<(ReplicationStatus | StorageError)[]>;
   /** The recovery point's name as the target names it. */
   recoveryPointName(h: ReplicationGroupHandle, name: string): string;
   /** The recovery point when fully transferred, else its progress. */

@@ -17,8 +17,8 @@ import type {
   StorageClock,
   TransferProgress,
 } from '../types.js';
-import type { Construct } from './construct.js';
-import { doing, linkFrom, linkState, type ArrayPair } from './pair.js';
+import type { Construct, StatusRead } from './construct.js';
+import { direction, doing, inContext, linkFrom, linkState, linkStates, type ArrayPair, type LinkReport } from './pair.js';
 import { PodConstruct } from './pod.js';
 import type { ArrayInfo, ArrayPort } from './port.js';
 import { ProtectionGroupConstruct } from './protection-group.js';
@@ -188,22 +188,60 @@ export class FlashArrayDriver implements StorageDriver {
   }
 
   async replicationStatus(h: ReplicationGroupHandle): Promise<ReplicationStatus> {
-    const c = this.on(h);
-    const link = await doing(`checking the link for '${h.name}'`, () => linkState(this.pair, h.sourceArray, h.targetArray));
-    const base: ReplicationStatus = {
-      type: h.type,
-      sourceArray: h.sourceArray,
-      targetArray: h.targetArray,
-      link: link.state,
-      sourceReachable: link.aUp,
-      targetReachable: link.bUp,
-      lagMs: null,
-      lastTransferAt: null,
-      newestRecoveryPoint: null,
-      inFlight: [],
-      detail: link.why,
-    };
-    return doing(`reading the replication state of '${h.name}'`, () => c.status(h, base, link));
+    const [s] = await this.replicationStatuses([h]);
+    if (s instanceof StorageError) throw s;
+    return s!;
+  }
+
+  async replicationStatuses(handles: ReplicationGroupHandle[]): Promise<(ReplicationStatus | StorageError)[]> {
+    const out: (ReplicationStatus | StorageError)[] = [];
+    const valid: { h: ReplicationGroupHandle; i: number }[] = [];
+    handles.forEach((h, i) => {
+      try {
+        this.on(h);
+        valid.push({ h, i });
+      } catch (err) {
+        out[i] = inContext(`reading the replication state of '${h.name}'`, err);
+      }
+    });
+    if (valid.length === 0) return out;
+    let links: Map<string, LinkReport>;
+    try {
+      links = await linkStates(this.pair, valid.map(({ h }): [string, string] => [h.sourceArray, h.targetArray]));
+    } catch (err) {
+      for (const { h, i } of valid) out[i] = inContext(`checking the link for '${h.name}'`, err);
+      return out;
+    }
+    // One batch per replication type: each construct reads every group of its type at once.
+    await Promise.all(
+      (['async', 'sync'] as const).map(async (type) => {
+        const items = valid.filter(({ h }) => h.type === type);
+        if (items.length === 0) return;
+        const reads = items.map(({ h }): StatusRead => {
+          const link = links.get(direction(h.sourceArray, h.targetArray))!;
+          const base: ReplicationStatus = {
+            type: h.type,
+            sourceArray: h.sourceArray,
+            targetArray: h.targetArray,
+            link: link.state,
+            sourceReachable: link.aUp,
+            targetReachable: link.bUp,
+            lagMs: null,
+            lastTransferAt: null,
+            newestRecoveryPoint: null,
+            inFlight: [],
+            detail: link.why,
+          };
+          return { h, base, link };
+        });
+        const got = await this.constructs[type].statuses(reads);
+        items.forEach(({ h, i }, k) => {
+          const s = got[k]!;
+          out[i] = s instanceof StorageError ? inContext(`reading the replication state of '${h.name}'`, s) : s;
+        });
+      }),
+    );
+    return out;
   }
 
   async waitForTransfer(

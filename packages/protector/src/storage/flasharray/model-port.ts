@@ -146,13 +146,25 @@ export class ModelArrayPort implements ArrayPort {
     return this.run(`GET protection-group-snapshots of ${group}`, () => this.model.listProtectionGroupSnapshots(this.name, group)).map(snapshot);
   }
 
-  async listTransfers(select: { names: string[] } | { group: string }): Promise<SnapshotTransfer[]> {
-    const call = `GET protection-group-snapshots/transfer ${'names' in select ? select.names.join(',') : select.group}`;
-    return this.run(call, () => {
+  async listSnapshotsOfGroups(groups: string[]): Promise<GroupSnapshot[]> {
+    return this.run(`GET protection-group-snapshots of ${groups.length} groups`, () => this.snapshotsOf(groups)).map(snapshot);
+  }
+
+  /** Every snapshot of the groups in one model read, as GET with source_names answers it. */
+  private snapshotsOf(groups: string[]): ProtectionGroupSnapshotRecord[] {
+    const wanted = new Set(groups);
+    return this.model.listProtectionGroupSnapshots(this.name).filter((s) => wanted.has(s.source.name));
+  }
+
+  async listTransfers(select: { names: string[] } | { group: string } | { groups: string[] }): Promise<SnapshotTransfer[]> {
+    const what = 'names' in select ? select.names.join(',') : 'group' in select ? select.group : `${select.groups.length} groups`;
+    return this.run(`GET protection-group-snapshots/transfer ${what}`, () => {
       const snaps =
         'names' in select
           ? select.names.map((n) => this.model.getProtectionGroupSnapshot(this.name, n))
-          : this.model.listProtectionGroupSnapshots(this.name, select.group);
+          : 'group' in select
+            ? this.model.listProtectionGroupSnapshots(this.name, select.group)
+            : this.snapshotsOf(select.groups);
       return snaps.flatMap((s): SnapshotTransfer[] => {
         // A copy on a target carries its own transfer; a source snapshot one per target.
         if (s.source.name.includes(':')) return [{ name: s.name, progress: s.progress, started: s.started, completed: s.completed, data_transferred: s.data_transferred }];
@@ -179,6 +191,11 @@ export class ModelArrayPort implements ArrayPort {
   async getPod(name: string): Promise<Pod | null> {
     const p = this.find(`GET pods ${name}`, () => this.model.getPod(this.name, name));
     return p && pod(p);
+  }
+
+  async listPods(names: string[]): Promise<Pod[]> {
+    const wanted = new Set(names);
+    return this.run(`GET pods ${names.length} names`, () => this.model.listPods(this.name)).filter((p) => wanted.has(p.name)).map(pod);
   }
 
   async createPod(name: string, failoverPreferences: string[]): Promise<void> {

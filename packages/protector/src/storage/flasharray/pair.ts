@@ -51,7 +51,26 @@ export interface LinkReport {
 }
 
 export async function linkState(pair: ArrayPair, a: string, b: string): Promise<LinkReport> {
-  const [aUp, bUp] = await Promise.all([reachable(pair.port(a)), reachable(pair.port(b))]);
+  return (await linkStates(pair, [[a, b]])).get(direction(a, b))!;
+}
+
+/** The key of the link from `a` to `b` in linkStates' answer. */
+export const direction = (a: string, b: string): string => `${a}\u0000${b}`;
+
+/** The link of each direction (a, b), keyed by `direction(a, b)`; each array is asked once whether it answers. */
+export async function linkStates(pair: ArrayPair, directions: [string, string][]): Promise<Map<string, LinkReport>> {
+  const arrays = [...new Set(directions.flat())];
+  const up = new Map(await Promise.all(arrays.map(async (a) => [a, await reachable(pair.port(a))] as const)));
+  const out = new Map<string, LinkReport>();
+  for (const [a, b] of directions) {
+    const key = direction(a, b);
+    if (out.has(key)) continue;
+    out.set(key, await linkBetween(pair, a, b, up.get(a) === true, up.get(b) === true));
+  }
+  return out;
+}
+
+async function linkBetween(pair: ArrayPair, a: string, b: string, aUp: boolean, bUp: boolean): Promise<LinkReport> {
   if (!aUp || !bUp) {
     const down = [aUp ? null : a, bUp ? null : b].filter((x) => x !== null).join(' and ');
     return { state: 'down', aUp, bUp, why: `array ${down} unreachable` };
@@ -67,10 +86,31 @@ export async function doing<T>(context: string, fn: () => Promise<T>): Promise<T
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof StorageError) throw new StorageError(err.code, `${context}: ${err.message}`, { cause: err });
-    throw new StorageError('failed', `${context}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw inContext(context, err);
   }
 }
+
+/** The failure as a StorageError whose message starts with what the call was for (its code kept). */
+export function inContext(context: string, err: unknown): StorageError {
+  if (err instanceof StorageError) return new StorageError(err.code, `${context}: ${err.message}`, { cause: err });
+  return new StorageError('failed', `${context}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+}
+
+/** Items grouped by a key, in first-seen order (batched reads per array). */
+export function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const it of items) {
+    const k = key(it);
+    const list = out.get(k);
+    if (list) list.push(it);
+    else out.set(k, [it]);
+  }
+  return out;
+}
+
+/** A failure as a StorageError (a batch read answers it for each of its entries). */
+export const asStorageError = (err: unknown): StorageError =>
+  err instanceof StorageError ? err : new StorageError('failed', err instanceof Error ? err.message : String(err), { cause: err });
 
 /** Polls `check` on the pair's clock until it returns a value or `timeoutMs` passes (then null). */
 export async function pollUntil<T>(pair: ArrayPair, timeoutMs: number, check: () => Promise<T | null>): Promise<T | null> {

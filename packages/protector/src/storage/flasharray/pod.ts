@@ -7,8 +7,8 @@ import type {
   ReplicationStatus,
   TransferProgress,
 } from '../types.js';
-import type { Construct } from './construct.js';
-import type { ArrayPair, LinkReport } from './pair.js';
+import type { Construct, StatusRead } from './construct.js';
+import { asStorageError, groupBy, type ArrayPair } from './pair.js';
 import type { ArrayPort, Pod, PodArray } from './port.js';
 import { baseName, inPod, NOW } from './settings.js';
 
@@ -138,11 +138,30 @@ export class PodConstruct implements Construct {
     return inSync ? [await this.nowPoint(h)] : [];
   }
 
-  async status(h: Handle, base: ReplicationStatus, link: LinkReport): Promise<ReplicationStatus> {
-    // Either array's view of the pod will do; prefer the target's (it holds the recovery data).
-    const viewer = link.bUp ? h.targetArray : link.aUp ? h.sourceArray : null;
-    if (viewer === null) return base;
-    const pod = await this.pod(this.pair.port(viewer), h.name);
+  async statuses(reads: StatusRead[]): Promise<(ReplicationStatus | StorageError)[]> {
+    const out: (ReplicationStatus | StorageError)[] = reads.map((r) => r.base);
+    // Either array's view of a pod will do; prefer the target's (it holds the recovery data). One read per array viewed.
+    const viewed = reads.flatMap((r, i) => {
+      const viewer = r.link.bUp ? r.h.targetArray : r.link.aUp ? r.h.sourceArray : null;
+      return viewer === null ? [] : [{ r, i, viewer }];
+    });
+    await Promise.all(
+      [...groupBy(viewed, (x) => x.viewer)].map(async ([array, items]) => {
+        try {
+          const pods = new Map((await this.pair.port(array).listPods(items.map((x) => x.r.h.name))).map((p) => [p.name, p]));
+          for (const x of items) {
+            const pod = pods.get(x.r.h.name);
+            out[x.i] = pod && !pod.destroyed ? this.statusOf(x.r, pod) : new StorageError('not_found', `pod '${x.r.h.name}' does not exist on '${array}'`);
+          }
+        } catch (err) {
+          for (const x of items) out[x.i] = asStorageError(err);
+        }
+      }),
+    );
+    return out;
+  }
+
+  private statusOf({ h, base, link }: StatusRead, pod: Pod): ReplicationStatus {
     const copy = this.copy(pod, h.targetArray);
     const now = this.pair.clock.now();
     if (copy?.status === 'online') return { ...base, lagMs: 0, lastTransferAt: now, newestRecoveryPoint: NOW };

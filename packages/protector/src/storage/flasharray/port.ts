@@ -151,8 +151,16 @@ export interface ArrayPort {
   /** Includes destroyed snapshots. */
   getGroupSnapshot(name: string): Promise<GroupSnapshot | null>;
   listGroupSnapshots(group: string): Promise<GroupSnapshot[]>;
-  /** Transfers of the named snapshots ('not_found' for one that does not exist), or of every snapshot of `group`. */
-  listTransfers(select: { names: string[] } | { group: string }): Promise<SnapshotTransfer[]>;
+  /**
+   * The snapshots of every group in `groups` in one read (a few calls over REST): what a status
+   * read of every PG needs. A group that does not exist has none.
+   */
+  listSnapshotsOfGroups(groups: string[]): Promise<GroupSnapshot[]>;
+  /**
+   * Transfers of the named snapshots ('not_found' for one that does not exist), of every snapshot
+   * of `group`, or of every snapshot of each of `groups` (one read; a group that does not exist has none).
+   */
+  listTransfers(select: { names: string[] } | { group: string } | { groups: string[] }): Promise<SnapshotTransfer[]>;
   /** The member volumes of each snapshot of `group` (the source-side volume names), by snapshot name. */
   listSnapshotVolumes(group: string): Promise<Map<string, string[]>>;
   destroyGroupSnapshot(name: string): Promise<void>;
@@ -160,6 +168,8 @@ export interface ArrayPort {
 
   /** Includes destroyed pods. */
   getPod(name: string): Promise<Pod | null>;
+  /** The pods of `names` that exist (destroyed ones included), in one read; the others are left out. */
+  listPods(names: string[]): Promise<Pod[]>;
   createPod(name: string, failoverPreferences: string[]): Promise<void>;
   setPodPreferences(name: string, failoverPreferences: string[]): Promise<void>;
   /** POST pods/arrays: stretch the pod to `remote`. */

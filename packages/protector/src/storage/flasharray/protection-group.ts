@@ -8,8 +8,8 @@ import type {
   ReplicationStatus,
   TransferProgress,
 } from '../types.js';
-import type { Construct } from './construct.js';
-import { ignoring, pollUntil, type ArrayPair, type LinkReport } from './pair.js';
+import type { Construct, StatusRead } from './construct.js';
+import { asStorageError, groupBy, ignoring, pollUntil, type ArrayPair } from './pair.js';
 import type { ArrayPort, GroupSnapshot, ProtectionGroup, SnapshotTransfer } from './port.js';
 import { groupSettings, isStopped, replicaName, settingsDiff, STOPPED } from './settings.js';
 
@@ -188,15 +188,11 @@ export class ProtectionGroupConstruct implements Construct {
   }
 
   /** The copies on the target with their transfers and members, newest first. */
-  private async copies(h: Handle): Promise<{ snap: GroupSnapshot; transfer: SnapshotTransfer | undefined; volumes: string[] }[]> {
+  private async copies(h: Handle): Promise<(Copy & { volumes: string[] })[]> {
     const tgt = this.tgt(h);
     const group = replicaName(h.sourceArray, h.name);
     const [snaps, transfers, volumes] = await Promise.all([tgt.listGroupSnapshots(group), tgt.listTransfers({ group }), tgt.listSnapshotVolumes(group)]);
-    const byName = new Map(transfers.map((t) => [t.name, t]));
-    return snaps
-      .filter((s) => !s.destroyed)
-      .map((snap) => ({ snap, transfer: byName.get(snap.name), volumes: volumes.get(snap.name) ?? [] }))
-      .sort((a, b) => b.snap.created - a.snap.created || b.snap.name.localeCompare(a.snap.name));
+    return newestFirst(snaps, transfers).map((c) => ({ ...c, volumes: volumes.get(c.snap.name) ?? [] }));
   }
 
   private point(h: Handle, s: GroupSnapshot, t: SnapshotTransfer | undefined, volumes: string[]): RecoveryPoint {
@@ -207,9 +203,30 @@ export class ProtectionGroupConstruct implements Construct {
     return (await this.copies(h)).filter((c) => c.transfer?.completed != null).map((c) => this.point(h, c.snap, c.transfer, c.volumes));
   }
 
-  async status(h: Handle, base: ReplicationStatus, link: LinkReport): Promise<ReplicationStatus> {
-    if (!link.bUp) return base;
-    const copies = await this.copies(h);
+  async statuses(reads: StatusRead[]): Promise<(ReplicationStatus | StorageError)[]> {
+    const out: (ReplicationStatus | StorageError)[] = reads.map((r) => r.base);
+    // Only a target that answers can say what it holds; each target is read once for all its groups.
+    const byTarget = groupBy(
+      reads.flatMap((r, i) => (r.link.bUp ? [{ r, i, group: replicaName(r.h.sourceArray, r.h.name) }] : [])),
+      (x) => x.r.h.targetArray,
+    );
+    await Promise.all(
+      [...byTarget].map(async ([array, items]) => {
+        try {
+          const tgt = this.pair.port(array);
+          const groups = items.map((x) => x.group);
+          const [snaps, transfers] = await Promise.all([tgt.listSnapshotsOfGroups(groups), tgt.listTransfers({ groups })]);
+          const snapsOf = groupBy(snaps, (s) => s.source);
+          for (const x of items) out[x.i] = this.statusOf(x.r, newestFirst(snapsOf.get(x.group) ?? [], transfers));
+        } catch (err) {
+          for (const x of items) out[x.i] = asStorageError(err);
+        }
+      }),
+    );
+    return out;
+  }
+
+  private statusOf({ base, link }: StatusRead, copies: Copy[]): ReplicationStatus {
     const done = copies.filter((c) => c.transfer?.completed != null);
     const newest = done[0];
     const inFlight = copies
@@ -290,4 +307,19 @@ export class ProtectionGroupConstruct implements Construct {
     if (!pg || pg.destroyed) throw new StorageError('not_found', `protection group '${h.name}' does not exist on '${h.sourceArray}'`);
     await this.replicateTo(h.sourceArray, h.targetArray, h.name, policy, {});
   }
+}
+
+/** A copy on the target: its snapshot and its transfer (absent when the array shows none). */
+interface Copy {
+  snap: GroupSnapshot;
+  transfer: SnapshotTransfer | undefined;
+}
+
+/** The live copies of one group with their transfers, newest first. */
+function newestFirst(snaps: GroupSnapshot[], transfers: SnapshotTransfer[]): Copy[] {
+  const byName = new Map(transfers.map((t) => [t.name, t]));
+  return snaps
+    .filter((s) => !s.destroyed)
+    .map((snap) => ({ snap, transfer: byName.get(snap.name) }))
+    .sort((a, b) => b.snap.created - a.snap.created || b.snap.name.localeCompare(a.snap.name));
 }

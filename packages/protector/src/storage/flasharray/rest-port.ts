@@ -210,12 +210,19 @@ export class RestArrayPort implements ArrayPort {
     return items.map(snapshot);
   }
 
-  async listTransfers(select: { names: string[] } | { group: string }): Promise<SnapshotTransfer[]> {
+  async listSnapshotsOfGroups(groups: string[]): Promise<GroupSnapshot[]> {
+    return (await this.ofGroups(groups, (names) => this.session.list<WireSnapshot>('protection-group-snapshots', { source_names: names }))).map(snapshot);
+  }
+
+  async listTransfers(select: { names: string[] } | { group: string } | { groups: string[] }): Promise<SnapshotTransfer[]> {
     // A named snapshot that does not exist is 'not_found'; a group without snapshots has none.
+    const path = 'protection-group-snapshots/transfer';
     const items =
       'names' in select
-        ? await this.session.list<SnapshotTransfer>('protection-group-snapshots/transfer', { names: select.names })
-        : ((await orNull(this.session.list<SnapshotTransfer>('protection-group-snapshots/transfer', { source_names: [select.group] }))) ?? []);
+        ? await this.session.list<SnapshotTransfer>(path, { names: select.names })
+        : 'group' in select
+          ? ((await orNull(this.session.list<SnapshotTransfer>(path, { source_names: [select.group] }))) ?? [])
+          : await this.ofGroups(select.groups, (names) => this.session.list<SnapshotTransfer>(path, { source_names: names }));
     return items.map((t) => ({
       name: t.name,
       progress: t.progress ?? null,
@@ -223,6 +230,21 @@ export class RestArrayPort implements ArrayPort {
       completed: t.completed ?? null,
       data_transferred: t.data_transferred ?? null,
     }));
+  }
+
+  /**
+   * `list` over `source_names` in chunks that keep the URL short. The array refuses a list naming
+   * a group it does not have, so a refused chunk is asked again a group at one time, the missing
+   * ones contributing nothing: the common case stays a few calls for every PG.
+   */
+  private async ofGroups<T>(groups: string[], list: (names: string[]) => Promise<T[]>): Promise<T[]> {
+    const out: T[] = [];
+    for (const chunk of chunks(groups, SOURCE_NAMES_CHARS)) {
+      const got = await orNull(list(chunk));
+      if (got) out.push(...got);
+      else for (const g of chunk) out.push(...((await orNull(list([g]))) ?? []));
+    }
+    return out;
   }
 
   async listSnapshotVolumes(group: string): Promise<Map<string, string[]>> {
@@ -251,13 +273,13 @@ export class RestArrayPort implements ArrayPort {
 
   async getPod(name: string): Promise<Pod | null> {
     const [p] = (await orNull(this.session.list<WirePod>('pods', { names: [name] }))) ?? [];
-    if (!p) return null;
-    return {
-      name: p.name,
-      destroyed: p.destroyed,
-      arrays: p.arrays.map((a) => ({ name: a.name, status: a.status, frozen_at: a.frozen_at ?? null, progress: a.progress ?? null })),
-      failover_preferences: (p.failover_preferences ?? []).map((r) => r.name),
-    };
+    return p ? pod(p) : null;
+  }
+
+  async listPods(names: string[]): Promise<Pod[]> {
+    // Every pod in one call (a site has few): naming them would fail the call for one that is gone.
+    const wanted = new Set(names);
+    return (await this.session.list<WirePod>('pods')).filter((p) => wanted.has(p.name)).map(pod);
   }
 
   async createPod(name: string, failoverPreferences: string[]): Promise<void> {
@@ -292,5 +314,33 @@ const volume = (v: WireVolume): Volume => ({
   source: v.source?.name ?? null,
   pod: v.pod?.name ? v.pod.name : null,
 });
+
+const pod = (p: WirePod): Pod => ({
+  name: p.name,
+  destroyed: p.destroyed,
+  arrays: p.arrays.map((a) => ({ name: a.name, status: a.status, frozen_at: a.frozen_at ?? null, progress: a.progress ?? null })),
+  failover_preferences: (p.failover_preferences ?? []).map((r) => r.name),
+});
+
+/** Characters of names per `source_names` query: a few KB, well inside any server's URL limit. */
+const SOURCE_NAMES_CHARS = 4000;
+
+/** `names` split so each chunk's comma-joined length stays within `maxChars` (a longer name alone). */
+function chunks(names: string[], maxChars: number): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let len = 0;
+  for (const n of names) {
+    if (cur.length > 0 && len + n.length + 1 > maxChars) {
+      out.push(cur);
+      cur = [];
+      len = 0;
+    }
+    cur.push(n);
+    len += n.length + 1;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
 
 const snapshot = (s: WireSnapshot): GroupSnapshot => ({ name: s.name, source: s.source.name, suffix: s.suffix, created: s.created, destroyed: s.destroyed });

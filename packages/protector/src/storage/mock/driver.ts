@@ -18,9 +18,11 @@ interface MockDriverCommon {
 /**
  * `path`: the shared array file (the lab's one file both sites' cloudsim processes open); the
  * driver opens and closes it. `model`: an already open model (tests on ':memory:', which a
- * second open would not share); the caller closes it.
+ * second open would not share); the caller closes it. `offThread` (with `path`): the file is
+ * opened on a worker thread instead (OffThreadMockDriver, what protector-api uses), so array calls
+ * never block the caller's event loop; the model then runs on the system clock.
  */
-export type MockDriverConfig = MockDriverCommon & ({ path: string } | { model: ArrayModel });
+export type MockDriverConfig = MockDriverCommon & ({ path: string; offThread?: boolean } | { model: ArrayModel });
 
 /**
  * The seed's Mock driver: the FlashArray driver over in-process ports to the simulated array

@@ -46,8 +46,8 @@ export function registerOperations(program: Command, ctx: () => CliContext): voi
     printShow(o, fieldsOf(await ctx().primary().client.operations.cancel(id), ['steps']));
   });
 
-  withOutput(program.command('health').description('replication health').command('show').description('per protection group: link, lag, RPO compliance, failover readiness'), true).action(async (o: OutputOptions) => {
+  withOutput(program.command('health').description('replication health').command('show').description('per protection group: link, lag, RPO compliance, failover readiness, as of when the engine last read the arrays'), true).action(async (o: OutputOptions) => {
     const h = await ctx().primary().client.health.get();
-    printList(o, [['Protection group', (x) => x.name], ['Status', (x) => x.status], ['Link', (x) => x.link], ['Lag (s)', (x) => x.lag_seconds], ['RPO (min)', (x) => x.rpo_minutes], ['RPO met', (x) => x.rpo_compliant], ['Failover ready', (x) => x.failover_ready], ['Reasons', (x) => x.reasons]], h);
+    printList(o, [['Protection group', (x) => x.name], ['Status', (x) => x.status], ['Link', (x) => x.link], ['Lag (s)', (x) => x.lag_seconds], ['RPO (min)', (x) => x.rpo_minutes], ['RPO met', (x) => x.rpo_compliant], ['Failover ready', (x) => x.failover_ready], ['Reasons', (x) => x.reasons], ['Checked at', (x) => x.checked_at], ['Stale', (x) => x.stale]], h);
   });
 }

@@ -14,7 +14,7 @@ export const sourceSiteCheck: Check = {
     const site = await ctx.site(input.sourceSiteId);
     try {
       const tenant = await ctx.clientsFor(input.sourceSiteId, { asTenantOf: input.pg });
-      await tenant.nova.listServers({ limit: 1 });
+      await tenant.nova.listServersPage({ limit: 1 });
       return [];
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);

@@ -34,19 +34,14 @@ export const targetQuotaCheck: Check = {
     const gigabytes = volumes.reduce((s, v) => s + v.size_gb, 0);
     const ports = input.members.reduce((s, m) => s + m.details.ports.length, 0);
 
-    const [nova, cinder, netQuota, usedPorts] = await Promise.all([
-      tenant.nova.getLimits(),
-      tenant.cinder.getLimits(),
-      tenant.neutron.getQuota(projectId),
-      tenant.neutron.listPorts({ project_id: projectId }),
-    ]);
+    const [nova, cinder, net] = await Promise.all([tenant.nova.getLimits(), tenant.cinder.getLimits(), tenant.neutron.getQuotaDetails(projectId)]);
     const wanted: [string, string, number, number, number][] = [
       ['instances', 'instances', input.members.length, nova.maxTotalInstances, nova.totalInstancesUsed],
       ['cores', 'cores', cores, nova.maxTotalCores, nova.totalCoresUsed],
       ['ram', 'MB of RAM', ram, nova.maxTotalRAMSize, nova.totalRAMUsed],
       ['volumes', 'volumes', volumes.length, cinder.maxTotalVolumes, cinder.totalVolumesUsed],
       ['gigabytes', 'GB of volumes', gigabytes, cinder.maxTotalVolumeGigabytes, cinder.totalGigabytesUsed],
-      ['ports', 'ports', ports, netQuota.port, usedPorts.length],
+      ['ports', 'ports', ports, net.port.limit, net.port.used],
     ];
     const out: Finding[] = [];
     for (const [resource, unit, need, limit, used] of wanted) {

@@ -1,5 +1,6 @@
 import type { MemberPort } from '../../../db/protection-groups.js';
 import { isNotFound, isOpenStackError, type Port, type SiteClients } from '@protector/openstack';
+import { settleAll } from '../../limits.js';
 import { StepError } from '../../workflow.js';
 import { planFor, shortId, type PlanOptions, type RecoveryPlan, type RecoveryState } from './plan.js';
 import { recordOf, updateRecord, type RecordKey } from './record.js';
@@ -107,33 +108,36 @@ async function createOne(tenant: SiteClients, p: MemberPort, name: string, targe
 /**
  * One port per recorded port of every member, on the mapped network and subnet (drill: the
  * drill network), with the same IP addresses (and, failing over, the same MAC) where the
- * target subnet allows; otherwise with new addresses, which the step detail reports.
+ * target subnet allows; otherwise with new addresses, which the step detail reports. All at
+ * once within the engine's Neutron limit for the site.
  */
 export async function createPorts(s: RecoveryState, key: RecordKey, opts: PlanOptions & { drillNetwork?: DrillNetwork }) {
   const { ctx, opId } = s;
   const plan: RecoveryPlan = await planFor(s, opts);
   const tenant = await plan.tenant();
-  let rec = recordOf(plan.pg.resources, key, opId);
+  const rec = recordOf(plan.pg.resources, key, opId);
   const drillSubnets = new Map((opts.drillNetwork?.subnets ?? []).map((d) => [d.source_subnet_id, d]));
-  const cidrs = new Map<string, string>();
+  const cidrs = new Map<string, Promise<string>>();
   const subnetOf = async (id: string): Promise<{ id: string; cidr: string }> => {
     let cidr = cidrs.get(id);
-    if (cidr === undefined) {
-      cidr = (await tenant.neutron.getSubnet(id)).cidr;
-      cidrs.set(id, cidr);
-    }
-    return { id, cidr };
+    if (cidr === undefined) cidrs.set(id, (cidr = tenant.neutron.getSubnet(id).then((x) => x.cidr)));
+    return { id, cidr: await cidr };
   };
-  const report: { server: string; source_port_id: string; port_id: string; ips: string[]; requested_ips: string[]; same_ip: boolean; mac_address: string }[] = [];
-  for (const m of plan.members) {
-    for (const p of m.details.ports) {
+  const all = plan.members.flatMap((m) => m.details.ports.map((p) => ({ m, p })));
+  // What an earlier attempt created and did not record (a crash lost the answer): one list, by name.
+  const prefix = portName(opId, '');
+  const earlier = all.some(({ m, p }) => !rec.ports[portKey(m.server_id, p.id)])
+    ? new Map((await tenant.neutron.listPorts()).filter((x) => x.name.startsWith(prefix)).map((x) => [x.name, x]))
+    : new Map<string, Port>();
+  const report = await settleAll(all, ({ m, p }) =>
+    ctx.limited(plan.targetSiteId, 'neutron', async () => {
       const k = portKey(m.server_id, p.id);
       const name = portName(opId, p.id);
       let port: Port | undefined;
       let sameIp: boolean | null = null;
       const recorded = rec.ports[k];
       if (recorded) port = await tenant.neutron.getPort(recorded).catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
-      port ??= (await tenant.neutron.listPorts({ name })).find((x) => x.name === name);
+      port ??= earlier.get(name);
       if (!port) {
         const securityGroups = await Promise.all(p.security_group_ids.map((sg) => plan.target('security_group', sg)));
         const drillNet = opts.drillNetwork?.network_id;
@@ -156,11 +160,11 @@ export async function createPorts(s: RecoveryState, key: RecordKey, opts: PlanOp
         sameIp = made.same_ip;
       }
       const id = port.id;
-      if (rec.ports[k] !== id) rec = await updateRecord(ctx, plan.pg.id, key, (r) => void (r.ports[k] = id));
+      if (rec.ports[k] !== id) await updateRecord(ctx, plan.pg.id, key, (r) => void (r.ports[k] = id));
       const ips = port.fixed_ips.map((f) => f.ip_address);
       const requested = p.fixed_ips.map((f) => f.ip_address);
-      report.push({ server: m.name, source_port_id: p.id, port_id: id, ips, requested_ips: requested, same_ip: sameIp ?? requested.every((ip) => ips.includes(ip)), mac_address: port.mac_address });
-    }
-  }
+      return { server: m.name, source_port_id: p.id, port_id: id, ips, requested_ips: requested, same_ip: sameIp ?? requested.every((ip) => ips.includes(ip)), mac_address: port.mac_address };
+    }),
+  );
   return { ports: report, new_addresses: report.filter((r) => r.same_ip === false).length };
 }

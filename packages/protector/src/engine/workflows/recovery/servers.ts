@@ -1,5 +1,6 @@
 import type { BroughtUp, Member } from '../../../db/protection-groups.js';
 import { isNotFound, type BlockDeviceMapping, type SiteClients } from '@protector/openstack';
+import { settleAll } from '../../limits.js';
 import { StepError } from '../../workflow.js';
 import { errorText } from '../pg.js';
 import { planFor, tiers, type PlanOptions, type RecoveryPlan, type RecoveryState } from './plan.js';
@@ -9,46 +10,64 @@ import { recordOf, updateRecord, type RecordKey } from './record.js';
 const POLL_MS = 250;
 export const DEFAULT_BOOT_TIMEOUT_S = 600;
 
+/** The tag every server a run boots carries: one list finds them all (Nova 2.26 filters by tag). */
+export const runTag = (opId: string): string => `protector-op-${opId}`.slice(0, 60);
+
 /**
  * Boots a server per member on the target, tier by tier in boot order, each from its managed
- * volumes and with its recreated ports, and waits for ACTIVE. `strict` (planned failover,
- * failback): the first server that does not come up fails the step (the workflow rolls back).
- * Otherwise (unplanned failover, drill) a server that fails is recorded with why and the rest
- * carry on: the operation ends partial, naming it.
+ * volumes and with its recreated ports, and waits for ACTIVE. A tier's servers are created at
+ * once within the engine's Nova limit for the site, and their waits share one list per interval.
+ * `strict` (planned failover, failback): a server that does not come up fails the step once the
+ * tier has settled (the workflow rolls back). Otherwise (unplanned failover, drill) a server that
+ * fails is recorded with why and the rest carry on: the operation ends partial, naming it.
  */
 export async function bootServers(s: RecoveryState, key: RecordKey, opts: PlanOptions & { strict: boolean; timeoutSeconds?: number }) {
   const { ctx, opId } = s;
   const plan = await planFor(s, opts);
   const tenant = await plan.tenant();
-  let rec = recordOf(plan.pg.resources, key, opId);
+  const rec = recordOf(plan.pg.resources, key, opId);
   const timeoutMs = (opts.timeoutSeconds ?? DEFAULT_BOOT_TIMEOUT_S) * 1000;
+  const tag = runTag(opId);
+  // What an earlier attempt created and did not record (a crash lost the answer): one list, by tag.
+  const earlier = plan.members.some((m) => !rec.servers[m.server_id])
+    ? new Map((await tenant.nova.listServers({ tags: [tag] })).filter((x) => x.metadata.protector_operation_id === opId).map((x) => [x.metadata.protector_member, x.id]))
+    : new Map<string | undefined, string>();
+  const waits = tenant.nova.serverWait({ tags: [tag] }, { intervalMs: POLL_MS });
   const booted: { server: string; member_server_id: string; server_id: string; tier: number; boot_order: number }[] = [];
   const failed: { server: string; member_server_id: string; server_id?: string; error: string }[] = [];
   for (const [t, tier] of tiers(plan.members).entries()) {
-    const started: { m: Member; id: string }[] = [];
-    for (const m of tier) {
-      try {
-        const id = rec.servers[m.server_id] ?? (await findServer(tenant, m.name, opId, m.server_id)) ?? (await createServer(plan, opId, key, m, rec));
-        if (rec.servers[m.server_id] !== id) rec = await updateRecord(ctx, plan.pg.id, key, (r) => void (r.servers[m.server_id] = id));
-        started.push({ m, id });
-      } catch (err) {
-        if (opts.strict) throw err;
-        failed.push({ server: m.name, member_server_id: m.server_id, error: errorText(err) });
-        rec = await updateRecord(ctx, plan.pg.id, key, (r) => void (r.errors[m.server_id] = errorText(err)));
-      }
-    }
-    const results = await Promise.allSettled(started.map((s) => tenant.nova.waitForServerStatus(s.id, 'ACTIVE', { timeoutMs, intervalMs: POLL_MS })));
-    for (const [i, r] of results.entries()) {
-      const { m, id } = started[i]!;
-      if (r.status === 'fulfilled') {
-        booted.push({ server: m.name, member_server_id: m.server_id, server_id: id, tier: t, boot_order: m.boot_order });
-        if (rec.errors[m.server_id]) rec = await updateRecord(ctx, plan.pg.id, key, (x) => void delete x.errors[m.server_id]);
+    const outcomes = await Promise.all(
+      tier.map((m) =>
+        ctx.limited(plan.targetSiteId, 'nova', async () => {
+          let id: string | undefined;
+          try {
+            id = rec.servers[m.server_id] ?? earlier.get(m.server_id) ?? (await createServer(plan, opId, key, m, rec, tag));
+            const created = id;
+            if (rec.servers[m.server_id] !== created) await updateRecord(ctx, plan.pg.id, key, (r) => void (r.servers[m.server_id] = created));
+          } catch (err) {
+            return { m, error: errorText(err), thrown: err };
+          }
+          try {
+            await waits.wait(id, 'ACTIVE', { timeoutMs });
+            return { m, id };
+          } catch (err) {
+            const why = `server ${m.name} (${id}) did not become ACTIVE: ${errorText(err)}`;
+            return { m, id, error: why, thrown: new StepError(why, { server: m.name, server_id: id }) };
+          }
+        }),
+      ),
+    );
+    for (const o of outcomes) {
+      const { m } = o;
+      if (o.error === undefined) {
+        booted.push({ server: m.name, member_server_id: m.server_id, server_id: o.id!, tier: t, boot_order: m.boot_order });
+        if (rec.errors[m.server_id]) await updateRecord(ctx, plan.pg.id, key, (x) => void delete x.errors[m.server_id]);
         continue;
       }
-      const why = `server ${m.name} (${id}) did not become ACTIVE: ${errorText(r.reason)}`;
-      if (opts.strict) throw new StepError(why, { server: m.name, server_id: id });
-      failed.push({ server: m.name, member_server_id: m.server_id, server_id: id, error: why });
-      rec = await updateRecord(ctx, plan.pg.id, key, (x) => void (x.errors[m.server_id] = why));
+      if (opts.strict) throw o.thrown;
+      failed.push({ server: m.name, member_server_id: m.server_id, ...(o.id ? { server_id: o.id } : {}), error: o.error });
+      const why = o.error;
+      await updateRecord(ctx, plan.pg.id, key, (x) => void (x.errors[m.server_id] = why));
     }
     void s.progress({ tiers_done: t + 1, booted: booted.length, failed: failed.length });
   }
@@ -61,7 +80,7 @@ async function findServer(tenant: SiteClients, name: string, opId: string, membe
   return list.find((s) => s.metadata.protector_operation_id === opId && s.metadata.protector_member === memberServerId)?.id;
 }
 
-async function createServer(plan: RecoveryPlan, opId: string, key: RecordKey, m: Member, rec: BroughtUp): Promise<string> {
+async function createServer(plan: RecoveryPlan, opId: string, key: RecordKey, m: Member, rec: BroughtUp, tag: string): Promise<string> {
   const tenant = await plan.tenant();
   const d = m.details;
   const bdm: BlockDeviceMapping[] = d.volumes.map((v) => {
@@ -89,53 +108,54 @@ async function createServer(plan: RecoveryPlan, opId: string, key: RecordKey, m:
     ...(d.availability_zone ? { availability_zone: await plan.target('availability_zone', d.availability_zone) } : {}),
     ...(d.key_name ? { key_name: await plan.target('keypair', d.key_name) } : {}),
     metadata: { protector_pg_id: plan.pg.id, protector_operation_id: opId, protector_member: m.server_id, ...(key === 'drill' ? { protector_drill: 'true' } : {}) },
+    tags: [tag],
     description: `${key === 'drill' ? 'Drill' : 'Failover'} of server ${m.name} (${m.server_id}) by Protector`,
   }, { lookup });
   return id;
 }
 
-/** Stops servers (reverse boot order, tier by tier) and waits for SHUTOFF; returns those it stopped. */
+/**
+ * One list per interval for the servers a step just acted on: Nova lists those changed since a
+ * moment before (with margin for clock skew), and a server not listed yet has simply not moved.
+ */
+const changedSince = (clients: SiteClients) => clients.nova.serverWait({ changesSince: new Date(Date.now() - 60_000).toISOString() }, { intervalMs: POLL_MS });
+
+/** Stops servers (reverse boot order, tier by tier, a tier at once) and waits for SHUTOFF; returns those it stopped. */
 export async function stopServers(clients: SiteClients, members: readonly Member[], timeoutMs: number): Promise<{ stopped: string[]; already: string[]; missing: string[] }> {
   const out = { stopped: [] as string[], already: [] as string[], missing: [] as string[] };
   for (const tier of tiers(members).reverse()) {
-    const waiting: string[] = [];
-    for (const m of tier) {
+    const waits = changedSince(clients);
+    const seen = await settleAll(tier, async (m) => {
       let status: string;
       try {
         status = (await clients.nova.getServer(m.server_id)).status;
       } catch (err) {
-        if (isNotFound(err)) {
-          out.missing.push(m.server_id);
-          continue;
-        }
+        if (isNotFound(err)) return { id: m.server_id, was: 'missing' as const };
         throw err;
       }
-      if (status === 'SHUTOFF') {
-        out.already.push(m.server_id);
-        continue;
-      }
+      if (status === 'SHUTOFF') return { id: m.server_id, was: 'already' as const };
       await clients.nova.stopServer(m.server_id);
-      waiting.push(m.server_id);
-    }
-    await Promise.all(waiting.map((id) => clients.nova.waitForServerStatus(id, 'SHUTOFF', { timeoutMs, intervalMs: POLL_MS })));
-    out.stopped.push(...waiting);
+      await waits.wait(m.server_id, 'SHUTOFF', { timeoutMs });
+      return { id: m.server_id, was: 'stopped' as const };
+    });
+    for (const x of seen) out[x.was].push(x.id);
   }
   return out;
 }
 
-/** Starts servers in boot order and waits for ACTIVE (rollback of a planned failover). */
+/** Starts servers in boot order (a tier at once) and waits for ACTIVE (rollback of a planned failover). */
 export async function startServers(clients: SiteClients, members: readonly Member[], serverIds: ReadonlySet<string>, timeoutMs: number): Promise<string[]> {
   const started: string[] = [];
   for (const tier of tiers(members)) {
-    const waiting: string[] = [];
-    for (const m of tier) {
-      if (!serverIds.has(m.server_id)) continue;
-      const s = await clients.nova.getServer(m.server_id);
-      if (s.status === 'SHUTOFF') await clients.nova.startServer(m.server_id);
-      waiting.push(m.server_id);
-    }
-    await Promise.all(waiting.map((id) => clients.nova.waitForServerStatus(id, 'ACTIVE', { timeoutMs, intervalMs: POLL_MS })));
-    started.push(...waiting);
+    const waits = changedSince(clients);
+    const ids = tier.filter((m) => serverIds.has(m.server_id)).map((m) => m.server_id);
+    await settleAll(ids, async (id) => {
+      const s = await clients.nova.getServer(id);
+      if (s.status === 'ACTIVE') return;
+      if (s.status === 'SHUTOFF') await clients.nova.startServer(id);
+      await waits.wait(id, 'ACTIVE', { timeoutMs });
+    });
+    started.push(...ids);
   }
   return started;
 }

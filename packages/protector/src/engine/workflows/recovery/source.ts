@@ -56,7 +56,7 @@ export async function cleanupSource(s: StepState<unknown, object>, required: boo
   let report: TeardownReport;
   try {
     const tenant = await ctx.clientsFor(left.site_id, { asTenantOf: pg });
-    report = await removeLeftovers(tenant, left, pg.resources.sites[left.site_id]?.group_id);
+    report = await removeLeftovers(ctx, tenant, left, pg.resources.sites[left.site_id]?.group_id);
   } catch (err) {
     report = { removed: [], failed: [{ kind: 'site', id: left.site_id, error: errorText(err) }] };
   }

@@ -65,15 +65,18 @@ async function leaveGroup(report: TeardownReport, tenant: SiteClients, groupId: 
 export async function teardown(ctx: WorkflowContext, tenant: SiteClients, rec: BroughtUp, targetArray: string, groupId?: string): Promise<TeardownReport> {
   const report: TeardownReport = { removed: [], failed: [] };
   const side = sideOf(ctx.storage, targetArray);
-  await Promise.all(Object.values(rec.servers).map((id) => attempt(report, 'server', id, () => deleteServer(tenant, id))));
-  for (const id of Object.values(rec.ports)) await attempt(report, 'port', id, () => gone(tenant.neutron.deletePort(id)));
+  const on = rec.site_id;
+  await Promise.all(Object.values(rec.servers).map((id) => attempt(report, 'server', id, () => ctx.limited(on, 'nova', () => deleteServer(tenant, id)))));
+  await Promise.all(Object.values(rec.ports).map((id) => attempt(report, 'port', id, () => ctx.limited(on, 'neutron', () => gone(tenant.neutron.deletePort(id))))));
   // A failover manages its volumes into the PG's group on the target; a drill's are in none.
   await leaveGroup(report, tenant, groupId, Object.values(rec.volumes).map((v) => v.volume_id));
-  for (const v of Object.values(rec.volumes)) {
-    if (await attempt(report, 'volume', v.volume_id, () => deleteVolume(tenant, v.volume_id))) {
-      await attempt(report, 'array_volume', v.array_volume, () => ctx.storage.deleteVolumes(side, [v.array_volume], { eradicate: true }));
-    }
-  }
+  await Promise.all(
+    Object.values(rec.volumes).map(async (v) => {
+      if (await attempt(report, 'volume', v.volume_id, () => ctx.limited(on, 'cinder', () => deleteVolume(tenant, v.volume_id)))) {
+        await attempt(report, 'array_volume', v.array_volume, () => ctx.storage.deleteVolumes(side, [v.array_volume], { eradicate: true }));
+      }
+    }),
+  );
   // Restored but never managed (the run stopped in between): only the array copy exists.
   const managed = new Set(Object.keys(rec.volumes));
   for (const [source, name] of Object.entries(rec.array_volumes)) {
@@ -89,13 +92,14 @@ export async function teardown(ctx: WorkflowContext, tenant: SiteClients, rec: B
  * of the PG's Cinder group there and unmanaged (the Cinder records go; the array keeps the
  * stale bytes under `-unmanaged`, as Cinder's unmanage does, until an operator eradicates them).
  */
-export async function removeLeftovers(tenant: SiteClients, left: Leftovers, groupId: string | undefined): Promise<TeardownReport> {
+export async function removeLeftovers(ctx: WorkflowContext, tenant: SiteClients, left: Leftovers, groupId: string | undefined): Promise<TeardownReport> {
   const report: TeardownReport = { removed: [], failed: [] };
-  await Promise.all(left.servers.map((id) => attempt(report, 'server', id, () => deleteServer(tenant, id))));
-  for (const id of left.ports) await attempt(report, 'port', id, () => gone(tenant.neutron.deletePort(id)));
+  const on = left.site_id;
+  await Promise.all(left.servers.map((id) => attempt(report, 'server', id, () => ctx.limited(on, 'nova', () => deleteServer(tenant, id)))));
+  await Promise.all(left.ports.map((id) => attempt(report, 'port', id, () => ctx.limited(on, 'neutron', () => gone(tenant.neutron.deletePort(id))))));
   await leaveGroup(report, tenant, groupId, left.volumes);
-  for (const id of left.volumes) {
-    await attempt(report, 'volume', id, async () => {
+  await Promise.all(left.volumes.map((id) =>
+    attempt(report, 'volume', id, () => ctx.limited(on, 'cinder', async () => {
       try {
         await tenant.cinder.unmanageVolume(id);
       } catch (err) {
@@ -103,8 +107,8 @@ export async function removeLeftovers(tenant: SiteClients, left: Leftovers, grou
         throw err;
       }
       await tenant.cinder.waitForVolumeDeleted(id, { timeoutMs: 120_000, intervalMs: 250 });
-    });
-  }
+    })),
+  ));
   return report;
 }
 

@@ -1,6 +1,7 @@
 import type { MemberVolume } from '../../../db/protection-groups.js';
 import { isNotFound, type SiteClients, type Volume } from '@protector/openstack';
 import type { Side, StorageDriver } from '../../../storage/index.js';
+import { settleAll } from '../../limits.js';
 import { StepError } from '../../workflow.js';
 import { arrayVolumeName } from '../names.js';
 import { planFor, shortId, type PlanOptions, type RecoveryState } from './plan.js';
@@ -32,7 +33,7 @@ export async function restoreVolumes(s: RecoveryState, key: RecordKey, opts: Pla
   if (!rec.recovery_point) throw new StepError('no recovery point was chosen for this run');
   const wanted = plan.members.flatMap((m) => m.details.volumes).filter((v) => !rec.volumes[v.volume_id]);
   const restored = wanted.length
-    ? await ctx.storage.restoreVolumes(handle, rec.recovery_point, wanted.map((v) => ({ source: v.array_volume, target: restoredName(opId, v.volume_id) })), { overwrite: false })
+    ? await ctx.limited(plan.targetSiteId, 'array', () => ctx.storage.restoreVolumes(handle, rec.recovery_point!, wanted.map((v) => ({ source: v.array_volume, target: restoredName(opId, v.volume_id) })), { overwrite: false }))
     : [];
   const bySource = new Map(restored.map((r) => [r.source, r.name]));
   await updateRecord(ctx, plan.pg.id, key, (r) => {
@@ -55,67 +56,71 @@ async function backendHost(admin: SiteClients, volumeTypeBackend: string | undef
 
 const volumeLabel = (memberName: string, v: MemberVolume): string => `${memberName}-${(v.device.split('/').pop() || v.volume_id.slice(0, 8))}`;
 
-/** A volume this run managed before a crash lost the answer: found by its name and Protector's metadata. */
-async function findManaged(tenant: SiteClients, name: string, opId: string, sourceVolumeId: string): Promise<Volume | undefined> {
-  return (await tenant.cinder.listVolumes({ name })).find((v) => v.metadata.protector_operation_id === opId && v.metadata.protector_source_volume_id === sourceVolumeId);
+/**
+ * What this run managed before a crash lost the answers, by source volume: one list of the
+ * volumes carrying its Protector metadata, instead of a lookup per volume.
+ */
+async function managedEarlier(tenant: SiteClients, opId: string): Promise<Map<string, Volume>> {
+  const mine = await tenant.cinder.listVolumes({ metadata: { protector_operation_id: opId } });
+  return new Map(mine.filter((v) => v.metadata.protector_operation_id === opId && v.metadata.protector_source_volume_id).map((v) => [v.metadata.protector_source_volume_id!, v]));
 }
 
 /**
  * Manages each restored array volume into the target's Cinder, in the tenant's project and with
- * the mapped volume type, and (failover) adds it to the PG's Cinder group there. Each new
- * volume is recorded before it is waited for.
+ * the mapped volume type, and (failover) adds them to the PG's Cinder group there. All volumes at
+ * once within the engine's Cinder limit for the site; each is recorded before it is waited for,
+ * and the waits share one list per interval.
  */
 export async function manageVolumes(s: RecoveryState, key: RecordKey, opts: PlanOptions & { addToGroup: boolean }) {
   const { ctx, opId } = s;
   const plan = await planFor(s, opts);
   const tenant = await plan.tenant();
   const admin = await plan.admin();
-  let rec = recordOf(plan.pg.resources, key, opId);
-  const managed: { server: string; source_volume_id: string; volume_id: string }[] = [];
-  let host: string | undefined;
-  for (const m of plan.members) {
-    for (const v of m.details.volumes) {
+  const rec = recordOf(plan.pg.resources, key, opId);
+  const all = plan.members.flatMap((m) => m.details.volumes.map((v) => ({ m, v })));
+  const earlier = all.some(({ v }) => !rec.volumes[v.volume_id]) ? await managedEarlier(tenant, opId) : new Map<string, Volume>();
+  let host: Promise<string> | undefined;
+  const hostFor = (volumeType: string) =>
+    (host ??= admin.cinder.getVolumeType(volumeType).then((t) => t.extra_specs, () => ({}) as Record<string, string>).then((specs) => backendHost(admin, specs.volume_backend_name)));
+  const waits = tenant.cinder.volumeWait({ metadata: { protector_operation_id: opId } }, { intervalMs: VOLUME_WAIT.intervalMs });
+  let done = 0;
+  const managed = await settleAll(all, ({ m, v }) =>
+    ctx.limited(plan.targetSiteId, 'cinder', async () => {
       let got = rec.volumes[v.volume_id];
       if (!got) {
-        const name = volumeLabel(m.name, v);
-        const found = await findManaged(tenant, name, opId, v.volume_id);
-        const volumeType = await plan.target('volume_type', v.volume_type);
+        const found = earlier.get(v.volume_id);
         if (found) {
           got = { volume_id: found.id, array_volume: arrayVolumeName(found.id) };
         } else {
           const source = rec.array_volumes[v.volume_id];
           if (!source) throw new StepError(`volume ${v.volume_id} of server ${m.name} was not restored from the recovery point`, { server_id: m.server_id, volume_id: v.volume_id });
-          if (!host) {
-            const specs = await admin.cinder.getVolumeType(volumeType).then((t) => t.extra_specs, () => ({}) as Record<string, string>);
-            host = await backendHost(admin, specs.volume_backend_name);
-          }
+          const name = volumeLabel(m.name, v);
+          const volumeType = await plan.target('volume_type', v.volume_type);
           const created = await tenant.cinder.manageVolume({
-            host,
+            host: await hostFor(volumeType),
             sourceName: source,
             name,
             volume_type: volumeType,
             bootable: v.boot_index === 0,
             description: `${key === 'drill' ? 'Drill copy' : 'Failover copy'} of volume ${v.volume_id} (server ${m.name}) by Protector operation ${opId}`,
             metadata: { protector_operation_id: opId, protector_source_volume_id: v.volume_id, protector_pg_id: plan.pg.id },
-          }, { lookup: () => findManaged(tenant, name, opId, v.volume_id) });
+          }, { lookup: async () => (await managedEarlier(tenant, opId)).get(v.volume_id) });
           got = { volume_id: created.id, array_volume: arrayVolumeName(created.id) };
         }
         const entry = got;
-        rec = await updateRecord(ctx, plan.pg.id, key, (r) => {
-          r.volumes[v.volume_id] = entry;
-        });
+        await updateRecord(ctx, plan.pg.id, key, (r) => void (r.volumes[v.volume_id] = entry));
       }
-      await tenant.cinder.waitForVolumeStatus(got.volume_id, ['available', 'in-use'], VOLUME_WAIT);
-      managed.push({ server: m.name, source_volume_id: v.volume_id, volume_id: got.volume_id });
-      void s.progress({ managed: managed.length });
-    }
-  }
+      await waits.wait(got.volume_id, ['available', 'in-use'], { timeoutMs: VOLUME_WAIT.timeoutMs });
+      void s.progress({ managed: ++done, of: all.length });
+      return { server: m.name, source_volume_id: v.volume_id, volume_id: got.volume_id };
+    }),
+  );
   let groupId: string | undefined;
   if (opts.addToGroup) {
     groupId = plan.pg.resources.sites[plan.targetSiteId]?.group_id;
     if (!groupId) throw new StepError(`protection group ${plan.pg.id} has no Cinder group on the target site`);
     const inGroup = new Set((await tenant.cinder.getGroup(groupId, { listVolumes: true })).volumes ?? []);
-    const add = Object.values(rec.volumes).map((x) => x.volume_id).filter((id) => !inGroup.has(id));
+    const add = managed.map((x) => x.volume_id).filter((id) => !inGroup.has(id));
     if (add.length) await tenant.cinder.updateGroup(groupId, { addVolumes: add });
   }
   return { volumes: managed, ...(groupId ? { group_id: groupId } : {}) };

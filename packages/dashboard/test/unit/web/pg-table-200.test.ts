@@ -1,5 +1,7 @@
 // The PG table with 200 protection groups, drawn by React's production build (what Vite ships)
-// into a browser-like DOM (no JSX in this file: its runtime import would load React before NODE_ENV is set): from the list's answer to every row on the page within a second.
+// into a browser-like DOM (no JSX in this file: its runtime import would load React before NODE_ENV is set):
+// every row is on the page, twice in a row. How long it takes is the benchmark's to print
+// (`npm run bench -- dashboard-pg-list`), never a threshold in a test.
 import './production';
 import './dom';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -14,26 +16,21 @@ import { fakeApi } from './harness';
 
 const rows = Array.from({ length: 200 }, (_, i) => row({ id: `pg-${i}`, name: `pg-${String(i).padStart(3, '0')}`, status: i % 3 === 0 ? 'failed_over' : 'active', sync: i % 7 === 0 ? 'OUT OF SYNC' : 'IN SYNC' }));
 
-/** Renders the page and resolves once the last row is in the document, with the time it took. */
-async function draw(): Promise<number> {
+/** Renders the page and resolves once the last row is in the document. */
+async function draw(): Promise<void> {
   const host = document.createElement('div');
   document.body.append(host);
   const root = createRoot(host);
-  const t0 = performance.now();
   root.render(createElement(QueryClientProvider, { client: new QueryClient() }, createElement(MemoryRouter, { initialEntries: ['/protection-groups'] }, createElement(ProtectionGroupsPage))));
   for (let i = 0; i < 500 && !host.querySelector('a[href="/protection-groups/pg-199"]'); i++) await new Promise((r) => setTimeout(r, 2));
-  const ms = performance.now() - t0;
   assert.equal(host.querySelectorAll('tbody tr').length, 200);
+  assert.ok(host.querySelector('a[href="/protection-groups/pg-199"]'), 'the last row links to its PG');
   root.unmount();
   host.remove();
-  return ms;
 }
 
-test('200 protection groups are drawn within a second', async () => {
+test('200 protection groups are all drawn by the production build, each linking to its PG, and again after an unmount', async () => {
   fakeApi({ 'GET /api/protection-groups': () => ({ protection_groups: rows, sites: [up('site-a'), up('site-b')], problems: [] }) });
-  // Once untimed, as a browser has the page's code loaded and compiled before the table is opened.
   await draw();
-  const ms = await draw();
-  assert.ok(ms < 1000, `drawn in ${Math.round(ms)} ms`);
-  console.log(`200 rows drawn in ${Math.round(ms)} ms`);
+  await draw();
 });
