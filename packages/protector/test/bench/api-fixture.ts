@@ -2,6 +2,7 @@
 // many PGs and operations, api-server.ts processes, and the two measurements (request rate under
 // load, latency percentiles of sequential requests). Loopback traffic only, bounded in time.
 import autocannon from 'autocannon';
+import { Site } from '@protector/cloudsim';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -174,4 +175,14 @@ export async function measureLatency(url: string, headers: Record<string, string
   times.sort((a, b) => a - b);
   const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number;
   return { p50: at(0.5), p95: at(0.95), max: times.at(-1) as number, bytes };
+}
+
+/** A simulated site whose Keystone has project `bench` with a member `tenant` (password `tenant-pw`): the usual tenant caller. */
+export async function benchSite(): Promise<{ site: Site; project: string; authUrl: string }> {
+  const site = await Site.start({ name: 'bench', basePort: 0, bootTimeMs: 0 });
+  const ks = site.keystone;
+  const project = ks.ensureProject('bench', 'default').id;
+  const user = ks.createUser({ name: 'tenant', password: 'tenant-pw', default_project_id: project });
+  ks.ensureAssignment(user.id, ks.ensureRole('member').id, { project_id: project });
+  return { site, project, authUrl: `${site.url('keystone')}/v3` };
 }

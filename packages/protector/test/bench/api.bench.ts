@@ -17,9 +17,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Site } from '@protector/cloudsim';
+import type { Site } from '@protector/cloudsim';
 import { passwordToken } from '../helpers/api.js';
-import { measureLatency, measureRate, seed, startServer, stopServers } from './api-fixture.js';
+import { benchSite, measureLatency, measureRate, seed, startServer, stopServers } from './api-fixture.js';
 
 const PGS = 1000;
 const MEMBERS = 3;
@@ -33,12 +33,9 @@ let site: Site | undefined;
 
 try {
   const t0 = performance.now();
-  site = await Site.start({ name: 'bench', basePort: 0, bootTimeMs: 0 });
-  const ks = site.keystone;
-  const project = ks.ensureProject('bench', 'default').id;
-  const user = ks.createUser({ name: 'tenant', password: 'tenant-pw', default_project_id: project });
-  ks.ensureAssignment(user.id, ks.ensureRole('member').id, { project_id: project });
-  const authUrl = `${site.url('keystone')}/v3`;
+  const bench = await benchSite();
+  site = bench.site;
+  const { project, authUrl } = bench;
 
   const dbFile = join(dir, 'protector.db');
   const { pgIds, operationIds } = await seed(`sqlite:///${dbFile}`, project, { pgs: PGS, members: MEMBERS, extraOperations: EXTRA_OPERATIONS });

@@ -12,7 +12,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ArrayModel } from '@protector/arraysim';
-import { Site } from '@protector/cloudsim';
+import type { Site } from '@protector/cloudsim';
+import { benchSite } from './api-fixture.js';
 import { openDatabase, syncDatabase } from '../../src/db/index.js';
 import { ReplicationRefresher } from '../../src/engine/index.js';
 import { passwordToken } from '../helpers/api.js';
@@ -98,12 +99,9 @@ function hammerOnThread(w: { url: string; headers: Record<string, string>; conne
 
 try {
   const t0 = performance.now();
-  site = await Site.start({ name: 'bench', basePort: 0, bootTimeMs: 0 });
-  const ks = site.keystone;
-  const project = ks.ensureProject('bench', 'default').id;
-  const user = ks.createUser({ name: 'tenant', password: 'tenant-pw', default_project_id: project });
-  ks.ensureAssignment(user.id, ks.ensureRole('member').id, { project_id: project });
-  const authUrl = `${site.url('keystone')}/v3`;
+  const bench = await benchSite();
+  site = bench.site;
+  const { project, authUrl } = bench;
 
   // 1,000 PGs (one in ten sync) with their constructs on a simulated array pair.
   const dbFile = join(dir, 'protector.db');

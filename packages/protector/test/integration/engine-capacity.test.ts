@@ -68,8 +68,10 @@ const status = async (id: string) => (await ops.get(id))?.status;
 test('a failover is claimed and run while lifecycle work fills every lifecycle slot; the waiting lifecycle operation records its queue time', async () => {
   const g = gated(['pg_create', 'member_add', 'failover']);
   const e = engine('engine-a', g.workflows, { dr: 1, lifecycle: 1 });
-  const requested = clock;
   const busy = await newOp('pg_create');
+  // A millisecond later, so "oldest first" names busy on any database (ties have no order).
+  clock += 1;
+  const requested = clock;
   const waiting = await newOp('member_add');
   await e.start();
   await eventually(() => g.running.has(busy.id), 'the lifecycle slot taken');
