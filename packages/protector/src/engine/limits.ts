@@ -71,7 +71,7 @@ export class SiteLimits {
     }
   }
 
-  /** Units running and waiting, per `site|service` (for metrics and tests). */
+  /** Units running and waiting, per `site|service`. */
   usage(): Record<string, { running: number; queued: number }> {
     return Object.fromEntries([...this.slots].map(([k, s]) => [k, { running: s.inUse, queued: s.queued }]));
   }
