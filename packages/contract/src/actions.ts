@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { Id, JsonObject, NoQuery, Obj, Ref, StringEnum } from './common.js';
 import { answers } from './errors.js';
-import { OperationAnswer } from './operations.js';
+import { Operation, OperationAnswer } from './operations.js';
 import { MappingKind } from './resource-mappings.js';
-import { PgParams } from './tenant.js';
+import { PgParams, ProjectParams } from './tenant.js';
 
 /** A mapping for one run only, from the current primary's resources; it wins over the PG's. */
 export const MappingOverride = Obj({ kind: MappingKind, source_id: Ref, target_id: Ref });
@@ -80,6 +80,37 @@ export const PrecheckReport = Type.Object({
 });
 export type PrecheckReport = Static<typeof PrecheckReport>;
 
+/** `POST /v1/{project_id}/actions`: one DR action on several protection groups, by id. */
+export const BulkActionBody = Obj(
+  {
+    /** Protection group ids, each at most once; every one must be run from this site. */
+    protection_groups: Type.Array(Id, { minItems: 1, maxItems: 1000, uniqueItems: true }),
+    failover: Type.Optional(FailoverAction),
+    failback: Type.Optional(FailbackAction),
+    test_failover: Type.Optional(TestFailoverAction),
+    test_cleanup: Type.Optional(TestCleanupAction),
+  },
+  // One action: more is a schema error; none, the handler's (so a missing list is named as such).
+  { maxProperties: 2 },
+);
+export type BulkActionBody = Static<typeof BulkActionBody>;
+
+/** A bulk dry run's answer: each protection group's pre-check report, in the order asked. */
+export const BulkPrecheckReport = Type.Object({
+  action: StringEnum(PRECHECK_ACTIONS),
+  /** Every protection group passed every blocker check. */
+  ok: Type.Boolean(),
+  protection_groups: Type.Array(Type.Object({ protection_group_id: Type.String(), name: Type.String(), ...PrecheckReport.properties })),
+});
+export type BulkPrecheckReport = Static<typeof BulkPrecheckReport>;
+
+/** The parent operation of a bulk action with its child operation per protection group. */
+export const BulkOperationAnswer = Type.Object(
+  { operation: Operation, children: Type.Array(Operation) },
+  { description: 'Accepted: the parent operation, and the child operation doing the work on each protection group' },
+);
+export type BulkOperationAnswer = Static<typeof BulkOperationAnswer>;
+
 /**
  * Each action is posted to the site that ends up running the workload; elsewhere the answer is
  * a 409 naming the right site. A dry run answers 200 with the pre-check report, a run 202.
@@ -90,5 +121,17 @@ export const ActionRoutes = {
     querystring: NoQuery,
     body: ActionBody,
     response: answers({ 200: Type.Object({ precheck: PrecheckReport }, { description: 'dry_run: the pre-check report' }), 202: OperationAnswer }),
+  },
+  /**
+   * One action on several protection groups: a parent operation with a child per group, each
+   * child as the single action would record it. All or nothing: a group that is missing, busy,
+   * in the wrong state or run from the other site refuses the whole request (every reason in one
+   * answer) and nothing is recorded.
+   */
+  bulk: {
+    params: ProjectParams,
+    querystring: NoQuery,
+    body: BulkActionBody,
+    response: answers({ 200: Type.Object({ precheck: BulkPrecheckReport }, { description: 'dry_run: every protection group\'s pre-check report' }), 202: BulkOperationAnswer }),
   },
 };

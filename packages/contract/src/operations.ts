@@ -10,7 +10,7 @@ export type OperationStatus = Static<typeof OperationStatus>;
 /** The states an operation does not leave. */
 export const FINISHED_STATUSES: readonly OperationStatus[] = ['completed', 'failed', 'partial', 'rolled_back', 'cancelled'];
 
-export const OPERATION_TYPES = ['pg_create', 'member_add', 'member_remove', 'pg_delete', 'replicate', 'failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup'] as const;
+export const OPERATION_TYPES = ['pg_create', 'member_add', 'member_remove', 'pg_delete', 'replicate', 'failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup', 'bulk'] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
 export const STEP_STATUSES = ['pending', 'running', 'completed', 'failed', 'skipped'] as const;
@@ -21,6 +21,8 @@ export const Operation = Type.Object({
   id: Type.String(),
   project_id: Type.String(),
   protection_group_id: Nullable(Type.String()),
+  /** A bulk action's child names its parent (type `bulk`), whose state is its children's. */
+  parent_id: Nullable(Type.String()),
   type: Type.String({ description: `One of ${OPERATION_TYPES.join(', ')}` }),
   status: OperationStatus,
   progress: Type.Integer({ minimum: 0, maximum: 100 }),
@@ -54,6 +56,8 @@ export type OperationStep = Static<typeof OperationStep>;
 export const OperationDetail = Type.Object({
   ...Operation.properties,
   steps: Type.Array(OperationStep),
+  /** A parent's child operations, one per protection group (empty for any other operation). */
+  children: Type.Array(Operation),
   queued_seconds: Type.Number({
     minimum: 0,
     description: 'Seconds from the request (created_at) until an engine first picked the operation up (started_at); to now while it still waits, to its end if it was cancelled first',
@@ -79,6 +83,8 @@ export const OperationRoutes = {
     params: ProjectParams,
     querystring: listQuery({
       pg_id: Type.Optional(Id),
+      /** A bulk action's children. */
+      parent_id: Type.Optional(Id),
       status: Type.Optional(OperationStatus),
       type: Type.Optional(Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z_]+$' })),
     }),
@@ -86,7 +92,7 @@ export const OperationRoutes = {
   },
   show: { params: OperationParams, querystring: NoQuery, response: answers({ 200: DetailAnswer }) },
   cleanup: { params: OperationParams, querystring: NoQuery, response: answers({ 202: OperationAnswer }) },
-  /** A failed operation back to work from its failed step (a failed rollback goes on rolling back). */
+  /** A failed operation back to work from its failed step (a failed rollback goes on rolling back); a parent resumes its failed children. */
   resume: { params: OperationParams, querystring: NoQuery, response: answers({ 202: OperationAnswer }) },
   cancel: { params: OperationParams, querystring: NoQuery, response: answers({ 200: DetailAnswer }) },
 };

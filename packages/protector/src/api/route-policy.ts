@@ -70,6 +70,7 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
     'protector:actions:test_cleanup',
     'protector:actions:sync',
   ),
+  'POST /v1/:project_id/actions': project('protector:actions:failover', 'protector:actions:failback', 'protector:actions:test_failover', 'protector:actions:test_cleanup'),
   'GET /v1/:project_id/operations': project('protector:operations:list'),
   [`GET ${OP}`]: project('protector:operations:show'),
   [`POST ${OP}/cleanup`]: project('protector:operations:cleanup'),

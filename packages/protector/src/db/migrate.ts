@@ -5,6 +5,7 @@ import * as replicateType from './migrations/0003-replicate-operation-type.js';
 import * as listIndexes from './migrations/0004-list-indexes.js';
 import * as replicationState from './migrations/0005-replication-state.js';
 import * as engineServices from './migrations/0006-engine-services.js';
+import * as operationParents from './migrations/0007-operation-parents.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. Names are their versions: never rename or reorder one that shipped. */
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-list-indexes': listIndexes,
   '0005-replication-state': replicationState,
   '0006-engine-services': engineServices,
+  '0007-operation-parents': operationParents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -87,6 +87,8 @@ export interface OperationsTable {
   id: string;
   project_id: string;
   pg_id: string | null;
+  /** A bulk action's child names its parent operation (whose state is its children's). */
+  parent_id: string | null;
   type: string;
   status: string;
   progress: number;

@@ -8,7 +8,7 @@ export type SiteLimitsConfig = Readonly<Record<LimitedService, number>>;
 export const DEFAULT_SITE_LIMITS: SiteLimitsConfig = { nova: 50, cinder: 50, neutron: 50, array: 16 };
 
 /** A counting semaphore, first come first served. */
-class Slots {
+export class Slots {
   private used = 0;
   private readonly queue: (() => void)[] = [];
 
@@ -27,6 +27,16 @@ class Slots {
     // The slot passes straight to the next in line, so `used` stays counted.
     if (next) next();
     else this.used--;
+  }
+
+  /** Runs `fn` in a slot, waiting for a free one. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      return await fn();
+    } finally {
+      this.release();
+    }
   }
 
   get inUse(): number {
@@ -61,14 +71,11 @@ export class SiteLimits {
   /** Runs `fn` in one of the site's slots for `service`, waiting for a free one. */
   async run<T>(siteId: string, service: LimitedService, fn: () => Promise<T>): Promise<T> {
     const s = this.of(siteId, service);
-    await s.acquire();
     const key = `${siteId}|${service}`;
-    this.peak.set(key, Math.max(this.peak.get(key) ?? 0, s.inUse));
-    try {
-      return await fn();
-    } finally {
-      s.release();
-    }
+    return s.run(() => {
+      this.peak.set(key, Math.max(this.peak.get(key) ?? 0, s.inUse));
+      return fn();
+    });
   }
 
   /** Units running and waiting, per `site|service`. */

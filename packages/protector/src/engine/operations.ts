@@ -1,8 +1,9 @@
 import { FINISHED_STATUSES, type OperationStatus, type StepStatus } from '@protector/contract';
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { keysetPage, type PageRequest, type PageRows } from '../db/keyset.js';
 import { transact } from '../db/retry.js';
 import type { Database, OperationsTable, OperationStepsTable } from '../db/schema.js';
+import { PARENT_TYPE, settleParent } from './operation-parents.js';
 import { DR_OPERATIONS, type WorkClass } from './operation-types.js';
 
 /** Operation and step states (DESIGN §3): the wire's vocabulary, stored as is. */
@@ -77,11 +78,20 @@ export interface NewOperation {
   id: string;
   project_id: string;
   pg_id: string | null;
+  /** The bulk action's parent operation this one is a child of. */
+  parent_id?: string;
   type: string;
   params: Record<string, unknown>;
   request_id: string;
   user_id: string;
 }
+
+/** A new operation's row: pending, unheld, requested at `now`. */
+export const pendingRow = (n: NewOperation, now: number): Insertable<OperationsTable> => ({
+  id: n.id, project_id: n.project_id, pg_id: n.pg_id, parent_id: n.parent_id ?? null, type: n.type, status: 'pending', progress: 0,
+  params: JSON.stringify(n.params), result: '{}', error: null, request_id: n.request_id, user_id: n.user_id,
+  lease_owner: null, lease_expires_at: null, created_at: now, started_at: null, finished_at: null, updated_at: now,
+});
 
 /** An operation an engine may take, with its type (which decides the slot it needs). */
 export interface Claimable {
@@ -118,16 +128,15 @@ export class Operations {
           throw new OperationInProgress(n.pg_id, pg?.active_operation_id ?? null);
         }
       }
-      await tx
-        .insertInto('operations')
-        .values({
-          id: n.id, project_id: n.project_id, pg_id: n.pg_id, type: n.type, status: 'pending', progress: 0,
-          params: JSON.stringify(n.params), result: '{}', error: null, request_id: n.request_id, user_id: n.user_id,
-          lease_owner: null, lease_expires_at: null, created_at: now, started_at: null, finished_at: null, updated_at: now,
-        })
-        .execute();
+      await tx.insertInto('operations').values(pendingRow(n, now)).execute();
     });
     return (await this.get(n.id)) as OperationRecord;
+  }
+
+  /** A parent's children (unordered). */
+  async children(parentId: string): Promise<OperationRecord[]> {
+    const rows = await this.db.selectFrom('operations').selectAll().where('parent_id', '=', parentId).execute();
+    return rows.map(toOperation);
   }
 
   async get(id: string): Promise<OperationRecord | undefined> {
@@ -136,9 +145,10 @@ export class Operations {
   }
 
   /** One page of a project's operations, filtered (db/keyset.ts); undefined when the marker is not among them. */
-  async page(projectId: string, filter: { pg_id?: string; status?: string; type?: string }, p: PageRequest<OperationSortKey>): Promise<PageRows<OperationRecord> | undefined> {
+  async page(projectId: string, filter: { pg_id?: string; parent_id?: string; status?: string; type?: string }, p: PageRequest<OperationSortKey>): Promise<PageRows<OperationRecord> | undefined> {
     let q = this.db.selectFrom('operations').selectAll().where('project_id', '=', projectId);
     if (filter.pg_id !== undefined) q = q.where('pg_id', '=', filter.pg_id);
+    if (filter.parent_id !== undefined) q = q.where('parent_id', '=', filter.parent_id);
     if (filter.status !== undefined) q = q.where('status', '=', filter.status);
     if (filter.type !== undefined) q = q.where('type', '=', filter.type);
     const page = await keysetPage(q, p);
@@ -176,6 +186,8 @@ export class Operations {
       .where('id', '=', id)
       .where('status', 'in', ['pending', 'running', 'rolling_back'])
       .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
+      // A parent is its children's sum: nothing for an engine to run.
+      .where('type', '!=', PARENT_TYPE)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
@@ -217,7 +229,7 @@ export class Operations {
         // Unheld (new, released at a shutdown, resumed) or held under a lease that ran out.
         .where('status', 'in', ['pending', 'running', 'rolling_back'])
         .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
-        .where('type', cls === 'dr' ? 'in' : 'not in', [...DR_OPERATIONS])
+        .where('type', cls === 'dr' ? 'in' : 'not in', cls === 'dr' ? [...DR_OPERATIONS] : [...DR_OPERATIONS, PARENT_TYPE])
         .orderBy('created_at')
         .limit(free[cls])
         .execute();
@@ -319,8 +331,44 @@ export class Operations {
         .where('id', '=', id)
         .where('status', '=', 'failed')
         .execute();
+      if (op.parent_id) await settleParent(tx, op.parent_id, now);
     });
     return (await this.get(id)) as OperationRecord;
+  }
+
+  /**
+   * Cancels what no engine has started: the operation itself, or for a parent each of its
+   * children still waiting. Frees their protection groups (a delete that never ran leaves its PG
+   * active) and settles the parent, in one transaction. False when nothing could be cancelled.
+   */
+  async cancel(id: string): Promise<boolean> {
+    const t = this.now();
+    return transact(this.db, async (tx) => {
+      const op = await tx.selectFrom('operations').select(['id', 'type', 'parent_id']).where('id', '=', id).executeTakeFirst();
+      if (!op) return false;
+      const parentId = op.type === PARENT_TYPE ? op.id : op.parent_id;
+      const candidates =
+        op.type === PARENT_TYPE
+          ? await tx.selectFrom('operations').select(['id', 'pg_id', 'type']).where('parent_id', '=', op.id).where('status', '=', 'pending').where('lease_owner', 'is', null).execute()
+          : await tx.selectFrom('operations').select(['id', 'pg_id', 'type']).where('id', '=', op.id).execute();
+      let cancelled = 0;
+      for (const c of candidates) {
+        const r = await tx
+          .updateTable('operations')
+          .set({ status: 'cancelled', finished_at: t, updated_at: t, error: 'cancelled by the user before it started' })
+          .where('id', '=', c.id)
+          .where('status', '=', 'pending')
+          .where('lease_owner', 'is', null)
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) !== 1) continue;
+        cancelled++;
+        if (!c.pg_id) continue;
+        await tx.updateTable('protection_groups').set({ active_operation_id: null, updated_at: t }).where('id', '=', c.pg_id).where('active_operation_id', '=', c.id).execute();
+        if (c.type === 'pg_delete') await tx.updateTable('protection_groups').set({ status: 'active' }).where('id', '=', c.pg_id).where('status', '=', 'deleting').execute();
+      }
+      if (cancelled > 0 && parentId) await settleParent(tx, parentId, t);
+      return cancelled > 0;
+    });
   }
 
   async setProgress(id: string, progress: number): Promise<void> {
@@ -331,7 +379,7 @@ export class Operations {
   async finish(id: string, owner: string, outcome: { status: OperationStatus; result?: Record<string, unknown>; error?: string }): Promise<void> {
     const now = this.now();
     await transact(this.db, async (tx) => {
-      const op = await tx.selectFrom('operations').select(['pg_id', 'result']).where('id', '=', id).where('lease_owner', '=', owner).executeTakeFirst();
+      const op = await tx.selectFrom('operations').select(['pg_id', 'parent_id', 'result']).where('id', '=', id).where('lease_owner', '=', owner).executeTakeFirst();
       if (!op) return;
       const result = { ...(JSON.parse(op.result) as Record<string, unknown>), ...outcome.result };
       const ended = await tx
@@ -352,6 +400,7 @@ export class Operations {
         .executeTakeFirst();
       if (Number(ended.numUpdatedRows) !== 1) return;
       if (op.pg_id) await tx.updateTable('protection_groups').set({ active_operation_id: null }).where('id', '=', op.pg_id).where('active_operation_id', '=', id).execute();
+      if (op.parent_id) await settleParent(tx, op.parent_id, now);
     });
   }
 }

@@ -57,6 +57,7 @@ const SITE = `${SITES}/{site_id}`;
 const MAPPINGS = '/v1/admin/tenant-mappings';
 const PGS = '/v1/{project_id}/protection-groups';
 const PG = `${PGS}/{protection_group_id}`;
+const BULK = '/v1/{project_id}/actions';
 const OPS = '/v1/{project_id}/operations';
 const OP = `${OPS}/{operation_id}`;
 
@@ -135,10 +136,10 @@ export const PROTECTOR_POLICIES = [
   },
   { name: 'protector:sync_status:show', check_str: READER, description: "Show a protection group's replication status and lag.", operations: [get(`${PG}/sync-status`)] },
   { name: 'protector:recovery_points:list', check_str: READER, description: "List a protection group's recovery points.", operations: [get(`${PG}/recovery-points`)] },
-  { name: 'protector:actions:failover', check_str: MEMBER, description: 'Fail a protection group over to the other site (planned, unplanned or point-in-time).', operations: [post(`${PG}/action`)] },
-  { name: 'protector:actions:failback', check_str: MEMBER, description: 'Fail a protection group back to its original site.', operations: [post(`${PG}/action`)] },
-  { name: 'protector:actions:test_failover', check_str: MEMBER, description: 'Start a protection group on the other site in isolation, leaving production running.', operations: [post(`${PG}/action`)] },
-  { name: 'protector:actions:test_cleanup', check_str: MEMBER, description: 'Remove what a test failover created.', operations: [post(`${PG}/action`)] },
+  { name: 'protector:actions:failover', check_str: MEMBER, description: 'Fail a protection group over to the other site (planned, unplanned or point-in-time). The same for several at once (the bulk action).', operations: [post(`${PG}/action`), post(BULK)] },
+  { name: 'protector:actions:failback', check_str: MEMBER, description: 'Fail a protection group back to its original site. The same for several at once (the bulk action).', operations: [post(`${PG}/action`), post(BULK)] },
+  { name: 'protector:actions:test_failover', check_str: MEMBER, description: 'Start a protection group on the other site in isolation, leaving production running. The same for several at once (the bulk action).', operations: [post(`${PG}/action`), post(BULK)] },
+  { name: 'protector:actions:test_cleanup', check_str: MEMBER, description: 'Remove what a test failover created. The same for several at once (the bulk action).', operations: [post(`${PG}/action`), post(BULK)] },
   { name: 'protector:actions:sync', check_str: MEMBER, description: 'Replicate a protection group now.', operations: [post(`${PG}/action`)] },
   { name: 'protector:operations:list', check_str: READER, description: "List a project's operations.", operations: [get(OPS)] },
   { name: 'protector:operations:show', check_str: READER, description: 'Show an operation with its steps.', operations: [get(OP)] },

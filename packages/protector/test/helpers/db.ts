@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { checkDatabaseVersion, databaseVersion, LATEST_VERSION, openDatabase, syncDatabase } from '../../src/db/index.js';
 import * as replicateType from '../../src/db/migrations/0003-replicate-operation-type.js';
 
-const ALL = ['0001-initial', '0002-site-pairing', '0003-replicate-operation-type', '0004-list-indexes', '0005-replication-state', '0006-engine-services'];
+const ALL = ['0001-initial', '0002-site-pairing', '0003-replicate-operation-type', '0004-list-indexes', '0005-replication-state', '0006-engine-services', '0007-operation-parents'];
 
 /** db sync / db version on an empty database at `url`, and the portable column types; SQLite and MariaDB run the same. */
 export async function exerciseMigrations(url: string): Promise<void> {
@@ -41,6 +41,10 @@ export async function exerciseMigrations(url: string): Promise<void> {
     const services = await db.selectFrom('services').select(['id', 'last_seen', 'stopped_at']).orderBy('id').execute();
     assert.deepEqual(services.map((r) => [typeof r.id, r.last_seen, r.stopped_at]), [['number', now, null], ['number', now, null]]);
     assert.ok((await db.introspection.getTables()).some((t) => t.name === 'services'));
+    // 0007: an operation names no parent unless it is a bulk action's child.
+    await db.insertInto('operations').values({ ...op('o3', 'bulk'), parent_id: null }).execute();
+    await db.insertInto('operations').values({ ...op('o4', 'failover'), parent_id: 'o3' }).execute();
+    assert.deepEqual((await db.selectFrom('operations').select(['id', 'parent_id']).orderBy('id').execute()).map((r) => [r.id, r.parent_id]), [['o1', null], ['o2', null], ['o3', null], ['o4', 'o3']]);
     // Code older than the database refuses it.
     await sql`INSERT INTO protector_migrations (name, timestamp) VALUES ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(db);
     await assert.rejects(checkDatabaseVersion(db), /newer than/);

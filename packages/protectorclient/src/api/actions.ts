@@ -1,9 +1,9 @@
-import type { FailbackAction, FailoverAction, Operation, PrecheckReport, TestCleanupAction, TestFailoverAction } from '@protector/contract';
+import type { BulkOperationAnswer, BulkPrecheckReport, FailbackAction, FailoverAction, Operation, PrecheckReport, TestCleanupAction, TestFailoverAction } from '@protector/contract';
 import { compact } from './common.js';
 import type { ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-export type { MappingOverride, PrecheckAction, PrecheckFinding, PrecheckReport } from '@protector/contract';
+export type { BulkOperationAnswer, BulkPrecheckReport, MappingOverride, PrecheckAction, PrecheckFinding, PrecheckReport } from '@protector/contract';
 
 /** Each action's parameters; `dry_run` is chosen by the method's overload. */
 export type FailoverParams = Omit<FailoverAction, 'dry_run'>;
@@ -20,6 +20,9 @@ export type ActionBody =
   | { sync: Record<string, never> };
 
 export type ActionResult = { operation: Operation } | { precheck: PrecheckReport };
+
+/** One DR action for `POST /v1/{project}/actions` (the bulk action), as `ActionBody` without sync. */
+export type BulkAction = Exclude<ActionBody, { sync: Record<string, never> }>;
 
 type DryRun = { dry_run: true };
 type Run = { dry_run?: false };
@@ -65,6 +68,16 @@ export class ActionsApi {
   testCleanup(pgId: string, params?: TestCleanupParams & Run): Promise<Operation>;
   testCleanup(pgId: string, params: TestCleanupParams & { dry_run?: boolean } = {}): Promise<Operation | PrecheckReport> {
     return this.one(pgId, { test_cleanup: compact(params) });
+  }
+
+  /**
+   * `POST /v1/{project}/actions`: one action on several PGs (ids), all run from this site. The
+   * answer is the parent operation with a child per PG, or with `dry_run` every PG's pre-check
+   * report. All or nothing: any PG that cannot be run refuses the whole request (409 naming each).
+   */
+  async bulk(pgIds: readonly string[], action: BulkAction): Promise<BulkOperationAnswer | { precheck: BulkPrecheckReport }> {
+    const [name, params] = Object.entries(action)[0] as [string, Record<string, unknown>];
+    return this.t.post(await this.t.projectPath('/actions'), { protection_groups: pgIds, [name]: compact(params) });
   }
 
   /** On-demand replication: a snapshot now, waited for until it is a recovery point. */

@@ -6,7 +6,7 @@ import { seg } from './transport.js';
 export { FINISHED_STATUSES, type Operation, type OperationDetail, type OperationStatus, type OperationStep, type OperationType, type StepStatus } from '@protector/contract';
 export const isFinished = (status: string): boolean => (FINISHED_STATUSES as readonly string[]).includes(status);
 
-export type OperationListOptions = ListOptions & { pg_id?: string; status?: OperationStatus; type?: OperationType | string };
+export type OperationListOptions = ListOptions & { pg_id?: string; parent_id?: string; status?: OperationStatus; type?: OperationType | string };
 
 /** `/v1/{project_id}/operations`. */
 export class OperationsApi {

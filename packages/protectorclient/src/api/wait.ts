@@ -52,7 +52,7 @@ function downReason(err: unknown): string {
 
 /** What changes between two polls that a watcher cares about. */
 const fingerprint = (op: OperationDetail): string =>
-  JSON.stringify([op.status, op.progress, op.error, op.steps.map((s) => [s.seq, s.name, s.status, s.error, s.finished_at])]);
+  JSON.stringify([op.status, op.progress, op.error, op.steps.map((s) => [s.seq, s.name, s.status, s.error, s.finished_at]), (op.children ?? []).map((c) => [c.id, c.status, c.progress])]);
 
 /**
  * Polls `GET …/operations/{id}` until the operation is completed, failed, partial, rolled_back

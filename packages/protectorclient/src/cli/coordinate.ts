@@ -27,7 +27,7 @@ export function coordinated<T>(
 }
 
 /** After a followed operation: its document stored on the peer, or what to run said. */
-export function storeAfterWait(ctx: CliContext, done: OperationDetail, pgId: string, pgRef: string, from: SiteHandle, to: SiteHandle | null): Promise<void> {
+export function storeAfterWait(ctx: CliContext, done: Pick<Operation, 'id' | 'type' | 'status'>, pgId: string, pgRef: string, from: SiteHandle, to: SiteHandle | null): Promise<void> {
   return ctx.coordinator().storeAfterOperation(done, pgId, pgRef, from, to);
 }
 
@@ -60,6 +60,8 @@ export interface FollowOptions {
   pgRef?: string;
   /** What to run again when the operation did not complete (said after the steps). */
   retry?: string;
+  /** A parent's children are shown by their PG: how the user named each PG, by id. */
+  names?: ReadonlyMap<string, string>;
 }
 
 /** Why a wait gave up, in the words of its options. */
@@ -76,7 +78,7 @@ function abandoned(err: OperationWaitAbandonedError, site: SiteHandle, ctx: CliC
 export async function follow(ctx: CliContext, site: SiteHandle, op: Operation, o: FollowOptions = {}): Promise<OperationDetail> {
   let done: OperationDetail;
   try {
-    done = await site.client.waitForOperation(op.id, { intervalMs: 500, ...ctx.waitLimits(), ...progressPrinter(op, site.name) });
+    done = await site.client.waitForOperation(op.id, { intervalMs: 500, ...ctx.waitLimits(), ...progressPrinter(op, site.name, process.stderr, { names: o.names }) });
   } catch (err) {
     if (!(err instanceof OperationWaitAbandonedError)) throw err;
     const pg = o.pgRef ?? op.protection_group_id;

@@ -1,4 +1,4 @@
-import type { OperationDetail, OperationStep, WaitForOperationOptions } from '../api/index.js';
+import type { Operation, OperationDetail, OperationStep, WaitForOperationOptions } from '../api/index.js';
 
 const MARK: Record<string, string> = { completed: '✔', failed: '✖', running: '…', pending: ' ', skipped: '-' };
 const secs = (ms: number | null): string => (ms === null ? '' : ` ${(ms / 1000).toFixed(1)} s`);
@@ -9,6 +9,8 @@ const firstLine = (e: string | null): string => (e ? `: ${e.split('\n')[0]}` : '
 export type Follower = Required<Pick<WaitForOperationOptions, 'onProgress' | 'onPoll' | 'onUnreachable' | 'onReachable'>>;
 
 export interface ProgressOptions {
+  /** A parent's children are shown by their PG: its name by id (else the id). */
+  names?: ReadonlyMap<string, string>;
   /** A plain-output watcher says a step is still running after this long without news; default 15 s. */
   quietMs?: number;
   now?: () => number;
@@ -38,8 +40,15 @@ export function progressPrinter(op: { id: string; type: string }, site: string, 
     drawn = 0;
     drawnText = '';
   };
+  const pgName = (c: Operation) => o.names?.get(c.protection_group_id ?? '') ?? c.protection_group_id ?? c.id;
+  const childSeen = new Map<string, string>();
   const draw = (d: OperationDetail) => {
-    const lines = [`${tag}: ${d.status} ${d.progress}%`, ...d.steps.map((s) => `  ${MARK[s.status] ?? '?'} ${s.name}${secs(s.duration_ms)}${fraction(s)}${firstLine(s.error)}`)];
+    const lines = [
+      `${tag}: ${d.status} ${d.progress}%`,
+      ...d.steps.map((s) => `  ${MARK[s.status] ?? '?'} ${s.name}${secs(s.duration_ms)}${fraction(s)}${firstLine(s.error)}`),
+      // A parent: a line per child (its PG, state and progress).
+      ...(d.children ?? []).map((c) => `  ${MARK[c.status] ?? '?'} ${pgName(c)} ${c.type} ${c.status} ${c.progress}%${firstLine(c.error)}`),
+    ];
     const text = lines.join('\n');
     if (text === drawnText) return;
     if (drawn) stream.write(`\x1b[${drawn}A\x1b[0J`);
@@ -56,6 +65,11 @@ export function progressPrinter(op: { id: string; type: string }, site: string, 
         if (s.status === 'running') running.set(s.seq, now());
         else running.delete(s.seq);
         line(`${tag}: step ${s.seq + 1} ${s.name} ${s.status}${secs(s.duration_ms)}${firstLine(s.error)}`);
+      }
+      for (const c of d.children ?? []) {
+        if (childSeen.get(c.id) === c.status) continue;
+        childSeen.set(c.id, c.status);
+        line(`${tag}: ${pgName(c)} ${c.type} ${c.status}${firstLine(c.error)}`);
       }
     },
     onPoll: (d) => {

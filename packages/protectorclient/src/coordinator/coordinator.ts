@@ -1,4 +1,4 @@
-import type { OperationDetail, ProtectionGroup, SyncStatus } from '../api/index.js';
+import type { Operation, ProtectionGroup, SyncStatus } from '../api/index.js';
 import { findPg } from './find.js';
 import { propagate } from './metadata.js';
 import { catchUp, copiesAgree, describeStored, type CaughtUp } from './pending.js';
@@ -49,6 +49,17 @@ export interface RunningSite {
   pgId: string;
   status: SyncStatus;
 }
+
+/** Protection groups whose DR action runs on one site: a bulk action there. */
+export interface SiteBatch {
+  target: SiteHandle;
+  other: SiteHandle | null;
+  /** As the user named each PG, and its id; in the order named. */
+  pgs: { ref: string; id: string }[];
+}
+
+/** How many PGs' running sites are looked up at once (each asks both sites). */
+const LOOKUPS_AT_ONCE = 8;
 
 const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -114,7 +125,7 @@ export class Coordinator {
    * and acknowledged, or the user is told what to do once the peer answers. Only a completed
    * operation whose document could not be stored is an error; for the others it is a warning.
    */
-  async storeAfterOperation(done: OperationDetail, pgId: string, pgRef: string, from: SiteHandle, to: SiteHandle | null): Promise<void> {
+  async storeAfterOperation(done: Pick<Operation, 'id' | 'type' | 'status'>, pgId: string, pgRef: string, from: SiteHandle, to: SiteHandle | null): Promise<void> {
     if (!to) return this.note('info', `the peer site did not answer: ${this.face.syncHint(pgRef)} when it is back, to store the result of operation ${done.id} there`);
     try {
       await propagate(pgId, from, to);
@@ -206,6 +217,40 @@ export class Coordinator {
     }
     return { target: target.site, other: other?.error ? null : (other?.site ?? null), pgId, status: target.st };
   }
+
+  /**
+   * A DR action on several PGs: each one's running site (as runningSite, the same rules), the PGs
+   * grouped by it, so each site gets one bulk action. Any PG that cannot be run refuses them all
+   * before anything is posted; a PG named twice (by name and by id) too.
+   */
+  async runningSites(pgRefs: readonly string[], unplanned: boolean): Promise<SiteBatch[]> {
+    const found = await mapLimited(pgRefs, LOOKUPS_AT_ONCE, (ref) => this.runningSite(ref, unplanned));
+    const batches = new Map<string, SiteBatch>();
+    const named = new Map<string, string>();
+    for (const [i, r] of found.entries()) {
+      const ref = pgRefs[i] as string;
+      const twice = named.get(r.pgId);
+      if (twice !== undefined) throw new Error(`protection group ${ref} is named twice (also as ${twice})`);
+      named.set(r.pgId, ref);
+      let b = batches.get(r.target.name);
+      if (!b) batches.set(r.target.name, (b = { target: r.target, other: r.other, pgs: [] }));
+      b.pgs.push({ ref, id: r.pgId });
+    }
+    return [...batches.values()];
+  }
+}
+
+/** `fn` over `items`, at most `limit` at once; results in the items' order; the first failure is thrown once all have ended. */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: PromiseSettledResult<R>[] = new Array(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < items.length; i = next++) out[i] = await Promise.allSettled([fn(items[i] as T)]).then((r) => r[0]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failed = out.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return out.map((r) => (r as PromiseFulfilledResult<R>).value);
 }
 
 /** The PG's id from the first site that knows it (undefined: none answers or knows it). */

@@ -9,7 +9,8 @@ import { isoTime } from '../time.js';
 import { caller } from '../auth.js';
 import { operationView, recordOperation, tenant, wakeEngine } from './tenant.js';
 import { ProtectionGroups } from '../../db/protection-groups.js';
-import { transact } from '../../db/retry.js';
+import { resumeChildren } from '../../engine/bulk-operations.js';
+import { PARENT_TYPE } from '../../engine/operation-parents.js';
 import { rollbackLeftovers } from '../../engine/workflows/recovery/teardown.js';
 
 const stepView = (s: StepRecord): OperationStep => ({
@@ -39,9 +40,18 @@ export function operationTimes(o: Pick<OperationRecord, 'created_at' | 'started_
   };
 }
 
+/** A parent's children in the order its request named their protection groups. */
+async function childrenOf(ops: Operations, o: OperationRecord): Promise<OperationRecord[]> {
+  if (o.type !== PARENT_TYPE) return [];
+  const order = Array.isArray(o.params.protection_groups) ? (o.params.protection_groups as string[]) : [];
+  const at = (c: OperationRecord) => order.indexOf(c.pg_id ?? '');
+  return (await ops.children(o.id)).sort((a, b) => at(a) - at(b));
+}
+
 const detailView = async (ops: Operations, o: OperationRecord, now: number): Promise<OperationDetail> => ({
   ...operationView(o),
   steps: (await ops.steps(o.id)).map(stepView),
+  children: (await childrenOf(ops, o)).map(operationView),
   ...operationTimes(o, now),
 });
 
@@ -65,8 +75,8 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     async (request) => {
       const { project_id } = request.params;
       tenant(deps, request, project_id, 'protector:operations:list');
-      const { pg_id, status, type } = request.query;
-      const page = await fetchPage(request.query, { sortKeys: OPERATION_SORT_KEYS, defaultSort: 'created_at:desc', ...deps.limits }, (p) => ops.page(project_id, { pg_id, status, type }, p));
+      const { pg_id, parent_id, status, type } = request.query;
+      const page = await fetchPage(request.query, { sortKeys: OPERATION_SORT_KEYS, defaultSort: 'created_at:desc', ...deps.limits }, (p) => ops.page(project_id, { pg_id, parent_id, status, type }, p));
       return listBody('operations', mapPage(page, operationView), `/v1/${project_id}/operations`);
     },
   );
@@ -96,14 +106,16 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     const { project_id, operation_id } = request.params;
     tenant(deps, request, project_id, 'protector:operations:resume');
     const o = await load(project_id, operation_id);
+    const by = caller(request).userId;
     let resumed: OperationRecord;
     try {
-      resumed = await ops.resume(o.id, caller(request).userId);
+      resumed = o.type === PARENT_TYPE ? await resumeChildren(ops, o.id, by) : await ops.resume(o.id, by);
     } catch (err) {
       if (err instanceof ResumeRefused) throw conflict(`${err.message}.`);
       throw err;
     }
-    wakeEngine(deps, request, resumed.id);
+    if (o.type !== PARENT_TYPE) wakeEngine(deps, request, resumed.id);
+    else for (const c of await ops.children(o.id)) if (c.status === 'running' || c.status === 'rolling_back') wakeEngine(deps, request, c.id);
     reply.code(202);
     return { operation: operationView(resumed) };
   });
@@ -113,25 +125,15 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     tenant(deps, request, project_id, 'protector:operations:cancel');
     const o = await load(project_id, operation_id);
     if (FINISHED.includes(o.status)) throw conflict(`Operation ${o.id} is already ${o.status}.`);
-    // Only an operation no engine has started is safe to stop: nothing has been changed yet.
-    const t = now();
-    const done = await transact(deps.db, async (tx) => {
-      const r = await tx
-        .updateTable('operations')
-        .set({ status: 'cancelled', finished_at: t, updated_at: t, error: 'cancelled by the user before it started' })
-        .where('id', '=', o.id)
-        .where('status', '=', 'pending')
-        .where('lease_owner', 'is', null)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1) return false;
-      if (o.pg_id) {
-        await tx.updateTable('protection_groups').set({ active_operation_id: null, updated_at: t }).where('id', '=', o.pg_id).where('active_operation_id', '=', o.id).execute();
-        // A delete that never ran leaves the PG as it was.
-        if (o.type === 'pg_delete') await tx.updateTable('protection_groups').set({ status: 'active' }).where('id', '=', o.pg_id).where('status', '=', 'deleting').execute();
-      }
-      return true;
-    });
-    if (!done) throw conflict(`Operation ${o.id} is running and cannot be cancelled safely; wait for it to finish, then clean up if needed.`);
+    // Only what no engine has started is safe to stop: nothing has been changed yet. A parent's
+    // children that have started go on; those still waiting are cancelled.
+    if (!(await ops.cancel(o.id))) {
+      throw conflict(
+        o.type === PARENT_TYPE
+          ? `Every child operation of ${o.id} has started and cannot be cancelled safely; wait for them to finish, then clean up if needed.`
+          : `Operation ${o.id} is running and cannot be cancelled safely; wait for it to finish, then clean up if needed.`,
+      );
+    }
     const after = (await ops.get(o.id)) as OperationRecord;
     return { operation: await detailView(ops, after, now()) };
   });

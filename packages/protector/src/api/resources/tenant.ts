@@ -89,6 +89,7 @@ export const operationView = (o: OperationRecord): Operation => ({
   id: o.id,
   project_id: o.project_id,
   protection_group_id: o.pg_id,
+  parent_id: o.parent_id,
   type: o.type,
   status: o.status,
   progress: o.progress,

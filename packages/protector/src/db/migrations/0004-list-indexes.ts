@@ -20,7 +20,7 @@ const INDEXES: { name: string; table: string; columns: string[] }[] = [
 ];
 
 /** MariaDB names the table of the index to drop (`DROP INDEX i ON t`); SQLite refuses the `ON`. */
-const dropIndex = (db: Kysely<unknown>, name: string, table: string) =>
+export const dropIndex = (db: Kysely<unknown>, name: string, table: string) =>
   (db.getExecutor().adapter instanceof MysqlAdapter ? db.schema.dropIndex(name).on(table) : db.schema.dropIndex(name)).execute();
 
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { dropIndex } from './0004-list-indexes.js';
 
 /*
  * The services table: one row per protector-engine and protector-api process, its heartbeat
@@ -25,6 +26,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await db.schema.dropIndex('operations_status_created').on('operations').execute();
+  await dropIndex(db, 'operations_status_created', 'operations');
   await db.schema.dropTable('services').execute();
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import type { Operation, PrecheckReport } from '../../api/index.js';
+import type { BulkAction, PrecheckReport } from '../../api/index.js';
+import { bulk } from '../bulk.js';
 import { follow, operationSummary, storeAfterWait } from '../coordinate.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
@@ -17,52 +18,58 @@ interface ActionOptions extends OutputOptions {
   bootTimeout?: number;
 }
 
-function printReport(o: OutputOptions, r: PrecheckReport): void {
+export function printReport(o: OutputOptions, r: PrecheckReport): void {
   const rows = [...r.blockers, ...r.warnings];
   if (o.format === 'table' && rows.length === 0) process.stdout.write(`${r.action}: all ${r.checks.length} pre-checks passed\n`);
   else printList(o, [['Severity', (f) => f.severity], ['Check', (f) => f.check], ['Code', (f) => f.code], ['Message', (f) => f.message]], rows);
   if (!r.ok) process.exitCode = EXIT.error;
 }
 
+/** The action's body from the command's options (dry_run as asked). */
+function actionBody(name: Action, o: ActionOptions): BulkAction {
+  const boot = o.bootTimeout === undefined ? {} : { boot_timeout_seconds: o.bootTimeout };
+  const dry = o.dryRun === true ? { dry_run: true } : {};
+  switch (name) {
+    case 'failover':
+      return { failover: { type: o.unplanned === true ? 'unplanned' : 'planned', recovery_point_id: o.recoveryPoint, force: o.force, ...boot, ...dry } };
+    case 'failback':
+      return { failback: { force: o.force, ...boot, ...dry } };
+    case 'test-failover':
+      return { test_failover: { recovery_point_id: o.recoveryPoint, network_id: o.network, ...boot, ...dry } };
+    case 'test-cleanup':
+      return { test_cleanup: { force: o.force, ...dry } };
+  }
+}
+
 /** failover, failback, test-failover, test-cleanup: posted to the right site, followed with --wait, then pushed to the peer. */
 export function registerDr(program: Command, ctx: () => CliContext): void {
   const action = (name: Action, description: string, boots = true) => {
-    const cmd = withOutput(program.command(`${name} <pg>`).description(description).option('--dry-run', 'run every pre-check and print the report; change nothing').option('--wait', 'follow the operation to its end with live step progress'), true);
+    const cmd = withOutput(
+      program
+        .command(`${name} <pg...>`)
+        .description(`${description}; several PGs make one bulk action per site (a parent operation with a child per PG)`)
+        .option('--dry-run', 'run every pre-check and print the report; change nothing')
+        .option('--wait', 'follow the operation to its end with live step progress'),
+      true,
+    );
     return boots ? cmd.option('--boot-timeout <seconds>', 'how long each server may take to become ACTIVE', Number) : cmd;
   };
 
-  const run = (name: Action) => async (ref: string, o: ActionOptions) => {
-    const c = ctx();
-    const unplanned = name === 'failover' && o.unplanned === true;
-    const { target, other, pgId } = await c.coordinator().runningSite(ref, unplanned);
-    const a = target.client.actions;
-    const boot = o.bootTimeout === undefined ? {} : { boot_timeout_seconds: o.bootTimeout };
-    const dry = o.dryRun === true;
-    let r: Operation | PrecheckReport;
-    switch (name) {
-      case 'failover': {
-        const p = { type: unplanned ? ('unplanned' as const) : ('planned' as const), recovery_point_id: o.recoveryPoint, force: o.force, ...boot };
-        r = dry ? await a.failover(pgId, { ...p, dry_run: true }) : await a.failover(pgId, p);
-        break;
-      }
-      case 'failback':
-        r = dry ? await a.failback(pgId, { force: o.force, ...boot, dry_run: true }) : await a.failback(pgId, { force: o.force, ...boot });
-        break;
-      case 'test-failover': {
-        const p = { recovery_point_id: o.recoveryPoint, network_id: o.network, ...boot };
-        r = dry ? await a.testFailover(pgId, { ...p, dry_run: true }) : await a.testFailover(pgId, p);
-        break;
-      }
-      case 'test-cleanup':
-        r = dry ? await a.testCleanup(pgId, { force: o.force, dry_run: true }) : await a.testCleanup(pgId, { force: o.force });
-        break;
-    }
-    if ('report' in r) return printReport(o, r);
-    if (!o.wait) return printShow(o, fieldsOf(r, ['params', 'result']));
-    const done = await follow(c, target, r, { pgRef: ref });
+  const one = async (c: CliContext, name: Action, ref: string, o: ActionOptions) => {
+    const { target, other, pgId } = await c.coordinator().runningSite(ref, name === 'failover' && o.unplanned === true);
+    const r = await target.client.actions.run(pgId, actionBody(name, o));
+    if ('precheck' in r) return printReport(o, r.precheck);
+    if (!o.wait) return printShow(o, fieldsOf(r.operation, ['params', 'result']));
+    const done = await follow(c, target, r.operation, { pgRef: ref });
     printShow(o, operationSummary(target, done));
     // The operation changed the PG's document on the target, whatever its end: the peer gets it now, or at the next sync.
     await storeAfterWait(c, done, pgId, ref, target, other);
+  };
+
+  const run = (name: Action) => async (refs: string[], o: ActionOptions) => {
+    const c = ctx();
+    if (refs.length === 1) return one(c, name, refs[0] as string, o);
+    await bulk(c, refs, actionBody(name, o), o);
   };
 
   action('failover', 'bring the protection group up on the other site (planned: both sites, no data loss; --unplanned: the surviving site alone)')

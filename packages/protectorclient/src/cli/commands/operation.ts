@@ -8,11 +8,17 @@ import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '
 export function registerOperations(program: Command, ctx: () => CliContext): void {
   const op = program.command('operation').description('what the engines did and do, step by step');
   withOutput(
-    op.command('list').description('list operations, newest first').option('--pg <id>', 'of this protection group').option('--status <status>', 'in this state').option('--type <type>', 'of this type'),
+    op
+      .command('list')
+      .description('list operations, newest first')
+      .option('--pg <id>', 'of this protection group')
+      .option('--parent <id>', "a bulk action's child operations")
+      .option('--status <status>', 'in this state')
+      .option('--type <type>', 'of this type'),
     true,
-  ).action(async (o: OutputOptions & { pg?: string; status?: string; type?: string }) => {
-    const list = await ctx().primary().client.operations.list({ pg_id: o.pg, status: o.status as never, type: o.type });
-    printList(o, [['ID', (x) => x.id], ['Type', (x) => x.type], ['Status', (x) => x.status], ['Progress', (x) => x.progress], ['Protection group', (x) => x.protection_group_id], ['Created', (x) => x.created_at], ['Error', (x) => x.error]], list);
+  ).action(async (o: OutputOptions & { pg?: string; parent?: string; status?: string; type?: string }) => {
+    const list = await ctx().primary().client.operations.list({ pg_id: o.pg, parent_id: o.parent, status: o.status as never, type: o.type });
+    printList(o, [['ID', (x) => x.id], ['Type', (x) => x.type], ['Status', (x) => x.status], ['Progress', (x) => x.progress], ['Protection group', (x) => x.protection_group_id], ['Parent', (x) => x.parent_id], ['Created', (x) => x.created_at], ['Error', (x) => x.error]], list);
   });
   withOutput(op.command('show <operation>').description('show an operation with its steps and RTO').option('--steps', 'list the steps instead of the operation'), false).action(async (id: string, o: OutputOptions & { steps?: boolean }) => {
     const d: OperationDetail = await ctx().primary().client.operations.get(id);
@@ -20,7 +26,12 @@ export function registerOperations(program: Command, ctx: () => CliContext): voi
       printList(o, [['#', (s) => s.seq + 1], ['Step', (s) => s.name], ['Status', (s) => s.status], ['Started', (s) => s.started_at], ['Duration (s)', (s) => (s.duration_ms === null ? null : s.duration_ms / 1000)], ['Error', (s) => s.error]], d.steps);
       return;
     }
-    printShow(o, [...fieldsOf(d, ['steps']), ['steps', d.steps.map((s) => `${s.name} ${s.status}${s.duration_ms === null ? '' : ` ${(s.duration_ms / 1000).toFixed(1)} s`}`)]]);
+    printShow(o, [
+      ...fieldsOf(d, ['steps', 'children']),
+      ['steps', d.steps.map((s) => `${s.name} ${s.status}${s.duration_ms === null ? '' : ` ${(s.duration_ms / 1000).toFixed(1)} s`}`)],
+      // A bulk action's parent: a line per child (its PG, operation, state).
+      ...(d.children.length > 0 ? [['children', d.children.map((c) => `${c.protection_group_id ?? ''} ${c.id} ${c.type} ${c.status}${c.error ? `: ${c.error}` : ''}`)] as const] : []),
+    ]);
   });
   op.command('cleanup <operation>')
     .description("remove the old primary's leftovers of a failover (its cleanup step again)")
