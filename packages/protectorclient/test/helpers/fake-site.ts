@@ -47,6 +47,7 @@ export function operation(id: string, status: OperationDetail['status'], steps: 
     id,
     project_id: FAKE_PROJECT,
     protection_group_id: 'pg-1',
+    parent_id: null,
     type: 'test_failover',
     status,
     progress: status === 'completed' ? 100 : 0,
@@ -62,6 +63,7 @@ export function operation(id: string, status: OperationDetail['status'], steps: 
     queued_seconds: 0,
     rto_seconds: 1,
     steps: steps.map(([name, s], seq) => ({ seq, name, status: s, started_at: t, finished_at: null, duration_ms: s === 'completed' ? 1000 : null, detail: {}, error: null })),
+    children: [],
     ...over,
   };
 }

@@ -17,10 +17,11 @@ function view(status: string, over: Partial<OperationView> = {}): OperationView 
   return {
     site: 'site-b',
     operation: {
-      id: 'op-1', project_id: 'p', protection_group_id: 'pg-1', type: 'test_failover', status: status as never, progress: ended ? 100 : 40, params: {}, result: {},
+      id: 'op-1', project_id: 'p', protection_group_id: 'pg-1', parent_id: null, type: 'test_failover', status: status as never, progress: ended ? 100 : 40, params: {}, result: {},
       error: status === 'failed' ? 'boot_servers: web did not become ACTIVE' : null, request_id: 'r', user_id: 'u',
       created_at: '2026-01-02T09:59:57.000000', started_at: '2026-01-02T10:00:00.000000', finished_at: ended ? '2026-01-02T10:00:12.000000' : null, updated_at: '2026-01-02T10:00:00.000000',
       steps: [step(0, 'precheck', 'completed'), step(1, 'boot_servers', ended ? status : 'running', status === 'failed' ? 'web did not become ACTIVE' : null)],
+      children: [],
       queued_seconds: 3,
       rto_seconds: 12,
     },

@@ -50,8 +50,8 @@ function doc(over: Partial<PgDetailView> = {}): PgDetailView {
     missing_mappings: [],
     mapping_check: { site: 'site-a', error: null },
     operations: [
-      { id: 'op-2', project_id: 'p', protection_group_id: 'pg-1', type: 'test_failover', status: 'completed', progress: 100, params: {}, result: {}, error: null, request_id: 'r', user_id: 'u', created_at: '2025-01-01T11:00:00.000Z', started_at: null, finished_at: null, updated_at: T0, site: 'site-b' },
-      { id: 'op-1', project_id: 'p', protection_group_id: 'pg-1', type: 'replicate', status: 'completed', progress: 100, params: {}, result: {}, error: null, request_id: 'r', user_id: 'u', created_at: T0, started_at: null, finished_at: null, updated_at: T0, site: 'site-a' },
+      { id: 'op-2', project_id: 'p', protection_group_id: 'pg-1', parent_id: null, type: 'test_failover', status: 'completed', progress: 100, params: {}, result: {}, error: null, request_id: 'r', user_id: 'u', created_at: '2025-01-01T11:00:00.000Z', started_at: null, finished_at: null, updated_at: T0, site: 'site-b' },
+      { id: 'op-1', project_id: 'p', protection_group_id: 'pg-1', parent_id: null, type: 'replicate', status: 'completed', progress: 100, params: {}, result: {}, error: null, request_id: 'r', user_id: 'u', created_at: T0, started_at: null, finished_at: null, updated_at: T0, site: 'site-a' },
     ],
     metadata: { sites: [copy('site-a'), copy('site-b')], sync: 'IN SYNC', state: 'in_sync', summary: 'both sites hold version 7', stored: null },
     ...over,
