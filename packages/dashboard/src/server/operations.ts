@@ -66,21 +66,31 @@ export function registerOperations(app: FastifyInstance, ctx: OperationsContext)
       const op = await here.client.operations.get(id);
       const pg = op.protection_group_id ? await here.client.protectionGroups.get(op.protection_group_id).catch(noneIfNotFound) : null;
       const view = (v: Pick<OperationView, 'stored' | 'store_error'>): OperationView => ({ site, operation: op, ...v, actions: { cleanup: cleanupOf(op, pg, site), cancel: cancelOf(op) } });
-      if (!isFinished(op.status) || !op.protection_group_id) return view({ stored: null });
-      const c = ctx.coordinator(s);
-      if (!pg) return view({ stored: false, store_error: `protection group ${op.protection_group_id} no longer exists on ${site}: there is no document to store${other ? ` on ${other.name}` : ''}` });
       const done = stored.get(s) ?? new Set<string>();
       stored.set(s, done);
-      if (done.has(op.id)) return view({ stored: true });
-      try {
-        await c.storeAfterOperation(op, op.protection_group_id, op.protection_group_id, here, other);
-      } catch (err) {
-        if (err instanceof MetadataNotStoredError) return view({ stored: false, store_error: err.message });
-        throw err;
-      }
-      if (!other) return view({ stored: false, store_error: 'the other site is not logged in: use Sync once it is' });
-      done.add(op.id);
-      return view({ stored: true });
+      /** A finished operation's PG document stored on the other site, once per session. */
+      const store = async (o: Operation, pgExists: boolean): Promise<Pick<OperationView, 'stored' | 'store_error'>> => {
+        const pgId = o.protection_group_id as string;
+        if (!pgExists) return { stored: false, store_error: `protection group ${pgId} no longer exists on ${site}: there is no document to store${other ? ` on ${other.name}` : ''}` };
+        if (done.has(o.id)) return { stored: true };
+        try {
+          await ctx.coordinator(s).storeAfterOperation(o, pgId, pgId, here, other);
+        } catch (err) {
+          if (err instanceof MetadataNotStoredError) return { stored: false, store_error: err.message };
+          throw err;
+        }
+        if (!other) return { stored: false, store_error: 'the other site is not logged in: use Sync once it is' };
+        done.add(o.id);
+        return { stored: true };
+      };
+      if (!isFinished(op.status)) return view({ stored: null });
+      if (op.protection_group_id) return view(await store(op, pg !== null));
+      // A bulk action's parent: each child's PG document, as each child's own page would store it.
+      const kids = op.children.filter((c) => c.protection_group_id && isFinished(c.status));
+      if (kids.length === 0) return view({ stored: null });
+      const outcomes: Pick<OperationView, 'stored' | 'store_error'>[] = [];
+      for (const c of kids) outcomes.push(await store(c, true));
+      return view(outcomes.find((o) => o.stored === false) ?? { stored: true });
     });
   });
 

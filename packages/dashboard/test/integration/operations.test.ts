@@ -1,7 +1,8 @@
 // Operations of both sites through protector-dashboard's server: the DR wizard's plan of an action
 // (the site it runs on, its recovery points and mappings by name), the history merged from both
 // sites newest first and paged without loss or repeat, filtered, and still answered with one site
-// down (which it names); cleanup and cancel refused as clean 409s with the API's reason.
+// down (which it names); cleanup and cancel refused as clean 409s with the API's reason; a bulk
+// action's parent lists its children and stores each one's document on the other site.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { protectedPg } from '../../../protector/test/helpers/dr.js';
@@ -13,6 +14,7 @@ const lab = await startCliLab();
 const { t } = lab;
 // Made before the engines scan: protectedPg runs its operations (on site-a) with engines of its own.
 const { pg } = await protectedPg(t, { name: 'ops-pg', servers: { 'ops-web': 0 } });
+for (const name of ['ops-b1', 'ops-b2']) await protectedPg(t, { name, servers: { [`${name}-web`]: 0 } });
 lab.startEngines();
 const app = dashboardOn(lab, { timeoutMs: 3000, webRoot: null });
 const { call, read, ended } = await logIn(app);
@@ -95,5 +97,20 @@ test('the history merges both sites newest first, pages without loss or repeat, 
     assert.deepEqual(half.operations.map((o) => o.id), all.operations.filter((o) => o.site === 'site-a').map((o) => o.id));
   } finally {
     await lab.api.b.start();
+  }
+});
+
+test("a bulk action's parent: its children listed, and once they have ended each PG's document stored on the other site", { timeout: 120_000 }, async () => {
+  const r = await lab.protector(['test-failover', 'ops-b1', 'ops-b2', '-f', 'json']);
+  assert.equal(r.code, 0, r.stderr);
+  const parent = (JSON.parse(r.stdout) as { Parent: string }[])[0]!.Parent;
+  const done = await ended('site-b', parent);
+  assert.equal(done.operation.type, 'bulk');
+  assert.equal(done.operation.status, 'completed', JSON.stringify(done.operation.children));
+  assert.deepEqual(done.operation.children.map((c) => [c.type, c.status]), [['test_failover', 'completed'], ['test_failover', 'completed']]);
+  assert.deepEqual([done.stored, done.store_error], [true, undefined]);
+  for (const c of done.operation.children) {
+    const child = await read<{ stored: boolean | null }>(`/api/operations/site-b/${c.id}`);
+    assert.equal(child.stored, true, 'already stored through the parent');
   }
 });

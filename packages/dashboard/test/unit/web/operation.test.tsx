@@ -1,5 +1,5 @@
 import './dom';
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -52,6 +52,19 @@ test('the operation page shows the steps, progress and elapsed time, polls every
   const seen = calls.length;
   await sleep(2600);
   assert.equal(calls.length, seen, 'no poll once it has ended');
+});
+
+test("a bulk action's parent lists its children, one per protection group, each linking to its operation", async () => {
+  const child = (id: string, pg: string, status: string, error: string | null = null) => ({ ...view('completed').operation, id, protection_group_id: pg, parent_id: 'op-1', type: 'failover', status: status as never, progress: status === 'running' ? 60 : 100, error });
+  const parent = view('running', {});
+  parent.operation = { ...parent.operation, type: 'bulk', protection_group_id: null, steps: [], children: [child('c-1', 'pg-db', 'completed'), child('c-2', 'pg-app', 'running'), child('c-3', 'pg-web', 'failed', 'boot_servers: web did not become ACTIVE')] };
+  fakeApi({ 'GET /api/operations/site-b/op-1': () => parent });
+  renderPage(<OperationPage />, { path: '/operations/site-b/op-1', route: '/operations/:site/:id' });
+  await screen.findByText('pg-app');
+  const table = screen.getByRole('grid', { name: 'Protection groups' });
+  const rows = [...table.querySelectorAll('tbody tr')].map((r) => r.textContent ?? '');
+  assert.deepEqual(rows, ['pg-dbfailovercompleted100%', 'pg-appfailoverrunning60%', 'pg-webfailoverfailed100%boot_servers: web did not become ACTIVE']);
+  assert.equal(within(table).getAllByRole('link', { name: 'failover' })[1]!.getAttribute('href'), '/operations/site-b/c-2');
 });
 
 test('Cancel where the API allows it; a refusal says the API\'s reason', async () => {

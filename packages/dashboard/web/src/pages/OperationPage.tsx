@@ -92,6 +92,21 @@ export function OperationPage() {
                 <ActionButton label="Clean up" does="Removes what this failover left on the site it came from." blocked={whyNot(v.actions.cleanup)} isLoading={cleanup.isPending} onClick={() => cleanup.mutate()} />
                 <ActionButton label="Cancel" does="Stops this operation before any engine starts it; nothing is changed." blocked={whyNot(v.actions.cancel)} isLoading={cancel.isPending} onClick={() => cancel.mutate()} />
               </div>
+              {op.children.length > 0 && (
+                // A bulk action's parent: its children, one per protection group, do the work.
+                <DataTable
+                  label="Protection groups"
+                  rows={op.children}
+                  rowKey={(x) => x.id}
+                  columns={[
+                    { title: 'Protection group', cell: (x) => (x.protection_group_id ? <Link to={pgPath(x.protection_group_id)}>{x.protection_group_id}</Link> : '-') },
+                    { title: 'Operation', cell: (x) => <Link to={operationPath(v.site, x.id)}>{x.type}</Link> },
+                    { title: 'State', cell: (x) => <StatusLabel value={x.status} /> },
+                    { title: 'Progress', cell: (x) => `${x.progress}%` },
+                    { title: 'Error', cell: (x) => x.error ?? '' },
+                  ]}
+                />
+              )}
               <DataTable
                 label="Steps"
                 rows={op.steps}
