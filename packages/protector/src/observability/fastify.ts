@@ -85,7 +85,14 @@ export function registerObservability<L extends FastifyBaseLogger, P extends Fas
     // Scrapes come every few seconds: debug. The line holds only ids, the route pattern and
     // numbers, so it skips the scrubbing every other record gets (logPlain).
     const level = status >= 500 ? 'error' : OBSERVABILITY_PATHS.includes(route) && status < 400 ? 'debug' : 'info';
-    if (logger.isLevelEnabled(level)) logPlain(logger, level, { ...requestFields(request), method, route, status, duration_ms: Math.round(reply.elapsedTime * 1000) / 1000 }, `${method} ${route} ${status}`);
+    if (logger.isLevelEnabled(level)) {
+      const fields: Record<string, string | number> = requestFields(request);
+      fields.method = method;
+      fields.route = route;
+      fields.status = status;
+      fields.duration_ms = Math.round(reply.elapsedTime * 1000) / 1000;
+      logPlain(logger, level, fields, `${method} ${route} ${status}`);
+    }
     done();
   });
 

@@ -43,8 +43,8 @@ export const REDACT_PATHS: readonly string[] = [
   ...KEY_SECRETS.flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
 ];
 
-/** Loggers made by createLogger → a sibling writing to the same destination without the scrubbing passes. */
-const plainSiblings = new WeakMap<Logger, Logger>();
+/** Loggers made by createLogger → their destination and base fields, for logPlain's lines. */
+const plainLines = new WeakMap<Logger, { destination: DestinationStream; base: string }>();
 
 /** Creates the service's root logger. */
 export function createLogger(options: LoggerOptions): Logger {
@@ -79,8 +79,8 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
-  // Writes whatever logPlain hands it: the root logger decides the level.
-  plainSiblings.set(logger, pino({ ...common, level: 'trace' }, destination));
+  // The base fields as pino renders them after level and time: `"service":…,"host":…,"pid":…`.
+  plainLines.set(logger, { destination, base: JSON.stringify(common.base).slice(1, -1) });
   return logger;
 }
 
@@ -90,13 +90,27 @@ export type PlainFields = Readonly<Record<string, string | number>>;
 /**
  * One record of fields that cannot hold a secret (`PlainFields`), written without the scrubbing
  * passes (a deep copy of the record and regular expressions over every value and over the line),
- * which cost more than answering a cached read: the line protector-api writes per request. Nothing
+ * which cost more than answering a cached read: the line protector-api writes per request. The
+ * line is the one pino writes (level, time, the base fields, the fields, msg), put together here
+ * and handed to the logger's destination, since pino's generic path costs as much again. Nothing
  * is written when the logger does not write `level`; a logger not made by createLogger (a child)
  * writes the record through its usual path.
  */
 export function logPlain(logger: Logger, level: Level, fields: PlainFields, msg: string): void {
   if (!logger.isLevelEnabled(level)) return;
-  (plainSiblings.get(logger) ?? logger)[level](fields, msg);
+  const plain = plainLines.get(logger);
+  if (!plain) {
+    logger[level](fields, msg);
+    return;
+  }
+  let line = `{"level":"${level}","time":"${new Date().toISOString()}",${plain.base}`;
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === undefined) continue;
+    // As JSON.stringify, which pino follows: a number that is not finite is null.
+    line += `,${JSON.stringify(key)}:${typeof value === 'number' ? (Number.isFinite(value) ? String(value) : 'null') : JSON.stringify(value)}`;
+  }
+  plain.destination.write(`${line},"msg":${JSON.stringify(msg)}}\n`);
 }
 
 /**

@@ -44,6 +44,20 @@ interface LoadedPolicy {
 
 const NO_FILE = 'absent';
 
+/** Decisions remembered per caller; past this a caller's are dropped and taken anew. */
+export const DECISIONS_PER_CALLER = 256;
+
+/** An action and target as one key; lengths make it unambiguous whatever the values hold. */
+function decisionKey(action: string, target: Target): string {
+  let key = `${action.length}:${action}`;
+  for (const k in target) {
+    const v = target[k];
+    const s = String(v);
+    key += `|${k.length}:${k}${typeof v}${s.length}:${s}`;
+  }
+  return key;
+}
+
 export class Enforcer {
   readonly policyFile: string | undefined;
   private readonly defaults: ReadonlyMap<string, PolicyDefault>;
@@ -51,6 +65,8 @@ export class Enforcer {
   private readonly onReloadError: ((error: Error) => void) | undefined;
   private loaded: LoadedPolicy;
   private fileVersion: string | undefined;
+  /** Decisions per caller (authorizeCaller), for the rules loaded now: replaced when they change. */
+  private decisions = new WeakMap<object, Map<string, boolean>>();
   /** Why the policy file's latest version was rejected; undefined once a version loads. */
   lastReloadError: Error | undefined;
 
@@ -76,9 +92,39 @@ export class Enforcer {
     this.enforce(action, target, creds);
   }
 
+  /**
+   * authorize() for a caller whose credentials stay the same while `caller` lives (a validated
+   * token's context, reused from the token cache): the decision for an action and target is
+   * taken once per caller and rules in force, then looked up. A request checks its route's rule
+   * before the body is read and again in the handler, and a token's requests repeat the same few
+   * checks, so evaluating the rule each time was most of the cost of enforcing it. The policy
+   * file is still looked at on every call; a changed file drops every remembered decision.
+   */
+  authorizeCaller(caller: object, action: string, target: Target, creds: () => Credentials): void {
+    if (!this.defaults.has(action)) throw new PolicyNotRegistered(action);
+    this.reloadIfChanged();
+    let known = this.decisions.get(caller);
+    if (!known) {
+      known = new Map();
+      this.decisions.set(caller, known);
+    }
+    const key = decisionKey(action, target);
+    let allowed = known.get(key);
+    if (allowed === undefined) {
+      allowed = this.decide(action, target, creds());
+      if (known.size >= DECISIONS_PER_CALLER) known.clear();
+      known.set(key, allowed);
+    }
+    if (!allowed) throw new PolicyNotAuthorized(action);
+  }
+
   /** Whether the caller may perform the action; never throws for a refusal. */
   check(action: string, target: Target, creds: Credentials): boolean {
     this.reloadIfChanged();
+    return this.decide(action, target, creds);
+  }
+
+  private decide(action: string, target: Target, creds: Credentials): boolean {
     const { rules } = this.loaded;
     const rule = rules.get(action) ?? rules.get(this.defaultRule);
     return rule !== undefined && evaluate(rule, target, creds, (name) => rules.get(name));
@@ -91,6 +137,7 @@ export class Enforcer {
     this.fileVersion = version;
     try {
       this.loaded = this.load(version);
+      this.decisions = new WeakMap();
     } catch (e) {
       // Keep enforcing the last good policy: a typo must not take the API down or open it up.
       const error = e instanceof Error ? e : new Error(String(e));

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { Kysely, sql, type CompiledQuery } from 'kysely';
 import { CompiledRead } from '../../src/db/compiled.js';
 import { databaseDialect, isMysql, openDatabase, syncDatabase, type Database as Schema } from '../../src/db/index.js';
-import { cachingStatements } from '../../src/db/prepared.js';
+import { cachingStatements, rowObjects } from '../../src/db/prepared.js';
 import { testDatabaseUrl } from '../helpers/test-db.js';
 
 test('SQLite statements: one prepared statement per SQL text, the least recently used dropped beyond the bound', () => {
@@ -27,6 +27,33 @@ test('SQLite statements: one prepared statement per SQL text, the least recently
   assert.equal(prepared, 4, 'b was dropped and is prepared again');
   db.close();
   assert.equal(raw.open, false);
+});
+
+test('SQLite rows made from raw arrays: the objects better-sqlite3 makes, keys in order, for every column name', () => {
+  const raw = new Database(':memory:');
+  raw.exec(`create table t (id text primary key, "x""y" integer, "a b" real, n text, blob blob); insert into t values ('r1', 1, 1.5, null, x'0102'), ('r2', 2, 2.5, 'two', null)`);
+  const queries = [
+    'select * from t order by id',
+    'select id, id as "ID", 1 as a, 2 as a from t order by id',
+    'select id as "constructor", "x""y" as "toString", n as "__proto__" from t order by id',
+    "select * from t where id = 'none'",
+    'insert into t (id) values (\'r3\') returning *',
+  ];
+  for (const q of queries) {
+    const expected = raw.prepare(q).all() as Record<string, unknown>[];
+    if (q.startsWith('insert')) raw.exec("delete from t where id = 'r3'");
+    const got = rowObjects(raw.prepare(q)).all([]) as Record<string, unknown>[];
+    assert.deepEqual(got, expected, q);
+    assert.deepEqual(got.map((r) => Object.keys(r)), expected.map((r) => Object.keys(r)), `${q}: keys in order`);
+    // (better-sqlite3 itself sets the prototype for a `__proto__` column, which is kept as it was.)
+    if (!q.includes('__proto__')) assert.ok(got.every((r) => Object.getPrototypeOf(r) === Object.prototype), `${q}: plain objects`);
+    if (q.startsWith('select')) assert.deepEqual([...rowObjects(raw.prepare(q)).iterate([])], expected, `${q} (iterated)`);
+  }
+  // Through the cache, with parameters, as Kysely's dialect calls it.
+  const db = cachingStatements(raw);
+  assert.deepEqual(db.prepare('select id, n from t where id = ?').all(['r2']), [{ id: 'r2', n: 'two' }]);
+  assert.equal(db.prepare("update t set n = 'x' where id = ?").run(['r1']).changes, 1);
+  db.close();
 });
 
 test('a compiled read: built once per database, arguments in their places, fixed values kept', async () => {

@@ -128,6 +128,23 @@ test('the line-level pass catches class instances and keeps every line valid JSO
   for (const s of ['instance-token', 'abc', 'spaced secret']) assert.ok(!text().includes(s), `${s} leaked:\n${text()}`);
 });
 
+test('logPlain: byte for byte the line pino writes for the same record, escapes included', () => {
+  const { log, text } = captured('info');
+  const fields = { request_id: 'req-1', user_id: 'u"\\\n\u0001é\u2028', method: 'GET', route: '/v1/:project_id/protection-groups/:pg_id', status: 200, duration_ms: 0.123, odd: Number.NaN };
+  const msg = 'GET "/v1" 200\t';
+  log.info(fields, msg);
+  logPlain(log, 'info', fields, msg);
+  log.error(fields, msg);
+  logPlain(log, 'error', fields, msg);
+  const [viaPino, plain, errorViaPino, errorPlain] = text()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.replace(/"time":"[^"]+"/, '"time":"T"'));
+  assert.ok(viaPino?.includes('"level":"info"') && viaPino.includes('"pid":'), viaPino);
+  assert.equal(plain, viaPino);
+  assert.equal(errorPlain, errorViaPino);
+});
+
 test('logPlain: the same line shape, in order with the other records, at the levels the logger writes; a child scrubs as usual', () => {
   const { log, lines } = captured('info');
   log.info('before');

@@ -158,3 +158,51 @@ test('warnings for unregistered names and redundant overrides do not stop the en
   const row = e.listRules().find((r) => r.name === 'protector:site:list');
   assert.deepEqual(row && { registered: row.registered, overridden: row.overridden, rule: row.rule }, { registered: false, overridden: true, rule: '@' });
 });
+
+test('authorizeCaller: the same decisions as authorize, remembered per caller, action and target', () => {
+  const e = new Enforcer();
+  const callers = { admin: {}, member: {}, reader: {} };
+  const creds = { admin, member, reader };
+  const cases: [keyof typeof callers, string, Record<string, string | null>][] = [
+    ['reader', 'protector:protection_groups:show', { project_id: 'p1' }],
+    ['reader', 'protector:protection_groups:show', { project_id: 'p2' }],
+    ['reader', 'protector:protection_groups:update', { project_id: 'p1' }],
+    ['member', 'protector:protection_groups:update', { project_id: 'p1' }],
+    ['member', 'protector:sites:create', {}],
+    ['admin', 'protector:sites:create', {}],
+    // Values that print alike but differ must not share a decision.
+    ['reader', 'protector:protection_groups:show', { project_id: null }],
+    ['reader', 'protector:protection_groups:show', { project_id: 'None' }],
+  ];
+  let evaluated = 0;
+  for (let round = 0; round < 2; round++) {
+    for (const [who, action, target] of cases) {
+      const expected = e.check(action, target, creds[who]);
+      const got = (() => {
+        try {
+          e.authorizeCaller(callers[who], action, target, () => (evaluated++, creds[who]));
+          return true;
+        } catch (err) {
+          assert.ok(err instanceof PolicyNotAuthorized && err.rule === action);
+          return false;
+        }
+      })();
+      assert.equal(got, expected, `${who} ${action} ${JSON.stringify(target)} (round ${round})`);
+    }
+  }
+  assert.equal(evaluated, cases.length, 'each decision taken once, then remembered');
+  assert.throws(() => e.authorizeCaller(callers.admin, 'protector:sites:creat', {}, () => admin), PolicyNotRegistered);
+});
+
+test('authorizeCaller: a changed policy file drops the remembered decisions', () => {
+  const path = file('memo.yaml', '"protector:sites:list": "@"\n');
+  const e = new Enforcer({ policyFile: path });
+  const caller = {};
+  e.authorizeCaller(caller, 'protector:sites:list', {}, () => reader);
+  writeFileSync(path, '"protector:sites:list": "!"\n');
+  utimesSync(path, 2_000_000, 2_000_000);
+  assert.throws(() => e.authorizeCaller(caller, 'protector:sites:list', {}, () => reader), PolicyNotAuthorized);
+  writeFileSync(path, '"protector:sites:list": "role:reader"\n');
+  utimesSync(path, 2_000_100, 2_000_100);
+  e.authorizeCaller(caller, 'protector:sites:list', {}, () => reader);
+});
