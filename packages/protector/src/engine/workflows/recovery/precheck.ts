@@ -71,12 +71,10 @@ export async function precheck(s: StepState<unknown, object>, o: PrecheckOptions
   return { ...report, source_site_id: sourceSiteId, target_site_id: targetSiteId, running_servers: running };
 }
 
+/** Which members run on the source: asked all at once, within the engine's Nova limit for the site. */
 async function runningServers(ctx: WorkflowContext, pg: ProtectionGroup, siteId: string): Promise<string[]> {
   const tenant = await ctx.clientsFor(siteId, { asTenantOf: pg });
-  const out: string[] = [];
-  for (const m of await ctx.pgs.members(pg.id)) {
-    const s = await tenant.nova.getServer(m.server_id).catch(() => undefined);
-    if (s?.status === 'ACTIVE') out.push(m.server_id);
-  }
-  return out;
+  const members = await ctx.pgs.members(pg.id);
+  const status = await Promise.all(members.map((m) => ctx.limited(siteId, 'nova', () => tenant.nova.getServer(m.server_id).then((s) => s.status, () => undefined))));
+  return members.filter((_, i) => status[i] === 'ACTIVE').map((m) => m.server_id);
 }
