@@ -65,6 +65,13 @@ export async function planFor(s: RecoveryState, opts: PlanOptions): Promise<Reco
   };
 }
 
+/**
+ * Between two lists of a step's batch wait (servers booting or stopping, volumes being managed):
+ * one list per step whatever its size, so it can be short, and the wait notices within this of
+ * the cloud (a slow list stretches it, see BatchWait).
+ */
+export const LIST_POLL_MS = 100;
+
 /** Members grouped by boot order, lowest first (a tier boots only after the one before is up). */
 export function tiers(members: readonly Member[]): Member[][] {
   const by = new Map<number, Member[]>();

@@ -3,10 +3,11 @@ import { isNotFound, isOpenStackError, type BlockDeviceMapping, type SiteClients
 import { settleAll } from '../../limits.js';
 import { StepError } from '../../workflow.js';
 import { errorText } from '../pg.js';
-import { planFor, tiers, type PlanOptions, type RecoveryPlan, type RecoveryState } from './plan.js';
+import { LIST_POLL_MS, planFor, tiers, type PlanOptions, type RecoveryPlan, type RecoveryState } from './plan.js';
 import { portKey } from './ports.js';
 import { recordOf, updateRecord, type RecordKey } from './record.js';
 
+/** Between two GETs of one server waited for alone (a delete). */
 const POLL_MS = 250;
 export const DEFAULT_BOOT_TIMEOUT_S = 600;
 
@@ -32,7 +33,7 @@ export async function bootServers(s: RecoveryState, key: RecordKey, opts: PlanOp
   const earlier = plan.members.some((m) => !rec.servers[m.server_id])
     ? new Map((await tenant.nova.listServers({ tags: [tag] })).filter((x) => x.metadata.protector_operation_id === opId).map((x) => [x.metadata.protector_member, x.id]))
     : new Map<string | undefined, string>();
-  const waits = tenant.nova.serverWait({ tags: [tag] }, { intervalMs: POLL_MS });
+  const waits = tenant.nova.serverWait({ tags: [tag] }, { intervalMs: LIST_POLL_MS });
   const booted: { server: string; member_server_id: string; server_id: string; tier: number; boot_order: number }[] = [];
   const failed: { server: string; member_server_id: string; server_id?: string; error: string }[] = [];
   for (const [t, tier] of tiers(plan.members).entries()) {
@@ -118,7 +119,7 @@ async function createServer(plan: RecoveryPlan, opId: string, key: RecordKey, m:
  * One list per interval for the servers a step just acted on: Nova lists those changed since a
  * moment before (with margin for clock skew), and a server not listed yet has simply not moved.
  */
-const changedSince = (clients: SiteClients) => clients.nova.serverWait({ changesSince: new Date(Date.now() - 60_000).toISOString() }, { intervalMs: POLL_MS });
+const changedSince = (clients: SiteClients) => clients.nova.serverWait({ changesSince: new Date(Date.now() - 60_000).toISOString() }, { intervalMs: LIST_POLL_MS });
 
 /**
  * Stops servers (reverse boot order, tier by tier, a tier at once) and waits for SHUTOFF; returns

@@ -4,7 +4,7 @@ import type { Side, StorageDriver } from '../../../storage/index.js';
 import { settleAll } from '../../limits.js';
 import { StepError } from '../../workflow.js';
 import { arrayVolumeName } from '../names.js';
-import { planFor, shortId, type PlanOptions, type RecoveryState } from './plan.js';
+import { LIST_POLL_MS, planFor, shortId, type PlanOptions, type RecoveryState } from './plan.js';
 import { recordOf, updateRecord, type RecordKey } from './record.js';
 
 const VOLUME_WAIT = { timeoutMs: 300_000, intervalMs: 250 };
@@ -82,7 +82,7 @@ export async function manageVolumes(s: RecoveryState, key: RecordKey, opts: Plan
   let host: Promise<string> | undefined;
   const hostFor = (volumeType: string) =>
     (host ??= admin.cinder.getVolumeType(volumeType).then((t) => t.extra_specs, () => ({}) as Record<string, string>).then((specs) => backendHost(admin, specs.volume_backend_name)));
-  const waits = tenant.cinder.volumeWait({ metadata: { protector_operation_id: opId } }, { intervalMs: VOLUME_WAIT.intervalMs });
+  const waits = tenant.cinder.volumeWait({ metadata: { protector_operation_id: opId } }, { intervalMs: LIST_POLL_MS });
   let done = 0;
   const managed = await settleAll(all, ({ m, v }) =>
     ctx.limited(plan.targetSiteId, 'cinder', async () => {
