@@ -21,6 +21,8 @@ export interface RecoveryPlan {
   target(kind: MappingKind, sourceId: string): Promise<string>;
   /** The target flavor's id for a member. */
   flavorId(m: Member): Promise<string>;
+  /** Starts resolving the mappings (a few lists on the target) beside other reads; a failure is the first `target` call's to report. */
+  resolveEarly(): void;
   /** The tenant's clients on the target (through the trust). */
   tenant(): Promise<SiteClients>;
   /** The service's own clients on the target (admin: backend hosts, eradication). */
@@ -60,6 +62,7 @@ export async function planFor(s: RecoveryState, opts: PlanOptions): Promise<Reco
       if (!f) throw new StepError(`flavor ${mapped} (for server ${m.name}) does not exist on the target site`, { server_id: m.server_id });
       return f.id;
     },
+    resolveEarly: () => void resolveAll(ctx, input).catch(() => undefined),
     tenant: () => input.memo('tenant', () => ctx.clientsFor(input.targetSiteId, { asTenantOf: pg })),
     admin: () => input.memo('admin', () => ctx.clientsFor(input.targetSiteId)),
   };

@@ -29,6 +29,7 @@ export async function bootServers(s: RecoveryState, key: RecordKey, opts: PlanOp
   const rec = recordOf(plan.pg.resources, key, opId);
   const timeoutMs = (opts.timeoutSeconds ?? DEFAULT_BOOT_TIMEOUT_S) * 1000;
   const tag = runTag(opId);
+  plan.resolveEarly();
   // What an earlier attempt created and did not record (a crash lost the answer): one list, by tag.
   const earlier = plan.members.some((m) => !rec.servers[m.server_id])
     ? new Map((await tenant.nova.listServers({ tags: [tag] })).filter((x) => x.metadata.protector_operation_id === opId).map((x) => [x.metadata.protector_member, x.id]))
