@@ -65,7 +65,7 @@ const serviceClients = new WeakMap<WorkflowDeps, Map<string, { key: string; clie
  * the next operation, and a changed site registration too (the service session above is its own).
  */
 export function createWorkflowContext(deps: WorkflowDeps): WorkflowContext {
-  const sessions = new Map<string, SiteClients>();
+  const sessions = new Map<string, Promise<SiteClients>>();
   const now = deps.now ?? Date.now;
 
   const site = async (siteId: string): Promise<Site> => {
@@ -82,17 +82,21 @@ export function createWorkflowContext(deps: WorkflowDeps): WorkflowContext {
       if (!trustId) throw new StepError(`protection group ${pg.id} has no Keystone trust on site ${siteId}; it cannot act in the project there`, { site_id: siteId });
     }
     const key = `${siteId}|${trustId ?? 'service'}`;
-    const cached = sessions.get(key);
-    if (cached) return cached;
+    // Concurrent callers (checks, reads beside them) share one session; a failure is not kept.
+    let clients = sessions.get(key);
+    if (!clients) {
+      sessions.set(key, (clients = open(siteId, trustId, pg)));
+      clients.catch(() => sessions.delete(key));
+    }
+    return clients;
+  };
+
+  const open = async (siteId: string, trustId: string | undefined, pg: ProtectionGroup | undefined): Promise<SiteClients> => {
     const s = await site(siteId);
     const service = serviceOf(s);
-    if (!trustId) {
-      sessions.set(key, service);
-      return service;
-    }
+    if (!trustId) return service;
     const clients = createSiteClients({ ...clientOptions(s), credentials: trustThrough(service.session, trustId) });
     if (pg) await checkTrustProject(clients, pg, s);
-    sessions.set(key, clients);
     return clients;
   };
 
