@@ -13,9 +13,19 @@ export interface BatchWaitSpec<T> {
   failed: readonly string[];
   /** Extra words for a failure state (Nova's fault message). */
   explain?: (item: T) => string | undefined;
-  /** Between two lists; default 250 ms. */
+  /**
+   * Between two lists; default 250 ms. A list slower than a quarter of it stretches it to four
+   * times the list's time: many waits at once (a hundred failovers) then slow down together
+   * instead of keeping the service busy listing.
+   */
   intervalMs?: number;
+  /** The clock that times a list, and the sleep between lists: for tests. */
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** A list may take at most this share of the time between two lists. */
+const LIST_SHARE = 4;
 
 interface Waiter<T> {
   id: string;
@@ -54,6 +64,8 @@ export class BatchWait<T> {
     try {
       while (this.waiting.size > 0) {
         let items: T[];
+        const now = this.spec.now ?? performance.now.bind(performance);
+        const started = now();
         try {
           items = await this.spec.list();
         } catch (err) {
@@ -63,7 +75,7 @@ export class BatchWait<T> {
           break;
         }
         this.settle(new Map(items.map((x) => [this.spec.id(x), x])));
-        if (this.waiting.size > 0) await sleep(this.spec.intervalMs ?? 250);
+        if (this.waiting.size > 0) await (this.spec.sleep ?? sleep)(Math.max(this.spec.intervalMs ?? 250, LIST_SHARE * (now() - started)));
       }
     } finally {
       this.running = false;

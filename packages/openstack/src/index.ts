@@ -1,6 +1,6 @@
 /** Typed clients for the OpenStack APIs Protector uses (Keystone, Nova, Cinder, Neutron, Glance). */
 export { createSiteClients, type SiteClients, type SiteClientsOptions } from './site-clients.js';
-export { KeystoneSession, normalizeAuthUrl, type SessionOptions, type TokenInfo } from './session.js';
+export { KeystoneSession, normalizeAuthUrl, trustThrough, type CredentialSource, type SessionOptions, type TokenInfo } from './session.js';
 export { KeystoneClient, type CatalogEndpoint, type CatalogService, type CreateTrustRequest } from './keystone.js';
 export { TokenValidator, type TokenValidatorOptions, type TokenValidationSource, type ValidateOptions } from './token-validator.js';
 export { NovaClient, NOVA_MICROVERSION } from './nova.js';

@@ -1,4 +1,5 @@
 import { findEndpoint, type EndpointInterface } from './catalog.js';
+import { OpenStackError } from './errors.js';
 import { HttpTransport, type HttpOptions } from './http.js';
 import type { CatalogEntry, Credentials, Scope, TokenDocument, UserRef } from './keystone-types.js';
 
@@ -20,10 +21,20 @@ export interface TokenInfo {
   trustId?: string;
 }
 
+/**
+ * Credentials read afresh at each authentication: a token another session keeps current (see
+ * `trustThrough`), where fixed credentials would go stale with that token.
+ */
+export interface CredentialSource {
+  get(): Promise<Credentials>;
+  /** Keystone refused what `get` gave (401 or 404): the next `get` must give fresh ones. */
+  refused(c: Credentials): void;
+}
+
 export interface SessionOptions {
   /** Keystone URL, with or without the /v3 suffix. */
   authUrl: string;
-  credentials: Credentials;
+  credentials: Credentials | CredentialSource;
   region?: string;
   /** Catalog interface the clients use; default public. */
   interface?: EndpointInterface;
@@ -134,7 +145,20 @@ export class KeystoneSession {
   }
 
   private async authenticate(): Promise<TokenInfo> {
-    const c = this.options.credentials;
+    const source = this.options.credentials;
+    if (!('get' in source)) return this.issue(source);
+    const c = await source.get();
+    try {
+      return await this.issue(c);
+    } catch (err) {
+      if (!(err instanceof OpenStackError) || (err.status !== 401 && err.status !== 404)) throw err;
+      // The token behind the credentials may have been revoked or expired early: once more, fresh.
+      source.refused(c);
+      return this.issue(await source.get());
+    }
+  }
+
+  private async issue(c: Credentials): Promise<TokenInfo> {
     const res = await this.http.send<TokenDocument>({
       service: 'keystone',
       method: 'POST',
@@ -165,4 +189,18 @@ export class KeystoneSession {
     };
     return this.current;
   }
+}
+
+/**
+ * Acting through a trust with `trustee`'s token (Keystone's token method) rather than its
+ * password: Keystone checks the password (a deliberately slow hash) once per trustee token,
+ * not once per trust, and the trust itself is still checked at every issue.
+ */
+export function trustThrough(trustee: KeystoneSession, trustId: string): CredentialSource {
+  return {
+    get: async () => ({ type: 'token', token: await trustee.token(), scope: { trustId } }),
+    refused: (c) => {
+      if (c.type === 'token') trustee.invalidate(c.token);
+    },
+  };
 }

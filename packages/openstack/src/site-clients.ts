@@ -6,12 +6,12 @@ import { KeystoneClient } from './keystone.js';
 import type { Credentials } from './keystone-types.js';
 import { NeutronClient } from './neutron.js';
 import { NovaClient } from './nova.js';
-import { KeystoneSession } from './session.js';
+import { KeystoneSession, type CredentialSource } from './session.js';
 
 export interface SiteClientsOptions {
   authUrl: string;
   region?: string;
-  credentials: Credentials;
+  credentials: Credentials | CredentialSource;
   interface?: EndpointInterface;
   /** Site name for messages ("site-a Nova is unreachable"); also timeouts, retries, logger. */
   http?: HttpOptions;

@@ -58,3 +58,21 @@ test('a list that fails ends every wait in progress with its error, and a later 
   fail = false;
   assert.equal((await w.wait('x', 'ACTIVE')).status, 'ACTIVE');
 });
+
+test('a slow list stretches the interval to four times its own time; a quick one keeps the interval', async () => {
+  let clock = 0;
+  const listMs = [1, 30, 2];
+  const { list } = fakeList({ a: ['BUILD', 'BUILD', 'ACTIVE'] });
+  const sleeps: number[] = [];
+  const w = new BatchWait({
+    ...spec(async () => {
+      clock += listMs.shift() ?? 0;
+      return list();
+    }),
+    intervalMs: 100,
+    now: () => clock,
+    sleep: async (ms: number) => void sleeps.push(ms),
+  });
+  await w.wait('a', 'ACTIVE');
+  assert.deepEqual(sleeps, [100, 120]);
+});

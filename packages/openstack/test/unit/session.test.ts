@@ -5,7 +5,7 @@ import { OpenStackError } from '../../src/errors.js';
 import { HttpTransport } from '../../src/http.js';
 import type { CatalogEntry } from '../../src/keystone-types.js';
 import { NovaClient } from '../../src/nova.js';
-import { authBody, KeystoneSession, normalizeAuthUrl } from '../../src/session.js';
+import { authBody, KeystoneSession, normalizeAuthUrl, trustThrough } from '../../src/session.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
@@ -124,6 +124,33 @@ describe('KeystoneSession', () => {
     const err = await new NovaClient(session2).getServer('s1').catch((e: unknown) => e);
     assert.ok(err instanceof OpenStackError);
     assert.equal(err.status, 401);
+  });
+
+  it('a trust session authenticates with the trustee’s token; a refused token is renewed once', async () => {
+    const cloud = fakeCloud(() => T0);
+    const bodies: { identity: { methods: string[]; token?: { id: string } }; scope?: unknown }[] = [];
+    const keystone = (async (input: string | URL | Request, init?: RequestInit) => {
+      if (String(input).endsWith('/v3/auth/tokens') && init?.method === 'POST') {
+        const { auth } = JSON.parse(String(init.body)) as { auth: (typeof bodies)[number] };
+        bodies.push(auth);
+        if (auth.identity.token && cloud.revoked.has(auth.identity.token.id)) return new Response(JSON.stringify({ error: { code: 404, title: 'Not Found', message: 'Failed to validate token' } }), { status: 404 });
+      }
+      return cloud.fn(input, init);
+    }) as typeof fetch;
+    const http = new HttpTransport({ fetch: keystone });
+    const trustee = new KeystoneSession({ authUrl: 'http://ks', credentials: { type: 'password', username: 'p', password: 'pw' }, now: () => T0, http });
+    const first = await trustee.token();
+    const trusts = ['t1', 't2'].map((id) => new KeystoneSession({ authUrl: 'http://ks', credentials: trustThrough(trustee, id), now: () => T0, http }));
+    await Promise.all(trusts.map((t) => t.token()));
+    assert.equal(bodies.filter((b) => b.identity.methods.includes('password')).length, 1, 'the password is sent once for the trustee and both trusts');
+    assert.deepEqual(bodies.slice(1).map((b) => [b.identity.token?.id, b.scope]), [[first, { 'OS-TRUST:trust': { id: 't1' } }], [first, { 'OS-TRUST:trust': { id: 't2' } }]]);
+
+    cloud.revoked.add(first);
+    trusts[0]!.invalidate();
+    await trusts[0]!.token();
+    const renewed = await trustee.token();
+    assert.notEqual(renewed, first, 'the refused trustee token was replaced');
+    assert.deepEqual(bodies.slice(3).map((b) => b.identity.token?.id ?? 'password'), [first, 'password', renewed]);
   });
 
   it('clients send microversion headers and, when bound, the caller’s global request id', async () => {

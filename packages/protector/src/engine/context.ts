@@ -1,7 +1,8 @@
 import type { ProtectionGroup, ProtectionGroups } from '../db/protection-groups.js';
 import type { Site, Sites } from '../db/sites.js';
 import { TenantMappings } from '../db/tenant-mappings.js';
-import { createSiteClients, serviceCredentials, type HttpOptions, type SiteClients } from '@protector/openstack';
+import { createHash } from 'node:crypto';
+import { createSiteClients, serviceCredentials, trustThrough, type HttpOptions, type SiteClients } from '@protector/openstack';
 import type { StorageDriver } from '../storage/index.js';
 import { SiteLimits, type LimitedService } from './limits.js';
 import { StepError } from './workflow.js';
@@ -51,12 +52,20 @@ const limitsOf = (deps: WorkflowDeps): SiteLimits => {
 };
 
 /**
- * A fresh context per operation run (the workflow builder makes one per `steps()`/`rollback()`), so sessions and their
- * tokens are shared by the steps of one run and never outlive it: a changed site registration
- * or a revoked trust is seen by the next operation.
+ * The service user's clients per site registration, shared by every run on one deps object (an
+ * engine): its password is checked by Keystone once per token, not three times per operation
+ * (a hundred failovers at once would otherwise queue on Keystone's password hash). Per site, with
+ * what authenticates: a changed registration replaces the session.
+ */
+const serviceClients = new WeakMap<WorkflowDeps, Map<string, { key: string; clients: SiteClients }>>();
+
+/**
+ * A fresh context per operation run (the workflow builder makes one per `steps()`/`rollback()`), so trust sessions and their
+ * tokens are shared by the steps of one run and never outlive it: a revoked trust is seen by
+ * the next operation, and a changed site registration too (the service session above is its own).
  */
 export function createWorkflowContext(deps: WorkflowDeps): WorkflowContext {
-  const sessions = new Map<string, SiteClients>();
+  const sessions = new Map<string, Promise<SiteClients>>();
   const now = deps.now ?? Date.now;
 
   const site = async (siteId: string): Promise<Site> => {
@@ -73,18 +82,34 @@ export function createWorkflowContext(deps: WorkflowDeps): WorkflowContext {
       if (!trustId) throw new StepError(`protection group ${pg.id} has no Keystone trust on site ${siteId}; it cannot act in the project there`, { site_id: siteId });
     }
     const key = `${siteId}|${trustId ?? 'service'}`;
-    const cached = sessions.get(key);
-    if (cached) return cached;
+    // Concurrent callers (checks, reads beside them) share one session; a failure is not kept.
+    let clients = sessions.get(key);
+    if (!clients) {
+      sessions.set(key, (clients = open(siteId, trustId, pg)));
+      clients.catch(() => sessions.delete(key));
+    }
+    return clients;
+  };
+
+  const open = async (siteId: string, trustId: string | undefined, pg: ProtectionGroup | undefined): Promise<SiteClients> => {
     const s = await site(siteId);
-    const clients = createSiteClients({
-      authUrl: s.auth_url,
-      region: s.region_name || undefined,
-      credentials: serviceCredentials(s.credentials, trustId ? { trustId } : undefined),
-      http: { ...deps.http, site: s.name },
-      now,
-    });
+    const service = serviceOf(s);
+    if (!trustId) return service;
+    const clients = createSiteClients({ ...clientOptions(s), credentials: trustThrough(service.session, trustId) });
     if (pg) await checkTrustProject(clients, pg, s);
-    sessions.set(key, clients);
+    return clients;
+  };
+
+  const clientOptions = (s: Site) => ({ authUrl: s.auth_url, region: s.region_name || undefined, http: { ...deps.http, site: s.name }, now });
+
+  const serviceOf = (s: Site): SiteClients => {
+    let shared = serviceClients.get(deps);
+    if (!shared) serviceClients.set(deps, (shared = new Map()));
+    const key = createHash('sha256').update(JSON.stringify([s.name, s.auth_url, s.region_name, s.credentials])).digest('hex');
+    const held = shared.get(s.id);
+    if (held?.key === key) return held.clients;
+    const clients = createSiteClients({ ...clientOptions(s), credentials: serviceCredentials(s.credentials) });
+    shared.set(s.id, { key, clients });
     return clients;
   };
 

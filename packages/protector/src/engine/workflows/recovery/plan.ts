@@ -21,6 +21,8 @@ export interface RecoveryPlan {
   target(kind: MappingKind, sourceId: string): Promise<string>;
   /** The target flavor's id for a member. */
   flavorId(m: Member): Promise<string>;
+  /** Starts resolving the mappings (a few lists on the target) beside other reads; a failure is the first `target` call's to report. */
+  resolveEarly(): void;
   /** The tenant's clients on the target (through the trust). */
   tenant(): Promise<SiteClients>;
   /** The service's own clients on the target (admin: backend hosts, eradication). */
@@ -60,10 +62,18 @@ export async function planFor(s: RecoveryState, opts: PlanOptions): Promise<Reco
       if (!f) throw new StepError(`flavor ${mapped} (for server ${m.name}) does not exist on the target site`, { server_id: m.server_id });
       return f.id;
     },
+    resolveEarly: () => void resolveAll(ctx, input).catch(() => undefined),
     tenant: () => input.memo('tenant', () => ctx.clientsFor(input.targetSiteId, { asTenantOf: pg })),
     admin: () => input.memo('admin', () => ctx.clientsFor(input.targetSiteId)),
   };
 }
+
+/**
+ * Between two lists of a step's batch wait (servers booting or stopping, volumes being managed):
+ * one list per step whatever its size, so it can be short, and the wait notices within this of
+ * the cloud (a slow list stretches it, see BatchWait).
+ */
+export const LIST_POLL_MS = 100;
 
 /** Members grouped by boot order, lowest first (a tier boots only after the one before is up). */
 export function tiers(members: readonly Member[]): Member[][] {

@@ -124,6 +124,7 @@ export async function createPorts(s: RecoveryState, key: RecordKey, opts: PlanOp
     return { id, cidr: await cidr };
   };
   const all = plan.members.flatMap((m) => m.details.ports.map((p) => ({ m, p })));
+  plan.resolveEarly();
   // What an earlier attempt created and did not record (a crash lost the answer): one list, by name.
   const prefix = portName(opId, '');
   const earlier = all.some(({ m, p }) => !rec.ports[portKey(m.server_id, p.id)])

@@ -59,9 +59,11 @@ export async function precheck(s: StepState<unknown, object>, o: PrecheckOptions
   let report: Pick<PrecheckOut, 'resumed' | 'checks' | 'warnings' | 'report'> = { resumed: true };
   let running: string[] = [];
   if (!(mine && pg.status === o.working)) {
+    // Read beside the checks (it changes nothing); its answer, or its error, counts only once they pass.
+    const reading = o.action === 'planned_failover' || o.action === 'failback' ? settled(runningServers(ctx, pg, sourceSiteId)) : undefined;
     const result = await requirePrechecks(ctx, { action: o.action, pg, operationId: opId, recoveryPoint: o.recoveryPoint, overrides: o.overrides, force: o.force }, ALL_CHECKS);
     report = { checks: result.checks, warnings: result.warnings, report: result.report };
-    if (o.action === 'planned_failover' || o.action === 'failback') running = await runningServers(ctx, pg, sourceSiteId);
+    if (reading) running = await (await reading)();
     // A failover re-run after one that stopped half-way adopts its record (and what it made).
     const adopt = o.record === 'failover' && o.action === 'unplanned_failover' && pg.resources.failover && pg.status !== 'active';
     await ctx.pgs.setResources(pg.id, (r) => (o.record && !adopt ? { ...r, [o.record]: emptyRecord(opId, targetSiteId) } : r));
@@ -71,12 +73,17 @@ export async function precheck(s: StepState<unknown, object>, o: PrecheckOptions
   return { ...report, source_site_id: sourceSiteId, target_site_id: targetSiteId, running_servers: running };
 }
 
+/** A promise whose rejection waits to be asked for: nothing unhandled while the checks run. */
+const settled = <T>(p: Promise<T>): Promise<() => Promise<T>> =>
+  p.then(
+    (v) => () => Promise.resolve(v),
+    (err: unknown) => () => Promise.reject(err),
+  );
+
+/** Which members run on the source: asked all at once, within the engine's Nova limit for the site. */
 async function runningServers(ctx: WorkflowContext, pg: ProtectionGroup, siteId: string): Promise<string[]> {
   const tenant = await ctx.clientsFor(siteId, { asTenantOf: pg });
-  const out: string[] = [];
-  for (const m of await ctx.pgs.members(pg.id)) {
-    const s = await tenant.nova.getServer(m.server_id).catch(() => undefined);
-    if (s?.status === 'ACTIVE') out.push(m.server_id);
-  }
-  return out;
+  const members = await ctx.pgs.members(pg.id);
+  const status = await Promise.all(members.map((m) => ctx.limited(siteId, 'nova', () => tenant.nova.getServer(m.server_id).then((s) => s.status, () => undefined))));
+  return members.filter((_, i) => status[i] === 'ACTIVE').map((m) => m.server_id);
 }

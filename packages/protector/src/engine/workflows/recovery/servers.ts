@@ -1,12 +1,13 @@
 import type { BroughtUp, Member } from '../../../db/protection-groups.js';
-import { isNotFound, type BlockDeviceMapping, type SiteClients } from '@protector/openstack';
+import { isNotFound, isOpenStackError, type BlockDeviceMapping, type SiteClients } from '@protector/openstack';
 import { settleAll } from '../../limits.js';
 import { StepError } from '../../workflow.js';
 import { errorText } from '../pg.js';
-import { planFor, tiers, type PlanOptions, type RecoveryPlan, type RecoveryState } from './plan.js';
+import { LIST_POLL_MS, planFor, tiers, type PlanOptions, type RecoveryPlan, type RecoveryState } from './plan.js';
 import { portKey } from './ports.js';
 import { recordOf, updateRecord, type RecordKey } from './record.js';
 
+/** Between two GETs of one server waited for alone (a delete). */
 const POLL_MS = 250;
 export const DEFAULT_BOOT_TIMEOUT_S = 600;
 
@@ -28,11 +29,12 @@ export async function bootServers(s: RecoveryState, key: RecordKey, opts: PlanOp
   const rec = recordOf(plan.pg.resources, key, opId);
   const timeoutMs = (opts.timeoutSeconds ?? DEFAULT_BOOT_TIMEOUT_S) * 1000;
   const tag = runTag(opId);
+  plan.resolveEarly();
   // What an earlier attempt created and did not record (a crash lost the answer): one list, by tag.
   const earlier = plan.members.some((m) => !rec.servers[m.server_id])
     ? new Map((await tenant.nova.listServers({ tags: [tag] })).filter((x) => x.metadata.protector_operation_id === opId).map((x) => [x.metadata.protector_member, x.id]))
     : new Map<string | undefined, string>();
-  const waits = tenant.nova.serverWait({ tags: [tag] }, { intervalMs: POLL_MS });
+  const waits = tenant.nova.serverWait({ tags: [tag] }, { intervalMs: LIST_POLL_MS });
   const booted: { server: string; member_server_id: string; server_id: string; tier: number; boot_order: number }[] = [];
   const failed: { server: string; member_server_id: string; server_id?: string; error: string }[] = [];
   for (const [t, tier] of tiers(plan.members).entries()) {
@@ -118,43 +120,65 @@ async function createServer(plan: RecoveryPlan, opId: string, key: RecordKey, m:
  * One list per interval for the servers a step just acted on: Nova lists those changed since a
  * moment before (with margin for clock skew), and a server not listed yet has simply not moved.
  */
-const changedSince = (clients: SiteClients) => clients.nova.serverWait({ changesSince: new Date(Date.now() - 60_000).toISOString() }, { intervalMs: POLL_MS });
+const changedSince = (clients: SiteClients) => clients.nova.serverWait({ changesSince: new Date(Date.now() - 60_000).toISOString() }, { intervalMs: LIST_POLL_MS });
 
-/** Stops servers (reverse boot order, tier by tier, a tier at once) and waits for SHUTOFF; returns those it stopped. */
+/**
+ * Stops servers (reverse boot order, tier by tier, a tier at once) and waits for SHUTOFF; returns
+ * those it stopped. A tier's stops are all sent before its wait starts, so one list usually sees
+ * the whole tier settled (waits started one by one would each catch a list before their
+ * neighbours' stops, and sit out an interval).
+ */
 export async function stopServers(clients: SiteClients, members: readonly Member[], timeoutMs: number): Promise<{ stopped: string[]; already: string[]; missing: string[] }> {
   const out = { stopped: [] as string[], already: [] as string[], missing: [] as string[] };
   for (const tier of tiers(members).reverse()) {
+    const sent = await Promise.allSettled(tier.map((m) => stopOne(clients, m.server_id)));
+    // Even when one failed, the stops that went out are waited for: a rollback must not start a server still stopping.
+    const seen = sent.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const waits = changedSince(clients);
-    const seen = await settleAll(tier, async (m) => {
-      let status: string;
-      try {
-        status = (await clients.nova.getServer(m.server_id)).status;
-      } catch (err) {
-        if (isNotFound(err)) return { id: m.server_id, was: 'missing' as const };
-        throw err;
-      }
-      if (status === 'SHUTOFF') return { id: m.server_id, was: 'already' as const };
-      await clients.nova.stopServer(m.server_id);
-      await waits.wait(m.server_id, 'SHUTOFF', { timeoutMs });
-      return { id: m.server_id, was: 'stopped' as const };
-    });
+    await settleAll(seen.filter((x) => x.was === 'stopped'), (x) => waits.wait(x.id, 'SHUTOFF', { timeoutMs }));
+    const failed = sent.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const x of seen) out[x.was].push(x.id);
   }
   return out;
 }
 
-/** Starts servers in boot order (a tier at once) and waits for ACTIVE (rollback of a planned failover). */
+/**
+ * Stops one server: the stop is sent straight away (a server being stopped usually runs), and only a
+ * refusal (409) asks whether it was stopped already, instead of a GET before every stop.
+ */
+async function stopOne(clients: SiteClients, id: string): Promise<{ id: string; was: 'stopped' | 'already' | 'missing' }> {
+  try {
+    await clients.nova.stopServer(id);
+    return { id, was: 'stopped' };
+  } catch (err) {
+    if (isNotFound(err)) return { id, was: 'missing' };
+    if (!isOpenStackError(err) || err.status !== 409) throw err;
+    const now = await clients.nova.getServer(id).catch((e: unknown) => (isNotFound(e) ? undefined : Promise.reject(e)));
+    if (now === undefined) return { id, was: 'missing' };
+    if (now.status === 'SHUTOFF') return { id, was: 'already' };
+    throw err;
+  }
+}
+
+/** Starts servers in boot order (a tier at once, its starts sent before its wait, as stopServers) and waits for ACTIVE (rollback of a planned failover). */
 export async function startServers(clients: SiteClients, members: readonly Member[], serverIds: ReadonlySet<string>, timeoutMs: number): Promise<string[]> {
   const started: string[] = [];
   for (const tier of tiers(members)) {
-    const waits = changedSince(clients);
     const ids = tier.filter((m) => serverIds.has(m.server_id)).map((m) => m.server_id);
-    await settleAll(ids, async (id) => {
-      const s = await clients.nova.getServer(id);
-      if (s.status === 'ACTIVE') return;
-      if (s.status === 'SHUTOFF') await clients.nova.startServer(id);
-      await waits.wait(id, 'ACTIVE', { timeoutMs });
-    });
+    const sent = await Promise.allSettled(
+      ids.map(async (id) => {
+        const s = await clients.nova.getServer(id);
+        if (s.status === 'ACTIVE') return undefined;
+        if (s.status === 'SHUTOFF') await clients.nova.startServer(id);
+        return id;
+      }),
+    );
+    const pending = sent.flatMap((r) => (r.status === 'fulfilled' && r.value !== undefined ? [r.value] : []));
+    const waits = changedSince(clients);
+    await settleAll(pending, (id) => waits.wait(id, 'ACTIVE', { timeoutMs }));
+    const failed = sent.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     started.push(...ids);
   }
   return started;

@@ -4,7 +4,7 @@ import type { Side, StorageDriver } from '../../../storage/index.js';
 import { settleAll } from '../../limits.js';
 import { StepError } from '../../workflow.js';
 import { arrayVolumeName } from '../names.js';
-import { planFor, shortId, type PlanOptions, type RecoveryState } from './plan.js';
+import { LIST_POLL_MS, planFor, shortId, type PlanOptions, type RecoveryState } from './plan.js';
 import { recordOf, updateRecord, type RecordKey } from './record.js';
 
 const VOLUME_WAIT = { timeoutMs: 300_000, intervalMs: 250 };
@@ -78,11 +78,15 @@ export async function manageVolumes(s: RecoveryState, key: RecordKey, opts: Plan
   const admin = await plan.admin();
   const rec = recordOf(plan.pg.resources, key, opId);
   const all = plan.members.flatMap((m) => m.details.volumes.map((v) => ({ m, v })));
-  const earlier = all.some(({ v }) => !rec.volumes[v.volume_id]) ? await managedEarlier(tenant, opId) : new Map<string, Volume>();
+  const first = all.find(({ v }) => !rec.volumes[v.volume_id]);
   let host: Promise<string> | undefined;
   const hostFor = (volumeType: string) =>
     (host ??= admin.cinder.getVolumeType(volumeType).then((t) => t.extra_specs, () => ({}) as Record<string, string>).then((specs) => backendHost(admin, specs.volume_backend_name)));
-  const waits = tenant.cinder.volumeWait({ metadata: { protector_operation_id: opId } }, { intervalMs: VOLUME_WAIT.intervalMs });
+  // The backend host is asked beside the list of earlier manages (both come before the first
+  // manage); a failure is the first manage's to report.
+  if (first) void plan.target('volume_type', first.v.volume_type).then(hostFor).catch(() => undefined);
+  const earlier = first ? await managedEarlier(tenant, opId) : new Map<string, Volume>();
+  const waits = tenant.cinder.volumeWait({ metadata: { protector_operation_id: opId } }, { intervalMs: LIST_POLL_MS });
   let done = 0;
   const managed = await settleAll(all, ({ m, v }) =>
     ctx.limited(plan.targetSiteId, 'cinder', async () => {
