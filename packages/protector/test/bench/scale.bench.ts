@@ -4,15 +4,18 @@
 // Each scenario (PGs x VMs, one volume per VM, one boot tier) runs on a fresh in-process lab: two
 // cloudsim sites whose servers take BOOT_MS to boot and volumes BOOT_MS to create or manage, a
 // replication link of LINK_MIB_S, and site-b's engine running every PG's failover at once within
-// the default per-site limits. The bound is what the cloud and array themselves need, measured
-// in the same run on probe objects, never assumed:
+// the default per-site limits, all requested as one bulk action. The bound is what the cloud and
+// array themselves need, measured in the same run on probe objects, never assumed:
 //   stop (all at once) + final transfer + server delete (the old copies, all at once)
 //   + max(ceil(volumes / cinder limit) x volume create + boot, volume create + ceil(servers / nova limit) x boot)
 // (a server boots once its volume is managed, so Cinder's and Nova's queues overlap across PGs).
 // Everything else the engine does (database, array calls, ports, role swap) is overhead the
 // ratio shows.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createBulk } from '../../src/engine/bulk-operations.js';
 import { DEFAULT_SITE_LIMITS, SiteLimits } from '../../src/engine/index.js';
+import { FINISHED } from '../../src/engine/operations.js';
 import type { ProtectionGroup } from '../../src/db/protection-groups.js';
 import { guestRead, guestWrite, protectedPg } from '../helpers/dr.js';
 import { startTwoSites, type TwoSites } from '../helpers/two-sites.js';
@@ -96,9 +99,16 @@ async function scenario(pgCount: number, vms: number): Promise<void> {
     t.atB.deps.limits = limits;
     const engine = t.atB.engine(undefined, { concurrency: pgCount });
     const t0 = performance.now();
-    const ops = await Promise.all(pgs.map(({ pg }) => t.atB.newOp(pg, 'failover', { type: 'planned' })));
+    // One request for all of them, as `protector failover PG PG …` makes it: a parent with a child per PG.
+    const bulk = await createBulk(
+      t.atB.ops,
+      Date.now(),
+      { id: randomUUID(), project_id: pgs[0]!.pg.project_id, params: { action: 'failover', protection_groups: pgs.map(({ pg }) => pg.id), type: 'planned' }, request_id: 'req-scale', user_id: 'alice' },
+      pgs.map(({ pg }) => ({ id: randomUUID(), pg_id: pg.id, type: 'failover', params: { type: 'planned' } })),
+    );
+    const ops = bulk.children;
     await engine.start();
-    await timeUntil(async () => (await Promise.all(ops.map((o) => t.atB.ops.get(o.id)))).every((o) => o && ['completed', 'failed', 'rolled_back', 'failed_over_partial'].includes(o.status)), 1_800_000);
+    await timeUntil(async () => FINISHED.includes((await t.atB.ops.get(bulk.parent.id))!.status), 1_800_000);
     const measuredMs = sinceMs(t0);
     const ended = await Promise.all(ops.map((o) => t.atB.ops.get(o.id)));
     const bad = ended.filter((o) => o?.status !== 'completed');
