@@ -179,7 +179,8 @@ export const DEFAULT_POLICY = {
   retention: { source: { all_for_sec: 86400, per_day: 4, days: 7 }, target: { all_for_sec: 86400, per_day: 4, days: 7 } },
 } as const;
 
-const toPg = (r: Selectable<ProtectionGroupsTable>): ProtectionGroup => ({
+/** A PG from its row as stored. */
+export const toPg = (r: Selectable<ProtectionGroupsTable>): ProtectionGroup => ({
   ...r,
   replication_type: r.replication_type,
   status: r.status as PgStatus,
@@ -221,8 +222,14 @@ export class ProtectionGroups {
 
   /** The PG if it exists in `projectId` (any project when undefined). */
   async get(id: string, projectId?: string): Promise<ProtectionGroup | undefined> {
-    const [r] = projectId === undefined ? await PG_BY_ID.rows(this.db, id) : await PG_IN_PROJECT.rows(this.db, id, projectId);
+    const r = await this.row(id, projectId);
     return r && toPg(r);
+  }
+
+  /** The PG's row as stored (toPg makes the PG of it), for callers that keep what they make of a row (api/row-memo.ts). */
+  async row(id: string, projectId?: string): Promise<Selectable<ProtectionGroupsTable> | undefined> {
+    const [r] = projectId === undefined ? await PG_BY_ID.rows(this.db, id) : await PG_IN_PROJECT.rows(this.db, id, projectId);
+    return r;
   }
 
   async findByName(projectId: string, name: string): Promise<ProtectionGroup | undefined> {

@@ -167,3 +167,35 @@ test('delete: busy PG → 409, then a pg_delete operation and status deleting', 
   assert.equal(del.body.operation.type, 'pg_delete');
   assert.equal(del.body.protection_group.status, 'deleting');
 });
+
+test('show: each read answers the row as it is now, whoever wrote it (the answer memo of the route)', async () => {
+  const pg = (await createPg(h, 'memo')).body.protection_group;
+  const path = `/v1/${demo}/protection-groups/${pg.id}`;
+  const [alice, admin] = [await h.token('alice'), await h.token('admin')];
+  const show = (token: string, query = '') => h.call<{ protection_group: Pg }>('GET', path + query, { token });
+  const first = await show(alice);
+  const again = await show(alice);
+  assert.equal(again.text, first.text);
+  assert.equal(again.headers.get('content-type'), first.headers.get('content-type'));
+  assert.equal(again.headers.get('content-length'), first.headers.get('content-length'));
+  // The same row with secrets asked for is another answer, and asking without them after it shows none.
+  assert.ok((await show(admin, '?show_secrets=true')).text.includes('trust_id'));
+  assert.ok(!(await show(admin)).text.includes('trust_id'));
+  assert.ok(!(await show(alice)).text.includes('trust_id'));
+  // The engine (another process) writes the row directly, updated_at untouched: the next read sees it.
+  const row = await h.deps.db.selectFrom('protection_groups').selectAll().where('id', '=', pg.id).executeTakeFirstOrThrow();
+  const resources = JSON.parse(row.resources) as { sites: Record<string, Record<string, string>> };
+  for (const s of Object.values(resources.sites)) s.group_id = 'group-after-write';
+  await h.deps.db.updateTable('protection_groups').set({ status: 'active', resources: JSON.stringify(resources) }).where('id', '=', pg.id).execute();
+  const after = (await show(alice)).body.protection_group as Pg & { resources: { sites: Record<string, { group_id?: string }> } };
+  assert.equal(after.status, 'active');
+  assert.ok(Object.values(after.resources.sites).every((s) => s.group_id === 'group-after-write'), JSON.stringify(after.resources));
+  assert.equal(after.metadata_version, pg.metadata_version);
+  // A version bump alone, seen with and without secrets.
+  await h.deps.db.updateTable('protection_groups').set({ metadata_version: pg.metadata_version + 1 }).where('id', '=', pg.id).execute();
+  assert.equal((await show(alice)).body.protection_group.metadata_version, pg.metadata_version + 1);
+  assert.equal((await show(admin, '?show_secrets=true')).body.protection_group.metadata_version, pg.metadata_version + 1);
+  // Another project's caller still gets its 404 whatever was kept.
+  const other = await h.call<Err>('GET', `/v1/${h.projects.other}/protection-groups/${pg.id}`, { token: await h.token('carol') });
+  assert.equal(other.status, 404, other.text);
+});
