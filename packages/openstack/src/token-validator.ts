@@ -60,13 +60,23 @@ export class TokenValidator {
     this.now = options.now ?? Date.now;
   }
 
+  /**
+   * The answer validate() would give from its cache without asking Keystone, wrapped (`ctx`
+   * undefined: known invalid), or undefined when only Keystone can say: for callers that may use
+   * the cache and want no promise when it answers.
+   */
+  cached(token: string): { ctx: AuthContext | undefined } | undefined {
+    if (!token) return undefined;
+    const hit = this.cache.get(tokenKey(token));
+    return hit && this.usable(hit, this.now()) ? { ctx: hit.ctx } : undefined;
+  }
+
   async validate(token: string, options: ValidateOptions = {}): Promise<AuthContext | undefined> {
     if (!token) return undefined;
     const key = tokenKey(token);
-    const now = this.now();
     const hit = this.cache.get(key);
     if (hit && !options.fresh) {
-      if (hit.until > now && (!hit.ctx || hit.ctx.expiresAt > now)) return hit.ctx;
+      if (this.usable(hit, this.now())) return hit.ctx;
       this.cache.delete(key);
     }
     let ctx: AuthContext | undefined;
@@ -94,6 +104,10 @@ export class TokenValidator {
 
   get size(): number {
     return this.cache.size;
+  }
+
+  private usable(e: Entry, now: number): boolean {
+    return e.until > now && (!e.ctx || e.ctx.expiresAt > now);
   }
 
   private remember(key: string, ctx: AuthContext | undefined): void {

@@ -128,8 +128,10 @@ describe('token validation with the service’s own token', () => {
     const userSession = sessionFor(password('demo', 'demo-pw', 'demo'));
     const userToken = await userSession.token();
 
+    assert.equal(validator.cached(userToken), undefined, 'nothing cached before the first validation');
     const ctx = await validator.validate(userToken);
     assert.ok(ctx);
+    assert.equal(validator.cached(userToken)?.ctx, ctx, 'cached() answers what validate() remembered');
     assert.equal(ctx.userId, demo.userId);
     assert.equal(ctx.userName, 'demo');
     assert.equal(ctx.projectId, demo.projectId);
@@ -142,7 +144,9 @@ describe('token validation with the service’s own token', () => {
     assert.equal(await service.validateToken(userToken), undefined, 'uncached: invalid at once');
     assert.ok(await validator.validate(userToken), 'cached: still valid inside the 30 s TTL');
     clock.advance(31_000);
+    assert.equal(validator.cached(userToken), undefined, 'cached() has no answer once the TTL passed: only Keystone can say');
     assert.equal(await validator.validate(userToken), undefined, 'revocation honoured once the TTL passed');
+    assert.deepEqual(validator.cached(userToken), { ctx: undefined }, 'the invalid answer is cached (briefly)');
     assert.equal(await validator.validate('no-such-token-0000'), undefined);
   });
 
@@ -152,6 +156,7 @@ describe('token validation with the service’s own token', () => {
     const token = await sessionFor(password('demo', 'demo-pw', 'demo')).token();
     assert.ok(await validator.validate(token));
     clock.advance(3601_000);
+    assert.equal(validator.cached(token), undefined, 'cached() does not outlive the token either');
     // The service session renews its own expired token by itself before asking.
     assert.equal(await validator.validate(token), undefined);
   });

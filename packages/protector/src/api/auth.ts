@@ -7,6 +7,8 @@ import { ApiError } from './errors.js';
 export interface TokenCheck {
   /** `fresh`: bypass any cache and ask Keystone now. */
   validate(token: string, options?: { fresh?: boolean }): Promise<AuthContext | undefined>;
+  /** What validate() (not fresh) would answer from its cache right now, or undefined when it would ask Keystone. */
+  cached?(token: string): { ctx: AuthContext | undefined } | undefined;
 }
 
 /** Methods that change nothing; only these may use the token cache. */
@@ -39,20 +41,29 @@ const isOpen = (request: FastifyRequest) => !request.is404 && request.routeOptio
 export function useAuth(app: FastifyInstance, check: TokenCheck, wwwAuthenticateUri: string): void {
   app.decorateRequest('identity', null);
   const challenge = { 'WWW-Authenticate': `Keystone uri="${wwwAuthenticateUri}"` };
-  app.addHook('onRequest', async (request) => {
-    if (isOpen(request)) return;
-    const token = request.headers['x-auth-token'];
-    if (typeof token !== 'string' || token === '') throw new ApiError(401, 'The request you have made requires authentication.', challenge);
-    let ctx: AuthContext | undefined;
-    try {
-      ctx = await check.validate(token, { fresh: !READS.has(request.method) });
-    } catch (err) {
-      requestLogger(request).warn({ err: err instanceof Error ? err.message : String(err) }, 'token validation failed');
-      throw new ApiError(503, 'The identity service is unavailable; the token could not be validated.');
-    }
-    if (!ctx) throw new ApiError(401, 'The request you have made requires authentication.', challenge);
+  const unauthenticated = () => new ApiError(401, 'The request you have made requires authentication.', challenge);
+  const identify = (request: FastifyRequest, ctx: AuthContext | undefined): ApiError | undefined => {
+    if (!ctx) return unauthenticated();
     request.identity = ctx;
     setRequestIdentity(request, { userId: ctx.userId, projectId: ctx.projectId });
+    return undefined;
+  };
+  // A callback hook: a read whose token the cache knows is decided at once, with no promise;
+  // the others wait for Keystone. (A throw is Fastify's error path, as a rejection would be.)
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (isOpen(request)) return done();
+    const token = request.headers['x-auth-token'];
+    if (typeof token !== 'string' || token === '') throw unauthenticated();
+    const fresh = !READS.has(request.method);
+    const known = fresh ? undefined : check.cached?.(token);
+    if (known) return done(identify(request, known.ctx));
+    check.validate(token, { fresh }).then(
+      (ctx) => done(identify(request, ctx)),
+      (err: unknown) => {
+        requestLogger(request).warn({ err: err instanceof Error ? err.message : String(err) }, 'token validation failed');
+        done(new ApiError(503, 'The identity service is unavailable; the token could not be validated.'));
+      },
+    );
   });
 }
 

@@ -108,10 +108,17 @@ export function logPlain(logger: Logger, level: Level, fields: PlainFields, msg:
     const value = fields[key];
     if (value === undefined) continue;
     // As JSON.stringify, which pino follows: a number that is not finite is null.
-    line += `,${JSON.stringify(key)}:${typeof value === 'number' ? (Number.isFinite(value) ? String(value) : 'null') : JSON.stringify(value)}`;
+    line += `,${jsonString(key)}:${typeof value === 'number' ? (Number.isFinite(value) ? String(value) : 'null') : jsonString(value)}`;
   }
-  plain.destination.write(`${line},"msg":${JSON.stringify(msg)}}\n`);
+  plain.destination.write(`${line},"msg":${jsonString(msg)}}\n`);
 }
+
+/** What JSON.stringify escapes in a string: quote, backslash, control characters, lone surrogates (any surrogate here: the slow path decides). */
+// eslint-disable-next-line no-control-regex -- the control characters are what must be escaped
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify(s), without its call for the ids and route patterns that need no escape. */
+export const jsonString = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`);
 
 /**
  * Scrubs a log call's arguments: the merge object at any depth, an Error given first, and the

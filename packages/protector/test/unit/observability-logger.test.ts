@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createLogger, logPlain, withContext, type Logger } from '../../src/observability/logger.js';
+import { createLogger, jsonString, logPlain, withContext, type Logger } from '../../src/observability/logger.js';
 
 const FERNET = 'gAAAAABpZ3xQk2Vt7aB_c-9fJd0Lr1sT8uVwXyZ0123456789abcdefghijKLMNOP_qrstu-vwxyz==';
 
@@ -143,6 +143,13 @@ test('logPlain: byte for byte the line pino writes for the same record, escapes 
   assert.ok(viaPino?.includes('"level":"info"') && viaPino.includes('"pid":'), viaPino);
   assert.equal(plain, viaPino);
   assert.equal(errorPlain, errorViaPino);
+});
+
+test('jsonString is JSON.stringify for every string, escapes and surrogates included', () => {
+  const odd = ['', 'req-1', '/v1/:project_id/x', 'a"b', 'a\\b', '\n', '\u0000', '\u001f', '\u007f', 'é', '\u2028', '\u2029', '\ud83d\ude00', '\ud83d', 'x\ude00', '</script>'];
+  const all = [...odd, ...Array.from({ length: 0x3000 }, (_, c) => `k${String.fromCharCode(c)}v`)];
+  for (const s of all) assert.equal(jsonString(s), JSON.stringify(s), JSON.stringify(s));
+  for (let c = 0xd7f0; c < 0xe010; c++) assert.equal(jsonString(String.fromCharCode(c)), JSON.stringify(String.fromCharCode(c)));
 });
 
 test('logPlain: the same line shape, in order with the other records, at the levels the logger writes; a child scrubs as usual', () => {
