@@ -19,3 +19,4 @@ export * from './replication.js';
 export * from './actions.js';
 export * from './operations.js';
 export * from './metadata.js';
+export * from './plans.js';

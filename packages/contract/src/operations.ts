@@ -10,7 +10,7 @@ export type OperationStatus = Static<typeof OperationStatus>;
 /** The states an operation does not leave. */
 export const FINISHED_STATUSES: readonly OperationStatus[] = ['completed', 'failed', 'partial', 'rolled_back', 'cancelled'];
 
-export const OPERATION_TYPES = ['pg_create', 'member_add', 'member_remove', 'pg_delete', 'replicate', 'failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup', 'bulk'] as const;
+export const OPERATION_TYPES = ['pg_create', 'member_add', 'member_remove', 'pg_delete', 'replicate', 'failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup', 'bulk', 'plan_run'] as const;
 export type OperationType = (typeof OPERATION_TYPES)[number];
 
 export const STEP_STATUSES = ['pending', 'running', 'completed', 'failed', 'skipped'] as const;
@@ -21,7 +21,7 @@ export const Operation = Type.Object({
   id: Type.String(),
   project_id: Type.String(),
   protection_group_id: Nullable(Type.String()),
-  /** A bulk action's child names its parent (type `bulk`), whose state is its children's. */
+  /** A bulk action's or plan run's child names its parent (type `bulk` or `plan_run`). */
   parent_id: Nullable(Type.String()),
   type: Type.String({ description: `One of ${OPERATION_TYPES.join(', ')}` }),
   status: OperationStatus,
@@ -95,4 +95,8 @@ export const OperationRoutes = {
   /** A failed operation back to work from its failed step (a failed rollback goes on rolling back); a parent resumes its failed children. */
   resume: { params: OperationParams, querystring: NoQuery, response: answers({ 202: OperationAnswer }) },
   cancel: { params: OperationParams, querystring: NoQuery, response: answers({ 200: DetailAnswer }) },
+  /** A plan run waiting for approval goes on to its next tier. */
+  approve: { params: OperationParams, querystring: NoQuery, body: Type.Optional(Obj({ comment: Type.Optional(Type.String({ maxLength: 500 })) })), response: answers({ 200: DetailAnswer }) },
+  /** A plan run starts no further tier until resumed (`…/resume`); what has started goes on. */
+  pause: { params: OperationParams, querystring: NoQuery, response: answers({ 200: DetailAnswer }) },
 };

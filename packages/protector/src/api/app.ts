@@ -18,6 +18,7 @@ import { registerPolicy } from './resources/policy.js';
 import { registerProtectionGroups } from './resources/protection-groups.js';
 import { registerResourceMappings } from './resources/resource-mappings.js';
 import { registerActions } from './resources/actions.js';
+import { registerPlans } from './resources/plans.js';
 import { registerReplication } from './resources/replication.js';
 import { useRoutePolicy } from './route-policy.js';
 import { useResponseCheck } from './response-check.js';
@@ -99,6 +100,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerOperations(app, deps);
   registerReplication(app, deps);
   registerActions(app, deps);
+  registerPlans(app, deps);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setNotFoundHandler((_request, reply) => {

@@ -28,6 +28,8 @@ const MAPPING = '/v1/admin/tenant-mappings/:id';
 const PGS = '/v1/:project_id/protection-groups';
 const PG = `${PGS}/:pg_id`;
 const OP = '/v1/:project_id/operations/:operation_id';
+const PLANS = '/v1/:project_id/recovery-plans';
+const PLAN = `${PLANS}/:plan_id`;
 
 /**
  * `METHOD url-pattern` → policy, for every route of the API. A route missing here is refused
@@ -76,6 +78,15 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   [`POST ${OP}/cleanup`]: project('protector:operations:cleanup'),
   [`POST ${OP}/resume`]: project('protector:operations:resume'),
   [`POST ${OP}/cancel`]: project('protector:operations:cancel'),
+  [`POST ${OP}/approve`]: project('protector:operations:approve'),
+  [`POST ${OP}/pause`]: project('protector:operations:pause'),
+  [`GET ${PLANS}`]: project('protector:recovery_plans:list'),
+  [`POST ${PLANS}`]: project('protector:recovery_plans:create'),
+  [`GET ${PLAN}`]: project('protector:recovery_plans:show'),
+  [`PUT ${PLAN}`]: project('protector:recovery_plans:update'),
+  [`DELETE ${PLAN}`]: project('protector:recovery_plans:delete'),
+  [`PUT ${PLAN}/metadata`]: project('protector:recovery_plans:copy'),
+  [`POST ${PLAN}/run`]: project('protector:recovery_plans:run'),
   'GET /v1/:project_id/health': project('protector:health:show'),
 };
 

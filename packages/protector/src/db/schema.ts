@@ -89,6 +89,8 @@ export interface OperationsTable {
   pg_id: string | null;
   /** A bulk action's child names its parent operation (whose state is its children's). */
   parent_id: string | null;
+  /** Why a pending child may not be claimed yet (a plan run's tier not yet released); null: claimable. */
+  hold: string | null;
   type: string;
   status: string;
   progress: number;
@@ -175,6 +177,21 @@ export interface RefreshLeasesTable {
   expires_at: number;
 }
 
+export interface RecoveryPlansTable {
+  id: string;
+  project_id: string;
+  name: string;
+  description: string;
+  /** Bumped by every change; a run records the version it ran. */
+  version: number;
+  /** The ordered tiers: JSON. */
+  tiers: string;
+  /** The run holding the plan (one at a time). */
+  active_run_id: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   sites: SitesTable;
   tenant_mappings: TenantMappingsTable;
@@ -188,4 +205,5 @@ export interface Database {
   services: ServicesTable;
   replication_state: ReplicationStateTable;
   refresh_leases: RefreshLeasesTable;
+  recovery_plans: RecoveryPlansTable;
 }

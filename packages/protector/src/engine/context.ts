@@ -18,6 +18,8 @@ export interface WorkflowDeps {
   http?: HttpOptions;
   /** What this engine may ask of each site at once, shared by all its operations (`[concurrency]`). */
   limits?: SiteLimits;
+  /** Tells the engines an operation a workflow released is waiting (the bus); without it their scan finds it. */
+  wake?: (operationId: string) => void;
 }
 
 export interface ClientsForOptions {

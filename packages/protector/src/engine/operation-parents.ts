@@ -12,6 +12,12 @@ import type { Database } from '../db/schema.js';
  */
 export const PARENT_TYPE = 'bulk';
 
+/**
+ * A recovery plan run's parent: unlike a bulk parent, an engine claims and runs it
+ * (workflows/plan-run.ts), and its state is its own; its children only count themselves into it.
+ */
+export const PLAN_RUN_TYPE = 'plan_run';
+
 const FINISHED: readonly string[] = ['completed', 'failed', 'partial', 'rolled_back', 'cancelled'];
 
 interface ChildState {
@@ -72,7 +78,7 @@ export function parentState(children: readonly ChildState[]): ParentState {
  */
 export async function settleParent(tx: Kysely<Database>, parentId: string, now: number): Promise<void> {
   const lock = locksRows(tx);
-  const parent = await tx.selectFrom('operations').select(['result']).where('id', '=', parentId).$if(lock, (q) => q.forUpdate()).executeTakeFirst();
+  const parent = await tx.selectFrom('operations').select(['result', 'type']).where('id', '=', parentId).$if(lock, (q) => q.forUpdate()).executeTakeFirst();
   if (!parent) return;
   const children = await tx
     .selectFrom('operations')
@@ -82,6 +88,10 @@ export async function settleParent(tx: Kysely<Database>, parentId: string, now: 
     .execute();
   const s = parentState(children);
   const result = { ...(JSON.parse(parent.result) as Record<string, unknown>), children: s.counts };
+  if (parent.type === PLAN_RUN_TYPE) {
+    await tx.updateTable('operations').set({ result: JSON.stringify(result), updated_at: now }).where('id', '=', parentId).execute();
+    return;
+  }
   await tx
     .updateTable('operations')
     .set({ status: s.status, progress: s.progress, started_at: s.started_at, finished_at: s.finished_at, error: s.error, result: JSON.stringify(result), updated_at: now })

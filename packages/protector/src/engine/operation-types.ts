@@ -24,21 +24,24 @@ export interface OperationParams {
    * on error. unplanned: the surviving site only, from the newest (or the chosen) recovery
    * point, past per-server errors. A `recovery_point_id` makes either a point-in-time failover.
    */
-  failover: { type: 'planned' | 'unplanned'; recovery_point_id?: string; force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number };
+  failover: { type: 'planned' | 'unplanned'; recovery_point_id?: string; force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number; revert_of?: string };
+  /** (Both: `revert_of` names the plan-run child a run's rollback moves back.) */
   /** Back to the original site: resynchronise there, then a planned failover back. */
-  failback: { force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number };
+  failback: { force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number; revert_of?: string };
   /** A drill on the secondary from the newest (or the chosen) recovery point; production untouched. */
   test_failover: { recovery_point_id?: string; network_id?: string; mappings?: MappingOverride[]; boot_timeout_seconds?: number };
   /** Removes exactly what the drill created; `force` forgets what could not be removed. */
   test_cleanup: { force?: boolean };
   /** Removes the old primary's servers and volume records after a failover (retry of its last step). */
   cleanup: { operation_id: string };
+  /** A recovery plan run: releases its children tier by tier, waits between tiers (engine/plan-runs.ts has its params). */
+  plan_run: Record<string, unknown>;
 }
 
 export type OperationType = keyof OperationParams;
 export const LIFECYCLE_OPERATIONS: readonly OperationType[] = ['pg_create', 'member_add', 'member_remove', 'pg_delete'];
 /** The DR actions of DESIGN §6; each runs on the site that ends up running the workload. */
-export const DR_OPERATIONS: readonly OperationType[] = ['failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup'];
+export const DR_OPERATIONS: readonly OperationType[] = ['failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup', 'plan_run'];
 
 /**
  * The two kinds of work an engine has separate slots for ([engine] dr_concurrency and

@@ -3,7 +3,7 @@ import type { Insertable, Kysely, Selectable } from 'kysely';
 import { keysetPage, type PageRequest, type PageRows } from '../db/keyset.js';
 import { transact } from '../db/retry.js';
 import type { Database, OperationsTable, OperationStepsTable } from '../db/schema.js';
-import { PARENT_TYPE, settleParent } from './operation-parents.js';
+import { PARENT_TYPE, PLAN_RUN_TYPE, settleParent } from './operation-parents.js';
 import { DR_OPERATIONS, type WorkClass } from './operation-types.js';
 
 /** Operation and step states (DESIGN §3): the wire's vocabulary, stored as is. */
@@ -80,6 +80,8 @@ export interface NewOperation {
   pg_id: string | null;
   /** The bulk action's parent operation this one is a child of. */
   parent_id?: string;
+  /** A child that waits for its parent to release it (a plan run's later tier). */
+  hold?: string;
   type: string;
   params: Record<string, unknown>;
   request_id: string;
@@ -88,7 +90,7 @@ export interface NewOperation {
 
 /** A new operation's row: pending, unheld, requested at `now`. */
 export const pendingRow = (n: NewOperation, now: number): Insertable<OperationsTable> => ({
-  id: n.id, project_id: n.project_id, pg_id: n.pg_id, parent_id: n.parent_id ?? null, type: n.type, status: 'pending', progress: 0,
+  id: n.id, project_id: n.project_id, pg_id: n.pg_id, parent_id: n.parent_id ?? null, hold: n.hold ?? null, type: n.type, status: 'pending', progress: 0,
   params: JSON.stringify(n.params), result: '{}', error: null, request_id: n.request_id, user_id: n.user_id,
   lease_owner: null, lease_expires_at: null, created_at: now, started_at: null, finished_at: null, updated_at: now,
 });
@@ -186,8 +188,9 @@ export class Operations {
       .where('id', '=', id)
       .where('status', 'in', ['pending', 'running', 'rolling_back'])
       .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
-      // A parent is its children's sum: nothing for an engine to run.
+      // A bulk parent is its children's sum: nothing for an engine to run. A held child waits for its plan run.
       .where('type', '!=', PARENT_TYPE)
+      .where('hold', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
@@ -230,6 +233,7 @@ export class Operations {
         .where('status', 'in', ['pending', 'running', 'rolling_back'])
         .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
         .where('type', cls === 'dr' ? 'in' : 'not in', cls === 'dr' ? [...DR_OPERATIONS] : [...DR_OPERATIONS, PARENT_TYPE])
+        .where('hold', 'is', null)
         .orderBy('created_at')
         .limit(free[cls])
         .execute();
@@ -346,11 +350,12 @@ export class Operations {
     return transact(this.db, async (tx) => {
       const op = await tx.selectFrom('operations').select(['id', 'type', 'parent_id']).where('id', '=', id).executeTakeFirst();
       if (!op) return false;
-      const parentId = op.type === PARENT_TYPE ? op.id : op.parent_id;
-      const candidates =
-        op.type === PARENT_TYPE
-          ? await tx.selectFrom('operations').select(['id', 'pg_id', 'type']).where('parent_id', '=', op.id).where('status', '=', 'pending').where('lease_owner', 'is', null).execute()
-          : await tx.selectFrom('operations').select(['id', 'pg_id', 'type']).where('id', '=', op.id).execute();
+      const parent = op.type === PARENT_TYPE || op.type === PLAN_RUN_TYPE;
+      const parentId = parent ? op.id : op.parent_id;
+      const self = await tx.selectFrom('operations').select(['id', 'pg_id', 'type']).where('id', '=', op.id).execute();
+      const waiting = parent ? await tx.selectFrom('operations').select(['id', 'pg_id', 'type']).where('parent_id', '=', op.id).where('status', '=', 'pending').where('lease_owner', 'is', null).execute() : [];
+      // A bulk parent is its children; a plan run no engine has taken goes too (one that runs sees its children cancelled and ends).
+      const candidates = op.type === PARENT_TYPE ? waiting : [...waiting, ...self];
       let cancelled = 0;
       for (const c of candidates) {
         const r = await tx
@@ -362,6 +367,7 @@ export class Operations {
           .executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) continue;
         cancelled++;
+        if (c.type === PLAN_RUN_TYPE) await tx.updateTable('recovery_plans').set({ active_run_id: null }).where('active_run_id', '=', c.id).execute();
         if (!c.pg_id) continue;
         await tx.updateTable('protection_groups').set({ active_operation_id: null, updated_at: t }).where('id', '=', c.pg_id).where('active_operation_id', '=', c.id).execute();
         if (c.type === 'pg_delete') await tx.updateTable('protection_groups').set({ status: 'active' }).where('id', '=', c.pg_id).where('status', '=', 'deleting').execute();
@@ -379,7 +385,7 @@ export class Operations {
   async finish(id: string, owner: string, outcome: { status: OperationStatus; result?: Record<string, unknown>; error?: string }): Promise<void> {
     const now = this.now();
     await transact(this.db, async (tx) => {
-      const op = await tx.selectFrom('operations').select(['pg_id', 'parent_id', 'result']).where('id', '=', id).where('lease_owner', '=', owner).executeTakeFirst();
+      const op = await tx.selectFrom('operations').select(['pg_id', 'parent_id', 'result', 'type']).where('id', '=', id).where('lease_owner', '=', owner).executeTakeFirst();
       if (!op) return;
       const result = { ...(JSON.parse(op.result) as Record<string, unknown>), ...outcome.result };
       const ended = await tx
@@ -400,6 +406,7 @@ export class Operations {
         .executeTakeFirst();
       if (Number(ended.numUpdatedRows) !== 1) return;
       if (op.pg_id) await tx.updateTable('protection_groups').set({ active_operation_id: null }).where('id', '=', op.pg_id).where('active_operation_id', '=', id).execute();
+      if (op.type === PLAN_RUN_TYPE) await tx.updateTable('recovery_plans').set({ active_run_id: null }).where('active_run_id', '=', id).execute();
       if (op.parent_id) await settleParent(tx, op.parent_id, now);
     });
   }

@@ -47,9 +47,10 @@ export interface Workflow {
   rollback?(operation: OperationRecord, failedStep: string): Step[];
   /**
    * How the operation ends once every step completed: `partial` when some of the work could
-   * not be done (an unplanned failover that brought up all but one server). Default completed.
+   * not be done (an unplanned failover that brought up all but one server); `cancelled` when
+   * the user stopped it (a plan run whose later tiers were cancelled). Default completed.
    */
-  outcome?(completed: ReadonlyMap<string, StepDetail>): 'completed' | 'partial';
+  outcome?(completed: ReadonlyMap<string, StepDetail>): 'completed' | 'partial' | 'cancelled';
 }
 
 /** A step failure that is the user's to fix (the message says what), rather than a fault. */

@@ -59,6 +59,8 @@ const PGS = '/v1/{project_id}/protection-groups';
 const PG = `${PGS}/{protection_group_id}`;
 const BULK = '/v1/{project_id}/actions';
 const OPS = '/v1/{project_id}/operations';
+const PLANS = '/v1/{project_id}/recovery-plans';
+const PLAN = `${PLANS}/{plan_id}`;
 const OP = `${OPS}/{operation_id}`;
 
 const get = (path: string): PolicyOperation => ({ method: 'GET', path });
@@ -146,6 +148,15 @@ export const PROTECTOR_POLICIES = [
   { name: 'protector:operations:cleanup', check_str: MEMBER, description: 'Remove what a failed operation left behind.', operations: [post(`${OP}/cleanup`)] },
   { name: 'protector:operations:resume', check_str: MEMBER, description: 'Resume a failed operation from the step where it stopped (a failed rollback goes on rolling back).', operations: [post(`${OP}/resume`)] },
   { name: 'protector:operations:cancel', check_str: MEMBER, description: 'Cancel an operation where it is safe to do so.', operations: [post(`${OP}/cancel`)] },
+  { name: 'protector:operations:approve', check_str: MEMBER, description: 'Approve the wait of a recovery plan run, so it goes on to its next tier.', operations: [post(`${OP}/approve`)] },
+  { name: 'protector:operations:pause', check_str: MEMBER, description: 'Pause a recovery plan run before its next tier (resume goes on).', operations: [post(`${OP}/pause`)] },
+  { name: 'protector:recovery_plans:list', check_str: READER, description: "List a project's recovery plans.", operations: [get(PLANS)] },
+  { name: 'protector:recovery_plans:show', check_str: READER, description: 'Show a recovery plan.', operations: [get(PLAN)] },
+  { name: 'protector:recovery_plans:create', check_str: MEMBER, description: 'Create a recovery plan.', operations: [post(PLANS)] },
+  { name: 'protector:recovery_plans:update', check_str: MEMBER, description: 'Change a recovery plan (a new version).', operations: [put(PLAN)] },
+  { name: 'protector:recovery_plans:delete', check_str: MEMBER, description: 'Delete a recovery plan.', operations: [del(PLAN)] },
+  { name: 'protector:recovery_plans:copy', check_str: MEMBER, description: "Store the other site's version of a recovery plan (the client keeps both sites' copies alike).", operations: [put(`${PLAN}/metadata`)] },
+  { name: 'protector:recovery_plans:run', check_str: MEMBER, description: 'Run a recovery plan (drill, failover, failback), or pre-check a run.', operations: [post(`${PLAN}/run`)] },
   {
     name: 'protector:health:show',
     check_str: READER,

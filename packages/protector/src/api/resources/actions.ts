@@ -19,7 +19,7 @@ import { loadPg, operationView, recordOperation, tenant, wakeEngine } from './te
 const DR_ACTIONS = ['failover', 'failback', 'test_failover', 'test_cleanup'] as const;
 type DrAction = (typeof DR_ACTIONS)[number];
 
-interface Chosen {
+export interface Chosen {
   name: DrAction;
   kind: ActionKind;
   /** The action's parameters as the operation records them (dry_run is not one). */
@@ -49,7 +49,7 @@ function runsOn(pg: ProtectionGroup, kind: ActionKind): string {
  * Why this site cannot record `chosen` on `pg` now (one sentence), or undefined when it can: the
  * action runs on the other site, the PG's state does not allow it, or its copies are not in sync.
  */
-async function refusal(sites: Sites, pg: ProtectionGroup, chosen: Chosen, local: Site | undefined): Promise<string | undefined> {
+export async function refusal(sites: Sites, pg: ProtectionGroup, chosen: Chosen, local: Site | undefined): Promise<string | undefined> {
   const where = runsOn(pg, chosen.kind);
   if (local && local.id !== where) {
     const target = await sites.get(where);
@@ -67,6 +67,20 @@ async function refusal(sites: Sites, pg: ProtectionGroup, chosen: Chosen, local:
 
 /** How many protection groups a bulk dry run pre-checks at once (each check asks the clouds and arrays). */
 const PRECHECK_PARALLEL = 8;
+
+/** Every group's pre-check report for `chosen` (a bulk or plan dry run); `recoveryPoint` picks each group's point. */
+export async function precheckEach(deps: ApiDeps, groups: readonly ProtectionGroup[], chosen: Chosen, recoveryPoint: (pg: ProtectionGroup) => string | undefined = () => chosen.params.recovery_point_id) {
+  const storage = await deps.storage?.();
+  if (!storage) throw unavailable('The storage driver is not available: this site and its peer must both be registered (POST /v1/admin/sites).');
+  const ctx = createWorkflowContext({ pgs: new ProtectionGroups(deps.db, deps.now), sites: new Sites(deps.db, deps.box, deps.now), storage, now: deps.now });
+  const p = chosen.params;
+  const slots = new Slots(PRECHECK_PARALLEL);
+  const reports = await settleAll(groups, (pg) => slots.run(async () => {
+    const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: recoveryPoint(pg), overrides: p.mappings, force: p.force }, ALL_CHECKS);
+    return { protection_group_id: pg.id, name: pg.name, action: chosen.kind, ok: r.ok, checks: r.checks, blockers: r.blockers, warnings: r.warnings, report: r.report };
+  }));
+  return { action: chosen.kind, ok: reports.every((r) => r.ok), protection_groups: reports };
+}
 
 export function registerActions(api: FastifyInstance, deps: ApiDeps): void {
   const app = api.withTypeProvider<TypeBoxTypeProvider>();
@@ -120,18 +134,7 @@ export function registerActions(api: FastifyInstance, deps: ApiDeps): void {
     if (missing.length > 0) throw notFound(`Protection group${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`);
     const groups = found as ProtectionGroup[];
 
-    if (chosen.dryRun) {
-      const storage = await deps.storage?.();
-      if (!storage) throw unavailable('The storage driver is not available: this site and its peer must both be registered (POST /v1/admin/sites).');
-      const ctx = createWorkflowContext({ pgs, sites, storage, now: deps.now });
-      const p = chosen.params;
-      const slots = new Slots(PRECHECK_PARALLEL);
-      const reports = await settleAll(groups, (pg) => slots.run(async () => {
-        const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: p.recovery_point_id, overrides: p.mappings, force: p.force }, ALL_CHECKS);
-        return { protection_group_id: pg.id, name: pg.name, action: chosen.kind, ok: r.ok, checks: r.checks, blockers: r.blockers, warnings: r.warnings, report: r.report };
-      }));
-      return { precheck: { action: chosen.kind, ok: reports.every((r) => r.ok), protection_groups: reports } };
-    }
+    if (chosen.dryRun) return { precheck: await precheckEach(deps, groups, chosen) };
 
     // All or nothing: every reason a group cannot be run from here, in one answer.
     const local = (await sites.list()).find((s) => s.is_local);

@@ -10,7 +10,8 @@ import { caller } from '../auth.js';
 import { operationView, recordOperation, tenant, wakeEngine } from './tenant.js';
 import { ProtectionGroups } from '../../db/protection-groups.js';
 import { resumeChildren } from '../../engine/bulk-operations.js';
-import { PARENT_TYPE } from '../../engine/operation-parents.js';
+import { PARENT_TYPE, PLAN_RUN_TYPE } from '../../engine/operation-parents.js';
+import { approveRun, pauseRun, RunControlRefused, unpauseRun, type PlanRunParams } from '../../engine/plan-runs.js';
 import { rollbackLeftovers } from '../../engine/workflows/recovery/teardown.js';
 
 const stepView = (s: StepRecord): OperationStep => ({
@@ -42,8 +43,13 @@ export function operationTimes(o: Pick<OperationRecord, 'created_at' | 'started_
 
 /** A parent's children in the order its request named their protection groups. */
 async function childrenOf(ops: Operations, o: OperationRecord): Promise<OperationRecord[]> {
-  if (o.type !== PARENT_TYPE) return [];
-  const order = Array.isArray(o.params.protection_groups) ? (o.params.protection_groups as string[]) : [];
+  if (o.type !== PARENT_TYPE && o.type !== PLAN_RUN_TYPE) return [];
+  // A plan run's in the order it takes its tiers (a rollback's moves back after them, by creation).
+  const order = o.type === PLAN_RUN_TYPE ? ((o.params as unknown as PlanRunParams).tiers ?? []).flatMap((t) => t.protection_groups) : Array.isArray(o.params.protection_groups) ? (o.params.protection_groups as string[]) : [];
+  if (o.type === PLAN_RUN_TYPE) {
+    const rank = (c: OperationRecord) => (typeof c.params.revert_of === 'string' ? order.length : 0) + order.indexOf(c.pg_id ?? '');
+    return (await ops.children(o.id)).sort((a, b) => rank(a) - rank(b) || a.created_at - b.created_at);
+  }
   const at = (c: OperationRecord) => order.indexOf(c.pg_id ?? '');
   return (await ops.children(o.id)).sort((a, b) => at(a) - at(b));
 }
@@ -109,15 +115,47 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     const by = caller(request).userId;
     let resumed: OperationRecord;
     try {
+      if (o.type === PLAN_RUN_TYPE && o.result.paused) {
+        // A paused run goes on from where it waits; its engine holds it still.
+        await unpauseRun(deps.db, o.id, now());
+        reply.code(202);
+        return { operation: operationView((await ops.get(o.id)) as OperationRecord) };
+      }
       resumed = o.type === PARENT_TYPE ? await resumeChildren(ops, o.id, by) : await ops.resume(o.id, by);
     } catch (err) {
       if (err instanceof ResumeRefused) throw conflict(`${err.message}.`);
+      if (err instanceof RunControlRefused) throw conflict(err.message);
       throw err;
     }
     if (o.type !== PARENT_TYPE) wakeEngine(deps, request, resumed.id);
     else for (const c of await ops.children(o.id)) if (c.status === 'running' || c.status === 'rolling_back') wakeEngine(deps, request, c.id);
     reply.code(202);
     return { operation: operationView(resumed) };
+  });
+
+  const runControl = async (fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      if (err instanceof RunControlRefused) throw conflict(err.message);
+      throw err;
+    }
+  };
+
+  app.post('/v1/:project_id/operations/:operation_id/approve', { schema: OperationRoutes.approve }, async (request) => {
+    const { project_id, operation_id } = request.params;
+    tenant(deps, request, project_id, 'protector:operations:approve');
+    const o = await load(project_id, operation_id);
+    await runControl(() => approveRun(deps.db, o.id, caller(request).userId, now(), request.body?.comment));
+    return { operation: await detailView(ops, (await ops.get(o.id)) as OperationRecord, now()) };
+  });
+
+  app.post('/v1/:project_id/operations/:operation_id/pause', { schema: OperationRoutes.pause }, async (request) => {
+    const { project_id, operation_id } = request.params;
+    tenant(deps, request, project_id, 'protector:operations:pause');
+    const o = await load(project_id, operation_id);
+    await runControl(() => pauseRun(deps.db, o.id, caller(request).userId, now()));
+    return { operation: await detailView(ops, (await ops.get(o.id)) as OperationRecord, now()) };
   });
 
   app.post('/v1/:project_id/operations/:operation_id/cancel', { schema: OperationRoutes.cancel }, async (request) => {

@@ -30,6 +30,12 @@ export interface PrecheckInput {
   overrides?: readonly MappingOverride[];
   /** Failover `force`: a recovery point lacking a volume only warns (that volume is not brought up). */
   force?: boolean;
+  /**
+   * The operation of the same plan run this one moves back (the run's rollback): the PG's
+   * document here is the newer one, made by that operation, and the client stores it on the
+   * peer after the run, so being out of sync only warns.
+   */
+  revertOf?: string;
 }
 
 /**

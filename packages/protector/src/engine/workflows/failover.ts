@@ -95,7 +95,7 @@ export function failoverWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
     type: 'failover',
     steps: (p, flow): Flow<FailoverParams, FailoverOut> => {
       const chosen = p.recovery_point_id;
-      const checks = { working: 'failing_over', record: 'failover', recoveryPoint: chosen, overrides: p.mappings, force: p.force } as const;
+      const checks = { working: 'failing_over', record: 'failover', recoveryPoint: chosen, overrides: p.mappings, force: p.force, revertOf: p.revert_of } as const;
       const bootTimeoutSeconds = p.boot_timeout_seconds ?? t.bootTimeoutSeconds;
       if (p.type === 'planned') {
         const action = 'planned_failover';
@@ -129,7 +129,7 @@ export function failbackWorkflow(deps: WorkflowDeps, t: DrTimeouts = {}): Workfl
     steps: (p, flow) => {
       const action = 'failback';
       return flow
-        .step('precheck', (s) => precheck(s, { action, working: 'failing_back', record: 'failover', overrides: p.mappings, force: p.force }))
+        .step('precheck', (s) => precheck(s, { action, working: 'failing_back', record: 'failover', overrides: p.mappings, force: p.force, revertOf: p.revert_of }))
         .step('reverse_if_pending', reverseIfPending)
         .step('remove_old_copies', (s) => cleanupSource(s, true))
         .step('resync', (s) => resync(s, transferWait(t)))

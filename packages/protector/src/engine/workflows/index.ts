@@ -9,13 +9,15 @@ import { cleanupWorkflow } from './cleanup.js';
 import { failbackWorkflow, failoverWorkflow, type DrTimeouts } from './failover.js';
 import { testCleanupWorkflow } from './test-cleanup.js';
 import { testFailoverWorkflow } from './test-failover.js';
+import { planRunWorkflow } from './plan-run.js';
 
+export { planRunWorkflow };
 export { cleanupWorkflow, failbackWorkflow, failoverWorkflow, memberAddWorkflow, memberRemoveWorkflow, pgCreateWorkflow, pgDeleteWorkflow, replicateWorkflow, testCleanupWorkflow, testFailoverWorkflow };
 export { replicationSpec } from './pg-create.js';
 export { groupName, groupTypeName, arrayVolumeName } from './names.js';
 
 /** Every workflow this engine runs (operation types in operation-types.ts). */
-export function lifecycleWorkflows(deps: WorkflowDeps, opts: DrTimeouts = {}): Workflow[] {
+export function lifecycleWorkflows(deps: WorkflowDeps, opts: DrTimeouts & { planPollMs?: number } = {}): Workflow[] {
   return [
     pgCreateWorkflow(deps),
     memberAddWorkflow(deps),
@@ -27,5 +29,6 @@ export function lifecycleWorkflows(deps: WorkflowDeps, opts: DrTimeouts = {}): W
     testFailoverWorkflow(deps, opts),
     testCleanupWorkflow(deps),
     cleanupWorkflow(deps),
+    planRunWorkflow(deps, { pollMs: opts.planPollMs, wake: deps.wake }),
   ];
 }

@@ -55,10 +55,11 @@ const PARSERS: { [T in OperationType]: Parser<T> } = {
       type,
       recovery_point_id: optional('failover', raw, 'recovery_point_id', isString, 'a string'),
       force: optional('failover', raw, 'force', isBoolean, 'true or false'),
+      revert_of: optional('failover', raw, 'revert_of', isString, 'an operation id'),
       ...common('failover', raw),
     };
   },
-  failback: (raw) => ({ force: optional('failback', raw, 'force', isBoolean, 'true or false'), ...common('failback', raw) }),
+  failback: (raw) => ({ force: optional('failback', raw, 'force', isBoolean, 'true or false'), revert_of: optional('failback', raw, 'revert_of', isString, 'an operation id'), ...common('failback', raw) }),
   test_failover: (raw) => ({
     recovery_point_id: optional('test_failover', raw, 'recovery_point_id', isString, 'a string'),
     network_id: optional('test_failover', raw, 'network_id', isString, 'a string'),
@@ -69,6 +70,8 @@ const PARSERS: { [T in OperationType]: Parser<T> } = {
     if (typeof raw.operation_id !== 'string') throw new StepError('cleanup needs operation_id');
     return { operation_id: raw.operation_id };
   },
+  // The API records a run's params whole (engine/plan-runs.ts); its workflow reads them typed.
+  plan_run: (raw) => raw,
 };
 
 /** The operation's params as its type declares them; a StepError naming what is wrong otherwise. */

@@ -1,0 +1,187 @@
+import type { PlanRunMode, PlanTier, PlanWait } from '@protector/contract';
+import type { Kysely } from 'kysely';
+import { locksRows } from '../db/connection.js';
+import { transact } from '../db/retry.js';
+import type { Database } from '../db/schema.js';
+import { ProtectionGroupsBusy } from './bulk-operations.js';
+import { PLAN_RUN_TYPE } from './operation-parents.js';
+import { pendingRow, type NewOperation, type OperationRecord, type Operations } from './operations.js';
+import type { ActionKind } from './prechecks/index.js';
+
+export { PLAN_RUN_TYPE };
+
+/** The operation a run's mode records on each PG, with the pre-check it runs. */
+export interface ModeAction {
+  type: 'failover' | 'failback' | 'test_failover' | 'test_cleanup';
+  kind: ActionKind;
+  /** A failed PG stops the run and undoes the tiers done (SRM's planned migration), rather than being reported and passed. */
+  rollsBack: boolean;
+  /** A failed PG ends the run (drills: what came up stays for inspection until drill_cleanup). */
+  stops: boolean;
+  /** Tiers run last first (a drill's cleanup removes the web tier before the database). */
+  reverse: boolean;
+  /** Takes a recovery point per PG. */
+  pointInTime: boolean;
+}
+
+export const MODE_ACTIONS: Readonly<Record<PlanRunMode, ModeAction>> = {
+  drill: { type: 'test_failover', kind: 'test_failover', rollsBack: false, stops: true, reverse: false, pointInTime: true },
+  drill_cleanup: { type: 'test_cleanup', kind: 'test_cleanup', rollsBack: false, stops: false, reverse: true, pointInTime: false },
+  planned: { type: 'failover', kind: 'planned_failover', rollsBack: true, stops: true, reverse: false, pointInTime: false },
+  unplanned: { type: 'failover', kind: 'unplanned_failover', rollsBack: false, stops: false, reverse: false, pointInTime: true },
+  point_in_time: { type: 'failover', kind: 'unplanned_failover', rollsBack: false, stops: false, reverse: false, pointInTime: true },
+  failback: { type: 'failback', kind: 'failback', rollsBack: true, stops: true, reverse: false, pointInTime: false },
+};
+
+export const modeAction = (mode: PlanRunMode): ModeAction => MODE_ACTIONS[mode] as ModeAction;
+
+/** What each child operation of a run records (its recovery point is added per PG). */
+export function actionParams(mode: PlanRunMode, o: { force?: boolean; boot_timeout_seconds?: number } = {}): { type?: 'planned' | 'unplanned'; force?: boolean; boot_timeout_seconds?: number } {
+  const p: { type?: 'planned' | 'unplanned'; force?: boolean; boot_timeout_seconds?: number } = {};
+  if (mode === 'planned') p.type = 'planned';
+  if (mode === 'unplanned' || mode === 'point_in_time') p.type = 'unplanned';
+  // A drill takes no force; a cleanup boots nothing.
+  if (o.force !== undefined && mode !== 'drill') p.force = o.force;
+  if (o.boot_timeout_seconds !== undefined && mode !== 'drill_cleanup') p.boot_timeout_seconds = o.boot_timeout_seconds;
+  return p;
+}
+
+/** One tier as a run records it (in the order the run takes the tiers). */
+export interface RunTier {
+  name: string;
+  protection_groups: string[];
+  wait_after?: PlanWait;
+}
+
+/** What a plan run's parent records as its params (the plan as it was run). */
+export interface PlanRunParams {
+  plan_id: string;
+  plan_name: string;
+  version: number;
+  mode: PlanRunMode;
+  tiers: RunTier[];
+  /** The child operations' parameters, except their recovery points (actionParams). */
+  action: ReturnType<typeof actionParams>;
+  /** The recovery point each PG is brought up from, when chosen. */
+  recovery_points: Record<string, string>;
+}
+
+/** The tiers in the order the mode takes them; a wait stays after the tier it followed in the plan, never after the last. */
+export function runTiers(tiers: readonly PlanTier[], mode: PlanRunMode): RunTier[] {
+  const ordered = modeAction(mode).reverse ? [...tiers].reverse().map(({ wait_after: _w, ...t }) => t) : tiers.map((t) => ({ ...t }));
+  return ordered.map((t, i) => (i === ordered.length - 1 ? { name: t.name, protection_groups: [...t.protection_groups] } : { ...t, protection_groups: [...t.protection_groups] }));
+}
+
+export const holdOf = (tierIndex: number): string => `tier-${tierIndex + 1}`;
+
+/** The plan is held by another run (the API answers 409). */
+export class PlanBusy extends Error {
+  readonly status = 409;
+  constructor(planId: string, runId: string | null) {
+    super(`Recovery plan ${planId} is already running (operation ${runId ?? '(unknown)'}); wait for it to finish.`);
+    this.name = 'PlanBusy';
+  }
+}
+
+/**
+ * Records a run: the parent holding the plan, and a pending child per PG holding its PG, each
+ * held under its tier until the run releases it. All or nothing, PGs taken in id order (as
+ * createBulk). Returns the parent and its children in run order.
+ */
+export async function createPlanRun(
+  ops: Operations,
+  now: number,
+  parent: Omit<NewOperation, 'pg_id' | 'type' | 'parent_id' | 'params'> & { params: PlanRunParams },
+  childId: (pgId: string) => string,
+): Promise<{ parent: OperationRecord; children: OperationRecord[] }> {
+  const p = parent.params;
+  const act = modeAction(p.mode);
+  const kids: NewOperation[] = p.tiers.flatMap((t, i) =>
+    t.protection_groups.map((pg) => ({
+      id: childId(pg),
+      project_id: parent.project_id,
+      pg_id: pg,
+      parent_id: parent.id,
+      hold: holdOf(i),
+      type: act.type,
+      params: { ...p.action, ...(p.recovery_points[pg] ? { recovery_point_id: p.recovery_points[pg] } : {}) },
+      request_id: parent.request_id,
+      user_id: parent.user_id,
+    })),
+  );
+  await transact(ops.db, async (tx: Kysely<Database>) => {
+    const took = await tx.updateTable('recovery_plans').set({ active_run_id: parent.id }).where('id', '=', p.plan_id).where('active_run_id', 'is', null).executeTakeFirst();
+    if (Number(took.numUpdatedRows) !== 1) {
+      const plan = await tx.selectFrom('recovery_plans').select('active_run_id').where('id', '=', p.plan_id).executeTakeFirst();
+      throw new PlanBusy(p.plan_id, plan?.active_run_id ?? null);
+    }
+    const busy: { pgId: string; operationId: string | null }[] = [];
+    for (const k of [...kids].sort((a, b) => (a.pg_id as string).localeCompare(b.pg_id as string))) {
+      const r = await tx.updateTable('protection_groups').set({ active_operation_id: k.id }).where('id', '=', k.pg_id as string).where('active_operation_id', 'is', null).executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 1) continue;
+      const pg = await tx.selectFrom('protection_groups').select('active_operation_id').where('id', '=', k.pg_id as string).executeTakeFirst();
+      busy.push({ pgId: k.pg_id as string, operationId: pg?.active_operation_id ?? null });
+    }
+    if (busy.length > 0) throw new ProtectionGroupsBusy(busy);
+    await tx.insertInto('operations').values(pendingRow({ ...parent, pg_id: null, type: PLAN_RUN_TYPE, params: p as unknown as Record<string, unknown> }, now)).execute();
+    for (let i = 0; i < kids.length; i += 200) await tx.insertInto('operations').values(kids.slice(i, i + 200).map((k) => pendingRow(k, now))).execute();
+  });
+  const byId = new Map((await ops.children(parent.id)).map((c) => [c.id, c]));
+  return { parent: (await ops.get(parent.id)) as OperationRecord, children: kids.map((k) => byId.get(k.id) as OperationRecord) };
+}
+
+/** A control request the run cannot take now (the API answers 409 with the reason). */
+export class RunControlRefused extends Error {
+  readonly status = 409;
+  constructor(message: string) {
+    super(message);
+    this.name = 'RunControlRefused';
+  }
+}
+
+/** What the API's pause, resume and approve record on a run, read by its workflow. */
+export interface RunControl {
+  paused?: { by: string; at: number };
+  approvals?: { step: string; by: string; at: number; comment?: string }[];
+}
+
+/** The step a run is at: its last recorded step that has not ended. */
+async function currentStep(tx: Kysely<Database>, runId: string): Promise<string | undefined> {
+  const s = await tx.selectFrom('operation_steps').select('name').where('operation_id', '=', runId).where('status', '=', 'running').orderBy('seq', 'desc').executeTakeFirst();
+  return s?.name;
+}
+
+/** Changes a running run's control record, under a row lock, in one short transaction. */
+async function control(db: Kysely<Database>, runId: string, now: number, change: (c: RunControl, run: { status: string; step: string | undefined }) => RunControl): Promise<void> {
+  await transact(db, async (tx) => {
+    const row = await tx.selectFrom('operations').select(['status', 'result', 'type']).where('id', '=', runId).$if(locksRows(tx), (q) => q.forUpdate()).executeTakeFirst();
+    if (!row || row.type !== PLAN_RUN_TYPE) throw new RunControlRefused(`Operation ${runId} is not a recovery plan run.`);
+    if (row.status !== 'pending' && row.status !== 'running') throw new RunControlRefused(`Recovery plan run ${runId} is ${row.status}.`);
+    const result = JSON.parse(row.result) as Record<string, unknown>;
+    const next = change({ paused: result.paused as RunControl['paused'], approvals: result.approvals as RunControl['approvals'] }, { status: row.status, step: await currentStep(tx, runId) });
+    await tx.updateTable('operations').set({ result: JSON.stringify({ ...result, ...next, paused: next.paused }), updated_at: now }).where('id', '=', runId).execute();
+  });
+}
+
+/** Approves the wait the run is at; refused unless it is waiting for an approval. */
+export async function approveRun(db: Kysely<Database>, runId: string, by: string, now: number, comment?: string): Promise<void> {
+  await control(db, runId, now, (c, run) => {
+    if (!run.step?.startsWith('approval_after_')) throw new RunControlRefused(`Recovery plan run ${runId} is not waiting for an approval${run.step ? ` (it is at ${run.step})` : ''}.`);
+    const step = run.step;
+    if (c.approvals?.some((a) => a.step === step)) return c;
+    return { ...c, approvals: [...(c.approvals ?? []), { step, by, at: now, ...(comment ? { comment } : {}) }] };
+  });
+}
+
+/** The run starts no further tier until resumed. */
+export async function pauseRun(db: Kysely<Database>, runId: string, by: string, now: number): Promise<void> {
+  await control(db, runId, now, (c) => (c.paused ? c : { ...c, paused: { by, at: now } }));
+}
+
+/** A paused run goes on; refused when it is not paused. */
+export async function unpauseRun(db: Kysely<Database>, runId: string, now: number): Promise<void> {
+  await control(db, runId, now, (c) => {
+    if (!c.paused) throw new RunControlRefused(`Recovery plan run ${runId} is not paused.`);
+    return { ...c, paused: undefined };
+  });
+}

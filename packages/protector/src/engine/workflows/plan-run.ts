@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { transact } from '../../db/retry.js';
+import type { Database } from '../../db/schema.js';
+import { settleParent } from '../operation-parents.js';
+import { createWorkflowContext, type WorkflowDeps } from '../context.js';
+import { settleAll, Slots } from '../limits.js';
+import { FINISHED, Operations, type OperationRecord } from '../operations.js';
+import { holdOf, modeAction, PLAN_RUN_TYPE, type PlanRunParams, type RunControl, type RunTier } from '../plan-runs.js';
+import { ALL_CHECKS, formatReport, runPrechecks } from '../prechecks/index.js';
+import { StepError, type Step, type StepContext, type StepDetail, type Workflow } from '../workflow.js';
+
+export interface PlanRunOptions {
+  /** How often the run looks at its children, its approvals and its pause (default 500 ms). */
+  pollMs?: number;
+  /** Tells the engines a child was released (the bus); without it their scan finds it. */
+  wake?: (operationId: string) => void;
+}
+
+/** How many PGs the run's pre-check looks at at once (each asks the clouds and arrays). */
+const PRECHECK_PARALLEL = 8;
+
+type Child = Pick<OperationRecord, 'id' | 'pg_id' | 'status' | 'error' | 'type' | 'params'> & { hold: string | null };
+
+const USER_CANCEL = 'cancelled by the user before it started';
+
+/**
+ * A recovery plan run (DESIGN §6): the pre-check of every PG as a whole, then each tier's
+ * children released together and waited for, with the plan's wait (a delay or an approval)
+ * before the next tier. A failed PG stops a planned run or failback and undoes the tiers done
+ * (SRM's planned migration), stops a drill (what came up stays for inspection), and is reported
+ * and passed by an unplanned or point-in-time run. Everything the run decides is in the
+ * database (children, approvals, pause), so an engine that takes it over after a crash goes on
+ * where it was.
+ */
+export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Workflow {
+  const db = deps.pgs.db;
+  const ops = new Operations(db, deps.now);
+  const pollMs = o.pollMs ?? 500;
+  const now = deps.now ?? Date.now;
+
+  const children = async (runId: string): Promise<Child[]> => {
+    const rows = await db.selectFrom('operations').select(['id', 'pg_id', 'status', 'error', 'type', 'params', 'hold']).where('parent_id', '=', runId).execute();
+    return rows.map((r) => ({ ...r, status: r.status as OperationRecord['status'], params: JSON.parse(r.params) as Record<string, unknown> }));
+  };
+  const control = async (runId: string): Promise<RunControl> => {
+    const r = await db.selectFrom('operations').select('result').where('id', '=', runId).executeTakeFirst();
+    return JSON.parse(r?.result ?? '{}') as RunControl;
+  };
+  const sleep = (signal: AbortSignal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal.aborted) return reject(signal.reason as Error);
+      const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, pollMs);
+      const onAbort = () => { clearTimeout(t); reject(signal.reason as Error); };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  const cancelledByUser = (cs: readonly Child[]) => cs.some((c) => c.status === 'cancelled' && c.error === USER_CANCEL);
+
+  /** Cancels what has not started (children still held or unclaimed), freeing their PGs. */
+  const cancelUnstarted = async (runId: string): Promise<number> => {
+    let n = 0;
+    for (const c of await children(runId)) if (c.status === 'pending' && (await cancelChild(db, c, runId, now()))) n++;
+    return n;
+  };
+
+  const precheck = (p: PlanRunParams): Step => ({
+    name: 'precheck',
+    async run({ operation, signal }) {
+      const act = modeAction(p.mode);
+      const ctx = createWorkflowContext(deps);
+      const kids = await children(operation.id);
+      const slots = new Slots(PRECHECK_PARALLEL);
+      const reports = await settleAll(kids, (c) =>
+        slots.run(async () => {
+          const pg = c.pg_id ? await deps.pgs.get(c.pg_id) : undefined;
+          if (!pg) return { pg: c.pg_id ?? c.id, blockers: [`protection group ${c.pg_id} no longer exists`], warnings: 0 };
+          const params = c.params as { recovery_point_id?: string; force?: boolean; mappings?: never };
+          const r = await runPrechecks(ctx, { action: act.kind, pg, operationId: c.id, recoveryPoint: params.recovery_point_id, force: params.force }, ALL_CHECKS);
+          return { pg: `${pg.name} (${pg.id})`, blockers: r.blockers.length > 0 ? [formatReport(r.blockers, [])] : [], warnings: r.warnings.length };
+        }),
+      );
+      if (signal.aborted) throw signal.reason as Error;
+      const blocked = reports.filter((r) => r.blockers.length > 0);
+      if (blocked.length > 0) {
+        // Nothing has changed: the run ends here and every PG is free again.
+        await cancelUnstarted(operation.id);
+        throw new StepError(`the pre-check of ${blocked.length} of ${reports.length} protection groups found blockers:\n${blocked.map((b) => `${b.pg}:\n${b.blockers.join('\n')}`).join('\n')}`, {
+          blocked: blocked.map((b) => b.pg),
+        });
+      }
+      return { protection_groups: reports.length, warnings: reports.reduce((n, r) => n + r.warnings, 0) };
+    },
+  });
+
+  /** Releases the tier's children (once not paused); a run whose later children the user cancelled ends here. */
+  const startTier = (i: number, tier: RunTier): Step => ({
+    name: `start_tier_${i + 1}`,
+    async run({ operation, signal, progress }) {
+      for (;;) {
+        const cs = await children(operation.id);
+        if (cancelledByUser(cs)) return { tier: tier.name, cancelled: true };
+        const paused = (await control(operation.id)).paused;
+        if (!paused) break;
+        await progress({ tier: tier.name, paused_by: paused.by, paused_at: new Date(paused.at).toISOString() });
+        await sleep(signal);
+      }
+      await db.updateTable('operations').set({ hold: null, updated_at: now() }).where('parent_id', '=', operation.id).where('hold', '=', holdOf(i)).where('status', '=', 'pending').execute();
+      for (const c of await children(operation.id)) if (c.pg_id && tier.protection_groups.includes(c.pg_id) && c.status === 'pending') o.wake?.(c.id);
+      return { tier: tier.name, protection_groups: tier.protection_groups };
+    },
+  });
+
+  /** Waits for the tier's children to end and judges them by the run's mode. */
+  const waitTier = (p: PlanRunParams, i: number, tier: RunTier): Step => ({
+    name: `wait_tier_${i + 1}`,
+    async run({ operation, signal, progress }) {
+      const act = modeAction(p.mode);
+      let mine: Child[];
+      for (;;) {
+        const cs = await children(operation.id);
+        mine = cs.filter((c) => c.pg_id !== null && tier.protection_groups.includes(c.pg_id) && !isRevert(c));
+        if (mine.every((c) => FINISHED.includes(c.status))) break;
+        await progress({ tier: tier.name, ended: mine.filter((c) => FINISHED.includes(c.status)).length, of: mine.length });
+        await sleep(signal);
+      }
+      const came = mine.filter((c) => c.status === 'completed' || c.status === 'partial');
+      const failed = mine.filter((c) => !(c.status === 'completed' || c.status === 'partial') && !(c.status === 'cancelled' && c.error === USER_CANCEL));
+      const detail: StepDetail = { tier: tier.name, completed: came.map((c) => c.pg_id), failed: failed.map((c) => ({ protection_group_id: c.pg_id, operation_id: c.id, status: c.status, error: c.error })) };
+      if (mine.some((c) => c.status === 'cancelled' && c.error === USER_CANCEL)) detail.cancelled = true;
+      if (failed.length > 0 && act.stops) {
+        if (!act.rollsBack) await cancelUnstarted(operation.id);
+        throw new StepError(`tier ${tier.name}: ${failed.map((f) => `protection group ${f.pg_id} ${f.status}${f.error ? ` (${f.error})` : ''}`).join('; ')}`, detail);
+      }
+      return detail;
+    },
+  });
+
+  /** The plan's wait after a tier: a delay from the tier's end, or an approval recorded through the API. */
+  const waitAfter = (i: number, tier: RunTier): Step | undefined => {
+    const w = tier.wait_after;
+    if (!w) return undefined;
+    if (w.type === 'time') {
+      return {
+        name: `delay_after_tier_${i + 1}`,
+        async run({ operation, signal, progress }) {
+          // From the tier's end as recorded, so a run taken over after a crash does not wait again from the start.
+          const ended = (await ops.steps(operation.id)).find((s) => s.name === `wait_tier_${i + 1}`)?.finished_at ?? now();
+          const until = ended + w.seconds * 1000;
+          await progress({ tier: tier.name, until: new Date(until).toISOString() });
+          while (now() < until) {
+            if (cancelledByUser(await children(operation.id))) return { tier: tier.name, cancelled: true };
+            await sleep(signal);
+          }
+          return { tier: tier.name, waited_seconds: w.seconds };
+        },
+      };
+    }
+    const name = `approval_after_tier_${i + 1}`;
+    return {
+      name,
+      async run({ operation, signal, progress }) {
+        await progress({ tier: tier.name, waiting_for: 'approval', ...(w.prompt ? { prompt: w.prompt } : {}), since: new Date(now()).toISOString() });
+        for (;;) {
+          const approved = (await control(operation.id)).approvals?.find((a) => a.step === name);
+          if (approved) return { tier: tier.name, approved_by: approved.by, approved_at: new Date(approved.at).toISOString(), ...(approved.comment ? { comment: approved.comment } : {}) };
+          if (cancelledByUser(await children(operation.id))) return { tier: tier.name, cancelled: true };
+          await sleep(signal);
+        }
+      },
+    };
+  };
+
+  const stepsOf = (p: PlanRunParams): Step[] => {
+    const steps: Step[] = [precheck(p)];
+    p.tiers.forEach((t, i) => {
+      steps.push(startTier(i, t), waitTier(p, i, t));
+      const w = waitAfter(i, t);
+      if (w) steps.push(w);
+    });
+    return steps;
+  };
+
+  /**
+   * Undoing a planned run or failback: what has not started is cancelled, what has started is
+   * waited for, then every PG the run moved is moved back, last tier first, each as a child of
+   * the run (a failback for a planned failover, a planned failover for a failback).
+   */
+  const rollbackOf = (p: PlanRunParams): Step[] => {
+    const steps: Step[] = [
+      { name: 'cancel_unstarted', run: async ({ operation }) => ({ cancelled: await cancelUnstarted(operation.id) }) },
+      {
+        name: 'wait_started',
+        async run({ operation, signal }) {
+          while ((await children(operation.id)).some((c) => !FINISHED.includes(c.status))) await sleep(signal);
+          return {};
+        },
+      },
+    ];
+    for (let i = p.tiers.length - 1; i >= 0; i--) steps.push(revertTier(p, i, p.tiers[i] as RunTier));
+    return steps;
+  };
+
+  const revertTier = (p: PlanRunParams, i: number, tier: RunTier): Step => ({
+    name: `revert_tier_${i + 1}`,
+    async run(ctx: StepContext) {
+      const { operation, signal } = ctx;
+      const cs = await children(operation.id);
+      const moved = cs.filter((c) => c.pg_id && tier.protection_groups.includes(c.pg_id) && !isRevert(c) && (c.status === 'completed' || c.status === 'partial'));
+      const reverts: string[] = [];
+      for (const c of moved) {
+        const existing = cs.find((r) => isRevert(r) && r.params.revert_of === c.id && r.status !== 'failed');
+        if (existing) {
+          reverts.push(existing.id);
+          continue;
+        }
+        const type = p.mode === 'failback' ? 'failover' : 'failback';
+        const params = { ...(type === 'failover' ? { type: 'planned' } : {}), revert_of: c.id };
+        const made = await ops.create({ id: randomUUID(), project_id: operation.project_id, pg_id: c.pg_id, parent_id: operation.id, type, params, request_id: operation.request_id, user_id: operation.user_id });
+        o.wake?.(made.id);
+        reverts.push(made.id);
+      }
+      for (;;) {
+        const now_ = await children(operation.id);
+        const mine = now_.filter((c) => reverts.includes(c.id));
+        if (mine.every((c) => FINISHED.includes(c.status))) {
+          const bad = mine.filter((c) => c.status !== 'completed');
+          if (bad.length > 0) throw new StepError(`moving tier ${tier.name} back failed: ${bad.map((b) => `protection group ${b.pg_id} ${b.status}${b.error ? ` (${b.error})` : ''}`).join('; ')}`);
+          return { tier: tier.name, moved_back: mine.map((c) => c.pg_id) };
+        }
+        await sleep(signal);
+      }
+    },
+  });
+
+  return {
+    type: PLAN_RUN_TYPE,
+    steps: (op) => stepsOf(op.params as unknown as PlanRunParams),
+    rollback: (op, failedStep) => {
+      const p = op.params as unknown as PlanRunParams;
+      // Nothing moved before the first tier started; a drill or an unplanned run is never undone.
+      return failedStep === 'precheck' || !modeAction(p.mode).rollsBack ? [] : rollbackOf(p);
+    },
+    outcome: (completed) => {
+      const details = [...completed.values()];
+      if (details.some((d) => d.cancelled === true)) return 'cancelled';
+      return details.some((d) => Array.isArray(d.failed) && d.failed.length > 0) ? 'partial' : 'completed';
+    },
+  };
+}
+
+/** A child the run's rollback made to move a PG back. */
+const isRevert = (c: Pick<Child, 'params'>): boolean => typeof c.params.revert_of === 'string';
+
+/** Cancels one waiting child (held or not yet claimed) and frees its PG; false when an engine took it first. */
+async function cancelChild(db: Kysely<Database>, c: Child, runId: string, t: number): Promise<boolean> {
+  return transact(db, async (tx) => {
+    const r = await tx
+      .updateTable('operations')
+      .set({ status: 'cancelled', hold: null, finished_at: t, updated_at: t, error: 'cancelled by its recovery plan run' })
+      .where('id', '=', c.id)
+      .where('status', '=', 'pending')
+      .where('lease_owner', 'is', null)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) !== 1) return false;
+    if (c.pg_id) await tx.updateTable('protection_groups').set({ active_operation_id: null, updated_at: t }).where('id', '=', c.pg_id).where('active_operation_id', '=', c.id).execute();
+    await settleParent(tx, runId, t);
+    return true;
+  });
+}
