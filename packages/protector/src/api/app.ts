@@ -6,6 +6,7 @@ import { PolicyNotAuthorized } from '../policy/index.js';
 import { newRequestId, registerObservability, requestLogger } from '../observability/index.js';
 import { VERSION } from '../version.js';
 import { useAuth } from './auth.js';
+import { databaseGauges } from './database-gauges.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, errorBody, statusTitle, unavailable } from './errors.js';
 import { frameworkErrorOptions, MAX_PARAM_LENGTH, NOT_FOUND_MESSAGE } from './framework-errors.js';
@@ -57,7 +58,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false } },
   });
   // Request ids, one log line and metrics per request, /metrics and /healthz: before anything can answer.
-  registerObservability(app, { logger: deps.logger, metrics: deps.metrics, healthChecks: deps.healthChecks });
+  registerObservability(app, { logger: deps.logger, metrics: deps.metrics, healthChecks: deps.healthChecks, beforeScrape: databaseGauges(deps) });
   // Bodies are JSON or nothing; anything else is refused before it reaches a route.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {

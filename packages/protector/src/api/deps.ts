@@ -36,6 +36,8 @@ export interface ApiDeps {
    * state, so health can say when a record is stale (older than three intervals). Default 30 s.
    */
   replicationRefreshMs?: number;
+  /** `[DEFAULT] service_down_time` in ms: /metrics calls a process down past it. Default 60 s. */
+  serviceDownMs?: number;
   /**
    * Tests only: validate every JSON answer against its route's response schema, undeclared
    * fields refused; a mismatch is a 500 with the reason logged (src/api/response-check.ts).

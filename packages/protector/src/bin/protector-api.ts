@@ -38,6 +38,7 @@ try {
     bus: rt.bus,
     storage: () => rt.storage(),
     replicationRefreshMs: rt.cfg.engine.replication_poll_interval * 1000,
+    serviceDownMs: rt.cfg.DEFAULT.service_down_time * 1000,
     healthChecks: readinessChecks(rt.db, rt.bus),
   });
   await app.listen({ host: rt.cfg.api.bind_host, port: rt.cfg.api.bind_port });

@@ -39,6 +39,8 @@ export interface ObservabilityOptions {
   healthChecks?: Readonly<Record<string, HealthCheck>>;
   /** Per check; default 2 s. */
   healthTimeoutMs?: number;
+  /** Run before each `/metrics` answer: sets the gauges read from elsewhere (the database). */
+  beforeScrape?: () => Promise<void>;
 }
 
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -97,6 +99,7 @@ export function registerObservability<L extends FastifyBaseLogger, P extends Fas
   });
 
   app.get(METRICS_PATH, async (_request, reply) => {
+    await options.beforeScrape?.();
     reply.header('content-type', metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -20,7 +20,16 @@ export interface ProtectorMetrics {
   readonly replicationLag: Gauge<'pg_id' | 'project_id'>;
   readonly rpoCompliant: Gauge<'pg_id' | 'project_id'>;
   readonly recoveryPointAge: Gauge<'pg_id'>;
+  readonly rpo: Gauge<'pg_id' | 'project_id'>;
+  readonly replicationLinkUp: Gauge<'pg_id' | 'project_id'>;
+  readonly pgInfo: Gauge<'pg_id' | 'project_id' | 'pg_name'>;
+  readonly serviceUp: Gauge<ServiceLabels>;
+  readonly serviceHeartbeatAge: Gauge<ServiceLabels>;
+  readonly servicesUp: Gauge<'binary'>;
+  readonly operationAge: Gauge<'operation_id' | 'project_id' | 'pg_id' | 'type' | 'status'>;
 }
+
+type ServiceLabels = 'service_id' | 'binary' | 'host';
 
 export interface MetricsOptions {
   /** Process metrics (CPU, memory, event loop, GC) as `protector_process_*` etc. Default true. */
@@ -88,6 +97,48 @@ export function createMetrics(options: MetricsOptions = {}): ProtectorMetrics {
       labelNames: ['pg_id'],
       registers,
     }),
+    rpo: new Gauge({
+      name: `${PREFIX}rpo_seconds`,
+      help: 'The RPO of a protection group (its replication policy), in seconds.',
+      labelNames: ['pg_id', 'project_id'],
+      registers,
+    }),
+    replicationLinkUp: new Gauge({
+      name: `${PREFIX}replication_link_up`,
+      help: "1 when a protection group's replication link was connected at the last read of the arrays, 0 when it was down; absent when unknown.",
+      labelNames: ['pg_id', 'project_id'],
+      registers,
+    }),
+    pgInfo: new Gauge({
+      name: `${PREFIX}protection_group_info`,
+      help: 'Always 1: the name of each protection group, for alerts to join on pg_id.',
+      labelNames: ['pg_id', 'project_id', 'pg_name'],
+      registers,
+    }),
+    serviceUp: new Gauge({
+      name: `${PREFIX}service_up`,
+      help: 'Per protector-api and protector-engine process not stopped cleanly: 1 when its heartbeat is within service_down_time, 0 when older.',
+      labelNames: ['service_id', 'binary', 'host'],
+      registers,
+    }),
+    serviceHeartbeatAge: new Gauge({
+      name: `${PREFIX}service_heartbeat_age_seconds`,
+      help: 'Seconds since the last heartbeat of each protector-api and protector-engine process not stopped cleanly.',
+      labelNames: ['service_id', 'binary', 'host'],
+      registers,
+    }),
+    servicesUp: new Gauge({
+      name: `${PREFIX}services_up`,
+      help: 'Processes of each binary whose heartbeat is within service_down_time (0 included).',
+      labelNames: ['binary'],
+      registers,
+    }),
+    operationAge: new Gauge({
+      name: `${PREFIX}operation_age_seconds`,
+      help: 'Per unfinished operation: seconds since it was requested (pending) or first picked up by an engine (running, rolling_back).',
+      labelNames: ['operation_id', 'project_id', 'pg_id', 'type', 'status'],
+      registers,
+    }),
   };
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: PREFIX });
   return metrics;
@@ -132,11 +183,6 @@ export function trackRunningOperation(m: ProtectorMetrics, type: OperationType):
   };
 }
 
-/** Sets the running count from the database, for the API's site-wide view. */
-export function setOperationsRunning(m: ProtectorMetrics, type: OperationType, count: number): void {
-  m.operationsRunning.set({ type }, count);
-}
-
 export interface StepSample {
   type: OperationType;
   step: string;
@@ -148,27 +194,105 @@ export function recordStep(m: ProtectorMetrics, sample: StepSample): void {
   m.stepDuration.observe({ type: sample.type, step: sample.step, status: sample.status }, sample.durationSeconds);
 }
 
-export interface ReplicationHealth {
+/** One protection group's replication health, as GET /v1/{project_id}/health reports it. */
+export interface PgSample {
   pgId: string;
   projectId: string;
-  /** Unknown (no recovery point yet, array unreachable): the series is removed, not set to 0. */
+  name: string;
+  rpoSeconds: number;
+  /** Unknown (no recovery point yet, array unreachable): no series, rather than 0. */
   lagSeconds: number | null;
   rpoCompliant: boolean;
-  recoveryPointAgeSeconds: number | null;
+  /** As last read: 'connected' is up, anything else ('down') not; null (not read) gives no series. */
+  link: string | null;
 }
 
-export function setReplicationHealth(m: ProtectorMetrics, h: ReplicationHealth): void {
-  const labels = { pg_id: h.pgId, project_id: h.projectId };
-  if (h.lagSeconds === null) m.replicationLag.remove(labels);
-  else m.replicationLag.set(labels, h.lagSeconds);
-  m.rpoCompliant.set(labels, h.rpoCompliant ? 1 : 0);
-  if (h.recoveryPointAgeSeconds === null) m.recoveryPointAge.remove({ pg_id: h.pgId });
-  else m.recoveryPointAge.set({ pg_id: h.pgId }, h.recoveryPointAgeSeconds);
+/** A process of the services table that has not stopped cleanly. */
+export interface ServiceSample {
+  id: number;
+  binary: string;
+  host: string;
+  up: boolean;
+  heartbeatAgeSeconds: number;
 }
 
-/** Drops a deleted protection group's series so they do not linger at their last value. */
-export function forgetProtectionGroup(m: ProtectorMetrics, pgId: string, projectId: string): void {
-  m.replicationLag.remove({ pg_id: pgId, project_id: projectId });
-  m.rpoCompliant.remove({ pg_id: pgId, project_id: projectId });
-  m.recoveryPointAge.remove({ pg_id: pgId });
+/** An operation not finished yet. */
+export interface OperationSample {
+  id: string;
+  projectId: string;
+  pgId: string | null;
+  type: OperationType;
+  status: 'pending' | 'running' | 'rolling_back';
+  ageSeconds: number;
+}
+
+// The gauges read from the database; operations_running among them, since in protector-api it is
+// the site's count from the database rather than this process's (trackRunningOperation).
+function fromDatabase(m: ProtectorMetrics) {
+  return [m.replicationLag, m.rpoCompliant, m.recoveryPointAge, m.rpo, m.replicationLinkUp, m.pgInfo, m.serviceUp, m.serviceHeartbeatAge, m.servicesUp, m.operationAge, m.operationsRunning];
+}
+
+/**
+ * Sets a PG's gauges; `before` is what the previous scrape set, so an unchanged value is not set
+ * again (labels are hashed at each set: with thousands of PGs that is most of a scrape's work).
+ */
+export function setPgGauges(m: ProtectorMetrics, p: PgSample, before?: PgSample): void {
+  const labels = { pg_id: p.pgId, project_id: p.projectId };
+  if (before?.name !== p.name) {
+    if (before) m.pgInfo.remove({ ...labels, pg_name: before.name });
+    m.pgInfo.set({ ...labels, pg_name: p.name }, 1);
+  }
+  if (before?.rpoSeconds !== p.rpoSeconds) m.rpo.set(labels, p.rpoSeconds);
+  if (before?.rpoCompliant !== p.rpoCompliant) m.rpoCompliant.set(labels, p.rpoCompliant ? 1 : 0);
+  if (before?.lagSeconds !== p.lagSeconds) {
+    if (p.lagSeconds === null) {
+      m.replicationLag.remove(labels);
+      m.recoveryPointAge.remove({ pg_id: p.pgId });
+    } else {
+      m.replicationLag.set(labels, p.lagSeconds);
+      m.recoveryPointAge.set({ pg_id: p.pgId }, p.lagSeconds);
+    }
+  }
+  if (before?.link !== p.link) {
+    if (p.link === null) m.replicationLinkUp.remove(labels);
+    else m.replicationLinkUp.set(labels, p.link === 'connected' ? 1 : 0);
+  }
+}
+
+/** Drops a PG's series (it was deleted), so none lingers at its last value. */
+export function forgetPgGauges(m: ProtectorMetrics, p: PgSample): void {
+  const labels = { pg_id: p.pgId, project_id: p.projectId };
+  for (const g of [m.rpo, m.rpoCompliant, m.replicationLag, m.replicationLinkUp]) g.remove(labels);
+  m.recoveryPointAge.remove({ pg_id: p.pgId });
+  m.pgInfo.remove({ ...labels, pg_name: p.name });
+}
+
+/** Replaces the heartbeat gauges: `up` counts per binary (every binary named, 0 included). */
+export function setServiceGauges(m: ProtectorMetrics, services: readonly ServiceSample[], up: Readonly<Record<string, number>>): void {
+  m.serviceUp.reset();
+  m.serviceHeartbeatAge.reset();
+  for (const s of services) {
+    const labels = { service_id: String(s.id), binary: s.binary, host: s.host };
+    m.serviceUp.set(labels, s.up ? 1 : 0);
+    m.serviceHeartbeatAge.set(labels, s.heartbeatAgeSeconds);
+  }
+  m.servicesUp.reset();
+  for (const [binary, n] of Object.entries(up)) m.servicesUp.set({ binary }, n);
+}
+
+/** Replaces the gauges of unfinished operations; the running count of each of `types` (0 included). */
+export function setOperationGauges(m: ProtectorMetrics, operations: readonly OperationSample[], types: readonly string[]): void {
+  m.operationAge.reset();
+  const running = new Map(types.map((t) => [t, 0]));
+  for (const o of operations) {
+    m.operationAge.set({ operation_id: o.id, project_id: o.projectId, pg_id: o.pgId ?? '', type: o.type, status: o.status }, o.ageSeconds);
+    if (o.status !== 'pending') running.set(o.type, (running.get(o.type) ?? 0) + 1);
+  }
+  m.operationsRunning.reset();
+  for (const [type, n] of running) m.operationsRunning.set({ type }, n);
+}
+
+/** Drops every series read from the database: when it cannot be read, no alert should fire on old values. */
+export function clearDatabaseGauges(m: ProtectorMetrics): void {
+  for (const g of fromDatabase(m)) g.reset();
 }

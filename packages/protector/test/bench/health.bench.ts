@@ -2,7 +2,8 @@
 // replication state from the simulated arrays (array calls counted, time printed) and records it;
 // then protector-api (its own process, api-server.ts) answers `GET /v1/{project}/health` from the
 // database: its p95 asked by one caller at a time, then /healthz's p95 while health is hammered by
-// CONNECTIONS callers at once. Figures only; loopback traffic, bounded in time (BENCH_SECONDS per
+// CONNECTIONS callers at once; and /metrics, which reads the same health of every PG (with the
+// heartbeats and unfinished operations) at each scrape, asked by one caller at a time. Figures only; loopback traffic, bounded in time (BENCH_SECONDS per
 // phase, default 10).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -152,6 +153,12 @@ try {
     `/healthz while health is hammered by ${CONNECTIONS} callers: p95 ${p95(probes.latencies).toFixed(1)} ms, ${probes.latencies.length} probes, ${probes.failures} failed ` +
       `[health meanwhile: p95 ${p95(hammer.latencies).toFixed(1)} ms, ${(hammer.latencies.length / (DURATION_MS / 1000)).toFixed(1)} req/s, ${hammer.failures} failed]`,
   );
+
+  // What a Prometheus scrape costs: every PG's health, as the alert rules of docs/alerts read it.
+  const metricsOk = (status: number, text: string) => status === 200 && text.split('protector_rpo_compliant{').length === PGS + 1;
+  const scrapes = await caller(`${api}/metrics`, {}, performance.now() + DURATION_MS, metricsOk);
+  const size = (await (await fetch(`${api}/metrics`)).text()).length;
+  console.log(`/metrics with ${PGS} PGs: p95 ${p95(scrapes.latencies).toFixed(1)} ms [one caller, ${scrapes.latencies.length} answers, ${scrapes.failures} failed, ${size} bytes each]`);
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await site?.stop();

@@ -4,7 +4,6 @@ import { ReplicationRoutes, type PgHealth } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
 import { ProtectionGroups } from '../../db/protection-groups.js';
 import { ReplicationStates } from '../../db/replication-state.js';
-import { setReplicationHealth } from '../../observability/index.js';
 import type { StorageDriver } from '../../storage/index.js';
 import { StorageError } from '../../storage/index.js';
 import type { ApiDeps } from '../deps.js';
@@ -31,28 +30,11 @@ const DEFAULT_REFRESH_MS = 30_000;
 /** PGs per health query: each page is a few ms of work between which other requests are served. */
 const HEALTH_PAGE = 200;
 
-/**
- * The lag and RPO gauges of each PG health reports, set only when they change: recorded state
- * changes once per refresh, and setting 1,000 PGs' labels on every request costs more than the rest.
- */
-function rpoGauges(deps: ApiDeps): { set(h: PgHealth, projectId: string): void } {
-  const last = new Map<string, string>();
-  return {
-    set(h, projectId) {
-      const key = `${h.lag_seconds}|${h.rpo_compliant}`;
-      if (last.get(h.protection_group_id) === key) return;
-      last.set(h.protection_group_id, key);
-      setReplicationHealth(deps.metrics, { pgId: h.protection_group_id, projectId, lagSeconds: h.lag_seconds, rpoCompliant: h.rpo_compliant, recoveryPointAgeSeconds: h.lag_seconds });
-    },
-  };
-}
-
-/** Recovery points of a PG, and per-PG replication health of a project (with the RPO gauges). */
+/** Recovery points of a PG, and per-PG replication health of a project (/metrics reads the same at each scrape). */
 export function registerReplication(api: FastifyInstance, deps: ApiDeps): void {
   const app = api.withTypeProvider<TypeBoxTypeProvider>();
   const pgs = new ProtectionGroups(deps.db, deps.now);
   const states = new ReplicationStates(deps.db);
-  const gauges = rpoGauges(deps);
   const base = '/v1/:project_id/protection-groups/:pg_id';
 
   app.get(
@@ -86,7 +68,6 @@ export function registerReplication(api: FastifyInstance, deps: ApiDeps): void {
     for await (const rows of states.healthPages(project_id, HEALTH_PAGE)) {
       for (const row of rows) {
         const h = pgHealth(row, clock);
-        gauges.set(h, project_id);
         health.push(h);
       }
       await nextTurn();
