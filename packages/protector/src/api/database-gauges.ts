@@ -86,6 +86,8 @@ export function databaseGauges(deps: DatabaseGaugeDeps): () => Promise<void> {
       .selectFrom('operations')
       .select(['id', 'project_id', 'pg_id', 'type', 'status', 'created_at', 'started_at'])
       .where('status', 'in', [...UNFINISHED])
+      // A plan run's child held for a later tier waits for its run, not for an engine.
+      .where('hold', 'is', null)
       .execute();
     const t = now();
     return rows.map((r) => ({
