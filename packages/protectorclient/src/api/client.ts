@@ -6,6 +6,7 @@ import { MetadataApi } from './metadata.js';
 import { OperationsApi, type OperationDetail } from './operations.js';
 import { PolicyApi } from './policy.js';
 import { ProtectionGroupsApi } from './protection-groups.js';
+import { RecoveryPlansApi } from './recovery-plans.js';
 import { RecoveryPointsApi } from './recovery-points.js';
 import { ResourceMappingsApi } from './resource-mappings.js';
 import { SitesApi } from './sites.js';
@@ -34,6 +35,7 @@ export class ProtectorClient {
   readonly resourceMappings: ResourceMappingsApi;
   readonly metadata: MetadataApi;
   readonly recoveryPoints: RecoveryPointsApi;
+  readonly recoveryPlans: RecoveryPlansApi;
   readonly actions: ActionsApi;
   readonly operations: OperationsApi;
   readonly health: HealthApi;
@@ -52,6 +54,7 @@ export class ProtectorClient {
     this.resourceMappings = new ResourceMappingsApi(t);
     this.metadata = new MetadataApi(t);
     this.recoveryPoints = new RecoveryPointsApi(t);
+    this.recoveryPlans = new RecoveryPlansApi(t);
     this.actions = new ActionsApi(t);
     this.operations = new OperationsApi(t);
     this.health = new HealthApi(t);

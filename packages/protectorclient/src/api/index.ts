@@ -37,6 +37,7 @@ export * from './policy.js';
 export * from './resource-mappings.js';
 export * from './metadata.js';
 export * from './recovery-points.js';
+export * from './recovery-plans.js';
 export * from './actions.js';
 export * from './operations.js';
 export * from './health.js';

@@ -1,5 +1,6 @@
 import { FINISHED_STATUSES, type Operation, type OperationDetail, type OperationStatus, type OperationType } from '@protector/contract';
 import type { ListOptions } from './common.js';
+import { compact } from './common.js';
 import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
@@ -29,9 +30,19 @@ export class OperationsApi {
     return (await this.t.post<{ operation: Operation }>(await this.t.projectPath(`/operations/${seg(id)}/cleanup`))).operation;
   }
 
-  /** Puts a failed operation back to work from its failed step (202); a failed rollback goes on rolling back. */
+  /** Puts a failed operation back to work from its failed step (202); a failed rollback goes on rolling back; a paused plan run goes on. */
   async resume(id: string): Promise<Operation> {
     return (await this.t.post<{ operation: Operation }>(await this.t.projectPath(`/operations/${seg(id)}/resume`))).operation;
+  }
+
+  /** A recovery plan run waiting for an approval goes on to its next tier (409 when it waits for none). */
+  async approve(id: string, opts: { comment?: string } = {}): Promise<OperationDetail> {
+    return (await this.t.post<{ operation: OperationDetail }>(await this.t.projectPath(`/operations/${seg(id)}/approve`), compact(opts))).operation;
+  }
+
+  /** A recovery plan run starts no further tier until resumed (`resume`); what has started goes on. */
+  async pause(id: string): Promise<OperationDetail> {
+    return (await this.t.post<{ operation: OperationDetail }>(await this.t.projectPath(`/operations/${seg(id)}/pause`))).operation;
   }
 
   /** Cancels an operation no engine has started yet (409 once it runs). */

@@ -1,5 +1,5 @@
 import type { BulkAction, BulkOperationAnswer, BulkPrecheckReport, Operation, OperationDetail } from '../api/index.js';
-import type { SiteBatch } from '../coordinator/index.js';
+import type { SiteBatch, SiteHandle } from '../coordinator/index.js';
 import { follow, storeAfterWait } from './coordinate.js';
 import type { CliContext } from './context.js';
 import { EXIT } from './exit-codes.js';
@@ -42,7 +42,7 @@ export async function bulk(c: CliContext, refs: readonly string[], body: BulkAct
     if ('precheck' in r) reports.push({ batch, report: r.precheck });
     else posted.push({ batch, answer: r });
   }
-  if (dryRun(body)) return printReports(o, actionName(body), reports);
+  if (dryRun(body)) return printReports(o, actionName(body), reports.map((r) => ({ site: r.batch.target.name, report: r.report })));
 
   const refOf = new Map(batches.flatMap((b) => b.pgs.map((p) => [p.id, p.ref] as const)));
   const pgRef = (op: Operation): string => refOf.get(op.protection_group_id ?? '') ?? op.protection_group_id ?? '';
@@ -60,10 +60,7 @@ export async function bulk(c: CliContext, refs: readonly string[], body: BulkAct
       // Each child changed its PG's document on this site, whatever its end: the peer gets it now, or at the next sync.
       await storeAfterWait(c, child, child.protection_group_id ?? '', pgRef(child), batch.target, batch.other).catch((err: unknown) => unstored.push(err));
     }
-    for (let i = 0; i < done.children.length; i += DETAILS_AT_ONCE) {
-      const details = await Promise.all(done.children.slice(i, i + DETAILS_AT_ONCE).map((child) => batch.target.client.operations.get(child.id)));
-      rows.push(...details.map((detail) => ({ detail, site: batch.target.name, parent: done.id })));
-    }
+    rows.push(...(await childDetails(batch.target, done.children)).map((detail) => ({ detail, site: batch.target.name, parent: done.id })));
   }
   printList(
     o,
@@ -82,8 +79,16 @@ export async function bulk(c: CliContext, refs: readonly string[], body: BulkAct
   if (unstored.length > 0) throw unstored[0];
 }
 
-function printReports(o: OutputOptions, action: string, reports: readonly { batch: SiteBatch; report: BulkPrecheckReport }[]): void {
-  const groups = reports.flatMap(({ batch, report }) => report.protection_groups.map((pg) => ({ pg, site: batch.target.name })));
+/** Each child's detail (its queue time and RTO), read a few at a time, in the children's order. */
+export async function childDetails(site: SiteHandle, children: readonly Operation[]): Promise<OperationDetail[]> {
+  const out: OperationDetail[] = [];
+  for (let i = 0; i < children.length; i += DETAILS_AT_ONCE) out.push(...(await Promise.all(children.slice(i, i + DETAILS_AT_ONCE).map((child) => site.client.operations.get(child.id)))));
+  return out;
+}
+
+/** Every PG's pre-check findings, a row each, with the site that would run it; exit 1 when any has blockers. */
+export function printReports(o: OutputOptions, action: string, reports: readonly { site: string; report: BulkPrecheckReport }[]): void {
+  const groups = reports.flatMap(({ site, report }) => report.protection_groups.map((pg) => ({ pg, site })));
   const rows = groups.flatMap(({ pg, site }) => [...pg.blockers, ...pg.warnings].map((f) => ({ f, pg: pg.name, site })));
   if (o.format === 'table' && rows.length === 0) process.stdout.write(`${action}: all pre-checks passed for ${groups.length} protection groups\n`);
   else printList(o, [['Protection group', (x) => x.pg], ['Site', (x) => x.site], ['Severity', (x) => x.f.severity], ['Check', (x) => x.f.check], ['Code', (x) => x.f.code], ['Message', (x) => x.f.message]], rows);

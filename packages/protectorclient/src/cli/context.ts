@@ -64,6 +64,7 @@ export class CliContext {
   coordinator(): Coordinator {
     this.coord ??= new Coordinator(this.primary(), this.secondary(), {
       syncHint: (pgRef) => `run 'protector protection-group sync ${pgRef}'`,
+      planHint: (planRef) => `run 'protector plan show ${planRef}'`,
       peerHint: 'name it with --secondary-cloud or OS_SECONDARY_CLOUD',
       note: (level, message) => void process.stderr.write(`${level === 'warning' ? 'protector: ' : ''}${message}\n`),
     });

@@ -3,7 +3,7 @@ import type { ShowData } from '../output/format.js';
 import type { SiteHandle } from '../coordinator/index.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
-import { progressPrinter } from './progress.js';
+import { progressPrinter, type Follower } from './progress.js';
 
 export interface WaitOptions {
   wait?: boolean;
@@ -62,6 +62,8 @@ export interface FollowOptions {
   retry?: string;
   /** A parent's children are shown by their PG: how the user named each PG, by id. */
   names?: ReadonlyMap<string, string>;
+  /** How the progress is shown (default: the steps, as progressPrinter). */
+  printer?: Follower;
 }
 
 /** Why a wait gave up, in the words of its options. */
@@ -78,7 +80,7 @@ function abandoned(err: OperationWaitAbandonedError, site: SiteHandle, ctx: CliC
 export async function follow(ctx: CliContext, site: SiteHandle, op: Operation, o: FollowOptions = {}): Promise<OperationDetail> {
   let done: OperationDetail;
   try {
-    done = await site.client.waitForOperation(op.id, { intervalMs: 500, ...ctx.waitLimits(), ...progressPrinter(op, site.name, process.stderr, { names: o.names }) });
+    done = await site.client.waitForOperation(op.id, { intervalMs: 500, ...ctx.waitLimits(), ...(o.printer ?? progressPrinter(op, site.name, process.stderr, { names: o.names })) });
   } catch (err) {
     if (!(err instanceof OperationWaitAbandonedError)) throw err;
     const pg = o.pgRef ?? op.protection_group_id;

@@ -6,6 +6,7 @@ import { OutputError } from '../output/format.js';
 import { registerAdmin } from './commands/admin.js';
 import { registerDr } from './commands/dr.js';
 import { registerOperations } from './commands/operation.js';
+import { registerPlans } from './commands/plan.js';
 import { registerProtectionGroups } from './commands/protection-group.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -30,6 +31,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerAdmin(program, context);
   registerProtectionGroups(program, context);
   registerDr(program, context);
+  registerPlans(program, context);
   registerOperations(program, context);
   program
     .command('completion')

@@ -4,7 +4,7 @@ const MARK: Record<string, string> = { completed: '✔', failed: '✖', running:
 const secs = (ms: number | null): string => (ms === null ? '' : ` ${(ms / 1000).toFixed(1)} s`);
 /** A running step's own progress (a transfer's fraction done), when it reports one. */
 const fraction = (s: OperationStep): string => (s.status === 'running' && typeof s.detail.progress === 'number' ? ` ${Math.floor(s.detail.progress * 100)}%` : '');
-const firstLine = (e: string | null): string => (e ? `: ${e.split('\n')[0]}` : '');
+export const firstLine = (e: string | null): string => (e ? `: ${e.split('\n')[0]}` : '');
 
 export type Follower = Required<Pick<WaitForOperationOptions, 'onProgress' | 'onPoll' | 'onUnreachable' | 'onReachable'>>;
 
@@ -80,6 +80,13 @@ export function progressPrinter(op: { id: string; type: string }, site: string, 
       if (busy.length === 0) return line(`${tag}: still ${d.status} after ${Math.round((now() - started) / 1000)} s`);
       for (const s of busy) line(`${tag}: step ${s.seq + 1} ${s.name} still running after ${Math.round((now() - (running.get(s.seq) ?? started)) / 1000)} s${fraction(s)}`);
     },
+    ...reachability(tag, site, line),
+  };
+}
+
+/** What a follower says when the site running the operation stops answering, and when it is back. */
+export function reachability(tag: string, site: string, line: (text: string) => void): Pick<Follower, 'onUnreachable' | 'onReachable'> {
+  return {
     onUnreachable: (e) => line(`${tag}: ${site} stopped answering (${e.reason}); still following it for up to ${Math.round(e.budgetMs / 1000)} s`),
     onReachable: (e) => line(`${tag}: ${site} answers again after ${(e.downMs / 1000).toFixed(1)} s`),
   };

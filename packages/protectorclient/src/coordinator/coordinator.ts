@@ -1,5 +1,6 @@
 import type { Operation, ProtectionGroup, SyncStatus } from '../api/index.js';
 import { findPg } from './find.js';
+import { PlanCoordinator } from './plans.js';
 import { propagate } from './metadata.js';
 import { catchUp, copiesAgree, describeStored, type CaughtUp } from './pending.js';
 import { DivergedError, PeerUnreachableError, requireReachable, type SiteHandle } from './sites.js';
@@ -38,6 +39,8 @@ export interface CoordinatorFace {
   syncHint(pgRef: string): string;
   /** How to name the peer when none is given (the CLI: its option and variable). */
   peerHint: string;
+  /** How this face tells a user to store a recovery plan on both sites again (the CLI: "run 'protector plan show X'"). */
+  planHint?(planRef: string): string;
   /** Said to the user along the way: info (what was done for them) or warning (what they must do). */
   note?(level: 'info' | 'warning', message: string): void;
 }
@@ -80,6 +83,14 @@ export class Coordinator {
 
   private note(level: 'info' | 'warning', message: string): void {
     this.face.note?.(level, message);
+  }
+
+  private planCoordinator?: PlanCoordinator;
+
+  /** Recovery plans across the pair, by the same rules (coordinator/plans.ts). */
+  get plans(): PlanCoordinator {
+    this.planCoordinator ??= new PlanCoordinator(this, (level, message) => this.note(level, message), (ref) => this.face.planHint?.(ref) ?? `read or change recovery plan ${ref} again`);
+    return this.planCoordinator;
   }
 
   /** Both sites, the primary first. */

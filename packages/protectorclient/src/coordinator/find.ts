@@ -1,4 +1,4 @@
-import { isProtectorApiError, type ProtectionGroup, type Site } from '../api/index.js';
+import { isProtectorApiError, type ProtectionGroup, type RecoveryPlan, type Site } from '../api/index.js';
 import type { SiteHandle } from './sites.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -45,6 +45,11 @@ export const apiNotFound = (err: unknown): boolean => isProtectorApiError(err) &
 /** A protection group by id or name, on `site`. */
 export function findPg(site: SiteHandle, ref: string): Promise<ProtectionGroup> {
   return findByRef(ref, { kind: 'protection group', where: `on ${site.name}`, get: (id) => site.client.protectionGroups.get(id), named: (name) => site.client.protectionGroups.list({ name }), notFound: apiNotFound });
+}
+
+/** A recovery plan by id or name, on `site`. */
+export function findPlan(site: SiteHandle, ref: string): Promise<RecoveryPlan> {
+  return findByRef(ref, { kind: 'recovery plan', where: `on ${site.name}`, get: (id) => site.client.recoveryPlans.get(id), named: (name) => site.client.recoveryPlans.list({ name }), notFound: apiNotFound });
 }
 
 /** A site registration by id or name, on `site`'s Protector (admin). */

@@ -5,7 +5,7 @@ import { lifecycleWorkflows } from '../../../protector/src/engine/workflows/inde
 import { engineWithHook } from '../../../protector/test/helpers/dr.js';
 import { startSiteApis, type SiteApi } from '../../../protector/test/helpers/two-site-apis.js';
 import { ALICE, startTwoSites, type TwoSites } from '../../../protector/test/helpers/two-sites.js';
-import { runProtector, type CliResult } from './run-cli.js';
+import { runProtector, spawnProtector, type CliResult, type SpawnedCli } from './run-cli.js';
 
 /**
  * Two sites as the CLI meets them, in this process: cloudsim sites with their Keystones, each
@@ -23,7 +23,9 @@ export interface CliLab {
    * type after the named step's work (a test stops the API there, or holds the operation
    * running); site-a's workflows get `workflowOptions` (a short dead-link grace, say).
    */
-  startEngines(o?: { hold?: { type: string; step: string; run: () => Promise<void> | void }; workflowOptions?: Parameters<typeof lifecycleWorkflows>[1] }): void;
+  startEngines(o?: { hold?: { type: string; step: string; run: () => Promise<void> | void }; workflowOptions?: Parameters<typeof lifecycleWorkflows>[1]; /** DR operations each engine runs at once (default 1; a plan run holds one while its children run). */ concurrency?: number }): void;
+  /** `protector` as `protector()` runs it, in the background: its stderr read as it comes. */
+  spawn(args: string[], o?: { from?: 'a' | 'b' }): SpawnedCli;
   close(): Promise<void>;
 }
 
@@ -36,16 +38,17 @@ export async function startCliLab(): Promise<CliLab> {
   const env = { PATH: process.env.PATH, HOME: t.dir, OS_CLIENT_CONFIG_FILE: join(t.dir, 'clouds.yaml') };
   const engines: Engine[] = [];
 
-  const protector = async (args: string[], o: { from?: 'a' | 'b' } = {}): Promise<CliResult> => {
+  const global = (o: { from?: 'a' | 'b' }): string[] => {
     const [first, second] = o.from === 'b' ? (['b', 'a'] as const) : (['a', 'b'] as const);
-    const global = ['--os-cloud', `site-${first}-demo`, '--os-endpoint', api[first].url, '--secondary-cloud', `site-${second}-demo`, '--secondary-endpoint', api[second].url, '--timeout', '5'];
-    return runProtector([...global, ...args], env);
+    return ['--os-cloud', `site-${first}-demo`, '--os-endpoint', api[first].url, '--secondary-cloud', `site-${second}-demo`, '--secondary-endpoint', api[second].url, '--timeout', '5'];
   };
+  const protector = (args: string[], o: { from?: 'a' | 'b' } = {}): Promise<CliResult> => runProtector([...global(o), ...args], env);
+  const spawn = (args: string[], o: { from?: 'a' | 'b' } = {}): SpawnedCli => spawnProtector([...global(o), ...args], env);
 
   const startEngines: CliLab['startEngines'] = (o = {}) => {
-    const a = t.atA.engine(undefined, { workflows: lifecycleWorkflows(t.atA.deps, { stepTimeoutMs: 60_000, ...o.workflowOptions }) });
+    const a = t.atA.engine(undefined, { workflows: lifecycleWorkflows(t.atA.deps, { stepTimeoutMs: 60_000, ...o.workflowOptions }), concurrency: o.concurrency });
     const hooked = o.hold && lifecycleWorkflows(t.atB.deps).find((w) => w.type === o.hold?.type);
-    const b = hooked && o.hold ? engineWithHook(t.atB, hooked, o.hold.step, o.hold.run) : t.atB.engine();
+    const b = hooked && o.hold ? engineWithHook(t.atB, hooked, o.hold.step, o.hold.run) : t.atB.engine(undefined, { concurrency: o.concurrency });
     engines.push(a, b);
     void a.start();
     void b.start();
@@ -57,5 +60,5 @@ export async function startCliLab(): Promise<CliLab> {
     await api.b.close();
     await t.close();
   };
-  return { t, api, protector, startEngines, close };
+  return { t, api, protector, spawn, startEngines, close };
 }

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,49 @@ export async function runProtector(args: string[], env: NodeJS.ProcessEnv): Prom
     const e = err as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
   }
+}
+
+/** A `protector` running in the background: its stderr lines as they come, and its end. */
+export interface SpawnedCli {
+  /** Resolves with the first stderr line matching `re` (rejects after `ms`, naming what was seen). */
+  line(re: RegExp, ms?: number): Promise<string>;
+  stderrLines: string[];
+  done: Promise<CliResult>;
+}
+
+/** The compiled binary in a subprocess, as runProtector, without waiting for it: a test acts while it runs (approves a plan run it follows). */
+export function spawnProtector(args: string[], env: NodeJS.ProcessEnv): SpawnedCli {
+  const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const stderrLines: string[] = [];
+  const waiters: { re: RegExp; resolve: (l: string) => void }[] = [];
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    for (const l of stderr.split('\n').slice(stderrLines.length, -1)) {
+      stderrLines.push(l);
+      for (const w of waiters.filter((x) => x.re.test(l))) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(l);
+      }
+    }
+  });
+  const done = new Promise<CliResult>((resolve) => child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr })));
+  const line = (re: RegExp, ms = 120_000): Promise<string> => {
+    const seen = stderrLines.find((l) => re.test(l));
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no stderr line matching ${re} within ${ms} ms; seen:\n${stderrLines.join('\n')}`)), ms);
+      waiters.push({ re, resolve: (l) => (clearTimeout(timer), resolve(l)) });
+      void done.then(() => {
+        clearTimeout(timer);
+        // Resolved already when the line came: a second settle does nothing.
+        reject(new Error(`protector ended without a stderr line matching ${re}; seen:\n${stderrLines.join('\n')}`));
+      });
+    });
+  };
+  return { line, stderrLines, done };
 }
 
 /**

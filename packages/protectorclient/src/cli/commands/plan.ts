@@ -1,0 +1,194 @@
+import { Option, type Command } from 'commander';
+import { PLAN_RUN_MODES, type PlanTier, type PlanWait, type RecoveryPlan, type RecoveryPlanUpdate } from '../../api/index.js';
+import type { CliContext } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { findPg } from '../find.js';
+import { wholeNumber } from '../parse.js';
+import { runParams, stepTier, tierLabel } from '../plan-progress.js';
+import { answeringOther, followRun, runPlan, type PlanRunOptions } from '../plan-run.js';
+import { printList, printShow, withOutput, type OutputOptions } from '../render.js';
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+interface TierOptions {
+  tier?: string[];
+  after?: string[];
+  description?: string;
+}
+
+/** `--tier NAME=PG[,PG...]` in order, each PG by name or id (looked up on the --os-cloud site). */
+async function parseTiers(c: CliContext, given: readonly string[]): Promise<PlanTier[]> {
+  const tiers: PlanTier[] = [];
+  for (const v of given) {
+    const at = v.indexOf('=');
+    const refs = v.slice(at + 1).split(',').map((x) => x.trim()).filter(Boolean);
+    if (at <= 0 || refs.length === 0) throw new CliError(`--tier ${v}: expected NAME=PG[,PG...]`, EXIT.usage);
+    tiers.push({ name: v.slice(0, at).trim(), protection_groups: await Promise.all(refs.map(async (r) => (await findPg(c.primary(), r)).id)) });
+  }
+  return tiers;
+}
+
+/** `--after TIER=approval[:PROMPT]|SECONDS` (and `none` to drop a wait) applied to `tiers`. */
+function applyWaits(tiers: PlanTier[], given: readonly string[], allowNone: boolean): PlanTier[] {
+  const out = tiers.map((t) => ({ ...t }));
+  for (const v of given) {
+    const at = v.indexOf('=');
+    const name = v.slice(0, at);
+    const what = v.slice(at + 1);
+    const i = out.findIndex((t) => t.name === name);
+    if (at <= 0 || i < 0) throw new CliError(`--after ${v}: expected TIER=approval[:PROMPT] or TIER=SECONDS, TIER one of ${out.map((t) => t.name).join(', ')}`, EXIT.usage);
+    if (i === out.length - 1 && what !== 'none') throw new CliError(`--after ${v}: ${name} is the last tier; nothing waits after it`, EXIT.usage);
+    const t = out[i] as PlanTier;
+    let wait: PlanWait | undefined;
+    if (what === 'approval' || what.startsWith('approval:')) wait = { type: 'approval', ...(what.length > 'approval:'.length ? { prompt: what.slice('approval:'.length) } : {}) };
+    else if (/^\d+$/.test(what) && Number(what) >= 1) wait = { type: 'time', seconds: Number(what) };
+    else if (!(allowNone && what === 'none')) throw new CliError(`--after ${v}: the wait is 'approval', 'approval:PROMPT' or a number of seconds${allowNone ? ", or 'none'" : ''}`, EXIT.usage);
+    out[i] = wait ? { ...t, wait_after: wait } : { name: t.name, protection_groups: t.protection_groups };
+  }
+  return out;
+}
+
+const waitText = (w: PlanWait | undefined): string => (!w ? '' : w.type === 'time' ? `, then ${w.seconds} s` : `, then approval${w.prompt ? `: ${w.prompt}` : ''}`);
+
+/** The plan as `show`, `create` and `update` print it: tiers one a line with PG names, the copies each site holds. */
+function printPlan(o: OutputOptions, p: RecoveryPlan, names: ReadonlyMap<string, string>, copies?: { site: string; version: number | null; error?: string }[]): void {
+  const machine = o.format === 'json' || o.format === 'yaml';
+  const tiers = machine ? p.tiers : p.tiers.map((t, i) => `${i + 1}. ${t.name}: ${t.protection_groups.map((id) => names.get(id) ?? id).join(', ')}${waitText(t.wait_after)}`);
+  const held = copies?.map((x) => (machine ? { site: x.site, version: x.version, ...(x.error ? { error: x.error } : {}) } : `${x.site}: ${x.version === null ? (x.error ? `unreachable (${x.error})` : 'none') : `version ${x.version}`}`));
+  printShow(o, [
+    ['id', p.id],
+    ['name', p.name],
+    ['description', p.description],
+    ['version', p.version],
+    ['tiers', tiers],
+    ['active_run_id', p.active_run_id],
+    ...(held ? [['copies', held] as const] : []),
+    ['created_at', p.created_at],
+    ['updated_at', p.updated_at],
+  ]);
+}
+
+/** plan create|list|show|update|delete|run|pause|resume|approve: plans stored on both sites, runs on the one that brings the workload up. */
+export function registerPlans(program: Command, ctx: () => CliContext): void {
+  const plan = program.command('plan').description('recovery plans: tiers of protection groups brought up in order, with a wait (a delay or an approval) between tiers');
+  const names = (c: CliContext) => c.coordinator().plans.pgNames(c.primary());
+
+  withOutput(plan.command('list').description('list recovery plans'), true).action(async (o: OutputOptions) => {
+    const c = ctx();
+    const pgs = await names(c);
+    printList(
+      o,
+      [
+        ['ID', (p: RecoveryPlan) => p.id],
+        ['Name', (p) => p.name],
+        ['Version', (p) => p.version],
+        ['Tiers', (p) => p.tiers.map((t) => `${t.name}: ${t.protection_groups.map((id) => pgs.get(id) ?? id).join(', ')}${waitText(t.wait_after)}`)],
+        ['Active run', (p) => p.active_run_id],
+        ['Updated', (p) => p.updated_at],
+      ],
+      await c.primary().client.recoveryPlans.list(),
+    );
+  });
+
+  withOutput(plan.command('show <plan>').description("show a recovery plan (by name or id) and the version each site holds; copies left apart are brought together first"), false).action(async (ref: string, o: OutputOptions) => {
+    const c = ctx();
+    const r = await c.coordinator().plans.show(ref);
+    printPlan(o, r.plan, await c.coordinator().plans.pgNames(r.site), r.copies);
+  });
+
+  withOutput(
+    plan
+      .command('create <name>')
+      .description('create a recovery plan on both sites (refused when the peer does not answer)')
+      .requiredOption('--tier <name=pg,...>', 'a tier: its name and its protection groups (names or ids), started together; repeat in the order tiers run', collect)
+      .option('--after <tier=wait>', "what the run waits for after TIER is up: 'approval', 'approval:PROMPT' or a number of seconds (repeatable)", collect)
+      .option('--description <text>', 'description'),
+    false,
+  ).action(async (name: string, o: OutputOptions & TierOptions) => {
+    const c = ctx();
+    const tiers = applyWaits(await parseTiers(c, o.tier ?? []), o.after ?? [], false);
+    const made = await c.coordinator().plans.create({ name, description: o.description, tiers });
+    printPlan(o, made, await names(c));
+  });
+
+  withOutput(
+    plan
+      .command('update <plan>')
+      .description('change a recovery plan on both sites: a new version (--tier replaces every tier)')
+      .option('--tier <name=pg,...>', 'the tiers anew, in order (repeatable, as for create)', collect)
+      .option('--after <tier=wait>', "the wait after TIER: 'approval', 'approval:PROMPT', a number of seconds, or 'none' (repeatable)", collect)
+      .option('--name <name>', 'a new name')
+      .option('--description <text>', 'a new description'),
+    false,
+  ).action(async (ref: string, o: OutputOptions & TierOptions & { name?: string }) => {
+    const c = ctx();
+    const given = o.tier ? await parseTiers(c, o.tier) : undefined;
+    const updated = await c.coordinator().plans.update(ref, (cur): RecoveryPlanUpdate => {
+      const tiers = given || o.after ? applyWaits(given ?? cur.tiers, o.after ?? [], true) : undefined;
+      return { name: o.name, description: o.description, tiers };
+    });
+    printPlan(o, updated, await names(c));
+  });
+
+  plan
+    .command('delete <plan>')
+    .description('delete a recovery plan from both sites (refused while it runs)')
+    .action(async (ref: string) => {
+      const gone = await ctx().coordinator().plans.delete(ref);
+      process.stdout.write(`recovery plan ${gone.name} deleted on both sites\n`);
+    });
+
+  withOutput(
+    plan
+      .command('run <plan>')
+      .description('run a recovery plan: tier after tier, on the site that brings the workload up (every PG must run on the same one); a parent operation with a child per PG')
+      .addOption(new Option('--mode <mode>', 'drill, drill_cleanup, planned, unplanned (the surviving site alone), point_in_time, failback').choices(PLAN_RUN_MODES).makeOptionMandatory())
+      .option('--before <time>', 'drill, unplanned, point_in_time: each PG from its newest recovery point created at or before this time (ISO 8601)')
+      .option('--recovery-point <pg=id>', 'drill, unplanned, point_in_time: this PG (name or id) from this recovery point (repeatable)', collect)
+      .option('--force', "planned, unplanned, failback, drill_cleanup: as the single action's --force")
+      .option('--boot-timeout <seconds>', 'how long each server may take to become ACTIVE', wholeNumber('--boot-timeout', 10))
+      .option('--dry-run', "pre-check every protection group and print the findings; change nothing")
+      .option('--wait', "follow the run with a line per step and per PG change, through approval waits (approve from another shell) and pauses; then a row per PG"),
+    true,
+  ).action(async (ref: string, o: PlanRunOptions) => runPlan(ctx(), ref, o));
+
+  plan
+    .command('pause <run>')
+    .description('start no further tier of a run (by its operation id) until it is resumed; what has started goes on')
+    .action(async (id: string) => {
+      const c = ctx();
+      const { site, run } = await c.coordinator().plans.findRun(id);
+      await site.client.operations.pause(run.id);
+      process.stdout.write(`recovery plan ${runParams(run).plan_name ?? ''} run ${run.id} paused on ${site.name}: no further tier starts until 'protector plan resume ${run.id}'\n`);
+    });
+
+  withOutput(
+    plan
+      .command('resume <run>')
+      .description('a paused run goes on (a failed one from its failed step)')
+      .option('--wait', 'follow the run to its end, as plan run --wait'),
+    true,
+  ).action(async (id: string, o: OutputOptions & { wait?: boolean }) => {
+    const c = ctx();
+    const { site, run, other } = await c.coordinator().plans.findRun(id);
+    const r = await site.client.operations.resume(run.id);
+    // With --wait, stdout keeps the result table.
+    (o.wait ? process.stderr : process.stdout).write(`recovery plan ${runParams(run).plan_name ?? ''} run ${r.id} resumed on ${site.name} (${r.status})\n`);
+    if (o.wait) await followRun(c, site, await answeringOther(other), r, await c.coordinator().plans.pgNames(site), o);
+  });
+
+  plan
+    .command('approve <run>')
+    .description('approve the wait a run (by its operation id) is at: its next tier starts')
+    .option('--comment <text>', 'recorded with the approval')
+    .action(async (id: string, o: { comment?: string }) => {
+      const c = ctx();
+      const { site, run } = await c.coordinator().plans.findRun(id);
+      const d = await site.client.operations.approve(run.id, { comment: o.comment });
+      const p = runParams(d);
+      const at = d.steps.find((s) => s.name.startsWith('approval_after_tier_') && s.status === 'running');
+      const i = at ? stepTier(at.name) : -1;
+      const next = i >= 0 && i + 1 < (p.tiers ?? []).length ? `; ${tierLabel(p, i + 1)} starts next` : '';
+      process.stdout.write(`recovery plan ${p.plan_name ?? ''} run ${d.id} approved${i >= 0 ? ` after ${tierLabel(p, i)}` : ''}${next}\n`);
+    });
+}

@@ -1,0 +1,131 @@
+import { isFinished, type Operation, type OperationDetail, type OperationStep, type PlanWait } from '../api/index.js';
+import { firstLine, reachability, type Follower } from './progress.js';
+
+/** A tier as a run records it in its params (in the order the run takes them). */
+interface RunTier {
+  name: string;
+  protection_groups: string[];
+  wait_after?: PlanWait;
+}
+
+/** What a run records about its plan (the engine's PlanRunParams, as far as the watcher needs). */
+export interface RunParams {
+  plan_name?: string;
+  mode?: string;
+  tiers?: RunTier[];
+}
+
+export const runParams = (run: Pick<Operation, 'params'>): RunParams => run.params as RunParams;
+
+/** "tier db (1/3)" for a step or tier index of the run. */
+export function tierLabel(params: RunParams, index: number): string {
+  const tiers = params.tiers ?? [];
+  const t = tiers[index];
+  return t ? `tier ${t.name} (${index + 1}/${tiers.length})` : `tier ${index + 1}`;
+}
+
+/** The tier index a step is about (`start_tier_2`, `approval_after_tier_2` → 1), else -1. */
+export const stepTier = (name: string): number => {
+  const m = /_tier_(\d+)$/.exec(name);
+  return m ? Number(m[1]) - 1 : -1;
+};
+
+export interface PlanProgressOptions {
+  /** PG names by id (else the id). */
+  names?: ReadonlyMap<string, string>;
+  /** A user id as people read it (the caller's own id as their name). */
+  who?: (userId: string) => string;
+}
+
+/** The steps said before the children's news of the same poll (a tier starts before its PGs move). */
+const EARLY = /^(precheck|start_tier_)/;
+
+/**
+ * `plan run --wait` progress on stderr (stdout keeps the result table): one line whenever the
+ * run's step changes (a tier started, up, waiting for approval with the command that approves
+ * it, approved, paused and by whom, moved back), and one per child status change, as the bulk
+ * action's progress; in a terminal and out of one alike, since a plan run may wait for hours.
+ */
+export function planProgress(run: Pick<Operation, 'id' | 'params'>, site: string, stream: NodeJS.WritableStream = process.stderr, o: PlanProgressOptions = {}): Follower {
+  const p = runParams(run);
+  const tiers = p.tiers ?? [];
+  const tag = `plan ${p.plan_name ?? run.id}`;
+  const line = (text: string) => void stream.write(`${tag}: ${text}\n`);
+  const who = o.who ?? ((id: string) => id);
+  const pgName = (id: string | null) => o.names?.get(id ?? '') ?? id ?? '';
+  const said = new Set<string>();
+  const childSeen = new Map<string, string>();
+  let paused: string | null = null;
+  let started = false;
+
+  /** What a step's state says, or undefined while there is nothing to say yet. */
+  const stepText = (s: OperationStep): string | undefined => {
+    const tier = tierLabel(p, stepTier(s.name));
+    const d = s.detail;
+    const err = firstLine(s.error);
+    // A pre-check's error lists every blocker of every PG: all of it, indented.
+    if (s.status === 'failed' && s.name === 'precheck') return `pre-check failed: ${(s.error ?? '').split('\n').join('\n    ')}`;
+    if (s.status === 'failed') return s.name.startsWith('revert_tier_') ? `moving ${tier} back failed${err}` : `${tier} failed${err}`;
+    if (s.name === 'precheck') return s.status === 'running' ? `pre-checking every protection group` : s.status === 'completed' ? `pre-check passed${Number(d.warnings) > 0 ? ` (${String(d.warnings)} warnings)` : ''}` : undefined;
+    if (s.name.startsWith('start_tier_')) {
+      if (s.status !== 'completed') return undefined;
+      return d.cancelled === true ? `${tier} not started: the run was cancelled` : `${tier} started: ${(Array.isArray(d.protection_groups) ? (d.protection_groups as string[]) : []).map(pgName).join(', ')}`;
+    }
+    if (s.name.startsWith('wait_tier_')) {
+      if (s.status !== 'completed') return undefined;
+      const failed = Array.isArray(d.failed) ? (d.failed as { protection_group_id: string | null; status: string }[]) : [];
+      return failed.length > 0 ? `${tier} ended with ${failed.map((f) => `${pgName(f.protection_group_id)} ${f.status}`).join(', ')}` : `${tier} up`;
+    }
+    if (s.name.startsWith('approval_after_tier_')) {
+      if (s.status === 'running') return d.waiting_for === 'approval' ? `waiting for approval${typeof d.prompt === 'string' ? `: ${d.prompt}` : ''} — run 'protector plan approve ${run.id}'` : undefined;
+      if (s.status === 'completed') return typeof d.approved_by === 'string' ? `approved by ${who(d.approved_by)}${typeof d.comment === 'string' ? ` (${d.comment})` : ''}` : 'the approval wait ended: the run was cancelled';
+      return undefined;
+    }
+    if (s.name.startsWith('delay_after_tier_')) return s.status === 'running' && typeof d.until === 'string' ? `waiting: the next tier starts at ${d.until}` : undefined;
+    if (s.name === 'cancel_unstarted') return s.status === 'completed' ? `rolling back: ${String(d.cancelled ?? 0)} protection groups not started were cancelled` : undefined;
+    if (s.name === 'wait_started') return s.status === 'running' ? 'rolling back: waiting for the protection groups already started' : undefined;
+    if (s.name.startsWith('revert_tier_')) return s.status === 'running' ? `moving ${tier} back` : s.status === 'completed' ? `${tier} moved back` : undefined;
+    return s.status === 'pending' ? undefined : `${s.name} ${s.status}`;
+  };
+
+  const steps = (d: OperationDetail, early: boolean) => {
+    for (const s of d.steps) {
+      if (EARLY.test(s.name) !== early) continue;
+      const text = stepText(s);
+      const key = `${s.seq}:${s.status}`;
+      if (text === undefined || said.has(key)) continue;
+      said.add(key);
+      line(text);
+    }
+  };
+
+  return {
+    onProgress: () => {},
+    onPoll: (d) => {
+      if (!started) {
+        started = true;
+        line(`${p.mode ?? 'plan'} run ${run.id} on ${site}: ${tiers.length} tiers, ${tiers.reduce((n, t) => n + t.protection_groups.length, 0)} protection groups`);
+      }
+      // Before the steps: a tier that starts in the same poll as a resume started after it.
+      const pause = d.result.paused as { by?: string } | undefined;
+      const now = pause ? `paused by ${who(pause.by ?? 'unknown')}: no further tier starts until 'protector plan resume ${run.id}'; what has started goes on` : null;
+      if (now !== paused && !(now === null && isFinished(d.status))) {
+        if (now) line(now);
+        else if (paused) line('resumed');
+        paused = now;
+      }
+      steps(d, true);
+      for (const c of d.children) {
+        if (childSeen.get(c.id) === c.status) continue;
+        childSeen.set(c.id, c.status);
+        line(`${pgName(c.protection_group_id)} ${c.type}${typeof c.params.revert_of === 'string' ? ' (moving back)' : ''} ${c.status}${firstLine(c.error)}`);
+      }
+      steps(d, false);
+      if (isFinished(d.status) && !said.has('end')) {
+        said.add('end');
+        line(`run ${d.status}${firstLine(d.error)}`);
+      }
+    },
+    ...reachability(tag, site, (text) => void stream.write(`${text}\n`)),
+  };
+}
