@@ -11,7 +11,8 @@ node_env() {
   export HOME="$dir" RABBITMQ_NODENAME="protector-ci@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 ERL_EPMD_ADDRESS=127.0.0.1
   export RABBITMQ_MNESIA_BASE="$dir/mnesia" RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_PID_FILE="$dir/rabbit.pid"
   export RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" RABBITMQ_CONFIG_FILE="$dir/rabbitmq"
-  export RABBITMQ_DIST_PORT=$(( ${port:-5672} + 20000 ))
+  # Below the kernel's ephemeral range (32768+), where any test's outgoing socket could hold it.
+  export RABBITMQ_DIST_PORT=$(( ${port:-5672} + 10000 ))
   export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
 }
 serve() {  # starts the node on DIR and waits until it answers

@@ -44,6 +44,7 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   [`POST ${SITE}/validate`]: admin('protector:sites:validate'),
   [`PUT ${SITE}/pairing`]: admin('protector:sites:pair'),
   [`GET ${SITE}/volume-types`]: admin('protector:sites:list_volume_types'),
+  'POST /v1/admin/site-failover': admin('protector:site:failover'),
   'GET /v1/admin/tenant-mappings': admin('protector:tenant_mappings:list'),
   'POST /v1/admin/tenant-mappings': admin('protector:tenant_mappings:create'),
   [`GET ${MAPPING}`]: admin('protector:tenant_mappings:show'),

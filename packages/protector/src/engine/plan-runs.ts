@@ -55,7 +55,8 @@ export interface RunTier {
 
 /** What a plan run's parent records as its params (the plan as it was run). */
 export interface PlanRunParams {
-  plan_id: string;
+  /** None for a generated plan (a site failover), which holds no plan row. */
+  plan_id?: string;
   plan_name: string;
   version: number;
   mode: PlanRunMode;
@@ -93,13 +94,15 @@ export async function createPlanRun(
   now: number,
   parent: Omit<NewOperation, 'pg_id' | 'type' | 'parent_id' | 'params'> & { params: PlanRunParams },
   childId: (pgId: string) => string,
+  /** Each PG's project, when the run spans projects (a site failover); default the parent's. */
+  projectOf: (pgId: string) => string = () => parent.project_id,
 ): Promise<{ parent: OperationRecord; children: OperationRecord[] }> {
   const p = parent.params;
   const act = modeAction(p.mode);
   const kids: NewOperation[] = p.tiers.flatMap((t, i) =>
     t.protection_groups.map((pg) => ({
       id: childId(pg),
-      project_id: parent.project_id,
+      project_id: projectOf(pg),
       pg_id: pg,
       parent_id: parent.id,
       hold: holdOf(i),
@@ -110,10 +113,12 @@ export async function createPlanRun(
     })),
   );
   await transact(ops.db, async (tx: Kysely<Database>) => {
-    const took = await tx.updateTable('recovery_plans').set({ active_run_id: parent.id }).where('id', '=', p.plan_id).where('active_run_id', 'is', null).executeTakeFirst();
-    if (Number(took.numUpdatedRows) !== 1) {
-      const plan = await tx.selectFrom('recovery_plans').select('active_run_id').where('id', '=', p.plan_id).executeTakeFirst();
-      throw new PlanBusy(p.plan_id, plan?.active_run_id ?? null);
+    if (p.plan_id) {
+      const took = await tx.updateTable('recovery_plans').set({ active_run_id: parent.id }).where('id', '=', p.plan_id).where('active_run_id', 'is', null).executeTakeFirst();
+      if (Number(took.numUpdatedRows) !== 1) {
+        const plan = await tx.selectFrom('recovery_plans').select('active_run_id').where('id', '=', p.plan_id).executeTakeFirst();
+        throw new PlanBusy(p.plan_id, plan?.active_run_id ?? null);
+      }
     }
     const busy: { pgId: string; operationId: string | null }[] = [];
     for (const k of [...kids].sort((a, b) => (a.pg_id as string).localeCompare(b.pg_id as string))) {

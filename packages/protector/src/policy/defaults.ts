@@ -92,6 +92,12 @@ export const PROTECTOR_POLICIES = [
     description: "List a site's Cinder volume types and whether they are replication-enabled.",
     operations: [get(`${SITE}/volume-types`)],
   },
+  {
+    name: 'protector:site:failover',
+    check_str: 'rule:admin_required or role:dr_site_admin',
+    description: 'Fail over every protection group of a lost site, across projects, from the surviving site (the seed product\'s dr_site_admin role may).',
+    operations: [post('/v1/admin/site-failover')],
+  },
   { name: 'protector:tenant_mappings:list', check_str: ADMIN, description: 'List the project mappings between the sites.', operations: [get(MAPPINGS)] },
   { name: 'protector:tenant_mappings:show', check_str: ADMIN, description: 'Show a project mapping.', operations: [get(`${MAPPINGS}/{mapping_id}`)] },
   { name: 'protector:tenant_mappings:create', check_str: ADMIN, description: 'Map a project to its peer project on the other site.', operations: [post(MAPPINGS)] },

@@ -49,6 +49,7 @@ const EXPECTED: Record<ProtectorAction, Level> = {
   'protector:operations:resume': 'member',
   'protector:operations:cancel': 'member',
   'protector:operations:approve': 'member',
+  'protector:site:failover': 'admin',
   'protector:operations:pause': 'member',
   'protector:recovery_plans:list': 'reader',
   'protector:recovery_plans:show': 'reader',
