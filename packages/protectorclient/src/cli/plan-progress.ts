@@ -66,7 +66,7 @@ export function planProgress(run: Pick<Operation, 'id' | 'params'>, site: string
     // A pre-check's error lists every blocker of every PG: all of it, indented.
     if (s.status === 'failed' && s.name === 'precheck') return `pre-check failed: ${(s.error ?? '').split('\n').join('\n    ')}`;
     if (s.status === 'failed') return s.name.startsWith('revert_tier_') ? `moving ${tier} back failed${err}` : `${tier} failed${err}`;
-    if (s.name === 'precheck') return s.status === 'running' ? `pre-checking every protection group` : s.status === 'completed' ? `pre-check passed${Number(d.warnings) > 0 ? ` (${String(d.warnings)} warnings)` : ''}` : undefined;
+    if (s.name === 'precheck') return s.status === 'running' ? `pre-checking every protection group` : s.status === 'completed' ? `pre-check passed${Number(d.warnings) > 0 ? ` (${String(d.warnings)} warning${d.warnings === 1 ? '' : 's'})` : ''}` : undefined;
     if (s.name.startsWith('start_tier_')) {
       if (s.status !== 'completed') return undefined;
       return d.cancelled === true ? `${tier} not started: the run was cancelled` : `${tier} started: ${(Array.isArray(d.protection_groups) ? (d.protection_groups as string[]) : []).map(pgName).join(', ')}`;

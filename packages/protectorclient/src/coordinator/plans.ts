@@ -2,7 +2,7 @@ import { isSiteDown, planCopy, type BulkOperationAnswer, type BulkPrecheckReport
 import type { Coordinator } from './coordinator.js';
 import { NoRunningSiteError } from './coordinator.js';
 import { apiNotFound, findPlan, LookupError } from './find.js';
-import type { SiteHandle } from './sites.js';
+import { requireReachable, type SiteHandle } from './sites.js';
 
 /** A plan change made on `from` that could not be stored on `to` (the other site keeps its older copy). */
 export class PlanNotStoredError extends Error {
@@ -241,7 +241,8 @@ export class PlanCoordinator {
    */
   async run(ref: string, body: PlanRunBody, opts: { recoveryPoints?: Readonly<Record<string, string>> } = {}): Promise<PlanRunStarted> {
     const surviving = SURVIVING_SITE_MODES.includes(body.mode);
-    if (!surviving) await this.c.reachablePeer();
+    // Both sites must answer, as for the single action (refused with exit 5 naming the one that does not).
+    if (!surviving) for (const site of [await this.c.reachablePeer(), this.c.primary]) await requireReachable(site);
     const found = await this.locate(ref, { anySite: surviving });
     const there = this.c.both().find((s) => s !== found.site) ?? null;
     let plan = found.plan;

@@ -50,6 +50,13 @@ test('plan create stores the plan on both sites at one version; refused, with no
   assert.match(refused.stderr, /site-b-demo is unreachable/);
   assert.equal((await lab.protector(['plan', 'show', 'lonely'])).code, 1, 'nothing was made on site-a');
 
+  // Bad usage exits 2 before anything is made.
+  for (const args of [['run', 'three-tier', '--mode', 'sideways'], ['create', 'x', '--tier', 'db'], ['create', 'x', '--tier', 'db=db', '--after', 'web=approval'], ['create', 'x', '--tier', 'db=db', '--tier', 'app=app', '--after', 'app=60'], ['create', 'x', '--tier', 'db=db', '--tier', 'app=app', '--after', 'db=soon']]) {
+    const r = await lab.protector(['plan', ...args]);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+  }
+  assert.equal((await lab.protector(['plan', 'list', '-f', 'value'])).stdout, '');
+
   const made = await lab.protector(['plan', 'create', 'three-tier', '--tier', 'db=db', '--tier', 'app=app', '--tier', 'web=web', '--after', 'db=approval:check the database', '--description', 'the shop', '-f', 'json']);
   assert.equal(made.code, 0, made.stderr);
   const a = json<Shown>((await lab.protector(['plan', 'show', 'three-tier', '-f', 'json'])).stdout);

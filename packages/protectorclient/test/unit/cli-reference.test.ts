@@ -23,5 +23,6 @@ test('every command of DESIGN §9 exists', () => {
     'protection-group create', 'protection-group list', 'protection-group show', 'protection-group delete', 'protection-group sync', 'protection-group sync-status',
     'member add', 'member remove', 'member list', 'policy create', 'policy show', 'mapping set', 'mapping show', 'recovery-point list',
     'failover', 'failback', 'test-failover', 'test-cleanup', 'operation list', 'operation show', 'operation cleanup', 'operation cancel', 'health show',
+    'plan create', 'plan list', 'plan show', 'plan update', 'plan delete', 'plan run', 'plan pause', 'plan resume', 'plan approve',
   ]) assert.ok(all.has(cmd), cmd);
 });

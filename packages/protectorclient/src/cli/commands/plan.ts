@@ -70,7 +70,7 @@ function printPlan(o: OutputOptions, p: RecoveryPlan, names: ReadonlyMap<string,
 
 /** plan create|list|show|update|delete|run|pause|resume|approve: plans stored on both sites, runs on the one that brings the workload up. */
 export function registerPlans(program: Command, ctx: () => CliContext): void {
-  const plan = program.command('plan').description('recovery plans: tiers of protection groups brought up in order, with a wait (a delay or an approval) between tiers');
+  const plan = program.command('plan').description('recovery plans: tiers of protection groups brought up in order, with a wait (a delay or an approval) between tiers, stored on both sites (docs/recovery-plans.md)');
   const names = (c: CliContext) => c.coordinator().plans.pgNames(c.primary());
 
   withOutput(plan.command('list').description('list recovery plans'), true).action(async (o: OutputOptions) => {
@@ -148,7 +148,7 @@ export function registerPlans(program: Command, ctx: () => CliContext): void {
       .option('--force', "planned, unplanned, failback, drill_cleanup: as the single action's --force")
       .option('--boot-timeout <seconds>', 'how long each server may take to become ACTIVE', wholeNumber('--boot-timeout', 10))
       .option('--dry-run', "pre-check every protection group and print the findings; change nothing")
-      .option('--wait', "follow the run with a line per step and per PG change, through approval waits (approve from another shell) and pauses; then a row per PG"),
+      .option('--wait', "follow the run: a line per step and per PG change; an approval wait is waited through (approve from another shell: 'protector plan approve RUN'), as is a pause, up to --wait-timeout; then a row per PG, and exit 0 only when the run completed"),
     true,
   ).action(async (ref: string, o: PlanRunOptions) => runPlan(ctx(), ref, o));
 
