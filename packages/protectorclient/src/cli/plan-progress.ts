@@ -15,6 +15,8 @@ export interface RunParams {
   tiers?: RunTier[];
 }
 
+const isRevert = (c: Pick<Operation, 'params'>): boolean => typeof c.params.revert_of === 'string';
+
 export const runParams = (run: Pick<Operation, 'params'>): RunParams => run.params as RunParams;
 
 /** "tier db (1/3)" for a step or tier index of the run. */
@@ -37,8 +39,8 @@ export interface PlanProgressOptions {
   who?: (userId: string) => string;
 }
 
-/** The steps said before the children's news of the same poll (a tier starts before its PGs move). */
-const EARLY = /^(precheck|start_tier_)/;
+/** The steps that end a tier's work: its PGs' news of the same poll is said before them. */
+const TIER_END = /^(wait_tier_|revert_tier_)/;
 
 /**
  * `plan run --wait` progress on stderr (stdout keeps the result table): one line whenever the
@@ -74,27 +76,43 @@ export function planProgress(run: Pick<Operation, 'id' | 'params'>, site: string
     if (s.name.startsWith('wait_tier_')) {
       if (s.status !== 'completed') return undefined;
       const failed = Array.isArray(d.failed) ? (d.failed as { protection_group_id: string | null; status: string }[]) : [];
-      return failed.length > 0 ? `${tier} ended with ${failed.map((f) => `${pgName(f.protection_group_id)} ${f.status}`).join(', ')}` : `${tier} up`;
+      return failed.length > 0 ? `${tier} ended with ${failed.map((f) => `${pgName(f.protection_group_id)} ${f.status}`).join(', ')}` : `${tier} ${p.mode === 'drill_cleanup' ? 'cleaned up' : 'up'}`;
     }
     if (s.name.startsWith('approval_after_tier_')) {
       if (s.status === 'running') return d.waiting_for === 'approval' ? `waiting for approval${typeof d.prompt === 'string' ? `: ${d.prompt}` : ''} — run 'protector plan approve ${run.id}'` : undefined;
       if (s.status === 'completed') return typeof d.approved_by === 'string' ? `approved by ${who(d.approved_by)}${typeof d.comment === 'string' ? ` (${d.comment})` : ''}` : 'the approval wait ended: the run was cancelled';
       return undefined;
     }
-    if (s.name.startsWith('delay_after_tier_')) return s.status === 'running' && typeof d.until === 'string' ? `waiting: the next tier starts at ${d.until}` : undefined;
+    if (s.name.startsWith('delay_after_tier_')) {
+      const w = tiers[stepTier(s.name)]?.wait_after;
+      return s.status === 'running' && typeof d.until === 'string' ? `waiting${w?.type === 'time' ? ` ${w.seconds} s` : ''} after ${tier}: the next tier starts at ${d.until}` : undefined;
+    }
     if (s.name === 'cancel_unstarted') return s.status === 'completed' ? `rolling back: ${String(d.cancelled ?? 0)} protection groups not started were cancelled` : undefined;
     if (s.name === 'wait_started') return s.status === 'running' ? 'rolling back: waiting for the protection groups already started' : undefined;
     if (s.name.startsWith('revert_tier_')) return s.status === 'running' ? `moving ${tier} back` : s.status === 'completed' ? `${tier} moved back` : undefined;
     return s.status === 'pending' ? undefined : `${s.name} ${s.status}`;
   };
 
-  const steps = (d: OperationDetail, early: boolean) => {
+  /** The children's status changes (those `only` keeps), one line each. */
+  const children = (d: OperationDetail, only: (c: Operation) => boolean = () => true) => {
+    for (const c of d.children) {
+      if (childSeen.get(c.id) === c.status || !only(c)) continue;
+      childSeen.set(c.id, c.status);
+      line(`${pgName(c.protection_group_id)} ${c.type}${isRevert(c) ? ' (moving back)' : ''} ${c.status}${firstLine(c.error)}`);
+    }
+  };
+
+  /** The steps in order; a tier's end after its own PGs' news (a tier starts before its PGs move, and is up after). */
+  const steps = (d: OperationDetail) => {
     for (const s of d.steps) {
-      if (EARLY.test(s.name) !== early) continue;
       const text = stepText(s);
       const key = `${s.seq}:${s.status}`;
       if (text === undefined || said.has(key)) continue;
       said.add(key);
+      if (TIER_END.test(s.name) && s.status !== 'running') {
+        const pgs = tiers[stepTier(s.name)]?.protection_groups ?? [];
+        children(d, (c) => pgs.includes(c.protection_group_id ?? '') && isRevert(c) === s.name.startsWith('revert_tier_'));
+      }
       line(text);
     }
   };
@@ -114,13 +132,8 @@ export function planProgress(run: Pick<Operation, 'id' | 'params'>, site: string
         else if (paused) line('resumed');
         paused = now;
       }
-      steps(d, true);
-      for (const c of d.children) {
-        if (childSeen.get(c.id) === c.status) continue;
-        childSeen.set(c.id, c.status);
-        line(`${pgName(c.protection_group_id)} ${c.type}${typeof c.params.revert_of === 'string' ? ' (moving back)' : ''} ${c.status}${firstLine(c.error)}`);
-      }
-      steps(d, false);
+      steps(d);
+      children(d);
       if (isFinished(d.status) && !said.has('end')) {
         said.add('end');
         line(`run ${d.status}${firstLine(d.error)}`);

@@ -5,4 +5,4 @@ export { catchUp, describePending, describeStored, pendingMetadata, type CaughtU
 export { Coordinator, MetadataNotStoredError, NoRunningSiteError, PeerRequiredError, type CoordinatorFace, type RunningSite, type SiteBatch } from './coordinator.js';
 export { apiNotFound, currentPrimaryOf, findByRef, findPg, findPlan, findSite, LookupError, type Lookup } from './find.js';
 export { RemoteProjectError, verifyRemoteProject } from './remote-project.js';
-export { PlanCoordinator, PlanDivergedError, PlanNotStoredError, planPg, SURVIVING_SITE_MODES, type FoundPlan, type FoundRun, type PlanHint, type PlanRunStarted } from './plans.js';
+export { PlanCoordinator, PlanDivergedError, PlanNotStoredError, planPg, SURVIVING_SITE_MODES, type FoundPlan, type FoundRun, type PlanCopyState, type PlanHint, type PlanRunStarted } from './plans.js';

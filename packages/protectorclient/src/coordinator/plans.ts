@@ -46,6 +46,15 @@ export interface FoundPlan {
   site: SiteHandle;
 }
 
+/** What one site holds of a plan: its version (null: none, or the site did not answer) and the run holding it there. */
+export interface PlanCopyState {
+  site: string;
+  version: number | null;
+  /** A run holds the plan only on the site it runs on. */
+  active_run_id: string | null;
+  error?: string;
+}
+
 /** A run posted: where it runs, the other site (null when it does not answer) and the PGs' names for messages. */
 export interface PlanRunStarted {
   plan: RecoveryPlan;
@@ -183,7 +192,7 @@ export class PlanCoordinator {
   }
 
   /** The plan with its copies brought together for a read (a failure is noted, not thrown). */
-  async show(ref: string): Promise<FoundPlan & { copies: { site: string; version: number | null; error?: string }[] }> {
+  async show(ref: string): Promise<FoundPlan & { copies: PlanCopyState[] }> {
     const found = await this.locate(ref);
     const there = this.c.both().find((s) => s !== found.site) ?? null;
     let plan = found.plan;
@@ -199,9 +208,10 @@ export class PlanCoordinator {
     const copies = await Promise.all(
       this.c.both().map(async (site) => {
         try {
-          return { site: site.name, version: (await this.copyOn(site, plan.id))?.version ?? null };
+          const copy = await this.copyOn(site, plan.id);
+          return { site: site.name, version: copy?.version ?? null, active_run_id: copy?.active_run_id ?? null };
         } catch (err) {
-          return { site: site.name, version: null, error: why(err) };
+          return { site: site.name, version: null, active_run_id: null, error: why(err) };
         }
       }),
     );

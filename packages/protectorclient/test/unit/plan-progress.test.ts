@@ -1,7 +1,8 @@
 // `plan run --wait` progress: one line per change of the run's step (tier started, up, waiting for
 // approval with the command that approves it, approved, paused by whom and resumed, a pre-check's
 // every blocker, a rollback moving tiers back) and per child status change, in the order they
-// happened, from the run's details as successive polls answer them.
+// happened (a tier's PGs' news before the tier is said up, even within one poll), from the run's
+// details as successive polls answer them.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { OperationDetail, OperationStep } from '../../src/api/index.js';
@@ -56,10 +57,10 @@ test('tiers in order, the approval wait naming the command, a pause by whom and 
     'plan three-tier: resumed',
     'plan three-tier: tier app (2/3) started: app',
     'plan three-tier: app failover running',
-    'plan three-tier: tier web (3/3) started: web',
     'plan three-tier: app failover completed',
-    'plan three-tier: web failover completed',
     'plan three-tier: tier app (2/3) up',
+    'plan three-tier: tier web (3/3) started: web',
+    'plan three-tier: web failover completed',
     'plan three-tier: tier web (3/3) up',
     'plan three-tier: run completed',
   ]);
@@ -82,15 +83,15 @@ test("a pre-check's every blocker is said; a rollback says each tier moved back 
   assert.deepEqual(r.out.slice(1), [
     'plan three-tier: pre-check passed',
     'plan three-tier: tier db (1/3) started: db',
-    'plan three-tier: tier app (2/3) started: app',
     'plan three-tier: db failover completed',
-    'plan three-tier: app failover failed',
-    'plan three-tier: web failover cancelled',
-    'plan three-tier: db failback (moving back) running',
     'plan three-tier: tier db (1/3) up',
     'plan three-tier: approved by bob',
+    'plan three-tier: tier app (2/3) started: app',
+    'plan three-tier: app failover failed',
     'plan three-tier: tier app (2/3) failed: tier app: protection group pg-app failed',
     'plan three-tier: rolling back: 1 protection groups not started were cancelled',
     'plan three-tier: moving tier db (1/3) back',
+    'plan three-tier: web failover cancelled',
+    'plan three-tier: db failback (moving back) running',
   ]);
 });

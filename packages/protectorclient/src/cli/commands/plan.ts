@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { PLAN_RUN_MODES, type PlanTier, type PlanWait, type RecoveryPlan, type RecoveryPlanUpdate } from '../../api/index.js';
+import type { PlanCopyState } from '../../coordinator/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { findPg } from '../find.js';
@@ -51,17 +52,19 @@ function applyWaits(tiers: PlanTier[], given: readonly string[], allowNone: bool
 const waitText = (w: PlanWait | undefined): string => (!w ? '' : w.type === 'time' ? `, then ${w.seconds} s` : `, then approval${w.prompt ? `: ${w.prompt}` : ''}`);
 
 /** The plan as `show`, `create` and `update` print it: tiers one a line with PG names, the copies each site holds. */
-function printPlan(o: OutputOptions, p: RecoveryPlan, names: ReadonlyMap<string, string>, copies?: { site: string; version: number | null; error?: string }[]): void {
+function printPlan(o: OutputOptions, p: RecoveryPlan, names: ReadonlyMap<string, string>, copies?: PlanCopyState[]): void {
   const machine = o.format === 'json' || o.format === 'yaml';
   const tiers = machine ? p.tiers : p.tiers.map((t, i) => `${i + 1}. ${t.name}: ${t.protection_groups.map((id) => names.get(id) ?? id).join(', ')}${waitText(t.wait_after)}`);
-  const held = copies?.map((x) => (machine ? { site: x.site, version: x.version, ...(x.error ? { error: x.error } : {}) } : `${x.site}: ${x.version === null ? (x.error ? `unreachable (${x.error})` : 'none') : `version ${x.version}`}`));
+  const copyText = (x: PlanCopyState) => `${x.site}: ${x.version === null ? (x.error ? `unreachable (${x.error})` : 'none') : `version ${x.version}`}${x.active_run_id ? `, run ${x.active_run_id} holds it` : ''}`;
+  const held = copies?.map((x) => (machine ? x : copyText(x)));
   printShow(o, [
     ['id', p.id],
     ['name', p.name],
     ['description', p.description],
     ['version', p.version],
     ['tiers', tiers],
-    ['active_run_id', p.active_run_id],
+    // The run holds the plan on the site it runs on: either copy says it.
+    ['active_run_id', p.active_run_id ?? copies?.find((x) => x.active_run_id)?.active_run_id ?? null],
     ...(held ? [['copies', held] as const] : []),
     ['created_at', p.created_at],
     ['updated_at', p.updated_at],
@@ -73,9 +76,11 @@ export function registerPlans(program: Command, ctx: () => CliContext): void {
   const plan = program.command('plan').description('recovery plans: tiers of protection groups brought up in order, with a wait (a delay or an approval) between tiers, stored on both sites (docs/recovery-plans.md)');
   const names = (c: CliContext) => c.coordinator().plans.pgNames(c.primary());
 
-  withOutput(plan.command('list').description('list recovery plans'), true).action(async (o: OutputOptions) => {
+  withOutput(plan.command('list').description('list recovery plans (a run holding one is shown from either site)'), true).action(async (o: OutputOptions) => {
     const c = ctx();
     const pgs = await names(c);
+    // A run holds the plan on the site it runs on; the peer's list says so when it answers.
+    const there = new Map(((await c.secondary()?.client.recoveryPlans.list().catch(() => [])) ?? []).map((p) => [p.id, p]));
     printList(
       o,
       [
@@ -83,7 +88,7 @@ export function registerPlans(program: Command, ctx: () => CliContext): void {
         ['Name', (p) => p.name],
         ['Version', (p) => p.version],
         ['Tiers', (p) => p.tiers.map((t) => `${t.name}: ${t.protection_groups.map((id) => pgs.get(id) ?? id).join(', ')}${waitText(t.wait_after)}`)],
-        ['Active run', (p) => p.active_run_id],
+        ['Active run', (p) => p.active_run_id ?? there.get(p.id)?.active_run_id ?? null],
         ['Updated', (p) => p.updated_at],
       ],
       await c.primary().client.recoveryPlans.list(),
