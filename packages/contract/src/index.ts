@@ -15,6 +15,8 @@ export * from './protection-groups.js';
 export * from './members.js';
 export * from './policy.js';
 export * from './resource-mappings.js';
+export * from './cidr.js';
+export * from './reip-rules.js';
 export * from './replication.js';
 export * from './actions.js';
 export * from './operations.js';

@@ -6,6 +6,7 @@ import * as listIndexes from './migrations/0004-list-indexes.js';
 import * as replicationState from './migrations/0005-replication-state.js';
 import * as engineServices from './migrations/0006-engine-services.js';
 import * as operationParents from './migrations/0007-operation-parents.js';
+import * as reipRules from './migrations/0009-reip-rules.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. Names are their versions: never rename or reorder one that shipped. */
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-replication-state': replicationState,
   '0006-engine-services': engineServices,
   '0007-operation-parents': operationParents,
+  '0009-reip-rules': reipRules,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ActionRoutes, type ActionBody } from '@protector/contract';
+import { ActionRoutes, normalizeReipRules, reipRulesProblem, type ActionBody } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ProtectionGroups, standbySiteId, type ProtectionGroup } from '../../db/protection-groups.js';
@@ -13,7 +13,7 @@ import { ALL_CHECKS, ALLOWED_STATES, runPrechecks, type ActionKind } from '../..
 import type { ProtectorAction } from '../../policy/index.js';
 import type { ApiDeps } from '../deps.js';
 import { caller } from '../auth.js';
-import { ApiError, conflict, notFound, unavailable } from '../errors.js';
+import { ApiError, badRequest, conflict, notFound, unavailable } from '../errors.js';
 import { loadPg, operationView, recordOperation, tenant, wakeEngine } from './tenant.js';
 
 const DR_ACTIONS = ['failover', 'failback', 'test_failover', 'test_cleanup'] as const;
@@ -23,7 +23,7 @@ interface Chosen {
   name: DrAction;
   kind: ActionKind;
   /** The action's parameters as the operation records them (dry_run is not one). */
-  params: { type?: 'planned' | 'unplanned'; recovery_point_id?: string; mappings?: OperationParams['failover']['mappings']; force?: boolean };
+  params: { type?: 'planned' | 'unplanned'; recovery_point_id?: string; network_id?: string; mappings?: OperationParams['failover']['mappings']; force?: boolean };
   dryRun: boolean;
 }
 
@@ -33,6 +33,17 @@ function choose(body: Omit<ActionBody, 'sync'> & { sync?: ActionBody['sync'] }):
   const name = DR_ACTIONS.find((n) => body[n] !== undefined) ?? 'test_cleanup';
   const { dry_run, ...params } = body[name] ?? {};
   const kind: ActionKind = name === 'failover' ? (body.failover?.type === 'planned' ? 'planned_failover' : 'unplanned_failover') : name;
+  if ('mappings' in params && params.mappings) {
+    // The rules of a network override are checked, and recorded, as a stored mapping's are.
+    const mappings = params.mappings.map((m, i) => {
+      const problem = reipRulesProblem(m.kind, m.reip_rules, `${name}.mappings.${i}.reip_rules`);
+      if (problem) throw badRequest(problem.field, problem.reason);
+      const { reip_rules, ...rest } = m;
+      const rules = normalizeReipRules(reip_rules);
+      return rules ? { ...rest, reip_rules: rules } : rest;
+    });
+    return { name, kind, params: { ...params, mappings }, dryRun: dry_run === true };
+  }
   return { name, kind, params, dryRun: dry_run === true };
 }
 
@@ -96,7 +107,7 @@ export function registerActions(api: FastifyInstance, deps: ApiDeps): void {
       const ctx = createWorkflowContext({ pgs, sites, storage, now: deps.now });
       const p = chosen.params;
       if (chosen.dryRun) {
-        const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: p.recovery_point_id, overrides: p.mappings, force: p.force }, ALL_CHECKS);
+        const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: p.recovery_point_id, overrides: p.mappings, force: p.force, testNetworkId: p.network_id }, ALL_CHECKS);
         return { precheck: { action: chosen.kind, ok: r.ok, checks: r.checks, blockers: r.blockers, warnings: r.warnings, report: r.report } };
       }
 
@@ -127,7 +138,7 @@ export function registerActions(api: FastifyInstance, deps: ApiDeps): void {
       const p = chosen.params;
       const slots = new Slots(PRECHECK_PARALLEL);
       const reports = await settleAll(groups, (pg) => slots.run(async () => {
-        const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: p.recovery_point_id, overrides: p.mappings, force: p.force }, ALL_CHECKS);
+        const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: p.recovery_point_id, overrides: p.mappings, force: p.force, testNetworkId: p.network_id }, ALL_CHECKS);
         return { protection_group_id: pg.id, name: pg.name, action: chosen.kind, ok: r.ok, checks: r.checks, blockers: r.blockers, warnings: r.warnings, report: r.report };
       }));
       return { precheck: { action: chosen.kind, ok: reports.every((r) => r.ok), protection_groups: reports } };

@@ -30,6 +30,8 @@ export interface PrecheckInput {
   overrides?: readonly MappingOverride[];
   /** Failover `force`: a recovery point lacking a volume only warns (that volume is not brought up). */
   force?: boolean;
+  /** Drill: the tenant's test network the ports go to (absent: an isolated copy of the mapped subnets). */
+  testNetworkId?: string;
 }
 
 /**

@@ -43,6 +43,8 @@ export interface PrecheckOptions {
   recoveryPoint?: string;
   overrides?: readonly MappingOverride[];
   force?: boolean;
+  /** Drill: the tenant's test network (the re-IP pre-check plans addresses on it). */
+  testNetworkId?: string;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function precheck(s: StepState<unknown, object>, o: PrecheckOptions
   if (!(mine && pg.status === o.working)) {
     // Read beside the checks (it changes nothing); its answer, or its error, counts only once they pass.
     const reading = o.action === 'planned_failover' || o.action === 'failback' ? settled(runningServers(ctx, pg, sourceSiteId)) : undefined;
-    const result = await requirePrechecks(ctx, { action: o.action, pg, operationId: opId, recoveryPoint: o.recoveryPoint, overrides: o.overrides, force: o.force }, ALL_CHECKS);
+    const result = await requirePrechecks(ctx, { action: o.action, pg, operationId: opId, recoveryPoint: o.recoveryPoint, overrides: o.overrides, force: o.force, testNetworkId: o.testNetworkId }, ALL_CHECKS);
     report = { checks: result.checks, warnings: result.warnings, report: result.report };
     if (reading) running = await (await reading)();
     // A failover re-run after one that stopped half-way adopts its record (and what it made).

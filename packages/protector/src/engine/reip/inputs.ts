@@ -1,0 +1,58 @@
+import type { ReipRule } from '@protector/contract';
+import type { SiteClients } from '@protector/openstack';
+import type { Member, MemberPort } from '../../db/protection-groups.js';
+import type { Resolution } from '../prechecks/resolve.js';
+import type { AddressNeed, PlanNetwork } from './addresses.js';
+
+/** A member's port with the addresses it needs on the target (none when its network is unmapped). */
+export interface PortNeeds {
+  m: Member;
+  p: MemberPort;
+  /** The target network the mapping names (before a drill puts the port elsewhere); null: unmapped. */
+  mapped_network: string | null;
+  rules: ReipRule[];
+  needs: AddressNeed[];
+}
+
+/** Where a drill puts a port instead of the mapped network and subnet (its isolated copy, or the tenant's test network). */
+export type Placement = (mappedNetwork: string, mappedSubnet: string | null) => { network_id: string; mapped_subnet: string | null };
+
+/**
+ * Every port of every member with its addresses as planning needs them, resolved as the
+ * pre-checks resolve mappings (resolveAll): the mapped network and its re-IP rules, the mapped
+ * subnet of each address (null without a subnet mapping, which a network with rules does not need).
+ */
+export function portNeeds(members: readonly Member[], resolutions: readonly Resolution[], place?: Placement): PortNeeds[] {
+  const target = (kind: 'network' | 'subnet', id: string) => resolutions.find((r) => r.kind === kind && r.sourceId === id)?.target ?? null;
+  return members.flatMap((m) =>
+    m.details.ports.map((p): PortNeeds => {
+      const net = target('network', p.network_id);
+      const rules = net?.reip_rules ?? [];
+      if (!net) return { m, p, mapped_network: null, rules, needs: [] };
+      const needs = p.fixed_ips.map((f): AddressNeed => {
+        const mapped = target('subnet', f.subnet_id)?.id ?? null;
+        const where = place ? place(net.id, mapped) : { network_id: net.id, mapped_subnet: mapped };
+        return { server_id: m.server_id, server: m.name, port_id: p.id, ip_address: f.ip_address, rules, ...where };
+      });
+      return { m, p, mapped_network: net.id, rules, needs };
+    }),
+  );
+}
+
+/**
+ * The networks the ports go to, as Neutron shows them to the tenant: subnets, and for those
+ * `occupied` says, the addresses their ports hold (where no rule hands out addresses, a taken
+ * one is found by trying it, as before re-IP rules; an isolated drill network starts empty).
+ */
+export async function planNetworks(tenant: SiteClients, ids: Iterable<string>, occupied: (networkId: string) => boolean): Promise<PlanNetwork[]> {
+  return Promise.all(
+    [...new Set(ids)].map(async (id): Promise<PlanNetwork> => {
+      const [subnets, ports] = await Promise.all([tenant.neutron.listSubnets({ network_id: id }), occupied(id) ? tenant.neutron.listPorts({ network_id: id }) : Promise.resolve([])]);
+      return {
+        id,
+        subnets: subnets.map((s) => ({ id: s.id, cidr: s.cidr, gateway_ip: s.gateway_ip, dns_nameservers: s.dns_nameservers ?? [] })),
+        taken: ports.flatMap((p) => p.fixed_ips.map((f) => f.ip_address)),
+      };
+    }),
+  );
+}
