@@ -33,18 +33,21 @@ function choose(body: Omit<ActionBody, 'sync'> & { sync?: ActionBody['sync'] }):
   const name = DR_ACTIONS.find((n) => body[n] !== undefined) ?? 'test_cleanup';
   const { dry_run, ...params } = body[name] ?? {};
   const kind: ActionKind = name === 'failover' ? (body.failover?.type === 'planned' ? 'planned_failover' : 'unplanned_failover') : name;
-  if ('mappings' in params && params.mappings) {
-    // The rules of a network override are checked, and recorded, as a stored mapping's are.
-    const mappings = params.mappings.map((m, i) => {
-      const problem = reipRulesProblem(m.kind, m.reip_rules, `${name}.mappings.${i}.reip_rules`);
-      if (problem) throw badRequest(problem.field, problem.reason);
-      const { reip_rules, ...rest } = m;
-      const rules = normalizeReipRules(reip_rules);
-      return rules ? { ...rest, reip_rules: rules } : rest;
-    });
-    return { name, kind, params: { ...params, mappings }, dryRun: dry_run === true };
-  }
   return { name, kind, params, dryRun: dry_run === true };
+}
+
+/** The re-IP rules of the action's network overrides, checked (400 naming the field) and put in canonical text as a stored mapping's are. */
+function withCheckedOverrides(chosen: Chosen): Chosen {
+  const list = chosen.params.mappings;
+  if (!list?.some((m) => m.reip_rules !== undefined)) return chosen;
+  const mappings = list.map((m, i) => {
+    const problem = reipRulesProblem(m.kind, m.reip_rules, `${chosen.name}.mappings.${i}.reip_rules`);
+    if (problem) throw badRequest(problem.field, problem.reason);
+    const { reip_rules, ...rest } = m;
+    const rules = normalizeReipRules(reip_rules);
+    return rules ? { ...rest, reip_rules: rules } : rest;
+  });
+  return { ...chosen, params: { ...chosen.params, mappings } };
 }
 
 /**
@@ -102,10 +105,11 @@ export function registerActions(api: FastifyInstance, deps: ApiDeps): void {
         return { operation: operationView(op) };
       }
 
+      const checked = withCheckedOverrides(chosen);
       const storage = await deps.storage?.();
       if (!storage) throw unavailable('The storage driver is not available: this site and its peer must both be registered (POST /v1/admin/sites).');
       const ctx = createWorkflowContext({ pgs, sites, storage, now: deps.now });
-      const p = chosen.params;
+      const p = checked.params;
       if (chosen.dryRun) {
         const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: p.recovery_point_id, overrides: p.mappings, force: p.force, testNetworkId: p.network_id }, ALL_CHECKS);
         return { precheck: { action: chosen.kind, ok: r.ok, checks: r.checks, blockers: r.blockers, warnings: r.warnings, report: r.report } };
@@ -113,7 +117,7 @@ export function registerActions(api: FastifyInstance, deps: ApiDeps): void {
 
       const why = await refusal(sites, pg, chosen, (await sites.list()).find((s) => s.is_local));
       if (why) throw conflict(why);
-      const op = await recordOperation(deps, request, pg, chosen.name, chosen.params as never);
+      const op = await recordOperation(deps, request, pg, chosen.name, checked.params as never);
       reply.code(202);
       return { operation: operationView(op) };
     },
@@ -123,8 +127,9 @@ export function registerActions(api: FastifyInstance, deps: ApiDeps): void {
     const { project_id } = request.params;
     const { protection_groups: ids, ...body } = request.body;
     if (!DR_ACTIONS.some((n) => body[n] !== undefined)) throw new ApiError(400, `Invalid input for field/attribute body. Name one action: ${DR_ACTIONS.slice(0, -1).join(', ')} or ${DR_ACTIONS.at(-1)}.`);
-    const chosen = choose(body) as Chosen; // the schema lets no sync through
-    tenant(deps, request, project_id, `protector:actions:${chosen.name}`);
+    const asked = choose(body) as Chosen; // the schema lets no sync through
+    tenant(deps, request, project_id, `protector:actions:${asked.name}`);
+    const chosen = withCheckedOverrides(asked);
     const found = await Promise.all(ids.map((id) => pgs.get(id, project_id)));
     const missing = ids.filter((_, i) => !found[i]);
     // Another project's PG does not exist, as far as this caller can tell.

@@ -18,13 +18,15 @@ export interface PortNeeds {
 export type Placement = (mappedNetwork: string, mappedSubnet: string | null) => { network_id: string; mapped_subnet: string | null };
 
 /**
- * Every port of every member with its addresses as planning needs them, resolved as the
+ * Every port of every member (in boot order, then by name) with its addresses as planning needs them, resolved as the
  * pre-checks resolve mappings (resolveAll): the mapped network and its re-IP rules, the mapped
  * subnet of each address (null without a subnet mapping, which a network with rules does not need).
  */
 export function portNeeds(members: readonly Member[], resolutions: readonly Resolution[], place?: Placement): PortNeeds[] {
   const target = (kind: 'network' | 'subnet', id: string) => resolutions.find((r) => r.kind === kind && r.sourceId === id)?.target ?? null;
-  return members.flatMap((m) =>
+  // Boot order, then name: the servers that boot first have first pick of a rule's addresses.
+  const ordered = [...members].sort((x, y) => x.boot_order - y.boot_order || x.name.localeCompare(y.name));
+  return ordered.flatMap((m) =>
     m.details.ports.map((p): PortNeeds => {
       const net = target('network', p.network_id);
       const rules = net?.reip_rules ?? [];
