@@ -17,6 +17,7 @@ export * from './policy.js';
 export * from './resource-mappings.js';
 export * from './cidr.js';
 export * from './reip-rules.js';
+export * from './addresses.js';
 export * from './replication.js';
 export * from './actions.js';
 export * from './operations.js';

@@ -1,4 +1,4 @@
-import { canonicalIp, contains, cidrText, hostRange, parseCidr, parseIp, within, type Cidr } from './cidr.js';
+import { canonicalIp, cidrText, parseCidr, parseIp, within, type Cidr } from './cidr.js';
 import type { MappingKind, ReipRule } from './resource-mappings.js';
 
 /** What is wrong with one field of a rule list: the field's dotted path and a sentence. */
@@ -9,8 +9,8 @@ export interface RuleProblem {
 
 /**
  * The first problem with a mapping's re-IP rules that the schema cannot see, or null: CIDRs that
- * do not parse or have host bits set, an IPv4 rule mapped to IPv6 (or back), a gateway outside
- * the target network, a DNS server of the other IP version or named twice, a rule that can
+ * do not parse or have host bits set, an IPv4 rule mapped to IPv6 (or back), a gateway or DNS
+ * server of the other IP version, a DNS server named twice, a rule that can
  * never apply because an earlier rule's source contains its own, rules on a mapping that is no
  * network's. `field` is the list's path (`resource_mappings.2.reip_rules`).
  */
@@ -33,8 +33,8 @@ export function reipRulesProblem(kind: MappingKind, rules: readonly ReipRule[] |
     if (r.gateway_ip !== undefined) {
       const gw = parseIp(r.gateway_ip);
       if (!gw) return { field: at('gateway_ip'), reason: `'${r.gateway_ip}' is not an IPv4 or IPv6 address.` };
-      const hosts = hostRange(tgt.cidr);
-      if (!contains(tgt.cidr, gw) || gw.value < hosts.first || gw.value > hosts.last) return { field: at('gateway_ip'), reason: `${r.gateway_ip} is not a host address of the target network ${cidrText(tgt.cidr)}.` };
+      // The subnet's gateway, which may lie outside a target CIDR narrower than the subnet.
+      if (gw.version !== tgt.cidr.version) return { field: at('gateway_ip'), reason: `${r.gateway_ip} is an IPv${gw.version} address; the rule's networks are IPv${tgt.cidr.version}.` };
     }
     const seen = new Set<string>();
     for (const [j, dns] of (r.dns_nameservers ?? []).entries()) {

@@ -46,7 +46,7 @@ test('wrong rules are 400s naming the field, and nothing is stored', async () =>
     [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/20', gw: '10.30.0.1' }], 'resource_mappings.0.reip_rules.0.gw', /Additional properties/],
     [[{ source_cidr: '10.20.0.9/20', target_cidr: '10.30.0.0/20' }], 'resource_mappings.0.reip_rules.0.source_cidr', /host bits set: the network is 10\.20\.0\.0\/20/],
     [[{ source_cidr: '10.20.0.0/20', target_cidr: '2001:db8::/64' }], 'resource_mappings.0.reip_rules.0.target_cidr', /both must be of one IP version/],
-    [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/20', gateway_ip: '10.40.0.1' }], 'resource_mappings.0.reip_rules.0.gateway_ip', /not a host address of the target network/],
+    [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/20', gateway_ip: '2001:db8::1' }], 'resource_mappings.0.reip_rules.0.gateway_ip', /is an IPv6 address; the rule's networks are IPv4/],
     [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/20', dns_nameservers: ['10.30.0.53', '10.30.0.53'] }], 'resource_mappings.0.reip_rules.0.dns_nameservers.1', /named twice/],
     [[{ source_cidr: '10.0.0.0/8', target_cidr: '10.30.0.0/20' }, { source_cidr: '10.20.0.0/20', target_cidr: '10.40.0.0/20' }], 'resource_mappings.0.reip_rules.1.source_cidr', /never applies/],
   ];

@@ -42,8 +42,8 @@ test('rule checks name the field and say why; valid rules pass', () => {
     [[{ source_cidr: '10.20.0.1/20', target_cidr: '10.30.0.0/24' }], '0.source_cidr', /host bits set: the network is 10\.20\.0\.0\/20/],
     [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.300.0.0/24' }], '0.target_cidr', /not an IPv4 or IPv6 network/],
     [[{ source_cidr: '10.20.0.0/20', target_cidr: '2001:db8::/64' }], '0.target_cidr', /IPv4 10\.20\.0\.0\/20 to IPv6 2001:db8::\/64: both must be of one IP version/],
-    [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/24', gateway_ip: '10.31.0.1' }], '0.gateway_ip', /not a host address of the target network 10\.30\.0\.0\/24/],
-    [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/24', gateway_ip: '10.30.0.255' }], '0.gateway_ip', /not a host address/],
+    [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/24', gateway_ip: '2001:db8::1' }], '0.gateway_ip', /2001:db8::1 is an IPv6 address; the rule's networks are IPv4/],
+    [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/24', gateway_ip: '10.30.0.300' }], '0.gateway_ip', /not an IPv4 or IPv6 address/],
     [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/24', dns_nameservers: ['10.30.0.2', 'x'] }], '0.dns_nameservers.1', /'x' is not an IPv4 or IPv6 address/],
     [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/24', dns_nameservers: ['2001:db8::53'] }], '0.dns_nameservers.0', /IPv6 address; the rule's networks are IPv4/],
     [[{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/24', dns_nameservers: ['10.30.0.2', '10.30.0.2'] }], '0.dns_nameservers.1', /named twice/],
@@ -55,6 +55,8 @@ test('rule checks name the field and say why; valid rules pass', () => {
     assert.equal(p.field, `resource_mappings.0.reip_rules.${field}`);
     assert.match(p.reason, reason);
   }
+  // A target narrower than its subnet: the subnet's gateway lies outside it.
+  assert.equal(at([{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.8.0/21', gateway_ip: '10.30.0.1' }]), null);
   // A narrower rule first, then the wider one: both apply (to different addresses).
   assert.equal(at([{ source_cidr: '10.20.1.0/24', target_cidr: '10.40.0.0/24' }, { source_cidr: '10.20.0.0/20', target_cidr: '10.30.0.0/20' }]), null);
 });

@@ -1,26 +1,8 @@
-import { canonicalIp, contains, parseCidr, parseIp, type Cidr, type ReipRule } from '@protector/contract';
+import { canonicalIp, contains, parseCidr, parseIp, type AddressReport, type Cidr, type ReipRule, type ServerAddresses } from '@protector/contract';
 import type { FixedIp } from '@protector/openstack';
 import type { MemberPort } from '../../db/protection-groups.js';
 
-/** One address of a recreated port: what the member had, what the target gave, and why. */
-export interface AddressReport {
-  source_port_id: string;
-  port_id: string;
-  from: string;
-  to: string | null;
-  subnet_id: string | null;
-  /** kept: the same address; re_ip: a rule gave it; allocated: Neutron picked it (no rules). */
-  via: 'kept' | 're_ip' | 'allocated';
-  /** The rule that gave it (`index` in the mapping's list, as it applied in this direction). */
-  rule?: ReipRule & { index: number };
-}
-
-/** What a run reports per server: every address of every port, old and new. */
-export interface ServerAddresses {
-  server_id: string;
-  server: string;
-  addresses: AddressReport[];
-}
+export type { AddressReport, ServerAddresses } from '@protector/contract';
 
 const cidr = (text: string): Cidr | null => {
   const c = parseCidr(text);
