@@ -146,3 +146,20 @@ test('rules that cannot be satisfied: each problem reported at once, naming the 
   assert.equal(after.status, before.status);
   assert.equal(after.current_primary_site_id, t.atB.siteA.id);
 });
+
+test('without rules, as before them: the same address where free; one taken meanwhile makes Neutron pick (409 met, planned again), reported as allocated', { timeout: 120_000 }, async () => {
+  // protectedPg maps demo-net to site-b's dr-net, same addressing (10.20.0.0/20), with a subnet mapping and no rules.
+  const { pg } = await protectedPg(t, { name: 'reip-none', servers: { 'k-1': 0, 'k-2': 0 } });
+  const [k1, k2] = [await addressOf(t.atA, pg, 'k-1'), await addressOf(t.atA, pg, 'k-2')];
+  const [drNet] = await t.alice('b').neutron.listNetworks({ name: 'dr-net' });
+  // Not listed first (a network without rules is not read for what is taken): the create meets the 409.
+  await t.alice('b').neutron.createPort({ network_id: drNet!.id, name: 'squatter', fixed_ips: [{ ip_address: k2 }] });
+  const op = await runOp(t.atB, pg, 'failover', { type: 'planned' });
+  const rows = (op.result.create_ports as { vm_addresses: ServerAddresses[] }).vm_addresses.map((s) => [s.server, s.addresses.map((a) => [a.from, a.via, a.rule ?? null])]);
+  assert.deepEqual(rows, [['k-1', [[k1, 'kept', null]]], ['k-2', [[k2, 'allocated', null]]]]);
+  const members = await t.atB.pgs.members(pg.id);
+  assert.deepEqual(await portIps('b', members.find((m) => m.name === 'k-1')!.server_id), [k1]);
+  const moved = await portIps('b', members.find((m) => m.name === 'k-2')!.server_id);
+  assert.equal(moved.length, 1);
+  assert.notEqual(moved[0], k2);
+});

@@ -10,6 +10,8 @@ export interface PortNeeds {
   p: MemberPort;
   /** The target network the mapping names (before a drill puts the port elsewhere); null: unmapped. */
   mapped_network: string | null;
+  /** The network the port goes to (the mapped one, or the drill's); null: unmapped. */
+  network_id: string | null;
   rules: ReipRule[];
   needs: AddressNeed[];
 }
@@ -30,13 +32,10 @@ export function portNeeds(members: readonly Member[], resolutions: readonly Reso
     m.details.ports.map((p): PortNeeds => {
       const net = target('network', p.network_id);
       const rules = net?.reip_rules ?? [];
-      if (!net) return { m, p, mapped_network: null, rules, needs: [] };
-      const needs = p.fixed_ips.map((f): AddressNeed => {
-        const mapped = target('subnet', f.subnet_id)?.id ?? null;
-        const where = place ? place(net.id, mapped) : { network_id: net.id, mapped_subnet: mapped };
-        return { server_id: m.server_id, server: m.name, port_id: p.id, ip_address: f.ip_address, rules, ...where };
-      });
-      return { m, p, mapped_network: net.id, rules, needs };
+      if (!net) return { m, p, mapped_network: null, network_id: null, rules, needs: [] };
+      const at = (mapped: string | null) => (place ? place(net.id, mapped) : { network_id: net.id, mapped_subnet: mapped });
+      const needs = p.fixed_ips.map((f): AddressNeed => ({ server_id: m.server_id, server: m.name, port_id: p.id, ip_address: f.ip_address, rules, ...at(target('subnet', f.subnet_id)?.id ?? null) }));
+      return { m, p, mapped_network: net.id, network_id: at(null).network_id, rules, needs };
     }),
   );
 }

@@ -51,7 +51,7 @@ function refused(err: { detail: string }, outcomes: readonly AddressOutcome[]): 
  * excluded and the port planned again; a MAC in use is dropped rather than the port.
  */
 async function createOne(tenant: SiteClients, x: PortNeeds, name: string, planner: AddressPlanner, first: AddressOutcome[], o: { keepMac: boolean; securityGroups: string[] }): Promise<Port> {
-  const base = { network_id: x.needs[0]?.network_id ?? '', name, security_groups: o.securityGroups, description: `Protector: recreated port ${x.p.id}` };
+  const base = { network_id: x.network_id ?? '', name, security_groups: o.securityGroups, description: `Protector: recreated port ${x.p.id}` };
   const lookup = async () => (await tenant.neutron.listPorts({ name })).find((y) => y.name === name);
   let outcomes = first;
   let mac = o.keepMac;
@@ -100,7 +100,8 @@ export async function createPorts(s: RecoveryState, key: RecordKey, opts: PlanOp
   for (const x of toMake) if (x.mapped_network === null) await plan.target('network', x.p.network_id);
   const needs: AddressNeed[] = toMake.flatMap((x) => x.needs);
   const withRules = new Set(needs.filter((n) => n.rules.length > 0).map((n) => n.network_id));
-  const planner = new AddressPlanner(await planNetworks(tenant, needs.map((n) => n.network_id), (id) => withRules.has(id)));
+  // Every port's network, in case a recorded port turns out gone and is made again.
+  const planner = new AddressPlanner(await planNetworks(tenant, all.flatMap((x) => x.needs.map((n) => n.network_id)), (id) => withRules.has(id)));
   const planned = new Map<AddressNeed, AddressOutcome>(planner.plan(needs).map((o) => [o.need, o]));
   const report = await settleAll(all, (x) =>
     ctx.limited(plan.targetSiteId, 'neutron', async () => {
