@@ -163,3 +163,36 @@ test('without rules, as before them: the same address where free; one taken mean
   assert.equal(moved.length, 1);
   assert.notEqual(moved[0], k2);
 });
+
+test("a drill on the tenant's test network applies the rules against that network's subnets, pre-checked there too", { timeout: 120_000 }, async () => {
+  const { pg, servers } = await protectedPg(t, { name: 'reip-testnet', servers: { 't-1': 0 } });
+  const ip = await addressOf(t.atA, pg, 't-1');
+  const [demoB] = await t.alice('b').neutron.listNetworks({ name: 'demo-net' });
+  const [drNet] = await t.alice('b').neutron.listNetworks({ name: 'dr-net' });
+  // Mapped to dr-net (which would keep the address), drilled on site-b's demo-net (10.30.0.0/20), which cannot.
+  const [netA] = await t.alice('a').neutron.listNetworks({ name: 'demo-net' });
+  const [sgA] = await t.alice('a').neutron.listSecurityGroups({ name: 'default' });
+  const [sgB] = await t.alice('b').neutron.listSecurityGroups({ name: 'default' });
+  const map = async (target: string) => {
+    await t.pgs.replaceMappings(pg.id, [
+      { kind: 'network', source_site_id: t.siteA.id, source_id: netA!.id, target_id: drNet!.id, reip_rules: [{ source_cidr: '10.20.0.0/20', target_cidr: target }] },
+      { kind: 'security_group', source_site_id: t.siteA.id, source_id: sgA!.id, target_id: sgB!.id },
+    ]);
+    await t.push(pg.id, 'a');
+  };
+  await map('10.99.0.0/24');
+  const on = async () => runPrechecks(createWorkflowContext(t.atB.deps), { action: 'test_failover', pg: (await t.atB.pgs.get(pg.id))!, testNetworkId: demoB!.id }, ALL_CHECKS);
+  const bad = await on();
+  assert.deepEqual(bad.blockers.map((f) => f.code), ['reip_no_target_subnet'], bad.report);
+  assert.match(bad.blockers[0]!.message, new RegExp(`network ${demoB!.id} on site site-b .*its subnets: 10\\.30\\.0\\.0/20`));
+  const isolated = await runPrechecks(createWorkflowContext(t.atB.deps), { action: 'test_failover', pg: (await t.atB.pgs.get(pg.id))! }, ALL_CHECKS);
+  assert.deepEqual(isolated.blockers, [], 'on an isolated copy of dr-net the address is kept');
+
+  await map('10.30.8.0/21');
+  assert.deepEqual((await on()).blockers, []);
+  await runOp(t.atB, pg, 'test_failover', { network_id: demoB!.id });
+  const drillServer = (await t.atB.pgs.get(pg.id))!.resources.drill!.servers[servers[0]!.serverId]!;
+  assert.deepEqual(await portIps('b', drillServer), [offsetIn(ip, '10.20.0.0', '10.30.8.0')]);
+  await t.push(pg.id, 'b');
+  await runOp(t.atB, pg, 'test_cleanup');
+});
