@@ -196,3 +196,34 @@ test("a drill on the tenant's test network applies the rules against that networ
   await t.push(pg.id, 'b');
   await runOp(t.atB, pg, 'test_cleanup');
 });
+
+test("after an unplanned failover, failback's pre-check counts the old copies' addresses free (it removes them first): a mapping back onto exactly them passes", { timeout: 180_000 }, async () => {
+  const { pg } = await protectedPg(t, { name: 'reip-back', servers: { 'h-1': 0 } });
+  await reipMappings(pg, [{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.8.0/21' }]);
+  const home = await addressOf(t.atA, pg, 'h-1');
+  const down = async (yes: boolean) => {
+    await t.a.faults.set('all', { down: yes });
+    t.a.arrays.setArrayDown('site-a-array', yes);
+  };
+  await down(true);
+  try {
+    await runOp(t.atB, pg, 'failover', { type: 'unplanned' });
+  } finally {
+    await down(false);
+  }
+  const away = await addressOf(t.atB, pg, 'h-1');
+  assert.equal(away, offsetIn(home, '10.20.0.0', '10.30.8.0'));
+  // The fenced old copy still holds `home` on site-a; a mapping stored from site-b sends h-1 back onto exactly that address.
+  const stored = await t.atB.pgs.mappings(pg.id);
+  const net = stored.find((m) => m.kind === 'network')!;
+  const [netB] = await t.alice('b').neutron.listNetworks({ name: 'demo-net' });
+  await t.atB.pgs.replaceMappings(pg.id, [...stored, { kind: 'network', source_site_id: t.atB.siteB.id, source_id: netB!.id, target_id: net.source_id, reip_rules: [{ source_cidr: `${away}/32`, target_cidr: `${home}/32` }] }]);
+  await t.push(pg.id, 'b');
+  const pgA = (await t.atA.pgs.get(pg.id))!;
+  assert.ok(pgA.resources.leftovers?.fenced, 'the old copy is there, fenced');
+  const r = await runPrechecks(createWorkflowContext(t.atA.deps), { action: 'failback', pg: pgA }, ALL_CHECKS);
+  assert.deepEqual(r.blockers, [], r.report);
+  const back = await runOp(t.atA, pg, 'failback');
+  assert.deepEqual((back.result.create_ports as { vm_addresses: ServerAddresses[] }).vm_addresses[0]!.addresses.map((a) => [a.from, a.to, a.via]), [[away, home, 're_ip']]);
+  assert.deepEqual(await portIps('a', (await t.atA.pgs.members(pg.id))[0]!.server_id), [home]);
+});

@@ -44,15 +44,16 @@ export function portNeeds(members: readonly Member[], resolutions: readonly Reso
  * The networks the ports go to, as Neutron shows them to the tenant: subnets, and for those
  * `occupied` says, the addresses their ports hold (where no rule hands out addresses, a taken
  * one is found by trying it, as before re-IP rules; an isolated drill network starts empty).
+ * `ignore`: ports the run removes before it creates its own (failback's old copies).
  */
-export async function planNetworks(tenant: SiteClients, ids: Iterable<string>, occupied: (networkId: string) => boolean): Promise<PlanNetwork[]> {
+export async function planNetworks(tenant: SiteClients, ids: Iterable<string>, occupied: (networkId: string) => boolean, ignore: ReadonlySet<string> = new Set()): Promise<PlanNetwork[]> {
   return Promise.all(
     [...new Set(ids)].map(async (id): Promise<PlanNetwork> => {
       const [subnets, ports] = await Promise.all([tenant.neutron.listSubnets({ network_id: id }), occupied(id) ? tenant.neutron.listPorts({ network_id: id }) : Promise.resolve([])]);
       return {
         id,
         subnets: subnets.map((s) => ({ id: s.id, cidr: s.cidr, gateway_ip: s.gateway_ip, dns_nameservers: s.dns_nameservers ?? [] })),
-        taken: ports.flatMap((p) => p.fixed_ips.map((f) => f.ip_address)),
+        taken: ports.filter((p) => !ignore.has(p.id)).flatMap((p) => p.fixed_ips.map((f) => f.ip_address)),
       };
     }),
   );

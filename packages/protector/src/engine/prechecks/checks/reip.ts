@@ -38,7 +38,10 @@ export const reipCheck: Check = {
     const testNet = input.action === 'test_failover' ? input.testNetworkId : undefined;
     const place: Placement | undefined = testNet ? () => ({ network_id: testNet, mapped_subnet: null }) : undefined;
     const needs = portNeeds(input.members, resolutions, place).flatMap((p) => p.needs);
-    const networks = await planNetworks(await targetTenant(ctx, input), needs.map((n) => n.network_id), () => input.action !== 'test_failover' || testNet !== undefined);
+    // Failback removes the old copies on its target (remove_old_copies) before it makes ports: their addresses are free by then.
+    const left = input.pg.resources.leftovers;
+    const goingAway = new Set(input.action === 'failback' && left?.site_id === input.targetSiteId ? left.ports : []);
+    const networks = await planNetworks(await targetTenant(ctx, input), needs.map((n) => n.network_id), () => input.action !== 'test_failover' || testNet !== undefined, goingAway);
     const outcomes = new AddressPlanner(networks).plan(needs);
     return findings(input, (await ctx.site(input.targetSiteId)).name, networks, outcomes);
   },
