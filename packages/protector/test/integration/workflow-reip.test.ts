@@ -227,3 +227,15 @@ test("after an unplanned failover, failback's pre-check counts the old copies' a
   assert.deepEqual((back.result.create_ports as { vm_addresses: ServerAddresses[] }).vm_addresses[0]!.addresses.map((a) => [a.from, a.to, a.via]), [[away, home, 're_ip']]);
   assert.deepEqual(await portIps('a', (await t.atA.pgs.members(pg.id))[0]!.server_id), [home]);
 });
+
+test("a drill's isolated network does not hand out the target subnet's gateway, which a failover would not give either", { timeout: 120_000 }, async () => {
+  const { pg, servers } = await protectedPg(t, { name: 'reip-gw', servers: { 'g-1': 0 } });
+  const ip = await addressOf(t.atA, pg, 'g-1');
+  // 10.30.0.0/30 in site-b's 10.30.0.0/20: .1 is the gateway, so .2 is the first address to give.
+  await reipMappings(pg, [{ source_cidr: `${ip}/32`, target_cidr: '10.30.0.0/30' }]);
+  await runOp(t.atB, pg, 'test_failover');
+  const drillServer = (await t.atB.pgs.get(pg.id))!.resources.drill!.servers[servers[0]!.serverId]!;
+  assert.deepEqual(await portIps('b', drillServer), ['10.30.0.2']);
+  await t.push(pg.id, 'b');
+  await runOp(t.atB, pg, 'test_cleanup');
+});

@@ -13,7 +13,7 @@ const drillNetworkName = (opId: string): string => `protector-drill-${shortId(op
  * A subnet of the drill's isolated network: a copy (same CIDR) of a target subnet the run's
  * addresses use. (`source_subnet_id`: what drills recorded before re-IP rules, without the target.)
  */
-export type DrillSubnet = { target_subnet_id?: string; source_subnet_id?: string; subnet_id: string; cidr: string };
+export type DrillSubnet = { target_subnet_id?: string; source_subnet_id?: string; subnet_id: string; cidr: string; target_gateway_ip?: string | null };
 /** What prepare_network records: the tenant's test network, or the isolated one it made. */
 export type DrillNetwork = { network_id: string; created: boolean; subnets?: DrillSubnet[] };
 
@@ -79,10 +79,16 @@ export async function prepareDrillNetwork(s: RecoveryState, opts: PlanOptions & 
     if (!sub) sub = await tenant.neutron.createSubnet({ network_id: net, name: subName, cidr: mapped.cidr, ip_version: mapped.ip_version, enable_dhcp: mapped.enable_dhcp, gateway_ip: null }, { lookup: findSubnet });
     const subId = sub.id;
     if (!rec.subnets.includes(subId)) rec = await updateRecord(ctx, plan.pg.id, 'drill', (r) => void r.subnets.push(subId));
-    subnets.push({ target_subnet_id: target, subnet_id: subId, cidr: sub.cidr });
+    subnets.push({ target_subnet_id: target, subnet_id: subId, cidr: sub.cidr, target_gateway_ip: mapped.gateway_ip });
   }
   return { network_id: net, created: true, subnets };
 }
+
+/**
+ * The addresses a drill's isolated network must not hand out although nothing holds them there:
+ * the target subnets' gateways, which a failover would not give either (the copies have none).
+ */
+export const drillReserved = (d: DrillNetwork | undefined): string[] => (d?.created ? (d.subnets ?? []).flatMap((x) => (x.target_gateway_ip ? [x.target_gateway_ip] : [])) : []);
 
 /** Where a drill's ports go: the tenant's test network, or the isolated copy of the target subnets. */
 export function drillPlacement(d: DrillNetwork): Placement {

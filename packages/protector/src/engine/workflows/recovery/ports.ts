@@ -6,7 +6,7 @@ import { AddressPlanner, type AddressNeed, type AddressOutcome } from '../../rei
 import { planNetworks, portNeeds, type PortNeeds } from '../../reip/inputs.js';
 import { byServer, describePort } from '../../reip/report.js';
 import { StepError } from '../../workflow.js';
-import { drillPlacement, type DrillNetwork } from './drill-network.js';
+import { drillPlacement, drillReserved, type DrillNetwork } from './drill-network.js';
 import { planFor, shortId, type PlanOptions, type RecoveryPlan, type RecoveryState } from './plan.js';
 import { recordOf, updateRecord, type RecordKey } from './record.js';
 
@@ -101,7 +101,9 @@ export async function createPorts(s: RecoveryState, key: RecordKey, opts: PlanOp
   const needs: AddressNeed[] = toMake.flatMap((x) => x.needs);
   const withRules = new Set(needs.filter((n) => n.rules.length > 0).map((n) => n.network_id));
   // Every port's network, in case a recorded port turns out gone and is made again.
-  const planner = new AddressPlanner(await planNetworks(tenant, all.flatMap((x) => x.needs.map((n) => n.network_id)), (id) => withRules.has(id)));
+  const networks = await planNetworks(tenant, all.flatMap((x) => x.needs.map((n) => n.network_id)), (id) => withRules.has(id));
+  const reserved = drillReserved(opts.drillNetwork);
+  const planner = new AddressPlanner(networks.map((n) => (n.id === opts.drillNetwork?.network_id ? { ...n, taken: [...n.taken, ...reserved] } : n)));
   const planned = new Map<AddressNeed, AddressOutcome>(planner.plan(needs).map((o) => [o.need, o]));
   const report = await settleAll(all, (x) =>
     ctx.limited(plan.targetSiteId, 'neutron', async () => {
