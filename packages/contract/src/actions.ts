@@ -2,11 +2,11 @@ import { Type, type Static } from 'typebox';
 import { Id, JsonObject, NoQuery, Obj, Ref, StringEnum } from './common.js';
 import { answers } from './errors.js';
 import { Operation, OperationAnswer } from './operations.js';
-import { MappingKind } from './resource-mappings.js';
+import { MappingKind, ReipRules } from './resource-mappings.js';
 import { PgParams, ProjectParams } from './tenant.js';
 
-/** A mapping for one run only, from the current primary's resources; it wins over the PG's. */
-export const MappingOverride = Obj({ kind: MappingKind, source_id: Ref, target_id: Ref });
+/** A mapping for one run only, from the current primary's resources; it wins over the PG's (a network's with its re-IP rules, if any). */
+export const MappingOverride = Obj({ kind: MappingKind, source_id: Ref, target_id: Ref, reip_rules: Type.Optional(ReipRules) });
 export type MappingOverride = Static<typeof MappingOverride>;
 
 const common = {

@@ -81,6 +81,8 @@ export interface ResourceMappingsTable {
   source_site_id: string;
   source_id: string;
   target_id: string;
+  /** JSON: a network mapping's re-IP rules; null when it has none. */
+  reip_rules: string | null;
 }
 
 export interface OperationsTable {

@@ -4,6 +4,7 @@ import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
 export { FINISHED_STATUSES, type Operation, type OperationDetail, type OperationStatus, type OperationStep, type OperationType, type StepStatus } from '@protector/contract';
+export { serverAddressesOf, type AddressReport, type ServerAddresses } from '@protector/contract';
 export const isFinished = (status: string): boolean => (FINISHED_STATUSES as readonly string[]).includes(status);
 
 export type OperationListOptions = ListOptions & { pg_id?: string; parent_id?: string; status?: OperationStatus; type?: OperationType | string };

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { OperationDetail } from '../../api/index.js';
+import { addressLines } from '../addresses.js';
 import { follow } from '../coordinate.js';
 import type { CliContext } from '../context.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
@@ -29,6 +30,8 @@ export function registerOperations(program: Command, ctx: () => CliContext): voi
     printShow(o, [
       ...fieldsOf(d, ['steps', 'children']),
       ['steps', d.steps.map((s) => `${s.name} ${s.status}${s.duration_ms === null ? '' : ` ${(s.duration_ms / 1000).toFixed(1)} s`}`)],
+      // A DR run's recreated ports: every address per server, old -> new and why (re-IP rules).
+      ...(addressLines(d.result).length > 0 ? [['addresses', addressLines(d.result)] as const] : []),
       // A bulk action's parent: a line per child (its PG, operation, state).
       ...(d.children.length > 0 ? [['children', d.children.map((c) => `${c.protection_group_id ?? ''} ${c.id} ${c.type} ${c.status}${c.error ? `: ${c.error}` : ''}`)] as const] : []),
     ]);
