@@ -1,4 +1,4 @@
-import { findPg, isFinished, isProtectorApiError, MetadataNotStoredError, type Operation, type OperationDetail, type ProtectionGroup, type SiteHandle } from '@protector/protectorclient';
+import { findPg, isFinished, isProtectorApiError, MetadataNotStoredError, serverAddressesOf, type Operation, type OperationDetail, type ProtectionGroup, type SiteHandle } from '@protector/protectorclient';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Allowed, Cancelled, CleanupStarted, OperationHistory, OperationRow, OperationView } from '../shared/operations.js';
 import type { ActionContext } from './actions.js';
@@ -65,7 +65,7 @@ export function registerOperations(app: FastifyInstance, ctx: OperationsContext)
     return answered(async () => {
       const op = await here.client.operations.get(id);
       const pg = op.protection_group_id ? await here.client.protectionGroups.get(op.protection_group_id).catch(noneIfNotFound) : null;
-      const view = (v: Pick<OperationView, 'stored' | 'store_error'>): OperationView => ({ site, operation: op, ...v, actions: { cleanup: cleanupOf(op, pg, site), cancel: cancelOf(op) } });
+      const view = (v: Pick<OperationView, 'stored' | 'store_error'>): OperationView => ({ site, operation: op, ...v, actions: { cleanup: cleanupOf(op, pg, site), cancel: cancelOf(op) }, addresses: serverAddressesOf(op.result) });
       const done = stored.get(s) ?? new Set<string>();
       stored.set(s, done);
       /** A finished operation's PG document stored on the other site, once per session. */

@@ -6,15 +6,17 @@ import {
   pendingMetadata,
   syncPair,
   DivergedError,
+  formatReipRule,
   type Coordinator,
   type Operation,
   type PolicyInput,
+  type ReipRule,
   type ResourceMapping,
   type RetentionSettings,
   type SiteHandle,
 } from '@protector/protectorclient';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { MappingInput, MappingsAnswer, MemberChangeAnswer, MetadataSyncAnswer, PgChangeAnswer, PolicyAnswer, SyncNowAnswer } from '../shared/pg-detail.js';
+import type { MappingInput, MappingsAnswer, MemberChangeAnswer, MetadataSyncAnswer, PgChangeAnswer, PgMappingRow, PolicyAnswer, SyncNowAnswer } from '../shared/pg-detail.js';
 import type { ActionContext } from './actions.js';
 import { bodyOf } from './body.js';
 import { HttpError } from './errors.js';
@@ -81,6 +83,12 @@ function policyInput(b: Record<string, unknown>, cur: PolicyInput | null): Polic
   };
 }
 
+/** A mapping as the page shows it: its source site named, a network's re-IP rules also in the CLI's notation. */
+export function mappingRow(m: ResourceMapping, name: (siteId: string) => string | null): PgMappingRow {
+  const row: PgMappingRow = { kind: m.kind, source_site: name(m.source_site_id), source_site_id: m.source_site_id, source_id: m.source_id, target_id: m.target_id };
+  return m.reip_rules?.length ? { ...row, reip_rules: m.reip_rules, reip_rules_text: m.reip_rules.map(formatReipRule) } : row;
+}
+
 function mappingInputs(b: Record<string, unknown>, sites: string[]): MappingInput[] {
   const list = b.resource_mappings;
   if (!Array.isArray(list)) throw bad('resource_mappings', 'must be a list of {kind, source_site, source_id, target_id}');
@@ -90,7 +98,10 @@ function mappingInputs(b: Record<string, unknown>, sites: string[]): MappingInpu
     if (!MAPPING_KINDS.includes(m.kind as never)) throw bad(f('kind'), `must be one of ${MAPPING_KINDS.join(', ')}`);
     if (typeof m.source_site !== 'string' || !sites.includes(m.source_site)) throw bad(f('source_site'), `must be ${sites.join(' or ')}`);
     for (const k of ['source_id', 'target_id']) if (typeof m[k] !== 'string' || (m[k] as string).trim() === '') throw bad(f(k), 'is required');
-    return { kind: m.kind as MappingInput['kind'], source_site: m.source_site, source_id: (m.source_id as string).trim(), target_id: (m.target_id as string).trim() };
+    // The rules go through as the page got them: protector-api checks each and names a wrong one.
+    if (m.reip_rules !== undefined && !Array.isArray(m.reip_rules)) throw bad(f('reip_rules'), 'must be a list of re-IP rules');
+    const rules = Array.isArray(m.reip_rules) && m.reip_rules.length > 0 ? { reip_rules: m.reip_rules as ReipRule[] } : {};
+    return { kind: m.kind as MappingInput['kind'], source_site: m.source_site, source_id: (m.source_id as string).trim(), target_id: (m.target_id as string).trim(), ...rules };
   });
 }
 
@@ -155,10 +166,10 @@ export function registerPgChanges(app: FastifyInstance, ctx: ActionContext): voi
       const st = await owner.client.metadata.syncStatus(pg.id);
       const ownId = st.site_id ?? pg.current_primary_site_id;
       const peerId = pg.primary_site_id === ownId ? pg.secondary_site_id : pg.primary_site_id;
-      const list: ResourceMapping[] = given.map((m) => ({ kind: m.kind, source_site_id: m.source_site === owner.name ? ownId : peerId, source_id: m.source_id, target_id: m.target_id }));
+      const list: ResourceMapping[] = given.map((m) => ({ kind: m.kind, source_site_id: m.source_site === owner.name ? ownId : peerId, source_id: m.source_id, target_id: m.target_id, ...(m.reip_rules ? { reip_rules: m.reip_rules } : {}) }));
       const { result, ...answer } = await change(c, owner, pg.id, (site) => site.client.resourceMappings.replace(pg.id, list));
       const name = siteNamer({ site: owner, pg, status: st, error: null }, c.both());
-      return { ...answer, resource_mappings: result.map((m) => ({ ...m, source_site: name(m.source_site_id) })) };
+      return { ...answer, resource_mappings: result.map((m) => mappingRow(m, name)) };
     }),
   );
 

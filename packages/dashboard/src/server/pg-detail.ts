@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SyncWord } from '../shared/api.js';
 import type { MetadataState, PgDetailView, PgMetadataView, PgOperationRow, PgSiteCopy, RecoveryPointRow } from '../shared/pg-detail.js';
 import type { ActionContext } from './actions.js';
-import { registerPgChanges } from './pg-changes.js';
+import { mappingRow, registerPgChanges } from './pg-changes.js';
 import { registerEligibleServers } from './pg-eligible.js';
 import { noneIfNotFound, why } from './site-errors.js';
 import { locate, pgParam, route, siteNamer, type Copy, type Located } from './pg-locate.js';
@@ -71,7 +71,7 @@ export function registerPgDetail(app: FastifyInstance, ctx: ActionContext, now: 
         recovery_points: rows,
         recovery_points_error: points.error,
         rpo: { rpo_minutes: rpo, last_recovery_point_at: last?.created_at ?? null, lag_seconds: lag, within_rpo: lag === null || rpo === null ? null : lag <= rpo * 60 },
-        resource_mappings: mappings.map((m) => ({ kind: m.kind, source_site: name(m.source_site_id), source_site_id: m.source_site_id, source_id: m.source_id, target_id: m.target_id })),
+        resource_mappings: mappings.map((m) => mappingRow(m, name)),
         missing_mappings: check.missing,
         mapping_check: { site: check.site, error: check.error },
         operations,

@@ -3,7 +3,7 @@
  * /api/operations/:site/:id), the history of both sites, cleanup and cancel, and the DR wizard's
  * plan of an action. Type-only.
  */
-import type { Operation, OperationDetail, PrecheckReport, RecoveryPoint } from '@protector/contract';
+import type { Operation, OperationDetail, PrecheckReport, RecoveryPoint, ServerAddresses } from '@protector/contract';
 
 /** Whether a button may be pressed now, and why not. */
 export interface Allowed {
@@ -20,6 +20,8 @@ export interface OperationView {
   store_error?: string;
   /** Clean up its leftovers, cancel it: what the API would accept now. */
   actions: { cleanup: Allowed; cancel: Allowed };
+  /** A DR run's recreated ports: every address per server, old and new, and the re-IP rule that gave a new one. */
+  addresses: ServerAddresses[];
 }
 
 /** A row of the history: an operation tagged with the site that ran it. */

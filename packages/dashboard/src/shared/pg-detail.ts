@@ -2,7 +2,7 @@
  * The protection group detail page's part of the dashboard's JSON API: the one document the page
  * reads, and the answers of the changes it makes (type-only; nothing here runs in the browser).
  */
-import type { MappingKind, Member, Operation, Policy, RecoveryPoint } from '@protector/contract';
+import type { MappingKind, Member, Operation, Policy, RecoveryPoint, ReipRule } from '@protector/contract';
 import type { SyncWord } from './api.js';
 
 /** One site's copy of the PG's metadata, as that site's sync-status tells it (nulls: not read). */
@@ -45,6 +45,9 @@ export interface PgMappingRow {
   source_site_id: string;
   source_id: string;
   target_id: string;
+  /** A network mapping's re-IP rules (absent: none), and each as the CLI's --reip writes it. */
+  reip_rules?: ReipRule[];
+  reip_rules_text?: string[];
 }
 
 /** A resource a member uses with no counterpart on the other site: the engine's `mapping_missing` pre-check finding. */
@@ -156,4 +159,6 @@ export interface MappingInput {
   source_site: string;
   source_id: string;
   target_id: string;
+  /** Kept as they are: the page shows a network mapping's re-IP rules but does not edit them. */
+  reip_rules?: ReipRule[];
 }

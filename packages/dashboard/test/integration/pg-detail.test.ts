@@ -80,6 +80,22 @@ test('a mapping dropped from the list: the engine finds it missing for the membe
   assert.match(errorOf(badKind).message, /^'resource_mappings\.0\.kind': must be one of network, subnet/);
 });
 
+test("re-IP rules on the network mapping go through as given, are shown in the CLI's notation, and make the subnet mapping unneeded", async () => {
+  const before = await detail();
+  const rules = [{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.8.0/21', dns_nameservers: ['10.30.0.53'] }];
+  const list = before.resource_mappings.map(({ kind, source_site, source_id, target_id }) => ({ kind, source_site, source_id, target_id, ...(kind === 'network' ? { reip_rules: rules } : {}) }));
+  const r = await call('PUT', `/api/protection-groups/${pg.id}/resource-mappings`, { resource_mappings: list });
+  assert.equal(r.statusCode, 200, r.body);
+  const net = (r.json() as MappingsAnswer).resource_mappings.find((m) => m.kind === 'network')!;
+  assert.deepEqual([net.reip_rules, net.reip_rules_text], [rules, ['10.20.0.0/20=10.30.8.0/21,dns=10.30.0.53']]);
+  const d = await detail();
+  assert.deepEqual(d.resource_mappings.find((m) => m.kind === 'network')?.reip_rules_text, ['10.20.0.0/20=10.30.8.0/21,dns=10.30.0.53']);
+  assert.deepEqual(d.missing_mappings, [], 'a network with re-IP rules places its addresses itself: no subnet mapping missing');
+  const bad = await call('PUT', `/api/protection-groups/${pg.id}/resource-mappings`, { resource_mappings: list.map((m) => (m.kind === 'network' ? { ...m, reip_rules: [{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.8.1/21' }] } : m)) });
+  assert.equal(bad.statusCode, 400, bad.body);
+  assert.match(errorOf(bad).message, /resource_mappings\.\d\.reip_rules\.0\.target_cidr/);
+});
+
 test('Add server lists the servers on the running site, each ineligible one with its reason', async () => {
   const r = await call('GET', `/api/protection-groups/${pg.id}/eligible-servers`);
   assert.equal(r.statusCode, 200, r.body);

@@ -81,6 +81,8 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   [`POST ${OP}/cancel`]: project('protector:operations:cancel'),
   [`POST ${OP}/approve`]: project('protector:operations:approve'),
   [`POST ${OP}/pause`]: project('protector:operations:pause'),
+  [`POST ${OP}/commit`]: project('protector:operations:commit'),
+  [`POST ${OP}/rollback`]: project('protector:operations:rollback'),
   [`GET ${PLANS}`]: project('protector:recovery_plans:list'),
   [`POST ${PLANS}`]: project('protector:recovery_plans:create'),
   [`GET ${PLAN}`]: project('protector:recovery_plans:show'),

@@ -7,6 +7,7 @@ import * as replicationState from './migrations/0005-replication-state.js';
 import * as engineServices from './migrations/0006-engine-services.js';
 import * as operationParents from './migrations/0007-operation-parents.js';
 import * as recoveryPlans from './migrations/0008-recovery-plans.js';
+import * as reipRules from './migrations/0009-reip-rules.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. Names are their versions: never rename or reorder one that shipped. */
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-engine-services': engineServices,
   '0007-operation-parents': operationParents,
   '0008-recovery-plans': recoveryPlans,
+  '0009-reip-rules': reipRules,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

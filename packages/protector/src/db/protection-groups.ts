@@ -1,4 +1,4 @@
-import type { MappingKind, PgStatus, ReplicationType } from '@protector/contract';
+import type { MappingKind, PgStatus, ReipRule, ReplicationType } from '@protector/contract';
 import type { Kysely, Selectable } from 'kysely';
 import type { ReplicationGroupHandle } from '../storage/types.js';
 import { CompiledRead } from './compiled.js';
@@ -147,6 +147,8 @@ export interface ResourceMapping {
   source_site_id: string;
   source_id: string;
   target_id: string;
+  /** A network mapping's re-IP rules, in order (absent: none). */
+  reip_rules?: ReipRule[];
 }
 
 /** What PG lists sort by. */
@@ -343,15 +345,16 @@ export class ProtectionGroups {
   // ---- resource mappings ----
 
   async mappings(pgId: string): Promise<ResourceMapping[]> {
-    const rows = await this.db.selectFrom('resource_mappings').select(['kind', 'source_site_id', 'source_id', 'target_id']).where('pg_id', '=', pgId).orderBy('kind').orderBy('source_id').execute();
-    return rows.map((r) => ({ ...r, kind: r.kind as MappingKind }));
+    const rows = await this.db.selectFrom('resource_mappings').select(['kind', 'source_site_id', 'source_id', 'target_id', 'reip_rules']).where('pg_id', '=', pgId).orderBy('kind').orderBy('source_id').execute();
+    return rows.map(({ reip_rules, ...r }) => ({ ...r, kind: r.kind as MappingKind, ...(reip_rules ? { reip_rules: JSON.parse(reip_rules) as ReipRule[] } : {}) }));
   }
 
   /** Replaces all of a PG's mappings at once (PUT semantics). */
   async replaceMappings(pgId: string, mappings: ResourceMapping[]): Promise<ResourceMapping[]> {
     await transact(this.db, async (tx) => {
       await tx.deleteFrom('resource_mappings').where('pg_id', '=', pgId).execute();
-      if (mappings.length) await tx.insertInto('resource_mappings').values(mappings.map((m) => ({ pg_id: pgId, ...m }))).execute();
+      const rows = mappings.map(({ reip_rules, ...m }) => ({ pg_id: pgId, ...m, reip_rules: reip_rules?.length ? JSON.stringify(reip_rules) : null }));
+      if (rows.length) await tx.insertInto('resource_mappings').values(rows).execute();
     });
     return this.mappings(pgId);
   }

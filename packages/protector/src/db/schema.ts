@@ -81,6 +81,8 @@ export interface ResourceMappingsTable {
   source_site_id: string;
   source_id: string;
   target_id: string;
+  /** JSON: a network mapping's re-IP rules; null when it has none. */
+  reip_rules: string | null;
 }
 
 export interface OperationsTable {
@@ -186,6 +188,8 @@ export interface RecoveryPlansTable {
   version: number;
   /** The ordered tiers: JSON. */
   tiers: string;
+  /** The outbound HTTP callouts: JSON, each secret sealed. */
+  hooks: string;
   /** The run holding the plan (one at a time). */
   active_run_id: string | null;
   created_at: number;

@@ -155,6 +155,8 @@ export const PROTECTOR_POLICIES = [
   { name: 'protector:operations:resume', check_str: MEMBER, description: 'Resume a failed operation from the step where it stopped (a failed rollback goes on rolling back).', operations: [post(`${OP}/resume`)] },
   { name: 'protector:operations:cancel', check_str: MEMBER, description: 'Cancel an operation where it is safe to do so.', operations: [post(`${OP}/cancel`)] },
   { name: 'protector:operations:approve', check_str: MEMBER, description: 'Approve the wait of a recovery plan run, so it goes on to its next tier.', operations: [post(`${OP}/approve`)] },
+  { name: 'protector:operations:commit', check_str: MEMBER, description: 'Commit a failover awaiting commit: replication is reversed and it goes on.', operations: [post(`${OP}/commit`)] },
+  { name: 'protector:operations:rollback', check_str: MEMBER, description: 'Roll back a failover awaiting commit: what came up goes, the source runs again.', operations: [post(`${OP}/rollback`)] },
   { name: 'protector:operations:pause', check_str: MEMBER, description: 'Pause a recovery plan run before its next tier (resume goes on).', operations: [post(`${OP}/pause`)] },
   { name: 'protector:recovery_plans:list', check_str: READER, description: "List a project's recovery plans.", operations: [get(PLANS)] },
   { name: 'protector:recovery_plans:show', check_str: READER, description: 'Show a recovery plan.', operations: [get(PLAN)] },

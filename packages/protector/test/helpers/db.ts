@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { checkDatabaseVersion, databaseVersion, LATEST_VERSION, openDatabase, syncDatabase } from '../../src/db/index.js';
 import * as replicateType from '../../src/db/migrations/0003-replicate-operation-type.js';
 
-const ALL = ['0001-initial', '0002-site-pairing', '0003-replicate-operation-type', '0004-list-indexes', '0005-replication-state', '0006-engine-services', '0007-operation-parents', '0008-recovery-plans'];
+const ALL = ['0001-initial', '0002-site-pairing', '0003-replicate-operation-type', '0004-list-indexes', '0005-replication-state', '0006-engine-services', '0007-operation-parents', '0008-recovery-plans', '0009-reip-rules'];
 
 /** db sync / db version on an empty database at `url`, and the portable column types; SQLite and MariaDB run the same. */
 export async function exerciseMigrations(url: string): Promise<void> {
@@ -46,11 +46,15 @@ export async function exerciseMigrations(url: string): Promise<void> {
     await db.insertInto('operations').values({ ...op('o4', 'failover'), parent_id: 'o3' }).execute();
     assert.deepEqual((await db.selectFrom('operations').select(['id', 'parent_id']).orderBy('id').execute()).map((r) => [r.id, r.parent_id]), [['o1', null], ['o2', null], ['o3', null], ['o4', 'o3']]);
     // 0008: recovery plans, one name per project; an operation is claimable (hold null) unless its plan run holds it.
-    const plan = { id: 'rp1', project_id: 'p', name: 'plan', description: '', version: 1, tiers: '[]', active_run_id: null, created_at: now, updated_at: now };
+    const plan = { id: 'rp1', project_id: 'p', name: 'plan', description: '', version: 1, tiers: '[]', hooks: '[]', active_run_id: null, created_at: now, updated_at: now };
     await db.insertInto('recovery_plans').values(plan).execute();
     await assert.rejects(db.insertInto('recovery_plans').values({ ...plan, id: 'rp2' }).execute(), 'one plan of a name per project');
     await db.insertInto('operations').values({ ...op('o5', 'failover'), parent_id: 'o3', hold: 'tier-2' }).execute();
     assert.deepEqual((await db.selectFrom('operations').select(['id', 'hold']).where('id', 'in', ['o4', 'o5']).orderBy('id').execute()).map((r) => [r.id, r.hold]), [['o4', null], ['o5', 'tier-2']]);
+    // 0009: a mapping's re-IP rules as JSON text, null for the mappings without.
+    const rules = JSON.stringify([{ source_cidr: '10.1.0.0/24', target_cidr: '10.2.0.0/24' }]);
+    await db.insertInto('resource_mappings').values([{ pg_id: null, kind: 'network', source_site_id: 's1', source_id: 'n1', target_id: 'n2', reip_rules: rules }, { pg_id: null, kind: 'flavor', source_site_id: 's1', source_id: 'f1', target_id: 'f2', reip_rules: null }]).execute();
+    assert.deepEqual((await db.selectFrom('resource_mappings').select(['kind', 'reip_rules']).orderBy('kind').execute()).map((r) => [r.kind, r.reip_rules]), [['flavor', null], ['network', rules]]);
     // Code older than the database refuses it.
     await sql`INSERT INTO protector_migrations (name, timestamp) VALUES ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(db);
     await assert.rejects(checkDatabaseVersion(db), /newer than/);

@@ -16,7 +16,7 @@ const pgs = new ProtectionGroups(h.deps.db);
 const ops = new Operations(h.deps.db);
 
 type Err = { error: { code: number; message: string } };
-type Plan = { id: string; name: string; description: string; version: number; tiers: { name: string; protection_groups: string[]; wait_after?: unknown }[]; active_run_id: string | null };
+type Plan = { id: string; name: string; description: string; version: number; tiers: { name: string; protection_groups: string[]; wait_after?: unknown }[]; hooks: unknown[]; active_run_id: string | null };
 type Op = { id: string; type: string; status: string; protection_group_id: string | null; parent_id: string | null; params: Record<string, unknown>; result: Record<string, unknown> };
 type Run = { operation: Op; children: Op[] };
 
@@ -169,4 +169,42 @@ test('a drill of PGs whose drills run on the other site is refused naming that s
   const dry = await h.call<{ precheck: { ok: boolean; protection_groups: { protection_group_id: string; action: string }[] } }>('POST', `${plans}/${p.id}/run`, { token: await alice(), body: { mode: 'drill', dry_run: true } });
   assert.equal(dry.status, 200, dry.text);
   assert.deepEqual(dry.body.precheck.protection_groups.map((g) => [g.protection_group_id, g.action]), [[id, 'test_failover']]);
+});
+
+test('commit and rollback refuse an operation that is not awaiting a commit; a commit window is for planned failovers only', async () => {
+  const id = await failedOver('cw-api');
+  const bad = await h.call<Err>('POST', `/v1/${demo}/protection-groups/${id}/action`, { token: await alice(), body: { failover: { type: 'unplanned', commit_window: { seconds: 60 } } } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error.message, /failover\.commit_window.*Only a planned failover/);
+  const r = await h.call<{ operation: Op } & Err>('POST', `/v1/${demo}/protection-groups/${id}/action`, { token: await alice(), body: { failback: {} } });
+  assert.equal(r.status, 202, r.text);
+  for (const decision of ['commit', 'rollback']) {
+    const refused = await h.call<Err>('POST', `/v1/${demo}/operations/${r.body.operation.id}/${decision}`, { token: await alice() });
+    assert.equal(refused.status, 409, refused.text);
+    assert.match(refused.body.error.message, /is not awaiting a commit/);
+    assert.equal((await h.call('POST', `/v1/${demo}/operations/${r.body.operation.id}/${decision}`, { token: await h.token('bob') })).status, 403);
+  }
+  await ops.cancel(r.body.operation.id);
+});
+
+test('hooks: a secret is needed for a new hook, sealed at rest, never shown, kept when a change leaves it out', async () => {
+  const pg = await activePg(h, 'rp-hooks');
+  const hook = { name: 'ticket', url: 'https://itsm.example.com/hooks/dr', event: 'before_tier', tier: 'a', on_failure: 'fail' };
+  const missing = await create({ name: 'hooked', tiers: [{ name: 'a', protection_groups: [pg] }], hooks: [hook] });
+  assert.equal(missing.status, 400);
+  assert.match(missing.body.error.message, /recovery_plan\.hooks\[0\]\.secret/);
+  const wrongTier = await create({ name: 'hooked', tiers: [{ name: 'a', protection_groups: [pg] }], hooks: [{ ...hook, tier: 'b', secret: 'a-long-enough-secret-1' }] });
+  assert.equal(wrongTier.status, 400);
+  assert.match(wrongTier.body.error.message, /hooks\[0\]\.tier.*no tier 'b'/);
+  const r = await create({ name: 'hooked', tiers: [{ name: 'a', protection_groups: [pg] }], hooks: [{ ...hook, secret: 'a-long-enough-secret-1' }] });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.body.recovery_plan.hooks, [hook]);
+  assert.doesNotMatch(r.text, /a-long-enough-secret-1/);
+  const row = await h.deps.db.selectFrom('recovery_plans').select('hooks').where('id', '=', r.body.recovery_plan.id).executeTakeFirstOrThrow();
+  assert.doesNotMatch(row.hooks, /a-long-enough-secret-1/, 'sealed at rest');
+  const up = await h.call<{ recovery_plan: Plan & { hooks: unknown[] } }>('PUT', `${plans}/${r.body.recovery_plan.id}`, { token: await alice(), body: { recovery_plan: { hooks: [{ ...hook, timeout_seconds: 5 }] } } });
+  assert.equal(up.status, 200, up.text);
+  const after_ = await h.deps.db.selectFrom('recovery_plans').select('hooks').where('id', '=', r.body.recovery_plan.id).executeTakeFirstOrThrow();
+  assert.equal((JSON.parse(after_.hooks) as { secret: string }[])[0]!.secret, (JSON.parse(row.hooks) as { secret: string }[])[0]!.secret, 'the secret kept');
+  assert.equal((await create({ name: 'bad-url', tiers: [{ name: 'a', protection_groups: [pg] }], hooks: [{ ...hook, name: 'x', url: 'file:///etc/passwd', secret: 'a-long-enough-secret-1' }] })).status, 400);
 });

@@ -76,7 +76,7 @@ test('with mappings, resources, quota, link and a recovery point all right, plan
   assert.deepEqual(r.warnings, [], r.report);
   assert.equal(r.ok, true);
   assert.equal(r.report, 'all pre-checks passed');
-  assert.deepEqual(r.checks, ['pg_state', 'operation_running', 'rollback_leftovers', 'metadata_in_sync', 'mappings', 'target_resources', 'target_quota', 'recovery_point', 'replication_link', 'source_site']);
+  assert.deepEqual(r.checks, ['pg_state', 'operation_running', 'rollback_leftovers', 'metadata_in_sync', 'mappings', 'target_resources', 'reip', 'target_quota', 'recovery_point', 'replication_link', 'source_site']);
 });
 
 test('several things broken at once: every blocker is reported in one run, each naming its object', async () => {

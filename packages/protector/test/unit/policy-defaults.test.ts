@@ -49,6 +49,8 @@ const EXPECTED: Record<ProtectorAction, Level> = {
   'protector:operations:resume': 'member',
   'protector:operations:cancel': 'member',
   'protector:operations:approve': 'member',
+  'protector:operations:commit': 'member',
+  'protector:operations:rollback': 'member',
   'protector:site:failover': 'admin',
   'protector:operations:pause': 'member',
   'protector:recovery_plans:list': 'reader',

@@ -5,6 +5,7 @@ import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
 export { FINISHED_STATUSES, type Operation, type OperationDetail, type OperationStatus, type OperationStep, type OperationType, type StepStatus } from '@protector/contract';
+export { serverAddressesOf, type AddressReport, type ServerAddresses } from '@protector/contract';
 export const isFinished = (status: string): boolean => (FINISHED_STATUSES as readonly string[]).includes(status);
 
 export type OperationListOptions = ListOptions & { pg_id?: string; parent_id?: string; status?: OperationStatus; type?: OperationType | string };
@@ -43,6 +44,16 @@ export class OperationsApi {
   /** A recovery plan run starts no further tier until resumed (`resume`); what has started goes on. */
   async pause(id: string): Promise<OperationDetail> {
     return (await this.t.post<{ operation: OperationDetail }>(await this.t.projectPath(`/operations/${seg(id)}/pause`))).operation;
+  }
+
+  /** Commits a failover awaiting commit: replication is reversed, it goes on (409 unless it is awaiting one). */
+  async commit(id: string): Promise<OperationDetail> {
+    return (await this.t.post<{ operation: OperationDetail }>(await this.t.projectPath(`/operations/${seg(id)}/commit`))).operation;
+  }
+
+  /** Rolls back a failover awaiting commit: what came up goes, the source runs again. */
+  async rollback(id: string): Promise<OperationDetail> {
+    return (await this.t.post<{ operation: OperationDetail }>(await this.t.projectPath(`/operations/${seg(id)}/rollback`))).operation;
   }
 
   /** Cancels an operation no engine has started yet (409 once it runs). */

@@ -2,7 +2,7 @@ import type { ResourceMapping } from '@protector/contract';
 import type { ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-export { MAPPING_KINDS, type MappingKind, type ResourceMapping } from '@protector/contract';
+export { MAPPING_KINDS, formatReipRule, parseReipRule, type MappingKind, type ReipRule, type ResourceMapping } from '@protector/contract';
 
 /** `…/protection-groups/{pg}/resource-mappings`. */
 export class ResourceMappingsApi {

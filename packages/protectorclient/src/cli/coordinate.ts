@@ -4,6 +4,7 @@ import type { SiteHandle } from '../coordinator/index.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { progressPrinter, type Follower } from './progress.js';
+import { addressLines } from './addresses.js';
 
 export interface WaitOptions {
   wait?: boolean;
@@ -52,6 +53,7 @@ export function operationSummary(site: SiteHandle, done: OperationDetail): ShowD
     ['rto_seconds', done.rto_seconds],
     ['error', done.error],
     ['steps', done.steps.map((s) => `${s.name} ${s.status}${s.duration_ms === null ? '' : ` ${(s.duration_ms / 1000).toFixed(1)} s`}`)],
+    ...(addressLines(done.result).length > 0 ? [['addresses', addressLines(done.result)] as const] : []),
   ];
 }
 

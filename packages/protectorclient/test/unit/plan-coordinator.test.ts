@@ -21,7 +21,7 @@ const tiers = [
   { name: 'app', protection_groups: [PG.app] },
   { name: 'web', protection_groups: [PG.web] },
 ];
-const plan = (version: number, over: Partial<RecoveryPlan> = {}): RecoveryPlan => ({ id: PLAN, project_id: FAKE_PROJECT, name: 'three-tier', description: '', version, tiers, active_run_id: null, created_at: T, updated_at: T, ...over });
+const plan = (version: number, over: Partial<RecoveryPlan> = {}): RecoveryPlan => ({ id: PLAN, project_id: FAKE_PROJECT, name: 'three-tier', description: '', version, tiers, hooks: [], active_run_id: null, created_at: T, updated_at: T, ...over });
 
 interface SiteState {
   plan: RecoveryPlan | null;

@@ -27,6 +27,7 @@ function view(status: string, over: Partial<OperationView> = {}): OperationView 
     },
     stored: ended ? true : null,
     actions: { cleanup: { allowed: false, reason: 'only a failover or failback leaves copies to clean up; this is a test_failover' }, cancel: ended ? { allowed: false, reason: `it has already ended (${status})` } : { allowed: false, reason: 'it is running: only an operation no engine has started can be cancelled safely' } },
+    addresses: [],
     ...over,
   };
 }
@@ -108,4 +109,21 @@ test('the history: both sites in one table with their site, filters sent to the 
   await user.selectOptions(screen.getByRole('combobox', { name: 'Type' }), '');
   await user.click(await screen.findByRole('button', { name: 'Older' }));
   await waitFor(() => assert.ok(calls.some((c) => c.path === '/api/operations?limit=25&cursor=c2')));
+});
+
+test('a DR run lists every address its recreated ports got: kept, or re-IP by the rule named, or Neutron\'s', async () => {
+  const rule = { index: 0, source_cidr: '10.20.0.0/20', target_cidr: '10.30.8.0/21' };
+  fakeApi({
+    'GET /api/operations/site-b/op-1': () =>
+      view('completed', {
+        addresses: [
+          { server_id: 's-db', server: 'db-1', addresses: [{ source_port_id: 'p1', port_id: 'q1', from: '10.20.0.2', to: '10.30.8.2', subnet_id: 'sb', via: 're_ip', rule }] },
+          { server_id: 's-web', server: 'web-1', addresses: [{ source_port_id: 'p2', port_id: 'q2', from: '10.30.8.9', to: '10.30.8.9', subnet_id: 'sb', via: 'kept' }, { source_port_id: 'p2', port_id: 'q2', from: '192.168.0.4', to: '192.168.5.7', subnet_id: 'sc', via: 'allocated' }] },
+        ],
+      }),
+  });
+  renderPage(<OperationPage />, { path: '/operations/site-b/op-1', route: '/operations/:site/:id' });
+  const table = await screen.findByRole('grid', { name: 'Addresses' });
+  const rows = within(table).getAllByRole('row').slice(1).map((r) => r.textContent);
+  assert.deepEqual(rows, ['db-110.20.0.210.30.8.2re-IP 10.20.0.0/20 -> 10.30.8.0/21', 'web-110.30.8.910.30.8.9kept', 'web-1192.168.0.4192.168.5.7new, chosen by Neutron']);
 });

@@ -159,6 +159,26 @@ test('a missing mapping is highlighted with what is missing, and Map it adds a r
   assert.ok(await screen.findByText('Must NOT have fewer than 1 characters'));
 });
 
+test("a network mapping's re-IP rules are shown in order, and an edit of the mappings keeps them as they are", async () => {
+  const rules = [{ source_cidr: '10.20.0.0/20', target_cidr: '10.30.8.0/21', gateway_ip: '10.30.0.1' }, { source_cidr: '172.16.0.0/24', target_cidr: '10.30.9.0/24' }];
+  const calls = fakeApi({
+    'GET /api/protection-groups/app': () =>
+      doc({ resource_mappings: [{ kind: 'network', source_site: 'site-a', source_site_id: 'ida', source_id: 'net-a', target_id: 'net-b', reip_rules: rules, reip_rules_text: ['10.20.0.0/20=10.30.8.0/21,gateway=10.30.0.1', '172.16.0.0/24=10.30.9.0/24'] }] }),
+    'PUT /api/protection-groups/app/resource-mappings': () => ({ status: 400, body: { error: { code: 'bad_request', message: 'stop here' } } }),
+  });
+  page('mappings');
+  const list = await screen.findByRole('list', { name: 'Re-IP rules' });
+  assert.deepEqual(within(list).getAllByRole('listitem').map((li) => li.textContent), ['10.20.0.0/20=10.30.8.0/21,gateway=10.30.0.1', '172.16.0.0/24=10.30.9.0/24']);
+  const user = userEvent.setup();
+  await user.click(screen.getByRole('button', { name: 'Edit mappings' }));
+  assert.ok(await screen.findByRole('list', { name: 'Re-IP rules' }), 'the editor shows them too');
+  await user.clear(screen.getByRole('textbox', { name: 'Target of mapping 1' }));
+  await user.type(screen.getByRole('textbox', { name: 'Target of mapping 1' }), 'net-c');
+  await user.click(screen.getByRole('button', { name: 'Save' }));
+  await waitFor(() => assert.ok(calls.some((c) => c.method === 'PUT')));
+  assert.deepEqual(calls.find((c) => c.method === 'PUT')!.body, { resource_mappings: [{ kind: 'network', source_site: 'site-a', source_id: 'net-a', target_id: 'net-c', reip_rules: rules }] });
+});
+
 test('diverged copies: plain Sync is disabled with why; each Sync from button says whose copy wins and sends source_site', async () => {
   const calls = fakeApi({
     'GET /api/protection-groups/app': () =>

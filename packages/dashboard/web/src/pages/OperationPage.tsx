@@ -107,6 +107,20 @@ export function OperationPage() {
                   ]}
                 />
               )}
+              {v.addresses.length > 0 && (
+                // What the recreated ports got, old -> new, and the re-IP rule that gave a new one.
+                <DataTable
+                  label="Addresses"
+                  rows={v.addresses.flatMap((x) => x.addresses.map((a) => ({ ...a, server: x.server })))}
+                  rowKey={(a) => `${a.source_port_id}|${a.from}`}
+                  columns={[
+                    { title: 'Server', cell: (a) => a.server },
+                    { title: 'Was', cell: (a) => a.from },
+                    { title: 'Now', cell: (a) => a.to ?? '-' },
+                    { title: 'How', cell: (a) => (a.via === 'kept' ? 'kept' : a.via === 're_ip' ? `re-IP ${a.rule ? `${a.rule.source_cidr} -> ${a.rule.target_cidr}` : ''}` : 'new, chosen by Neutron') },
+                  ]}
+                />
+              )}
               <DataTable
                 label="Steps"
                 rows={op.steps}

@@ -1,5 +1,5 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ActionRoutes, type ActionBody } from '@protector/contract';
+import { ActionRoutes, normalizeReipRules, reipRulesProblem, type ActionBody } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ProtectionGroups, standbySiteId, type ProtectionGroup } from '../../db/protection-groups.js';
@@ -13,7 +13,7 @@ import { ALL_CHECKS, ALLOWED_STATES, runPrechecks, type ActionKind } from '../..
 import type { ProtectorAction } from '../../policy/index.js';
 import type { ApiDeps } from '../deps.js';
 import { caller } from '../auth.js';
-import { ApiError, conflict, notFound, unavailable } from '../errors.js';
+import { ApiError, badRequest, conflict, notFound, unavailable } from '../errors.js';
 import { loadPg, operationView, recordOperation, tenant, wakeEngine } from './tenant.js';
 
 const DR_ACTIONS = ['failover', 'failback', 'test_failover', 'test_cleanup'] as const;
@@ -23,17 +23,33 @@ export interface Chosen {
   name: DrAction;
   kind: ActionKind;
   /** The action's parameters as the operation records them (dry_run is not one). */
-  params: { type?: 'planned' | 'unplanned'; recovery_point_id?: string; mappings?: OperationParams['failover']['mappings']; force?: boolean };
+  params: { type?: 'planned' | 'unplanned'; recovery_point_id?: string; network_id?: string; mappings?: OperationParams['failover']['mappings']; force?: boolean; commit_window?: OperationParams['failover']['commit_window'] };
   dryRun: boolean;
 }
 
 function choose(body: Omit<ActionBody, 'sync'> & { sync?: ActionBody['sync'] }): Chosen | 'sync' {
   if (body.sync) return 'sync';
+  // Undoing a failover runs the source again: only a planned failover has one to run.
+  if (body.failover?.commit_window && body.failover.type !== 'planned') throw badRequest('failover.commit_window', 'Only a planned failover can wait for a commit or a rollback; an unplanned failover\'s source may be gone.');
   // The schema lets exactly one through.
   const name = DR_ACTIONS.find((n) => body[n] !== undefined) ?? 'test_cleanup';
   const { dry_run, ...params } = body[name] ?? {};
   const kind: ActionKind = name === 'failover' ? (body.failover?.type === 'planned' ? 'planned_failover' : 'unplanned_failover') : name;
   return { name, kind, params, dryRun: dry_run === true };
+}
+
+/** The re-IP rules of the action's network overrides, checked (400 naming the field) and put in canonical text as a stored mapping's are. */
+function withCheckedOverrides(chosen: Chosen): Chosen {
+  const list = chosen.params.mappings;
+  if (!list?.some((m) => m.reip_rules !== undefined)) return chosen;
+  const mappings = list.map((m, i) => {
+    const problem = reipRulesProblem(m.kind, m.reip_rules, `${chosen.name}.mappings.${i}.reip_rules`);
+    if (problem) throw badRequest(problem.field, problem.reason);
+    const { reip_rules, ...rest } = m;
+    const rules = normalizeReipRules(reip_rules);
+    return rules ? { ...rest, reip_rules: rules } : rest;
+  });
+  return { ...chosen, params: { ...chosen.params, mappings } };
 }
 
 /**
@@ -76,7 +92,7 @@ export async function precheckEach(deps: ApiDeps, groups: readonly ProtectionGro
   const p = chosen.params;
   const slots = new Slots(PRECHECK_PARALLEL);
   const reports = await settleAll(groups, (pg) => slots.run(async () => {
-    const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: recoveryPoint(pg), overrides: p.mappings, force: p.force }, ALL_CHECKS);
+    const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: recoveryPoint(pg), overrides: p.mappings, force: p.force, testNetworkId: p.network_id }, ALL_CHECKS);
     return { protection_group_id: pg.id, name: pg.name, action: chosen.kind, ok: r.ok, checks: r.checks, blockers: r.blockers, warnings: r.warnings, report: r.report };
   }));
   return { action: chosen.kind, ok: reports.every((r) => r.ok), protection_groups: reports };
@@ -105,18 +121,19 @@ export function registerActions(api: FastifyInstance, deps: ApiDeps): void {
         return { operation: operationView(op) };
       }
 
+      const checked = withCheckedOverrides(chosen);
       const storage = await deps.storage?.();
       if (!storage) throw unavailable('The storage driver is not available: this site and its peer must both be registered (POST /v1/admin/sites).');
       const ctx = createWorkflowContext({ pgs, sites, storage, now: deps.now });
-      const p = chosen.params;
+      const p = checked.params;
       if (chosen.dryRun) {
-        const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: p.recovery_point_id, overrides: p.mappings, force: p.force }, ALL_CHECKS);
+        const r = await runPrechecks(ctx, { action: chosen.kind, pg, recoveryPoint: p.recovery_point_id, overrides: p.mappings, force: p.force, testNetworkId: p.network_id }, ALL_CHECKS);
         return { precheck: { action: chosen.kind, ok: r.ok, checks: r.checks, blockers: r.blockers, warnings: r.warnings, report: r.report } };
       }
 
       const why = await refusal(sites, pg, chosen, (await sites.list()).find((s) => s.is_local));
       if (why) throw conflict(why);
-      const op = await recordOperation(deps, request, pg, chosen.name, chosen.params as never);
+      const op = await recordOperation(deps, request, pg, chosen.name, checked.params as never);
       reply.code(202);
       return { operation: operationView(op) };
     },
@@ -126,8 +143,9 @@ export function registerActions(api: FastifyInstance, deps: ApiDeps): void {
     const { project_id } = request.params;
     const { protection_groups: ids, ...body } = request.body;
     if (!DR_ACTIONS.some((n) => body[n] !== undefined)) throw new ApiError(400, `Invalid input for field/attribute body. Name one action: ${DR_ACTIONS.slice(0, -1).join(', ')} or ${DR_ACTIONS.at(-1)}.`);
-    const chosen = choose(body) as Chosen; // the schema lets no sync through
-    tenant(deps, request, project_id, `protector:actions:${chosen.name}`);
+    const asked = choose(body) as Chosen; // the schema lets no sync through
+    tenant(deps, request, project_id, `protector:actions:${asked.name}`);
+    const chosen = withCheckedOverrides(asked);
     const found = await Promise.all(ids.map((id) => pgs.get(id, project_id)));
     const missing = ids.filter((_, i) => !found[i]);
     // Another project's PG does not exist, as far as this caller can tell.

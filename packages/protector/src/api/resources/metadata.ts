@@ -59,8 +59,7 @@ export function registerMetadata(app: FastifyInstance, deps: ApiDeps): void {
       if (err instanceof DocumentRefused) throw conflict(`The metadata document for protection group ${pg_id} was refused: ${err.message}.`);
       throw err;
     }
-    checkMappings(accepted.resource_mappings, [accepted.primary_site_id, accepted.secondary_site_id], 'metadata.document.resource_mappings');
-    const p = accepted;
+    const p = { ...accepted, resource_mappings: checkMappings(accepted.resource_mappings, [accepted.primary_site_id, accepted.secondary_site_id], 'metadata.document.resource_mappings') };
     const servers = new Set(p.members.map((m) => m.server_id));
 
     // All of it or nothing: a push that fails half-way leaves this site's copy as it was.

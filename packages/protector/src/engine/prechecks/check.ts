@@ -36,6 +36,8 @@ export interface PrecheckInput {
    * peer after the run, so being out of sync only warns.
    */
   revertOf?: string;
+  /** Drill: the tenant's test network the ports go to (absent: an isolated copy of the mapped subnets). */
+  testNetworkId?: string;
 }
 
 /**

@@ -6,6 +6,7 @@ import { operationRunningCheck } from './checks/operation-running.js';
 import { rollbackLeftoversCheck } from './checks/rollback-leftovers.js';
 import { pgStateCheck } from './checks/pg-state.js';
 import { recoveryPointCheck } from './checks/recovery-point.js';
+import { reipCheck } from './checks/reip.js';
 import { replicationLinkCheck } from './checks/replication-link.js';
 import { sourceSiteCheck } from './checks/source-site.js';
 import { targetQuotaCheck } from './checks/target-quota.js';
@@ -15,7 +16,7 @@ export { ACTION_KINDS, finder, type ActionKind, type Check, type CheckInput, typ
 export { checkInput, formatReport, PrecheckFailed, requirePrechecks, runPrechecks, type PrecheckResult } from './run.js';
 export { requirements, resolveAll, targetFlavor, type Requirement, type Resolution } from './resolve.js';
 export { ALLOWED_STATES } from './checks/pg-state.js';
-export { mappingsCheck, metadataInSyncCheck, operationRunningCheck, pgStateCheck, rollbackLeftoversCheck, recoveryPointCheck, replicationLinkCheck, sourceSiteCheck, targetQuotaCheck, targetResourcesCheck };
+export { mappingsCheck, metadataInSyncCheck, operationRunningCheck, pgStateCheck, rollbackLeftoversCheck, recoveryPointCheck, reipCheck, replicationLinkCheck, sourceSiteCheck, targetQuotaCheck, targetResourcesCheck };
 
 /** Every check, in report order; runPrechecks picks those that apply to the action. */
 export const ALL_CHECKS: readonly Check[] = [
@@ -25,6 +26,7 @@ export const ALL_CHECKS: readonly Check[] = [
   metadataInSyncCheck,
   mappingsCheck,
   targetResourcesCheck,
+  reipCheck,
   targetQuotaCheck,
   recoveryPointCheck,
   replicationLinkCheck,

@@ -1,4 +1,5 @@
 import type { MappingKind, Member } from '../../db/protection-groups.js';
+import { reversedReipRules, type ReipRule } from '@protector/contract';
 import { isNotFound, type Flavor, type SiteClients } from '@protector/openstack';
 import type { WorkflowContext } from '../context.js';
 import type { CheckInput } from './check.js';
@@ -14,7 +15,8 @@ import type { CheckInput } from './check.js';
  * 4. missing: a `mapping_missing` blocker.
  * Networks, subnets and security groups always need a mapping: their ids are site-local, the
  * member records no names, and looking names up on the source would make the answer depend on
- * the source answering, which it does not in an unplanned failover.
+ * the source answering, which it does not in an unplanned failover. (A network mapping with
+ * re-IP rules places its ports' addresses itself, so its subnets need none: docs/re-ip.md.)
  */
 export interface Requirement {
   kind: MappingKind;
@@ -27,7 +29,8 @@ export interface Requirement {
 }
 
 export interface Resolution extends Requirement {
-  target: { id: string; via: 'mapping' | 'same_name' | 'same_id' } | null;
+  /** `reip_rules`: a network mapping's re-IP rules as they apply in this direction (reversed for a mapping stored the other way). */
+  target: { id: string; via: 'mapping' | 'same_name' | 'same_id'; reip_rules?: ReipRule[] } | null;
 }
 
 const NAME_FALLBACK: ReadonlySet<MappingKind> = new Set(['flavor', 'volume_type', 'availability_zone', 'keypair']);
@@ -117,10 +120,10 @@ export function resolveAll(ctx: WorkflowContext, input: CheckInput): Promise<Res
     Promise.all(
       requirements(input.members).map(async (r): Promise<Resolution> => {
         const m = input.mappings.find((x) => x.kind === r.kind && x.source_site_id === input.sourceSiteId && (x.source_id === r.sourceId || x.source_id === r.label));
-        if (m) return { ...r, target: { id: m.target_id, via: 'mapping' } };
-        // A mapping is a pairing: the one stored for the other direction serves this one (failback).
+        if (m) return { ...r, target: { id: m.target_id, via: 'mapping', ...(m.reip_rules?.length ? { reip_rules: m.reip_rules } : {}) } };
+        // A mapping is a pairing: the one stored for the other direction serves this one (failback), its rules reversed.
         const back = input.mappings.find((x) => x.kind === r.kind && x.source_site_id === input.targetSiteId && x.target_id === r.sourceId);
-        if (back) return { ...r, target: { id: back.source_id, via: 'mapping' } };
+        if (back) return { ...r, target: { id: back.source_id, via: 'mapping', ...(back.reip_rules?.length ? { reip_rules: reversedReipRules(back.reip_rules) } : {}) } };
         if (NAME_FALLBACK.has(r.kind) && (await existsOnTarget(ctx, input, r.kind, r.label))) return { ...r, target: { id: r.label, via: 'same_name' } };
         if (r.kind === 'image' && (await existsOnTarget(ctx, input, 'image', r.sourceId))) return { ...r, target: { id: r.sourceId, via: 'same_id' } };
         return { ...r, target: null };

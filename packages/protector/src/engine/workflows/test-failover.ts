@@ -30,7 +30,7 @@ export function testFailoverWorkflow(deps: WorkflowDeps, t: { bootTimeoutSeconds
     steps: (p, flow) => {
       const o = { action: 'test_failover', overrides: p.mappings } as const;
       return flow
-        .step('precheck', (s) => precheck(s, { ...o, working: 'testing', record: 'drill', recoveryPoint: p.recovery_point_id }))
+        .step('precheck', (s) => precheck(s, { ...o, working: 'testing', record: 'drill', recoveryPoint: p.recovery_point_id, testNetworkId: p.network_id }))
         .step('choose_recovery_point', (s) => chooseRecoveryPoint(s, 'drill', p.recovery_point_id))
         .pipe(bringUp('drill', { ...o, strict: false, bootTimeoutSeconds: p.boot_timeout_seconds ?? t.bootTimeoutSeconds, drill: { networkId: p.network_id } }))
         .step('report', report);

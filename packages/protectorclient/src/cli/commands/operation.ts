@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import type { OperationDetail } from '../../api/index.js';
+import { addressLines } from '../addresses.js';
 import { follow } from '../coordinate.js';
 import type { CliContext } from '../context.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
 
-/** operation list|show|cleanup|resume|cancel and health show, on the --os-cloud site. */
+/** operation list|show|cleanup|resume|commit|rollback|cancel and health show, on the --os-cloud site. */
 export function registerOperations(program: Command, ctx: () => CliContext): void {
   const op = program.command('operation').description('what the engines did and do, step by step');
   withOutput(
@@ -29,6 +30,8 @@ export function registerOperations(program: Command, ctx: () => CliContext): voi
     printShow(o, [
       ...fieldsOf(d, ['steps', 'children']),
       ['steps', d.steps.map((s) => `${s.name} ${s.status}${s.duration_ms === null ? '' : ` ${(s.duration_ms / 1000).toFixed(1)} s`}`)],
+      // A DR run's recreated ports: every address per server, old -> new and why (re-IP rules).
+      ...(addressLines(d.result).length > 0 ? [['addresses', addressLines(d.result)] as const] : []),
       // A bulk action's parent: a line per child (its PG, operation, state).
       ...(d.children.length > 0 ? [['children', d.children.map((c) => `${c.protection_group_id ?? ''} ${c.id} ${c.type} ${c.status}${c.error ? `: ${c.error}` : ''}`)] as const] : []),
     ]);
@@ -53,6 +56,21 @@ export function registerOperations(program: Command, ctx: () => CliContext): voi
       process.stdout.write(`resumed operation ${r.id} (${r.type}, ${r.status})\n`);
       if (o.wait) await follow(c, site, r);
     });
+  for (const [decision, description] of [
+    ['commit', 'keep a failover awaiting commit: replication is reversed and the failover finishes'],
+    ['rollback', 'undo a failover awaiting commit: what came up goes, the source runs again as before'],
+  ] as const) {
+    op.command(`${decision} <operation>`)
+      .description(description)
+      .option('--wait', 'follow the operation to its end')
+      .action(async (id: string, o: { wait?: boolean }) => {
+        const c = ctx();
+        const site = c.primary();
+        const r = await site.client.operations[decision](id);
+        process.stdout.write(`${decision === 'commit' ? 'committed' : 'rolling back'} operation ${r.id} (${r.type})\n`);
+        if (o.wait) await follow(c, site, r);
+      });
+  }
   withOutput(op.command('cancel <operation>').description('cancel an operation no engine has started'), false).action(async (id: string, o: OutputOptions) => {
     printShow(o, fieldsOf(await ctx().primary().client.operations.cancel(id), ['steps']));
   });

@@ -49,7 +49,12 @@ function applyWaits(tiers: PlanTier[], given: readonly string[], allowNone: bool
   return out;
 }
 
-const waitText = (w: PlanWait | undefined): string => (!w ? '' : w.type === 'time' ? `, then ${w.seconds} s` : `, then approval${w.prompt ? `: ${w.prompt}` : ''}`);
+function waitText(w: PlanWait | undefined): string {
+  if (!w) return '';
+  if (w.type === 'time') return `, then ${w.seconds} s`;
+  if (w.type === 'ready') return `, then ready: ${w.url} (up to ${w.timeout_seconds ?? 600} s)`;
+  return `, then approval${w.prompt ? `: ${w.prompt}` : ''}`;
+}
 
 /** The plan as `show`, `create` and `update` print it: tiers one a line with PG names, the copies each site holds. */
 function printPlan(o: OutputOptions, p: RecoveryPlan, names: ReadonlyMap<string, string>, copies?: PlanCopyState[]): void {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { MappingKind, PolicyInput, ProtectionGroup, ProtectionGroupWithOperation, ResourceMapping } from '../../api/index.js';
+import type { PolicyInput, ProtectionGroup, ProtectionGroupWithOperation } from '../../api/index.js';
 import { describePending, pendingMetadata, requireReachable, PeerUnreachableError, syncPair, syncStatus } from '../../coordinator/index.js';
 import { coordinated, follow, operationSummary, pgFor, settleList, storeAfterWait, type WaitOptions } from '../coordinate.js';
 import type { CliContext } from '../context.js';
@@ -7,6 +7,7 @@ import { CliError } from '../exit-codes.js';
 import { currentPrimaryOf, findMemberServerId, findPg, findServerId } from '../find.js';
 import { wholeNumber } from '../parse.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
+import { registerMappings } from './mapping.js';
 
 const pgColumns = [
   ['ID', (p: ProtectionGroup) => p.id],
@@ -152,39 +153,7 @@ export function registerProtectionGroups(program: Command, ctx: () => CliContext
     printShow(o, fieldsOf(result));
   });
 
-  const mapping = program.command('mapping').description("resource mappings: what a source site's network, flavor… is on the other site");
-  withOutput(mapping.command('show <pg>').description('show the mappings'), true).action(async (ref: string, o: OutputOptions) => {
-    const c = ctx();
-    printList(o, [['Kind', (m) => m.kind], ['Source site', (m) => m.source_site_id], ['Source', (m) => m.source_id], ['Target', (m) => m.target_id]], await c.primary().client.resourceMappings.get((await pgFor(c, ref)).id));
-  });
-  const KINDS = ['network', 'subnet', 'security_group', 'flavor', 'image', 'availability_zone', 'volume_type', 'keypair'];
-  withOutput(
-    mapping
-      .command('set <pg>')
-      .description('add or replace mappings from the current primary, e.g. --network SRC=DST (repeatable per kind)')
-      .option('--replace', 'drop the mappings not given here'),
-    true,
-  ).action(async (ref: string, o: OutputOptions & { replace?: boolean }, cmd: Command) => {
-    const c = ctx();
-    const owner = c.primary();
-    const p = await pgFor(c, ref, { change: true });
-    const given: ResourceMapping[] = [];
-    for (const kind of KINDS) {
-      const vals = (cmd.opts() as Record<string, string[] | undefined>)[kind.replace(/_(\w)/g, (_, x: string) => x.toUpperCase())] ?? [];
-      for (const v of vals) {
-        const [src, dst] = v.split('=');
-        if (!src || !dst) throw new CliError(`--${kind.replace('_', '-')} ${v}: expected SOURCE=TARGET`, 2);
-        given.push({ kind: kind as MappingKind, source_site_id: p.current_primary_site_id, source_id: src, target_id: dst });
-      }
-    }
-    const cur = o.replace ? [] : await owner.client.resourceMappings.get(p.id);
-    const merged = [...cur.filter((m) => !given.some((g) => g.kind === m.kind && g.source_site_id === m.source_site_id && g.source_id === m.source_id)), ...given];
-    const { result } = await coordinated(c, owner, () => p.id, (site) => site.client.resourceMappings.replace(p.id, merged));
-    printList(o, [['Kind', (m) => m.kind], ['Source site', (m) => m.source_site_id], ['Source', (m) => m.source_id], ['Target', (m) => m.target_id]], result);
-  });
-  const collect = (v: string, prev: string[] = []) => [...prev, v];
-  const set = mapping.commands.find((x) => x.name() === 'set')!;
-  for (const kind of KINDS) set.option(`--${kind.replace('_', '-')} <source=target>`, `map a ${kind.replace('_', ' ')}`, collect);
+  registerMappings(program, ctx);
 
   const rp = program.command('recovery-point').description('recovery points of a protection group');
   withOutput(rp.command('create <pg>').description('replicate now: a snapshot of every member, transferred to the other site').option('--wait', 'wait until it is a recovery point'), false).action(

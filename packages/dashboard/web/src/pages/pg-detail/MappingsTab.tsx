@@ -23,10 +23,26 @@ function MissingLabel({ m }: { m: MissingMapping }) {
   );
 }
 
+/** A network mapping's re-IP rules, one a line in the CLI's notation, first match first (docs/re-ip.md). */
+function RuleLines({ lines }: { lines: string[] }) {
+  if (lines.length === 0) return null;
+  return (
+    <ol aria-label="Re-IP rules" className="pf-v6-u-m-0 pf-v6-u-pl-md">
+      {lines.map((l) => (
+        <li key={l}>
+          <code>{l}</code>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 /** The editor: every row of the list, replaced as a whole on save; a missing mapping becomes a row to fill in. */
 function Editor({ pg, d, onDone }: { pg: string; d: PgDetailView; onDone: () => void }) {
   const sites = d.metadata.sites.map((s) => s.site);
-  const [rows, setRows] = useState<MappingInput[]>(() => d.resource_mappings.map((m) => ({ kind: m.kind, source_site: m.source_site ?? sites[0] ?? '', source_id: m.source_id, target_id: m.target_id })));
+  // A network's re-IP rules ride along unchanged (set with `protector mapping set --reip`).
+  const [rows, setRows] = useState<MappingInput[]>(() => d.resource_mappings.map((m) => ({ kind: m.kind, source_site: m.source_site ?? sites[0] ?? '', source_id: m.source_id, target_id: m.target_id, ...(m.reip_rules ? { reip_rules: m.reip_rules } : {}) })));
+  const rulesText = (r: MappingInput) => d.resource_mappings.find((m) => m.reip_rules === r.reip_rules)?.reip_rules_text ?? [];
   const [errors, setErrors] = useState<Record<string, string>>({});
   const save = useChange(pg, (list: MappingInput[]) => api<MappingsAnswer>('PUT', pgApi(pg, '/resource-mappings'), { resource_mappings: list }));
   const server = fieldError(save.error);
@@ -72,6 +88,7 @@ function Editor({ pg, d, onDone }: { pg: string; d: PgDetailView; onDone: () => 
           { title: 'Source site', cell: (r, i) => cell(i, 'source_site', <FormSelect value={r.source_site} aria-label={`Source site of mapping ${i + 1}`} onChange={(_e, v) => set(i, 'source_site', v)}>{sites.map((x) => <FormSelectOption key={x} value={x} label={x} />)}</FormSelect>) },
           { title: 'Source (id or name)', cell: (r, i) => cell(i, 'source_id', <TextInput value={r.source_id} aria-label={`Source of mapping ${i + 1}`} validated={errorAt(i, 'source_id') ? 'error' : 'default'} onChange={(_e, v) => set(i, 'source_id', v)} />) },
           { title: 'Target on the other site', cell: (r, i) => cell(i, 'target_id', <TextInput value={r.target_id} aria-label={`Target of mapping ${i + 1}`} validated={errorAt(i, 'target_id') ? 'error' : 'default'} onChange={(_e, v) => set(i, 'target_id', v)} />) },
+          { title: 'Re-IP rules (kept)', cell: (r) => <RuleLines lines={rulesText(r)} /> },
           {
             title: 'Action',
             hideTitle: true,
@@ -108,8 +125,8 @@ export function MappingsTab({ pg, d }: { pg: string; d: PgDetailView }) {
   const missing = d.missing_mappings;
   // The mappings, then what the members use that has none.
   const shown = [
-    ...d.resource_mappings.map((m) => ({ key: `${m.kind}|${m.source_site_id}|${m.source_id}`, kind: m.kind, site: m.source_site ?? m.source_site_id, source: m.source_id, target: m.target_id as ReactNode, missing: false })),
-    ...missing.map((m) => ({ key: `missing|${m.kind}|${m.source_id}`, kind: m.kind, site: m.source_site ?? '-', source: m.source_id, target: <MissingLabel m={m} />, missing: true })),
+    ...d.resource_mappings.map((m) => ({ key: `${m.kind}|${m.source_site_id}|${m.source_id}`, kind: m.kind, site: m.source_site ?? m.source_site_id, source: m.source_id, target: m.target_id as ReactNode, rules: m.reip_rules_text ?? [], missing: false })),
+    ...missing.map((m) => ({ key: `missing|${m.kind}|${m.source_id}`, kind: m.kind, site: m.source_site ?? '-', source: m.source_id, target: <MissingLabel m={m} />, rules: [], missing: true })),
   ];
   return (
     <>
@@ -131,6 +148,7 @@ export function MappingsTab({ pg, d }: { pg: string; d: PgDetailView }) {
           { title: 'Source site', cell: (r) => r.site },
           { title: 'Source', cell: (r) => r.source },
           { title: 'Target', cell: (r) => r.target },
+          { title: 'Re-IP rules', cell: (r) => <RuleLines lines={r.rules} /> },
         ]}
       />
       {d.resource_mappings.length === 0 && missing.length === 0 && <Content component="p">No mappings: flavors, volume types, zones and keypairs of the same name are used on the other site.</Content>}

@@ -9,8 +9,12 @@ export const mappingsCheck: Check = {
   appliesTo: ['planned_failover', 'unplanned_failover', 'test_failover', 'failback'],
   async run(ctx, input) {
     const target = await ctx.site(input.targetSiteId);
-    return (await resolveAll(ctx, input))
-      .filter((r) => r.target === null)
+    const resolutions = await resolveAll(ctx, input);
+    // A network mapping with re-IP rules places its ports' addresses itself: no subnet mapping needed (the reip check has the rest).
+    const reip = new Set(resolutions.filter((r) => r.kind === 'network' && r.target?.reip_rules?.length).map((r) => r.sourceId));
+    const subnetsOf = new Map(input.members.flatMap((m) => m.details.ports.flatMap((p) => p.fixed_ips.map((f) => [f.subnet_id, p.network_id] as const))));
+    return resolutions
+      .filter((r) => r.target === null && !(r.kind === 'subnet' && reip.has(subnetsOf.get(r.sourceId) ?? '')))
       .map((r) => {
         const shown = r.label === r.sourceId ? r.sourceId : `${r.label} (${r.sourceId})`;
         return find('blocker', 'mapping_missing', `no ${KIND_LABEL[r.kind]} mapping for ${shown} to site ${target.name}, used by server ${serverList(r)}`, {

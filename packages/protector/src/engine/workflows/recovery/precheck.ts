@@ -45,6 +45,8 @@ export interface PrecheckOptions {
   force?: boolean;
   /** The plan-run child this run moves back (prechecks/check.ts, PrecheckInput.revertOf). */
   revertOf?: string;
+  /** Drill: the tenant's test network (the re-IP pre-check plans addresses on it). */
+  testNetworkId?: string;
 }
 
 /**
@@ -63,7 +65,7 @@ export async function precheck(s: StepState<unknown, object>, o: PrecheckOptions
   if (!(mine && pg.status === o.working)) {
     // Read beside the checks (it changes nothing); its answer, or its error, counts only once they pass.
     const reading = o.action === 'planned_failover' || o.action === 'failback' ? settled(runningServers(ctx, pg, sourceSiteId)) : undefined;
-    const result = await requirePrechecks(ctx, { action: o.action, pg, operationId: opId, recoveryPoint: o.recoveryPoint, overrides: o.overrides, force: o.force, revertOf: o.revertOf }, ALL_CHECKS);
+    const result = await requirePrechecks(ctx, { action: o.action, pg, operationId: opId, recoveryPoint: o.recoveryPoint, overrides: o.overrides, force: o.force, revertOf: o.revertOf, testNetworkId: o.testNetworkId }, ALL_CHECKS);
     report = { checks: result.checks, warnings: result.warnings, report: result.report };
     if (reading) running = await (await reading)();
     // A failover re-run after one that stopped half-way adopts its record (and what it made).
