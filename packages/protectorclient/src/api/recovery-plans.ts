@@ -1,11 +1,11 @@
-import type { BulkOperationAnswer, BulkPrecheckReport, PlanRunBody, RecoveryPlan, RecoveryPlanCopy, RecoveryPlanCreate, RecoveryPlanUpdate } from '@protector/contract';
+import type { BulkOperationAnswer, BulkPrecheckReport, PlanHookInput, PlanRunBody, RecoveryPlan, RecoveryPlanCopy, RecoveryPlanCreate, RecoveryPlanUpdate } from '@protector/contract';
 import type { ListOptions } from './common.js';
 import { compact } from './common.js';
 import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-export { PLAN_RUN_MODES } from '@protector/contract';
-export type { PlanRunBody, PlanRunMode, PlanTier, PlanWait, RecoveryPlan, RecoveryPlanCopy, RecoveryPlanCreate, RecoveryPlanUpdate } from '@protector/contract';
+export { HOOK_EVENTS, PLAN_RUN_MODES } from '@protector/contract';
+export type { HookEvent, PlanHook, PlanHookInput, PlanRunBody, PlanRunMode, PlanTier, PlanWait, RecoveryPlan, RecoveryPlanCopy, RecoveryPlanCreate, RecoveryPlanUpdate } from '@protector/contract';
 
 export type RecoveryPlanListOptions = ListOptions & { name?: string };
 
@@ -69,5 +69,11 @@ export class RecoveryPlansApi {
   }
 }
 
-/** A plan as its peer copy carries it. */
-export const planCopy = (p: Pick<RecoveryPlan, 'name' | 'description' | 'tiers' | 'version'>): RecoveryPlanCopy => ({ name: p.name, description: p.description, tiers: p.tiers, version: p.version });
+/**
+ * A plan as its peer copy carries it. A site never shows a hook's secret: a hook the other site
+ * does not hold yet needs the secret the user gave (`given`, by hook name), else it keeps its own.
+ */
+export function planCopy(p: Pick<RecoveryPlan, 'name' | 'description' | 'tiers' | 'hooks' | 'version'>, given: readonly PlanHookInput[] = []): RecoveryPlanCopy {
+  const secret = (name: string) => given.find((h) => h.name === name)?.secret;
+  return { name: p.name, description: p.description, tiers: p.tiers, hooks: (p.hooks ?? []).map((h) => (secret(h.name) === undefined ? h : { ...h, secret: secret(h.name) })), version: p.version };
+}

@@ -32,6 +32,17 @@ export const stepTier = (name: string): number => {
   return m ? Number(m[1]) - 1 : -1;
 };
 
+/** What a step is about, in words for its failure ("hooks before tier db (1/3) failed: …"). */
+function about(step: string, tier: string): string {
+  const hooks = /^hooks_(before|after)_(run|tier_\d+)$/.exec(step);
+  if (hooks) return `hooks ${hooks[1]} ${hooks[2] === 'run' ? 'the run' : tier}`;
+  if (step === 'precheck') return 'pre-check';
+  if (step.startsWith('ready_after_tier_')) return `the readiness check after ${tier}`;
+  if (step.startsWith('revert_tier_')) return `moving ${tier} back`;
+  if (/^(approval|delay)_after_tier_/.test(step)) return `the wait after ${tier}`;
+  return tier;
+}
+
 export interface PlanProgressOptions {
   /** PG names by id (else the id). */
   names?: ReadonlyMap<string, string>;
@@ -45,7 +56,7 @@ const TIER_END = /^(wait_tier_|revert_tier_)/;
 /**
  * `plan run --wait` progress on stderr (stdout keeps the result table): one line whenever the
  * run's step changes (a tier started, up, waiting for approval with the command that approves
- * it, approved, paused and by whom, moved back), and one per child status change, as the bulk
+ * it, approved, paused and by whom, hooks called, a readiness check, moved back), and one per child status change, as the bulk
  * action's progress; in a terminal and out of one alike, since a plan run may wait for hours.
  */
 export function planProgress(run: Pick<Operation, 'id' | 'params'>, site: string, stream: NodeJS.WritableStream = process.stderr, o: PlanProgressOptions = {}): Follower {
@@ -67,7 +78,7 @@ export function planProgress(run: Pick<Operation, 'id' | 'params'>, site: string
     const err = firstLine(s.error);
     // A pre-check's error lists every blocker of every PG: all of it, indented.
     if (s.status === 'failed' && s.name === 'precheck') return `pre-check failed: ${(s.error ?? '').split('\n').join('\n    ')}`;
-    if (s.status === 'failed') return s.name.startsWith('revert_tier_') ? `moving ${tier} back failed${err}` : `${tier} failed${err}`;
+    if (s.status === 'failed') return `${about(s.name, tier)} failed${err}`;
     if (s.name === 'precheck') return s.status === 'running' ? `pre-checking every protection group` : s.status === 'completed' ? `pre-check passed${Number(d.warnings) > 0 ? ` (${String(d.warnings)} warning${d.warnings === 1 ? '' : 's'})` : ''}` : undefined;
     if (s.name.startsWith('start_tier_')) {
       if (s.status !== 'completed') return undefined;
@@ -86,6 +97,16 @@ export function planProgress(run: Pick<Operation, 'id' | 'params'>, site: string
     if (s.name.startsWith('delay_after_tier_')) {
       const w = tiers[stepTier(s.name)]?.wait_after;
       return s.status === 'running' && typeof d.until === 'string' ? `waiting${w?.type === 'time' ? ` ${w.seconds} s` : ''} after ${tier}: the next tier starts at ${d.until}` : undefined;
+    }
+    if (s.name.startsWith('hooks_')) {
+      const called = Array.isArray(d.hooks) ? (d.hooks as { hook: string; ok: boolean }[]) : [];
+      return s.status === 'completed' ? `${about(s.name, tier)} called: ${called.map((h) => `${h.hook} ${h.ok ? 'ok' : 'failed (passed)'}`).join(', ')}` : undefined;
+    }
+    if (s.name.startsWith('ready_after_tier_')) {
+      const w = tiers[stepTier(s.name)]?.wait_after;
+      const url = w?.type === 'ready' ? w.url : 'the readiness URL';
+      if (s.status === 'running') return `waiting until ${url} answers after ${tier}`;
+      return s.status === 'completed' ? `${url} ready after ${String(d.ready_after_seconds ?? '?')} s` : undefined;
     }
     if (s.name === 'cancel_unstarted') return s.status === 'completed' ? `rolling back: ${String(d.cancelled ?? 0)} protection groups not started were cancelled` : undefined;
     if (s.name === 'wait_started') return s.status === 'running' ? 'rolling back: waiting for the protection groups already started' : undefined;

@@ -1,4 +1,4 @@
-import { isSiteDown, planCopy, type BulkOperationAnswer, type BulkPrecheckReport, type Operation, type OperationDetail, type PlanRunBody, type PlanRunMode, type RecoveryPlan, type RecoveryPlanCreate, type RecoveryPlanUpdate } from '../api/index.js';
+import { isSiteDown, planCopy, type BulkOperationAnswer, type BulkPrecheckReport, type Operation, type OperationDetail, type PlanHookInput, type PlanRunBody, type PlanRunMode, type RecoveryPlan, type RecoveryPlanCreate, type RecoveryPlanUpdate } from '../api/index.js';
 import type { Coordinator } from './coordinator.js';
 import { NoRunningSiteError } from './coordinator.js';
 import { apiNotFound, findPlan, LookupError } from './find.js';
@@ -79,7 +79,7 @@ export type PlanHint = (planRef: string) => string;
 export const SURVIVING_SITE_MODES: readonly PlanRunMode[] = ['unplanned', 'point_in_time'];
 
 const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-const same = (a: RecoveryPlan, b: RecoveryPlan): boolean => a.name === b.name && a.description === b.description && JSON.stringify(a.tiers) === JSON.stringify(b.tiers);
+const same = (a: RecoveryPlan, b: RecoveryPlan): boolean => a.name === b.name && a.description === b.description && JSON.stringify([a.tiers, a.hooks]) === JSON.stringify([b.tiers, b.hooks]);
 
 /**
  * Recovery plans across the pair (DESIGN §5): a plan is user intent both sites hold under one
@@ -139,20 +139,20 @@ export class PlanCoordinator {
     return { plan, diverged: !same(plan, peer) };
   }
 
-  /** The plan as `from` holds it, stored on `to`, or an error saying what was done and what to do. */
-  private async store(plan: RecoveryPlan, from: SiteHandle, to: SiteHandle, done: string): Promise<RecoveryPlan> {
+  /** The plan as `from` holds it, stored on `to` (with the hook secrets the user gave), or an error saying what was done and what to do. */
+  private async store(plan: RecoveryPlan, from: SiteHandle, to: SiteHandle, done: string, hooks?: readonly PlanHookInput[]): Promise<RecoveryPlan> {
     try {
-      return await to.client.recoveryPlans.copy(plan.id, planCopy(plan));
+      return await to.client.recoveryPlans.copy(plan.id, planCopy(plan, hooks));
     } catch (err) {
       throw new PlanNotStoredError(`recovery plan ${plan.name} was ${done} on ${from.name} (version ${plan.version}), but could not be stored on ${to.name}: ${why(err)}; ${this.hint(plan.name)} once both sites answer`, plan.id, from.name, to.name);
     }
   }
 
-  /** A new plan on the primary, stored on the peer; refused before anything when the peer does not answer. */
+  /** A new plan on the primary, stored on the peer (its hooks with their secrets: each site signs its own runs' callouts); refused before anything when the peer does not answer. */
   async create(input: RecoveryPlanCreate): Promise<RecoveryPlan> {
     const peer = await this.c.reachablePeer();
     const made = await this.c.primary.client.recoveryPlans.create(input);
-    await this.store(made, this.c.primary, peer, 'created');
+    await this.store(made, this.c.primary, peer, 'created', input.hooks);
     return made;
   }
 
@@ -168,8 +168,9 @@ export class PlanCoordinator {
     // Found only on the peer: stored here first, so the change is made where the user talks.
     const cur = found.site === here ? await this.settle(found.plan, here, peer) : { plan: await here.client.recoveryPlans.copy(found.plan.id, planCopy(found.plan)), diverged: false };
     if (cur.diverged) this.note('info', `recovery plan ${ref} differed between ${here.name} and ${peer.name} at version ${cur.plan.version}; ${here.name}'s copy, changed, is stored on both`);
-    const updated = await here.client.recoveryPlans.update(cur.plan.id, { ...change(cur.plan), expected_version: cur.plan.version });
-    return this.store(updated, here, peer, 'changed');
+    const asked = change(cur.plan);
+    const updated = await here.client.recoveryPlans.update(cur.plan.id, { ...asked, expected_version: cur.plan.version });
+    return this.store(updated, here, peer, 'changed', asked.hooks);
   }
 
   /** The plan deleted from both sites; refused while a run holds either copy. */

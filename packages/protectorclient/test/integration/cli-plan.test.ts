@@ -1,11 +1,17 @@
 // `protector plan …` on two real sites (cloudsim, each site's protector-api and engine, in
-// process) with the compiled binary: a three-tier plan (db, app, web) created on site-a and
-// stored on site-b at the same version (refused with site-b down), a drill's dry run, a drill
+// process) with the compiled binary: a three-tier plan (db, app, web) with a signed hook and a
+// readiness wait, created on site-a and stored on site-b at the same version, its hook secret
+// included (refused with site-b down), a drill's dry run, a drill
 // followed with --wait that stops at its approval until a second `protector plan approve` (and
 // a pause / resume there), its cleanup in reverse tier order, then a planned failover of the
 // plan, its failback, and an unplanned run from site-b alone; each PG's document in sync on
 // both sites after every run.
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { protectedPg } from '../../../protector/test/helpers/dr.js';
 import { startCliLab } from '../helpers/cli-lab.js';
@@ -19,8 +25,28 @@ for (const [i, name] of PGS.entries()) await protectedPg(t, { name, servers: { [
 // A plan run holds a DR slot while its children run beside it.
 lab.startEngines({ concurrency: 4 });
 
+// The plan's hook and readiness check reach this server; a hook is signed with the secret the
+// plan was created with, on whichever site runs it.
+const SECRET = 'hook-secret-0123456789abcdef';
+const calls: { path: string; event?: string; signed: boolean; body: { event: string; tier?: string; mode: string } | null }[] = [];
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (d: Buffer) => (body += d.toString()));
+  req.on('end', () => {
+    const ts = String(req.headers['x-protector-timestamp'] ?? '');
+    const signed = req.headers['x-protector-signature'] === `sha256=${createHmac('sha256', SECRET).update(`${ts}.${body}`).digest('hex')}`;
+    calls.push({ path: req.url ?? '', event: req.headers['x-protector-event'] as string | undefined, signed, body: body ? (JSON.parse(body) as never) : null });
+    res.writeHead(200).end('ok');
+  });
+});
+await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+after(() => receiver.close());
+const hookBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+const hooksFile = join(t.dir, 'hooks.yaml');
+writeFileSync(hooksFile, `- { name: notify, event: before_tier, tier: db, url: '${hookBase}/hook', secret: ${SECRET} }\n`);
+
 type Row = { Tier: string; 'Protection group': string; Operation: string; Type: string; Status: string; Site: string; 'Queued (s)': number; 'RTO (s)': number; Error: string | null };
-type Shown = { id: string; name: string; version: number; tiers: { name: string; protection_groups: string[]; wait_after?: { type: string; prompt?: string } }[]; copies: { site: string; version: number | null }[] };
+type Shown = { id: string; name: string; version: number; tiers: { name: string; protection_groups: string[]; wait_after?: Record<string, unknown> }[]; hooks: { name: string; event: string; tier?: string }[]; copies: { site: string; version: number | null }[] };
 const json = <T>(s: string): T => JSON.parse(s) as T;
 
 async function inSyncOnBoth(name: string): Promise<void> {
@@ -57,7 +83,7 @@ test('plan create stores the plan on both sites at one version; refused, with no
   }
   assert.equal((await lab.protector(['plan', 'list', '-f', 'value'])).stdout, '');
 
-  const made = await lab.protector(['plan', 'create', 'three-tier', '--tier', 'db=db', '--tier', 'app=app', '--tier', 'web=web', '--after', 'db=approval:check the database', '--description', 'the shop', '-f', 'json']);
+  const made = await lab.protector(['plan', 'create', 'three-tier', '--tier', 'db=db', '--tier', 'app=app', '--tier', 'web=web', '--after', 'db=approval:check the database', '--after', `app=ready:60:${hookBase}/ready`, '--hooks-file', hooksFile, '--description', 'the shop', '-f', 'json']);
   assert.equal(made.code, 0, made.stderr);
   const a = json<Shown>((await lab.protector(['plan', 'show', 'three-tier', '-f', 'json'])).stdout);
   const b = json<Shown>((await lab.protector(['plan', 'show', 'three-tier', '-f', 'json'], { from: 'b' })).stdout);
@@ -66,6 +92,10 @@ test('plan create stores the plan on both sites at one version; refused, with no
   assert.deepEqual(a.tiers, b.tiers);
   assert.deepEqual(a.tiers.map((x) => x.name), ['db', 'app', 'web']);
   assert.deepEqual(a.tiers[0]!.wait_after, { type: 'approval', prompt: 'check the database' });
+  assert.deepEqual(a.tiers[1]!.wait_after, { type: 'ready', url: `${hookBase}/ready`, timeout_seconds: 60 });
+  assert.deepEqual(a.hooks, b.hooks);
+  assert.deepEqual(a.hooks.map((h) => [h.name, h.event, h.tier]), [['notify', 'before_tier', 'db']]);
+  assert.ok(!JSON.stringify(a.hooks).includes(SECRET), 'a secret is never shown');
   assert.deepEqual(a.copies.map((c) => [c.site, c.version]), [['site-a-demo', a.version], ['site-b-demo', a.version]]);
 
   // A change is a new version on both sites; every list format prints it.
@@ -114,7 +144,12 @@ test('a drill of the plan: a dry run, then tier after tier with an approval from
   ]);
   // The progress told it in order: the app tier started only once approved and resumed.
   const at = (re: RegExp) => drill.stderrLines.findIndex((l) => re.test(l));
-  const order = [/tier db \(1\/3\) started/, /db test_failover completed/, /tier db \(1\/3\) up$/, /waiting for approval/, /approved by alice/, /resumed$/, /tier app \(2\/3\) started/, /tier web \(3\/3\) up/, /run completed/].map(at);
+  // Site-b ran the drill: its copy of the plan signs the hook with the secret given on site-a.
+  const hook = calls.find((c) => c.path === '/hook' && c.body?.mode === 'drill');
+  assert.ok(hook && hook.signed, JSON.stringify(calls));
+  assert.deepEqual([hook.event, hook.body?.tier], ['before_tier', 'db']);
+  assert.ok(calls.some((c) => c.path === '/ready'), 'the readiness check asked the URL');
+  const order = [/hooks before tier db \(1\/3\) called: notify ok/, /tier db \(1\/3\) started/, /db test_failover completed/, /tier db \(1\/3\) up$/, /waiting for approval/, /approved by alice/, /resumed$/, /tier app \(2\/3\) started/, /ready after/, /tier web \(3\/3\) started/, /tier web \(3\/3\) up/, /run completed/].map(at);
   assert.ok(order.every((x, i) => x >= 0 && (i === 0 || x > order[i - 1]!)), `${JSON.stringify(order)}\n${drill.stderrLines.join('\n')}`);
   for (const n of PGS) assert.equal(await pgStatus(n), 'test_failed_over');
   for (const n of PGS) await inSyncOnBoth(n);

@@ -1,6 +1,6 @@
 // The SDK coordinator's rules for recovery plans (DESIGN §5), against two fake sites that record
-// every request: a plan is made where the user talks and stored on the peer at its version, and
-// nothing is made without the peer; copies left apart are brought together (the newer wins)
+// every request: a plan is made where the user talks and stored on the peer at its version (with
+// the hook secrets the user gave: no site shows them), and nothing is made without the peer; copies left apart are brought together (the newer wins)
 // before a change; a run is posted to the one site every PG's action runs on, refused naming the
 // PGs and sites when they differ; an unplanned run goes ahead from the surviving site alone; after
 // a run each started PG's document is stored on the peer (or the sync to run named); a run is
@@ -39,16 +39,18 @@ function site(name: string, st: SiteState, o: { down?: () => boolean } = {}) {
   const pgs = Object.entries(PG).map(([n, id]) => ({ id, name: n }));
   return fakeSite(name, (path: string, req: FakeRequest): FakeAnswer => {
     const body = req.body as { recovery_plan?: Partial<RecoveryPlan> & { expected_version?: number } } | undefined;
-    if (path === '/recovery-plans' && req.method === 'POST') return { status: 201, body: { recovery_plan: (st.plan = plan(1, { ...body?.recovery_plan })) } };
+    // A site shows hooks without their secrets.
+    const shown = (p: Partial<RecoveryPlan> | undefined) => ({ ...p, ...(p?.hooks ? { hooks: p.hooks.map(({ secret: _s, ...h }: { secret?: string } & RecoveryPlan['hooks'][number]) => h) } : {}) });
+    if (path === '/recovery-plans' && req.method === 'POST') return { status: 201, body: { recovery_plan: (st.plan = plan(1, shown(body?.recovery_plan))) } };
     if (path === '/recovery-plans') return { status: 200, body: { recovery_plans: st.plan ? [st.plan] : [] } };
     if (path === `/recovery-plans/${PLAN}/metadata`) {
       if (st.plan && st.plan.version >= (body?.recovery_plan?.version ?? 0)) return { status: 409 };
-      return { status: 200, body: { recovery_plan: (st.plan = plan(body?.recovery_plan?.version ?? 1, { ...body?.recovery_plan })) } };
+      return { status: 200, body: { recovery_plan: (st.plan = plan(body?.recovery_plan?.version ?? 1, shown(body?.recovery_plan))) } };
     }
     if (path === `/recovery-plans/${PLAN}` && req.method === 'PUT') {
       if (!st.plan || body?.recovery_plan?.expected_version !== st.plan.version) return { status: 409 };
       const { expected_version: _e, ...change } = body.recovery_plan;
-      return { status: 200, body: { recovery_plan: (st.plan = { ...st.plan, ...change, version: st.plan.version + 1 }) } };
+      return { status: 200, body: { recovery_plan: (st.plan = { ...st.plan, ...shown(change), version: st.plan.version + 1 }) } };
     }
     if (path === `/recovery-plans/${PLAN}`) return st.plan ? { status: 200, body: { recovery_plan: st.plan } } : { status: 404 };
     if (path === `/recovery-plans/${PLAN}/run`) return { status: 202, body: { operation: (st.run = operation(RUN, 'pending', [], { type: 'plan_run', protection_group_id: null })), children: [] } };
@@ -77,7 +79,7 @@ test('a plan is made where the user talks and stored on the peer at its version;
   const made = await pair(a, b).c.plans.create({ name: 'three-tier', tiers });
   assert.deepEqual(changes(a), ['POST /recovery-plans']);
   assert.deepEqual(changes(b), [`PUT /recovery-plans/${PLAN}/metadata`]);
-  assert.deepEqual(b.requests.at(-1)?.body, { recovery_plan: { name: 'three-tier', description: '', tiers, version: made.version } });
+  assert.deepEqual(b.requests.at(-1)?.body, { recovery_plan: { name: 'three-tier', description: '', tiers, hooks: [], version: made.version } });
   assert.equal(bState.plan?.version, made.version);
 
   let down = true;
@@ -86,6 +88,20 @@ test('a plan is made where the user talks and stored on the peer at its version;
   await assert.rejects(pair(a2, gone).c.plans.create({ name: 'three-tier', tiers }), PeerUnreachableError);
   assert.deepEqual(changes(a2), [], 'nothing was made on site-a');
   down = false;
+});
+
+test("a hook's secret, never shown by a site, goes to the peer with the plan when the user gives it; a change without hooks leaves the peer's own", async () => {
+  const a = site('site-a', { plan: null, primary: everyPgOn('self') });
+  const b = site('site-b', { plan: null, primary: everyPgOn('peer') });
+  const { c } = pair(a, b);
+  const hook = { name: 'notify', event: 'before_tier' as const, tier: 'db', url: 'https://hooks.example/plan' };
+  await c.plans.create({ name: 'three-tier', tiers, hooks: [{ ...hook, secret: 'sixteen-chars-secret' }] });
+  const copied = (b.requests.at(-1)?.body as { recovery_plan: { hooks: unknown[] } }).recovery_plan.hooks;
+  assert.deepEqual(copied, [{ ...hook, secret: 'sixteen-chars-secret' }]);
+
+  await c.plans.update('three-tier', () => ({ description: 'no hook change' }));
+  const kept = (b.requests.at(-1)?.body as { recovery_plan: { hooks: unknown[]; version: number } }).recovery_plan;
+  assert.deepEqual([kept.version, kept.hooks], [2, [hook]]);
 });
 
 test('copies left apart: the newer is stored on the other site first, the change made with its expected version, the new version stored on the peer', async () => {

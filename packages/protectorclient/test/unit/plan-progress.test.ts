@@ -95,3 +95,19 @@ test("a pre-check's every blocker is said; a rollback says each tier moved back 
     'plan three-tier: db failback (moving back) running',
   ]);
 });
+
+test('hooks called and a readiness check are said; a failed hook names the moment it belonged to', () => {
+  const w = watch();
+  const ready = { ...params, tiers: [params.tiers[0], { name: 'app', protection_groups: ['pg-app'], wait_after: { type: 'ready', url: 'http://app.example/health' } }, params.tiers[2]] };
+  const f = planProgress({ id: RUN, params: ready }, 'site-b', { write: (t: string) => (w.out.push(...t.trimEnd().split('\n')), true) } as unknown as NodeJS.WritableStream, { names });
+  f.onPoll(poll('running', [['precheck', 'completed'], ['hooks_before_run', 'completed', { hooks: [{ hook: 'page', ok: true }, { hook: 'chat', ok: false }] }], ['ready_after_tier_2', 'running']], [], { params: ready }));
+  f.onPoll(poll('failed', [['precheck', 'completed'], ['hooks_before_run', 'completed', { hooks: [{ hook: 'page', ok: true }, { hook: 'chat', ok: false }] }], ['ready_after_tier_2', 'completed', { ready_after_seconds: 2.5 }], ['hooks_after_tier_3', 'failed', {}, 'hook notify failed after 3 attempt(s): HTTP 500']], [], { params: ready }));
+  assert.deepEqual(w.out.slice(1), [
+    'plan three-tier: pre-check passed',
+    'plan three-tier: hooks before the run called: page ok, chat failed (passed)',
+    'plan three-tier: waiting until http://app.example/health answers after tier app (2/3)',
+    'plan three-tier: http://app.example/health ready after 2.5 s',
+    'plan three-tier: hooks after tier web (3/3) failed: hook notify failed after 3 attempt(s): HTTP 500',
+    'plan three-tier: run failed',
+  ]);
+});

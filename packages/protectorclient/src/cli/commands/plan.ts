@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
-import { PLAN_RUN_MODES, type PlanTier, type PlanWait, type RecoveryPlan, type RecoveryPlanUpdate } from '../../api/index.js';
+import { parse as parseYaml } from 'yaml';
+import { PLAN_RUN_MODES, type PlanHook, type PlanHookInput, type PlanTier, type PlanWait, type RecoveryPlan, type RecoveryPlanUpdate } from '../../api/index.js';
 import type { PlanCopyState } from '../../coordinator/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -15,7 +17,27 @@ interface TierOptions {
   tier?: string[];
   after?: string[];
   description?: string;
+  hooksFile?: string;
 }
+
+/**
+ * `--hooks-file FILE`: the plan's hooks as the API takes them (a JSON or YAML list), secrets
+ * included: a file, so secrets stay out of the shell's history and the process list.
+ */
+function readHooks(file: string | undefined): PlanHookInput[] | undefined {
+  if (file === undefined) return undefined;
+  let data: unknown;
+  try {
+    data = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CliError(`--hooks-file ${file}: ${err instanceof Error ? err.message : String(err)}`, EXIT.usage);
+  }
+  if (!Array.isArray(data) || !data.every((h) => typeof h === 'object' && h !== null)) throw new CliError(`--hooks-file ${file}: expected a list of hooks (name, url, event, secret, …)`, EXIT.usage);
+  return data as PlanHookInput[];
+}
+
+/** A hook in one line: `notify: before_tier app -> https://… (on failure: continue)`. */
+const hookText = (h: PlanHook): string => `${h.name}: ${h.event}${h.tier ? ` ${h.tier}` : ''} -> ${h.url}${h.on_failure === 'continue' ? ' (on failure: continue)' : ''}`;
 
 /** `--tier NAME=PG[,PG...]` in order, each PG by name or id (looked up on the --os-cloud site). */
 async function parseTiers(c: CliContext, given: readonly string[]): Promise<PlanTier[]> {
@@ -37,13 +59,15 @@ function applyWaits(tiers: PlanTier[], given: readonly string[], allowNone: bool
     const name = v.slice(0, at);
     const what = v.slice(at + 1);
     const i = out.findIndex((t) => t.name === name);
-    if (at <= 0 || i < 0) throw new CliError(`--after ${v}: expected TIER=approval[:PROMPT] or TIER=SECONDS, TIER one of ${out.map((t) => t.name).join(', ')}`, EXIT.usage);
+    if (at <= 0 || i < 0) throw new CliError(`--after ${v}: expected TIER=approval[:PROMPT], TIER=SECONDS or TIER=ready:[TIMEOUT:]URL, TIER one of ${out.map((t) => t.name).join(', ')}`, EXIT.usage);
     if (i === out.length - 1 && what !== 'none') throw new CliError(`--after ${v}: ${name} is the last tier; nothing waits after it`, EXIT.usage);
     const t = out[i] as PlanTier;
     let wait: PlanWait | undefined;
+    const ready = /^ready:(?:(\d+):)?(https?:\/\/.+)$/.exec(what);
     if (what === 'approval' || what.startsWith('approval:')) wait = { type: 'approval', ...(what.length > 'approval:'.length ? { prompt: what.slice('approval:'.length) } : {}) };
+    else if (ready) wait = { type: 'ready', url: ready[2] as string, ...(ready[1] ? { timeout_seconds: Number(ready[1]) } : {}) };
     else if (/^\d+$/.test(what) && Number(what) >= 1) wait = { type: 'time', seconds: Number(what) };
-    else if (!(allowNone && what === 'none')) throw new CliError(`--after ${v}: the wait is 'approval', 'approval:PROMPT' or a number of seconds${allowNone ? ", or 'none'" : ''}`, EXIT.usage);
+    else if (!(allowNone && what === 'none')) throw new CliError(`--after ${v}: the wait is 'approval', 'approval:PROMPT', a number of seconds or 'ready:[TIMEOUT:]URL'${allowNone ? ", or 'none'" : ''}`, EXIT.usage);
     out[i] = wait ? { ...t, wait_after: wait } : { name: t.name, protection_groups: t.protection_groups };
   }
   return out;
@@ -68,6 +92,7 @@ function printPlan(o: OutputOptions, p: RecoveryPlan, names: ReadonlyMap<string,
     ['description', p.description],
     ['version', p.version],
     ['tiers', tiers],
+    ['hooks', machine ? p.hooks : p.hooks.map(hookText)],
     // The run holds the plan on the site it runs on: either copy says it.
     ['active_run_id', p.active_run_id ?? copies?.find((x) => x.active_run_id)?.active_run_id ?? null],
     ...(held ? [['copies', held] as const] : []),
@@ -111,13 +136,14 @@ export function registerPlans(program: Command, ctx: () => CliContext): void {
       .command('create <name>')
       .description('create a recovery plan on both sites (refused when the peer does not answer)')
       .requiredOption('--tier <name=pg,...>', 'a tier: its name and its protection groups (names or ids), started together; repeat in the order tiers run', collect)
-      .option('--after <tier=wait>', "what the run waits for after TIER is up: 'approval', 'approval:PROMPT' or a number of seconds (repeatable)", collect)
+      .option('--after <tier=wait>', "what the run waits for after TIER is up: 'approval', 'approval:PROMPT', a number of seconds, or 'ready:[TIMEOUT:]URL' (until URL answers 2xx) (repeatable)", collect)
+      .option('--hooks-file <file>', 'the run\'s outbound HTTP hooks, a JSON or YAML list as the API takes them, secrets included (docs/recovery-plans.md)')
       .option('--description <text>', 'description'),
     false,
   ).action(async (name: string, o: OutputOptions & TierOptions) => {
     const c = ctx();
     const tiers = applyWaits(await parseTiers(c, o.tier ?? []), o.after ?? [], false);
-    const made = await c.coordinator().plans.create({ name, description: o.description, tiers });
+    const made = await c.coordinator().plans.create({ name, description: o.description, tiers, hooks: readHooks(o.hooksFile) });
     printPlan(o, made, await names(c));
   });
 
@@ -126,16 +152,18 @@ export function registerPlans(program: Command, ctx: () => CliContext): void {
       .command('update <plan>')
       .description('change a recovery plan on both sites: a new version (--tier replaces every tier)')
       .option('--tier <name=pg,...>', 'the tiers anew, in order (repeatable, as for create)', collect)
-      .option('--after <tier=wait>', "the wait after TIER: 'approval', 'approval:PROMPT', a number of seconds, or 'none' (repeatable)", collect)
+      .option('--after <tier=wait>', "the wait after TIER: 'approval', 'approval:PROMPT', a number of seconds, 'ready:[TIMEOUT:]URL', or 'none' (repeatable)", collect)
+      .option('--hooks-file <file>', 'the hooks anew (as for create; a hook kept by name keeps its secret when the file gives none; [] removes them all)')
       .option('--name <name>', 'a new name')
       .option('--description <text>', 'a new description'),
     false,
   ).action(async (ref: string, o: OutputOptions & TierOptions & { name?: string }) => {
     const c = ctx();
     const given = o.tier ? await parseTiers(c, o.tier) : undefined;
+    const hooks = readHooks(o.hooksFile);
     const updated = await c.coordinator().plans.update(ref, (cur): RecoveryPlanUpdate => {
       const tiers = given || o.after ? applyWaits(given ?? cur.tiers, o.after ?? [], true) : undefined;
-      return { name: o.name, description: o.description, tiers };
+      return { name: o.name, description: o.description, tiers, hooks };
     });
     printPlan(o, updated, await names(c));
   });
