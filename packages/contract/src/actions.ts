@@ -19,10 +19,25 @@ const common = {
 };
 const RecoveryPointId = Type.String({ minLength: 1, maxLength: 255 });
 
+/**
+ * After a planned failover has brought the workload up, the PG waits `awaiting_commit` for a
+ * commit (replication is reversed, the failover goes on) or a rollback (what came up goes, the
+ * source runs again, as before the failover), at most `seconds`, then `on_deadline` is done.
+ */
+export const CommitWindow = Obj({
+  /** 0: no window. A point-in-time planned failover defaults to 3600. */
+  seconds: Type.Integer({ minimum: 0, maximum: 604_800 }),
+  /** Default commit. */
+  on_deadline: Type.Optional(StringEnum(['commit', 'rollback'] as const)),
+});
+export type CommitWindow = Static<typeof CommitWindow>;
+
 export const FailoverAction = Obj({
   type: Type.Union([Type.Literal('planned'), Type.Literal('unplanned')]),
   /** Point-in-time failover; default the newest recovery point. */
   recovery_point_id: Type.Optional(RecoveryPointId),
+  /** Planned failovers only. */
+  commit_window: Type.Optional(CommitWindow),
   force: Type.Optional(Type.Boolean()),
   ...common,
 });

@@ -97,6 +97,10 @@ export const OperationRoutes = {
   cancel: { params: OperationParams, querystring: NoQuery, response: answers({ 200: DetailAnswer }) },
   /** A plan run waiting for approval goes on to its next tier. */
   approve: { params: OperationParams, querystring: NoQuery, body: Type.Optional(Obj({ comment: Type.Optional(Type.String({ maxLength: 500 })) })), response: answers({ 200: DetailAnswer }) },
+  /** A failover awaiting commit goes on: replication reversed, roles swapped. */
+  commit: { params: OperationParams, querystring: NoQuery, response: answers({ 200: DetailAnswer }) },
+  /** A failover awaiting commit is undone: what came up goes, the source runs again. */
+  rollback: { params: OperationParams, querystring: NoQuery, response: answers({ 200: DetailAnswer }) },
   /** A plan run starts no further tier until resumed (`…/resume`); what has started goes on. */
   pause: { params: OperationParams, querystring: NoQuery, response: answers({ 200: DetailAnswer }) },
 };

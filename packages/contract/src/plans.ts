@@ -103,3 +103,25 @@ export const RecoveryPlanRoutes = {
     response: answers({ 200: Type.Object({ precheck: BulkPrecheckReport }, { description: "dry_run: every protection group's pre-check report" }), 202: BulkOperationAnswer }),
   },
 };
+
+/**
+ * `POST /v1/admin/site-failover`, on the surviving site: every protection group whose workload
+ * runs on the lost site, across projects, failed over (unplanned) as one generated plan run.
+ */
+export const SiteFailoverBody = Obj({
+  /** The site that was lost: its id or name as registered here. */
+  lost_site: Type.String({ minLength: 1, maxLength: 255 }),
+  /** Per server, default 600. */
+  boot_timeout_seconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400 })),
+  /** Pre-check every PG and answer the report; nothing is recorded or changed. */
+  dry_run: Type.Optional(Type.Boolean()),
+});
+export type SiteFailoverBody = Static<typeof SiteFailoverBody>;
+
+export const SiteFailoverRoutes = {
+  run: {
+    querystring: NoQuery,
+    body: SiteFailoverBody,
+    response: answers({ 200: Type.Object({ precheck: BulkPrecheckReport }, { description: "dry_run: every protection group's pre-check report" }), 202: BulkOperationAnswer }),
+  },
+};

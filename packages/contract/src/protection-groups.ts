@@ -5,7 +5,7 @@ import { Operation } from './operations.js';
 import { listOf, listQuery } from './pagination.js';
 import { PgParams, ProjectParams } from './tenant.js';
 
-export const PG_STATUSES = ['creating', 'active', 'failing_over', 'failed_over', 'failed_over_partial', 'failing_back', 'testing', 'test_failed_over', 'deleting', 'error'] as const;
+export const PG_STATUSES = ['creating', 'active', 'failing_over', 'awaiting_commit', 'failed_over', 'failed_over_partial', 'failing_back', 'testing', 'test_failed_over', 'deleting', 'error'] as const;
 export const PgStatus = StringEnum(PG_STATUSES);
 export type PgStatus = Static<typeof PgStatus>;
 

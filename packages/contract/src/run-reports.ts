@@ -62,6 +62,20 @@ export const ReportRecoveryPoint = Type.Object({
   time: Timestamp,
 });
 
+const COMMIT_DECISIONS = ['commit', 'rollback'] as const;
+
+/** A failover's window to commit or roll back once the workload is up (awaiting_commit). */
+export const ReportCommit = Type.Object({
+  deadline: Timestamp,
+  on_deadline: StringEnum(COMMIT_DECISIONS),
+  /** null while it waits. */
+  decision: Nullable(StringEnum(COMMIT_DECISIONS)),
+  /** Who decided; null when the deadline did (or nobody yet). */
+  decided_by: Nullable(ReportUser),
+  decided_at: NullableTimestamp,
+});
+export type ReportCommit = Static<typeof ReportCommit>;
+
 /** One protection group's operation in the run (the operation itself, for a single action). */
 export const ReportProtectionGroup = Type.Object({
   protection_group_id: Type.String(),
@@ -87,6 +101,8 @@ export const ReportProtectionGroup = Type.Object({
     Type.Number({ minimum: 0, description: 'The achieved RTO: seconds from the request to the last server seen ACTIVE; null when no server came up' }),
   ),
   servers: Type.Array(ReportServer),
+  /** A failover with a commit window: its deadline and who decided what (null without a window). */
+  commit: Nullable(ReportCommit),
   steps: Type.Array(ReportStep),
   error: Nullable(Type.String()),
 });
@@ -146,7 +162,7 @@ export const RunReport = Type.Object({
   started_at: NullableTimestamp,
   finished_at: NullableTimestamp,
   /** The plan as it was run (plan runs). */
-  plan: Nullable(Type.Object({ id: Type.String(), name: Type.String(), version: Type.Integer() })),
+  plan: Nullable(Type.Object({ id: Nullable(Type.String({ description: 'null for a generated plan (a site failover)' })), name: Type.String(), version: Type.Integer() })),
   rto_seconds: Nullable(Type.Number({ minimum: 0, description: 'The whole run: request to the last server seen ACTIVE in any protection group (moves back by a rollback not counted)' })),
   rpo_seconds: Nullable(Type.Number({ minimum: 0, description: 'The whole run: the largest RPO of its protection groups' })),
   tiers: Type.Array(ReportTier),

@@ -20,6 +20,7 @@ import { registerProtectionGroups } from './resources/protection-groups.js';
 import { registerResourceMappings } from './resources/resource-mappings.js';
 import { registerActions } from './resources/actions.js';
 import { registerPlans } from './resources/plans.js';
+import { registerSiteFailover } from './resources/site-failover.js';
 import { registerReplication } from './resources/replication.js';
 import { registerRunReports } from './resources/run-reports.js';
 import { useRoutePolicy } from './route-policy.js';
@@ -104,6 +105,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerReplication(app, deps);
   registerActions(app, deps);
   registerPlans(app, deps);
+  registerSiteFailover(app, deps);
   app.get('/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.setNotFoundHandler((_request, reply) => {

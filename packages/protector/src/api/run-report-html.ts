@@ -1,4 +1,4 @@
-import type { ReportProtectionGroup, ReportStep, ReportUser, RunReport } from '@protector/contract';
+import type { ReportCommit, ReportProtectionGroup, ReportStep, ReportUser, RunReport } from '@protector/contract';
 
 /**
  * The run report as a printable HTML page: one self-contained document (inline CSS, no script,
@@ -29,6 +29,9 @@ const fields = (pairs: readonly (readonly [string, string])[]): string => `<dl>$
 const stepsTable = (caption: string, steps: readonly ReportStep[]): string =>
   table(caption, ['Step', 'State', 'Started', 'Finished', 'Duration', 'Error'], steps.map((s) => [t(s.name), t(s.status), when(s.started_at), when(s.finished_at), s.duration_ms === null ? '-' : secs(Math.round(s.duration_ms / 100) / 10), t(s.error)]));
 
+const commitText = (c: ReportCommit): string =>
+  `until ${when(c.deadline)} (then ${t(c.on_deadline)}): ${c.decision ? `${t(c.decision === 'commit' ? 'committed' : 'rolled back')} ${c.decided_by ? `by ${who(c.decided_by)}` : 'at the deadline'}${c.decided_at ? ` at ${when(c.decided_at)}` : ''}` : 'not decided yet'}`;
+
 function pgSection(pg: ReportProtectionGroup): string {
   const title = `${pg.name ?? pg.protection_group_id}${pg.revert_of ? ' (moved back)' : ''}`;
   return `<section class="pg"><h2>${t(title)}</h2>${fields([
@@ -43,6 +46,7 @@ function pgSection(pg: ReportProtectionGroup): string {
     ['Recovery point', pg.recovery_point ? `${t(pg.recovery_point.name)}, data as of ${when(pg.recovery_point.time)}` : '-'],
     ['RPO', secs(pg.rpo_seconds)],
     ['RTO', secs(pg.rto_seconds)],
+    ...(pg.commit ? [['Commit window', commitText(pg.commit)] as const] : []),
     ...(pg.error ? [['Error', `<span class="error">${t(pg.error)}</span>`] as const] : []),
   ])}${table(
     'Servers',

@@ -1,7 +1,8 @@
-import type { ReportAddress, ReportError, ReportProtectionGroup, ReportServer, ReportStep, ReportTier, ReportUser, ReportWait, RunReport } from '@protector/contract';
+import type { ReportAddress, ReportCommit, ReportError, ReportProtectionGroup, ReportServer, ReportStep, ReportTier, ReportUser, ReportWait, RunReport } from '@protector/contract';
 import { PARENT_TYPE, PLAN_RUN_TYPE } from '../engine/operation-parents.js';
 import type { OperationRecord, StepRecord } from '../engine/operations.js';
 import type { PlanRunParams, RunControl } from '../engine/plan-runs.js';
+import type { CommitRecord } from '../engine/workflows/recovery/commit-window.js';
 import { seconds } from './resources/operations.js';
 import { isoTime } from './time.js';
 
@@ -106,6 +107,27 @@ function serversOf(steps: readonly StepRecord[]): Boot {
   return { servers: [...booted, ...failed], lastActive };
 }
 
+type UserOf = (id: string) => ReportUser;
+const userOf = (i: ReportInput): UserOf => (id) => ({ user_id: id, user_name: id === i.reader.userId ? i.reader.userName : null });
+
+/** A failover's commit window: the user's decision as the API recorded it, or the deadline's as await_commit ended. */
+function commitOf(op: OperationRecord, steps: readonly StepRecord[], user: UserOf): ReportCommit | null {
+  const c = op.result.commit as Partial<CommitRecord> | undefined;
+  const deadline = num(c?.deadline);
+  if (!c || deadline === null) return null;
+  const step = steps.find((s) => s.name === 'await_commit' && (s.status === 'completed' || s.status === 'failed'));
+  const decision = c.decision?.decision ?? str(step?.detail.decision);
+  const by = c.decision?.by ?? str(step?.detail.by);
+  const at = c.decision?.at ?? (by === 'deadline' ? deadline : step?.finished_at ?? null);
+  return {
+    deadline: isoTime(deadline),
+    on_deadline: c.on_deadline === 'rollback' ? 'rollback' : 'commit',
+    decision: decision === 'commit' || decision === 'rollback' ? decision : null,
+    decided_by: by && by !== 'deadline' ? user(by) : null,
+    decided_at: decision ? isoTime(at) : null,
+  };
+}
+
 interface PgPart {
   entry: ReportProtectionGroup;
   lastActive: number | null;
@@ -143,6 +165,7 @@ function pgPart(op: OperationRecord, steps: readonly StepRecord[], i: ReportInpu
       rpo_seconds: rp && seconds(start - rp.time),
       rto_seconds: lastActive === null ? null : seconds(lastActive - op.created_at),
       servers,
+      commit: commitOf(op, steps, userOf(i)),
       steps: steps.map(stepOf),
       error: op.error,
     },
@@ -163,7 +186,7 @@ function tiersOf(p: PlanRunParams, steps: readonly StepRecord[]): ReportTier[] {
 }
 
 /** A plan run's approvals and delays between tiers, with who approved and when. */
-function waitsOf(p: PlanRunParams, op: OperationRecord, steps: readonly StepRecord[], user: (id: string) => ReportUser): ReportWait[] {
+function waitsOf(p: PlanRunParams, op: OperationRecord, steps: readonly StepRecord[], user: UserOf): ReportWait[] {
   const approvals = (op.result as RunControl).approvals ?? [];
   return steps.flatMap((s): ReportWait[] => {
     const m = /^(approval|delay)_after_tier_(\d+)$/.exec(s.name);
@@ -190,7 +213,7 @@ function waitsOf(p: PlanRunParams, op: OperationRecord, steps: readonly StepReco
 
 export function buildRunReport(i: ReportInput): RunReport {
   const { op } = i;
-  const user = (id: string): ReportUser => ({ user_id: id, user_name: id === i.reader.userId ? i.reader.userName : null });
+  const user = userOf(i);
   const isPlan = op.type === PLAN_RUN_TYPE;
   const p = op.params as unknown as PlanRunParams;
   const tierOf = new Map<string, string>(isPlan ? (p.tiers ?? []).flatMap((t) => t.protection_groups.map((pg) => [pg, t.name] as const)) : []);
@@ -211,7 +234,7 @@ export function buildRunReport(i: ReportInput): RunReport {
     requested_at: isoTime(op.created_at),
     started_at: isoTime(op.started_at),
     finished_at: isoTime(op.finished_at),
-    plan: isPlan ? { id: str(p.plan_id) ?? '', name: str(p.plan_name) ?? '', version: num(p.version) ?? 0 } : null,
+    plan: isPlan ? { id: str(p.plan_id), name: str(p.plan_name) ?? '', version: num(p.version) ?? 0 } : null,
     rto_seconds: active.length > 0 ? seconds(Math.max(...active) - op.created_at) : null,
     rpo_seconds: rpos.length > 0 ? Math.max(...rpos) : null,
     tiers: isPlan ? tiersOf(p, i.steps) : [],

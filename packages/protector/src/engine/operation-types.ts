@@ -1,4 +1,4 @@
-import type { MappingOverride } from '@protector/contract';
+import type { CommitWindow, MappingOverride } from '@protector/contract';
 /**
  * Operation types and their parameters, shared by the API (which records operations) and the
  * engine's workflows (which run them). The PG row holds everything else a workflow needs. The
@@ -24,7 +24,7 @@ export interface OperationParams {
    * on error. unplanned: the surviving site only, from the newest (or the chosen) recovery
    * point, past per-server errors. A `recovery_point_id` makes either a point-in-time failover.
    */
-  failover: { type: 'planned' | 'unplanned'; recovery_point_id?: string; force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number; revert_of?: string };
+  failover: { type: 'planned' | 'unplanned'; recovery_point_id?: string; force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number; revert_of?: string; commit_window?: CommitWindow };
   /** (Both: `revert_of` names the plan-run child a run's rollback moves back.) */
   /** Back to the original site: resynchronise there, then a planned failover back. */
   failback: { force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number; revert_of?: string };

@@ -1,10 +1,10 @@
 import type { PlanRunMode, PlanTier, PlanWait } from '@protector/contract';
 import type { Kysely } from 'kysely';
-import { locksRows } from '../db/connection.js';
 import { transact } from '../db/retry.js';
 import type { Database } from '../db/schema.js';
 import { ProtectionGroupsBusy } from './bulk-operations.js';
 import { PLAN_RUN_TYPE } from './operation-parents.js';
+import { ControlRefused, recordDecision, type RunningState } from './operation-control.js';
 import { pendingRow, type NewOperation, type OperationRecord, type Operations } from './operations.js';
 import type { ActionKind } from './prechecks/index.js';
 
@@ -55,7 +55,8 @@ export interface RunTier {
 
 /** What a plan run's parent records as its params (the plan as it was run). */
 export interface PlanRunParams {
-  plan_id: string;
+  /** None for a generated plan (a site failover), which holds no plan row. */
+  plan_id?: string;
   plan_name: string;
   version: number;
   mode: PlanRunMode;
@@ -93,13 +94,15 @@ export async function createPlanRun(
   now: number,
   parent: Omit<NewOperation, 'pg_id' | 'type' | 'parent_id' | 'params'> & { params: PlanRunParams },
   childId: (pgId: string) => string,
+  /** Each PG's project, when the run spans projects (a site failover); default the parent's. */
+  projectOf: (pgId: string) => string = () => parent.project_id,
 ): Promise<{ parent: OperationRecord; children: OperationRecord[] }> {
   const p = parent.params;
   const act = modeAction(p.mode);
   const kids: NewOperation[] = p.tiers.flatMap((t, i) =>
     t.protection_groups.map((pg) => ({
       id: childId(pg),
-      project_id: parent.project_id,
+      project_id: projectOf(pg),
       pg_id: pg,
       parent_id: parent.id,
       hold: holdOf(i),
@@ -110,10 +113,12 @@ export async function createPlanRun(
     })),
   );
   await transact(ops.db, async (tx: Kysely<Database>) => {
-    const took = await tx.updateTable('recovery_plans').set({ active_run_id: parent.id }).where('id', '=', p.plan_id).where('active_run_id', 'is', null).executeTakeFirst();
-    if (Number(took.numUpdatedRows) !== 1) {
-      const plan = await tx.selectFrom('recovery_plans').select('active_run_id').where('id', '=', p.plan_id).executeTakeFirst();
-      throw new PlanBusy(p.plan_id, plan?.active_run_id ?? null);
+    if (p.plan_id) {
+      const took = await tx.updateTable('recovery_plans').set({ active_run_id: parent.id }).where('id', '=', p.plan_id).where('active_run_id', 'is', null).executeTakeFirst();
+      if (Number(took.numUpdatedRows) !== 1) {
+        const plan = await tx.selectFrom('recovery_plans').select('active_run_id').where('id', '=', p.plan_id).executeTakeFirst();
+        throw new PlanBusy(p.plan_id, plan?.active_run_id ?? null);
+      }
     }
     const busy: { pgId: string; operationId: string | null }[] = [];
     for (const k of [...kids].sort((a, b) => (a.pg_id as string).localeCompare(b.pg_id as string))) {
@@ -131,13 +136,7 @@ export async function createPlanRun(
 }
 
 /** A control request the run cannot take now (the API answers 409 with the reason). */
-export class RunControlRefused extends Error {
-  readonly status = 409;
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunControlRefused';
-  }
-}
+export { ControlRefused as RunControlRefused };
 
 /** What the API's pause, resume and approve record on a run, read by its workflow. */
 export interface RunControl {
@@ -145,28 +144,20 @@ export interface RunControl {
   approvals?: { step: string; by: string; at: number; comment?: string }[];
 }
 
-/** The step a run is at: its last recorded step that has not ended. */
-async function currentStep(tx: Kysely<Database>, runId: string): Promise<string | undefined> {
-  const s = await tx.selectFrom('operation_steps').select('name').where('operation_id', '=', runId).where('status', '=', 'running').orderBy('seq', 'desc').executeTakeFirst();
-  return s?.name;
-}
-
-/** Changes a running run's control record, under a row lock, in one short transaction. */
-async function control(db: Kysely<Database>, runId: string, now: number, change: (c: RunControl, run: { status: string; step: string | undefined }) => RunControl): Promise<void> {
-  await transact(db, async (tx) => {
-    const row = await tx.selectFrom('operations').select(['status', 'result', 'type']).where('id', '=', runId).$if(locksRows(tx), (q) => q.forUpdate()).executeTakeFirst();
-    if (!row || row.type !== PLAN_RUN_TYPE) throw new RunControlRefused(`Operation ${runId} is not a recovery plan run.`);
-    if (row.status !== 'pending' && row.status !== 'running') throw new RunControlRefused(`Recovery plan run ${runId} is ${row.status}.`);
-    const result = JSON.parse(row.result) as Record<string, unknown>;
-    const next = change({ paused: result.paused as RunControl['paused'], approvals: result.approvals as RunControl['approvals'] }, { status: row.status, step: await currentStep(tx, runId) });
-    await tx.updateTable('operations').set({ result: JSON.stringify({ ...result, ...next, paused: next.paused }), updated_at: now }).where('id', '=', runId).execute();
+/** Changes a running run's control record (operation-control.ts). */
+async function control(db: Kysely<Database>, runId: string, now: number, change: (c: RunControl, run: RunningState) => RunControl): Promise<void> {
+  await recordDecision(db, runId, now, (result, run) => {
+    if (run.type !== PLAN_RUN_TYPE) throw new ControlRefused(`Operation ${runId} is not a recovery plan run.`);
+    if (run.status !== 'pending' && run.status !== 'running') throw new ControlRefused(`Recovery plan run ${runId} is ${run.status}.`);
+    const next = change({ paused: result.paused as RunControl['paused'], approvals: result.approvals as RunControl['approvals'] }, run);
+    return { ...next, paused: next.paused };
   });
 }
 
 /** Approves the wait the run is at; refused unless it is waiting for an approval. */
 export async function approveRun(db: Kysely<Database>, runId: string, by: string, now: number, comment?: string): Promise<void> {
   await control(db, runId, now, (c, run) => {
-    if (!run.step?.startsWith('approval_after_')) throw new RunControlRefused(`Recovery plan run ${runId} is not waiting for an approval${run.step ? ` (it is at ${run.step})` : ''}.`);
+    if (!run.step?.startsWith('approval_after_')) throw new ControlRefused(`Recovery plan run ${runId} is not waiting for an approval${run.step ? ` (it is at ${run.step})` : ''}.`);
     const step = run.step;
     if (c.approvals?.some((a) => a.step === step)) return c;
     return { ...c, approvals: [...(c.approvals ?? []), { step, by, at: now, ...(comment ? { comment } : {}) }] };
@@ -181,7 +172,7 @@ export async function pauseRun(db: Kysely<Database>, runId: string, by: string, 
 /** A paused run goes on; refused when it is not paused. */
 export async function unpauseRun(db: Kysely<Database>, runId: string, now: number): Promise<void> {
   await control(db, runId, now, (c) => {
-    if (!c.paused) throw new RunControlRefused(`Recovery plan run ${runId} is not paused.`);
+    if (!c.paused) throw new ControlRefused(`Recovery plan run ${runId} is not paused.`);
     return { ...c, paused: undefined };
   });
 }

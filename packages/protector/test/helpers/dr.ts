@@ -3,7 +3,7 @@ import type { Site as CloudSite } from '@protector/cloudsim';
 import type { ProtectionGroup, ReplicationType, ResourceMapping } from '../../src/db/protection-groups.js';
 import type { Engine, OperationRecord, Workflow } from '../../src/engine/index.js';
 import { lifecycleWorkflows } from '../../src/engine/workflows/index.js';
-import type { SiteProtector, TwoSites } from './two-sites.js';
+import { TENANTS, type SiteProtector, type Tenant, type TwoSites } from './two-sites.js';
 
 /** A protected server of the DR tests: booted on site-a, a member of the PG. */
 export interface ProtectedServer {
@@ -52,28 +52,29 @@ export async function runOp(p: SiteProtector, pg: ProtectionGroup, type: Paramet
  * created, its members added, mapped to site-b's dr-net (same addressing) and default
  * security group, replicated once, and pushed to site-b's Protector: ready for DR.
  */
-export async function protectedPg(t: TwoSites, o: { name: string; servers: Record<string, number>; replicationType?: ReplicationType }): Promise<{ pg: ProtectionGroup; servers: ProtectedServer[] }> {
+export async function protectedPg(t: TwoSites, o: { name: string; servers: Record<string, number>; replicationType?: ReplicationType; tenant?: Tenant }): Promise<{ pg: ProtectionGroup; servers: ProtectedServer[] }> {
   const rt = o.replicationType ?? 'async';
-  const { pg, op } = await t.acceptPg({ name: o.name, replicationType: rt });
+  const tenant = TENANTS[o.tenant ?? 'alice'];
+  const { pg, op } = await t.acceptPg({ name: o.name, replicationType: rt, tenant: o.tenant });
   await t.atA.run(op.id);
   await expectStatus(t.atA, op, 'completed');
   const servers: ProtectedServer[] = [];
   for (const [name, bootOrder] of Object.entries(o.servers)) {
-    const { serverId, volumeId } = await t.bootServer(name, rt === 'async' ? 'replicated-async' : 'replicated-sync');
+    const { serverId, volumeId } = await t.bootServer(name, rt === 'async' ? 'replicated-async' : 'replicated-sync', o.tenant);
     await runOp(t.atA, pg, 'member_add', { server_id: serverId, boot_order: bootOrder });
     servers.push({ name, serverId, volumeId, bootOrder });
   }
-  const a = t.alice('a');
-  const b = t.alice('b');
+  const a = t.clientsOf('a', o.tenant);
+  const b = t.clientsOf('b', o.tenant);
   const one = async <T>(p: Promise<T[]>, what: string): Promise<T> => {
     const [x] = await p;
     assert.ok(x, `${what} exists`);
     return x;
   };
-  const netA = await one(a.neutron.listNetworks({ name: 'demo-net' }), 'demo-net on site-a');
-  const netB = await one(b.neutron.listNetworks({ name: 'dr-net' }), 'dr-net on site-b');
-  const subA = await one(a.neutron.listSubnets({ network_id: netA.id }), 'subnet of demo-net');
-  const subB = await one(b.neutron.listSubnets({ network_id: netB.id }), 'subnet of dr-net');
+  const netA = await one(a.neutron.listNetworks({ name: tenant.network }), `${tenant.network} on site-a`);
+  const netB = await one(b.neutron.listNetworks({ name: tenant.recoveryNetwork }), `${tenant.recoveryNetwork} on site-b`);
+  const subA = await one(a.neutron.listSubnets({ network_id: netA.id }), `subnet of ${tenant.network}`);
+  const subB = await one(b.neutron.listSubnets({ network_id: netB.id }), `subnet of ${tenant.recoveryNetwork}`);
   const sgA = await one(a.neutron.listSecurityGroups({ name: 'default' }), 'default SG on site-a');
   const sgB = await one(b.neutron.listSecurityGroups({ name: 'default' }), 'default SG on site-b');
   const mappings: ResourceMapping[] = [

@@ -6,13 +6,13 @@ import { SecretBox } from '../../src/db/secrets.js';
 import { createLogger, createMetrics } from '../../src/observability/index.js';
 import { Enforcer } from '../../src/policy/index.js';
 import { httpCaller, passwordToken, type ApiHarness } from './api.js';
-import { ALICE, MALLORY, SECRET_KEY, SERVICE_USER, type SiteProtector, type TwoSites } from './two-sites.js';
+import { ALICE, MALLORY, SECRET_KEY, SERVICE_USER, SRE, type SiteProtector, type TwoSites } from './two-sites.js';
 
 /** protector-api of one site of a two-sites pair, on its own database, and tokens of that site's users. */
 export interface SiteApi {
   url: string;
   call: ApiHarness['call'];
-  token(user: 'alice' | 'mallory'): Promise<string>;
+  token(user: keyof typeof USERS): Promise<string>;
   /** A project's id on this site. */
   project(name: 'demo' | 'tenant-b'): string;
   /** Stops listening (a protector-api going down); `start` listens again on the same port. */
@@ -21,7 +21,7 @@ export interface SiteApi {
   close(): Promise<void>;
 }
 
-const USERS = { alice: { ...ALICE, project: 'demo' }, mallory: { ...MALLORY, project: 'tenant-b' } } as const;
+const USERS = { alice: { ...ALICE, project: 'demo' }, mallory: { ...MALLORY, project: 'tenant-b' }, sre: { ...SRE, project: 'service' } } as const;
 
 /**
  * protector-api on each site of `t`, as an operator deploys them: tokens validated by each
@@ -72,7 +72,7 @@ export async function startSiteApis(t: TwoSites, pairingSecret: string): Promise
       up = true;
     };
     const tokens = new Map<string, string>();
-    const token = async (user: 'alice' | 'mallory'): Promise<string> => {
+    const token = async (user: keyof typeof USERS): Promise<string> => {
       const u = USERS[user];
       const tk = tokens.get(user) ?? (await passwordToken(authUrl, u.name, u.password, u.project));
       tokens.set(user, tk);

@@ -24,6 +24,15 @@ export const SERVICE_USER = { name: 'protector', password: 'protector-pw' } as c
 export const ALICE = { name: 'alice', password: 'alice-pw' } as const;
 /** A member of another project, tenant-b: the tenant boundary tests' attacker. */
 export const MALLORY = { name: 'mallory', password: 'mallory-pw' } as const;
+/** An SRE with the seed product's dr_site_admin role (on the service project): may fail a whole site over. */
+export const SRE = { name: 'sre', password: 'sre-pw' } as const;
+
+/** The tenants whose workloads the DR tests protect: their user, project and networks (source, and recovery on site-b). */
+export const TENANTS = {
+  alice: { name: ALICE.name, password: ALICE.password, project: 'demo', network: 'demo-net', recoveryNetwork: 'dr-net' },
+  mallory: { name: MALLORY.name, password: MALLORY.password, project: 'tenant-b', network: 'b-net', recoveryNetwork: 'b-dr-net' },
+} as const;
+export type Tenant = keyof typeof TENANTS;
 
 /** Replicated and plain volume types, a flavor, a network: what both sites of the pair offer. */
 const seed = (site: string): NonNullable<SiteOptions['seed']> => ({
@@ -31,12 +40,15 @@ const seed = (site: string): NonNullable<SiteOptions['seed']> => ({
     { name: SERVICE_USER.name, password: SERVICE_USER.password, default_project: 'service' },
     { name: ALICE.name, password: ALICE.password, default_project: 'demo' },
     { name: MALLORY.name, password: MALLORY.password, default_project: 'tenant-b' },
+    { name: SRE.name, password: SRE.password, default_project: 'service' },
   ],
   projects: [{ name: 'demo' }, { name: 'tenant-b' }],
+  roles: ['dr_site_admin'],
   role_assignments: [
     { user: SERVICE_USER.name, project: 'service', role: 'admin' },
     { user: ALICE.name, project: 'demo', role: 'member' },
     { user: MALLORY.name, project: 'tenant-b', role: 'member' },
+    { user: SRE.name, project: 'service', role: 'dr_site_admin' },
   ],
   flavors: [{ name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 }],
   networks: [
@@ -44,6 +56,9 @@ const seed = (site: string): NonNullable<SiteOptions['seed']> => ({
     { name: 'demo-net', project: 'demo', subnets: [{ name: 'demo-subnet', cidr: site === 'site-a' ? '10.20.0.0/20' : '10.30.0.0/20' }] },
     // site-b's recovery network mirrors site-a's addressing, so failed-over ports keep their IPs.
     ...(site === 'site-b' ? [{ name: 'dr-net', project: 'demo', subnets: [{ name: 'dr-subnet', cidr: '10.20.0.0/20' }] }] : []),
+    // tenant-b's own, for the tests that protect workloads of two projects.
+    { name: 'b-net', project: 'tenant-b', subnets: [{ name: 'b-subnet', cidr: site === 'site-a' ? '10.40.0.0/24' : '10.50.0.0/24' }] },
+    ...(site === 'site-b' ? [{ name: 'b-dr-net', project: 'tenant-b', subnets: [{ name: 'b-dr-subnet', cidr: '10.40.0.0/24' }] }] : []),
   ],
   volume_types: [
     { name: 'replicated-async', extra_specs: { replication_enabled: '<is> True', replication_type: '<in> async', volume_backend_name: 'flasharray' } },
@@ -78,8 +93,10 @@ export interface TwoSites extends Omit<SiteProtector, 'run'> {
   b: CloudSite;
   /** alice's clients on a site (password, scoped to demo), as the tenant would call OpenStack. */
   alice(which: 'a' | 'b'): SiteClients;
+  /** A tenant's clients on a site: alice (demo) or mallory (tenant-b). */
+  clientsOf(which: 'a' | 'b', tenant?: Tenant): SiteClients;
   /** What the API does on POST /protection-groups: the trusts on both sites, the PG row (creating), the pg_create operation. */
-  acceptPg(opts?: { name?: string; replicationType?: ReplicationType }): Promise<{ pg: ProtectionGroup; op: OperationRecord }>;
+  acceptPg(opts?: { name?: string; replicationType?: ReplicationType; tenant?: Tenant }): Promise<{ pg: ProtectionGroup; op: OperationRecord }>;
   /** Protector on site-b: its own database (both sites registered, site-b local) and driver (site-b-array local). */
   atB: SiteProtector;
   /** Protector on site-a (the fields above, as a SiteProtector). */
@@ -90,7 +107,7 @@ export interface TwoSites extends Omit<SiteProtector, 'run'> {
    */
   push(pgId: string, from: 'a' | 'b'): Promise<void>;
   /** A server of alice's on site-a booted from a new volume of `volumeType`. */
-  bootServer(name: string, volumeType: string): Promise<{ serverId: string; volumeId: string }>;
+  bootServer(name: string, volumeType: string, tenant?: Tenant): Promise<{ serverId: string; volumeId: string }>;
   /** The CA of both arrays' REST faces (PEM), for a pure driver in another process. */
   arrayCa: string;
   /** Pure driver: every back-off its REST sessions took (429, retries), in ms. */
@@ -207,26 +224,28 @@ export async function startTwoSites(
     await dst.pgs.replaceMappings(pgId, (await src.pgs.mappings(pgId)).map((m) => ({ ...m, source_site_id: tr(m.source_site_id) })));
     await src.pgs.update(pgId, { sync_state: 'in_sync' });
   };
-  const aliceClients = new Map<string, SiteClients>();
-  const alice = (which: 'a' | 'b'): SiteClients => {
-    let c = aliceClients.get(which);
+  const tenantClients = new Map<string, SiteClients>();
+  const clientsOf = (which: 'a' | 'b', tenant: Tenant = 'alice'): SiteClients => {
+    let c = tenantClients.get(`${which}/${tenant}`);
     if (!c) {
       const s = which === 'a' ? a : b;
+      const u = TENANTS[tenant];
       c = createSiteClients({
         authUrl: `${s.url('keystone')}/v3`,
-        credentials: { type: 'password', username: ALICE.name, password: ALICE.password, userDomainName: 'Default', scope: { projectName: 'demo', projectDomainName: 'Default' } },
+        credentials: { type: 'password', username: u.name, password: u.password, userDomainName: 'Default', scope: { projectName: u.project, projectDomainName: 'Default' } },
       });
-      aliceClients.set(which, c);
+      tenantClients.set(`${which}/${tenant}`, c);
     }
     return c;
   };
+  const alice = (which: 'a' | 'b'): SiteClients => clientsOf(which, 'alice');
 
   const engine = atA.engine;
   const newOp = atA.newOp;
 
   /** The trust the API takes on a site: alice → that site's service user, impersonating, with alice's roles on demo. */
-  const takeTrust = async (which: 'a' | 'b'): Promise<{ trustId: string; projectId: string }> => {
-    const c = alice(which);
+  const takeTrust = async (which: 'a' | 'b', tenant: Tenant = 'alice'): Promise<{ trustId: string; projectId: string }> => {
+    const c = clientsOf(which, tenant);
     const me = await c.session.auth();
     const s = which === 'a' ? a : b;
     const trustee = s.keystone.findUser(SERVICE_USER.name, 'default');
@@ -235,9 +254,9 @@ export async function startTwoSites(
     return { trustId: trust.id, projectId: me.projectId };
   };
 
-  const acceptPg = async (o: { name?: string; replicationType?: ReplicationType } = {}) => {
-    const ta = await takeTrust('a');
-    const tb = await takeTrust('b');
+  const acceptPg = async (o: { name?: string; replicationType?: ReplicationType; tenant?: Tenant } = {}) => {
+    const ta = await takeTrust('a', o.tenant);
+    const tb = await takeTrust('b', o.tenant);
     const pg = await pgs.create({
       id: randomUUID(),
       project_id: ta.projectId,
@@ -254,11 +273,11 @@ export async function startTwoSites(
     return { pg, op: await newOp(pg, 'pg_create') };
   };
 
-  const bootServer = async (name: string, volumeType: string) => {
-    const c = alice('a');
+  const bootServer = async (name: string, volumeType: string, tenant: Tenant = 'alice') => {
+    const c = clientsOf('a', tenant);
     const vol = await c.cinder.createVolume({ size: 1, volume_type: volumeType, name: `${name}-root` });
     await c.cinder.waitForVolumeStatus(vol.id, 'available', { intervalMs: 50, timeoutMs: 10_000 });
-    const net = (await c.neutron.listNetworks({ name: 'demo-net' }))[0];
+    const net = (await c.neutron.listNetworks({ name: TENANTS[tenant].network }))[0];
     const flavor = await c.nova.findFlavorByName('m1.tiny');
     if (!net || !flavor) throw new Error('seeded network or flavor missing');
     const { id } = await c.nova.createServer({
@@ -282,5 +301,5 @@ export async function startTwoSites(
     rmSync(dir, { recursive: true, force: true });
   };
 
-  return { dir, arrayFile, dbUrl, a, b, db, sites, pgs, ops, storage, deps, siteA, siteB, alice, engine, acceptPg, newOp, bootServer, atA, atB, push, sessionWaits, arrayCa: tls.ca, close };
+  return { dir, arrayFile, dbUrl, a, b, db, sites, pgs, ops, storage, deps, siteA, siteB, alice, clientsOf, engine, acceptPg, newOp, bootServer, atA, atB, push, sessionWaits, arrayCa: tls.ca, close };
 }

@@ -170,3 +170,19 @@ test('a drill of PGs whose drills run on the other site is refused naming that s
   assert.equal(dry.status, 200, dry.text);
   assert.deepEqual(dry.body.precheck.protection_groups.map((g) => [g.protection_group_id, g.action]), [[id, 'test_failover']]);
 });
+
+test('commit and rollback refuse an operation that is not awaiting a commit; a commit window is for planned failovers only', async () => {
+  const id = await failedOver('cw-api');
+  const bad = await h.call<Err>('POST', `/v1/${demo}/protection-groups/${id}/action`, { token: await alice(), body: { failover: { type: 'unplanned', commit_window: { seconds: 60 } } } });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.error.message, /failover\.commit_window.*Only a planned failover/);
+  const r = await h.call<{ operation: Op } & Err>('POST', `/v1/${demo}/protection-groups/${id}/action`, { token: await alice(), body: { failback: {} } });
+  assert.equal(r.status, 202, r.text);
+  for (const decision of ['commit', 'rollback']) {
+    const refused = await h.call<Err>('POST', `/v1/${demo}/operations/${r.body.operation.id}/${decision}`, { token: await alice() });
+    assert.equal(refused.status, 409, refused.text);
+    assert.match(refused.body.error.message, /is not awaiting a commit/);
+    assert.equal((await h.call('POST', `/v1/${demo}/operations/${r.body.operation.id}/${decision}`, { token: await h.token('bob') })).status, 403);
+  }
+  await ops.cancel(r.body.operation.id);
+});

@@ -72,6 +72,19 @@ test('an unplanned failover: RPO is the recovery point age at the start; a serve
   assert.equal(buildRunReport(input({ op: { ...u, params: { type: 'unplanned', recovery_point_id: 'pg-1.3' } } })).mode, 'point_in_time');
 });
 
+test("a failover's commit window: the user's decision as recorded, or the deadline's as await_commit ended; none without a window", () => {
+  const base = op({ id: 'op-c', type: 'failover', pg_id: 'pg-1', params: { type: 'planned', recovery_point_id: 'rp-3' } });
+  const byUser = buildRunReport(input({ op: { ...base, result: { commit: { deadline: at(3600), on_deadline: 'rollback', decision: { decision: 'commit', by: 'u-alice', at: at(40) } } } } }));
+  assert.deepEqual(byUser.protection_groups[0]!.commit, { deadline: '2026-01-02T11:00:00.000000', on_deadline: 'rollback', decision: 'commit', decided_by: { user_id: 'u-alice', user_name: 'alice' }, decided_at: '2026-01-02T10:00:40.000000' });
+  const steps = [step('op-c', 'await_commit', 20, 80, { decision: 'commit', by: 'deadline', at: new Date(at(80)).toISOString() })];
+  const byDeadline = buildRunReport(input({ op: { ...base, result: { commit: { deadline: at(80), on_deadline: 'commit' } } }, steps }));
+  assert.deepEqual(byDeadline.protection_groups[0]!.commit, { deadline: '2026-01-02T10:01:20.000000', on_deadline: 'commit', decision: 'commit', decided_by: null, decided_at: '2026-01-02T10:01:20.000000' });
+  const waiting = buildRunReport(input({ op: { ...base, status: 'running', result: { commit: { deadline: at(80), on_deadline: 'commit' } } }, steps: [step('op-c', 'await_commit', 20, null, { awaiting_commit: true })] }));
+  assert.deepEqual([waiting.protection_groups[0]!.commit?.decision, waiting.protection_groups[0]!.commit?.decided_at], [null, null]);
+  assert.match(renderRunReportHtml(byUser), /Commit window<\/dt><dd>until 2026-01-02 11:00:00\.0 UTC \(then rollback\): committed by alice \(u-alice\) at 2026-01-02 10:00:40\.0 UTC/);
+  assert.equal(buildRunReport(input({ op: base })).protection_groups[0]!.commit, null);
+});
+
 test('while it runs, boot_servers holds counts: no servers yet, no RTO; a strict failure names its server from the step error', () => {
   const running = op({ id: 'op-r', type: 'test_failover', pg_id: 'pg-1', status: 'running', finished_at: null });
   const r = buildRunReport(input({ op: running, steps: [step('op-r', 'choose_recovery_point', 2, 3, { recovery_point: 'rp', data_as_of: at(1) }), step('op-r', 'boot_servers', 4, null, { tiers_done: 1, booted: 1, failed: 0 })] }));

@@ -13,7 +13,7 @@ import { ALL_CHECKS, ALLOWED_STATES, runPrechecks, type ActionKind } from '../..
 import type { ProtectorAction } from '../../policy/index.js';
 import type { ApiDeps } from '../deps.js';
 import { caller } from '../auth.js';
-import { ApiError, conflict, notFound, unavailable } from '../errors.js';
+import { ApiError, badRequest, conflict, notFound, unavailable } from '../errors.js';
 import { loadPg, operationView, recordOperation, tenant, wakeEngine } from './tenant.js';
 
 const DR_ACTIONS = ['failover', 'failback', 'test_failover', 'test_cleanup'] as const;
@@ -23,12 +23,14 @@ export interface Chosen {
   name: DrAction;
   kind: ActionKind;
   /** The action's parameters as the operation records them (dry_run is not one). */
-  params: { type?: 'planned' | 'unplanned'; recovery_point_id?: string; mappings?: OperationParams['failover']['mappings']; force?: boolean };
+  params: { type?: 'planned' | 'unplanned'; recovery_point_id?: string; mappings?: OperationParams['failover']['mappings']; force?: boolean; commit_window?: OperationParams['failover']['commit_window'] };
   dryRun: boolean;
 }
 
 function choose(body: Omit<ActionBody, 'sync'> & { sync?: ActionBody['sync'] }): Chosen | 'sync' {
   if (body.sync) return 'sync';
+  // Undoing a failover runs the source again: only a planned failover has one to run.
+  if (body.failover?.commit_window && body.failover.type !== 'planned') throw badRequest('failover.commit_window', 'Only a planned failover can wait for a commit or a rollback; an unplanned failover\'s source may be gone.');
   // The schema lets exactly one through.
   const name = DR_ACTIONS.find((n) => body[n] !== undefined) ?? 'test_cleanup';
   const { dry_run, ...params } = body[name] ?? {};

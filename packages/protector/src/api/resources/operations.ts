@@ -12,6 +12,7 @@ import { ProtectionGroups } from '../../db/protection-groups.js';
 import { resumeChildren } from '../../engine/bulk-operations.js';
 import { PARENT_TYPE, PLAN_RUN_TYPE } from '../../engine/operation-parents.js';
 import { approveRun, pauseRun, RunControlRefused, unpauseRun, type PlanRunParams } from '../../engine/plan-runs.js';
+import { decideCommit } from '../../engine/workflows/recovery/commit-window.js';
 import { rollbackLeftovers } from '../../engine/workflows/recovery/teardown.js';
 
 const stepView = (s: StepRecord): OperationStep => ({
@@ -149,6 +150,16 @@ export function registerOperations(api: FastifyInstance, deps: ApiDeps): void {
     await runControl(() => approveRun(deps.db, o.id, caller(request).userId, now(), request.body?.comment));
     return { operation: await detailView(ops, (await ops.get(o.id)) as OperationRecord, now()) };
   });
+
+  for (const decision of ['commit', 'rollback'] as const) {
+    app.post(`/v1/:project_id/operations/:operation_id/${decision}`, { schema: OperationRoutes[decision] }, async (request) => {
+      const { project_id, operation_id } = request.params;
+      tenant(deps, request, project_id, `protector:operations:${decision}`);
+      const o = await load(project_id, operation_id);
+      await runControl(() => decideCommit(deps.db, o.id, decision, caller(request).userId, now()));
+      return { operation: await detailView(ops, (await ops.get(o.id)) as OperationRecord, now()) };
+    });
+  }
 
   app.post('/v1/:project_id/operations/:operation_id/pause', { schema: OperationRoutes.pause }, async (request) => {
     const { project_id, operation_id } = request.params;

@@ -27,11 +27,13 @@ export function registerRunReports(api: FastifyInstance, deps: ApiDeps): void {
     if (!op || op.project_id !== project_id) throw notFound(`Operation ${operation_id}`);
     const children = await childrenOf(ops, op);
     const [steps, childSteps] = await Promise.all([ops.steps(op.id), ops.stepsOf(children.map((c) => c.id))]);
-    const pgIds = [...new Set([op.pg_id, ...children.map((c) => c.pg_id)].filter((x): x is string => x !== null))];
+    // Each PG's name in the project of the operation that names it (a site failover's children span projects).
+    const named = new Map([op, ...children].flatMap((o) => (o.pg_id ? [[o.pg_id, o.project_id] as const] : [])));
+    const pgIds = [...named.keys()];
     const pgNames = new Map<string, string>();
     for (let i = 0; i < pgIds.length; i += 500) {
-      const rows = await deps.db.selectFrom('protection_groups').select(['id', 'name']).where('project_id', '=', project_id).where('id', 'in', pgIds.slice(i, i + 500)).execute();
-      for (const r of rows) pgNames.set(r.id, r.name);
+      const rows = await deps.db.selectFrom('protection_groups').select(['id', 'name', 'project_id']).where('id', 'in', pgIds.slice(i, i + 500)).execute();
+      for (const r of rows) if (named.get(r.id) === r.project_id) pgNames.set(r.id, r.name);
     }
     const me = caller(request);
     const report = buildRunReport({ op, steps, children, childSteps, pgNames, reader: { userId: me.userId, userName: me.userName }, now: now() });

@@ -1,4 +1,5 @@
 import { MAPPING_KINDS } from '../../db/protection-groups.js';
+import type { CommitWindow } from '@protector/contract';
 import type { MappingOverride, OperationParams, OperationType } from '../operation-types.js';
 import { StepError } from '../workflow.js';
 
@@ -26,6 +27,9 @@ const isKind = (v: unknown): boolean => (MAPPING_KINDS as readonly unknown[]).in
 const isMapping = (v: unknown): v is MappingOverride =>
   typeof v === 'object' && v !== null && 'kind' in v && isKind(v.kind) && 'source_id' in v && isString(v.source_id) && 'target_id' in v && isString(v.target_id);
 const isMappings = (v: unknown): v is MappingOverride[] => Array.isArray(v) && v.every(isMapping);
+
+const isCommitWindow = (v: unknown): v is CommitWindow =>
+  typeof v === 'object' && v !== null && 'seconds' in v && isNumber(v.seconds) && (!('on_deadline' in v) || v.on_deadline === undefined || v.on_deadline === 'commit' || v.on_deadline === 'rollback');
 
 /** What every DR action may carry (mapping overrides, a boot timeout). */
 const common = (type: OperationType, raw: Raw) => ({
@@ -56,6 +60,7 @@ const PARSERS: { [T in OperationType]: Parser<T> } = {
       recovery_point_id: optional('failover', raw, 'recovery_point_id', isString, 'a string'),
       force: optional('failover', raw, 'force', isBoolean, 'true or false'),
       revert_of: optional('failover', raw, 'revert_of', isString, 'an operation id'),
+      commit_window: optional('failover', raw, 'commit_window', isCommitWindow, 'an object with seconds (and on_deadline commit or rollback)'),
       ...common('failover', raw),
     };
   },

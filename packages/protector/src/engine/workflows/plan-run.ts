@@ -20,7 +20,7 @@ export interface PlanRunOptions {
 /** How many PGs the run's pre-check looks at at once (each asks the clouds and arrays). */
 const PRECHECK_PARALLEL = 8;
 
-type Child = Pick<OperationRecord, 'id' | 'pg_id' | 'status' | 'error' | 'type' | 'params'> & { hold: string | null };
+type Child = Pick<OperationRecord, 'id' | 'project_id' | 'pg_id' | 'status' | 'error' | 'type' | 'params'> & { hold: string | null };
 
 const USER_CANCEL = 'cancelled by the user before it started';
 
@@ -40,7 +40,7 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
   const now = deps.now ?? Date.now;
 
   const children = async (runId: string): Promise<Child[]> => {
-    const rows = await db.selectFrom('operations').select(['id', 'pg_id', 'status', 'error', 'type', 'params', 'hold']).where('parent_id', '=', runId).execute();
+    const rows = await db.selectFrom('operations').select(['id', 'project_id', 'pg_id', 'status', 'error', 'type', 'params', 'hold']).where('parent_id', '=', runId).execute();
     return rows.map((r) => ({ ...r, status: r.status as OperationRecord['status'], params: JSON.parse(r.params) as Record<string, unknown> }));
   };
   const control = async (runId: string): Promise<RunControl> => {
@@ -215,7 +215,7 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
         }
         const type = p.mode === 'failback' ? 'failover' : 'failback';
         const params = { ...(type === 'failover' ? { type: 'planned' } : {}), revert_of: c.id };
-        const made = await ops.create({ id: randomUUID(), project_id: operation.project_id, pg_id: c.pg_id, parent_id: operation.id, type, params, request_id: operation.request_id, user_id: operation.user_id });
+        const made = await ops.create({ id: randomUUID(), project_id: c.project_id, pg_id: c.pg_id, parent_id: operation.id, type, params, request_id: operation.request_id, user_id: operation.user_id });
         o.wake?.(made.id);
         reverts.push(made.id);
       }
