@@ -17,9 +17,18 @@ export type PlanRunMode = (typeof PLAN_RUN_MODES)[number];
 const TierName = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9 ._-]*$' });
 
 /** What the run waits for after a tier's PGs have all come up, before the next tier starts. */
+const CalloutUrl = Type.String({ minLength: 1, maxLength: 2048, format: 'uri', pattern: '^https?://' });
+
 export const PlanWait = Type.Union([
   Obj({ type: Type.Literal('time'), /** Seconds to wait. */ seconds: Type.Integer({ minimum: 1, maximum: 86_400 }) }),
   Obj({ type: Type.Literal('approval'), /** Shown to whoever must approve. */ prompt: Type.Optional(Type.String({ maxLength: 500 })) }),
+  /** Until `url` answers 2xx to a GET (the application's own health check), asked every `interval_seconds`; the run fails after `timeout_seconds`. */
+  Obj({
+    type: Type.Literal('ready'),
+    url: CalloutUrl,
+    timeout_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400 })),
+    interval_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 3600 })),
+  }),
 ]);
 export type PlanWait = Static<typeof PlanWait>;
 
@@ -33,6 +42,34 @@ export const PlanTier = Obj({
 export type PlanTier = Static<typeof PlanTier>;
 
 const Tiers = Type.Array(PlanTier, { minItems: 1, maxItems: 20 });
+
+export const HOOK_EVENTS = ['before_run', 'after_run', 'before_tier', 'after_tier'] as const;
+export type HookEvent = (typeof HOOK_EVENTS)[number];
+
+/**
+ * An outbound HTTP callout of a plan run (never code run on the controllers): a POST of a JSON
+ * body signed with the hook's secret (`X-Protector-Signature: sha256=HMAC(secret, timestamp + "." + body)`,
+ * `X-Protector-Timestamp`), a 2xx answer within `timeout_seconds` counts, tried `retries` more times.
+ */
+const HookFields = {
+  name: TierName,
+  url: CalloutUrl,
+  event: StringEnum(HOOK_EVENTS),
+  /** before_tier, after_tier: that tier only; default every tier. */
+  tier: Type.Optional(TierName),
+  /** Default 10. */
+  timeout_seconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 300 })),
+  /** Default 2. */
+  retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 10 })),
+  /** fail (default): the run fails (a planned run is rolled back); continue: recorded and passed. */
+  on_failure: Type.Optional(StringEnum(['fail', 'continue'] as const)),
+};
+export const PlanHook = Obj(HookFields);
+export type PlanHook = Static<typeof PlanHook>;
+/** As given: with the secret it signs with (stored sealed, never shown); omitted on a change, the hook of that name keeps its own. */
+export const PlanHookInput = Obj({ ...HookFields, secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })) });
+export type PlanHookInput = Static<typeof PlanHookInput>;
+const Hooks = Type.Array(PlanHookInput, { maxItems: 50 });
 const PlanName = Type.String({ minLength: 1, maxLength: 255, pattern: '^\\S(.*\\S)?$' });
 const PlanDescription = Type.String({ maxLength: 1024 });
 
@@ -44,6 +81,7 @@ export const RecoveryPlan = Type.Object({
   /** Bumped by every change; a run records the version it ran. */
   version: Type.Integer({ minimum: 1 }),
   tiers: Type.Array(PlanTier),
+  hooks: Type.Array(PlanHook),
   /** The run holding the plan, while one is unfinished. */
   active_run_id: Nullable(Type.String()),
   created_at: Timestamp,
@@ -51,15 +89,15 @@ export const RecoveryPlan = Type.Object({
 });
 export type RecoveryPlan = Static<typeof RecoveryPlan>;
 
-export const RecoveryPlanCreate = Obj({ name: PlanName, description: Type.Optional(PlanDescription), tiers: Tiers });
+export const RecoveryPlanCreate = Obj({ name: PlanName, description: Type.Optional(PlanDescription), tiers: Tiers, hooks: Type.Optional(Hooks) });
 export type RecoveryPlanCreate = Static<typeof RecoveryPlanCreate>;
 
 /** A whole new version; `expected_version` refuses it (409) when the plan changed meanwhile. */
-export const RecoveryPlanUpdate = Obj({ name: Type.Optional(PlanName), description: Type.Optional(PlanDescription), tiers: Type.Optional(Tiers), expected_version: Type.Optional(Type.Integer({ minimum: 1 })) });
+export const RecoveryPlanUpdate = Obj({ name: Type.Optional(PlanName), description: Type.Optional(PlanDescription), tiers: Type.Optional(Tiers), hooks: Type.Optional(Hooks), expected_version: Type.Optional(Type.Integer({ minimum: 1 })) });
 export type RecoveryPlanUpdate = Static<typeof RecoveryPlanUpdate>;
 
 /** The peer's copy of a plan, pushed by the client as it stands on the site that changed it. */
-export const RecoveryPlanCopy = Obj({ name: PlanName, description: PlanDescription, tiers: Tiers, version: Type.Integer({ minimum: 1 }) });
+export const RecoveryPlanCopy = Obj({ name: PlanName, description: PlanDescription, tiers: Tiers, hooks: Type.Optional(Hooks), version: Type.Integer({ minimum: 1 }) });
 export type RecoveryPlanCopy = Static<typeof RecoveryPlanCopy>;
 
 const RecoveryPointId = Type.String({ minLength: 1, maxLength: 255 });

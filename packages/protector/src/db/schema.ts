@@ -186,6 +186,8 @@ export interface RecoveryPlansTable {
   version: number;
   /** The ordered tiers: JSON. */
   tiers: string;
+  /** The outbound HTTP callouts: JSON, each secret sealed. */
+  hooks: string;
   /** The run holding the plan (one at a time). */
   active_run_id: string | null;
   created_at: number;

@@ -50,7 +50,8 @@ export type SiteChange = Partial<Omit<NewSite, 'credentials'>> & { credentials?:
 export class Sites {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly box: SecretBox,
+    /** Seals what is stored secret (also the recovery plans' hook secrets, opened by the engine). */
+    readonly box: SecretBox,
     private readonly now: () => number = Date.now,
   ) {}
 

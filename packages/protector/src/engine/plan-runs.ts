@@ -1,4 +1,4 @@
-import type { PlanRunMode, PlanTier, PlanWait } from '@protector/contract';
+import type { PlanHook, PlanRunMode, PlanTier, PlanWait } from '@protector/contract';
 import type { Kysely } from 'kysely';
 import { transact } from '../db/retry.js';
 import type { Database } from '../db/schema.js';
@@ -65,6 +65,8 @@ export interface PlanRunParams {
   action: ReturnType<typeof actionParams>;
   /** The recovery point each PG is brought up from, when chosen. */
   recovery_points: Record<string, string>;
+  /** The plan's callouts as it was run (their secrets stay with the plan). */
+  hooks?: PlanHook[];
 }
 
 /** The tiers in the order the mode takes them; a wait stays after the tier it followed in the plan, never after the last. */

@@ -46,7 +46,7 @@ export async function exerciseMigrations(url: string): Promise<void> {
     await db.insertInto('operations').values({ ...op('o4', 'failover'), parent_id: 'o3' }).execute();
     assert.deepEqual((await db.selectFrom('operations').select(['id', 'parent_id']).orderBy('id').execute()).map((r) => [r.id, r.parent_id]), [['o1', null], ['o2', null], ['o3', null], ['o4', 'o3']]);
     // 0008: recovery plans, one name per project; an operation is claimable (hold null) unless its plan run holds it.
-    const plan = { id: 'rp1', project_id: 'p', name: 'plan', description: '', version: 1, tiers: '[]', active_run_id: null, created_at: now, updated_at: now };
+    const plan = { id: 'rp1', project_id: 'p', name: 'plan', description: '', version: 1, tiers: '[]', hooks: '[]', active_run_id: null, created_at: now, updated_at: now };
     await db.insertInto('recovery_plans').values(plan).execute();
     await assert.rejects(db.insertInto('recovery_plans').values({ ...plan, id: 'rp2' }).execute(), 'one plan of a name per project');
     await db.insertInto('operations').values({ ...op('o5', 'failover'), parent_id: 'o3', hold: 'tier-2' }).execute();

@@ -37,7 +37,7 @@ test('a member gets 403 on every admin route whatever the body', async () => {
       const r = await h.call<Err>(route.method, path, { token: alice, body, headers: type ? { 'Content-Type': type } : {} });
       const where = `${route.method} ${route.url} with ${what}`;
       assertErrorShape(r, 403, where);
-      assert.match(r.body?.error?.message ?? '', /^Policy doesn't allow protector:(sites|tenant_mappings):\w+ to be performed\.$/, where);
+      assert.match(r.body?.error?.message ?? '', /^Policy doesn't allow protector:(sites|tenant_mappings|site):\w+ to be performed\.$/, where);
     }
   }
 });

@@ -16,7 +16,7 @@ const pgs = new ProtectionGroups(h.deps.db);
 const ops = new Operations(h.deps.db);
 
 type Err = { error: { code: number; message: string } };
-type Plan = { id: string; name: string; description: string; version: number; tiers: { name: string; protection_groups: string[]; wait_after?: unknown }[]; active_run_id: string | null };
+type Plan = { id: string; name: string; description: string; version: number; tiers: { name: string; protection_groups: string[]; wait_after?: unknown }[]; hooks: unknown[]; active_run_id: string | null };
 type Op = { id: string; type: string; status: string; protection_group_id: string | null; parent_id: string | null; params: Record<string, unknown>; result: Record<string, unknown> };
 type Run = { operation: Op; children: Op[] };
 
@@ -185,4 +185,26 @@ test('commit and rollback refuse an operation that is not awaiting a commit; a c
     assert.equal((await h.call('POST', `/v1/${demo}/operations/${r.body.operation.id}/${decision}`, { token: await h.token('bob') })).status, 403);
   }
   await ops.cancel(r.body.operation.id);
+});
+
+test('hooks: a secret is needed for a new hook, sealed at rest, never shown, kept when a change leaves it out', async () => {
+  const pg = await activePg(h, 'rp-hooks');
+  const hook = { name: 'ticket', url: 'https://itsm.example.com/hooks/dr', event: 'before_tier', tier: 'a', on_failure: 'fail' };
+  const missing = await create({ name: 'hooked', tiers: [{ name: 'a', protection_groups: [pg] }], hooks: [hook] });
+  assert.equal(missing.status, 400);
+  assert.match(missing.body.error.message, /recovery_plan\.hooks\[0\]\.secret/);
+  const wrongTier = await create({ name: 'hooked', tiers: [{ name: 'a', protection_groups: [pg] }], hooks: [{ ...hook, tier: 'b', secret: 'a-long-enough-secret-1' }] });
+  assert.equal(wrongTier.status, 400);
+  assert.match(wrongTier.body.error.message, /hooks\[0\]\.tier.*no tier 'b'/);
+  const r = await create({ name: 'hooked', tiers: [{ name: 'a', protection_groups: [pg] }], hooks: [{ ...hook, secret: 'a-long-enough-secret-1' }] });
+  assert.equal(r.status, 201, r.text);
+  assert.deepEqual(r.body.recovery_plan.hooks, [hook]);
+  assert.doesNotMatch(r.text, /a-long-enough-secret-1/);
+  const row = await h.deps.db.selectFrom('recovery_plans').select('hooks').where('id', '=', r.body.recovery_plan.id).executeTakeFirstOrThrow();
+  assert.doesNotMatch(row.hooks, /a-long-enough-secret-1/, 'sealed at rest');
+  const up = await h.call<{ recovery_plan: Plan & { hooks: unknown[] } }>('PUT', `${plans}/${r.body.recovery_plan.id}`, { token: await alice(), body: { recovery_plan: { hooks: [{ ...hook, timeout_seconds: 5 }] } } });
+  assert.equal(up.status, 200, up.text);
+  const after_ = await h.deps.db.selectFrom('recovery_plans').select('hooks').where('id', '=', r.body.recovery_plan.id).executeTakeFirstOrThrow();
+  assert.equal((JSON.parse(after_.hooks) as { secret: string }[])[0]!.secret, (JSON.parse(row.hooks) as { secret: string }[])[0]!.secret, 'the secret kept');
+  assert.equal((await create({ name: 'bad-url', tiers: [{ name: 'a', protection_groups: [pg] }], hooks: [{ ...hook, name: 'x', url: 'file:///etc/passwd', secret: 'a-long-enough-secret-1' }] })).status, 400);
 });

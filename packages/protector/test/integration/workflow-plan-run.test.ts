@@ -27,11 +27,11 @@ const b = t.atB;
 const LEASE_MS = 800;
 
 async function plan(name: string, tiers: PlanTier[]): Promise<string> {
-  return (await new RecoveryPlans(b.db).create(randomUUID(), (await b.pgs.get(tiers[0]!.protection_groups[0]!))!.project_id, { name, description: '', tiers })).id;
+  return (await new RecoveryPlans(b.db, b.sites.box).create(randomUUID(), (await b.pgs.get(tiers[0]!.protection_groups[0]!))!.project_id, { name, description: '', tiers })).id;
 }
 
 async function startRun(planId: string, mode: PlanRunMode): Promise<{ run: OperationRecord; children: OperationRecord[] }> {
-  const p = (await new RecoveryPlans(b.db).get(planId, (await b.db.selectFrom('recovery_plans').select('project_id').where('id', '=', planId).executeTakeFirstOrThrow()).project_id))!;
+  const p = (await new RecoveryPlans(b.db, b.sites.box).get(planId, (await b.db.selectFrom('recovery_plans').select('project_id').where('id', '=', planId).executeTakeFirstOrThrow()).project_id))!;
   const params: PlanRunParams = { plan_id: p.id, plan_name: p.name, version: p.version, mode, tiers: runTiers(p.tiers, mode), action: actionParams(mode, { boot_timeout_seconds: 60 }), recovery_points: {} };
   const made = await createPlanRun(b.ops, Date.now(), { id: randomUUID(), project_id: p.project_id, params, request_id: `req-${randomUUID()}`, user_id: 'alice' }, () => randomUUID());
   return { run: made.parent, children: made.children };
@@ -95,7 +95,7 @@ test('a three-tier drill: tiers in order, the approval survives kill -9 of the e
   ]);
   const { run, children } = await startRun(planId, 'drill');
   assert.deepEqual(children.map((c) => [c.type, c.pg_id]), ids.map((id) => ['test_failover', id]));
-  assert.equal((await new RecoveryPlans(b.db).get(planId, run.project_id))?.active_run_id, run.id, 'the run holds its plan');
+  assert.equal((await new RecoveryPlans(b.db, b.sites.box).get(planId, run.project_id))?.active_run_id, run.id, 'the run holds its plan');
 
   const engine = b.engine(undefined, { concurrency: 4, leaseMs: LEASE_MS });
   await engine.start();
@@ -127,7 +127,7 @@ test('a three-tier drill: tiers in order, the approval survives kill -9 of the e
   assert.ok(c2!.started_at! >= c1!.finished_at!, 'tier 2 after tier 1 was up');
   assert.ok(c3!.started_at! >= c2!.finished_at! + 1000, 'tier 3 after tier 2 and the delay');
   for (const id of ids) assert.equal((await b.pgs.get(id))?.status, 'test_failed_over');
-  assert.equal((await new RecoveryPlans(b.db).get(planId, run.project_id))?.active_run_id, null, 'the plan is free again');
+  assert.equal((await new RecoveryPlans(b.db, b.sites.box).get(planId, run.project_id))?.active_run_id, null, 'the plan is free again');
   // What the client does after a run: each PG's document stored on the other site.
   for (const id of ids) await t.push(id, 'b');
 

@@ -47,6 +47,16 @@ export class OperationsApi {
     return (await this.t.post<{ operation: Operation }>(await this.t.projectPath(`/operations/${seg(id)}/resume`))).operation;
   }
 
+  /** Commits a failover awaiting commit: replication is reversed, it goes on (409 unless it is awaiting one). */
+  async commit(id: string): Promise<OperationDetail> {
+    return (await this.t.post<{ operation: OperationDetail }>(await this.t.projectPath(`/operations/${seg(id)}/commit`))).operation;
+  }
+
+  /** Rolls back a failover awaiting commit: what came up goes, the source runs again. */
+  async rollback(id: string): Promise<OperationDetail> {
+    return (await this.t.post<{ operation: OperationDetail }>(await this.t.projectPath(`/operations/${seg(id)}/rollback`))).operation;
+  }
+
   /** Cancels an operation no engine has started yet (409 once it runs). */
   async cancel(id: string): Promise<OperationDetail> {
     return (await this.t.post<{ operation: OperationDetail }>(await this.t.projectPath(`/operations/${seg(id)}/cancel`))).operation;

@@ -1,9 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { RecoveryPlanRoutes, type PlanRunBody, type PlanTier, type RecoveryPlan } from '@protector/contract';
+import { RecoveryPlanRoutes, type PlanHookInput, type PlanRunBody, type PlanTier, type RecoveryPlan } from '@protector/contract';
 import type { FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ProtectionGroups, type ProtectionGroup } from '../../db/protection-groups.js';
-import { PLAN_SORT_KEYS, PlanVersionConflict, RecoveryPlans, type RecoveryPlanRecord } from '../../db/recovery-plans.js';
+import { HookSecretMissing, PLAN_SORT_KEYS, PlanVersionConflict, publicHook, RecoveryPlans, type RecoveryPlanRecord } from '../../db/recovery-plans.js';
 import { Sites } from '../../db/sites.js';
 import { ProtectionGroupsBusy } from '../../engine/bulk-operations.js';
 import { Operations } from '../../engine/operations.js';
@@ -24,6 +24,7 @@ export const planView = (p: RecoveryPlanRecord): RecoveryPlan => ({
   description: p.description,
   version: p.version,
   tiers: p.tiers,
+  hooks: p.hooks.map(publicHook),
   active_run_id: p.active_run_id,
   created_at: isoTime(p.created_at),
   updated_at: isoTime(p.updated_at),
@@ -33,6 +34,17 @@ export const planView = (p: RecoveryPlanRecord): RecoveryPlan => ({
  * The tiers as the user gave them, checked against this site: tier names unique, each PG in one
  * tier only and a PG of the caller's project here (another project's does not exist).
  */
+/** Hooks named once each, a tier hook naming a tier of the plan. */
+function checkHooks(hooks: readonly PlanHookInput[] | undefined, tiers: readonly PlanTier[]): void {
+  const names = new Set<string>();
+  for (const [i, h] of (hooks ?? []).entries()) {
+    if (names.has(h.name)) throw badRequest(`recovery_plan.hooks[${i}].name`, `Hook '${h.name}' is named twice.`);
+    names.add(h.name);
+    if (h.tier !== undefined && h.event !== 'before_tier' && h.event !== 'after_tier') throw badRequest(`recovery_plan.hooks[${i}].tier`, `A ${h.event} hook is not about a tier.`);
+    if (h.tier !== undefined && !tiers.some((t) => t.name === h.tier)) throw badRequest(`recovery_plan.hooks[${i}].tier`, `The plan has no tier '${h.tier}'.`);
+  }
+}
+
 async function checkTiers(pgs: ProtectionGroups, projectId: string, tiers: readonly PlanTier[], field: string): Promise<void> {
   const names = new Set<string>();
   const seen = new Map<string, number>();
@@ -55,7 +67,7 @@ const PLAN_EXISTS = (name: string, project: string) => conflict(`A recovery plan
 
 export function registerPlans(api: FastifyInstance, deps: ApiDeps): void {
   const app = api.withTypeProvider<TypeBoxTypeProvider>();
-  const plans = new RecoveryPlans(deps.db, deps.now);
+  const plans = new RecoveryPlans(deps.db, deps.box, deps.now);
   const pgs = new ProtectionGroups(deps.db, deps.now);
   const sites = new Sites(deps.db, deps.box, deps.now);
   const base = (project: string) => `/v1/${project}/recovery-plans`;
@@ -70,6 +82,7 @@ export function registerPlans(api: FastifyInstance, deps: ApiDeps): void {
       return await fn();
     } catch (err) {
       if (err instanceof PlanVersionConflict) throw conflict(err.message);
+      if (err instanceof HookSecretMissing) throw badRequest(`recovery_plan.hooks[${err.index}].secret`, `Hook '${err.hook}' is new: give the secret its callouts are signed with.`);
       throw err;
     }
   };
@@ -86,8 +99,9 @@ export function registerPlans(api: FastifyInstance, deps: ApiDeps): void {
     tenant(deps, request, project_id, 'protector:recovery_plans:create');
     const b = request.body.recovery_plan;
     await checkTiers(pgs, project_id, b.tiers, 'recovery_plan.tiers');
+    checkHooks(b.hooks, b.tiers);
     if (await plans.findByName(project_id, b.name)) throw PLAN_EXISTS(b.name, project_id);
-    const made = await plans.create(randomUUID(), project_id, { name: b.name, description: b.description ?? '', tiers: b.tiers });
+    const made = await versioned(() => plans.create(randomUUID(), project_id, { name: b.name, description: b.description ?? '', tiers: b.tiers, hooks: b.hooks }));
     reply.code(201);
     return { recovery_plan: planView(made) };
   });
@@ -105,7 +119,8 @@ export function registerPlans(api: FastifyInstance, deps: ApiDeps): void {
     const b = request.body.recovery_plan;
     if (b.tiers) await checkTiers(pgs, project_id, b.tiers, 'recovery_plan.tiers');
     if (b.name !== undefined && b.name !== cur.name && (await plans.findByName(project_id, b.name))) throw PLAN_EXISTS(b.name, project_id);
-    const next = { name: b.name ?? cur.name, description: b.description ?? cur.description, tiers: b.tiers ?? cur.tiers };
+    const next = { name: b.name ?? cur.name, description: b.description ?? cur.description, tiers: b.tiers ?? cur.tiers, hooks: b.hooks };
+    checkHooks(b.hooks ?? cur.hooks, next.tiers);
     return { recovery_plan: planView(await versioned(() => plans.update(plan_id, project_id, next, b.expected_version))) };
   });
 
@@ -123,9 +138,10 @@ export function registerPlans(api: FastifyInstance, deps: ApiDeps): void {
     const b = request.body.recovery_plan;
     // User intent only: checked against the caller's own project here, as any plan is.
     await checkTiers(pgs, project_id, b.tiers, 'recovery_plan.tiers');
+    checkHooks(b.hooks, b.tiers);
     const other = await plans.findByName(project_id, b.name);
     if (other && other.id !== plan_id) throw PLAN_EXISTS(b.name, project_id);
-    return { recovery_plan: planView(await versioned(() => plans.storeCopy(plan_id, project_id, { name: b.name, description: b.description, tiers: b.tiers }, b.version))) };
+    return { recovery_plan: planView(await versioned(() => plans.storeCopy(plan_id, project_id, { name: b.name, description: b.description, tiers: b.tiers, hooks: b.hooks }, b.version))) };
   });
 
   app.post('/v1/:project_id/recovery-plans/:plan_id/run', { schema: RecoveryPlanRoutes.run }, async (request, reply) => {
@@ -161,7 +177,7 @@ export function registerPlans(api: FastifyInstance, deps: ApiDeps): void {
     const local = (await sites.list()).find((s) => s.is_local);
     const refusals = (await Promise.all(groups.map((pg) => refusal(sites, pg, chosen, local)))).filter((r): r is string => r !== undefined);
     if (refusals.length > 0) throw conflict(refusals.join(' '));
-    const params: PlanRunParams = { plan_id: plan.id, plan_name: plan.name, version: plan.version, mode: body.mode, tiers, action, recovery_points: points };
+    const params: PlanRunParams = { plan_id: plan.id, plan_name: plan.name, version: plan.version, mode: body.mode, tiers, action, recovery_points: points, hooks: plan.hooks.map(publicHook) };
     const c = caller(request);
     let made: Awaited<ReturnType<typeof createPlanRun>>;
     try {

@@ -83,7 +83,7 @@ export function registerSiteFailover(api: FastifyInstance, deps: ApiDeps): void 
     if (groups.length === 0) {
       throw conflict(`No protection group runs on site ${lost.name} that can be failed over now${skipped.length ? ` (${skipped.map((s) => `${s.protection_group_id}: ${s.reason}`).join('; ')})` : ''}.`);
     }
-    const plans = new RecoveryPlans(deps.db, deps.now);
+    const plans = new RecoveryPlans(deps.db, deps.box, deps.now);
     const projects = [...new Set(groups.map((g) => g.project_id))];
     const projectPlans = (await Promise.all(projects.map((p) => plans.page(p, {}, { key: 'name', desc: false, limit: 1000 })))).flatMap((page) => page?.rows ?? []);
     const params: PlanRunParams & { lost_site_id: string; skipped: typeof skipped } = {

@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
  * Recovery plans (DESIGN §6): per project, versioned, ordered tiers of protection groups; a run
  * is a parent operation (type `plan_run`) whose children, one per PG, wait under a `hold` until
  * the run releases their tier. `active_run_id` lets one run at a time hold a plan, as
- * `active_operation_id` does for a PG.
+ * `active_operation_id` does for a PG. Hooks are the plan's outbound HTTP callouts.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -15,6 +15,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('description', 'varchar(1024)', (c) => c.notNull().defaultTo(''))
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('tiers', 'text', (c) => c.notNull())
+    // Outbound HTTP callouts, JSON; each hook's HMAC secret sealed ([DEFAULT] secret_key).
+    .addColumn('hooks', 'text', (c) => c.notNull())
     .addColumn('active_run_id', 'varchar(64)')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())

@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { transact } from '../../db/retry.js';
+import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { Database } from '../../db/schema.js';
 import { settleParent } from '../operation-parents.js';
+import type { HookEvent } from '@protector/contract';
+import { RecoveryPlans } from '../../db/recovery-plans.js';
+import { hookStep, hooksFor, readinessStep, type HookPayload } from '../plan-hooks.js';
 import { createWorkflowContext, type WorkflowDeps } from '../context.js';
 import { settleAll, Slots } from '../limits.js';
 import { FINISHED, Operations, type OperationRecord } from '../operations.js';
@@ -36,6 +40,7 @@ const USER_CANCEL = 'cancelled by the user before it started';
 export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Workflow {
   const db = deps.pgs.db;
   const ops = new Operations(db, deps.now);
+  const plans = new RecoveryPlans(db, deps.sites.box, deps.now);
   const pollMs = o.pollMs ?? 500;
   const now = deps.now ?? Date.now;
 
@@ -128,7 +133,6 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
       const detail: StepDetail = { tier: tier.name, completed: came.map((c) => c.pg_id), failed: failed.map((c) => ({ protection_group_id: c.pg_id, operation_id: c.id, status: c.status, error: c.error })) };
       if (mine.some((c) => c.status === 'cancelled' && c.error === USER_CANCEL)) detail.cancelled = true;
       if (failed.length > 0 && act.stops) {
-        if (!act.rollsBack) await cancelUnstarted(operation.id);
         throw new StepError(`tier ${tier.name}: ${failed.map((f) => `protection group ${f.pg_id} ${f.status}${f.error ? ` (${f.error})` : ''}`).join('; ')}`, detail);
       }
       return detail;
@@ -139,6 +143,7 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
   const waitAfter = (i: number, tier: RunTier): Step | undefined => {
     const w = tier.wait_after;
     if (!w) return undefined;
+    if (w.type === 'ready') return readinessStep(`ready_after_tier_${i + 1}`, w, now);
     if (w.type === 'time') {
       return {
         name: `delay_after_tier_${i + 1}`,
@@ -170,14 +175,39 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
     };
   };
 
+  const hooks = (name: string, p: PlanRunParams, event: HookEvent, tier?: RunTier, outcome?: () => Record<string, unknown>): Step[] => {
+    const these = hooksFor(p.hooks, event, tier?.name);
+    if (these.length === 0) return [];
+    const payload = (runId: string): HookPayload => ({
+      event, run_id: runId, plan_id: p.plan_id ?? null, plan_name: p.plan_name, mode: p.mode,
+      ...(tier ? { tier: tier.name, protection_groups: tier.protection_groups } : {}),
+      ...(outcome ? { outcome: outcome() } : {}),
+    });
+    return [hookStep(name, these, plans, payload, now)];
+  };
+
   const stepsOf = (p: PlanRunParams): Step[] => {
-    const steps: Step[] = [precheck(p)];
+    const steps: Step[] = [precheck(p), ...hooks('hooks_before_run', p, 'before_run')];
     p.tiers.forEach((t, i) => {
-      steps.push(startTier(i, t), waitTier(p, i, t));
+      steps.push(...hooks(`hooks_before_tier_${i + 1}`, p, 'before_tier', t), startTier(i, t), waitTier(p, i, t), ...hooks(`hooks_after_tier_${i + 1}`, p, 'after_tier', t));
       const w = waitAfter(i, t);
       if (w) steps.push(w);
     });
-    return steps;
+    steps.push(...hooks('hooks_after_run', p, 'after_run', undefined, () => ({ tiers: p.tiers.length })));
+    // A run that is not undone ends at its failed step: what it still holds is let go then, so
+    // no PG stays held by a child that will never be released.
+    if (modeAction(p.mode).rollsBack) return steps;
+    return steps.map((step) => ({
+      name: step.name,
+      async run(ctx: StepContext) {
+        try {
+          return await step.run(ctx);
+        } catch (err) {
+          if (!ctx.signal.aborted && !isDatabaseUnavailable(err)) await cancelUnstarted(ctx.operation.id);
+          throw err;
+        }
+      },
+    }));
   };
 
   /**

@@ -16,6 +16,8 @@ interface ActionOptions extends OutputOptions {
   force?: boolean;
   network?: string;
   bootTimeout?: number;
+  commitWindow?: number;
+  onDeadline?: 'commit' | 'rollback';
 }
 
 export function printReport(o: OutputOptions, r: PrecheckReport): void {
@@ -31,7 +33,16 @@ function actionBody(name: Action, o: ActionOptions): BulkAction {
   const dry = o.dryRun === true ? { dry_run: true } : {};
   switch (name) {
     case 'failover':
-      return { failover: { type: o.unplanned === true ? 'unplanned' : 'planned', recovery_point_id: o.recoveryPoint, force: o.force, ...boot, ...dry } };
+      return {
+        failover: {
+          type: o.unplanned === true ? 'unplanned' : 'planned',
+          recovery_point_id: o.recoveryPoint,
+          force: o.force,
+          ...(o.commitWindow === undefined ? {} : { commit_window: { seconds: o.commitWindow, ...(o.onDeadline ? { on_deadline: o.onDeadline } : {}) } }),
+          ...boot,
+          ...dry,
+        },
+      };
     case 'failback':
       return { failback: { force: o.force, ...boot, ...dry } };
     case 'test-failover':
@@ -76,6 +87,8 @@ export function registerDr(program: Command, ctx: () => CliContext): void {
     .option('--unplanned', 'the current primary is lost: run on the surviving site only, from the newest recovery point')
     .option('--recovery-point <id>', 'point-in-time: this recovery point instead of the newest')
     .option('--force', 'go on when a recovery point lacks a volume (that volume is not brought up)')
+    .option('--commit-window <seconds>', "planned: once the workload is up, wait this long for 'operation commit' or 'operation rollback' (0: none; default 3600 with --recovery-point, else none)", Number)
+    .option('--on-deadline <decision>', 'what the commit window does when it ends: commit (default) or rollback')
     .action(run('failover'));
   action('failback', 'back to the original site: resynchronise, then a planned failover back')
     .option('--force', 'see failover --force')

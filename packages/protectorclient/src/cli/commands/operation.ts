@@ -4,7 +4,7 @@ import { follow } from '../coordinate.js';
 import type { CliContext } from '../context.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
 
-/** operation list|show|cleanup|resume|cancel and health show, on the --os-cloud site. */
+/** operation list|show|cleanup|resume|commit|rollback|cancel and health show, on the --os-cloud site. */
 export function registerOperations(program: Command, ctx: () => CliContext): void {
   const op = program.command('operation').description('what the engines did and do, step by step');
   withOutput(
@@ -53,6 +53,21 @@ export function registerOperations(program: Command, ctx: () => CliContext): voi
       process.stdout.write(`resumed operation ${r.id} (${r.type}, ${r.status})\n`);
       if (o.wait) await follow(c, site, r);
     });
+  for (const [decision, description] of [
+    ['commit', 'keep a failover awaiting commit: replication is reversed and the failover finishes'],
+    ['rollback', 'undo a failover awaiting commit: what came up goes, the source runs again as before'],
+  ] as const) {
+    op.command(`${decision} <operation>`)
+      .description(description)
+      .option('--wait', 'follow the operation to its end')
+      .action(async (id: string, o: { wait?: boolean }) => {
+        const c = ctx();
+        const site = c.primary();
+        const r = await site.client.operations[decision](id);
+        process.stdout.write(`${decision === 'commit' ? 'committed' : 'rolling back'} operation ${r.id} (${r.type})\n`);
+        if (o.wait) await follow(c, site, r);
+      });
+  }
   withOutput(op.command('cancel <operation>').description('cancel an operation no engine has started'), false).action(async (id: string, o: OutputOptions) => {
     printShow(o, fieldsOf(await ctx().primary().client.operations.cancel(id), ['steps']));
   });
