@@ -123,7 +123,7 @@ test('a two-tier plan run approved through the API: tiers, the approval with who
   const db = await protectedPg(t, { name: 'rr-db', servers: { 'rr-db-1': 0 } });
   const web = await protectedPg(t, { name: 'rr-front', servers: { 'rr-front-1': 0 } });
   const tiers = [{ name: 'db', protection_groups: [db.pg.id], wait_after: { type: 'approval' as const, prompt: 'is the <db> up?' } }, { name: 'web', protection_groups: [web.pg.id] }];
-  const plan = await new RecoveryPlans(b.db).create(randomUUID(), demo, { name: 'rr-plan', description: '', tiers });
+  const plan = await new RecoveryPlans(b.db, b.sites.box).create(randomUUID(), demo, { name: 'rr-plan', description: '', tiers });
   const params: PlanRunParams = { plan_id: plan.id, plan_name: plan.name, version: plan.version, mode: 'drill', tiers: runTiers(plan.tiers, 'drill'), action: actionParams('drill', { boot_timeout_seconds: 60 }), recovery_points: {} };
   const { parent: run } = await createPlanRun(b.ops, Date.now(), { id: randomUUID(), project_id: demo, params, request_id: `req-${randomUUID()}`, user_id: alice }, () => randomUUID());
   const engine = b.engine(undefined, { concurrency: 4 });
