@@ -168,6 +168,16 @@ export class Operations {
     return rows.map(toStep);
   }
 
+  /** The steps of several operations (a run's children), by operation, in a few queries. */
+  async stepsOf(ids: readonly string[]): Promise<Map<string, StepRecord[]>> {
+    const out = new Map<string, StepRecord[]>(ids.map((id) => [id, []]));
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('operation_steps').selectAll().where('operation_id', 'in', ids.slice(i, i + 500)).orderBy('operation_id').orderBy('seq').execute();
+      for (const r of rows) out.get(r.operation_id)?.push(toStep(r));
+    }
+    return out;
+  }
+
   /**
    * Takes the operation for `owner` until now + leaseMs, if it is unfinished and nobody holds a
    * live lease. A conditional update: of two engines racing, exactly one gets it.

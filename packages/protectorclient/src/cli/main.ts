@@ -7,6 +7,7 @@ import { registerAdmin } from './commands/admin.js';
 import { registerDr } from './commands/dr.js';
 import { registerOperations } from './commands/operation.js';
 import { registerProtectionGroups } from './commands/protection-group.js';
+import { registerRuns } from './commands/run.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { wholeNumber } from './parse.js';
@@ -31,6 +32,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerProtectionGroups(program, context);
   registerDr(program, context);
   registerOperations(program, context);
+  registerRuns(program, context);
   program
     .command('completion')
     .description('print a bash completion script: source <(protector completion)')
