@@ -23,3 +23,4 @@ export * from './actions.js';
 export * from './operations.js';
 export * from './metadata.js';
 export * from './plans.js';
+export * from './run-reports.js';

@@ -74,7 +74,7 @@ export type OperationDetail = Static<typeof OperationDetail>;
 /** The answer of every route that records an operation (202). */
 export const OperationAnswer = Type.Object({ operation: Operation }, { description: 'Accepted: the operation doing the work' });
 
-const OperationParams = Obj({ project_id: Id, operation_id: Id });
+export const OperationParams = Obj({ project_id: Id, operation_id: Id });
 const DetailAnswer = Type.Object({ operation: OperationDetail }, { description: 'The operation with its steps' });
 
 /** `/v1/{project_id}/operations`: what the engines did and are doing, step by step. */

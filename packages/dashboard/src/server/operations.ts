@@ -1,4 +1,4 @@
-import { findPg, isFinished, isProtectorApiError, MetadataNotStoredError, serverAddressesOf, type Operation, type OperationDetail, type ProtectionGroup, type SiteHandle } from '@protector/protectorclient';
+import { findPg, isFinished, isProtectorApiError, MetadataNotStoredError, REPORT_CSP, serverAddressesOf, type Operation, type OperationDetail, type ProtectionGroup, type RunReport, type SiteHandle } from '@protector/protectorclient';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Allowed, Cancelled, CleanupStarted, OperationHistory, OperationRow, OperationView } from '../shared/operations.js';
 import type { ActionContext } from './actions.js';
@@ -92,6 +92,19 @@ export function registerOperations(app: FastifyInstance, ctx: OperationsContext)
       for (const c of kids) outcomes.push(await store(c, true));
       return view(outcomes.find((o) => o.stored === false) ?? { stored: true });
     });
+  });
+
+  /** The operation's run report from the site that ran it (the page shows its RTO and RPO). */
+  app.get('/api/operations/:site/:id/report', async (req): Promise<RunReport> => {
+    const { id, here } = addressed(req);
+    return answered(() => here.client.operations.report(id));
+  });
+
+  /** The printable report, as the site's API renders it, opened in a tab of its own. */
+  app.get('/api/operations/:site/:id/report.html', async (req, reply) => {
+    const { id, here } = addressed(req);
+    const page = await answered(() => here.client.operations.reportHtml(id));
+    return reply.type('text/html; charset=utf-8').header('content-security-policy', REPORT_CSP).header('x-content-type-options', 'nosniff').header('referrer-policy', 'no-referrer').header('cache-control', 'no-store').send(page);
   });
 
   app.post('/api/operations/:site/:id/cleanup', async (req): Promise<CleanupStarted> => {

@@ -1,11 +1,13 @@
 // Operations of both sites through protector-dashboard's server: the DR wizard's plan of an action
 // (the site it runs on, its recovery points and mappings by name), the history merged from both
 // sites newest first and paged without loss or repeat, filtered, and still answered with one site
-// down (which it names); cleanup and cancel refused as clean 409s with the API's reason; a bulk
-// action's parent lists its children and stores each one's document on the other site.
+// down (which it names); cleanup and cancel refused as clean 409s with the API's reason; a drill's
+// run report (JSON and the printable page); a bulk action's parent lists its children and stores
+// each one's document on the other site.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { protectedPg } from '../../../protector/test/helpers/dr.js';
+import type { RunReport } from '@protector/protectorclient';
 import { startCliLab } from '../../../protectorclient/test/helpers/cli-lab.js';
 import type { ActionPlan, OperationHistory } from '../../src/shared/operations.js';
 import { dashboardOn, logIn } from '../helpers/dashboard-server.js';
@@ -61,6 +63,18 @@ test('cleanup and cancel where the API refuses: 409 with its reason, and the ope
   assert.match((cleanup.json() as { error: { message: string } }).error.message, /left nothing to clean up/);
   const nowhere = await post(`/api/operations/site-c/${drillId}/cancel`);
   assert.equal(nowhere.statusCode, 404);
+});
+
+test("the drill's run report through this server: JSON with its RTO and RPO, the printable page under a CSP that runs nothing, only with a session", async () => {
+  const r = await read<RunReport>(`/api/operations/site-b/${drillId}/report`);
+  assert.deepEqual([r.operation_id, r.mode, r.protection_groups[0]?.name, r.protection_groups[0]?.servers.map((s) => s.name)], [drillId, 'drill', 'ops-pg', ['ops-web']]);
+  assert.ok(r.rto_seconds !== null && r.rpo_seconds !== null);
+  const page = await call('GET', `/api/operations/site-b/${drillId}/report.html`);
+  assert.equal(page.statusCode, 200, page.body);
+  assert.match(String(page.headers['content-type']), /^text\/html/);
+  assert.match(String(page.headers['content-security-policy']), /^default-src 'none'; style-src 'unsafe-inline'/);
+  assert.match(page.body, /<title>Run report: test_failover of ops-pg, drill<\/title>/);
+  assert.equal((await app.inject({ method: 'GET', url: `/api/operations/site-b/${drillId}/report.html` })).statusCode, 401, 'no session, no report');
 });
 
 test('the history merges both sites newest first, pages without loss or repeat, filters, and names a site that is down', { timeout: 120_000 }, async () => {

@@ -22,6 +22,7 @@ import { registerActions } from './resources/actions.js';
 import { registerPlans } from './resources/plans.js';
 import { registerSiteFailover } from './resources/site-failover.js';
 import { registerReplication } from './resources/replication.js';
+import { registerRunReports } from './resources/run-reports.js';
 import { useRoutePolicy } from './route-policy.js';
 import { useResponseCheck } from './response-check.js';
 import { registerSites } from './resources/sites.js';
@@ -100,6 +101,7 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   registerResourceMappings(app, deps);
   registerMetadata(app, deps);
   registerOperations(app, deps);
+  registerRunReports(app, deps);
   registerReplication(app, deps);
   registerActions(app, deps);
   registerPlans(app, deps);

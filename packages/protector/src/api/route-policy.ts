@@ -76,6 +76,7 @@ export const ROUTE_POLICIES: Readonly<Record<string, RoutePolicy>> = {
   'POST /v1/:project_id/actions': project('protector:actions:failover', 'protector:actions:failback', 'protector:actions:test_failover', 'protector:actions:test_cleanup'),
   'GET /v1/:project_id/operations': project('protector:operations:list'),
   [`GET ${OP}`]: project('protector:operations:show'),
+  [`GET ${OP}/report`]: project('protector:operations:report'),
   [`POST ${OP}/cleanup`]: project('protector:operations:cleanup'),
   [`POST ${OP}/resume`]: project('protector:operations:resume'),
   [`POST ${OP}/cancel`]: project('protector:operations:cancel'),

@@ -41,14 +41,17 @@ export interface OperationParams {
 export type OperationType = keyof OperationParams;
 export const LIFECYCLE_OPERATIONS: readonly OperationType[] = ['pg_create', 'member_add', 'member_remove', 'pg_delete'];
 /** The DR actions of DESIGN §6; each runs on the site that ends up running the workload. */
-export const DR_OPERATIONS: readonly OperationType[] = ['failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup', 'plan_run'];
+export const DR_OPERATIONS: readonly OperationType[] = ['failover', 'failback', 'test_failover', 'test_cleanup', 'cleanup'];
+/** Operations that only coordinate others (a plan run polls its children): slots of their own, so they never hold the slots their children need. */
+export const PLAN_OPERATIONS: readonly OperationType[] = ['plan_run'];
 
 /**
- * The two kinds of work an engine has separate slots for ([engine] dr_concurrency and
- * lifecycle_concurrency), so a failover never waits behind protection group creations.
+ * The kinds of work an engine has separate slots for ([engine] dr_concurrency and
+ * lifecycle_concurrency), so a failover never waits behind protection group creations; and plan
+ * runs, which wait on their children and must never take the slots those need.
  */
-export type WorkClass = 'dr' | 'lifecycle';
-export const WORK_CLASSES: readonly WorkClass[] = ['dr', 'lifecycle'];
+export type WorkClass = 'dr' | 'lifecycle' | 'plan';
+export const WORK_CLASSES: readonly WorkClass[] = ['dr', 'lifecycle', 'plan'];
 
-/** A DR action is `dr`; everything else (lifecycle, replicate now, types this code does not know) is `lifecycle`. */
-export const workClassOf = (type: string): WorkClass => ((DR_OPERATIONS as readonly string[]).includes(type) ? 'dr' : 'lifecycle');
+/** A DR action is `dr`, a plan run `plan`; everything else (lifecycle, replicate now, types this code does not know) is `lifecycle`. */
+export const workClassOf = (type: string): WorkClass => ((DR_OPERATIONS as readonly string[]).includes(type) ? 'dr' : (PLAN_OPERATIONS as readonly string[]).includes(type) ? 'plan' : 'lifecycle');

@@ -4,7 +4,7 @@ import { keysetPage, type PageRequest, type PageRows } from '../db/keyset.js';
 import { transact } from '../db/retry.js';
 import type { Database, OperationsTable, OperationStepsTable } from '../db/schema.js';
 import { PARENT_TYPE, PLAN_RUN_TYPE, settleParent } from './operation-parents.js';
-import { DR_OPERATIONS, type WorkClass } from './operation-types.js';
+import { DR_OPERATIONS, PLAN_OPERATIONS, type WorkClass } from './operation-types.js';
 
 /** Operation and step states (DESIGN §3): the wire's vocabulary, stored as is. */
 export type { OperationStatus, StepStatus } from '@protector/contract';
@@ -168,6 +168,16 @@ export class Operations {
     return rows.map(toStep);
   }
 
+  /** The steps of several operations (a run's children), by operation, in a few queries. */
+  async stepsOf(ids: readonly string[]): Promise<Map<string, StepRecord[]>> {
+    const out = new Map<string, StepRecord[]>(ids.map((id) => [id, []]));
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db.selectFrom('operation_steps').selectAll().where('operation_id', 'in', ids.slice(i, i + 500)).orderBy('operation_id').orderBy('seq').execute();
+      for (const r of rows) out.get(r.operation_id)?.push(toStep(r));
+    }
+    return out;
+  }
+
   /**
    * Takes the operation for `owner` until now + leaseMs, if it is unfinished and nobody holds a
    * live lease. A conditional update: of two engines racing, exactly one gets it.
@@ -232,14 +242,15 @@ export class Operations {
         // Unheld (new, released at a shutdown, resumed) or held under a lease that ran out.
         .where('status', 'in', ['pending', 'running', 'rolling_back'])
         .where((eb) => eb.or([eb('lease_owner', 'is', null), eb('lease_expires_at', '<', now)]))
-        .where('type', cls === 'dr' ? 'in' : 'not in', cls === 'dr' ? [...DR_OPERATIONS] : [...DR_OPERATIONS, PARENT_TYPE])
+        .where('type', cls === 'lifecycle' ? 'not in' : 'in', cls === 'dr' ? [...DR_OPERATIONS] : cls === 'plan' ? [...PLAN_OPERATIONS] : [...DR_OPERATIONS, ...PLAN_OPERATIONS, PARENT_TYPE])
         .where('hold', 'is', null)
         .orderBy('created_at')
         .limit(free[cls])
         .execute();
     const dr = free.dr > 0 ? await of('dr') : [];
+    const plans = free.plan > 0 ? await of('plan') : [];
     const lifecycle = free.lifecycle > 0 ? await of('lifecycle') : [];
-    return [...dr, ...lifecycle];
+    return [...dr, ...plans, ...lifecycle];
   }
 
   /** Written before a step runs: it exists, running, with its start time. */

@@ -5,6 +5,9 @@ import { Operations, type OperationRecord, type OperationStatus, type RollbackFa
 import { WORK_CLASSES, workClassOf, type WorkClass } from './operation-types.js';
 import { isUnreachable, StepError, type Step, type StepDetail, type Workflow } from './workflow.js';
 
+/** Plan runs one engine coordinates at once: each only polls the database, so many are cheap. */
+export const PLAN_RUN_SLOTS = 64;
+
 export interface EngineOptions {
   /** This engine's name in leases (`[DEFAULT] host` plus the pid). */
   owner: string;
@@ -12,7 +15,7 @@ export interface EngineOptions {
    * Operations run at once, by class of work ([engine] dr_concurrency, lifecycle_concurrency):
    * separate slots, so DR actions are never held up by lifecycle work filling the engine.
    */
-  capacity: Readonly<Record<WorkClass, number>>;
+  capacity: Readonly<Record<'dr' | 'lifecycle', number>> & { readonly plan?: number };
   leaseMs: number;
   heartbeatMs: number;
   /** How often to look for operations nobody woke this engine for (missed messages, expired leases). */
@@ -38,7 +41,7 @@ export class Engine {
   private scanTimer?: NodeJS.Timeout;
   private stopping = false;
   /** Slots taken by class, counted before the claim's await so concurrent wake-ups cannot overshoot. */
-  private readonly slots: Record<WorkClass, number> = { dr: 0, lifecycle: 0 };
+  private readonly slots: Record<WorkClass, number> = { dr: 0, lifecycle: 0, plan: 0 };
   private readonly claiming = new Set<string>();
 
   constructor(
@@ -64,15 +67,19 @@ export class Engine {
   }
 
   /** Slots free now, by class of work. */
+  /** Slots of a class; plan runs, mere pollers, get PLAN_RUN_SLOTS unless told. */
+  private capacity(c: WorkClass): number {
+    return c === 'plan' ? (this.opts.capacity.plan ?? PLAN_RUN_SLOTS) : this.opts.capacity[c];
+  }
+
   private free(): Record<WorkClass, number> {
-    const { capacity } = this.opts;
-    return { dr: capacity.dr - this.slots.dr, lifecycle: capacity.lifecycle - this.slots.lifecycle };
+    return { dr: this.capacity('dr') - this.slots.dr, lifecycle: this.capacity('lifecycle') - this.slots.lifecycle, plan: this.capacity('plan') - this.slots.plan };
   }
 
   async start(): Promise<void> {
     // A wake-up holds its handler while the operation runs, so the bus may deliver as many as
     // both classes' slots; one for a class that is full returns at once and the scan takes it later.
-    const total = WORK_CLASSES.reduce((n, c) => n + this.opts.capacity[c], 0);
+    const total = WORK_CLASSES.reduce((n, c) => n + this.capacity(c), 0);
     await this.bus.subscribe(OPERATIONS_TOPIC, async (p) => {
       if (typeof p.operation_id === 'string') await this.tryRun(p.operation_id);
     }, { concurrency: total });
@@ -81,7 +88,7 @@ export class Engine {
       try {
         const free = this.free();
         // DR operations come first in the list, so they are claimed first.
-        if (free.dr > 0 || free.lifecycle > 0) for (const c of await this.ops.claimable(free)) void this.tryRun(c.id, c.type);
+        if (free.dr > 0 || free.lifecycle > 0 || free.plan > 0) for (const c of await this.ops.claimable(free)) void this.tryRun(c.id, c.type);
       } catch (err) {
         // An unreachable database is the operations store's to report (DurableOperations: once per outage).
         if (!isDatabaseUnavailable(err)) this.log('scan_failed', { error: err instanceof Error ? err.message : String(err) });
@@ -110,7 +117,7 @@ export class Engine {
       const known = type ?? (await this.ops.typeOf(id).catch(failed('claim_failed')));
       if (known === undefined) return;
       const c = workClassOf(known);
-      if (this.stopping || this.slots[c] >= this.opts.capacity[c]) return;
+      if (this.stopping || this.slots[c] >= this.capacity(c)) return;
       this.slots[c]++;
       cls = c;
       const claimed = await this.ops.claim(id, this.opts.owner, this.opts.leaseMs).catch(failed('claim_failed'));

@@ -151,6 +151,7 @@ export const PROTECTOR_POLICIES = [
   { name: 'protector:actions:sync', check_str: MEMBER, description: 'Replicate a protection group now.', operations: [post(`${PG}/action`)] },
   { name: 'protector:operations:list', check_str: READER, description: "List a project's operations.", operations: [get(OPS)] },
   { name: 'protector:operations:show', check_str: READER, description: 'Show an operation with its steps.', operations: [get(OP)] },
+  { name: 'protector:operations:report', check_str: READER, description: 'Show the run report of an operation (a single action, a bulk action or a recovery plan run): who, when, each step per protection group and server, the achieved RTO and RPO, as JSON or a printable HTML page.', operations: [get(`${OP}/report`)] },
   { name: 'protector:operations:cleanup', check_str: MEMBER, description: 'Remove what a failed operation left behind.', operations: [post(`${OP}/cleanup`)] },
   { name: 'protector:operations:resume', check_str: MEMBER, description: 'Resume a failed operation from the step where it stopped (a failed rollback goes on rolling back).', operations: [post(`${OP}/resume`)] },
   { name: 'protector:operations:cancel', check_str: MEMBER, description: 'Cancel an operation where it is safe to do so.', operations: [post(`${OP}/cancel`)] },

@@ -48,7 +48,9 @@ const seed = (site: string): NonNullable<SiteOptions['seed']> => ({
     { user: SERVICE_USER.name, project: 'service', role: 'admin' },
     { user: ALICE.name, project: 'demo', role: 'member' },
     { user: MALLORY.name, project: 'tenant-b', role: 'member' },
+    // dr_site_admin for the site failover; member, to follow the run it records in its own project.
     { user: SRE.name, project: 'service', role: 'dr_site_admin' },
+    { user: SRE.name, project: 'service', role: 'member' },
   ],
   flavors: [{ name: 'm1.tiny', vcpus: 1, ram: 512, disk: 1 }],
   networks: [

@@ -109,11 +109,11 @@ test('the scan lists DR operations first, up to the free slots of each class, ol
   const drill = await newOp('test_failover');
   clock += 10;
   const cleanup = await newOp('test_cleanup');
-  const list = await ops.claimable({ dr: 1, lifecycle: 5 });
+  const list = await ops.claimable({ dr: 1, lifecycle: 5, plan: 0 });
   assert.deepEqual(list.slice(0, 2), [{ id: drill.id, type: 'test_failover' }, { id: older.id, type: 'replicate' }]);
   assert.ok(!list.some((c) => c.id === cleanup.id), 'one DR slot free: one DR operation');
-  assert.deepEqual(await ops.claimable({ dr: 0, lifecycle: 0 }), []);
-  assert.ok((await ops.claimable({ dr: 2, lifecycle: 0 })).every((c) => ['test_failover', 'test_cleanup'].includes(c.type)));
+  assert.deepEqual(await ops.claimable({ dr: 0, lifecycle: 0, plan: 0 }), []);
+  assert.ok((await ops.claimable({ dr: 2, lifecycle: 0, plan: 0 })).every((c) => ['test_failover', 'test_cleanup'].includes(c.type)));
   await db.deleteFrom('operations').where('id', 'in', [older.id, drill.id, cleanup.id]).execute();
 });
 

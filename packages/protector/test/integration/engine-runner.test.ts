@@ -168,7 +168,7 @@ test('a graceful stop gives the lease up at once, so another engine resumes with
   const mid = await ops.get(op.id);
   assert.equal(mid?.status, 'running');
   assert.equal(mid?.lease_owner, null);
-  assert.ok((await ops.claimable({ dr: 100, lifecycle: 100 })).some((c) => c.id === op.id), "a released operation is found by any engine's scan");
+  assert.ok((await ops.claimable({ dr: 100, lifecycle: 100, plan: 0 })).some((c) => c.id === op.id), "a released operation is found by any engine's scan");
   const w2 = counting('t-stop', ['a', 'b']);
   const e2 = engine('engine-b', [w2.workflow]);
   await e2.tryRun(op.id);
@@ -258,7 +258,7 @@ test('a failed operation cannot be resumed once a later one ran on its PG; the n
   const again = await ops.resume(later.id, 'u1');
   assert.equal(again.status, 'running');
   assert.equal(again.lease_owner, null);
-  assert.ok((await ops.claimable({ dr: 100, lifecycle: 100 })).some((c) => c.id === later.id));
+  assert.ok((await ops.claimable({ dr: 100, lifecycle: 100, plan: 0 })).some((c) => c.id === later.id));
   await e.tryRun(later.id);
   assert.equal(w.runs.get('one'), 3, 'the failed step ran again');
   await e.stop();

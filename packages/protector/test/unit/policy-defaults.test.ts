@@ -45,6 +45,7 @@ const EXPECTED: Record<ProtectorAction, Level> = {
   'protector:actions:sync': 'member',
   'protector:operations:list': 'reader',
   'protector:operations:show': 'reader',
+  'protector:operations:report': 'reader',
   'protector:operations:cleanup': 'member',
   'protector:operations:resume': 'member',
   'protector:operations:cancel': 'member',

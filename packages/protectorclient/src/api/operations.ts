@@ -1,11 +1,12 @@
-import { FINISHED_STATUSES, type Operation, type OperationDetail, type OperationStatus, type OperationType } from '@protector/contract';
+import { FINISHED_STATUSES, type Operation, type OperationDetail, type OperationStatus, type OperationType, type RunReport } from '@protector/contract';
 import type { ListOptions } from './common.js';
 import { compact } from './common.js';
 import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-export { FINISHED_STATUSES, type Operation, type OperationDetail, type OperationStatus, type OperationStep, type OperationType, type StepStatus } from '@protector/contract';
+export { FINISHED_STATUSES, REPORT_CSP, type Operation, type OperationDetail, type OperationStatus, type OperationStep, type OperationType, type StepStatus } from '@protector/contract';
 export { serverAddressesOf, type AddressReport, type ServerAddresses } from '@protector/contract';
+export type { ReportAddress, ReportError, ReportProtectionGroup, ReportServer, ReportStep, ReportTier, ReportUser, ReportWait, RunReport } from '@protector/contract';
 export const isFinished = (status: string): boolean => (FINISHED_STATUSES as readonly string[]).includes(status);
 
 export type OperationListOptions = ListOptions & { pg_id?: string; parent_id?: string; status?: OperationStatus; type?: OperationType | string };
@@ -24,6 +25,18 @@ export class OperationsApi {
 
   async get(id: string): Promise<OperationDetail> {
     return (await this.t.get<{ operation: OperationDetail }>(await this.t.projectPath(`/operations/${seg(id)}`))).operation;
+  }
+
+  /** The run report of any operation (single action, bulk action, plan run): who, when, per PG and server, RTO and RPO. */
+  async report(id: string): Promise<RunReport> {
+    return (await this.t.get<{ report: RunReport }>(await this.t.projectPath(`/operations/${seg(id)}/report`))).report;
+  }
+
+  /** The same report as a printable, self-contained HTML page. */
+  async reportHtml(id: string): Promise<string> {
+    const page = await this.t.get<unknown>(await this.t.projectPath(`/operations/${seg(id)}/report`), { format: 'html' });
+    if (typeof page !== 'string') throw new Error(`The report of operation ${id} did not come back as an HTML page.`);
+    return page;
   }
 
   /** Runs a failover's cleanup step again (202, a new `cleanup` operation). */

@@ -1,10 +1,10 @@
-import type { ReplicatedVolumeType, Site, SiteCreate, SitePairing, SiteUpdate, SiteValidation } from '@protector/contract';
+import type { BulkOperationAnswer, BulkPrecheckReport, ReplicatedVolumeType, Site, SiteCreate, SiteFailoverBody, SitePairing, SiteUpdate, SiteValidation } from '@protector/contract';
 import type { ListOptions } from './common.js';
 import { compact } from './common.js';
 import type { ListPage, ProtectorTransport } from './transport.js';
 import { seg } from './transport.js';
 
-export type { ReplicatedVolumeType, Site, SiteArray, SiteCheck, SiteCheckService, SiteCreate, SiteCredentials, SitePairing, SiteUpdate, SiteValidation } from '@protector/contract';
+export type { ReplicatedVolumeType, Site, SiteArray, SiteFailoverBody, SiteCheck, SiteCheckService, SiteCreate, SiteCredentials, SitePairing, SiteUpdate, SiteValidation } from '@protector/contract';
 
 /** `/v1/admin/sites` (admin only). */
 export class SitesApi {
@@ -31,6 +31,14 @@ export class SitesApi {
 
   async update(id: string, change: SiteUpdate): Promise<Site> {
     return (await this.t.put<{ site: Site }>(`${this.path}/${seg(id)}`, { site: compact(change) })).site;
+  }
+
+  /**
+   * Fails over every protection group of the lost site, across projects, from this (the
+   * surviving) site: one generated plan run (202), or with dry_run every PG's pre-check report.
+   */
+  async failover(body: SiteFailoverBody): Promise<BulkOperationAnswer | { precheck: BulkPrecheckReport }> {
+    return this.t.post<BulkOperationAnswer | { precheck: BulkPrecheckReport }>('/admin/site-failover', body);
   }
 
   /** Stores the secret this site shares with its peer on the peer's registration `id` (DESIGN §5.6). */

@@ -8,6 +8,7 @@ import { registerDr } from './commands/dr.js';
 import { registerOperations } from './commands/operation.js';
 import { registerPlans } from './commands/plan.js';
 import { registerProtectionGroups } from './commands/protection-group.js';
+import { registerRuns } from './commands/run.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { wholeNumber } from './parse.js';
@@ -33,6 +34,7 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
   registerDr(program, context);
   registerPlans(program, context);
   registerOperations(program, context);
+  registerRuns(program, context);
   program
     .command('completion')
     .description('print a bash completion script: source <(protector completion)')

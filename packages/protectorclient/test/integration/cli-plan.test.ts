@@ -22,8 +22,7 @@ const { t } = lab;
 const PGS = ['db', 'app', 'web'];
 // Made before the engines scan: protectedPg runs its operations with engines of its own.
 for (const [i, name] of PGS.entries()) await protectedPg(t, { name, servers: { [`${name}-${i}`]: 0 } });
-// A plan run holds a DR slot while its children run beside it.
-lab.startEngines({ concurrency: 4 });
+lab.startEngines();
 
 // The plan's hook and readiness check reach this server; a hook is signed with the secret the
 // plan was created with, on whichever site runs it.

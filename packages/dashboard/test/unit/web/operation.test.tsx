@@ -34,7 +34,7 @@ function view(status: string, over: Partial<OperationView> = {}): OperationView 
 
 test('the operation page shows the steps, progress and elapsed time, polls every 2 s while it runs and stops once it has ended', { timeout: 20_000 }, async () => {
   let reads = 0;
-  const calls = fakeApi({ 'GET /api/operations/site-b/op-1': () => (++reads === 1 ? view('running') : view('completed')) });
+  const calls = fakeApi({ 'GET /api/operations/site-b/op-1': () => (++reads === 1 ? view('running') : view('completed')), 'GET /api/operations/site-b/op-1/report': () => ({ rto_seconds: 9.5, rpo_seconds: 300 }) });
   renderPage(<OperationPage />, { path: '/operations/site-b/op-1', route: '/operations/:site/:id' });
   await screen.findByText('boot_servers');
   const rows = screen.getAllByRole('row');
@@ -50,6 +50,12 @@ test('the operation page shows the steps, progress and elapsed time, polls every
   await screen.findByText(/Ended completed after 12 s/, undefined, { timeout: 5000 });
   assert.match(document.body.textContent ?? '', /Its result was stored on the other site/);
   assert.match(document.body.textContent ?? '', /Took12 s/);
+  // Its run report, read once it has ended: the achieved RTO and RPO.
+  await screen.findByText('Achieved RPO');
+  assert.match(document.body.textContent ?? '', /Achieved RTO9\.5 sAchieved RPO5 min/);
+  assert.equal(calls.filter((c) => c.path === '/api/operations/site-b/op-1/report').length, 1, 'read once, after the end');
+  const link = screen.getByRole('link', { name: 'Printable report' });
+  assert.deepEqual([link.getAttribute('href'), link.getAttribute('target')], ['/api/operations/site-b/op-1/report.html', '_blank']);
   const seen = calls.length;
   await sleep(2600);
   assert.equal(calls.length, seen, 'no poll once it has ended');

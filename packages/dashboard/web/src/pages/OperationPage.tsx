@@ -1,4 +1,5 @@
-import { Alert, Content, PageSection, Progress, Title } from '@patternfly/react-core';
+import type { RunReport } from '@protector/contract';
+import { Alert, Button, Content, PageSection, Progress, Title } from '@patternfly/react-core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from 'react-router';
 import type { Allowed, Cancelled, CleanupStarted, OperationView } from '../../../src/shared/operations';
@@ -45,6 +46,9 @@ export function OperationPage() {
     queryFn: () => get<OperationView>(operationApi(site, id)),
     refetchInterval: (query) => (query.state.data && FINISHED.has(query.state.data.operation.status) ? false : pollEvery(POLL_FAST_MS)),
   });
+  // Once it has ended: the run report's achieved RTO and RPO (read once; the page stops polling too).
+  const ended = q.data !== undefined && FINISHED.has(q.data.operation.status);
+  const report = useQuery({ queryKey: ['operation-report', site, id], queryFn: () => get<RunReport>(operationApi(site, id, '/report')), enabled: ended });
   const cleanup = useMutation({
     mutationFn: () => api<CleanupStarted>('POST', operationApi(site, id, '/cleanup')),
     onSuccess: (r) => void navigate(operationPath(r.site, r.operation.id)),
@@ -60,7 +64,7 @@ export function OperationPage() {
       <QueryState q={q} what={`operation ${id}`}>
         {(v) => {
           const op = v.operation;
-          const ended = FINISHED.has(op.status);
+          const r = ended ? report.data : undefined;
           return (
             <>
               <Title headingLevel="h1">
@@ -83,6 +87,9 @@ export function OperationPage() {
                     // Waiting for an engine, then the RTO from the request (the wait included).
                     ['Queued', duration(op.queued_seconds)],
                     [ended ? 'Took' : 'Elapsed', duration(op.rto_seconds)],
+                    // The achieved RTO (request to the last server ACTIVE) and RPO (recovery point age at the start).
+                    r !== undefined && ['Achieved RTO', duration(r.rto_seconds)],
+                    r !== undefined && ['Achieved RPO', duration(r.rpo_seconds)],
                   ]}
                 />
               </div>
@@ -91,6 +98,10 @@ export function OperationPage() {
               <div style={{ marginBlock: '1rem' }}>
                 <ActionButton label="Clean up" does="Removes what this failover left on the site it came from." blocked={whyNot(v.actions.cleanup)} isLoading={cleanup.isPending} onClick={() => cleanup.mutate()} />
                 <ActionButton label="Cancel" does="Stops this operation before any engine starts it; nothing is changed." blocked={whyNot(v.actions.cancel)} isLoading={cancel.isPending} onClick={() => cancel.mutate()} />
+                {/* The site's printable run report, through this server (which holds the session), in a tab of its own. */}
+                <Button variant="link" component="a" href={operationApi(site, id, '/report.html')} target="_blank" rel="noopener noreferrer">
+                  Printable report
+                </Button>
               </div>
               {op.children.length > 0 && (
                 // A bulk action's parent: its children, one per protection group, do the work.

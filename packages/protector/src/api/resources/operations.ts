@@ -26,7 +26,7 @@ const stepView = (s: StepRecord): OperationStep => ({
   error: s.error,
 });
 
-const seconds = (ms: number): number => Math.round(Math.max(0, ms) / 100) / 10;
+export const seconds = (ms: number): number => Math.round(Math.max(0, ms) / 100) / 10;
 
 /**
  * The operation's times as the API reports them beside it: how long it waited for an engine
@@ -43,7 +43,7 @@ export function operationTimes(o: Pick<OperationRecord, 'created_at' | 'started_
 }
 
 /** A parent's children in the order its request named their protection groups. */
-async function childrenOf(ops: Operations, o: OperationRecord): Promise<OperationRecord[]> {
+export async function childrenOf(ops: Operations, o: OperationRecord): Promise<OperationRecord[]> {
   if (o.type !== PARENT_TYPE && o.type !== PLAN_RUN_TYPE) return [];
   // A plan run's in the order it takes its tiers (a rollback's moves back after them, by creation).
   const order = o.type === PLAN_RUN_TYPE ? ((o.params as unknown as PlanRunParams).tiers ?? []).flatMap((t) => t.protection_groups) : Array.isArray(o.params.protection_groups) ? (o.params.protection_groups as string[]) : [];

@@ -5,6 +5,7 @@ import { pairSites } from '../../coordinator/index.js';
 import { CliError } from '../exit-codes.js';
 import { findSite } from '../find.js';
 import { verifyRemoteProject } from '../remote-project.js';
+import { follow } from '../coordinate.js';
 
 /** `site …` and `tenant-mapping …`: per-site administration (admin role), on the --os-cloud site. */
 export function registerAdmin(program: Command, ctx: () => CliContext): void {
@@ -64,6 +65,32 @@ export function registerAdmin(program: Command, ctx: () => CliContext): void {
     const v = await here.client.sites.validate((await findSite(here, ref)).id);
     printList(o, [['Service', (c) => c.service], ['Status', (c) => c.status], ['Detail', (c) => c.detail]], v.checks);
     if (!v.ok) process.exitCode = 1;
+  });
+  withOutput(
+    site
+      .command('failover <lost-site>')
+      .description('the lost site: fail over every protection group whose workload ran there, across projects, from this surviving site (--os-cloud), as one generated plan run (admin or dr_site_admin)')
+      .option('--boot-timeout <seconds>', 'how long each server may take to become ACTIVE', Number)
+      .option('--dry-run', 'pre-check every protection group and print the findings; change nothing')
+      .option('--wait', 'follow the run to its end'),
+    true,
+  ).action(async (lost: string, o: OutputOptions & { bootTimeout?: number; dryRun?: boolean; wait?: boolean }) => {
+    const c = ctx();
+    const here = c.primary();
+    const r = await here.client.sites.failover({ lost_site: lost, ...(o.bootTimeout === undefined ? {} : { boot_timeout_seconds: o.bootTimeout }), ...(o.dryRun ? { dry_run: true } : {}) });
+    if ('precheck' in r) {
+      const rows = r.precheck.protection_groups.flatMap((g) => [...g.blockers, ...g.warnings].map((f) => ({ pg: g.name, ...f })));
+      printList(o, [['Protection group', (f) => f.pg], ['Severity', (f) => f.severity], ['Code', (f) => f.code], ['Message', (f) => f.message]], rows);
+      if (!r.precheck.ok) process.exitCode = 1;
+      return;
+    }
+    const tiers = (r.operation.params.tiers as { name: string; protection_groups: string[] }[]) ?? [];
+    process.stderr.write(`site failover of ${lost}: operation ${r.operation.id}, ${r.children.length} protection group(s) in ${tiers.length} tier(s) (${tiers.map((t) => `${t.name}: ${t.protection_groups.length}`).join(', ')})\n`);
+    // The run's detail lists its children in every project (a project's list shows only its own).
+    const done = o.wait ? await follow(c, here, r.operation) : undefined;
+    const kids = done ? done.children : r.children;
+    printList(o, [['Protection group', (x) => x.protection_group_id], ['Project', (x) => x.project_id], ['Operation', (x) => x.id], ['Status', (x) => x.status], ['Error', (x) => x.error]], kids);
+    if (done && done.status !== 'completed') process.exitCode = 1;
   });
   withOutput(site.command('list-volume-types <site>').description('the replicated volume types of a site'), true).action(async (ref: string, o: OutputOptions) => {
     const here = ctx().primary();

@@ -21,6 +21,8 @@ export const runTag = (opId: string): string => `protector-op-${opId}`.slice(0, 
  * `strict` (planned failover, failback): a server that does not come up fails the step once the
  * tier has settled (the workflow rolls back). Otherwise (unplanned failover, drill) a server that
  * fails is recorded with why and the rest carry on: the operation ends partial, naming it.
+ * Each server's entry says when this attempt asked for it and when it was seen ACTIVE (engine
+ * clock, epoch ms) and which target ports it got: the run report's per-VM times and RTO.
  */
 export async function bootServers(s: RecoveryState, key: RecordKey, opts: PlanOptions & { strict: boolean; timeoutSeconds?: number }) {
   const { ctx, opId } = s;
@@ -35,39 +37,42 @@ export async function bootServers(s: RecoveryState, key: RecordKey, opts: PlanOp
     ? new Map((await tenant.nova.listServers({ tags: [tag] })).filter((x) => x.metadata.protector_operation_id === opId).map((x) => [x.metadata.protector_member, x.id]))
     : new Map<string | undefined, string>();
   const waits = tenant.nova.serverWait({ tags: [tag] }, { intervalMs: LIST_POLL_MS });
-  const booted: { server: string; member_server_id: string; server_id: string; tier: number; boot_order: number }[] = [];
-  const failed: { server: string; member_server_id: string; server_id?: string; error: string }[] = [];
+  const booted: { server: string; member_server_id: string; server_id: string; tier: number; boot_order: number; requested_at: number; active_at: number; port_ids: string[] }[] = [];
+  const failed: { server: string; member_server_id: string; server_id?: string; requested_at: number; error: string }[] = [];
   for (const [t, tier] of tiers(plan.members).entries()) {
     const outcomes = await Promise.all(
       tier.map((m) =>
         ctx.limited(plan.targetSiteId, 'nova', async () => {
           let id: string | undefined;
+          // A server an earlier attempt created counts from when this one found it.
+          const requestedAt = ctx.now();
           try {
             id = rec.servers[m.server_id] ?? earlier.get(m.server_id) ?? (await createServer(plan, opId, key, m, rec, tag));
             const created = id;
             if (rec.servers[m.server_id] !== created) await updateRecord(ctx, plan.pg.id, key, (r) => void (r.servers[m.server_id] = created));
           } catch (err) {
-            return { m, error: errorText(err), thrown: err };
+            return { m, requestedAt, error: errorText(err), thrown: err };
           }
           try {
             await waits.wait(id, 'ACTIVE', { timeoutMs });
-            return { m, id };
+            return { m, id, requestedAt, activeAt: ctx.now() };
           } catch (err) {
             const why = `server ${m.name} (${id}) did not become ACTIVE: ${errorText(err)}`;
-            return { m, id, error: why, thrown: new StepError(why, { server: m.name, server_id: id }) };
+            return { m, id, requestedAt, error: why, thrown: new StepError(why, { server: m.name, member_server_id: m.server_id, server_id: id, requested_at: requestedAt }) };
           }
         }),
       ),
     );
     for (const o of outcomes) {
-      const { m } = o;
+      const { m, requestedAt } = o;
       if (o.error === undefined) {
-        booted.push({ server: m.name, member_server_id: m.server_id, server_id: o.id!, tier: t, boot_order: m.boot_order });
+        const portIds = m.details.ports.flatMap((p) => rec.ports[portKey(m.server_id, p.id)] ?? []);
+        booted.push({ server: m.name, member_server_id: m.server_id, server_id: o.id!, tier: t, boot_order: m.boot_order, requested_at: requestedAt, active_at: o.activeAt!, port_ids: portIds });
         if (rec.errors[m.server_id]) await updateRecord(ctx, plan.pg.id, key, (x) => void delete x.errors[m.server_id]);
         continue;
       }
       if (opts.strict) throw o.thrown;
-      failed.push({ server: m.name, member_server_id: m.server_id, ...(o.id ? { server_id: o.id } : {}), error: o.error });
+      failed.push({ server: m.name, member_server_id: m.server_id, ...(o.id ? { server_id: o.id } : {}), requested_at: requestedAt, error: o.error });
       const why = o.error;
       await updateRecord(ctx, plan.pg.id, key, (x) => void (x.errors[m.server_id] = why));
     }
