@@ -1,6 +1,7 @@
 import type { HookEvent, PlanHook } from '@protector/contract';
 import { createHmac } from 'node:crypto';
 import type { RecoveryPlans } from '../db/recovery-plans.js';
+import { pause } from './limits.js';
 import { StepError, type Step } from './workflow.js';
 
 /** What a hook's POST carries (JSON). */
@@ -22,11 +23,6 @@ export const hookSignature = (secret: string, timestamp: string, body: string): 
 /** How long between attempts (ms, by attempt number from 1): short, the run is waiting. */
 const backoff = (attempt: number) => Math.min(30_000, 500 * 2 ** (attempt - 1));
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason as Error); }, { once: true });
-  });
 
 /** One POST of a hook, retried; its attempts as recorded in the step. */
 export async function deliverHook(hook: PlanHook, secret: string, payload: HookPayload, signal: AbortSignal, now: () => number = Date.now): Promise<{ ok: boolean; attempts: { status?: number; error?: string; ms: number }[] }> {
@@ -51,7 +47,7 @@ export async function deliverHook(hook: PlanHook, secret: string, payload: HookP
       if (signal.aborted) throw signal.reason as Error;
       attempts.push({ error: err instanceof Error ? err.message : String(err), ms: now() - started });
     }
-    if (i < tries) await sleep(backoff(i), signal);
+    if (i < tries) await pause(backoff(i), signal);
   }
   return { ok: false, attempts };
 }
@@ -107,7 +103,7 @@ export function readinessStep(name: string, w: { url: string; timeout_seconds?: 
         }
         await progress({ url: w.url, checks: n, last });
         if (now() >= until) throw new StepError(`${w.url} was not ready within ${w.timeout_seconds ?? 600} s (last: ${last})`, { url: w.url, checks: n, last });
-        await sleep((w.interval_seconds ?? 5) * 1000, signal);
+        await pause((w.interval_seconds ?? 5) * 1000, signal);
       }
     },
   };

@@ -8,7 +8,7 @@ import type { HookEvent } from '@protector/contract';
 import { RecoveryPlans } from '../../db/recovery-plans.js';
 import { hookStep, hooksFor, readinessStep, type HookPayload } from '../plan-hooks.js';
 import { createWorkflowContext, type WorkflowDeps } from '../context.js';
-import { settleAll, Slots } from '../limits.js';
+import { pause, settleAll, Slots } from '../limits.js';
 import { FINISHED, Operations, type OperationRecord } from '../operations.js';
 import { holdOf, modeAction, PLAN_RUN_TYPE, type PlanRunParams, type RunControl, type RunTier } from '../plan-runs.js';
 import { ALL_CHECKS, formatReport, runPrechecks } from '../prechecks/index.js';
@@ -52,13 +52,7 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
     const r = await db.selectFrom('operations').select('result').where('id', '=', runId).executeTakeFirst();
     return JSON.parse(r?.result ?? '{}') as RunControl;
   };
-  const sleep = (signal: AbortSignal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal.aborted) return reject(signal.reason as Error);
-      const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, pollMs);
-      const onAbort = () => { clearTimeout(t); reject(signal.reason as Error); };
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
+  const sleep = (signal: AbortSignal) => pause(pollMs, signal);
   const cancelledByUser = (cs: readonly Child[]) => cs.some((c) => c.status === 'cancelled' && c.error === USER_CANCEL);
 
   /** Cancels what has not started (children still held or unclaimed), freeing their PGs. */

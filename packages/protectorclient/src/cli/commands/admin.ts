@@ -80,6 +80,10 @@ export function registerAdmin(program: Command, ctx: () => CliContext): void {
     const r = await here.client.sites.failover({ lost_site: lost, ...(o.bootTimeout === undefined ? {} : { boot_timeout_seconds: o.bootTimeout }), ...(o.dryRun ? { dry_run: true } : {}) });
     if ('precheck' in r) {
       const rows = r.precheck.protection_groups.flatMap((g) => [...g.blockers, ...g.warnings].map((f) => ({ pg: g.name, ...f })));
+      if (o.format === 'table' && rows.length === 0) {
+        process.stdout.write(`site failover of ${lost}: all ${r.precheck.protection_groups.length} protection group(s) passed every pre-check\n`);
+        return;
+      }
       printList(o, [['Protection group', (f) => f.pg], ['Severity', (f) => f.severity], ['Code', (f) => f.code], ['Message', (f) => f.message]], rows);
       if (!r.precheck.ok) process.exitCode = 1;
       return;

@@ -68,7 +68,10 @@ export function registerOperations(program: Command, ctx: () => CliContext): voi
         const site = c.primary();
         const r = await site.client.operations[decision](id);
         process.stdout.write(`${decision === 'commit' ? 'committed' : 'rolling back'} operation ${r.id} (${r.type})\n`);
-        if (o.wait) await follow(c, site, r);
+        if (!o.wait) return;
+        const done = await follow(c, site, r);
+        // Rolled back is what a rollback asked for: success, not the failure follow() reports it as.
+        if (decision === 'rollback' && done.status === 'rolled_back') process.exitCode = 0;
       });
   }
   withOutput(op.command('cancel <operation>').description('cancel an operation no engine has started'), false).action(async (id: string, o: OutputOptions) => {

@@ -1,5 +1,6 @@
 import type { CommitWindow } from '@protector/contract';
 import { ControlRefused, currentResult, recordDecision } from '../../operation-control.js';
+import { pause } from '../../limits.js';
 import { StepError } from '../../workflow.js';
 import type { StepState } from '../flow.js';
 
@@ -44,10 +45,7 @@ export async function awaitCommit(s: StepState<unknown, object>, w: Required<Com
       if (decided.decision === 'rollback') throw new StepError(`rolled back ${decided.by === 'deadline' ? 'at the commit deadline' : `by ${decided.by}`}`, { decision: 'rollback', by: decided.by });
       return { decision: 'commit', by: decided.by, at: new Date(decided.at).toISOString() };
     }
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, pollMs);
-      signal.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason as Error); }, { once: true });
-    });
+    await pause(pollMs, signal);
   }
 }
 
