@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { ProtectionGroup } from '../../src/db/protection-groups.js';
 import { failoverWorkflow } from '../../src/engine/workflows/index.js';
+import { decideCommit } from '../../src/engine/workflows/recovery/commit-window.js';
 import { engineWithHook, expectStatus, guestRead, guestWrite, protectedPg, runOp } from '../helpers/dr.js';
 import { startTwoSites } from '../helpers/two-sites.js';
 
@@ -85,7 +86,21 @@ test('point-in-time failover: the data equals the chosen recovery point exactly'
   await guestWrite(t.a, vm.serverId, 0, 'version-3');
   await t.push(pg.id, 'a');
 
-  const op = await runOp(t.atB, pg, 'failover', { type: 'planned', recovery_point_id: rp1 });
+  // A point-in-time planned failover waits for a commit (an hour by default) once the workload is up.
+  const op = await t.atB.newOp((await t.atB.pgs.get(pg.id))!, 'failover', { type: 'planned', recovery_point_id: rp1 });
+  const running = t.atB.run(op.id);
+  const end = Date.now() + 60_000;
+  while (!(await t.atB.ops.steps(op.id)).some((s) => s.name === 'await_commit' && s.status === 'running')) {
+    assert.ok(Date.now() < end, 'the failover reaches its commit window');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal((await t.atB.pgs.get(pg.id))?.status, 'awaiting_commit');
+  const window = (await t.atB.ops.get(op.id))!.result.commit as { deadline: number; on_deadline: string };
+  assert.ok(Math.abs(window.deadline - Date.now() - 3_600_000) < 60_000, 'the default window is an hour');
+  assert.equal(window.on_deadline, 'commit');
+  await decideCommit(t.atB.db, op.id, 'commit', 'alice', Date.now());
+  await running;
+  await expectStatus(t.atB, op, 'completed');
   assert.equal((await t.atB.ops.steps(op.id)).find((s) => s.name === 'wait_for_transfer')?.detail.recovery_point, rp1);
   const vmB = await serverOn(pg, 'b', 'pit-1');
   assert.equal(await guestRead(t.b, vmB, 0, 9), 'version-1');
