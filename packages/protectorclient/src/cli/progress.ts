@@ -65,6 +65,8 @@ export function progressPrinter(op: { id: string; type: string }, site: string, 
         if (s.status === 'running') running.set(s.seq, now());
         else running.delete(s.seq);
         line(`${tag}: step ${s.seq + 1} ${s.name} ${s.status}${secs(s.duration_ms)}${firstLine(s.error)}`);
+        // A failover waiting for a person: say what to run, and by when.
+        if (s.name === 'await_commit' && s.status === 'running') line(`${tag}: the workload is up and awaits a commit: run 'protector operation commit ${d.id}' or 'protector operation rollback ${d.id}'${typeof s.detail.deadline === 'string' ? `; at ${s.detail.deadline} it will ${String(s.detail.on_deadline ?? 'commit')}` : ''}`);
       }
       for (const c of d.children ?? []) {
         if (childSeen.get(c.id) === c.status) continue;
