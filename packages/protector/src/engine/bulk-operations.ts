@@ -13,6 +13,22 @@ export class ProtectionGroupsBusy extends Error {
   }
 }
 
+/**
+ * Gives each PG to its operation, in PG-id order (so two requests over the same PGs cannot
+ * deadlock), inside the caller's transaction; throws ProtectionGroupsBusy naming every PG that
+ * another operation holds.
+ */
+export async function takeGroups(tx: Kysely<Database>, takers: readonly { id: string; pgId: string }[]): Promise<void> {
+  const busy: { pgId: string; operationId: string | null }[] = [];
+  for (const k of [...takers].sort((a, b) => a.pgId.localeCompare(b.pgId))) {
+    const r = await tx.updateTable('protection_groups').set({ active_operation_id: k.id }).where('id', '=', k.pgId).where('active_operation_id', 'is', null).executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1) continue;
+    const pg = await tx.selectFrom('protection_groups').select('active_operation_id').where('id', '=', k.pgId).executeTakeFirst();
+    busy.push({ pgId: k.pgId, operationId: pg?.active_operation_id ?? null });
+  }
+  if (busy.length > 0) throw new ProtectionGroupsBusy(busy);
+}
+
 /** The parent of a bulk action, and a child per protection group (each as the single action would record it). */
 export type BulkParent = Omit<NewOperation, 'pg_id' | 'type' | 'parent_id'>;
 export type BulkChild = Omit<NewOperation, 'parent_id' | 'project_id' | 'request_id' | 'user_id'> & { pg_id: string };
@@ -26,14 +42,7 @@ export type BulkChild = Omit<NewOperation, 'parent_id' | 'project_id' | 'request
 export async function createBulk(ops: Operations, now: number, parent: BulkParent, children: readonly BulkChild[]): Promise<{ parent: OperationRecord; children: OperationRecord[] }> {
   const kids: NewOperation[] = children.map((c) => ({ ...c, parent_id: parent.id, project_id: parent.project_id, request_id: parent.request_id, user_id: parent.user_id }));
   await transact(ops.db, async (tx: Kysely<Database>) => {
-    const busy: { pgId: string; operationId: string | null }[] = [];
-    for (const c of [...children].sort((a, b) => a.pg_id.localeCompare(b.pg_id))) {
-      const r = await tx.updateTable('protection_groups').set({ active_operation_id: c.id }).where('id', '=', c.pg_id).where('active_operation_id', 'is', null).executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 1) continue;
-      const pg = await tx.selectFrom('protection_groups').select('active_operation_id').where('id', '=', c.pg_id).executeTakeFirst();
-      busy.push({ pgId: c.pg_id, operationId: pg?.active_operation_id ?? null });
-    }
-    if (busy.length > 0) throw new ProtectionGroupsBusy(busy);
+    await takeGroups(tx, children.map((c) => ({ id: c.id, pgId: c.pg_id })));
     await tx.insertInto('operations').values(pendingRow({ ...parent, pg_id: null, type: PARENT_TYPE }, now)).execute();
     for (let i = 0; i < kids.length; i += 200) await tx.insertInto('operations').values(kids.slice(i, i + 200).map((k) => pendingRow(k, now))).execute();
   });

@@ -2,7 +2,7 @@ import type { PlanHook, PlanRunMode, PlanTier, PlanWait } from '@protector/contr
 import type { Kysely } from 'kysely';
 import { transact } from '../db/retry.js';
 import type { Database } from '../db/schema.js';
-import { ProtectionGroupsBusy } from './bulk-operations.js';
+import { takeGroups } from './bulk-operations.js';
 import { PLAN_RUN_TYPE } from './operation-parents.js';
 import { ControlRefused, recordDecision, type RunningState } from './operation-control.js';
 import { pendingRow, type NewOperation, type OperationRecord, type Operations } from './operations.js';
@@ -122,14 +122,7 @@ export async function createPlanRun(
         throw new PlanBusy(p.plan_id, plan?.active_run_id ?? null);
       }
     }
-    const busy: { pgId: string; operationId: string | null }[] = [];
-    for (const k of [...kids].sort((a, b) => (a.pg_id as string).localeCompare(b.pg_id as string))) {
-      const r = await tx.updateTable('protection_groups').set({ active_operation_id: k.id }).where('id', '=', k.pg_id as string).where('active_operation_id', 'is', null).executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 1) continue;
-      const pg = await tx.selectFrom('protection_groups').select('active_operation_id').where('id', '=', k.pg_id as string).executeTakeFirst();
-      busy.push({ pgId: k.pg_id as string, operationId: pg?.active_operation_id ?? null });
-    }
-    if (busy.length > 0) throw new ProtectionGroupsBusy(busy);
+    await takeGroups(tx, kids.map((k) => ({ id: k.id, pgId: k.pg_id as string })));
     await tx.insertInto('operations').values(pendingRow({ ...parent, pg_id: null, type: PLAN_RUN_TYPE, params: p as unknown as Record<string, unknown> }, now)).execute();
     for (let i = 0; i < kids.length; i += 200) await tx.insertInto('operations').values(kids.slice(i, i + 200).map((k) => pendingRow(k, now))).execute();
   });

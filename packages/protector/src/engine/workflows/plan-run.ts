@@ -4,6 +4,7 @@ import { transact } from '../../db/retry.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { Database } from '../../db/schema.js';
 import { settleParent } from '../operation-parents.js';
+import { currentResult } from '../operation-control.js';
 import type { HookEvent } from '@protector/contract';
 import { RecoveryPlans } from '../../db/recovery-plans.js';
 import { hookStep, hooksFor, readinessStep, type HookPayload } from '../plan-hooks.js';
@@ -48,10 +49,7 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
     const rows = await db.selectFrom('operations').select(['id', 'project_id', 'pg_id', 'status', 'error', 'type', 'params', 'hold']).where('parent_id', '=', runId).execute();
     return rows.map((r) => ({ ...r, status: r.status as OperationRecord['status'], params: JSON.parse(r.params) as Record<string, unknown> }));
   };
-  const control = async (runId: string): Promise<RunControl> => {
-    const r = await db.selectFrom('operations').select('result').where('id', '=', runId).executeTakeFirst();
-    return JSON.parse(r?.result ?? '{}') as RunControl;
-  };
+  const control = async (runId: string): Promise<RunControl> => (await currentResult(db, runId)) as RunControl;
   const sleep = (signal: AbortSignal) => pause(pollMs, signal);
   const cancelledByUser = (cs: readonly Child[]) => cs.some((c) => c.status === 'cancelled' && c.error === USER_CANCEL);
 
