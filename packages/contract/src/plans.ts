@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { Id, NoQuery, Nullable, Obj, StringEnum, Timestamp } from './common.js';
 import { answers, NoContent } from './errors.js';
-import { BulkPrecheckReport, BulkOperationAnswer } from './actions.js';
+import { BulkPrecheckReport, BulkOperationAnswer, CommitWindow } from './actions.js';
 import { listOf, listQuery } from './pagination.js';
 import { ProjectParams } from './tenant.js';
 
@@ -82,6 +82,13 @@ export const RecoveryPlan = Type.Object({
   version: Type.Integer({ minimum: 1 }),
   tiers: Type.Array(PlanTier),
   hooks: Type.Array(PlanHook),
+  /**
+   * The plan's commit policy for its planned and point_in_time runs: every PG waits
+   * `awaiting_commit` once up, and the whole run is committed or rolled back at once
+   * (`…/operations/{run}/commit|rollback`), at most `seconds` after the last tier came up. None: a
+   * point_in_time run gets 3600 s (commit at the deadline), a planned run no window; 0 turns it off.
+   */
+  commit_window: Nullable(CommitWindow),
   /** The run holding the plan, while one is unfinished. */
   active_run_id: Nullable(Type.String()),
   created_at: Timestamp,
@@ -89,15 +96,15 @@ export const RecoveryPlan = Type.Object({
 });
 export type RecoveryPlan = Static<typeof RecoveryPlan>;
 
-export const RecoveryPlanCreate = Obj({ name: PlanName, description: Type.Optional(PlanDescription), tiers: Tiers, hooks: Type.Optional(Hooks) });
+export const RecoveryPlanCreate = Obj({ name: PlanName, description: Type.Optional(PlanDescription), tiers: Tiers, hooks: Type.Optional(Hooks), commit_window: Type.Optional(Nullable(CommitWindow)) });
 export type RecoveryPlanCreate = Static<typeof RecoveryPlanCreate>;
 
 /** A whole new version; `expected_version` refuses it (409) when the plan changed meanwhile. */
-export const RecoveryPlanUpdate = Obj({ name: Type.Optional(PlanName), description: Type.Optional(PlanDescription), tiers: Type.Optional(Tiers), hooks: Type.Optional(Hooks), expected_version: Type.Optional(Type.Integer({ minimum: 1 })) });
+export const RecoveryPlanUpdate = Obj({ name: Type.Optional(PlanName), description: Type.Optional(PlanDescription), tiers: Type.Optional(Tiers), hooks: Type.Optional(Hooks), commit_window: Type.Optional(Nullable(CommitWindow)), expected_version: Type.Optional(Type.Integer({ minimum: 1 })) });
 export type RecoveryPlanUpdate = Static<typeof RecoveryPlanUpdate>;
 
 /** The peer's copy of a plan, pushed by the client as it stands on the site that changed it. */
-export const RecoveryPlanCopy = Obj({ name: PlanName, description: PlanDescription, tiers: Tiers, hooks: Type.Optional(Hooks), version: Type.Integer({ minimum: 1 }) });
+export const RecoveryPlanCopy = Obj({ name: PlanName, description: PlanDescription, tiers: Tiers, hooks: Type.Optional(Hooks), commit_window: Type.Optional(Nullable(CommitWindow)), version: Type.Integer({ minimum: 1 }) });
 export type RecoveryPlanCopy = Static<typeof RecoveryPlanCopy>;
 
 const RecoveryPointId = Type.String({ minLength: 1, maxLength: 255 });
@@ -112,6 +119,8 @@ export const PlanRunBody = Obj({
   force: Type.Optional(Type.Boolean()),
   /** Per server, default 600. */
   boot_timeout_seconds: Type.Optional(Type.Integer({ minimum: 10, maximum: 86_400 })),
+  /** planned, point_in_time: this run's commit policy instead of the plan's. */
+  commit_window: Type.Optional(CommitWindow),
   /** Pre-check every PG and answer the report; nothing is recorded or changed. */
   dry_run: Type.Optional(Type.Boolean()),
 });

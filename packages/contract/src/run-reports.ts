@@ -165,6 +165,8 @@ export const RunReport = Type.Object({
   plan: Nullable(Type.Object({ id: Nullable(Type.String({ description: 'null for a generated plan (a site failover)' })), name: Type.String(), version: Type.Integer() })),
   rto_seconds: Nullable(Type.Number({ minimum: 0, description: 'The whole run: request to the last server seen ACTIVE in any protection group (moves back by a rollback not counted)' })),
   rpo_seconds: Nullable(Type.Number({ minimum: 0, description: 'The whole run: the largest RPO of its protection groups' })),
+  /** A plan run's commit window (its plan's commit policy): one decision for all its protection groups; null without one. */
+  commit: Nullable(ReportCommit),
   tiers: Type.Array(ReportTier),
   waits: Type.Array(ReportWait),
   protection_groups: Type.Array(ReportProtectionGroup),

@@ -92,6 +92,7 @@ export function renderRunReportHtml(r: RunReport): string {
     ['RTO', `${secs(r.rto_seconds)} <small>(request to the last server ACTIVE)</small>`],
     ['RPO', `${secs(r.rpo_seconds)} <small>(age of the recovery point at the start, worst protection group)</small>`],
     ['Protection groups', t(r.protection_groups.length)],
+    ...(r.commit ? [['Commit window', `${commitText(r.commit)} <small>(one decision for every protection group)</small>`] as const] : []),
   ]);
   const tiers = table('Tiers', ['#', 'Tier', 'State', 'Released', 'Finished', 'Protection groups'], r.tiers.map((x) => [t(x.number), t(x.name), t(x.status), when(x.released_at), when(x.finished_at), t(x.protection_groups.map((id) => r.protection_groups.find((p) => p.protection_group_id === id)?.name ?? id).join(', '))]));
   const waits = table(

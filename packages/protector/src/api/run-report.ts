@@ -110,10 +110,13 @@ function serversOf(steps: readonly StepRecord[]): Boot {
 type UserOf = (id: string) => ReportUser;
 const userOf = (i: ReportInput): UserOf => (id) => ({ user_id: id, user_name: id === i.reader.userId ? i.reader.userName : null });
 
-/** A failover's commit window: the user's decision as the API recorded it, or the deadline's as await_commit ended. */
-function commitOf(op: OperationRecord, steps: readonly StepRecord[], user: UserOf): ReportCommit | null {
+/**
+ * A failover's (or a plan run's) commit window: the decision as the API recorded it, or the
+ * deadline's as await_commit ended. A plan run's child has the run's deadline (`runDeadline`).
+ */
+function commitOf(op: OperationRecord, steps: readonly StepRecord[], user: UserOf, runDeadline: number | null = null): ReportCommit | null {
   const c = op.result.commit as Partial<CommitRecord> | undefined;
-  const deadline = num(c?.deadline);
+  const deadline = num(c?.deadline) ?? runDeadline;
   if (!c || deadline === null) return null;
   const step = steps.find((s) => s.name === 'await_commit' && (s.status === 'completed' || s.status === 'failed'));
   const decision = c.decision?.decision ?? str(step?.detail.decision);
@@ -143,7 +146,7 @@ function errorsOf(op: OperationRecord, steps: readonly StepRecord[], servers: re
   return out;
 }
 
-function pgPart(op: OperationRecord, steps: readonly StepRecord[], i: ReportInput, tier: string | null): PgPart {
+function pgPart(op: OperationRecord, steps: readonly StepRecord[], i: ReportInput, tier: string | null, runDeadline: number | null = null): PgPart {
   const { servers, lastActive } = serversOf(steps);
   const rp = recoveryPointOf(steps);
   const start = op.started_at ?? op.created_at;
@@ -165,7 +168,7 @@ function pgPart(op: OperationRecord, steps: readonly StepRecord[], i: ReportInpu
       rpo_seconds: rp && seconds(start - rp.time),
       rto_seconds: lastActive === null ? null : seconds(lastActive - op.created_at),
       servers,
-      commit: commitOf(op, steps, userOf(i)),
+      commit: commitOf(op, steps, userOf(i), runDeadline),
       steps: steps.map(stepOf),
       error: op.error,
     },
@@ -218,7 +221,9 @@ export function buildRunReport(i: ReportInput): RunReport {
   const p = op.params as unknown as PlanRunParams;
   const tierOf = new Map<string, string>(isPlan ? (p.tiers ?? []).flatMap((t) => t.protection_groups.map((pg) => [pg, t.name] as const)) : []);
   const parent = op.type === PARENT_TYPE || isPlan;
-  const parts = parent ? i.children.map((c) => pgPart(c, i.childSteps.get(c.id) ?? [], i, c.pg_id ? (tierOf.get(c.pg_id) ?? null) : null)) : op.pg_id ? [pgPart(op, i.steps, i, null)] : [];
+  const commit = isPlan ? commitOf(op, i.steps, user) : null;
+  const runDeadline = commit ? num((op.result.commit as Partial<CommitRecord>).deadline) : null;
+  const parts = parent ? i.children.map((c) => pgPart(c, i.childSteps.get(c.id) ?? [], i, c.pg_id ? (tierOf.get(c.pg_id) ?? null) : null, runDeadline)) : op.pg_id ? [pgPart(op, i.steps, i, null)] : [];
   // A rollback's moves back are reported, but they are not the recovery the RTO and RPO measure.
   const forward = parts.filter((x) => x.entry.revert_of === null);
   const active = forward.map((x) => x.lastActive).filter((t): t is number => t !== null);
@@ -237,6 +242,7 @@ export function buildRunReport(i: ReportInput): RunReport {
     plan: isPlan ? { id: str(p.plan_id), name: str(p.plan_name) ?? '', version: num(p.version) ?? 0 } : null,
     rto_seconds: active.length > 0 ? seconds(Math.max(...active) - op.created_at) : null,
     rpo_seconds: rpos.length > 0 ? Math.max(...rpos) : null,
+    commit,
     tiers: isPlan ? tiersOf(p, i.steps) : [],
     waits: isPlan ? waitsOf(p, op, i.steps, user) : [],
     protection_groups: parts.map((x) => x.entry),

@@ -8,6 +8,7 @@ import * as engineServices from './migrations/0006-engine-services.js';
 import * as operationParents from './migrations/0007-operation-parents.js';
 import * as recoveryPlans from './migrations/0008-recovery-plans.js';
 import * as reipRules from './migrations/0009-reip-rules.js';
+import * as planCommitWindow from './migrations/0010-plan-commit-window.js';
 import type { Database } from './schema.js';
 
 /** Every migration, in order. Names are their versions: never rename or reorder one that shipped. */
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007-operation-parents': operationParents,
   '0008-recovery-plans': recoveryPlans,
   '0009-reip-rules': reipRules,
+  '0010-plan-commit-window': planCommitWindow,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -1,4 +1,4 @@
-import type { PlanHook, PlanHookInput, PlanTier } from '@protector/contract';
+import type { CommitWindow, PlanHook, PlanHookInput, PlanTier } from '@protector/contract';
 import type { SecretBox } from './secrets.js';
 import type { Kysely, Selectable } from 'kysely';
 import { keysetPage, type PageRequest, type PageRows } from './keyset.js';
@@ -12,12 +12,21 @@ export type PlanSortKey = (typeof PLAN_SORT_KEYS)[number];
 /** A hook as stored: its secret sealed. */
 export type StoredHook = PlanHook & { secret: string };
 
-export interface RecoveryPlanRecord extends Omit<Selectable<RecoveryPlansTable>, 'tiers' | 'hooks'> {
+export interface RecoveryPlanRecord extends Omit<Selectable<RecoveryPlansTable>, 'tiers' | 'hooks' | 'commit_window'> {
   tiers: PlanTier[];
   hooks: StoredHook[];
+  commit_window: CommitWindow | null;
 }
 
-const toPlan = (r: Selectable<RecoveryPlansTable>): RecoveryPlanRecord => ({ ...r, tiers: JSON.parse(r.tiers) as PlanTier[], hooks: JSON.parse(r.hooks) as StoredHook[] });
+const toPlan = (r: Selectable<RecoveryPlansTable>): RecoveryPlanRecord => ({
+  ...r,
+  tiers: JSON.parse(r.tiers) as PlanTier[],
+  hooks: JSON.parse(r.hooks) as StoredHook[],
+  commit_window: r.commit_window === null ? null : (JSON.parse(r.commit_window) as CommitWindow),
+});
+
+/** The stored form of a commit policy; undefined keeps the stored one on a change. */
+const windowColumn = (w: CommitWindow | null | undefined): string | null | undefined => (w === undefined ? undefined : w === null ? null : JSON.stringify(w));
 
 /** A hook without its secret: what the API shows and a run records. */
 export const publicHook = ({ secret: _s, ...h }: StoredHook | PlanHookInput): PlanHook => h;
@@ -46,6 +55,8 @@ export interface PlanContent {
   tiers: PlanTier[];
   /** As given: a secret sealed here, or kept from the stored hook of the same name when omitted. */
   hooks?: PlanHookInput[];
+  /** Null clears it; omitted on a change, the stored one stays. */
+  commit_window?: CommitWindow | null;
 }
 
 /** Recovery plans (DESIGN §6): per project, versioned; a run holds its plan, one at a time. */
@@ -100,7 +111,7 @@ export class RecoveryPlans {
     const now = this.now();
     await this.db
       .insertInto('recovery_plans')
-      .values({ id, project_id: projectId, name: c.name, description: c.description, version, tiers: JSON.stringify(c.tiers), hooks: this.sealHooks(c.hooks ?? [], []), active_run_id: null, created_at: now, updated_at: now })
+      .values({ id, project_id: projectId, name: c.name, description: c.description, version, tiers: JSON.stringify(c.tiers), hooks: this.sealHooks(c.hooks ?? [], []), commit_window: windowColumn(c.commit_window) ?? null, active_run_id: null, created_at: now, updated_at: now })
       .execute();
     return (await this.get(id, projectId)) as RecoveryPlanRecord;
   }
@@ -114,7 +125,7 @@ export class RecoveryPlans {
       if (expected !== undefined && expected !== cur.version) throw new PlanVersionConflict(`Recovery plan ${id} is at version ${cur.version}, not ${expected}; read it again and repeat the change.`);
       await tx
         .updateTable('recovery_plans')
-        .set({ name: c.name, description: c.description, tiers: JSON.stringify(c.tiers), hooks: this.sealHooks(c.hooks, JSON.parse(cur.hooks) as StoredHook[]), version: cur.version + 1, updated_at: now })
+        .set({ name: c.name, description: c.description, tiers: JSON.stringify(c.tiers), hooks: this.sealHooks(c.hooks, JSON.parse(cur.hooks) as StoredHook[]), commit_window: windowColumn(c.commit_window), version: cur.version + 1, updated_at: now })
         .where('id', '=', id)
         .where('version', '=', cur.version)
         .execute();
@@ -132,20 +143,21 @@ export class RecoveryPlans {
     await transact(this.db, async (tx) => {
       const cur = await tx.selectFrom('recovery_plans').selectAll().where('id', '=', id).executeTakeFirst();
       if (!cur) {
-        await tx.insertInto('recovery_plans').values({ id, project_id: projectId, name: c.name, description: c.description, version, tiers: JSON.stringify(c.tiers), hooks: this.sealHooks(c.hooks ?? [], []), active_run_id: null, created_at: now, updated_at: now }).execute();
+        await tx.insertInto('recovery_plans').values({ id, project_id: projectId, name: c.name, description: c.description, version, tiers: JSON.stringify(c.tiers), hooks: this.sealHooks(c.hooks ?? [], []), commit_window: windowColumn(c.commit_window) ?? null, active_run_id: null, created_at: now, updated_at: now }).execute();
         return;
       }
       const stored = JSON.parse(cur.hooks) as StoredHook[];
       if (cur.project_id !== projectId) throw new PlanVersionConflict(`Recovery plan ${id} belongs to another project on this site.`);
       // Secrets aside: each site seals its own, and a copy may leave them out.
       const sameHooks = JSON.stringify(stored.map(publicHook)) === JSON.stringify((c.hooks ?? stored).map(publicHook));
-      const same = cur.name === c.name && cur.description === c.description && cur.tiers === JSON.stringify(c.tiers) && sameHooks;
+      const window = windowColumn(c.commit_window) ?? null;
+      const same = cur.name === c.name && cur.description === c.description && cur.tiers === JSON.stringify(c.tiers) && sameHooks && cur.commit_window === window;
       if (cur.version > version) throw new PlanVersionConflict(`This site holds version ${cur.version} of recovery plan ${id}, newer than the copy's ${version}.`);
       if (cur.version === version) {
         if (!same) throw new PlanVersionConflict(`Recovery plan ${id} differs between the sites at version ${version}: both were changed; update it on one site to make a new version.`);
         return;
       }
-      await tx.updateTable('recovery_plans').set({ name: c.name, description: c.description, tiers: JSON.stringify(c.tiers), hooks: this.sealHooks(c.hooks, stored), version, updated_at: now }).where('id', '=', id).execute();
+      await tx.updateTable('recovery_plans').set({ name: c.name, description: c.description, tiers: JSON.stringify(c.tiers), hooks: this.sealHooks(c.hooks, stored), commit_window: window, version, updated_at: now }).where('id', '=', id).execute();
     });
     return (await this.get(id, projectId)) as RecoveryPlanRecord;
   }

@@ -190,6 +190,8 @@ export interface RecoveryPlansTable {
   tiers: string;
   /** The outbound HTTP callouts: JSON, each secret sealed. */
   hooks: string;
+  /** The commit policy of planned and point-in-time runs: JSON, null when none is set. */
+  commit_window: string | null;
   /** The run holding the plan (one at a time). */
   active_run_id: string | null;
   created_at: number;

@@ -23,8 +23,9 @@ export interface OperationParams {
    * Brings the workload up on the other site. planned: both sites, zero data loss, rolled back
    * on error. unplanned: the surviving site only, from the newest (or the chosen) recovery
    * point, past per-server errors. A `recovery_point_id` makes either a point-in-time failover.
+   * `commit_with_run`: a plan run's child, whose commit window its run decides.
    */
-  failover: { type: 'planned' | 'unplanned'; recovery_point_id?: string; force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number; revert_of?: string; commit_window?: CommitWindow };
+  failover: { type: 'planned' | 'unplanned'; recovery_point_id?: string; force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number; revert_of?: string; commit_window?: CommitWindow; commit_with_run?: boolean };
   /** (Both: `revert_of` names the plan-run child a run's rollback moves back.) */
   /** Back to the original site: resynchronise there, then a planned failover back. */
   failback: { force?: boolean; mappings?: MappingOverride[]; boot_timeout_seconds?: number; revert_of?: string };

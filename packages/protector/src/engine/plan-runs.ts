@@ -1,4 +1,4 @@
-import type { PlanHook, PlanRunMode, PlanTier, PlanWait } from '@protector/contract';
+import type { CommitWindow, PlanHook, PlanRunMode, PlanTier, PlanWait } from '@protector/contract';
 import type { Kysely } from 'kysely';
 import { transact } from '../db/retry.js';
 import type { Database } from '../db/schema.js';
@@ -7,6 +7,7 @@ import { PLAN_RUN_TYPE } from './operation-parents.js';
 import { ControlRefused, recordDecision, type RunningState } from './operation-control.js';
 import { pendingRow, type NewOperation, type OperationRecord, type Operations } from './operations.js';
 import type { ActionKind } from './prechecks/index.js';
+import { POINT_IN_TIME_WINDOW, windowOf } from './workflows/recovery/commit-window.js';
 
 export { PLAN_RUN_TYPE };
 
@@ -22,24 +23,47 @@ export interface ModeAction {
   reverse: boolean;
   /** Takes a recovery point per PG. */
   pointInTime: boolean;
+  /** Its PGs may wait for one commit or rollback of the whole run (the plan's commit policy). */
+  commits: boolean;
 }
 
 export const MODE_ACTIONS: Readonly<Record<PlanRunMode, ModeAction>> = {
-  drill: { type: 'test_failover', kind: 'test_failover', rollsBack: false, stops: true, reverse: false, pointInTime: true },
-  drill_cleanup: { type: 'test_cleanup', kind: 'test_cleanup', rollsBack: false, stops: false, reverse: true, pointInTime: false },
-  planned: { type: 'failover', kind: 'planned_failover', rollsBack: true, stops: true, reverse: false, pointInTime: false },
-  unplanned: { type: 'failover', kind: 'unplanned_failover', rollsBack: false, stops: false, reverse: false, pointInTime: true },
-  point_in_time: { type: 'failover', kind: 'unplanned_failover', rollsBack: false, stops: false, reverse: false, pointInTime: true },
-  failback: { type: 'failback', kind: 'failback', rollsBack: true, stops: true, reverse: false, pointInTime: false },
+  drill: { type: 'test_failover', kind: 'test_failover', rollsBack: false, stops: true, reverse: false, pointInTime: true, commits: false },
+  drill_cleanup: { type: 'test_cleanup', kind: 'test_cleanup', rollsBack: false, stops: false, reverse: true, pointInTime: false, commits: false },
+  planned: { type: 'failover', kind: 'planned_failover', rollsBack: true, stops: true, reverse: false, pointInTime: false, commits: true },
+  unplanned: { type: 'failover', kind: 'unplanned_failover', rollsBack: false, stops: false, reverse: false, pointInTime: true, commits: false },
+  // Zerto's case (ransomware): both sites answer, each PG is brought up from a chosen point, the
+  // whole run is inspected, then kept or rolled back; a PG that fails is reported and passed.
+  point_in_time: { type: 'failover', kind: 'planned_failover', rollsBack: false, stops: false, reverse: false, pointInTime: true, commits: true },
+  failback: { type: 'failback', kind: 'failback', rollsBack: true, stops: true, reverse: false, pointInTime: false, commits: false },
 };
 
 export const modeAction = (mode: PlanRunMode): ModeAction => MODE_ACTIONS[mode] as ModeAction;
 
+/**
+ * The commit window of a run: the run's own, else the plan's, else an hour for a point_in_time
+ * run (as a single point-in-time failover); none for modes that do not commit, or 0 seconds.
+ */
+export function runCommitWindow(mode: PlanRunMode, run: CommitWindow | undefined, plan: CommitWindow | null | undefined): Required<CommitWindow> | undefined {
+  if (!modeAction(mode).commits) return undefined;
+  return windowOf(run ?? plan ?? (mode === 'point_in_time' ? { seconds: POINT_IN_TIME_WINDOW } : undefined));
+}
+
+/** What a child records: the run decides its commit (`commit_with_run`); 0 seconds: no window of its own. */
+export interface ActionParams {
+  type?: 'planned' | 'unplanned';
+  force?: boolean;
+  boot_timeout_seconds?: number;
+  commit_window?: CommitWindow;
+  commit_with_run?: true;
+}
+
 /** What each child operation of a run records (its recovery point is added per PG). */
-export function actionParams(mode: PlanRunMode, o: { force?: boolean; boot_timeout_seconds?: number } = {}): { type?: 'planned' | 'unplanned'; force?: boolean; boot_timeout_seconds?: number } {
-  const p: { type?: 'planned' | 'unplanned'; force?: boolean; boot_timeout_seconds?: number } = {};
-  if (mode === 'planned') p.type = 'planned';
-  if (mode === 'unplanned' || mode === 'point_in_time') p.type = 'unplanned';
+export function actionParams(mode: PlanRunMode, o: { force?: boolean; boot_timeout_seconds?: number } = {}, commit?: Required<CommitWindow>): ActionParams {
+  const p: ActionParams = {};
+  if (mode === 'planned' || mode === 'point_in_time') p.type = 'planned';
+  if (mode === 'unplanned') p.type = 'unplanned';
+  if (modeAction(mode).commits) Object.assign(p, commit ? { commit_window: commit, commit_with_run: true } : { commit_window: { seconds: 0 } });
   // A drill takes no force; a cleanup boots nothing.
   if (o.force !== undefined && mode !== 'drill') p.force = o.force;
   if (o.boot_timeout_seconds !== undefined && mode !== 'drill_cleanup') p.boot_timeout_seconds = o.boot_timeout_seconds;
@@ -62,7 +86,9 @@ export interface PlanRunParams {
   mode: PlanRunMode;
   tiers: RunTier[];
   /** The child operations' parameters, except their recovery points (actionParams). */
-  action: ReturnType<typeof actionParams>;
+  action: ActionParams;
+  /** The run's commit window: its children wait, up, for the run's commit or rollback. */
+  commit?: Required<CommitWindow>;
   /** The recovery point each PG is brought up from, when chosen. */
   recovery_points: Record<string, string>;
   /** The plan's callouts as it was run (their secrets stay with the plan). */

@@ -3,6 +3,7 @@ import { OPERATIONS_TOPIC } from '../bus/index.js';
 import { isDatabaseUnavailable } from '../db/unavailable.js';
 import { Operations, type OperationRecord, type OperationStatus, type RollbackFailure, type StepRecord } from './operations.js';
 import { WORK_CLASSES, workClassOf, type WorkClass } from './operation-types.js';
+import { pause } from './limits.js';
 import { isUnreachable, StepError, type Step, type StepDetail, type Workflow } from './workflow.js';
 
 /** Plan runs one engine coordinates at once: each only polls the database, so many are cheap. */
@@ -230,7 +231,7 @@ export class Engine {
       try {
         // Progress is advisory: one lost to a database outage must not fail (or crash) the step.
         const progress = (d: StepDetail) => this.ops.stepProgress(op.id, seq, d).catch(() => {});
-        detail = (await step.run({ operation: op, completed, signal, progress })) ?? {};
+        detail = (await step.run({ operation: op, completed, signal, progress, idle: (wait) => this.idle(workClassOf(op.type), signal, wait) })) ?? {};
       } catch (err) {
         // Interrupted by a shutdown, a lost lease or the database going away under the step: the
         // step is left running for whoever resumes it (it is idempotent), not recorded as failed.
@@ -249,6 +250,18 @@ export class Engine {
       this.log('step_completed', { operation_id: op.id, step: step.name, seq });
     }
     return 'done';
+  }
+
+  /** A step's wait without its slot (StepContext.idle): the slot is given back, and taken again once one is free. */
+  private async idle<T>(cls: WorkClass, signal: AbortSignal, wait: () => Promise<T>): Promise<T> {
+    this.slots[cls]--;
+    try {
+      return await wait();
+    } finally {
+      // An aborted run only needs its count back: tryRun gives the slot up as it returns.
+      while (!signal.aborted && this.slots[cls] >= this.capacity(cls)) await pause(this.opts.scanMs, signal).catch(() => undefined);
+      this.slots[cls]++;
+    }
   }
 
   private async end(op: OperationRecord, status: OperationStatus, outcome: { result?: Record<string, unknown>; error?: string }): Promise<void> {

@@ -18,6 +18,11 @@ export interface StepContext {
   signal: AbortSignal;
   /** Records progress within the step (kept with the step, shown while it runs). */
   progress(detail: StepDetail): Promise<void>;
+  /**
+   * Runs `wait` without holding the engine's slot (a wait for a person: other operations may run
+   * meanwhile); the slot is taken again, once one is free, before it returns.
+   */
+  idle<T>(wait: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -50,7 +55,7 @@ export interface Workflow {
    * not be done (an unplanned failover that brought up all but one server); `cancelled` when
    * the user stopped it (a plan run whose later tiers were cancelled). Default completed.
    */
-  outcome?(completed: ReadonlyMap<string, StepDetail>): 'completed' | 'partial' | 'cancelled';
+  outcome?(completed: ReadonlyMap<string, StepDetail>): 'completed' | 'partial' | 'cancelled' | 'rolled_back';
 }
 
 /** A step failure that is the user's to fix (the message says what), rather than a fault. */

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { checkDatabaseVersion, databaseVersion, LATEST_VERSION, openDatabase, syncDatabase } from '../../src/db/index.js';
 import * as replicateType from '../../src/db/migrations/0003-replicate-operation-type.js';
 
-const ALL = ['0001-initial', '0002-site-pairing', '0003-replicate-operation-type', '0004-list-indexes', '0005-replication-state', '0006-engine-services', '0007-operation-parents', '0008-recovery-plans', '0009-reip-rules'];
+const ALL = ['0001-initial', '0002-site-pairing', '0003-replicate-operation-type', '0004-list-indexes', '0005-replication-state', '0006-engine-services', '0007-operation-parents', '0008-recovery-plans', '0009-reip-rules', '0010-plan-commit-window'];
 
 /** db sync / db version on an empty database at `url`, and the portable column types; SQLite and MariaDB run the same. */
 export async function exerciseMigrations(url: string): Promise<void> {
@@ -55,6 +55,9 @@ export async function exerciseMigrations(url: string): Promise<void> {
     const rules = JSON.stringify([{ source_cidr: '10.1.0.0/24', target_cidr: '10.2.0.0/24' }]);
     await db.insertInto('resource_mappings').values([{ pg_id: null, kind: 'network', source_site_id: 's1', source_id: 'n1', target_id: 'n2', reip_rules: rules }, { pg_id: null, kind: 'flavor', source_site_id: 's1', source_id: 'f1', target_id: 'f2', reip_rules: null }]).execute();
     assert.deepEqual((await db.selectFrom('resource_mappings').select(['kind', 'reip_rules']).orderBy('kind').execute()).map((r) => [r.kind, r.reip_rules]), [['flavor', null], ['network', rules]]);
+    // 0010: a plan's commit policy as JSON text, null for the plans without.
+    await db.updateTable('recovery_plans').set({ commit_window: JSON.stringify({ seconds: 600 }) }).where('id', '=', 'rp1').execute();
+    assert.deepEqual(await db.selectFrom('recovery_plans').select('commit_window').execute(), [{ commit_window: '{"seconds":600}' }]);
     // Code older than the database refuses it.
     await sql`INSERT INTO protector_migrations (name, timestamp) VALUES ('9999-from-the-future', '2030-01-01T00:00:00.000Z')`.execute(db);
     await assert.rejects(checkDatabaseVersion(db), /newer than/);

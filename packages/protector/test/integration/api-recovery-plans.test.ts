@@ -16,7 +16,7 @@ const pgs = new ProtectionGroups(h.deps.db);
 const ops = new Operations(h.deps.db);
 
 type Err = { error: { code: number; message: string } };
-type Plan = { id: string; name: string; description: string; version: number; tiers: { name: string; protection_groups: string[]; wait_after?: unknown }[]; hooks: unknown[]; active_run_id: string | null };
+type Plan = { id: string; name: string; description: string; version: number; tiers: { name: string; protection_groups: string[]; wait_after?: unknown }[]; hooks: unknown[]; commit_window: { seconds: number; on_deadline?: string } | null; active_run_id: string | null };
 type Op = { id: string; type: string; status: string; protection_group_id: string | null; parent_id: string | null; params: Record<string, unknown>; result: Record<string, unknown> };
 type Run = { operation: Op; children: Op[] };
 
@@ -36,7 +36,7 @@ test('create, show, list, update (a new version, expected_version checked), dele
   const r = await create({ name: 'two-tier', description: 'db then app', tiers: [{ name: 'db', protection_groups: [db], wait_after: { type: 'approval', prompt: 'check the db' } }, { name: 'app', protection_groups: [app] }] });
   assert.equal(r.status, 201, r.text);
   const p = r.body.recovery_plan;
-  assert.deepEqual([p.name, p.version, p.active_run_id, p.tiers.map((t) => t.name)], ['two-tier', 1, null, ['db', 'app']]);
+  assert.deepEqual([p.name, p.version, p.active_run_id, p.tiers.map((t) => t.name), p.commit_window], ['two-tier', 1, null, ['db', 'app'], null]);
   assert.equal((await create({ name: 'two-tier', tiers: [{ name: 'x', protection_groups: [db] }] })).status, 409);
 
   const shown = await h.call<{ recovery_plan: Plan }>('GET', `${plans}/${p.id}`, { token: await h.token('bob') });
@@ -52,6 +52,18 @@ test('create, show, list, update (a new version, expected_version checked), dele
   const stale = await h.call<Err>('PUT', `${plans}/${p.id}`, { token: await alice(), body: { recovery_plan: { description: 'late', expected_version: 1 } } });
   assert.equal(stale.status, 409);
   assert.match(stale.body.error.message, /at version 2, not 1/);
+
+  // The commit policy: set, kept by a change that does not name it, cleared with null, checked.
+  const policy = async (body: Record<string, unknown>) => h.call<{ recovery_plan: Plan } & Err>('PUT', `${plans}/${p.id}`, { token: await alice(), body: { recovery_plan: body } });
+  let w = await policy({ commit_window: { seconds: 900, on_deadline: 'rollback' } });
+  assert.deepEqual([w.status, w.body.recovery_plan.commit_window], [200, { seconds: 900, on_deadline: 'rollback' }]);
+  w = await policy({ description: 'kept' });
+  assert.deepEqual(w.body.recovery_plan.commit_window, { seconds: 900, on_deadline: 'rollback' });
+  w = await policy({ commit_window: null });
+  assert.deepEqual([w.body.recovery_plan.commit_window, w.body.recovery_plan.version], [null, 5]);
+  w = await policy({ commit_window: { seconds: 60, on_deadline: 'later' } });
+  assert.equal(w.status, 400);
+  assert.match(w.body.error.message, /recovery_plan\.commit_window\.on_deadline/);
 
   assert.equal((await h.call('DELETE', `${plans}/${p.id}`, { token: await alice() })).status, 204);
   assert.equal((await h.call('GET', `${plans}/${p.id}`, { token: await alice() })).status, 404);
@@ -97,6 +109,8 @@ test('the peer\'s copy: created with its id, replaced by a newer version, kept w
   assert.equal((await put(2, 'older')).status, 409);
   r = await put(4, 'v4');
   assert.deepEqual([r.status, r.body.recovery_plan.description, r.body.recovery_plan.version], [200, 'v4', 4]);
+  const windowed = await h.call<{ recovery_plan: Plan } & Err>('PUT', `${plans}/${id}/metadata`, { token: await alice(), body: { recovery_plan: { name: 'copied', description: 'v4', tiers: [{ name: 'a', protection_groups: [pg] }], commit_window: { seconds: 60 }, version: 4 } } });
+  assert.equal(windowed.status, 409, 'a commit policy that differs at the same version is a divergence too');
 });
 
 test('a run: a plan_run parent holding the plan and a held child per PG; one run per plan; its controls; a cancel frees everything', async () => {
@@ -114,6 +128,9 @@ test('a run: a plan_run parent holding the plan and a held child per PG; one run
   r = await run({ mode: 'point_in_time' });
   assert.equal(r.status, 400);
   assert.match(r.body.error.message, /needs a recovery point for every protection group/);
+  r = await run({ mode: 'failback', commit_window: { seconds: 60 } });
+  assert.equal(r.status, 400);
+  assert.match(r.body.error.message, /field\/attribute commit_window.*planned and point_in_time runs do/);
   assert.equal((await run({ mode: 'sideways' })).status, 400);
   assert.equal((await ops.page(demo, { type: 'plan_run' }, { key: 'created_at', desc: true, limit: 10 }))?.rows.length, 0);
 

@@ -26,11 +26,11 @@ test('db version, db sync (twice) and db version again', () => {
   assert.match(r.out, /current: none \(run protector-manage db sync\)/);
   r = manage('--config-file', conf, 'db', 'sync');
   assert.equal(r.code, 0, r.err);
-  assert.match(r.out, /applied 0001-initial, 0002-site-pairing, 0003-replicate-operation-type, 0004-list-indexes, 0005-replication-state, 0006-engine-services, 0007-operation-parents, 0008-recovery-plans, 0009-reip-rules/);
+  assert.match(r.out, /applied 0001-initial, 0002-site-pairing, 0003-replicate-operation-type, 0004-list-indexes, 0005-replication-state, 0006-engine-services, 0007-operation-parents, 0008-recovery-plans, 0009-reip-rules, 0010-plan-commit-window/);
   assert.match(manage('--config-file', conf, 'db', 'sync').out, /already up to date/);
   r = manage('--config-file', conf, 'db', 'version');
   assert.equal(r.code, 0);
-  assert.match(r.out, /^current: 0009-reip-rules$/m);
+  assert.match(r.out, /^current: 0010-plan-commit-window$/m);
 });
 
 test('service list: each process with its heartbeat age, up or down (by age against service_down_time, or stopped), in every format; service delete forgets only the down', async () => {

@@ -27,7 +27,7 @@ async function runEachStepTwice(wf: Workflow, op: OperationRecord): Promise<void
   const completed = new Map<string, Record<string, unknown>>();
   const signal = new AbortController().signal;
   for (const step of wf.steps(op)) {
-    const sc = { operation: op, completed, signal, progress: async () => {} };
+    const sc = { operation: op, completed, signal, progress: async () => {}, idle: <T>(wait: () => Promise<T>) => wait() };
     await step.run(sc);
     completed.set(step.name, (await step.run(sc)) ?? {});
   }

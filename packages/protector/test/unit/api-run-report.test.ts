@@ -142,3 +142,14 @@ test('the HTML page: everything escaped (a hostile PG or server name prints as t
   assert.match(html, /10\.20\.0\.99 \(was 10\.20\.0\.6\)/);
   assert.equal(escapeHtml(`&<>"'`), '&amp;&lt;&gt;&quot;&#39;');
 });
+
+test("a plan run with a commit window: the run's decision at the top, each group's with the run's deadline", () => {
+  const run = op({ id: 'op-run', type: 'plan_run', status: 'rolled_back', params: { plan_id: 'plan-1', plan_name: 'ransomware', version: 2, mode: 'point_in_time', tiers: [{ name: 'db', protection_groups: ['pg-1'] }], commit: { seconds: 600, on_deadline: 'commit' } }, result: { commit: { deadline: at(700), on_deadline: 'commit', decision: { decision: 'rollback', by: 'u-alice', at: at(90) } } } });
+  const kid = op({ id: 'op-k', type: 'failover', pg_id: 'pg-1', parent_id: 'op-run', status: 'rolled_back', params: { type: 'planned', recovery_point_id: 'rp-1', commit_with_run: true }, result: { commit: { deadline: null, on_deadline: 'commit', decision: { decision: 'rollback', by: 'u-alice', at: at(91) } } } });
+  const r = buildRunReport(input({ op: run, steps: [step('op-run', 'await_commit', 60, 95, { decision: 'rollback', by: 'u-alice' })], children: [kid] }));
+  const decided = { on_deadline: 'commit', decision: 'rollback', decided_by: { user_id: 'u-alice', user_name: 'alice' } };
+  assert.deepEqual(r.commit, { deadline: '2026-01-02T10:11:40.000000', ...decided, decided_at: '2026-01-02T10:01:30.000000' });
+  assert.deepEqual(r.protection_groups[0]!.commit, { deadline: '2026-01-02T10:11:40.000000', ...decided, decided_at: '2026-01-02T10:01:31.000000' });
+  assert.match(renderRunReportHtml(r), /Commit window<\/dt><dd>until 2026-01-02 10:11:40\.0 UTC \(then commit\): rolled back by alice \(u-alice\) at 2026-01-02 10:01:30\.0 UTC <small>\(one decision for every protection group\)/);
+  assert.equal(buildRunReport(input({ op: { ...run, result: {} } })).commit, null, 'a run without a window');
+});

@@ -73,7 +73,7 @@ export class RecoveryPlansApi {
  * A plan as its peer copy carries it. A site never shows a hook's secret: a hook the other site
  * does not hold yet needs the secret the user gave (`given`, by hook name), else it keeps its own.
  */
-export function planCopy(p: Pick<RecoveryPlan, 'name' | 'description' | 'tiers' | 'hooks' | 'version'>, given: readonly PlanHookInput[] = []): RecoveryPlanCopy {
+export function planCopy(p: Pick<RecoveryPlan, 'name' | 'description' | 'tiers' | 'hooks' | 'version' | 'commit_window'>, given: readonly PlanHookInput[] = []): RecoveryPlanCopy {
   const secret = (name: string) => given.find((h) => h.name === name)?.secret;
-  return { name: p.name, description: p.description, tiers: p.tiers, hooks: (p.hooks ?? []).map((h) => (secret(h.name) === undefined ? h : { ...h, secret: secret(h.name) })), version: p.version };
+  return { name: p.name, description: p.description, tiers: p.tiers, hooks: (p.hooks ?? []).map((h) => (secret(h.name) === undefined ? h : { ...h, secret: secret(h.name) })), commit_window: p.commit_window, version: p.version };
 }

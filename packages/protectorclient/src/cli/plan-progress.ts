@@ -87,7 +87,19 @@ export function planProgress(run: Pick<Operation, 'id' | 'params'>, site: string
     if (s.name.startsWith('wait_tier_')) {
       if (s.status !== 'completed') return undefined;
       const failed = Array.isArray(d.failed) ? (d.failed as { protection_group_id: string | null; status: string }[]) : [];
-      return failed.length > 0 ? `${tier} ended with ${failed.map((f) => `${pgName(f.protection_group_id)} ${f.status}`).join(', ')}` : `${tier} ${p.mode === 'drill_cleanup' ? 'cleaned up' : 'up'}`;
+      const up = `${tier} ${p.mode === 'drill_cleanup' ? 'cleaned up' : 'up'}${Array.isArray(d.awaiting_commit) ? ', awaiting the run\'s commit' : ''}`;
+      return failed.length > 0 ? `${tier} ended with ${failed.map((f) => `${pgName(f.protection_group_id)} ${f.status}`).join(', ')}` : up;
+    }
+    if (s.name === 'await_commit') {
+      if (s.status === 'running' && d.awaiting_commit === true) {
+        const pgs = (Array.isArray(d.protection_groups) ? (d.protection_groups as string[]) : []).map(pgName).join(', ');
+        return `${pgs} up, awaiting a commit of the whole run: run 'protector operation commit ${run.id}' or 'protector operation rollback ${run.id}'${typeof d.deadline === 'string' ? `; at ${d.deadline} it will ${String(d.on_deadline ?? 'commit')}` : ''}`;
+      }
+      if (s.status !== 'completed') return undefined;
+      if (d.awaiting === 0) return 'nothing awaits a commit';
+      if (d.decision === null) return 'each protection group was committed or rolled back on its own';
+      const by = d.by === 'deadline' ? 'at the commit deadline' : `by ${who(String(d.by))}`;
+      return `${d.decision === 'rollback' ? 'rolled back' : 'committed'} ${by}`;
     }
     if (s.name.startsWith('approval_after_tier_')) {
       if (s.status === 'running') return d.waiting_for === 'approval' ? `waiting for approval${typeof d.prompt === 'string' ? `: ${d.prompt}` : ''} — run 'protector plan approve ${run.id}'` : undefined;

@@ -5,9 +5,10 @@ import { follow } from './coordinate.js';
 import type { CliContext } from './context.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { planProgress, runParams, tierLabel } from './plan-progress.js';
+import { commitWindowFrom, type CommitWindowOptions } from './parse.js';
 import { printList, type OutputOptions } from './render.js';
 
-export interface PlanRunOptions extends OutputOptions {
+export interface PlanRunOptions extends OutputOptions, CommitWindowOptions {
   mode: PlanRunMode;
   before?: string;
   recoveryPoint?: string[];
@@ -53,6 +54,7 @@ export async function runPlan(c: CliContext, ref: string, o: PlanRunOptions): Pr
     before: beforeTime(o.before),
     force: o.force,
     boot_timeout_seconds: o.bootTimeout,
+    commit_window: commitWindowFrom(o) ?? undefined,
     ...(o.dryRun ? { dry_run: true } : {}),
   };
   const started = await c.coordinator().plans.run(ref, body, { recoveryPoints: recoveryPoints(o.recoveryPoint) });

@@ -75,11 +75,11 @@ export interface FoundRun {
 /** How the face says to store a plan on both sites again (the CLI: "run 'protector plan show X'"). */
 export type PlanHint = (planRef: string) => string;
 
-/** The modes that go ahead with only the running site answering, as the unplanned failover. */
-export const SURVIVING_SITE_MODES: readonly PlanRunMode[] = ['unplanned', 'point_in_time'];
+/** The modes that go ahead with only the running site answering, as the unplanned failover (point_in_time is planned: both sites answer, so it can be rolled back). */
+export const SURVIVING_SITE_MODES: readonly PlanRunMode[] = ['unplanned'];
 
 const why = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-const same = (a: RecoveryPlan, b: RecoveryPlan): boolean => a.name === b.name && a.description === b.description && JSON.stringify([a.tiers, a.hooks]) === JSON.stringify([b.tiers, b.hooks]);
+const same = (a: RecoveryPlan, b: RecoveryPlan): boolean => a.name === b.name && a.description === b.description && JSON.stringify([a.tiers, a.hooks, a.commit_window ?? null]) === JSON.stringify([b.tiers, b.hooks, b.commit_window ?? null]);
 
 /**
  * Recovery plans across the pair (DESIGN §5): a plan is user intent both sites hold under one

@@ -26,6 +26,7 @@ test('site-a down: one command on site-b brings up the PGs of both projects; a t
     const r = await lab.protector(['site', 'failover', 'site-a', '--boot-timeout', '60', '--wait', '-f', 'json'], { from: 'b', as: 'sre' });
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stderr, /site failover of site-a: operation [0-9a-f-]+, 2 protection group\(s\) in 1 tier\(s\) \(others: 2\)/);
+    assert.match(r.stderr, /plan site failover of site-a: tier others \(1\/1\) up/);
     const rows = JSON.parse(r.stdout) as Row[];
     assert.deepEqual(rows.map((x) => [x['Protection group'], x.Status]).sort(), [[demo.pg.id, 'completed'], [other.pg.id, 'completed']].sort());
     assert.equal(new Set(rows.map((x) => x.Project)).size, 2, 'two projects');

@@ -21,7 +21,7 @@ const tiers = [
   { name: 'app', protection_groups: [PG.app] },
   { name: 'web', protection_groups: [PG.web] },
 ];
-const plan = (version: number, over: Partial<RecoveryPlan> = {}): RecoveryPlan => ({ id: PLAN, project_id: FAKE_PROJECT, name: 'three-tier', description: '', version, tiers, hooks: [], active_run_id: null, created_at: T, updated_at: T, ...over });
+const plan = (version: number, over: Partial<RecoveryPlan> = {}): RecoveryPlan => ({ id: PLAN, project_id: FAKE_PROJECT, name: 'three-tier', description: '', version, tiers, hooks: [], commit_window: null, active_run_id: null, created_at: T, updated_at: T, ...over });
 
 interface SiteState {
   plan: RecoveryPlan | null;
@@ -79,7 +79,7 @@ test('a plan is made where the user talks and stored on the peer at its version;
   const made = await pair(a, b).c.plans.create({ name: 'three-tier', tiers });
   assert.deepEqual(changes(a), ['POST /recovery-plans']);
   assert.deepEqual(changes(b), [`PUT /recovery-plans/${PLAN}/metadata`]);
-  assert.deepEqual(b.requests.at(-1)?.body, { recovery_plan: { name: 'three-tier', description: '', tiers, hooks: [], version: made.version } });
+  assert.deepEqual(b.requests.at(-1)?.body, { recovery_plan: { name: 'three-tier', description: '', tiers, hooks: [], commit_window: null, version: made.version } });
   assert.equal(bState.plan?.version, made.version);
 
   let down = true;

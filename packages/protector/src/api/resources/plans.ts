@@ -7,7 +7,7 @@ import { HookSecretMissing, PLAN_SORT_KEYS, PlanVersionConflict, publicHook, Rec
 import { Sites } from '../../db/sites.js';
 import { ProtectionGroupsBusy } from '../../engine/bulk-operations.js';
 import { Operations } from '../../engine/operations.js';
-import { actionParams, createPlanRun, modeAction, PlanBusy, runTiers, type PlanRunParams } from '../../engine/plan-runs.js';
+import { actionParams, createPlanRun, modeAction, PlanBusy, runCommitWindow, runTiers, type PlanRunParams } from '../../engine/plan-runs.js';
 import { ALLOWED_STATES } from '../../engine/prechecks/index.js';
 import { caller } from '../auth.js';
 import type { ApiDeps } from '../deps.js';
@@ -25,6 +25,7 @@ export const planView = (p: RecoveryPlanRecord): RecoveryPlan => ({
   version: p.version,
   tiers: p.tiers,
   hooks: p.hooks.map(publicHook),
+  commit_window: p.commit_window,
   active_run_id: p.active_run_id,
   created_at: isoTime(p.created_at),
   updated_at: isoTime(p.updated_at),
@@ -101,7 +102,7 @@ export function registerPlans(api: FastifyInstance, deps: ApiDeps): void {
     await checkTiers(pgs, project_id, b.tiers, 'recovery_plan.tiers');
     checkHooks(b.hooks, b.tiers);
     if (await plans.findByName(project_id, b.name)) throw PLAN_EXISTS(b.name, project_id);
-    const made = await versioned(() => plans.create(randomUUID(), project_id, { name: b.name, description: b.description ?? '', tiers: b.tiers, hooks: b.hooks }));
+    const made = await versioned(() => plans.create(randomUUID(), project_id, { name: b.name, description: b.description ?? '', tiers: b.tiers, hooks: b.hooks, commit_window: b.commit_window }));
     reply.code(201);
     return { recovery_plan: planView(made) };
   });
@@ -119,7 +120,7 @@ export function registerPlans(api: FastifyInstance, deps: ApiDeps): void {
     const b = request.body.recovery_plan;
     if (b.tiers) await checkTiers(pgs, project_id, b.tiers, 'recovery_plan.tiers');
     if (b.name !== undefined && b.name !== cur.name && (await plans.findByName(project_id, b.name))) throw PLAN_EXISTS(b.name, project_id);
-    const next = { name: b.name ?? cur.name, description: b.description ?? cur.description, tiers: b.tiers ?? cur.tiers, hooks: b.hooks };
+    const next = { name: b.name ?? cur.name, description: b.description ?? cur.description, tiers: b.tiers ?? cur.tiers, hooks: b.hooks, commit_window: b.commit_window };
     checkHooks(b.hooks ?? cur.hooks, next.tiers);
     return { recovery_plan: planView(await versioned(() => plans.update(plan_id, project_id, next, b.expected_version))) };
   });
@@ -141,7 +142,7 @@ export function registerPlans(api: FastifyInstance, deps: ApiDeps): void {
     checkHooks(b.hooks, b.tiers);
     const other = await plans.findByName(project_id, b.name);
     if (other && other.id !== plan_id) throw PLAN_EXISTS(b.name, project_id);
-    return { recovery_plan: planView(await versioned(() => plans.storeCopy(plan_id, project_id, { name: b.name, description: b.description, tiers: b.tiers, hooks: b.hooks }, b.version))) };
+    return { recovery_plan: planView(await versioned(() => plans.storeCopy(plan_id, project_id, { name: b.name, description: b.description, tiers: b.tiers, hooks: b.hooks, commit_window: b.commit_window ?? null }, b.version))) };
   });
 
   app.post('/v1/:project_id/recovery-plans/:plan_id/run', { schema: RecoveryPlanRoutes.run }, async (request, reply) => {
@@ -170,14 +171,16 @@ export function registerPlans(api: FastifyInstance, deps: ApiDeps): void {
       .filter((t) => t.protection_groups.length > 0);
     const points = await recoveryPoints(deps, groups, body);
 
-    const action = actionParams(body.mode, body);
+    if (body.commit_window && !act.commits) throw badRequest('commit_window', `A ${body.mode} run does not wait for a commit; planned and point_in_time runs do.`);
+    const commit = runCommitWindow(body.mode, body.commit_window, plan.commit_window);
+    const action = actionParams(body.mode, body, commit);
     const chosen: Chosen = { name: act.type, kind: act.kind, params: action, dryRun: body.dry_run === true };
     if (chosen.dryRun) return { precheck: await precheckEach(deps, groups, chosen, (pg) => points[pg.id]) };
 
     const local = (await sites.list()).find((s) => s.is_local);
     const refusals = (await Promise.all(groups.map((pg) => refusal(sites, pg, chosen, local)))).filter((r): r is string => r !== undefined);
     if (refusals.length > 0) throw conflict(refusals.join(' '));
-    const params: PlanRunParams = { plan_id: plan.id, plan_name: plan.name, version: plan.version, mode: body.mode, tiers, action, recovery_points: points, hooks: plan.hooks.map(publicHook) };
+    const params: PlanRunParams = { plan_id: plan.id, plan_name: plan.name, version: plan.version, mode: body.mode, tiers, action, recovery_points: points, hooks: plan.hooks.map(publicHook), ...(commit ? { commit } : {}) };
     const c = caller(request);
     let made: Awaited<ReturnType<typeof createPlanRun>>;
     try {

@@ -10,8 +10,7 @@ import { precheck, type AfterPrecheck, type PrecheckOut } from './recovery/prech
 import { chooseRecoveryPoint, finalSnapshot, resync, waitForTransfer, type TransferWait } from './recovery/recovery-point.js';
 import { promoteTarget, reverseIfPending, reverseReplication } from './recovery/replication.js';
 import { undoRecovery } from './recovery/rollback.js';
-import { awaitCommit, commitWindowOf } from './recovery/commit-window.js';
-import type { CommitWindow } from '@protector/contract';
+import { awaitCommit, commitWindowOf, type FailoverWindow } from './recovery/commit-window.js';
 import { cleanupSource, fenceSource, stopSource } from './recovery/source.js';
 import { swapRoles, type SwapRolesOut } from './recovery/swap-roles.js';
 
@@ -49,7 +48,7 @@ const rollbackTo =
 
 interface SwitchOptions extends PlanOptions {
   /** A window for a commit or a rollback once the workload is up (commit-window.ts). */
-  commit?: Required<CommitWindow>;
+  commit?: FailoverWindow;
   /** The recovery point the action chose (point-in-time), instead of a final snapshot. */
   chosen?: string;
   /** Names the final snapshot (`<tag>-<operation>`). */
@@ -73,7 +72,7 @@ const switchOver =
       .step('final_snapshot', (s) => finalSnapshot(s, o.chosen, o.snapshotTag))
       .step('wait_for_transfer', (s) => waitForTransfer(s, 'failover', o.wait))
       .pipe(bringUp('failover', { ...o, strict: true }))
-      .pipe((f) => (o.commit ? f.step('await_commit', (s) => awaitCommit(s, o.commit as Required<CommitWindow>)) : f))
+      .pipe((f) => (o.commit ? f.step('await_commit', (s) => awaitCommit(s, o.commit as FailoverWindow)) : f))
       .step('reverse_replication', (s) => reverseReplication(s, 'failover'))
       .step('swap_roles', (s) => swapRoles(s, { ...o, fenced: false, reversePending: false }))
       .step('cleanup_source', (s) => cleanupSource(s, false));

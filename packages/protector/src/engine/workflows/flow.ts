@@ -42,6 +42,8 @@ interface Attempt<P, O> {
   readonly signal: AbortSignal;
   /** Records progress within the step (kept with the step, shown while it runs). */
   progress(detail: StepDetail): Promise<void>;
+  /** Waits without holding the engine's slot (StepContext.idle). */
+  idle<T>(wait: () => Promise<T>): Promise<T>;
 }
 
 /** A step's state: params `P`, earlier outputs `O`, the PG. */
@@ -97,6 +99,7 @@ const attempt = <P, O>(env: RunEnv<P>, sc: StepContext): Attempt<P, O> => ({
   out: recorded<O>(sc.completed),
   signal: sc.signal,
   progress: sc.progress,
+  idle: sc.idle,
 });
 
 /**

@@ -61,6 +61,7 @@ const PARSERS: { [T in OperationType]: Parser<T> } = {
       force: optional('failover', raw, 'force', isBoolean, 'true or false'),
       revert_of: optional('failover', raw, 'revert_of', isString, 'an operation id'),
       commit_window: optional('failover', raw, 'commit_window', isCommitWindow, 'an object with seconds (and on_deadline commit or rollback)'),
+      commit_with_run: optional('failover', raw, 'commit_with_run', isBoolean, 'a boolean'),
       ...common('failover', raw),
     };
   },

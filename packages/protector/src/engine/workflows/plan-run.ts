@@ -5,7 +5,9 @@ import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { Database } from '../../db/schema.js';
 import { settleParent } from '../operation-parents.js';
 import { currentResult } from '../operation-control.js';
-import type { HookEvent } from '@protector/contract';
+import type { CommitWindow, HookEvent } from '@protector/contract';
+import { decideCommit, decisionOf, openWindow, type CommitDecision, type CommitRecord } from './recovery/commit-window.js';
+import { ControlRefused } from '../operation-control.js';
 import { RecoveryPlans } from '../../db/recovery-plans.js';
 import { hookStep, hooksFor, readinessStep, type HookPayload } from '../plan-hooks.js';
 import { createWorkflowContext, type WorkflowDeps } from '../context.js';
@@ -25,7 +27,13 @@ export interface PlanRunOptions {
 /** How many PGs the run's pre-check looks at at once (each asks the clouds and arrays). */
 const PRECHECK_PARALLEL = 8;
 
-type Child = Pick<OperationRecord, 'id' | 'project_id' | 'pg_id' | 'status' | 'error' | 'type' | 'params'> & { hold: string | null };
+type Child = Pick<OperationRecord, 'id' | 'project_id' | 'pg_id' | 'status' | 'error' | 'type' | 'params' | 'result'> & { hold: string | null };
+
+/** A child up and waiting for its run to commit or roll it back (its window open, undecided). */
+const awaitsRun = (c: Child): boolean => c.status === 'running' && c.params.commit_with_run === true && typeof c.result.commit === 'object' && !(c.result.commit as CommitRecord).decision;
+
+/** A child whose workload came up: ended well, or up and awaiting the run's commit. */
+const isUp = (c: Child): boolean => c.status === 'completed' || c.status === 'partial' || awaitsRun(c);
 
 const USER_CANCEL = 'cancelled by the user before it started';
 
@@ -46,8 +54,8 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
   const now = deps.now ?? Date.now;
 
   const children = async (runId: string): Promise<Child[]> => {
-    const rows = await db.selectFrom('operations').select(['id', 'project_id', 'pg_id', 'status', 'error', 'type', 'params', 'hold']).where('parent_id', '=', runId).execute();
-    return rows.map((r) => ({ ...r, status: r.status as OperationRecord['status'], params: JSON.parse(r.params) as Record<string, unknown> }));
+    const rows = await db.selectFrom('operations').select(['id', 'project_id', 'pg_id', 'status', 'error', 'type', 'params', 'result', 'hold']).where('parent_id', '=', runId).execute();
+    return rows.map((r) => ({ ...r, status: r.status as OperationRecord['status'], params: JSON.parse(r.params) as Record<string, unknown>, result: JSON.parse(r.result) as Record<string, unknown> }));
   };
   const control = async (runId: string): Promise<RunControl> => (await currentResult(db, runId)) as RunControl;
   const sleep = (signal: AbortSignal) => pause(pollMs, signal);
@@ -59,6 +67,30 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
     for (const c of await children(runId)) if (c.status === 'pending' && (await cancelChild(db, c, runId, now()))) n++;
     return n;
   };
+
+  /**
+   * Passes a decision to the children awaiting the run's: a rollback tier by tier, last tier
+   * first (the web tier goes before its database), each tier's ended before the next; a commit
+   * all at once. Returns the PGs decided.
+   */
+  const decideAwaiting = async (runId: string, tiers: readonly RunTier[], decision: CommitDecision, by: string, signal: AbortSignal): Promise<string[]> => {
+    const decided: string[] = [];
+    for (const tier of decision === 'rollback' ? [...tiers].reverse() : tiers) {
+      const mine = (await children(runId)).filter((c) => awaitsRun(c) && c.pg_id !== null && tier.protection_groups.includes(c.pg_id));
+      for (const c of mine) {
+        await decideCommit(db, c.id, decision, by, now()).catch((err: unknown) => {
+          // Decided meanwhile on its own (a user's commit or rollback of that PG's failover).
+          if (!(err instanceof ControlRefused)) throw err;
+        });
+      }
+      const ids = new Set(mine.map((c) => c.id));
+      if (decision === 'rollback') while ((await children(runId)).some((c) => ids.has(c.id) && !FINISHED.includes(c.status))) await sleep(signal);
+      decided.push(...mine.map((c) => c.pg_id as string));
+    }
+    return decided;
+  };
+  /** Who a decision the run takes by itself is recorded as taken by. */
+  const byRun = (runId: string) => `plan-run ${runId}`;
 
   const precheck = (p: PlanRunParams): Step => ({
     name: 'precheck',
@@ -116,13 +148,13 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
       for (;;) {
         const cs = await children(operation.id);
         mine = cs.filter((c) => c.pg_id !== null && tier.protection_groups.includes(c.pg_id) && !isRevert(c));
-        if (mine.every((c) => FINISHED.includes(c.status))) break;
-        await progress({ tier: tier.name, ended: mine.filter((c) => FINISHED.includes(c.status)).length, of: mine.length });
+        if (mine.every((c) => FINISHED.includes(c.status) || awaitsRun(c))) break;
+        await progress({ tier: tier.name, ended: mine.filter((c) => FINISHED.includes(c.status) || awaitsRun(c)).length, of: mine.length });
         await sleep(signal);
       }
-      const came = mine.filter((c) => c.status === 'completed' || c.status === 'partial');
-      const failed = mine.filter((c) => !(c.status === 'completed' || c.status === 'partial') && !(c.status === 'cancelled' && c.error === USER_CANCEL));
-      const detail: StepDetail = { tier: tier.name, completed: came.map((c) => c.pg_id), failed: failed.map((c) => ({ protection_group_id: c.pg_id, operation_id: c.id, status: c.status, error: c.error })) };
+      const came = mine.filter(isUp);
+      const failed = mine.filter((c) => !isUp(c) && !(c.status === 'cancelled' && c.error === USER_CANCEL));
+      const detail: StepDetail = { tier: tier.name, completed: came.map((c) => c.pg_id), ...(came.some(awaitsRun) ? { awaiting_commit: came.filter(awaitsRun).map((c) => c.pg_id) } : {}), failed: failed.map((c) => ({ protection_group_id: c.pg_id, operation_id: c.id, status: c.status, error: c.error })) };
       if (mine.some((c) => c.status === 'cancelled' && c.error === USER_CANCEL)) detail.cancelled = true;
       if (failed.length > 0 && act.stops) {
         throw new StepError(`tier ${tier.name}: ${failed.map((f) => `protection group ${f.pg_id} ${f.status}${f.error ? ` (${f.error})` : ''}`).join('; ')}`, detail);
@@ -167,6 +199,34 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
     };
   };
 
+  /**
+   * The plan's commit policy: every PG is up and waits awaiting_commit; one decision on the run
+   * (`…/operations/{run}/commit|rollback`, or `on_deadline` at the deadline) is passed to them
+   * all, and the run ends when they have (a commit reverses replication, a rollback runs the
+   * sources again). A PG decided on its own meanwhile keeps its own decision.
+   */
+  const awaitRunCommit = (p: PlanRunParams, w: Required<CommitWindow>): Step => ({
+    name: 'await_commit',
+    async run({ operation, signal, progress }) {
+      const waiting = async () => (await children(operation.id)).filter(awaitsRun);
+      const first = await waiting();
+      // Opened before a crash: the decisions may have been passed on already.
+      const opened = (await currentResult(db, operation.id)).commit !== undefined;
+      if (!opened && first.length === 0) return { awaiting: 0 };
+      const window = await openWindow(db, operation.id, now(), w);
+      await progress({ awaiting_commit: true, protection_groups: first.map((c) => c.pg_id), deadline: new Date(window.deadline as number).toISOString(), on_deadline: w.on_deadline });
+      let d: Awaited<ReturnType<typeof decisionOf>>;
+      while (!(d = await decisionOf(db, operation.id, now())) && (await waiting()).length > 0) await sleep(signal);
+      const decided = d ? await decideAwaiting(operation.id, p.tiers, d.decision, d.by, signal) : [];
+      while ((await children(operation.id)).some((c) => !FINISHED.includes(c.status))) await sleep(signal);
+      const ended = (await children(operation.id)).filter((c) => c.pg_id !== null && decided.includes(c.pg_id));
+      const wanted = d?.decision === 'rollback' ? ['rolled_back'] : ['completed', 'partial'];
+      const failed = ended.filter((c) => !wanted.includes(c.status)).map((c) => ({ protection_group_id: c.pg_id, operation_id: c.id, status: c.status, error: c.error }));
+      if (!d) return { decision: null, decided_per_protection_group: true };
+      return { decision: d.decision, by: d.by, at: new Date(d.at).toISOString(), protection_groups: decided, failed };
+    },
+  });
+
   const hooks = (name: string, p: PlanRunParams, event: HookEvent, tier?: RunTier, outcome?: () => Record<string, unknown>): Step[] => {
     const these = hooksFor(p.hooks, event, tier?.name);
     if (these.length === 0) return [];
@@ -185,9 +245,11 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
       const w = waitAfter(i, t);
       if (w) steps.push(w);
     });
+    if (p.commit) steps.push(awaitRunCommit(p, p.commit));
     steps.push(...hooks('hooks_after_run', p, 'after_run', undefined, () => ({ tiers: p.tiers.length })));
     // A run that is not undone ends at its failed step: what it still holds is let go then, so
-    // no PG stays held by a child that will never be released.
+    // no PG stays held by a child that will never be released, nor waits for a decision that
+    // will never come (what is up awaiting the run's commit is rolled back).
     if (modeAction(p.mode).rollsBack) return steps;
     return steps.map((step) => ({
       name: step.name,
@@ -195,7 +257,10 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
         try {
           return await step.run(ctx);
         } catch (err) {
-          if (!ctx.signal.aborted && !isDatabaseUnavailable(err)) await cancelUnstarted(ctx.operation.id);
+          if (!ctx.signal.aborted && !isDatabaseUnavailable(err)) {
+            await cancelUnstarted(ctx.operation.id);
+            await decideAwaiting(ctx.operation.id, p.tiers, 'rollback', byRun(ctx.operation.id), ctx.signal);
+          }
           throw err;
         }
       },
@@ -204,8 +269,9 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
 
   /**
    * Undoing a planned run or failback: what has not started is cancelled, what has started is
-   * waited for, then every PG the run moved is moved back, last tier first, each as a child of
-   * the run (a failback for a planned failover, a planned failover for a failback).
+   * waited for (what is up awaiting the run's commit is rolled back, last tier first), then
+   * every PG the run moved is moved back, last tier first, each as a child of the run (a
+   * failback for a planned failover, a planned failover for a failback).
    */
   const rollbackOf = (p: PlanRunParams): Step[] => {
     const steps: Step[] = [
@@ -213,8 +279,12 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
       {
         name: 'wait_started',
         async run({ operation, signal }) {
-          while ((await children(operation.id)).some((c) => !FINISHED.includes(c.status))) await sleep(signal);
-          return {};
+          const rolledBack: string[] = [];
+          for (;;) {
+            rolledBack.push(...(await decideAwaiting(operation.id, p.tiers, 'rollback', byRun(operation.id), signal)));
+            if ((await children(operation.id)).every((c) => FINISHED.includes(c.status))) return rolledBack.length > 0 ? { rolled_back: rolledBack } : {};
+            await sleep(signal);
+          }
         },
       },
     ];
@@ -265,7 +335,8 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
     outcome: (completed) => {
       const details = [...completed.values()];
       if (details.some((d) => d.cancelled === true)) return 'cancelled';
-      return details.some((d) => Array.isArray(d.failed) && d.failed.length > 0) ? 'partial' : 'completed';
+      if (details.some((d) => Array.isArray(d.failed) && d.failed.length > 0)) return 'partial';
+      return completed.get('await_commit')?.decision === 'rollback' ? 'rolled_back' : 'completed';
     },
   };
 }

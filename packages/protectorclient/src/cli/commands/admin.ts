@@ -6,6 +6,7 @@ import { CliError } from '../exit-codes.js';
 import { findSite } from '../find.js';
 import { verifyRemoteProject } from '../remote-project.js';
 import { follow } from '../coordinate.js';
+import { planProgress } from '../plan-progress.js';
 
 /** `site …` and `tenant-mapping …`: per-site administration (admin role), on the --os-cloud site. */
 export function registerAdmin(program: Command, ctx: () => CliContext): void {
@@ -72,7 +73,7 @@ export function registerAdmin(program: Command, ctx: () => CliContext): void {
       .description('the lost site: fail over every protection group whose workload ran there, across projects, from this surviving site (--os-cloud), as one generated plan run (admin or dr_site_admin)')
       .option('--boot-timeout <seconds>', 'how long each server may take to become ACTIVE', Number)
       .option('--dry-run', 'pre-check every protection group and print the findings; change nothing')
-      .option('--wait', 'follow the run to its end'),
+      .option('--wait', 'follow the run to its end: a line per tier and per protection group change'),
     true,
   ).action(async (lost: string, o: OutputOptions & { bootTimeout?: number; dryRun?: boolean; wait?: boolean }) => {
     const c = ctx();
@@ -91,7 +92,8 @@ export function registerAdmin(program: Command, ctx: () => CliContext): void {
     const tiers = (r.operation.params.tiers as { name: string; protection_groups: string[] }[]) ?? [];
     process.stderr.write(`site failover of ${lost}: operation ${r.operation.id}, ${r.children.length} protection group(s) in ${tiers.length} tier(s) (${tiers.map((t) => `${t.name}: ${t.protection_groups.length}`).join(', ')})\n`);
     // The run's detail lists its children in every project (a project's list shows only its own).
-    const done = o.wait ? await follow(c, here, r.operation) : undefined;
+    // Followed as any plan run: a line per tier and per protection group as it changes.
+    const done = o.wait ? await follow(c, here, r.operation, { printer: planProgress(r.operation, here.name) }) : undefined;
     const kids = done ? done.children : r.children;
     printList(o, [['Protection group', (x) => x.protection_group_id], ['Project', (x) => x.project_id], ['Operation', (x) => x.id], ['Status', (x) => x.status], ['Error', (x) => x.error]], kids);
     if (done && done.status !== 'completed') process.exitCode = 1;

@@ -4,11 +4,12 @@ import { bulk } from '../bulk.js';
 import { follow, operationSummary, storeAfterWait } from '../coordinate.js';
 import type { CliContext } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { commitWindowFrom, commitWindowOptions, type CommitWindowOptions } from '../parse.js';
 import { fieldsOf, printList, printShow, withOutput, type OutputOptions } from '../render.js';
 
 type Action = 'failover' | 'failback' | 'test-failover' | 'test-cleanup';
 
-interface ActionOptions extends OutputOptions {
+interface ActionOptions extends OutputOptions, CommitWindowOptions {
   wait?: boolean;
   dryRun?: boolean;
   unplanned?: boolean;
@@ -16,8 +17,6 @@ interface ActionOptions extends OutputOptions {
   force?: boolean;
   network?: string;
   bootTimeout?: number;
-  commitWindow?: number;
-  onDeadline?: 'commit' | 'rollback';
 }
 
 export function printReport(o: OutputOptions, r: PrecheckReport): void {
@@ -38,7 +37,7 @@ function actionBody(name: Action, o: ActionOptions): BulkAction {
           type: o.unplanned === true ? 'unplanned' : 'planned',
           recovery_point_id: o.recoveryPoint,
           force: o.force,
-          ...(o.commitWindow === undefined ? {} : { commit_window: { seconds: o.commitWindow, ...(o.onDeadline ? { on_deadline: o.onDeadline } : {}) } }),
+          ...(o.commitWindow === undefined ? {} : { commit_window: commitWindowFrom(o) ?? undefined }),
           ...boot,
           ...dry,
         },
@@ -83,13 +82,13 @@ export function registerDr(program: Command, ctx: () => CliContext): void {
     await bulk(c, refs, actionBody(name, o), o);
   };
 
-  action('failover', 'bring the protection group up on the other site (planned: both sites, no data loss; --unplanned: the surviving site alone)')
-    .option('--unplanned', 'the current primary is lost: run on the surviving site only, from the newest recovery point')
-    .option('--recovery-point <id>', 'point-in-time: this recovery point instead of the newest')
-    .option('--force', 'go on when a recovery point lacks a volume (that volume is not brought up)')
-    .option('--commit-window <seconds>', "planned: once the workload is up, wait this long for 'operation commit' or 'operation rollback' (0: none; default 3600 with --recovery-point, else none)", Number)
-    .option('--on-deadline <decision>', 'what the commit window does when it ends: commit (default) or rollback')
-    .action(run('failover'));
+  commitWindowOptions(
+    action('failover', 'bring the protection group up on the other site (planned: both sites, no data loss; --unplanned: the surviving site alone)')
+      .option('--unplanned', 'the current primary is lost: run on the surviving site only, from the newest recovery point')
+      .option('--recovery-point <id>', 'point-in-time: this recovery point instead of the newest')
+      .option('--force', 'go on when a recovery point lacks a volume (that volume is not brought up)'),
+    "planned: once the workload is up, wait this long for 'operation commit' or 'operation rollback' (0: none; default 3600 with --recovery-point, else none)",
+  ).action(run('failover'));
   action('failback', 'back to the original site: resynchronise, then a planned failover back')
     .option('--force', 'see failover --force')
     .action(run('failback'));

@@ -6,14 +6,14 @@ import type { PlanCopyState } from '../../coordinator/index.js';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { findPg } from '../find.js';
-import { wholeNumber } from '../parse.js';
+import { commitWindowFrom, commitWindowOptions, wholeNumber, type CommitWindowOptions } from '../parse.js';
 import { runParams, stepTier, tierLabel } from '../plan-progress.js';
 import { answeringOther, followRun, runPlan, type PlanRunOptions } from '../plan-run.js';
 import { printList, printShow, withOutput, type OutputOptions } from '../render.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-interface TierOptions {
+interface TierOptions extends CommitWindowOptions {
   tier?: string[];
   after?: string[];
   description?: string;
@@ -73,6 +73,10 @@ function applyWaits(tiers: PlanTier[], given: readonly string[], allowNone: bool
   return out;
 }
 
+/** The plan's commit policy in words. */
+const windowText = (w: RecoveryPlan['commit_window']): string =>
+  w === null ? 'default (point_in_time runs: 3600 s, then commit; planned runs: none)' : w.seconds === 0 ? 'none' : `${w.seconds} s, then ${w.on_deadline ?? 'commit'} (planned and point_in_time runs)`;
+
 function waitText(w: PlanWait | undefined): string {
   if (!w) return '';
   if (w.type === 'time') return `, then ${w.seconds} s`;
@@ -93,6 +97,7 @@ function printPlan(o: OutputOptions, p: RecoveryPlan, names: ReadonlyMap<string,
     ['version', p.version],
     ['tiers', tiers],
     ['hooks', machine ? p.hooks : p.hooks.map(hookText)],
+    ['commit_window', machine ? p.commit_window : windowText(p.commit_window)],
     // The run holds the plan on the site it runs on: either copy says it.
     ['active_run_id', p.active_run_id ?? copies?.find((x) => x.active_run_id)?.active_run_id ?? null],
     ...(held ? [['copies', held] as const] : []),
@@ -131,39 +136,48 @@ export function registerPlans(program: Command, ctx: () => CliContext): void {
     printPlan(o, r.plan, await c.coordinator().plans.pgNames(r.site), r.copies);
   });
 
+  const WINDOW_HELP = "planned and point_in_time runs: once every PG is up, wait this long for one 'protector operation commit RUN' or 'operation rollback RUN' of the whole run (0: none; default 3600 for point_in_time, none for planned)";
   withOutput(
-    plan
-      .command('create <name>')
-      .description('create a recovery plan on both sites (refused when the peer does not answer)')
-      .requiredOption('--tier <name=pg,...>', 'a tier: its name and its protection groups (names or ids), started together; repeat in the order tiers run', collect)
-      .option('--after <tier=wait>', "what the run waits for after TIER is up: 'approval', 'approval:PROMPT', a number of seconds, or 'ready:[TIMEOUT:]URL' (until URL answers 2xx) (repeatable)", collect)
-      .option('--hooks-file <file>', 'the run\'s outbound HTTP hooks, a JSON or YAML list as the API takes them, secrets included (docs/recovery-plans.md)')
-      .option('--description <text>', 'description'),
+    commitWindowOptions(
+      plan
+        .command('create <name>')
+        .description('create a recovery plan on both sites (refused when the peer does not answer)')
+        .requiredOption('--tier <name=pg,...>', 'a tier: its name and its protection groups (names or ids), started together; repeat in the order tiers run', collect)
+        .option('--after <tier=wait>', "what the run waits for after TIER is up: 'approval', 'approval:PROMPT', a number of seconds, or 'ready:[TIMEOUT:]URL' (until URL answers 2xx) (repeatable)", collect)
+        .option('--hooks-file <file>', 'the run\'s outbound HTTP hooks, a JSON or YAML list as the API takes them, secrets included (docs/recovery-plans.md)')
+        .option('--description <text>', 'description'),
+      WINDOW_HELP,
+    ),
     false,
   ).action(async (name: string, o: OutputOptions & TierOptions) => {
     const c = ctx();
     const tiers = applyWaits(await parseTiers(c, o.tier ?? []), o.after ?? [], false);
-    const made = await c.coordinator().plans.create({ name, description: o.description, tiers, hooks: readHooks(o.hooksFile) });
+    const made = await c.coordinator().plans.create({ name, description: o.description, tiers, hooks: readHooks(o.hooksFile), commit_window: commitWindowFrom(o) });
     printPlan(o, made, await names(c));
   });
 
   withOutput(
-    plan
-      .command('update <plan>')
-      .description('change a recovery plan on both sites: a new version (--tier replaces every tier)')
-      .option('--tier <name=pg,...>', 'the tiers anew, in order (repeatable, as for create)', collect)
-      .option('--after <tier=wait>', "the wait after TIER: 'approval', 'approval:PROMPT', a number of seconds, 'ready:[TIMEOUT:]URL', or 'none' (repeatable)", collect)
-      .option('--hooks-file <file>', 'the hooks anew (as for create; a hook kept by name keeps its secret when the file gives none; [] removes them all)')
-      .option('--name <name>', 'a new name')
-      .option('--description <text>', 'a new description'),
+    commitWindowOptions(
+      plan
+        .command('update <plan>')
+        .description('change a recovery plan on both sites: a new version (--tier replaces every tier)')
+        .option('--tier <name=pg,...>', 'the tiers anew, in order (repeatable, as for create)', collect)
+        .option('--after <tier=wait>', "the wait after TIER: 'approval', 'approval:PROMPT', a number of seconds, 'ready:[TIMEOUT:]URL', or 'none' (repeatable)", collect)
+        .option('--hooks-file <file>', 'the hooks anew (as for create; a hook kept by name keeps its secret when the file gives none; [] removes them all)')
+        .option('--name <name>', 'a new name')
+        .option('--description <text>', 'a new description'),
+      `${WINDOW_HELP}; 'default' removes the plan's own`,
+      true,
+    ),
     false,
   ).action(async (ref: string, o: OutputOptions & TierOptions & { name?: string }) => {
     const c = ctx();
     const given = o.tier ? await parseTiers(c, o.tier) : undefined;
     const hooks = readHooks(o.hooksFile);
+    const window = commitWindowFrom(o);
     const updated = await c.coordinator().plans.update(ref, (cur): RecoveryPlanUpdate => {
       const tiers = given || o.after ? applyWaits(given ?? cur.tiers, o.after ?? [], true) : undefined;
-      return { name: o.name, description: o.description, tiers, hooks };
+      return { name: o.name, description: o.description, tiers, hooks, ...(window === undefined ? {} : { commit_window: window }) };
     });
     printPlan(o, updated, await names(c));
   });
@@ -177,16 +191,19 @@ export function registerPlans(program: Command, ctx: () => CliContext): void {
     });
 
   withOutput(
-    plan
-      .command('run <plan>')
-      .description('run a recovery plan: tier after tier, on the site that brings the workload up (every PG must run on the same one); a parent operation with a child per PG')
-      .addOption(new Option('--mode <mode>', 'drill, drill_cleanup, planned, unplanned (the surviving site alone), point_in_time, failback').choices(PLAN_RUN_MODES).makeOptionMandatory())
-      .option('--before <time>', 'drill, unplanned, point_in_time: each PG from its newest recovery point created at or before this time (ISO 8601)')
-      .option('--recovery-point <pg=id>', 'drill, unplanned, point_in_time: this PG (name or id) from this recovery point (repeatable)', collect)
-      .option('--force', "planned, unplanned, failback, drill_cleanup: as the single action's --force")
-      .option('--boot-timeout <seconds>', 'how long each server may take to become ACTIVE', wholeNumber('--boot-timeout', 10))
-      .option('--dry-run', "pre-check every protection group and print the findings; change nothing")
-      .option('--wait', "follow the run: a line per step and per PG change; an approval wait is waited through (approve from another shell: 'protector plan approve RUN'), as is a pause, up to --wait-timeout; then a row per PG, and exit 0 only when the run completed"),
+    commitWindowOptions(
+      plan
+        .command('run <plan>')
+        .description('run a recovery plan: tier after tier, on the site that brings the workload up (every PG must run on the same one); a parent operation with a child per PG')
+        .addOption(new Option('--mode <mode>', 'drill, drill_cleanup, planned, unplanned (the surviving site alone), point_in_time (both sites: each PG from a chosen point, then one commit or rollback), failback').choices(PLAN_RUN_MODES).makeOptionMandatory())
+        .option('--before <time>', 'drill, unplanned, point_in_time: each PG from its newest recovery point created at or before this time (ISO 8601)')
+        .option('--recovery-point <pg=id>', 'drill, unplanned, point_in_time: this PG (name or id) from this recovery point (repeatable)', collect)
+        .option('--force', "planned, unplanned, failback, drill_cleanup: as the single action's --force")
+        .option('--boot-timeout <seconds>', 'how long each server may take to become ACTIVE', wholeNumber('--boot-timeout', 10))
+        .option('--dry-run', "pre-check every protection group and print the findings; change nothing")
+        .option('--wait', "follow the run: a line per step and per PG change; an approval wait is waited through (approve from another shell: 'protector plan approve RUN'), as are a pause and a commit window, up to --wait-timeout; then a row per PG, and exit 0 only when the run completed"),
+      "planned, point_in_time: this run's commit window instead of the plan's (seconds; 0: none)",
+    ),
     true,
   ).action(async (ref: string, o: PlanRunOptions) => runPlan(ctx(), ref, o));
 
