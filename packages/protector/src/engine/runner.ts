@@ -43,6 +43,8 @@ export class Engine {
   private stopping = false;
   /** Slots taken by class, counted before the claim's await so concurrent wake-ups cannot overshoot. */
   private readonly slots: Record<WorkClass, number> = { dr: 0, lifecycle: 0, plan: 0 };
+  /** Operations done waiting without their slot (StepContext.idle), first in line for the next free one. */
+  private readonly returning: Record<WorkClass, number> = { dr: 0, lifecycle: 0, plan: 0 };
   private readonly claiming = new Set<string>();
 
   constructor(
@@ -73,8 +75,12 @@ export class Engine {
     return c === 'plan' ? (this.opts.capacity.plan ?? PLAN_RUN_SLOTS) : this.opts.capacity[c];
   }
 
+  private taken(c: WorkClass): number {
+    return this.slots[c] + this.returning[c];
+  }
+
   private free(): Record<WorkClass, number> {
-    return { dr: this.capacity('dr') - this.slots.dr, lifecycle: this.capacity('lifecycle') - this.slots.lifecycle, plan: this.capacity('plan') - this.slots.plan };
+    return { dr: this.capacity('dr') - this.taken('dr'), lifecycle: this.capacity('lifecycle') - this.taken('lifecycle'), plan: this.capacity('plan') - this.taken('plan') };
   }
 
   async start(): Promise<void> {
@@ -118,7 +124,7 @@ export class Engine {
       const known = type ?? (await this.ops.typeOf(id).catch(failed('claim_failed')));
       if (known === undefined) return;
       const c = workClassOf(known);
-      if (this.stopping || this.slots[c] >= this.capacity(c)) return;
+      if (this.stopping || this.taken(c) >= this.capacity(c)) return;
       this.slots[c]++;
       cls = c;
       const claimed = await this.ops.claim(id, this.opts.owner, this.opts.leaseMs).catch(failed('claim_failed'));
@@ -258,8 +264,11 @@ export class Engine {
     try {
       return await wait();
     } finally {
-      // An aborted run only needs its count back: tryRun gives the slot up as it returns.
+      // Ahead of new claims (they count it as taken); an aborted run only needs its count back,
+      // as tryRun gives the slot up when it returns.
+      this.returning[cls]++;
       while (!signal.aborted && this.slots[cls] >= this.capacity(cls)) await pause(this.opts.scanMs, signal).catch(() => undefined);
+      this.returning[cls]--;
       this.slots[cls]++;
     }
   }

@@ -1,6 +1,7 @@
 // The engine's slots by class of work: a failover is claimed while lifecycle work fills the
-// engines, DR operations are claimed first, and the time an operation waited for an engine is
-// recorded (created_at to started_at) and counted in its RTO.
+// engines, DR operations are claimed first, the time an operation waited for an engine is
+// recorded (created_at to started_at) and counted in its RTO, and a step waiting for a person
+// gives its slot back until it is done waiting.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
@@ -139,4 +140,46 @@ test('several engines on one database: with every lifecycle slot taken, each DR 
   const steps = await Promise.all(dr.map((o) => ops.steps(o.id)));
   assert.ok(steps.every((s) => s.length === 1 && s[0]?.status === 'completed'), 'each ran once');
   await Promise.all([a.stop(1000), b.stop(1000)]);
+});
+
+test('a step waiting for a person holds no slot: another DR operation runs meanwhile, and the waiter takes the next free slot ahead of new work', async () => {
+  const g = gated(['test_failover']);
+  // failover: waits for a decision without its slot (as await_commit does), then works in its slot.
+  let decide = () => {};
+  const working = new Set<string>();
+  let finish = () => {};
+  const failover: Workflow = {
+    type: 'failover',
+    steps: () => [
+      { name: 'await_decision', run: async (ctx) => ctx.idle(() => new Promise<Record<string, unknown>>((r) => (decide = () => r({ decided: true })))) },
+      {
+        name: 'work',
+        run: async (ctx) => {
+          working.add(ctx.operation.id);
+          await new Promise<void>((r) => (finish = r));
+          return {};
+        },
+      },
+    ],
+  };
+  const e = engine('engine-idle', [failover, ...g.workflows], { dr: 1, lifecycle: 1 });
+  await e.start();
+  const waiter = await newOp('failover');
+  await eventually(async () => (await ops.steps(waiter.id)).some((s) => s.name === 'await_decision' && s.status === 'running'), 'the failover waiting');
+  const drill = await newOp('test_failover');
+  await eventually(() => g.running.has(drill.id), 'a drill runs in the slot the waiting failover gave back');
+  decide();
+  clock += 1;
+  const later = await newOp('test_failover');
+  await new Promise((r) => setTimeout(r, 200));
+  assert.ok(!working.has(waiter.id), 'done waiting, the failover waits for a slot');
+  assert.equal(await status(later.id), 'pending', 'new work does not take the slot the failover is waiting for');
+  g.release(drill.id);
+  await eventually(() => working.has(waiter.id), 'the failover back in its slot first');
+  assert.equal(await status(later.id), 'pending', 'one DR slot: the later drill still waits');
+  finish();
+  await eventually(() => g.running.has(later.id), 'then the later drill');
+  g.release(later.id);
+  await eventually(async () => (await status(later.id)) === 'completed' && (await status(waiter.id)) === 'completed', 'both done');
+  await e.stop(1000);
 });
