@@ -275,7 +275,9 @@ export class Operations {
   }
 
   async stepProgress(id: string, seq: number, detail: Record<string, unknown>): Promise<void> {
-    await this.db.updateTable('operation_steps').set({ detail: JSON.stringify(detail) }).where('operation_id', '=', id).where('seq', '=', seq).execute();
+    // Running steps only: progress sent without waiting (boot_servers' counts) may land after the
+    // step has finished, and must not overwrite its outcome.
+    await this.db.updateTable('operation_steps').set({ detail: JSON.stringify(detail) }).where('operation_id', '=', id).where('seq', '=', seq).where('status', '=', 'running').execute();
   }
 
   /** Written after a step: its outcome, end time and duration. */

@@ -263,3 +263,13 @@ test('a failed operation cannot be resumed once a later one ran on its PG; the n
   assert.equal(w.runs.get('one'), 3, 'the failed step ran again');
   await e.stop();
 });
+
+test("progress that lands after its step has finished (sent without waiting) leaves the step's outcome as recorded", async () => {
+  const op = await newOp('replicate', null);
+  await ops.stepStarted(op.id, 0, 'boot_servers');
+  await ops.stepProgress(op.id, 0, { booted: 0 });
+  assert.deepEqual((await ops.steps(op.id))[0]?.detail, { booted: 0 }, 'a running step shows its progress');
+  await ops.stepFinished(op.id, 0, { status: 'completed', detail: { booted: [{ server: 'web-1' }] } });
+  await ops.stepProgress(op.id, 0, { booted: 1 });
+  assert.deepEqual((await ops.steps(op.id))[0]?.detail, { booted: [{ server: 'web-1' }] });
+});
