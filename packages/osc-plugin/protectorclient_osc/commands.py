@@ -58,6 +58,12 @@ class _Protector(object):
             opts += WAIT_OPTIONS
         return opts
 
+    def get_parser(self, prog_name):
+        # The cliff class after this one in the MRO (Lister or Command) makes the parser.
+        parser = super(_Protector, self).get_parser(prog_name)
+        parser.description = self.spec['description']
+        return self._add_arguments(parser)
+
     def _add_arguments(self, parser):
         for a in self.spec['arguments']:
             kw = {'metavar': '<%s>' % a['name'], 'help': a['description'] or None}
@@ -113,11 +119,6 @@ class _Protector(object):
 class ProtectorLister(_Protector, lister.Lister):
     """A command that prints data: protector's JSON, formatted by cliff."""
 
-    def get_parser(self, prog_name):
-        parser = super(ProtectorLister, self).get_parser(prog_name)
-        parser.description = self.spec['description']
-        return self._add_arguments(parser)
-
     def take_action(self, parsed_args):
         self._one = False
         result = self._run(self._argv(parsed_args) + ['-f', 'json'])
@@ -159,11 +160,6 @@ class ProtectorLister(_Protector, lister.Lister):
 
 class ProtectorText(_Protector, command.Command):
     """A command that prints text (a deletion, an approval): protector's words as they are."""
-
-    def get_parser(self, prog_name):
-        parser = super(ProtectorText, self).get_parser(prog_name)
-        parser.description = self.spec['description']
-        return self._add_arguments(parser)
 
     def take_action(self, parsed_args):
         result = self._run(self._argv(parsed_args))

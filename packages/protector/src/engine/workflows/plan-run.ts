@@ -4,10 +4,9 @@ import { transact } from '../../db/retry.js';
 import { isDatabaseUnavailable } from '../../db/unavailable.js';
 import type { Database } from '../../db/schema.js';
 import { settleParent } from '../operation-parents.js';
-import { currentResult } from '../operation-control.js';
+import { ControlRefused, currentResult } from '../operation-control.js';
 import type { CommitWindow, HookEvent } from '@protector/contract';
 import { decideCommit, decisionOf, openWindow, type CommitDecision, type CommitRecord } from './recovery/commit-window.js';
-import { ControlRefused } from '../operation-control.js';
 import { RecoveryPlans } from '../../db/recovery-plans.js';
 import { hookStep, hooksFor, readinessStep, type HookPayload } from '../plan-hooks.js';
 import { createWorkflowContext, type WorkflowDeps } from '../context.js';
@@ -34,6 +33,9 @@ const awaitsRun = (c: Child): boolean => c.status === 'running' && c.params.comm
 
 /** A child whose workload came up: ended well, or up and awaiting the run's commit. */
 const isUp = (c: Child): boolean => c.status === 'completed' || c.status === 'partial' || awaitsRun(c);
+
+/** A child the run's tier waits for no longer: ended, or up and awaiting the run's commit. */
+const settled = (c: Child): boolean => FINISHED.includes(c.status) || awaitsRun(c);
 
 const USER_CANCEL = 'cancelled by the user before it started';
 
@@ -148,8 +150,8 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
       for (;;) {
         const cs = await children(operation.id);
         mine = cs.filter((c) => c.pg_id !== null && tier.protection_groups.includes(c.pg_id) && !isRevert(c));
-        if (mine.every((c) => FINISHED.includes(c.status) || awaitsRun(c))) break;
-        await progress({ tier: tier.name, ended: mine.filter((c) => FINISHED.includes(c.status) || awaitsRun(c)).length, of: mine.length });
+        if (mine.every(settled)) break;
+        await progress({ tier: tier.name, ended: mine.filter(settled).length, of: mine.length });
         await sleep(signal);
       }
       const came = mine.filter(isUp);
@@ -218,8 +220,9 @@ export function planRunWorkflow(deps: WorkflowDeps, o: PlanRunOptions = {}): Wor
       let d: Awaited<ReturnType<typeof decisionOf>>;
       while (!(d = await decisionOf(db, operation.id, now())) && (await waiting()).length > 0) await sleep(signal);
       const decided = d ? await decideAwaiting(operation.id, p.tiers, d.decision, d.by, signal) : [];
-      while ((await children(operation.id)).some((c) => !FINISHED.includes(c.status))) await sleep(signal);
-      const ended = (await children(operation.id)).filter((c) => c.pg_id !== null && decided.includes(c.pg_id));
+      let all: Child[];
+      while ((all = await children(operation.id)).some((c) => !FINISHED.includes(c.status))) await sleep(signal);
+      const ended = all.filter((c) => c.pg_id !== null && decided.includes(c.pg_id));
       const wanted = d?.decision === 'rollback' ? ['rolled_back'] : ['completed', 'partial'];
       const failed = ended.filter((c) => !wanted.includes(c.status)).map((c) => ({ protection_group_id: c.pg_id, operation_id: c.id, status: c.status, error: c.error }));
       if (!d) return { decision: null, decided_per_protection_group: true };
